@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { AssertionError, assert } from './assert.js';
+import { ManualClock } from './clock.js';
+import { ERROR_CODES, isErrorCode, TributaryError } from './errors.js';
+import { SeededRandom } from './random.js';
+import { validateTopicName } from './topic-name.js';
+
+describe('assert', () => {
+  it('throws an AssertionError with the message when the condition fails', () => {
+    expect(() => assert(false, 'commit index passed log end')).toThrow(AssertionError);
+    expect(() => assert(1 + 1 === 3, () => 'lazy message')).toThrow('lazy message');
+    expect(() => assert(true, 'never')).not.toThrow();
+  });
+});
+
+describe('SeededRandom', () => {
+  it('replays the same sequence from the same seed and differs across seeds', () => {
+    const a = new SeededRandom(42);
+    const b = new SeededRandom(42);
+    const c = new SeededRandom(43);
+    const seqA = Array.from({ length: 5 }, () => a.next());
+    const seqB = Array.from({ length: 5 }, () => b.next());
+    const seqC = Array.from({ length: 5 }, () => c.next());
+    expect(seqA).toEqual(seqB);
+    expect(seqA).not.toEqual(seqC);
+    for (const x of seqA) expect(x >= 0 && x < 1).toBe(true);
+  });
+  it('draws integers inside the range and rejects empty ranges', () => {
+    const r = new SeededRandom(7);
+    const seen = new Set<number>();
+    for (let i = 0; i < 1000; i++) {
+      const v = r.int(3, 6);
+      expect(v).toBeGreaterThanOrEqual(3);
+      expect(v).toBeLessThan(6);
+      seen.add(v);
+    }
+    expect([...seen].sort()).toEqual([3, 4, 5]);
+    expect(() => r.int(5, 5)).toThrow(RangeError);
+  });
+});
+
+describe('ManualClock', () => {
+  it('moves only forward when told to', () => {
+    const clock = new ManualClock(10);
+    clock.advance(5);
+    expect(clock.nowMs()).toBe(15);
+    expect(() => clock.advance(-1)).toThrow(RangeError);
+  });
+});
+
+describe('error codes', () => {
+  it('carry retriability from the shared table', () => {
+    expect(new TributaryError('NOT_CONTROLLER', 'x').retriable).toBe(true);
+    expect(new TributaryError('TOPIC_ALREADY_EXISTS', 'x').retriable).toBe(false);
+    expect(isErrorCode('INVALID_TOPIC')).toBe(true);
+    expect(isErrorCode('toString')).toBe(false);
+    expect(Object.keys(ERROR_CODES).length).toBeGreaterThan(10);
+  });
+});
+
+describe('validateTopicName', () => {
+  it.each(['orders', 'a.b_c-D9', 'x'.repeat(249)])('accepts %s', (name) => {
+    expect(() => validateTopicName(name)).not.toThrow();
+  });
+  it.each(['', '.', '..', 'x'.repeat(250), 'has space', 'ümlaut', 'a/b'])('rejects %j', (name) => {
+    expect(() => validateTopicName(name)).toThrow(TributaryError);
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * One error-code table shared by the controller, brokers, the client and the gRPC status mapping
+ * (KafkaJS keeps its server error codes as data in the same way). `retriable` tells a client whether
+ * trying again (after refreshing metadata where the code says so) can succeed.
+ */
+export const ERROR_CODES = {
+  UNKNOWN: { retriable: false, grpc: 'UNKNOWN', message: 'an unexpected server error' },
+  NOT_CONTROLLER: {
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'this controller is not the active controller',
+  },
+  NOT_LEADER: { retriable: true, grpc: 'UNAVAILABLE', message: 'this node is not the leader' },
+  LEADER_NOT_AVAILABLE: { retriable: true, grpc: 'UNAVAILABLE', message: 'there is no leader right now' },
+  REQUEST_TIMED_OUT: { retriable: true, grpc: 'DEADLINE_EXCEEDED', message: 'the request timed out' },
+  INVALID_REQUEST: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'the request is malformed' },
+  INVALID_TOPIC: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'the topic name is not valid' },
+  INVALID_PARTITIONS: {
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the partition count is not valid',
+  },
+  INVALID_REPLICATION_FACTOR: {
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the replication factor is not valid',
+  },
+  INVALID_CONFIG: {
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'a configuration value is not valid',
+  },
+  TOPIC_ALREADY_EXISTS: { retriable: false, grpc: 'ALREADY_EXISTS', message: 'the topic already exists' },
+  UNKNOWN_TOPIC: { retriable: false, grpc: 'NOT_FOUND', message: 'the topic does not exist' },
+  UNKNOWN_BROKER: { retriable: false, grpc: 'NOT_FOUND', message: 'the broker is not registered' },
+  STALE_BROKER_EPOCH: { retriable: false, grpc: 'FAILED_PRECONDITION', message: 'the broker epoch is stale' },
+  DUPLICATE_BROKER_REGISTRATION: {
+    retriable: true,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'another live broker holds this broker id',
+  },
+  STALE_PARTITION_EPOCH: {
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the partition epoch is stale',
+  },
+  OFFSET_OUT_OF_RANGE: { retriable: false, grpc: 'OUT_OF_RANGE', message: 'the offset is out of range' },
+  SNAPSHOT_REQUIRED: {
+    retriable: false,
+    grpc: 'OUT_OF_RANGE',
+    message: 'the requested offset was compacted into a snapshot',
+  },
+  RESOURCE_EXHAUSTED: { retriable: true, grpc: 'RESOURCE_EXHAUSTED', message: 'a server limit was reached' },
+  SHUTTING_DOWN: { retriable: true, grpc: 'UNAVAILABLE', message: 'the server is shutting down' },
+  STORAGE_ERROR: { retriable: false, grpc: 'INTERNAL', message: 'a storage operation failed' },
+} as const satisfies Record<string, { retriable: boolean; grpc: string; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, value);
+}
+
+export interface TributaryErrorOptions {
+  /** For NOT_CONTROLLER / NOT_LEADER: where the current leader can be reached, when known. */
+  readonly leaderHint?: LeaderHint;
+  readonly cause?: unknown;
+}
+
+export interface LeaderHint {
+  readonly id: number;
+  readonly address: string;
+}
+
+/** An operational error with a stable code; carries across gRPC in the status metadata. */
+export class TributaryError extends Error {
+  override readonly name = 'TributaryError';
+  readonly code: ErrorCode;
+  readonly leaderHint: LeaderHint | undefined;
+
+  constructor(code: ErrorCode, message: string, options: TributaryErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.leaderHint = options.leaderHint;
+  }
+
+  get retriable(): boolean {
+    return ERROR_CODES[this.code].retriable;
+  }
+}

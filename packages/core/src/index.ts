@@ -1,0 +1,14 @@
+export { AssertionError, assert, assertNever } from './assert.js';
+export { type Clock, ManualClock, systemClock } from './clock.js';
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  isErrorCode,
+  type LeaderHint,
+  TributaryError,
+  type TributaryErrorOptions,
+} from './errors.js';
+export * from './ids.js';
+export { LIMITS } from './limits.js';
+export { type Random, SeededRandom, systemRandom } from './random.js';
+export { validateTopicName } from './topic-name.js';

@@ -1,0 +1,112 @@
+/**
+ * Metadata records (DESIGN §5), as KRaft keeps them. The active controller decides which records a
+ * command produces; every controller and broker changes state only by replaying committed records.
+ * Epochs are explicit in the records the controller writes, and replay asserts they only grow.
+ */
+import type { BrokerEpoch, BrokerId, LeaderEpoch, PartitionEpoch } from '@tributary/core';
+
+/** Topic ids are UUID strings (as Kafka's), chosen by the active controller when it creates a topic. */
+export type TopicId = string;
+
+export const NO_LEADER = -1;
+
+export interface RegisterBrokerRecord {
+  readonly type: 'RegisterBroker';
+  readonly brokerId: BrokerId;
+  readonly brokerEpoch: BrokerEpoch;
+  readonly incarnationId: string;
+  readonly address: string;
+  readonly rack: string | null;
+  /** Registered brokers start fenced and are unfenced once caught up with the metadata log. */
+  readonly fenced: boolean;
+}
+
+export interface UnregisterBrokerRecord {
+  readonly type: 'UnregisterBroker';
+  readonly brokerId: BrokerId;
+  readonly brokerEpoch: BrokerEpoch;
+}
+
+export interface FenceBrokerRecord {
+  readonly type: 'FenceBroker';
+  readonly brokerId: BrokerId;
+  readonly brokerEpoch: BrokerEpoch;
+}
+
+export interface UnfenceBrokerRecord {
+  readonly type: 'UnfenceBroker';
+  readonly brokerId: BrokerId;
+  readonly brokerEpoch: BrokerEpoch;
+}
+
+export interface TopicRecord {
+  readonly type: 'Topic';
+  readonly name: string;
+  readonly topicId: TopicId;
+}
+
+export interface RemoveTopicRecord {
+  readonly type: 'RemoveTopic';
+  readonly topicId: TopicId;
+}
+
+export interface PartitionRecord {
+  readonly type: 'Partition';
+  readonly topicId: TopicId;
+  readonly partition: number;
+  readonly replicas: readonly BrokerId[];
+  readonly isr: readonly BrokerId[];
+  /** NO_LEADER (-1) when no replica can lead. */
+  readonly leader: BrokerId | typeof NO_LEADER;
+  readonly leaderEpoch: LeaderEpoch;
+  readonly partitionEpoch: PartitionEpoch;
+}
+
+/**
+ * A change to an existing partition. Fields left out keep their value. A leader change must carry a
+ * higher leaderEpoch; every change carries a higher partitionEpoch.
+ */
+export interface PartitionChangeRecord {
+  readonly type: 'PartitionChange';
+  readonly topicId: TopicId;
+  readonly partition: number;
+  readonly leader?: BrokerId | typeof NO_LEADER;
+  readonly isr?: readonly BrokerId[];
+  readonly replicas?: readonly BrokerId[];
+  readonly leaderEpoch: LeaderEpoch;
+  readonly partitionEpoch: PartitionEpoch;
+}
+
+export type ConfigResourceType = 'topic' | 'broker' | 'cluster';
+
+/** Sets (value non-null) or removes (value null) one config key of a resource. */
+export interface ConfigRecord {
+  readonly type: 'Config';
+  readonly resourceType: ConfigResourceType;
+  /** Topic name, broker id as a string, or '' for the cluster. */
+  readonly resourceName: string;
+  readonly name: string;
+  readonly value: string | null;
+}
+
+/** Hands the block [previous next, nextProducerId) of producer ids to a broker. */
+export interface ProducerIdsRecord {
+  readonly type: 'ProducerIds';
+  readonly brokerId: BrokerId;
+  readonly brokerEpoch: BrokerEpoch;
+  readonly nextProducerId: number;
+}
+
+export type MetadataRecord =
+  | RegisterBrokerRecord
+  | UnregisterBrokerRecord
+  | FenceBrokerRecord
+  | UnfenceBrokerRecord
+  | TopicRecord
+  | RemoveTopicRecord
+  | PartitionRecord
+  | PartitionChangeRecord
+  | ConfigRecord
+  | ProducerIdsRecord;
+
+export type MetadataRecordType = MetadataRecord['type'];

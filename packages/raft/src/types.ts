@@ -1,0 +1,200 @@
+/**
+ * The Raft core's contract with its shell (etcd-io/raft's shape). The core does no I/O: the shell
+ * feeds it ticks and messages, and drains `ready()`:
+ *
+ *   1. persist `ready.snapshot` (if any), then `ready.entries`, then `ready.hardState` (if any) —
+ *      durably (fsync) — BEFORE sending any of `ready.messages`, since votes and acks promise state;
+ *   2. send `ready.messages`;
+ *   3. apply `ready.committedEntries` to the state machine, in order;
+ *   4. call `advance(ready)`.
+ */
+import type { LogIndex, NodeId, Random, Term } from '@tributary/core';
+
+export type EntryType = 'normal' | 'leader-change';
+
+export interface Entry {
+  readonly index: LogIndex;
+  readonly term: Term;
+  readonly type: EntryType;
+  readonly data: Uint8Array;
+}
+
+/** What must survive a crash besides the log. `votedFor` is null when no vote was cast in `term`. */
+export interface HardState {
+  readonly term: Term;
+  readonly votedFor: NodeId | null;
+  readonly commit: LogIndex;
+}
+
+export interface SnapshotMeta {
+  /** The last log index the snapshot covers, and that entry's term. */
+  readonly index: LogIndex;
+  readonly term: Term;
+  readonly voters: readonly NodeId[];
+}
+
+export interface Snapshot {
+  readonly meta: SnapshotMeta;
+  readonly data: Uint8Array;
+}
+
+interface MessageBase {
+  readonly from: NodeId;
+  readonly to: NodeId;
+  readonly term: Term;
+}
+
+/** Vote and pre-vote requests carry the candidate's last log position (Raft §5.4.1). */
+export interface VoteRequest extends MessageBase {
+  readonly type: 'vote' | 'pre-vote';
+  readonly lastLogIndex: LogIndex;
+  readonly lastLogTerm: Term;
+  /** Set for elections started by a leadership transfer: voters skip the leader-lease check. */
+  readonly transfer: boolean;
+}
+
+export interface VoteResponse extends MessageBase {
+  readonly type: 'vote-response' | 'pre-vote-response';
+  readonly reject: boolean;
+}
+
+export interface AppendRequest extends MessageBase {
+  readonly type: 'append';
+  /** The index and term of the entry just before `entries`. */
+  readonly prevLogIndex: LogIndex;
+  readonly prevLogTerm: Term;
+  readonly entries: readonly Entry[];
+  readonly commit: LogIndex;
+}
+
+export interface AppendResponse extends MessageBase {
+  readonly type: 'append-response';
+  readonly reject: boolean;
+  /** On success: the follower's last index matching the leader. On reject: the index probed. */
+  readonly index: LogIndex;
+  /** On reject: a hint for fast back-off — the follower's last index and its term at the probed index. */
+  readonly rejectHintIndex: LogIndex;
+  readonly rejectHintTerm: Term;
+}
+
+export interface HeartbeatRequest extends MessageBase {
+  readonly type: 'heartbeat';
+  /** min(leader commit, follower match): a follower never commits what it may not have. */
+  readonly commit: LogIndex;
+}
+
+export interface HeartbeatResponse extends MessageBase {
+  readonly type: 'heartbeat-response';
+}
+
+export interface SnapshotRequest extends MessageBase {
+  readonly type: 'snapshot';
+  readonly snapshot: Snapshot;
+}
+
+/** Leadership transfer: tells the target to start an election at once (Raft thesis §3.10). */
+export interface TimeoutNow extends MessageBase {
+  readonly type: 'timeout-now';
+}
+
+export type Message =
+  | VoteRequest
+  | VoteResponse
+  | AppendRequest
+  | AppendResponse
+  | HeartbeatRequest
+  | HeartbeatResponse
+  | SnapshotRequest
+  | TimeoutNow;
+
+export type MessageType = Message['type'];
+
+export type Role = 'follower' | 'pre-candidate' | 'candidate' | 'leader';
+
+/** Volatile state the shell may want to observe (leader changes for NOT_CONTROLLER hints). */
+export interface SoftState {
+  readonly role: Role;
+  readonly leaderId: NodeId | null;
+}
+
+export interface Ready {
+  readonly softState: SoftState | null;
+  /** Non-null when term, vote or commit changed; persist it. */
+  readonly hardState: HardState | null;
+  /** Entries to append to stable storage; any stored entries at or after entries[0].index are replaced. */
+  readonly entries: readonly Entry[];
+  /** A snapshot received from the leader; persist it and reset the state machine to it. */
+  readonly snapshot: Snapshot | null;
+  /** Send only after the above is durable. */
+  readonly messages: readonly Message[];
+  /** Committed entries to apply, in order, with no gaps after the last applied index. */
+  readonly committedEntries: readonly Entry[];
+}
+
+export interface RaftConfig {
+  readonly id: NodeId;
+  /** Voters at bootstrap; ignored when storage has a snapshot (its voters win). */
+  readonly voters: readonly NodeId[];
+  /** Base election timeout in ticks; each node draws its timeout from [electionTicks, 2*electionTicks). */
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  readonly random: Random;
+  readonly preVote: boolean;
+  readonly checkQuorum: boolean;
+  /** The last index the state machine has applied (from a snapshot or the shell's own record). */
+  readonly applied?: LogIndex;
+  readonly maxEntriesPerAppend?: number;
+  readonly maxBytesPerAppend?: number;
+  /** Optimistic appends in flight per follower before waiting for acks. */
+  readonly maxInflightAppends?: number;
+}
+
+export interface ProgressStatus {
+  readonly match: LogIndex;
+  readonly next: LogIndex;
+  /** Ticks since the leader last heard from this peer. */
+  readonly ticksSinceContact: number;
+}
+
+export interface Status {
+  readonly id: NodeId;
+  readonly role: Role;
+  readonly term: Term;
+  readonly leaderId: NodeId | null;
+  readonly votedFor: NodeId | null;
+  readonly commit: LogIndex;
+  readonly applied: LogIndex;
+  readonly lastIndex: LogIndex;
+  readonly snapshotIndex: LogIndex;
+  readonly voters: readonly NodeId[];
+  /** Only on the leader: each voter's replication progress (including the leader itself). */
+  readonly progress: ReadonlyMap<NodeId, ProgressStatus> | null;
+  /** Set while a leadership transfer is in progress. */
+  readonly transferee: NodeId | null;
+}
+
+/** Thrown by Storage when asked for entries that a snapshot has replaced. */
+export class CompactedError extends Error {
+  override readonly name = 'CompactedError';
+}
+
+/** Thrown by Storage when asked for entries past its last index. */
+export class UnavailableError extends Error {
+  override readonly name = 'UnavailableError';
+}
+
+/**
+ * The core's read-only view of stable storage. The shell writes (append, hard state, snapshots,
+ * compaction) through its own implementation, e.g. MemoryStorage mirrored to disk.
+ */
+export interface Storage {
+  initialState(): { readonly hardState: HardState; readonly voters: readonly NodeId[] | null };
+  /** Entries in [lo, hi), cut after maxBytes (at least one entry). CompactedError if lo <= snapshot index. */
+  entries(lo: LogIndex, hi: LogIndex, maxBytes: number): readonly Entry[];
+  /** The term of entry i; i may equal the snapshot index. CompactedError/UnavailableError out of range. */
+  term(i: LogIndex): Term;
+  /** The first index still in the log (snapshot index + 1). */
+  firstIndex(): LogIndex;
+  lastIndex(): LogIndex;
+  snapshot(): Snapshot;
+}
