@@ -1,1 +1,23 @@
-export {};
+export { decodeRecord, encodeRecord, METADATA_RECORD_VERSION } from './codec.js';
+export { type MetadataChanges, MetadataDelta, replayAll } from './delta.js';
+export {
+  type BrokerRegistration,
+  configResourceKey,
+  MetadataImage,
+  type MetadataImageParts,
+  type PartitionState,
+  type ProducerIdsState,
+  parseConfigResourceKey,
+  type TopicImage,
+} from './image.js';
+export { type PlacementBroker, type PlaceReplicasOptions, placeReplicas } from './placement.js';
+export * from './records.js';
+export {
+  crc32,
+  decodeSnapshot,
+  decodeSnapshotRecords,
+  encodeSnapshot,
+  imageToRecords,
+  SNAPSHOT_MAGIC,
+  SNAPSHOT_VERSION,
+} from './snapshot.js';

@@ -1,0 +1,79 @@
+/**
+ * Partition leader and ISR changes caused by a broker going away or coming back. Elections are clean
+ * only (DESIGN §5): a new leader always comes from the ISR, so it holds every committed record.
+ */
+import { type BrokerId, leaderEpoch, partitionEpoch } from '@tributary/core';
+import {
+  type MetadataImage,
+  NO_LEADER,
+  type PartitionChangeRecord,
+  type PartitionState,
+} from '@tributary/metadata';
+
+/** The preferred (first in replica order) ISR member that is registered, unfenced and not excluded. */
+export function chooseLeader(
+  image: MetadataImage,
+  state: PartitionState,
+  isr: readonly BrokerId[],
+  excluded: BrokerId,
+): BrokerId | typeof NO_LEADER {
+  for (const replica of state.replicas) {
+    if (replica === excluded || !isr.includes(replica)) continue;
+    const broker = image.broker(replica);
+    if (broker !== undefined && !broker.fenced) return replica;
+  }
+  return NO_LEADER;
+}
+
+/**
+ * Takes `brokerId` out of every ISR and leadership (it is being fenced, shut down or re-registered).
+ *
+ * - It leaves the ISR unless it is the last member. Without eligible leader replicas (Kafka's KIP-966
+ *   ELR, which Tributary does not have) the last ISR member is the only replica known to hold every
+ *   committed record, so it stays recorded as such; the partition is then offline (NO_LEADER) until
+ *   that broker comes back, rather than electing an unclean leader.
+ * - Where it led (or nobody leads), the preferred unfenced ISR member becomes leader with a new leader
+ *   epoch; if none is left, the leader is NO_LEADER, also with a new epoch so the old leader is fenced.
+ * - Every change bumps the partition epoch, so a stale ISR update from the old leader is refused.
+ */
+export function removeBrokerFromPartitions(
+  image: MetadataImage,
+  brokerId: BrokerId,
+): PartitionChangeRecord[] {
+  const records: PartitionChangeRecord[] = [];
+  for (const state of image.partitionsWithIsrMember(brokerId)) {
+    const shrunk = state.isr.filter((member) => member !== brokerId);
+    const isr = shrunk.length > 0 ? shrunk : state.isr;
+    const needsLeader = state.leader === brokerId || state.leader === NO_LEADER;
+    const leader = needsLeader ? chooseLeader(image, state, isr, brokerId) : state.leader;
+    const leaderChanged = leader !== state.leader;
+    if (!leaderChanged && isr === state.isr) continue;
+    records.push({
+      type: 'PartitionChange',
+      topicId: state.topicId,
+      partition: state.partition,
+      ...(leaderChanged ? { leader } : {}),
+      ...(isr === state.isr ? {} : { isr }),
+      leaderEpoch: leaderEpoch(state.leaderEpoch + (leaderChanged ? 1 : 0)),
+      partitionEpoch: partitionEpoch(state.partitionEpoch + 1),
+    });
+  }
+  return records;
+}
+
+/** Brings offline partitions back: where nobody leads and `brokerId` is in the ISR, it leads. */
+export function electOnUnfence(image: MetadataImage, brokerId: BrokerId): PartitionChangeRecord[] {
+  const records: PartitionChangeRecord[] = [];
+  for (const state of image.partitionsWithIsrMember(brokerId)) {
+    if (state.leader !== NO_LEADER) continue;
+    records.push({
+      type: 'PartitionChange',
+      topicId: state.topicId,
+      partition: state.partition,
+      leader: brokerId,
+      leaderEpoch: leaderEpoch(state.leaderEpoch + 1),
+      partitionEpoch: partitionEpoch(state.partitionEpoch + 1),
+    });
+  }
+  return records;
+}

@@ -1,0 +1,24 @@
+export {
+  type BrokerHeartbeatRequest,
+  type BrokerHeartbeatResponse,
+  brokerHeartbeat,
+  type FenceBrokerResponse,
+  fenceBroker,
+  type RegisterBrokerContext,
+  type RegisterBrokerRequest,
+  registerBroker,
+} from './brokers.js';
+export type { ControllerContext, ControlResult } from './context.js';
+export { chooseLeader, electOnUnfence, removeBrokerFromPartitions } from './elections.js';
+export { BrokerLeases, type BrokerLeasesOptions, DEFAULT_SESSION_TIMEOUT_MS } from './leases.js';
+export { TOPIC_CONFIG_CHECKS, validateTopicConfigs } from './topic-configs.js';
+export {
+  type CreatePartitionsRequest,
+  type CreatePartitionsResponse,
+  type CreateTopicRequest,
+  type CreateTopicResponse,
+  createPartitions,
+  createTopic,
+  type DeleteTopicRequest,
+  deleteTopic,
+} from './topics.js';

@@ -1,0 +1,291 @@
+import {
+  type BrokerId,
+  brokerEpoch,
+  brokerId,
+  type ErrorCode,
+  LIMITS,
+  SeededRandom,
+  TributaryError,
+} from '@tributary/core';
+import { MetadataDelta, MetadataImage, type MetadataRecord } from '@tributary/metadata';
+import { describe, expect, it } from 'vitest';
+import type { ControllerContext, ControlResult } from './context.js';
+import { createPartitions, createTopic, deleteTopic } from './topics.js';
+
+function replay(image: MetadataImage, records: readonly MetadataRecord[]): MetadataImage {
+  const delta = new MetadataDelta(image);
+  for (const record of records) delta.replay(record, image.offset + 1);
+  return delta.apply();
+}
+
+function commit<R>(image: MetadataImage, result: ControlResult<R>): MetadataImage {
+  return replay(image, result.records);
+}
+
+function context(seed = 1): ControllerContext {
+  let next = 0;
+  return {
+    random: new SeededRandom(seed),
+    nowMs: 0,
+    newTopicId: () => `topic-id-${next++}`,
+    defaultReplicationFactor: 3,
+    defaultPartitions: 2,
+  };
+}
+
+/** Brokers 1..count, unfenced except those listed. */
+function cluster(count: number, fenced: readonly number[] = []): MetadataImage {
+  const records: MetadataRecord[] = [];
+  for (let id = 1; id <= count; id++) {
+    records.push({
+      type: 'RegisterBroker',
+      brokerId: brokerId(id),
+      brokerEpoch: brokerEpoch(id),
+      incarnationId: `inc-${id}`,
+      address: `h${id}:9092`,
+      rack: null,
+      fenced: fenced.includes(id),
+    });
+  }
+  return replay(MetadataImage.EMPTY, records);
+}
+
+function expectCode(action: () => unknown, code: ErrorCode, fragment: string): void {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TributaryError);
+    expect((error as TributaryError).code).toBe(code);
+    expect((error as TributaryError).message).toContain(fragment);
+    return;
+  }
+  expect.fail(`expected ${code}`);
+}
+
+describe('createTopic', () => {
+  it('writes Topic, Partition per partition and Config records; replay builds the topic', () => {
+    const image = cluster(3);
+    const result = createTopic(
+      image,
+      { name: 'orders', partitions: 6, replicationFactor: 3, configs: { 'retention.ms': '60000' } },
+      context(),
+    );
+    expect(result.records.map((r) => r.type)).toEqual([
+      'Topic',
+      ...Array<string>(6).fill('Partition'),
+      'Config',
+    ]);
+    expect(result.response).toMatchObject({
+      topicId: 'topic-id-0',
+      name: 'orders',
+      partitions: 6,
+      replicationFactor: 3,
+    });
+    const after = commit(image, result);
+    const topic = after.topicByName('orders');
+    expect(topic?.partitions.size).toBe(6);
+    for (const [index, state] of topic?.partitions ?? []) {
+      expect(state.replicas).toEqual(result.response.assignments[index]);
+      expect(state.isr).toEqual(state.replicas);
+      expect(state.leader).toBe(state.replicas[0]);
+      expect(state).toMatchObject({ leaderEpoch: 0, partitionEpoch: 0 });
+    }
+    for (const id of [1, 2, 3]) expect(after.partitionsLedBy(brokerId(id))).toHaveLength(2);
+    expect(after.topicConfigs('orders').get('retention.ms')).toBe('60000');
+  });
+
+  it('uses the context defaults and places only on unfenced brokers', () => {
+    const image = cluster(4, [2]);
+    const result = createTopic(image, { name: 'events' }, context());
+    expect(result.response).toMatchObject({ partitions: 2, replicationFactor: 3 });
+    for (const replicas of result.response.assignments) expect(replicas).not.toContain(2);
+  });
+
+  it('writes nothing when validateOnly', () => {
+    const result = createTopic(cluster(3), { name: 'orders', partitions: 3, validateOnly: true }, context());
+    expect(result.records).toEqual([]);
+    expect(result.response.topicId).toBeNull();
+    expect(result.response.assignments).toHaveLength(3);
+  });
+
+  it('refuses bad names, duplicates and names colliding over . and _', () => {
+    const image = commit(cluster(3), createTopic(cluster(3), { name: 'a.b', partitions: 1 }, context()));
+    const ctx = context();
+    expectCode(() => createTopic(image, { name: 'bad name' }, ctx), 'INVALID_TOPIC', 'may contain only');
+    expectCode(() => createTopic(image, { name: '..' }, ctx), 'INVALID_TOPIC', 'cannot be');
+    expectCode(() => createTopic(image, { name: 'x'.repeat(250) }, ctx), 'INVALID_TOPIC', 'limit is 249');
+    expectCode(
+      () => createTopic(image, { name: 'a.b' }, ctx),
+      'TOPIC_ALREADY_EXISTS',
+      '"a.b" already exists',
+    );
+    expectCode(
+      () => createTopic(image, { name: 'a_b' }, ctx),
+      'INVALID_TOPIC',
+      'collides with existing topic "a.b"',
+    );
+  });
+
+  it('refuses partition counts outside [1, limit]', () => {
+    const ctx = context();
+    expectCode(
+      () => createTopic(cluster(3), { name: 't', partitions: 0 }, ctx),
+      'INVALID_PARTITIONS',
+      'between 1',
+    );
+    expectCode(
+      () => createTopic(cluster(3), { name: 't', partitions: LIMITS.partitionsPerTopicMax + 1 }, ctx),
+      'INVALID_PARTITIONS',
+      String(LIMITS.partitionsPerTopicMax),
+    );
+    expectCode(
+      () => createTopic(cluster(3), { name: 't', partitions: 1.5 }, ctx),
+      'INVALID_PARTITIONS',
+      '1.5',
+    );
+  });
+
+  it('refuses a replication factor below 1 or above the unfenced broker count, saying how many there are', () => {
+    const ctx = context();
+    expectCode(
+      () => createTopic(cluster(3), { name: 't', replicationFactor: 0 }, ctx),
+      'INVALID_REPLICATION_FACTOR',
+      '>= 1',
+    );
+    expectCode(
+      () => createTopic(cluster(3, [3]), { name: 't', replicationFactor: 3 }, ctx),
+      'INVALID_REPLICATION_FACTOR',
+      'the 2 available (unfenced) brokers',
+    );
+    expectCode(
+      () => createTopic(cluster(3), { name: 't', replicationFactor: 17 }, ctx),
+      'INVALID_REPLICATION_FACTOR',
+      'above the limit',
+    );
+  });
+
+  it.each([
+    [{ 'retention.msec': '1' }, 'unknown topic config "retention.msec"'],
+    [{ 'retention.ms': 'soon' }, 'must be an integer'],
+    [{ 'retention.ms': '-2' }, 'must be >= -1'],
+    [{ 'segment.bytes': '3000000000' }, 'between 14 and'],
+    [{ 'cleanup.policy': 'delete,delete' }, "must be 'delete'"],
+    [{ 'cleanup.policy': 'archive' }, "must be 'delete'"],
+    [{ 'compression.type': 'brotli' }, 'must be one of'],
+    [{ 'min.insync.replicas': '4' }, 'above the replication factor 3'],
+    [{ 'min.insync.replicas': '0' }, 'must be >= 1'],
+    [{ 'min.cleanable.dirty.ratio': '1.5' }, 'between 0 and 1'],
+    [{ 'unclean.leader.election.enable': 'true' }, 'must be one of false'],
+    [{ 'retention.ms': 'x'.repeat(LIMITS.configValueLengthMax + 1) }, 'the limit is'],
+  ])('refuses configs %j', (configs, fragment) => {
+    expectCode(
+      () => createTopic(cluster(3), { name: 't', replicationFactor: 3, configs }, context()),
+      'INVALID_CONFIG',
+      fragment,
+    );
+  });
+
+  it('accepts every known config with a sensible value', () => {
+    const configs = {
+      'retention.ms': '-1',
+      'retention.bytes': '1073741824',
+      'segment.bytes': '1048576',
+      'segment.ms': '3600000',
+      'segment.index.bytes': '10485760',
+      'min.insync.replicas': '2',
+      'cleanup.policy': 'compact,delete',
+      'max.message.bytes': '1048588',
+      'compression.type': 'zstd',
+      'message.timestamp.type': 'LogAppendTime',
+      'delete.retention.ms': '86400000',
+      'min.cleanable.dirty.ratio': '0.5',
+      'unclean.leader.election.enable': 'false',
+    };
+    const image = cluster(3);
+    const after = commit(image, createTopic(image, { name: 't', configs }, context()));
+    expect(Object.fromEntries(after.topicConfigs('t'))).toEqual(configs);
+  });
+});
+
+describe('deleteTopic', () => {
+  it('removes the configs and the topic', () => {
+    const base = cluster(3);
+    const image = commit(
+      base,
+      createTopic(
+        base,
+        { name: 'orders', configs: { 'retention.ms': '1', 'cleanup.policy': 'compact' } },
+        context(),
+      ),
+    );
+    const result = deleteTopic(image, { name: 'orders' });
+    expect(result.records).toEqual([
+      { type: 'Config', resourceType: 'topic', resourceName: 'orders', name: 'cleanup.policy', value: null },
+      { type: 'Config', resourceType: 'topic', resourceName: 'orders', name: 'retention.ms', value: null },
+      { type: 'RemoveTopic', topicId: 'topic-id-0' },
+    ]);
+    const after = commit(image, result);
+    expect(after.topicByName('orders')).toBeUndefined();
+    expect(after.topicById('topic-id-0')).toBeUndefined();
+    expect(after.configs.size).toBe(0);
+    expect(after.partitionsWithReplica(brokerId(1))).toEqual([]);
+  });
+
+  it('refuses an unknown topic', () => {
+    expectCode(() => deleteTopic(cluster(1), { name: 'nope' }), 'UNKNOWN_TOPIC', '"nope" does not exist');
+  });
+});
+
+describe('createPartitions', () => {
+  const base = cluster(4);
+  const image = commit(
+    base,
+    createTopic(base, { name: 'orders', partitions: 3, replicationFactor: 2 }, context()),
+  );
+
+  it('adds partitions with the topic replication factor, from the old count upwards', () => {
+    const result = createPartitions(image, { name: 'orders', totalCount: 7 }, context(5));
+    expect(result.records).toHaveLength(4);
+    expect(result.records.map((r) => (r.type === 'Partition' ? r.partition : -1))).toEqual([3, 4, 5, 6]);
+    const after = commit(image, result);
+    const topic = after.topicByName('orders');
+    expect(topic?.partitions.size).toBe(7);
+    for (const state of topic?.partitions.values() ?? []) {
+      expect(state.replicas).toHaveLength(2);
+      expect(state.leader).toBe(state.replicas[0]);
+    }
+    const newLeaders = result.response.assignments.map((replicas) => replicas[0] as BrokerId);
+    expect(new Set(newLeaders).size).toBe(4);
+  });
+
+  it('writes nothing when validateOnly', () => {
+    const result = createPartitions(image, { name: 'orders', totalCount: 4, validateOnly: true }, context());
+    expect(result.records).toEqual([]);
+    expect(result.response.assignments).toHaveLength(1);
+  });
+
+  it('refuses a total that does not grow, an unknown topic and too few unfenced brokers', () => {
+    const ctx = context();
+    expectCode(
+      () => createPartitions(image, { name: 'orders', totalCount: 3 }, ctx),
+      'INVALID_PARTITIONS',
+      'has 3 partitions',
+    );
+    expectCode(
+      () => createPartitions(image, { name: 'orders', totalCount: 2 }, ctx),
+      'INVALID_PARTITIONS',
+      'must be larger',
+    );
+    expectCode(() => createPartitions(image, { name: 'nope', totalCount: 9 }, ctx), 'UNKNOWN_TOPIC', 'nope');
+    const fenced = replay(image, [
+      { type: 'FenceBroker', brokerId: brokerId(1), brokerEpoch: brokerEpoch(1) },
+      { type: 'FenceBroker', brokerId: brokerId(2), brokerEpoch: brokerEpoch(2) },
+      { type: 'FenceBroker', brokerId: brokerId(3), brokerEpoch: brokerEpoch(3) },
+    ]);
+    expectCode(
+      () => createPartitions(fenced, { name: 'orders', totalCount: 4 }, ctx),
+      'INVALID_REPLICATION_FACTOR',
+      'the 1 available',
+    );
+  });
+});

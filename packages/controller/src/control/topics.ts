@@ -1,0 +1,216 @@
+/** Topic commands: create, delete, add partitions. */
+import {
+  assert,
+  type BrokerId,
+  LIMITS,
+  leaderEpoch,
+  partitionEpoch,
+  TributaryError,
+  validateTopicName,
+} from '@tributary/core';
+import {
+  type MetadataImage,
+  type MetadataRecord,
+  placeReplicas,
+  type TopicId,
+  type TopicImage,
+} from '@tributary/metadata';
+import type { ControllerContext, ControlResult } from './context.js';
+import { validateTopicConfigs } from './topic-configs.js';
+
+export interface CreateTopicRequest {
+  readonly name: string;
+  /** Left out: context.defaultPartitions. */
+  readonly partitions?: number;
+  /** Left out: context.defaultReplicationFactor. */
+  readonly replicationFactor?: number;
+  readonly configs?: Readonly<Record<string, string>>;
+  /** Check everything and report what would happen, but write nothing. */
+  readonly validateOnly?: boolean;
+}
+
+export interface CreateTopicResponse {
+  /** null when validateOnly: no id is taken for a topic that is not created. */
+  readonly topicId: TopicId | null;
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  /** Replica lists per partition; the first replica is the preferred leader. */
+  readonly assignments: readonly (readonly BrokerId[])[];
+}
+
+export function createTopic(
+  image: MetadataImage,
+  request: CreateTopicRequest,
+  context: ControllerContext,
+): ControlResult<CreateTopicResponse> {
+  const { name } = request;
+  validateTopicName(name);
+  if (image.topicByName(name) !== undefined) {
+    throw new TributaryError('TOPIC_ALREADY_EXISTS', `topic "${name}" already exists`);
+  }
+  const collision = findCollidingTopic(image, name);
+  if (collision !== undefined) {
+    throw new TributaryError(
+      'INVALID_TOPIC',
+      `topic "${name}" collides with existing topic "${collision}": '.' and '_' map to the same metric name`,
+    );
+  }
+  const partitions = request.partitions ?? context.defaultPartitions;
+  checkPartitionCount(partitions, 1);
+  const replicationFactor = request.replicationFactor ?? context.defaultReplicationFactor;
+  const assignments = place(
+    image,
+    { partitionCount: partitions, replicationFactor, startPartition: 0 },
+    context,
+  );
+  const configs = request.configs ?? {};
+  validateTopicConfigs(configs, replicationFactor);
+  const response = { name, partitions, replicationFactor, assignments };
+  if (request.validateOnly === true) return { records: [], response: { ...response, topicId: null } };
+  const topicId = context.newTopicId();
+  assert(image.topicById(topicId) === undefined, () => `generated topic id ${topicId} is already in use`);
+  const records: MetadataRecord[] = [{ type: 'Topic', name, topicId }];
+  records.push(...partitionRecords(topicId, 0, assignments));
+  for (const [configName, value] of Object.entries(configs).sort(([a], [b]) => a.localeCompare(b))) {
+    records.push({ type: 'Config', resourceType: 'topic', resourceName: name, name: configName, value });
+  }
+  return { records, response: { ...response, topicId } };
+}
+
+export interface DeleteTopicRequest {
+  readonly name: string;
+}
+
+export function deleteTopic(
+  image: MetadataImage,
+  request: DeleteTopicRequest,
+): ControlResult<{ readonly topicId: TopicId }> {
+  const topic = existingTopic(image, request.name);
+  const records: MetadataRecord[] = [];
+  // Replaying RemoveTopic drops the topic's configs too; the explicit removals make the log readable.
+  for (const configName of [...image.topicConfigs(topic.name).keys()].sort()) {
+    records.push({
+      type: 'Config',
+      resourceType: 'topic',
+      resourceName: topic.name,
+      name: configName,
+      value: null,
+    });
+  }
+  records.push({ type: 'RemoveTopic', topicId: topic.topicId });
+  return { records, response: { topicId: topic.topicId } };
+}
+
+export interface CreatePartitionsRequest {
+  readonly name: string;
+  /** The partition count wanted in total, not the number to add (as Kafka's CreatePartitions). */
+  readonly totalCount: number;
+  readonly validateOnly?: boolean;
+}
+
+export interface CreatePartitionsResponse {
+  readonly topicId: TopicId;
+  /** Replica lists of the new partitions, from the old count upwards. */
+  readonly assignments: readonly (readonly BrokerId[])[];
+}
+
+export function createPartitions(
+  image: MetadataImage,
+  request: CreatePartitionsRequest,
+  context: ControllerContext,
+): ControlResult<CreatePartitionsResponse> {
+  const topic = existingTopic(image, request.name);
+  const current = topic.partitions.size;
+  if (!Number.isSafeInteger(request.totalCount) || request.totalCount <= current) {
+    throw new TributaryError(
+      'INVALID_PARTITIONS',
+      `topic "${topic.name}" has ${current} partitions; the new total ${request.totalCount} must be larger`,
+    );
+  }
+  checkPartitionCount(request.totalCount, current + 1);
+  const replicationFactor = topic.partitions.get(0)?.replicas.length ?? context.defaultReplicationFactor;
+  const assignments = place(
+    image,
+    { partitionCount: request.totalCount - current, replicationFactor, startPartition: current },
+    context,
+  );
+  const response = { topicId: topic.topicId, assignments };
+  if (request.validateOnly === true) return { records: [], response };
+  return { records: partitionRecords(topic.topicId, current, assignments), response };
+}
+
+function existingTopic(image: MetadataImage, name: string): TopicImage {
+  const topic = image.topicByName(name);
+  if (topic === undefined) throw new TributaryError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
+  return topic;
+}
+
+/** Kafka refuses names that differ only in '.' versus '_', since metric names map one onto the other. */
+function findCollidingTopic(image: MetadataImage, name: string): string | undefined {
+  if (!name.includes('.') && !name.includes('_')) return undefined;
+  const normalized = name.replaceAll('.', '_');
+  for (const existing of image.topicsByName.keys()) {
+    if (existing.replaceAll('.', '_') === normalized) return existing;
+  }
+  return undefined;
+}
+
+function checkPartitionCount(count: number, min: number): void {
+  if (!Number.isSafeInteger(count) || count < min || count > LIMITS.partitionsPerTopicMax) {
+    throw new TributaryError(
+      'INVALID_PARTITIONS',
+      `partition count ${count} must be between ${min} and ${LIMITS.partitionsPerTopicMax}`,
+    );
+  }
+}
+
+function place(
+  image: MetadataImage,
+  shape: { partitionCount: number; replicationFactor: number; startPartition: number },
+  context: ControllerContext,
+): BrokerId[][] {
+  const unfenced = image.unfencedBrokerIds();
+  const { replicationFactor } = shape;
+  if (!Number.isSafeInteger(replicationFactor) || replicationFactor < 1) {
+    throw new TributaryError(
+      'INVALID_REPLICATION_FACTOR',
+      `replication factor ${replicationFactor} must be >= 1`,
+    );
+  }
+  if (replicationFactor > LIMITS.replicationFactorMax) {
+    throw new TributaryError(
+      'INVALID_REPLICATION_FACTOR',
+      `replication factor ${replicationFactor} is above the limit ${LIMITS.replicationFactorMax}`,
+    );
+  }
+  if (replicationFactor > unfenced.length) {
+    throw new TributaryError(
+      'INVALID_REPLICATION_FACTOR',
+      `replication factor ${replicationFactor} is larger than the ${unfenced.length} available (unfenced) brokers`,
+    );
+  }
+  const brokers = unfenced.map((id) => ({ id, rack: image.broker(id)?.rack ?? null }));
+  return placeReplicas({ ...shape, brokers, random: context.random });
+}
+
+function partitionRecords(
+  topicId: TopicId,
+  firstPartition: number,
+  assignments: readonly (readonly BrokerId[])[],
+): MetadataRecord[] {
+  return assignments.map((replicas, i) => {
+    const leader = replicas[0];
+    assert(leader !== undefined, 'placement returned an empty replica list');
+    return {
+      type: 'Partition',
+      topicId,
+      partition: firstPartition + i,
+      replicas,
+      isr: replicas,
+      leader,
+      leaderEpoch: leaderEpoch(0),
+      partitionEpoch: partitionEpoch(0),
+    };
+  });
+}

@@ -1,0 +1,225 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { brokerEpoch, brokerId, leaderEpoch, partitionEpoch, TributaryError } from '@tributary/core';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeRecord, encodeRecord } from './codec.js';
+import type { MetadataRecord, MetadataRecordType } from './records.js';
+
+const TESTDATA = new URL('../testdata/records/', import.meta.url);
+/** Regenerate on purpose with UPDATE_GOLDEN=1 and review the diff. */
+const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
+
+const SAMPLES: { readonly [T in MetadataRecordType]: Extract<MetadataRecord, { type: T }> } = {
+  RegisterBroker: {
+    type: 'RegisterBroker',
+    brokerId: brokerId(1),
+    brokerEpoch: brokerEpoch(17),
+    incarnationId: 'b1a3c2d4-0001',
+    address: 'localhost:9092',
+    rack: 'rack-a',
+    fenced: true,
+  },
+  UnregisterBroker: { type: 'UnregisterBroker', brokerId: brokerId(2), brokerEpoch: brokerEpoch(5) },
+  FenceBroker: { type: 'FenceBroker', brokerId: brokerId(3), brokerEpoch: brokerEpoch(9) },
+  UnfenceBroker: { type: 'UnfenceBroker', brokerId: brokerId(3), brokerEpoch: brokerEpoch(9) },
+  Topic: { type: 'Topic', name: 'orders', topicId: '7f1c6c5e-8f4d-4a43-9a8e-0c1d2e3f4a5b' },
+  RemoveTopic: { type: 'RemoveTopic', topicId: '7f1c6c5e-8f4d-4a43-9a8e-0c1d2e3f4a5b' },
+  Partition: {
+    type: 'Partition',
+    topicId: '7f1c6c5e-8f4d-4a43-9a8e-0c1d2e3f4a5b',
+    partition: 4,
+    replicas: [brokerId(1), brokerId(2), brokerId(3)],
+    isr: [brokerId(1), brokerId(3)],
+    leader: brokerId(1),
+    leaderEpoch: leaderEpoch(0),
+    partitionEpoch: partitionEpoch(0),
+  },
+  PartitionChange: {
+    type: 'PartitionChange',
+    topicId: '7f1c6c5e-8f4d-4a43-9a8e-0c1d2e3f4a5b',
+    partition: 4,
+    leader: -1,
+    isr: [brokerId(3)],
+    leaderEpoch: leaderEpoch(1),
+    partitionEpoch: partitionEpoch(2),
+  },
+  Config: {
+    type: 'Config',
+    resourceType: 'topic',
+    resourceName: 'orders',
+    name: 'retention.ms',
+    value: null,
+  },
+  ProducerIds: {
+    type: 'ProducerIds',
+    brokerId: brokerId(2),
+    brokerEpoch: brokerEpoch(5),
+    nextProducerId: 2000,
+  },
+};
+
+describe('record codec golden fixtures', () => {
+  if (UPDATE_GOLDEN) mkdirSync(TESTDATA, { recursive: true });
+  for (const sample of Object.values(SAMPLES)) {
+    it(`${sample.type} encodes to and decodes from testdata/records/${sample.type}.json`, () => {
+      const file = new URL(`${sample.type}.json`, TESTDATA);
+      const bytes = encodeRecord(sample);
+      if (UPDATE_GOLDEN) writeFileSync(file, bytes);
+      const golden = new Uint8Array(readFileSync(file));
+      expect(Buffer.from(bytes).toString('utf8')).toBe(Buffer.from(golden).toString('utf8'));
+      expect(decodeRecord(golden)).toEqual(sample);
+    });
+  }
+});
+
+const id = fc.nat({ max: 1_000_000 });
+const ids = fc.array(id, { maxLength: 16 });
+const text = fc.string({ maxLength: 40 });
+const nonEmpty = fc.string({ minLength: 1, maxLength: 40 });
+const leader = fc.oneof(id, fc.constant(-1));
+const brokerAndEpoch = { brokerId: id, brokerEpoch: id };
+
+/** Any structurally valid record (the codec checks shape; replay checks meaning). */
+const arbitraryRecord: fc.Arbitrary<MetadataRecord> = fc.oneof(
+  fc.record({
+    type: fc.constant('RegisterBroker'),
+    ...brokerAndEpoch,
+    incarnationId: nonEmpty,
+    address: text,
+    rack: fc.option(text),
+    fenced: fc.boolean(),
+  }),
+  fc.record({ type: fc.constantFrom('UnregisterBroker', 'FenceBroker', 'UnfenceBroker'), ...brokerAndEpoch }),
+  fc.record({ type: fc.constant('Topic'), name: nonEmpty, topicId: nonEmpty }),
+  fc.record({ type: fc.constant('RemoveTopic'), topicId: nonEmpty }),
+  fc.record({
+    type: fc.constant('Partition'),
+    topicId: nonEmpty,
+    partition: id,
+    replicas: ids,
+    isr: ids,
+    leader,
+    leaderEpoch: id,
+    partitionEpoch: id,
+  }),
+  fc.record(
+    {
+      type: fc.constant('PartitionChange'),
+      topicId: nonEmpty,
+      partition: id,
+      leader,
+      isr: ids,
+      replicas: ids,
+      leaderEpoch: id,
+      partitionEpoch: id,
+    },
+    { requiredKeys: ['type', 'topicId', 'partition', 'leaderEpoch', 'partitionEpoch'] },
+  ),
+  fc.record({
+    type: fc.constant('Config'),
+    resourceType: fc.constantFrom('topic', 'broker', 'cluster'),
+    resourceName: text,
+    name: nonEmpty,
+    value: fc.option(text),
+  }),
+  fc.record({ type: fc.constant('ProducerIds'), ...brokerAndEpoch, nextProducerId: id }),
+) as fc.Arbitrary<MetadataRecord>;
+
+describe('record codec round trip', () => {
+  it('decode(encode(r)) equals r and the encoding is canonical', () => {
+    fc.assert(
+      fc.property(arbitraryRecord, (record) => {
+        const bytes = encodeRecord(record);
+        const decoded = decodeRecord(bytes);
+        expect(decoded).toEqual(record);
+        expect(encodeRecord(decoded)).toEqual(bytes);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+function decodeJson(value: unknown): MetadataRecord {
+  return decodeRecord(new TextEncoder().encode(JSON.stringify(value)));
+}
+
+function expectInvalid(action: () => unknown, fragment: string): void {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(TributaryError);
+    expect((error as TributaryError).code).toBe('INVALID_REQUEST');
+    expect((error as TributaryError).message).toContain(fragment);
+    return;
+  }
+  expect.fail(`expected INVALID_REQUEST mentioning "${fragment}"`);
+}
+
+describe('record codec strict decoding', () => {
+  const topic = { v: 1, type: 'Topic', name: 'orders', topicId: 'abc' };
+  it('accepts a well-formed record', () => {
+    expect(decodeJson(topic)).toEqual({ type: 'Topic', name: 'orders', topicId: 'abc' });
+  });
+  it.each([
+    ['bad UTF-8', () => decodeRecord(new Uint8Array([0xff, 0xfe])), 'not UTF-8 JSON'],
+    ['not JSON', () => decodeRecord(new TextEncoder().encode('{"v":1,')), 'not UTF-8 JSON'],
+    ['an array', () => decodeJson([1]), 'not a JSON object'],
+    ['null', () => decodeJson(null), 'not a JSON object'],
+    ['no version', () => decodeJson({ ...topic, v: undefined }), 'unsupported version'],
+    ['a newer version', () => decodeJson({ ...topic, v: 2 }), 'unsupported version 2'],
+    ['an unknown type', () => decodeJson({ ...topic, type: 'Bogus' }), 'unknown record type "Bogus"'],
+    ['a prototype type', () => decodeJson({ ...topic, type: 'toString' }), 'unknown record type'],
+    ['a missing field', () => decodeJson({ v: 1, type: 'Topic', name: 'x' }), 'missing field "topicId"'],
+    ['an empty string', () => decodeJson({ ...topic, name: '' }), 'field "name" must be a non-empty'],
+    ['an unknown field', () => decodeJson({ ...topic, extra: 1 }), 'unknown field "extra"'],
+    [
+      'a negative id',
+      () => decodeJson({ v: 1, type: 'FenceBroker', brokerId: -1, brokerEpoch: 0 }),
+      'field "brokerId" must be a non-negative integer',
+    ],
+    [
+      'a fractional epoch',
+      () => decodeJson({ v: 1, type: 'FenceBroker', brokerId: 1, brokerEpoch: 1.5 }),
+      'field "brokerEpoch"',
+    ],
+    [
+      'a string where a number belongs',
+      () => decodeJson({ v: 1, type: 'UnfenceBroker', brokerId: '1', brokerEpoch: 0 }),
+      'field "brokerId"',
+    ],
+    [
+      'a leader below -1',
+      () => decodeJson({ ...encodedSample('Partition'), leader: -2 }),
+      'field "leader" must be a broker id or -1',
+    ],
+    [
+      'replicas that are not ids',
+      () => decodeJson({ ...encodedSample('Partition'), replicas: [1, 'x'] }),
+      'field "replicas" must hold only',
+    ],
+    [
+      'an unknown resource type',
+      () => decodeJson({ ...encodedSample('Config'), resourceType: 'group' }),
+      'field "resourceType"',
+    ],
+    [
+      'a null where only a string fits',
+      () => decodeJson({ ...encodedSample('RegisterBroker'), address: null }),
+      'field "address" must be a string',
+    ],
+    [
+      'a PartitionChange leader of null',
+      () => decodeJson({ ...encodedSample('PartitionChange'), leader: null }),
+      'field "leader"',
+    ],
+  ])('refuses %s', (_what, action, fragment) => expectInvalid(action, fragment));
+
+  it('refuses to encode a malformed record (a bug, so an assertion)', () => {
+    const broken = { type: 'FenceBroker', brokerId: -3, brokerEpoch: 0 } as unknown as MetadataRecord;
+    expect(() => encodeRecord(broken)).toThrow(/refusing to encode/);
+  });
+});
+
+function encodedSample(type: MetadataRecordType): Record<string, unknown> {
+  return JSON.parse(Buffer.from(encodeRecord(SAMPLES[type])).toString('utf8'));
+}

@@ -1,0 +1,198 @@
+/**
+ * The metadata record encoding, version 1: a JSON object in UTF-8,
+ *
+ *   {"v":1,"type":"<record type>", <the record's fields in the order of FIELDS below>}
+ *
+ * JSON because metadata records are few and small next to the data plane, and `trib metadata log` and a
+ * person with `xxd` can read them. Field order is fixed, so one record has exactly one encoding (the
+ * golden fixtures in testdata/records/ pin it). Optional fields (PartitionChange's leader, isr,
+ * replicas) are left out when absent, never written as null.
+ *
+ * Decoding is strict: the bytes must be UTF-8, the JSON an object with v = 1, a known type, every
+ * required field present with the right type and range, and no other field. Anything else is
+ * INVALID_REQUEST naming the problem. A change to any record's shape is a new version number.
+ */
+import { assert, LIMITS, TributaryError } from '@tributary/core';
+import type { MetadataRecord, MetadataRecordType } from './records.js';
+
+export const METADATA_RECORD_VERSION = 1;
+
+type FieldKind =
+  | 'id' // a non-negative safe integer: broker id, epoch, partition index, producer id
+  | 'leader' // a broker id or NO_LEADER (-1)
+  | 'brokerIds' // an array of broker ids
+  | 'string'
+  | 'nonEmptyString'
+  | 'nullableString'
+  | 'boolean'
+  | 'resourceType';
+
+type RecordOf<T extends MetadataRecordType> = Extract<MetadataRecord, { type: T }>;
+
+interface FieldSpec<T extends MetadataRecordType> {
+  readonly name: Exclude<keyof RecordOf<T>, 'type'> & string;
+  readonly kind: FieldKind;
+  readonly optional?: true;
+}
+
+type FieldTable = { readonly [T in MetadataRecordType]: readonly FieldSpec<T>[] };
+
+const FIELDS: FieldTable = {
+  RegisterBroker: [
+    { name: 'brokerId', kind: 'id' },
+    { name: 'brokerEpoch', kind: 'id' },
+    { name: 'incarnationId', kind: 'nonEmptyString' },
+    { name: 'address', kind: 'string' },
+    { name: 'rack', kind: 'nullableString' },
+    { name: 'fenced', kind: 'boolean' },
+  ],
+  UnregisterBroker: [
+    { name: 'brokerId', kind: 'id' },
+    { name: 'brokerEpoch', kind: 'id' },
+  ],
+  FenceBroker: [
+    { name: 'brokerId', kind: 'id' },
+    { name: 'brokerEpoch', kind: 'id' },
+  ],
+  UnfenceBroker: [
+    { name: 'brokerId', kind: 'id' },
+    { name: 'brokerEpoch', kind: 'id' },
+  ],
+  Topic: [
+    { name: 'name', kind: 'nonEmptyString' },
+    { name: 'topicId', kind: 'nonEmptyString' },
+  ],
+  RemoveTopic: [{ name: 'topicId', kind: 'nonEmptyString' }],
+  Partition: [
+    { name: 'topicId', kind: 'nonEmptyString' },
+    { name: 'partition', kind: 'id' },
+    { name: 'replicas', kind: 'brokerIds' },
+    { name: 'isr', kind: 'brokerIds' },
+    { name: 'leader', kind: 'leader' },
+    { name: 'leaderEpoch', kind: 'id' },
+    { name: 'partitionEpoch', kind: 'id' },
+  ],
+  PartitionChange: [
+    { name: 'topicId', kind: 'nonEmptyString' },
+    { name: 'partition', kind: 'id' },
+    { name: 'leader', kind: 'leader', optional: true },
+    { name: 'isr', kind: 'brokerIds', optional: true },
+    { name: 'replicas', kind: 'brokerIds', optional: true },
+    { name: 'leaderEpoch', kind: 'id' },
+    { name: 'partitionEpoch', kind: 'id' },
+  ],
+  Config: [
+    { name: 'resourceType', kind: 'resourceType' },
+    { name: 'resourceName', kind: 'string' },
+    { name: 'name', kind: 'nonEmptyString' },
+    { name: 'value', kind: 'nullableString' },
+  ],
+  ProducerIds: [
+    { name: 'brokerId', kind: 'id' },
+    { name: 'brokerEpoch', kind: 'id' },
+    { name: 'nextProducerId', kind: 'id' },
+  ],
+};
+
+/** A record is small; anything bigger than one Raft message is corrupt. */
+const RECORD_BYTES_MAX = LIMITS.raftBytesPerMessageMax;
+/** Replica lists are bounded by the replication factor limit. */
+const BROKER_IDS_MAX = LIMITS.replicationFactorMax;
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+function isRecordType(value: unknown): value is MetadataRecordType {
+  return typeof value === 'string' && Object.hasOwn(FIELDS, value);
+}
+
+function isId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+/** Returns what is wrong with a field's value, or undefined when it is fine. */
+function checkField(kind: FieldKind, value: unknown): string | undefined {
+  switch (kind) {
+    case 'id':
+      return isId(value) ? undefined : 'must be a non-negative integer';
+    case 'leader':
+      return isId(value) || value === -1 ? undefined : 'must be a broker id or -1';
+    case 'brokerIds':
+      if (!Array.isArray(value)) return 'must be an array of broker ids';
+      if (value.length > BROKER_IDS_MAX) return `has ${value.length} entries; the limit is ${BROKER_IDS_MAX}`;
+      return value.every(isId) ? undefined : 'must hold only non-negative integers';
+    case 'string':
+      return typeof value === 'string' ? undefined : 'must be a string';
+    case 'nonEmptyString':
+      return typeof value === 'string' && value.length > 0 ? undefined : 'must be a non-empty string';
+    case 'nullableString':
+      return typeof value === 'string' || value === null ? undefined : 'must be a string or null';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'resourceType':
+      return value === 'topic' || value === 'broker' || value === 'cluster'
+        ? undefined
+        : "must be 'topic', 'broker' or 'cluster'";
+  }
+}
+
+/** Checks `source` against the field table and copies the fields, in table order, into `target`. */
+function copyFields(
+  type: MetadataRecordType,
+  source: Readonly<Record<string, unknown>>,
+  target: Record<string, unknown>,
+): string | undefined {
+  const specs: readonly { name: string; kind: FieldKind; optional?: true }[] = FIELDS[type];
+  for (const spec of specs) {
+    const value = source[spec.name];
+    if (value === undefined) {
+      if (spec.optional) continue;
+      return `${type} record is missing field "${spec.name}"`;
+    }
+    const problem = checkField(spec.kind, value);
+    if (problem !== undefined) return `${type} record field "${spec.name}" ${problem}`;
+    target[spec.name] = Array.isArray(value) ? [...value] : value;
+  }
+  return undefined;
+}
+
+export function encodeRecord(record: MetadataRecord): Uint8Array {
+  const envelope: Record<string, unknown> = { v: METADATA_RECORD_VERSION, type: record.type };
+  const problem = copyFields(record.type, record as unknown as Record<string, unknown>, envelope);
+  assert(problem === undefined, () => `refusing to encode a malformed record: ${problem}`);
+  return utf8Encoder.encode(JSON.stringify(envelope));
+}
+
+function invalid(message: string): TributaryError {
+  return new TributaryError('INVALID_REQUEST', `metadata record: ${message}`);
+}
+
+export function decodeRecord(bytes: Uint8Array): MetadataRecord {
+  if (bytes.length > RECORD_BYTES_MAX) {
+    throw invalid(`${bytes.length} bytes; the limit is ${RECORD_BYTES_MAX}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(utf8Decoder.decode(bytes));
+  } catch (cause) {
+    throw new TributaryError('INVALID_REQUEST', 'metadata record: not UTF-8 JSON', { cause });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalid('not a JSON object');
+  }
+  const source = parsed as Record<string, unknown>;
+  if (source.v !== METADATA_RECORD_VERSION) {
+    throw invalid(`unsupported version ${JSON.stringify(source.v)} (this build reads version 1)`);
+  }
+  const type = source.type;
+  if (!isRecordType(type)) throw invalid(`unknown record type ${JSON.stringify(type)}`);
+  const record: Record<string, unknown> = { type };
+  const problem = copyFields(type, source, record);
+  if (problem !== undefined) throw invalid(problem);
+  const allowed = new Set<string>(['v', 'type', ...FIELDS[type].map((spec) => spec.name)]);
+  for (const key of Object.keys(source)) {
+    if (!allowed.has(key)) throw invalid(`${type} record has unknown field "${key}"`);
+  }
+  // copyFields checked every field of this type against the table, so the shape is the record's.
+  return record as unknown as MetadataRecord;
+}

@@ -1,0 +1,396 @@
+/**
+ * MetadataDelta (Kafka's pattern): start from an image, replay committed records in log order, then
+ * apply() to get the next image. Replay is where invariants are checked: a record that breaks one is a
+ * bug in the controller that wrote it, so it fails an assert() rather than returning an error.
+ *
+ * Cost: replay is O(size of the record); apply() is O(touched topics' partitions + topics + brokers),
+ * so callers batch many records into one delta (a broker applies one delta per fetched batch).
+ */
+import { assert, assertNever, type BrokerId } from '@tributary/core';
+import {
+  type BrokerRegistration,
+  configResourceKey,
+  MetadataImage,
+  type PartitionState,
+  type ProducerIdsState,
+  type TopicImage,
+} from './image.js';
+import {
+  type ConfigRecord,
+  type MetadataRecord,
+  NO_LEADER,
+  type PartitionChangeRecord,
+  type PartitionRecord,
+  type RegisterBrokerRecord,
+  type TopicId,
+} from './records.js';
+
+interface TopicChange {
+  readonly topicId: TopicId;
+  readonly name: string;
+  readonly basePartitions: ReadonlyMap<number, PartitionState>;
+  readonly changed: Map<number, PartitionState>;
+}
+
+/** What a delta changed, for publishers (a broker's replica manager, the controller's metrics). */
+export interface MetadataChanges {
+  /** Brokers registered, unregistered, fenced or unfenced. */
+  readonly brokers: ReadonlySet<BrokerId>;
+  readonly createdTopics: ReadonlySet<TopicId>;
+  readonly removedTopics: ReadonlySet<TopicId>;
+  /** Partitions created or changed, per topic that still exists. */
+  readonly partitions: ReadonlyMap<TopicId, ReadonlySet<number>>;
+  /** configResourceKey()s whose keys changed. */
+  readonly configResources: ReadonlySet<string>;
+  readonly producerIds: boolean;
+}
+
+const EMPTY_PARTITIONS: ReadonlyMap<number, PartitionState> = new Map();
+
+export class MetadataDelta {
+  readonly image: MetadataImage;
+  #offset: number;
+  /** null = unregistered in this delta. */
+  readonly #brokers = new Map<BrokerId, BrokerRegistration | null>();
+  /** null = removed in this delta (and present in the base image). */
+  readonly #topics = new Map<TopicId, TopicChange | null>();
+  /** Names of topics created in this delta, to refuse duplicates without scanning. */
+  readonly #createdNames = new Map<string, TopicId>();
+  /** Full key maps of the config resources this delta touched. */
+  readonly #configs = new Map<string, Map<string, string>>();
+  #producerIds: ProducerIdsState | null | undefined;
+
+  constructor(image: MetadataImage) {
+    this.image = image;
+    this.#offset = image.offset;
+  }
+
+  get offset(): number {
+    return this.#offset;
+  }
+
+  /**
+   * Moves the offset without a record: Raft's leader-change and no-op entries, or a snapshot's offset.
+   * Several records may share an offset (one Raft entry holds a command's records), so equal is fine.
+   */
+  advanceTo(offset: number): void {
+    assert(Number.isSafeInteger(offset), () => `metadata offset ${offset} is not an integer`);
+    assert(offset >= this.#offset, () => `metadata offset went back from ${this.#offset} to ${offset}`);
+    this.#offset = offset;
+  }
+
+  replay(record: MetadataRecord, offset: number): void {
+    this.advanceTo(offset);
+    switch (record.type) {
+      case 'RegisterBroker':
+        this.#replayRegisterBroker(record);
+        return;
+      case 'UnregisterBroker':
+        this.#existingBroker(record.brokerId, record.brokerEpoch, record.type);
+        this.#brokers.set(record.brokerId, null);
+        return;
+      case 'FenceBroker':
+      case 'UnfenceBroker': {
+        const broker = this.#existingBroker(record.brokerId, record.brokerEpoch, record.type);
+        this.#brokers.set(record.brokerId, { ...broker, fenced: record.type === 'FenceBroker' });
+        return;
+      }
+      case 'Topic':
+        this.#replayTopic(record.topicId, record.name);
+        return;
+      case 'RemoveTopic':
+        this.#replayRemoveTopic(record.topicId);
+        return;
+      case 'Partition':
+        this.#replayPartition(record);
+        return;
+      case 'PartitionChange':
+        this.#replayPartitionChange(record);
+        return;
+      case 'Config':
+        this.#replayConfig(record);
+        return;
+      case 'ProducerIds': {
+        const next = this.#currentProducerIds()?.nextProducerId ?? 0;
+        assert(
+          Number.isSafeInteger(record.nextProducerId) && record.nextProducerId > next,
+          () => `ProducerIds: next producer id must grow past ${next}, got ${record.nextProducerId}`,
+        );
+        const { nextProducerId, brokerId, brokerEpoch } = record;
+        this.#producerIds = { nextProducerId, brokerId, brokerEpoch };
+        return;
+      }
+      default:
+        assertNever(record, 'metadata record');
+    }
+  }
+
+  /** The broker as this delta sees it. */
+  broker(id: BrokerId): BrokerRegistration | undefined {
+    const changed = this.#brokers.get(id);
+    if (changed === null) return undefined;
+    return changed ?? this.image.broker(id);
+  }
+
+  /** The topic as this delta sees it, with its partitions as a lookup. */
+  topic(topicId: TopicId): { name: string; partition(p: number): PartitionState | undefined } | undefined {
+    const change = this.#topics.get(topicId);
+    if (change === null) return undefined;
+    if (change === undefined) {
+      const topic = this.image.topicById(topicId);
+      if (topic === undefined) return undefined;
+      return { name: topic.name, partition: (p) => topic.partitions.get(p) };
+    }
+    return { name: change.name, partition: (p) => change.changed.get(p) ?? change.basePartitions.get(p) };
+  }
+
+  /** The topic id holding `name` as this delta sees it. */
+  topicIdByName(name: string): TopicId | undefined {
+    const created = this.#createdNames.get(name);
+    if (created !== undefined) return created;
+    const base = this.image.topicByName(name);
+    if (base === undefined || this.#topics.get(base.topicId) === null) return undefined;
+    return base.topicId;
+  }
+
+  changes(): MetadataChanges {
+    const createdTopics = new Set<TopicId>();
+    const removedTopics = new Set<TopicId>();
+    const partitions = new Map<TopicId, ReadonlySet<number>>();
+    for (const [topicId, change] of this.#topics) {
+      if (change === null) {
+        removedTopics.add(topicId);
+        continue;
+      }
+      if (this.image.topicById(topicId) === undefined) createdTopics.add(topicId);
+      if (change.changed.size > 0) partitions.set(topicId, new Set(change.changed.keys()));
+    }
+    return {
+      brokers: new Set(this.#brokers.keys()),
+      createdTopics,
+      removedTopics,
+      partitions,
+      configResources: new Set(this.#configs.keys()),
+      producerIds: this.#producerIds !== undefined,
+    };
+  }
+
+  apply(): MetadataImage {
+    const base = this.image;
+    return new MetadataImage({
+      offset: this.#offset,
+      brokers: this.#applyBrokers(),
+      ...this.#applyTopics(),
+      configs: this.#applyConfigs(),
+      producerIds: this.#producerIds === undefined ? base.producerIds : this.#producerIds,
+    });
+  }
+
+  #replayRegisterBroker(record: RegisterBrokerRecord): void {
+    const previous = this.broker(record.brokerId);
+    assert(
+      previous === undefined || record.brokerEpoch > previous.brokerEpoch,
+      () =>
+        `RegisterBroker ${record.brokerId}: epoch ${record.brokerEpoch} does not grow past ${previous?.brokerEpoch}`,
+    );
+    const { brokerId, brokerEpoch, incarnationId, address, rack, fenced } = record;
+    this.#brokers.set(brokerId, { brokerId, brokerEpoch, incarnationId, address, rack, fenced });
+  }
+
+  #existingBroker(id: BrokerId, epoch: number, what: string): BrokerRegistration {
+    const broker = this.broker(id);
+    assert(broker !== undefined, () => `${what}: broker ${id} is not registered`);
+    assert(
+      broker.brokerEpoch === epoch,
+      () => `${what}: broker ${id} has epoch ${broker.brokerEpoch}, record says ${epoch}`,
+    );
+    return broker;
+  }
+
+  #replayTopic(topicId: TopicId, name: string): void {
+    assert(this.topic(topicId) === undefined, () => `Topic: topic id ${topicId} already exists`);
+    assert(this.#topics.get(topicId) !== null, () => `Topic: topic id ${topicId} was reused after removal`);
+    const holder = this.topicIdByName(name);
+    assert(holder === undefined, () => `Topic: name "${name}" is already topic ${holder}`);
+    this.#topics.set(topicId, { topicId, name, basePartitions: EMPTY_PARTITIONS, changed: new Map() });
+    this.#createdNames.set(name, topicId);
+  }
+
+  #replayRemoveTopic(topicId: TopicId): void {
+    const topic = this.topic(topicId);
+    assert(topic !== undefined, () => `RemoveTopic: unknown topic ${topicId}`);
+    if (this.image.topicById(topicId) === undefined) this.#topics.delete(topicId);
+    else this.#topics.set(topicId, null);
+    this.#createdNames.delete(topic.name);
+    // As in Kafka, a topic's configs go with it, so a later topic with the same name starts clean.
+    const key = configResourceKey('topic', topic.name);
+    const configs = this.#configs.get(key) ?? this.image.configs.get(key);
+    if (configs !== undefined && configs.size > 0) this.#configs.set(key, new Map());
+  }
+
+  #replayPartition(record: PartitionRecord): void {
+    const change = this.#topicChange(record.topicId, record.type);
+    assert(
+      Number.isSafeInteger(record.partition) && record.partition >= 0,
+      () => `Partition: bad partition index ${record.partition}`,
+    );
+    const existing = change.changed.get(record.partition) ?? change.basePartitions.get(record.partition);
+    assert(existing === undefined, () => `Partition: ${record.topicId}/${record.partition} already exists`);
+    const { topicId, partition, replicas, isr, leader, leaderEpoch, partitionEpoch } = record;
+    const state: PartitionState = { topicId, partition, replicas, isr, leader, leaderEpoch, partitionEpoch };
+    checkPartitionState(state);
+    change.changed.set(partition, state);
+  }
+
+  #replayPartitionChange(record: PartitionChangeRecord): void {
+    const change = this.#topicChange(record.topicId, record.type);
+    const where = `PartitionChange ${record.topicId}/${record.partition}`;
+    const old = change.changed.get(record.partition) ?? change.basePartitions.get(record.partition);
+    assert(old !== undefined, () => `${where}: unknown partition`);
+    const leader = record.leader ?? old.leader;
+    assert(
+      record.leaderEpoch >= old.leaderEpoch,
+      () => `${where}: leader epoch went back from ${old.leaderEpoch} to ${record.leaderEpoch}`,
+    );
+    assert(
+      leader === old.leader || record.leaderEpoch > old.leaderEpoch,
+      () => `${where}: leader changed ${old.leader} -> ${leader} without a new leader epoch`,
+    );
+    assert(
+      record.partitionEpoch > old.partitionEpoch,
+      () => `${where}: partition epoch ${record.partitionEpoch} does not grow past ${old.partitionEpoch}`,
+    );
+    const state: PartitionState = {
+      topicId: old.topicId,
+      partition: old.partition,
+      replicas: record.replicas ?? old.replicas,
+      isr: record.isr ?? old.isr,
+      leader,
+      leaderEpoch: record.leaderEpoch,
+      partitionEpoch: record.partitionEpoch,
+    };
+    checkPartitionState(state);
+    change.changed.set(record.partition, state);
+  }
+
+  #replayConfig(record: ConfigRecord): void {
+    const what = `Config ${record.resourceType}:${record.resourceName} ${record.name}`;
+    assert(record.name.length > 0, () => `${what}: empty config name`);
+    if (record.resourceType === 'topic' && record.value !== null) {
+      assert(this.topicIdByName(record.resourceName) !== undefined, () => `${what}: unknown topic`);
+    }
+    if (record.resourceType === 'broker') {
+      assert(/^\d+$/.test(record.resourceName), () => `${what}: broker resource must be a broker id`);
+    }
+    if (record.resourceType === 'cluster') {
+      assert(record.resourceName === '', () => `${what}: the cluster resource name must be ''`);
+    }
+    const configs = this.#touchConfigs(configResourceKey(record.resourceType, record.resourceName));
+    if (record.value === null) configs.delete(record.name);
+    else configs.set(record.name, record.value);
+  }
+
+  #touchConfigs(key: string): Map<string, string> {
+    let configs = this.#configs.get(key);
+    if (configs === undefined) {
+      configs = new Map(this.image.configs.get(key));
+      this.#configs.set(key, configs);
+    }
+    return configs;
+  }
+
+  #currentProducerIds(): ProducerIdsState | null {
+    return this.#producerIds === undefined ? this.image.producerIds : this.#producerIds;
+  }
+
+  #topicChange(topicId: TopicId, what: string): TopicChange {
+    const change = this.#topics.get(topicId);
+    assert(change !== null, () => `${what}: topic ${topicId} was removed`);
+    if (change !== undefined) return change;
+    const topic = this.image.topicById(topicId);
+    assert(topic !== undefined, () => `${what}: unknown topic ${topicId}`);
+    const created: TopicChange = {
+      topicId,
+      name: topic.name,
+      basePartitions: topic.partitions,
+      changed: new Map(),
+    };
+    this.#topics.set(topicId, created);
+    return created;
+  }
+
+  #applyBrokers(): MetadataImage['brokers'] {
+    if (this.#brokers.size === 0) return this.image.brokers;
+    const brokers = new Map(this.image.brokers);
+    for (const [id, broker] of this.#brokers) {
+      if (broker === null) brokers.delete(id);
+      else brokers.set(id, broker);
+    }
+    return brokers;
+  }
+
+  #applyTopics(): Pick<MetadataImage, 'topicsById' | 'topicsByName'> {
+    const base = this.image;
+    if (this.#topics.size === 0) return { topicsById: base.topicsById, topicsByName: base.topicsByName };
+    const topicsById = new Map(base.topicsById);
+    const topicsByName = new Map(base.topicsByName);
+    // Removals first, so a name freed in this delta can be taken by a topic created in it.
+    for (const [topicId, change] of this.#topics) {
+      const old = base.topicById(topicId);
+      if (change === null && old !== undefined) {
+        topicsById.delete(topicId);
+        topicsByName.delete(old.name);
+      }
+    }
+    for (const change of this.#topics.values()) {
+      if (change === null) continue;
+      let partitions = change.basePartitions;
+      if (change.changed.size > 0) {
+        const merged = new Map(change.basePartitions);
+        for (const [index, state] of change.changed) merged.set(index, state);
+        partitions = merged;
+      }
+      const topic: TopicImage = { topicId: change.topicId, name: change.name, partitions };
+      topicsById.set(topic.topicId, topic);
+      topicsByName.set(topic.name, topic);
+    }
+    return { topicsById, topicsByName };
+  }
+
+  #applyConfigs(): MetadataImage['configs'] {
+    if (this.#configs.size === 0) return this.image.configs;
+    const configs = new Map(this.image.configs);
+    for (const [key, values] of this.#configs) {
+      if (values.size === 0) configs.delete(key);
+      else configs.set(key, new Map(values));
+    }
+    return configs;
+  }
+}
+
+/** Invariants every partition state keeps, whichever record produced it. */
+function checkPartitionState(state: PartitionState): void {
+  const where = `partition ${state.topicId}/${state.partition}`;
+  assert(state.replicas.length > 0, () => `${where}: no replicas`);
+  assert(new Set(state.replicas).size === state.replicas.length, () => `${where}: duplicate replicas`);
+  assert(state.isr.length > 0, () => `${where}: empty ISR`);
+  assert(new Set(state.isr).size === state.isr.length, () => `${where}: duplicate ISR members`);
+  assert(
+    state.isr.every((member) => state.replicas.includes(member)),
+    () => `${where}: ISR [${state.isr}] is not a subset of replicas [${state.replicas}]`,
+  );
+  assert(
+    state.leader === NO_LEADER || state.isr.includes(state.leader),
+    () => `${where}: leader ${state.leader} is not in the ISR [${state.isr}]`,
+  );
+}
+
+/** Replays records onto an image in one delta; handy for tests and for loading a snapshot. */
+export function replayAll(
+  image: MetadataImage,
+  entries: Iterable<{ readonly record: MetadataRecord; readonly offset: number }>,
+): MetadataImage {
+  const delta = new MetadataDelta(image);
+  for (const { record, offset } of entries) delta.replay(record, offset);
+  return delta.apply();
+}
