@@ -1,1 +1,57 @@
-export {};
+export { CHANNEL_OPTIONS, SERVER_CHANNEL_OPTIONS } from './channel.js';
+export {
+  addBrokerLifecycleService,
+  addControllerAdminService,
+  addMetadataStreamService,
+  addRaftService,
+  type ClientOptions,
+  createBrokerLifecycleClient,
+  createControllerAdminClient,
+  createMetadataStreamClient,
+  createRaftClient,
+} from './clients.js';
+export {
+  type ConnectionCallOptions,
+  ControllerConnection,
+  type ControllerConnectionOptions,
+} from './controller-connection.js';
+export {
+  asTributaryError,
+  ERROR_CODE_TRAILER,
+  fromServiceError,
+  LEADER_ADDRESS_TRAILER,
+  LEADER_ID_TRAILER,
+  type ServiceErrorLike,
+  type TributaryServiceError,
+  toServiceError,
+} from './errors.js';
+export * from './generated/index.js';
+export { LOADER_OPTIONS, loadTributaryProtos, PROTO_FILES, PROTO_ROOT, type TributaryV1 } from './protos.js';
+export {
+  type BackoffPolicy,
+  backoffDelayMs,
+  DEFAULT_BACKOFF,
+  nextRetryStep,
+  type RetryState,
+  type RetryStep,
+} from './retry.js';
+export { bindServer, createServer, shutdownServer } from './server.js';
+export {
+  failStream,
+  type HandleOptions,
+  handleServerStream,
+  handleUnary,
+  type UnaryMethodName,
+  type UnaryOptions,
+  type UnaryRequest,
+  type UnaryResponse,
+  unary,
+} from './unary.js';
+export {
+  optionalId,
+  requireCountAtMost,
+  requireIntInRange,
+  requireMessage,
+  requireNonEmpty,
+  requireSafeUint,
+} from './validate.js';

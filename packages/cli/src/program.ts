@@ -1,0 +1,201 @@
+/**
+ * The `trib` command tree (DESIGN §7). Parsing and dispatch only: command logic lives in
+ * src/commands, output formatting in src/format.ts. Every failure becomes one line on stderr and a
+ * non-zero exit code; stacks are never printed.
+ */
+import { asTributaryError } from '@tributary/protocol';
+import { Command, CommanderError, Option } from 'commander';
+import { collectConfig, parseAddressList, parseNonNegativeInt, parsePositiveInt } from './args.js';
+import { brokersList } from './commands/brokers.js';
+import { metadataLog } from './commands/metadata-log.js';
+import { quorumDescribe } from './commands/quorum.js';
+import {
+  topicsAddPartitions,
+  topicsCreate,
+  topicsDelete,
+  topicsDescribe,
+  topicsList,
+} from './commands/topics.js';
+import type { CommandContext, GlobalOptions } from './context.js';
+import type { CliDecoders, CliIo } from './io.js';
+
+export const DEFAULT_CONTROLLERS = '127.0.0.1:9093';
+export const DEFAULT_TIMEOUT_MS = 5_000;
+
+/** Exit codes: 0 success, 1 the operation failed, 2 the command line was wrong, 130 interrupted. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+/** As shells report a process ended by SIGINT (128 + 2). */
+export const EXIT_INTERRUPTED = 130;
+
+interface RawGlobalOptions {
+  readonly controllers: string[];
+  readonly json?: boolean;
+  readonly timeoutMs: number;
+}
+
+function globalOptions(command: Command): GlobalOptions {
+  const raw = command.optsWithGlobals<RawGlobalOptions>();
+  return { controllers: raw.controllers, json: raw.json === true, timeoutMs: raw.timeoutMs };
+}
+
+type Action = (context: CommandContext, command: Command) => Promise<void>;
+
+/** Builds a fresh program per run (commander keeps parse state on its objects). */
+export function buildProgram(io: CliIo, decoders: CliDecoders): Command {
+  const program = new Command('trib')
+    .description('Tributary admin CLI')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.out(text.replace(/\n$/, '')),
+      writeErr: (text) => io.err(text.replace(/\n$/, '')),
+      outputError: (text, write) => write(text),
+    })
+    .addOption(
+      new Option('--controllers <host:port,...>', 'controller addresses (env TRIB_CONTROLLERS)')
+        .argParser(parseAddressList)
+        .default(parseAddressList(io.env.TRIB_CONTROLLERS ?? DEFAULT_CONTROLLERS)),
+    )
+    .option('--json', 'machine-readable output: one JSON document per line')
+    .option(
+      '--timeout-ms <ms>',
+      'deadline for the command, retries included',
+      parsePositiveInt,
+      DEFAULT_TIMEOUT_MS,
+    );
+
+  const run =
+    (action: Action) =>
+    (...args: unknown[]): Promise<void> => {
+      // commander passes (…arguments, options, command); the command is always last.
+      const command = args[args.length - 1] as Command;
+      return action({ io, decoders, options: globalOptions(command) }, command);
+    };
+
+  addQuorumCommands(program, run);
+  addBrokerCommands(program, run);
+  addTopicCommands(program, run);
+  addMetadataCommands(program, run);
+  return program;
+}
+
+type Runner = (action: Action) => (...args: unknown[]) => Promise<void>;
+
+function addQuorumCommands(program: Command, run: Runner): void {
+  const quorum = program.command('quorum').description('the controller Raft quorum');
+  quorum
+    .command('describe')
+    .description('leader, term, commit index and each voter’s lag, from every controller')
+    .option('--watch', 'poll until interrupted')
+    .option('--interval-ms <ms>', 'poll interval with --watch', parsePositiveInt, 1_000)
+    .action(
+      run((context, command) => {
+        const options = command.opts<{ watch?: boolean; intervalMs: number }>();
+        return quorumDescribe(context, { watch: options.watch === true, intervalMs: options.intervalMs });
+      }),
+    );
+}
+
+function addBrokerCommands(program: Command, run: Runner): void {
+  const brokers = program.command('brokers').description('registered brokers');
+  brokers
+    .command('list')
+    .description('id, address, fenced/unfenced, epoch')
+    .action(run((context) => brokersList(context)));
+}
+
+function addTopicCommands(program: Command, run: Runner): void {
+  const topics = program.command('topics').description('create, list, describe and delete topics');
+  topics
+    .command('create <name>')
+    .description('create a topic')
+    .requiredOption('--partitions <n>', 'number of partitions', parsePositiveInt)
+    .requiredOption('--replication-factor <r>', 'replicas per partition', parsePositiveInt)
+    .option('--config <key=value>', 'topic config (repeatable)', collectConfig, [])
+    .action(
+      run((context, command) => {
+        const options = command.opts<{
+          partitions: number;
+          replicationFactor: number;
+          config: [string, string][];
+        }>();
+        return topicsCreate(context, String(command.args[0]), {
+          partitions: options.partitions,
+          replicationFactor: options.replicationFactor,
+          configs: options.config,
+        });
+      }),
+    );
+  topics
+    .command('list')
+    .description('every topic')
+    .action(run((context) => topicsList(context)));
+  topics
+    .command('describe <name>')
+    .description('partitions, leaders, replicas and ISR of a topic')
+    .action(run((context, command) => topicsDescribe(context, String(command.args[0]))));
+  topics
+    .command('delete <name>')
+    .description('delete a topic')
+    .action(run((context, command) => topicsDelete(context, String(command.args[0]))));
+  topics
+    .command('add-partitions <name>')
+    .description('raise the partition count of a topic')
+    .requiredOption('--partitions <n>', 'the new total partition count', parsePositiveInt)
+    .action(
+      run((context, command) =>
+        topicsAddPartitions(
+          context,
+          String(command.args[0]),
+          command.opts<{ partitions: number }>().partitions,
+        ),
+      ),
+    );
+}
+
+function addMetadataCommands(program: Command, run: Runner): void {
+  const metadata = program.command('metadata').description('the metadata log');
+  metadata
+    .command('log')
+    .description('the committed metadata records, decoded')
+    .option('--from <offset>', 'first offset to show', parseNonNegativeInt, 0)
+    .option('--follow', 'keep printing new records until interrupted')
+    .action(
+      run((context, command) => {
+        const options = command.opts<{ from: number; follow?: boolean }>();
+        return metadataLog(context, { fromOffset: options.from, follow: options.follow === true });
+      }),
+    );
+}
+
+/**
+ * Runs `trib` with the arguments after the program name and returns the exit code. Never throws:
+ * usage errors were already printed by commander, operational errors print `error: CODE: message`.
+ */
+export async function runCli(argv: readonly string[], io: CliIo, decoders: CliDecoders): Promise<number> {
+  let program: Command;
+  try {
+    program = buildProgram(io, decoders);
+  } catch (error) {
+    // Only a malformed TRIB_CONTROLLERS can fail here (its default is parsed eagerly).
+    io.err(`error: TRIB_CONTROLLERS: ${error instanceof Error ? error.message : String(error)}`);
+    return EXIT_USAGE;
+  }
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (io.signal.aborted) {
+      io.err('error: interrupted');
+      return EXIT_INTERRUPTED;
+    }
+    const failure = asTributaryError(error);
+    io.err(`error: ${failure.code}: ${failure.message.replace(/\s*\n\s*/g, ' ')}`);
+    return EXIT_FAILURE;
+  }
+}

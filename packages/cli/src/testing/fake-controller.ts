@@ -1,0 +1,178 @@
+/**
+ * An in-process fake controller on 127.0.0.1:0 serving ControllerAdmin and MetadataStream from
+ * canned state. It tests the CLI's calls and output, not controller behaviour.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { TributaryError } from '@tributary/core';
+import {
+  addControllerAdminService,
+  addMetadataStreamService,
+  bindServer,
+  type ControllerAdminHandlers,
+  createServer,
+  type DescribeQuorumResponse,
+  type FetchMetadataEvent,
+  handleServerStream,
+  handleUnary,
+  type MetadataStreamHandlers,
+  type PartitionInfo,
+  shutdownServer,
+  type TopicConfigEntry,
+  type TopicInfo,
+} from '@tributary/protocol';
+
+interface FakeTopic {
+  readonly name: string;
+  readonly topicId: string;
+  partitionCount: number;
+  readonly configs: TopicConfigEntry[];
+}
+
+export interface FakeControllerState {
+  quorum: DescribeQuorumResponse;
+  topics: Map<string, FakeTopic>;
+  /** Events FetchMetadata sends; with follow it then waits until cancelled. */
+  metadataEvents: FetchMetadataEvent[];
+  /** When set, every admin call fails with this error. */
+  adminError: TributaryError | undefined;
+  readonly requests: { method: string; request: unknown }[];
+}
+
+export interface FakeController {
+  readonly address: string;
+  readonly state: FakeControllerState;
+  stop(): Promise<void>;
+}
+
+function partitions(count: number): PartitionInfo[] {
+  return Array.from({ length: count }, (_, partition) => ({
+    partition,
+    leader: partition === 0 ? -1 : 1,
+    leaderEpoch: partition,
+    partitionEpoch: 0,
+    replicas: [1, 2, 3],
+    isr: partition === 0 ? [] : [1, 2, 3],
+  }));
+}
+
+function topicInfo(topic: FakeTopic): TopicInfo {
+  return {
+    name: topic.name,
+    topicId: topic.topicId,
+    partitions: partitions(topic.partitionCount),
+    configs: topic.configs,
+  };
+}
+
+function topicOrThrow(state: FakeControllerState, name: string): FakeTopic {
+  const topic = state.topics.get(name);
+  if (topic === undefined) throw new TributaryError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
+  return topic;
+}
+
+function adminHandlers(state: FakeControllerState): ControllerAdminHandlers {
+  const record = (method: string, request: unknown) => {
+    state.requests.push({ method, request });
+    if (state.adminError !== undefined) throw state.adminError;
+  };
+  return {
+    CreateTopic: handleUnary(async (request) => {
+      record('CreateTopic', request);
+      if (state.topics.has(request.name)) {
+        throw new TributaryError('TOPIC_ALREADY_EXISTS', `topic "${request.name}" already exists`);
+      }
+      const topic = {
+        name: request.name,
+        topicId: `id-${request.name}`,
+        partitionCount: request.partitions,
+        configs: request.configs,
+      };
+      state.topics.set(request.name, topic);
+      return { topic: topicInfo(topic) };
+    }),
+    DeleteTopic: handleUnary(async (request) => {
+      record('DeleteTopic', request);
+      const topic = topicOrThrow(state, request.name);
+      state.topics.delete(request.name);
+      return { topicId: topic.topicId };
+    }),
+    CreatePartitions: handleUnary(async (request) => {
+      record('CreatePartitions', request);
+      const topic = topicOrThrow(state, request.name);
+      topic.partitionCount = request.totalCount;
+      return { topic: topicInfo(topic) };
+    }),
+    ListTopics: handleUnary(async (request) => {
+      record('ListTopics', request);
+      const topics = [...state.topics.values()].map((topic) => ({
+        name: topic.name,
+        topicId: topic.topicId,
+        partitionCount: topic.partitionCount,
+        replicationFactor: 3,
+      }));
+      return { topics };
+    }),
+    DescribeTopics: handleUnary(async (request) => {
+      record('DescribeTopics', request);
+      return {
+        topics: request.names.flatMap((name) =>
+          state.topics.has(name) ? [topicInfo(topicOrThrow(state, name))] : [],
+        ),
+      };
+    }),
+    DescribeCluster: handleUnary(async (request) => {
+      record('DescribeCluster', request);
+      return {
+        clusterId: 'cluster-1',
+        controllerId: 1,
+        metadataOffset: 42,
+        brokers: [
+          {
+            brokerId: 2,
+            address: '127.0.0.1:9102',
+            rack: '',
+            brokerEpoch: 7,
+            fenced: true,
+            incarnationId: 'b',
+          },
+          {
+            brokerId: 1,
+            address: '127.0.0.1:9101',
+            rack: 'r1',
+            brokerEpoch: 5,
+            fenced: false,
+            incarnationId: 'a',
+          },
+        ],
+      };
+    }),
+    DescribeQuorum: handleUnary(async () => state.quorum),
+  };
+}
+
+function metadataHandlers(state: FakeControllerState): MetadataStreamHandlers {
+  return {
+    FetchMetadata: handleServerStream(async (request, call) => {
+      state.requests.push({ method: 'FetchMetadata', request });
+      for (const event of state.metadataEvents) call.write(event);
+      if (request.follow) {
+        await new Promise<void>((resolve) => call.once('cancelled', () => resolve()));
+      }
+    }),
+  };
+}
+
+export async function startFakeController(quorum: DescribeQuorumResponse): Promise<FakeController> {
+  const state: FakeControllerState = {
+    quorum,
+    topics: new Map(),
+    metadataEvents: [],
+    adminError: undefined,
+    requests: [],
+  };
+  const server: grpc.Server = createServer();
+  addControllerAdminService(server, adminHandlers(state));
+  addMetadataStreamService(server, metadataHandlers(state));
+  const port = await bindServer(server, '127.0.0.1:0');
+  return { address: `127.0.0.1:${port}`, state, stop: () => shutdownServer(server, 200) };
+}

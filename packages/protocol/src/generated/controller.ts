@@ -1,0 +1,88 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { BrokerHeartbeatRequest as _tributary_v1_BrokerHeartbeatRequest, BrokerHeartbeatRequest__Output as _tributary_v1_BrokerHeartbeatRequest__Output } from './tributary/v1/BrokerHeartbeatRequest.js';
+import type { BrokerHeartbeatResponse as _tributary_v1_BrokerHeartbeatResponse, BrokerHeartbeatResponse__Output as _tributary_v1_BrokerHeartbeatResponse__Output } from './tributary/v1/BrokerHeartbeatResponse.js';
+import type { BrokerInfo as _tributary_v1_BrokerInfo, BrokerInfo__Output as _tributary_v1_BrokerInfo__Output } from './tributary/v1/BrokerInfo.js';
+import type { BrokerLifecycleClient as _tributary_v1_BrokerLifecycleClient, BrokerLifecycleDefinition as _tributary_v1_BrokerLifecycleDefinition } from './tributary/v1/BrokerLifecycle.js';
+import type { ControllerAdminClient as _tributary_v1_ControllerAdminClient, ControllerAdminDefinition as _tributary_v1_ControllerAdminDefinition } from './tributary/v1/ControllerAdmin.js';
+import type { CreatePartitionsRequest as _tributary_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tributary_v1_CreatePartitionsRequest__Output } from './tributary/v1/CreatePartitionsRequest.js';
+import type { CreatePartitionsResponse as _tributary_v1_CreatePartitionsResponse, CreatePartitionsResponse__Output as _tributary_v1_CreatePartitionsResponse__Output } from './tributary/v1/CreatePartitionsResponse.js';
+import type { CreateTopicRequest as _tributary_v1_CreateTopicRequest, CreateTopicRequest__Output as _tributary_v1_CreateTopicRequest__Output } from './tributary/v1/CreateTopicRequest.js';
+import type { CreateTopicResponse as _tributary_v1_CreateTopicResponse, CreateTopicResponse__Output as _tributary_v1_CreateTopicResponse__Output } from './tributary/v1/CreateTopicResponse.js';
+import type { DeleteTopicRequest as _tributary_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _tributary_v1_DeleteTopicRequest__Output } from './tributary/v1/DeleteTopicRequest.js';
+import type { DeleteTopicResponse as _tributary_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _tributary_v1_DeleteTopicResponse__Output } from './tributary/v1/DeleteTopicResponse.js';
+import type { DescribeClusterRequest as _tributary_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _tributary_v1_DescribeClusterRequest__Output } from './tributary/v1/DescribeClusterRequest.js';
+import type { DescribeClusterResponse as _tributary_v1_DescribeClusterResponse, DescribeClusterResponse__Output as _tributary_v1_DescribeClusterResponse__Output } from './tributary/v1/DescribeClusterResponse.js';
+import type { DescribeQuorumRequest as _tributary_v1_DescribeQuorumRequest, DescribeQuorumRequest__Output as _tributary_v1_DescribeQuorumRequest__Output } from './tributary/v1/DescribeQuorumRequest.js';
+import type { DescribeQuorumResponse as _tributary_v1_DescribeQuorumResponse, DescribeQuorumResponse__Output as _tributary_v1_DescribeQuorumResponse__Output } from './tributary/v1/DescribeQuorumResponse.js';
+import type { DescribeTopicsRequest as _tributary_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _tributary_v1_DescribeTopicsRequest__Output } from './tributary/v1/DescribeTopicsRequest.js';
+import type { DescribeTopicsResponse as _tributary_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _tributary_v1_DescribeTopicsResponse__Output } from './tributary/v1/DescribeTopicsResponse.js';
+import type { FetchMetadataEvent as _tributary_v1_FetchMetadataEvent, FetchMetadataEvent__Output as _tributary_v1_FetchMetadataEvent__Output } from './tributary/v1/FetchMetadataEvent.js';
+import type { FetchMetadataRequest as _tributary_v1_FetchMetadataRequest, FetchMetadataRequest__Output as _tributary_v1_FetchMetadataRequest__Output } from './tributary/v1/FetchMetadataRequest.js';
+import type { ListTopicsRequest as _tributary_v1_ListTopicsRequest, ListTopicsRequest__Output as _tributary_v1_ListTopicsRequest__Output } from './tributary/v1/ListTopicsRequest.js';
+import type { ListTopicsResponse as _tributary_v1_ListTopicsResponse, ListTopicsResponse__Output as _tributary_v1_ListTopicsResponse__Output } from './tributary/v1/ListTopicsResponse.js';
+import type { MetadataEntry as _tributary_v1_MetadataEntry, MetadataEntry__Output as _tributary_v1_MetadataEntry__Output } from './tributary/v1/MetadataEntry.js';
+import type { MetadataSnapshotChunk as _tributary_v1_MetadataSnapshotChunk, MetadataSnapshotChunk__Output as _tributary_v1_MetadataSnapshotChunk__Output } from './tributary/v1/MetadataSnapshotChunk.js';
+import type { MetadataStreamClient as _tributary_v1_MetadataStreamClient, MetadataStreamDefinition as _tributary_v1_MetadataStreamDefinition } from './tributary/v1/MetadataStream.js';
+import type { PartitionInfo as _tributary_v1_PartitionInfo, PartitionInfo__Output as _tributary_v1_PartitionInfo__Output } from './tributary/v1/PartitionInfo.js';
+import type { QuorumVoter as _tributary_v1_QuorumVoter, QuorumVoter__Output as _tributary_v1_QuorumVoter__Output } from './tributary/v1/QuorumVoter.js';
+import type { RegisterBrokerRequest as _tributary_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _tributary_v1_RegisterBrokerRequest__Output } from './tributary/v1/RegisterBrokerRequest.js';
+import type { RegisterBrokerResponse as _tributary_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _tributary_v1_RegisterBrokerResponse__Output } from './tributary/v1/RegisterBrokerResponse.js';
+import type { TopicConfigEntry as _tributary_v1_TopicConfigEntry, TopicConfigEntry__Output as _tributary_v1_TopicConfigEntry__Output } from './tributary/v1/TopicConfigEntry.js';
+import type { TopicInfo as _tributary_v1_TopicInfo, TopicInfo__Output as _tributary_v1_TopicInfo__Output } from './tributary/v1/TopicInfo.js';
+import type { TopicListing as _tributary_v1_TopicListing, TopicListing__Output as _tributary_v1_TopicListing__Output } from './tributary/v1/TopicListing.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  tributary: {
+    v1: {
+      BrokerHeartbeatRequest: MessageTypeDefinition<_tributary_v1_BrokerHeartbeatRequest, _tributary_v1_BrokerHeartbeatRequest__Output>
+      BrokerHeartbeatResponse: MessageTypeDefinition<_tributary_v1_BrokerHeartbeatResponse, _tributary_v1_BrokerHeartbeatResponse__Output>
+      BrokerInfo: MessageTypeDefinition<_tributary_v1_BrokerInfo, _tributary_v1_BrokerInfo__Output>
+      /**
+       * Broker lifecycle: registration and the heartbeat lease (DESIGN §5).
+       */
+      BrokerLifecycle: SubtypeConstructor<typeof grpc.Client, _tributary_v1_BrokerLifecycleClient> & { service: _tributary_v1_BrokerLifecycleDefinition }
+      /**
+       * Admin requests served by the active controller. A standby answers NOT_CONTROLLER with the
+       * leader's address in the trailers; clients follow it.
+       */
+      ControllerAdmin: SubtypeConstructor<typeof grpc.Client, _tributary_v1_ControllerAdminClient> & { service: _tributary_v1_ControllerAdminDefinition }
+      CreatePartitionsRequest: MessageTypeDefinition<_tributary_v1_CreatePartitionsRequest, _tributary_v1_CreatePartitionsRequest__Output>
+      CreatePartitionsResponse: MessageTypeDefinition<_tributary_v1_CreatePartitionsResponse, _tributary_v1_CreatePartitionsResponse__Output>
+      CreateTopicRequest: MessageTypeDefinition<_tributary_v1_CreateTopicRequest, _tributary_v1_CreateTopicRequest__Output>
+      CreateTopicResponse: MessageTypeDefinition<_tributary_v1_CreateTopicResponse, _tributary_v1_CreateTopicResponse__Output>
+      DeleteTopicRequest: MessageTypeDefinition<_tributary_v1_DeleteTopicRequest, _tributary_v1_DeleteTopicRequest__Output>
+      DeleteTopicResponse: MessageTypeDefinition<_tributary_v1_DeleteTopicResponse, _tributary_v1_DeleteTopicResponse__Output>
+      DescribeClusterRequest: MessageTypeDefinition<_tributary_v1_DescribeClusterRequest, _tributary_v1_DescribeClusterRequest__Output>
+      DescribeClusterResponse: MessageTypeDefinition<_tributary_v1_DescribeClusterResponse, _tributary_v1_DescribeClusterResponse__Output>
+      DescribeQuorumRequest: MessageTypeDefinition<_tributary_v1_DescribeQuorumRequest, _tributary_v1_DescribeQuorumRequest__Output>
+      DescribeQuorumResponse: MessageTypeDefinition<_tributary_v1_DescribeQuorumResponse, _tributary_v1_DescribeQuorumResponse__Output>
+      DescribeTopicsRequest: MessageTypeDefinition<_tributary_v1_DescribeTopicsRequest, _tributary_v1_DescribeTopicsRequest__Output>
+      DescribeTopicsResponse: MessageTypeDefinition<_tributary_v1_DescribeTopicsResponse, _tributary_v1_DescribeTopicsResponse__Output>
+      FetchMetadataEvent: MessageTypeDefinition<_tributary_v1_FetchMetadataEvent, _tributary_v1_FetchMetadataEvent__Output>
+      FetchMetadataRequest: MessageTypeDefinition<_tributary_v1_FetchMetadataRequest, _tributary_v1_FetchMetadataRequest__Output>
+      ListTopicsRequest: MessageTypeDefinition<_tributary_v1_ListTopicsRequest, _tributary_v1_ListTopicsRequest__Output>
+      ListTopicsResponse: MessageTypeDefinition<_tributary_v1_ListTopicsResponse, _tributary_v1_ListTopicsResponse__Output>
+      MetadataEntry: MessageTypeDefinition<_tributary_v1_MetadataEntry, _tributary_v1_MetadataEntry__Output>
+      MetadataSnapshotChunk: MessageTypeDefinition<_tributary_v1_MetadataSnapshotChunk, _tributary_v1_MetadataSnapshotChunk__Output>
+      /**
+       * The committed metadata log for brokers (and the CLI): records from an offset, or a snapshot first
+       * when that offset has been compacted away.
+       */
+      MetadataStream: SubtypeConstructor<typeof grpc.Client, _tributary_v1_MetadataStreamClient> & { service: _tributary_v1_MetadataStreamDefinition }
+      PartitionInfo: MessageTypeDefinition<_tributary_v1_PartitionInfo, _tributary_v1_PartitionInfo__Output>
+      QuorumVoter: MessageTypeDefinition<_tributary_v1_QuorumVoter, _tributary_v1_QuorumVoter__Output>
+      RegisterBrokerRequest: MessageTypeDefinition<_tributary_v1_RegisterBrokerRequest, _tributary_v1_RegisterBrokerRequest__Output>
+      RegisterBrokerResponse: MessageTypeDefinition<_tributary_v1_RegisterBrokerResponse, _tributary_v1_RegisterBrokerResponse__Output>
+      TopicConfigEntry: MessageTypeDefinition<_tributary_v1_TopicConfigEntry, _tributary_v1_TopicConfigEntry__Output>
+      TopicInfo: MessageTypeDefinition<_tributary_v1_TopicInfo, _tributary_v1_TopicInfo__Output>
+      TopicListing: MessageTypeDefinition<_tributary_v1_TopicListing, _tributary_v1_TopicListing__Output>
+    }
+  }
+}
+

@@ -1,0 +1,47 @@
+// Original file: protos/tributary/v1/controller.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { BrokerHeartbeatRequest as _tributary_v1_BrokerHeartbeatRequest, BrokerHeartbeatRequest__Output as _tributary_v1_BrokerHeartbeatRequest__Output } from '../../tributary/v1/BrokerHeartbeatRequest.js';
+import type { BrokerHeartbeatResponse as _tributary_v1_BrokerHeartbeatResponse, BrokerHeartbeatResponse__Output as _tributary_v1_BrokerHeartbeatResponse__Output } from '../../tributary/v1/BrokerHeartbeatResponse.js';
+import type { RegisterBrokerRequest as _tributary_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _tributary_v1_RegisterBrokerRequest__Output } from '../../tributary/v1/RegisterBrokerRequest.js';
+import type { RegisterBrokerResponse as _tributary_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _tributary_v1_RegisterBrokerResponse__Output } from '../../tributary/v1/RegisterBrokerResponse.js';
+
+/**
+ * Broker lifecycle: registration and the heartbeat lease (DESIGN §5).
+ */
+export interface BrokerLifecycleClient extends grpc.Client {
+  BrokerHeartbeat(argument: _tributary_v1_BrokerHeartbeatRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
+  BrokerHeartbeat(argument: _tributary_v1_BrokerHeartbeatRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
+  BrokerHeartbeat(argument: _tributary_v1_BrokerHeartbeatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
+  BrokerHeartbeat(argument: _tributary_v1_BrokerHeartbeatRequest, callback: grpc.requestCallback<_tributary_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
+  brokerHeartbeat(argument: _tributary_v1_BrokerHeartbeatRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
+  brokerHeartbeat(argument: _tributary_v1_BrokerHeartbeatRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
+  brokerHeartbeat(argument: _tributary_v1_BrokerHeartbeatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
+  brokerHeartbeat(argument: _tributary_v1_BrokerHeartbeatRequest, callback: grpc.requestCallback<_tributary_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
+  
+  RegisterBroker(argument: _tributary_v1_RegisterBrokerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  RegisterBroker(argument: _tributary_v1_RegisterBrokerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  RegisterBroker(argument: _tributary_v1_RegisterBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  RegisterBroker(argument: _tributary_v1_RegisterBrokerRequest, callback: grpc.requestCallback<_tributary_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  registerBroker(argument: _tributary_v1_RegisterBrokerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  registerBroker(argument: _tributary_v1_RegisterBrokerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  registerBroker(argument: _tributary_v1_RegisterBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  registerBroker(argument: _tributary_v1_RegisterBrokerRequest, callback: grpc.requestCallback<_tributary_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * Broker lifecycle: registration and the heartbeat lease (DESIGN §5).
+ */
+export interface BrokerLifecycleHandlers extends grpc.UntypedServiceImplementation {
+  BrokerHeartbeat: grpc.handleUnaryCall<_tributary_v1_BrokerHeartbeatRequest__Output, _tributary_v1_BrokerHeartbeatResponse>;
+  
+  RegisterBroker: grpc.handleUnaryCall<_tributary_v1_RegisterBrokerRequest__Output, _tributary_v1_RegisterBrokerResponse>;
+  
+}
+
+export interface BrokerLifecycleDefinition extends grpc.ServiceDefinition {
+  BrokerHeartbeat: MethodDefinition<_tributary_v1_BrokerHeartbeatRequest, _tributary_v1_BrokerHeartbeatResponse, _tributary_v1_BrokerHeartbeatRequest__Output, _tributary_v1_BrokerHeartbeatResponse__Output>
+  RegisterBroker: MethodDefinition<_tributary_v1_RegisterBrokerRequest, _tributary_v1_RegisterBrokerResponse, _tributary_v1_RegisterBrokerRequest__Output, _tributary_v1_RegisterBrokerResponse__Output>
+}

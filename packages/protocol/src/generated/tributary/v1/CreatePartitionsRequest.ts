@@ -1,0 +1,18 @@
+// Original file: protos/tributary/v1/controller.proto
+
+
+export interface CreatePartitionsRequest {
+  'name'?: (string);
+  /**
+   * The new total partition count (as Kafka's CreatePartitions); must exceed the current count.
+   */
+  'totalCount'?: (number);
+}
+
+export interface CreatePartitionsRequest__Output {
+  'name': (string);
+  /**
+   * The new total partition count (as Kafka's CreatePartitions); must exceed the current count.
+   */
+  'totalCount': (number);
+}

@@ -1,0 +1,10 @@
+// Original file: protos/tributary/v1/controller.proto
+
+
+export interface DeleteTopicResponse {
+  'topicId'?: (string);
+}
+
+export interface DeleteTopicResponse__Output {
+  'topicId': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: protos/tributary/v1/controller.proto
+
+
+export interface ListTopicsRequest {
+}
+
+export interface ListTopicsRequest__Output {
+}

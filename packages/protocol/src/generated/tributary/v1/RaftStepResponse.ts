@@ -1,0 +1,8 @@
+// Original file: protos/tributary/v1/raft.proto
+
+
+export interface RaftStepResponse {
+}
+
+export interface RaftStepResponse__Output {
+}

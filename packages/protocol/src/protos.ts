@@ -1,0 +1,56 @@
+/**
+ * Loads the wire contract (protos/tributary/v1/*.proto) at runtime with @grpc/proto-loader. The
+ * loader options here and the ones in scripts/gen-types.mjs must agree: the generated types in
+ * src/generated describe exactly the objects this loader produces.
+ */
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType as ControllerProto } from './generated/controller.js';
+import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
+
+/**
+ * The directory holding `tributary/v1/*.proto`. Resolved from this module's own location, which is
+ * packages/protocol/src (vitest) or packages/protocol/dist (compiled): both are three levels below the
+ * repository root.
+ */
+export const PROTO_ROOT: string = fileURLToPath(new URL('../../../protos', import.meta.url));
+
+/** The proto files, relative to PROTO_ROOT, in a fixed order. */
+export const PROTO_FILES: readonly string[] = readdirSync(
+  new URL('../../../protos/tributary/v1', import.meta.url),
+)
+  .filter((name) => name.endsWith('.proto'))
+  .sort()
+  .map((name) => `tributary/v1/${name}`);
+
+/**
+ * uint64 fields arrive as JS numbers: every 64-bit quantity Tributary sends (offsets, terms, epochs)
+ * stays far below 2^53, and the validation helpers assert safe integers where it matters.
+ */
+export const LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  bytes: Buffer,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [PROTO_ROOT],
+};
+
+/** The `tributary.v1` package: service client constructors (with `.service`) and message types. */
+export type TributaryV1 = ControllerProto['tributary']['v1'] & RaftProto['tributary']['v1'];
+
+let cached: TributaryV1 | undefined;
+
+/** Loads (once per process) and returns the typed `tributary.v1` package. */
+export function loadTributaryProtos(): TributaryV1 {
+  if (cached === undefined) {
+    const definition = protoLoader.loadSync([...PROTO_FILES], LOADER_OPTIONS);
+    // The generated ProtoGrpcType is the documented shape of loadPackageDefinition's result.
+    const root = grpc.loadPackageDefinition(definition) as unknown as ControllerProto & RaftProto;
+    cached = root.tributary.v1;
+  }
+  return cached;
+}
