@@ -107,9 +107,9 @@ describe('summarizeQuorum', () => {
       '3   c3:9093  voter   0            10   9000             no',
     ]);
     expect(formatQuorumLine(summary)).toBe(
-      `2030-01-01T00:00:00.000Z  leader 1  term 4  commit 10  last 11  lag 1:0 2:down 3:down`,
+      '2030-01-01T00:00:00.000Z  leader 1  term 4  commit 10  last 11  lag 1:0 2:down 3:down',
     );
-    expect(formatQuorumLine(noQuorumSummary(at))).toBe(`${at}  no controller answered`);
+    expect(formatQuorumLine(noQuorumSummary(at))).toBe('2030-01-01T00:00:00.000Z  no controller answered');
   });
 });
 
