@@ -147,6 +147,19 @@ export interface RaftConfig {
   readonly maxBytesPerAppend?: number;
   /** Optimistic appends in flight per follower before waiting for acks. */
   readonly maxInflightAppends?: number;
+  /** TEST-ONLY: deliberately break the algorithm to prove the simulation's checkers catch it. */
+  readonly testingKnobs?: RaftTestingKnobs;
+}
+
+/**
+ * TEST-ONLY switches that make the core UNSAFE. Never set them outside tests: they exist so tests can show
+ * that the simulation's invariant checkers detect the bug each one introduces.
+ */
+export interface RaftTestingKnobs {
+  /** Commit entries of earlier terms by counting replicas (the Raft paper's figure 8 bug, §5.4.2). */
+  readonly unsafeCommitEarlierTermByCounting?: boolean;
+  /** Grant votes without the §5.4.1 check that the candidate's log is at least as up-to-date. */
+  readonly unsafeSkipVoteLogCheck?: boolean;
 }
 
 export interface ProgressStatus {

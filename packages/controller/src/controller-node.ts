@@ -1,0 +1,266 @@
+/**
+ * startController: wires one controller process together — level-backed Raft storage, the Raft core
+ * and its driver, the gRPC transport, the quorum controller, the broker-lease timer and a gRPC server
+ * with every controller service. Used by the `tributary-controller` bin and by `tributary dev`.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  assert,
+  type Clock,
+  LIMITS,
+  type LogIndex,
+  type NodeId,
+  nodeId,
+  type Random,
+  systemClock,
+  systemRandom,
+} from '@tributary/core';
+import type { MetadataImage } from '@tributary/metadata';
+import {
+  addBrokerLifecycleService,
+  addControllerAdminService,
+  addMetadataStreamService,
+  addRaftService,
+  bindServer,
+  createServer,
+  shutdownServer,
+} from '@tributary/protocol';
+import type { Status } from '@tributary/raft';
+import { type Logger, pino } from 'pino';
+import { CommandContextFactory } from './commands.js';
+import { CONTROLLER_DEFAULTS, type LogLevel, type VoterAddress } from './config.js';
+import { LeaseManager } from './lease-manager.js';
+import { QuorumController } from './quorum-controller.js';
+import { RaftDriver } from './raft-host/driver.js';
+import { LevelRaftStorage } from './raft-host/level-storage.js';
+import { createRaftCore } from './raft-host/raft-core.js';
+import { createRaftHandlers } from './raft-host/raft-service.js';
+import { RaftTransport } from './raft-host/transport.js';
+import { createBrokerLifecycleHandlers } from './services/broker-lifecycle.js';
+import { createControllerAdminHandlers } from './services/controller-admin.js';
+import { MetadataStreamService } from './services/metadata-stream.js';
+
+/** How long close() waits for a leadership transfer before shutting down anyway. */
+export const LEADERSHIP_TRANSFER_WAIT_MS = 1_000;
+/** Entries kept before a snapshot point, at most, for slightly-behind followers. */
+export const SNAPSHOT_TRAILING_ENTRIES_MAX = 1_000;
+
+export interface ControllerOptions {
+  readonly nodeId: number;
+  /** host:port to listen on (port 0 picks a free port; see handle.port). */
+  readonly listen: string;
+  readonly dataDir: string;
+  /** Every voter of the quorum, this node included. */
+  readonly voters: readonly VoterAddress[];
+  readonly tickMs?: number;
+  readonly electionTicks?: number;
+  readonly heartbeatTicks?: number;
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly snapshotIntervalEntries?: number;
+  /** Defaults to a pino JSON logger on stdout at `logLevel`. */
+  readonly logger?: Logger;
+  readonly logLevel?: LogLevel;
+  /** Defaults to an id derived from the voter list (stable for the life of the quorum). */
+  readonly clusterId?: string;
+  readonly random?: Random;
+  readonly clock?: Clock;
+  /** An unrecoverable error (failed fsync, broken invariant). Default: log fatal and exit(1). */
+  readonly onFatal?: (error: unknown) => void;
+}
+
+export interface ControllerHandle {
+  readonly nodeId: number;
+  /** The port the gRPC server is bound to. */
+  readonly port: number;
+  readonly logger: Logger;
+  /** The Raft status of this controller. */
+  status(): Status;
+  /** Whether this controller is the active controller (leader with its no-op applied). */
+  isActive(): boolean;
+  /** The committed metadata image. */
+  committedImage(): MetadataImage;
+  /** Transfers leadership away (when leader, bounded wait), then stops timers, server and storage. */
+  close(): Promise<void>;
+}
+
+export function defaultClusterId(voters: readonly VoterAddress[]): string {
+  const spec = voters.map((v) => `${v.id}@${v.address}`).join(',');
+  return `tributary-${createHash('sha256').update(spec).digest('hex').slice(0, 16)}`;
+}
+
+function validateOptions(options: ControllerOptions): void {
+  assert(options.voters.length > 0, 'voters must not be empty');
+  assert(
+    options.voters.some((v) => v.id === options.nodeId),
+    () => `node ${options.nodeId} is not one of the voters`,
+  );
+  assert(new Set(options.voters.map((v) => v.id)).size === options.voters.length, 'voter ids must be unique');
+}
+
+export async function startController(options: ControllerOptions): Promise<ControllerHandle> {
+  validateOptions(options);
+  const self = nodeId(options.nodeId);
+  const voters = [...options.voters].sort((a, b) => a.id - b.id);
+  const tickMs = options.tickMs ?? CONTROLLER_DEFAULTS.tickMs;
+  const snapshotIntervalEntries =
+    options.snapshotIntervalEntries ?? CONTROLLER_DEFAULTS.snapshotIntervalEntries;
+  const logger = (options.logger ?? pino({ level: options.logLevel ?? CONTROLLER_DEFAULTS.logLevel })).child({
+    nodeId: self,
+  });
+  const onFatal =
+    options.onFatal ??
+    ((error: unknown) => {
+      logger.fatal({ err: error }, 'controller failed; exiting');
+      process.exit(1);
+    });
+
+  await mkdir(options.dataDir, { recursive: true });
+  const storage = await LevelRaftStorage.open(
+    join(options.dataDir, 'raft'),
+    voters.map((v) => nodeId(v.id)),
+  );
+  const snapshot = storage.snapshot();
+  const quorum = new QuorumController({ voters, logger });
+  if (snapshot.meta.index > 0) quorum.restore(snapshot);
+  const core = createRaftCore(
+    {
+      id: self,
+      voters: voters.map((v) => nodeId(v.id)),
+      electionTicks: options.electionTicks ?? CONTROLLER_DEFAULTS.electionTicks,
+      heartbeatTicks: options.heartbeatTicks ?? CONTROLLER_DEFAULTS.heartbeatTicks,
+      random: options.random ?? systemRandom,
+      preVote: true,
+      checkQuorum: true,
+      applied: snapshot.meta.index,
+      maxEntriesPerAppend: LIMITS.raftEntriesPerMessageMax,
+      maxBytesPerAppend: LIMITS.raftBytesPerMessageMax,
+    },
+    storage,
+  );
+  let driverRef: RaftDriver | undefined;
+  const transport = new RaftTransport({
+    selfId: self,
+    voters,
+    logger,
+    onUnreachable: (peer) => driverRef?.reportUnreachable(peer),
+    onSnapshotSent: (peer, ok) => driverRef?.reportSnapshot(peer, ok),
+  });
+  const driver = new RaftDriver({
+    core,
+    storage,
+    stateMachine: quorum,
+    sender: transport,
+    logger,
+    tickMs,
+    snapshotIntervalEntries,
+    snapshotTrailingEntries: Math.min(SNAPSHOT_TRAILING_ENTRIES_MAX, Math.floor(snapshotIntervalEntries / 2)),
+    onFatal,
+  });
+  driverRef = driver;
+  quorum.attach(driver);
+  driver.onLeaderChange((change) => {
+    const fields = { term: change.term, leader: change.leaderId ?? -1 };
+    if (change.isLeader) logger.info(fields, 'became leader');
+    else if (change.leaderId === null) logger.debug(fields, 'no leader known');
+    else logger.info(fields, 'became follower');
+  });
+
+  const clock = options.clock ?? systemClock;
+  const leaseManager = new LeaseManager({
+    quorum,
+    sessionTimeoutMs: options.sessionTimeoutMs ?? CONTROLLER_DEFAULTS.sessionTimeoutMs,
+    clock,
+    logger,
+  });
+  const metadataStream = new MetadataStreamService({ quorum, storage, logger });
+  const server = createServer();
+  addRaftService(
+    server,
+    createRaftHandlers({ selfId: self, step: (message) => driver.step(message), logger }),
+  );
+  addControllerAdminService(
+    server,
+    createControllerAdminHandlers({
+      quorum,
+      contexts: new CommandContextFactory({ random: options.random ?? systemRandom, clock }),
+      driver,
+      storage,
+      voters,
+      tickMs,
+      clusterId: options.clusterId ?? defaultClusterId(voters),
+      logger,
+    }),
+  );
+  addBrokerLifecycleService(server, createBrokerLifecycleHandlers({ quorum, leaseManager, logger }));
+  addMetadataStreamService(server, metadataStream.handlers());
+
+  let port: number;
+  try {
+    port = await bindServer(server, options.listen);
+  } catch (error) {
+    leaseManager.close();
+    metadataStream.close();
+    server.forceShutdown();
+    await storage.close();
+    throw error;
+  }
+  driver.start();
+  logger.info(
+    {
+      listen: options.listen,
+      port,
+      voters: voters.map((v) => `${v.id}@${v.address}`).join(','),
+      snapshotIndex: snapshot.meta.index,
+      sessionTimeoutMs: leaseManager.leases.sessionTimeoutMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? CONTROLLER_DEFAULTS.heartbeatIntervalMs,
+    },
+    'controller ready',
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    await transferLeadershipAway(driver, self, tickMs);
+    leaseManager.close();
+    metadataStream.close();
+    await shutdownServer(server, 500);
+    await driver.stop();
+    transport.close();
+    await storage.close();
+    logger.info('controller stopped');
+  };
+  return {
+    nodeId: self,
+    port,
+    logger,
+    status: () => driver.status(),
+    isActive: () => quorum.isActive(),
+    committedImage: () => quorum.committed,
+    close: () => {
+      closing ??= close();
+      return closing;
+    },
+  };
+}
+
+/** On the leader: hand leadership to the most caught-up voter and wait (bounded) until it moved. */
+async function transferLeadershipAway(driver: RaftDriver, self: NodeId, tickMs: number): Promise<void> {
+  const status = driver.status();
+  if (status.role !== 'leader' || status.progress === null) return;
+  let target: NodeId | null = null;
+  let best: LogIndex | -1 = -1;
+  for (const [id, progress] of status.progress) {
+    if (id !== self && progress.match > best) {
+      best = progress.match;
+      target = id;
+    }
+  }
+  if (target === null) return;
+  driver.transferLeadership(target);
+  const deadline = Date.now() + LEADERSHIP_TRANSFER_WAIT_MS;
+  while (Date.now() < deadline && driver.status().leaderId === self) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(5, Math.floor(tickMs / 2))));
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The quorum controller (KRaft's QuorumController): the state machine every controller replays, and on
+ * the Raft leader the active controller that decides commands.
+ *
+ * - `committed`: the image built by replaying committed entries (each 'normal' entry is one command's
+ *   batch of encoded records, see entry-batch.ts). Standbys serve reads from it.
+ * - `speculative` (active controller only): committed + the records decided but not yet committed, so
+ *   each command decides against the latest state without waiting for the previous one to commit.
+ *   Discarded on leadership loss; rebuilt from `committed` when this node becomes active again.
+ *
+ * A new leader is active only once its own no-op ('leader-change' entry of its term) is applied: every
+ * earlier entry is then in `committed`, so decisions never miss a committed record (Raft §8).
+ */
+import { assert, type LeaderHint, TributaryError } from '@tributary/core';
+import {
+  decodeRecord,
+  decodeSnapshot,
+  encodeRecord,
+  encodeSnapshot,
+  MetadataDelta,
+  MetadataImage,
+  type MetadataRecord,
+} from '@tributary/metadata';
+import type { Entry, Snapshot } from '@tributary/raft';
+import type { Logger } from 'pino';
+import type { VoterAddress } from './config.js';
+import { decodeEntryBatch, encodeEntryBatch } from './entry-batch.js';
+import type { RaftDriver, StateMachine } from './raft-host/driver.js';
+
+/** Commands decided but not yet committed; beyond it commands are refused with RESOURCE_EXHAUSTED. */
+export const COMMANDS_IN_FLIGHT_MAX = 10_000;
+
+export interface Decision<R> {
+  readonly records: readonly MetadataRecord[];
+  readonly response: R;
+}
+
+export interface QuorumControllerOptions {
+  readonly voters: readonly VoterAddress[];
+  readonly logger: Logger;
+}
+
+export type ActivationListener = (active: boolean) => void;
+
+export class QuorumController implements StateMachine {
+  private committedImage: MetadataImage = MetadataImage.EMPTY;
+  private appliedIndexValue = 0;
+  private speculative: MetadataImage | null = null;
+  /** The term in which this node became active (its no-op applied); null when not active. */
+  private activeTerm: number | null = null;
+  private inFlight = 0;
+  /** A proposal failed while still leader: rebuild the speculative image once nothing is in flight. */
+  private speculativeStale = false;
+  private driver: RaftDriver | undefined;
+  private readonly commitListeners = new Set<(appliedIndex: number) => void>();
+  private readonly activationListeners = new Set<ActivationListener>();
+
+  constructor(private readonly options: QuorumControllerOptions) {}
+
+  attach(driver: RaftDriver): void {
+    assert(this.driver === undefined, 'quorum controller attached twice');
+    this.driver = driver;
+    driver.onLeaderChange((change) => {
+      if (this.activeTerm !== null && (!change.isLeader || change.term !== this.activeTerm))
+        this.deactivate();
+    });
+  }
+
+  get committed(): MetadataImage {
+    return this.committedImage;
+  }
+
+  get appliedIndex(): number {
+    return this.appliedIndexValue;
+  }
+
+  isActive(): boolean {
+    return this.activeTerm !== null;
+  }
+
+  onCommit(listener: (appliedIndex: number) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  onActivation(listener: ActivationListener): () => void {
+    this.activationListeners.add(listener);
+    return () => this.activationListeners.delete(listener);
+  }
+
+  // --- state machine (every controller) ---------------------------------------------------------------
+
+  apply(entry: Entry): void {
+    assert(
+      entry.index === this.appliedIndexValue + 1,
+      () => `applied ${entry.index} after ${this.appliedIndexValue}: entries must have no gaps`,
+    );
+    const delta = new MetadataDelta(this.committedImage);
+    if (entry.type === 'normal') {
+      for (const bytes of decodeEntryBatch(entry.data)) delta.replay(decodeRecord(bytes), entry.index);
+    }
+    delta.advanceTo(entry.index);
+    this.committedImage = delta.apply();
+    this.appliedIndexValue = entry.index;
+    if (entry.type === 'leader-change') this.maybeActivate(entry);
+  }
+
+  restore(snapshot: Snapshot): void {
+    const index = snapshot.meta.index;
+    if (snapshot.data.length === 0) {
+      assert(index === 0, () => `snapshot at ${index} has no data`);
+      this.committedImage = MetadataImage.EMPTY;
+    } else {
+      const image = decodeSnapshot(snapshot.data);
+      assert(
+        image.offset === index,
+        () => `snapshot image at offset ${image.offset}, raft snapshot at ${index}`,
+      );
+      this.committedImage = image;
+    }
+    this.appliedIndexValue = index;
+    this.deactivate();
+    this.options.logger.info({ snapshotIndex: index }, 'metadata image restored from a snapshot');
+  }
+
+  snapshotData(): Uint8Array {
+    assert(this.committedImage.offset === this.appliedIndexValue, 'committed image lags the applied index');
+    return encodeSnapshot(this.committedImage);
+  }
+
+  afterApply(): void {
+    const applied = this.appliedIndexValue;
+    for (const listener of this.commitListeners) listener(applied);
+  }
+
+  // --- the active controller ------------------------------------------------------------------------
+
+  /** The hint NOT_CONTROLLER carries: the leader's id and address, when known. */
+  leaderHint(): LeaderHint | undefined {
+    const leaderId = this.driver?.status().leaderId ?? null;
+    if (leaderId === null) return undefined;
+    const voter = this.options.voters.find((v) => v.id === leaderId);
+    return voter === undefined ? undefined : { id: voter.id, address: voter.address };
+  }
+
+  notController(): TributaryError {
+    const hint = this.leaderHint();
+    const status = this.driver?.status();
+    const message =
+      status?.role === 'leader'
+        ? `controller ${status.id} is the new leader and is catching up; retry shortly`
+        : `controller ${status?.id ?? '?'} is not the active controller`;
+    return new TributaryError('NOT_CONTROLLER', message, hint === undefined ? {} : { leaderHint: hint });
+  }
+
+  /**
+   * The image the next command decides against (active controller only); throws NOT_CONTROLLER with
+   * the leader hint elsewhere.
+   */
+  latestImage(): MetadataImage {
+    if (this.activeTerm === null || this.driver === undefined) throw this.notController();
+    if (this.speculativeStale) {
+      if (this.inFlight > 0) throw this.notController();
+      this.speculative = this.committedImage;
+      this.speculativeStale = false;
+    }
+    return this.speculative ?? this.committedImage;
+  }
+
+  /**
+   * Decides a command against the latest image and, when it produced records, proposes them as ONE
+   * entry; resolves once that entry commits, with the decision's response and the image after it.
+   */
+  async runCommand<R>(
+    decide: (image: MetadataImage) => Decision<R>,
+  ): Promise<{ readonly response: R; readonly image: MetadataImage }> {
+    const base = this.latestImage();
+    const driver = this.driver;
+    assert(driver !== undefined, 'active without a driver');
+    if (this.inFlight >= COMMANDS_IN_FLIGHT_MAX) {
+      throw new TributaryError('RESOURCE_EXHAUSTED', `${this.inFlight} commands are waiting to commit`);
+    }
+    const { records, response } = decide(base);
+    if (records.length === 0) return { response, image: base };
+    // Replay first: records that do not apply are a bug in the decision and must never reach the log.
+    // They replay at the index the entry will get (the leader appends at its last index + 1; nothing
+    // runs between here and the proposal), so the speculative image's offset tracks the log.
+    const predictedIndex = driver.status().lastIndex + 1;
+    const delta = new MetadataDelta(base);
+    for (const record of records) delta.replay(record, predictedIndex);
+    const next = delta.apply();
+    let committed: Promise<unknown>;
+    try {
+      const proposal = driver.propose(encodeEntryBatch(records.map(encodeRecord)));
+      assert(proposal.index === predictedIndex, () => `proposed at ${proposal.index}, not ${predictedIndex}`);
+      committed = proposal.committed;
+    } catch (error) {
+      throw error instanceof TributaryError && error.code === 'NOT_CONTROLLER' ? this.notController() : error;
+    }
+    this.speculative = next;
+    this.inFlight++;
+    try {
+      await committed;
+    } catch (error) {
+      if (this.activeTerm !== null) this.speculativeStale = true;
+      throw error instanceof TributaryError && error.code === 'NOT_CONTROLLER' ? this.notController() : error;
+    } finally {
+      this.inFlight--;
+    }
+    return { response, image: next };
+  }
+
+  private maybeActivate(entry: Entry): void {
+    const status = this.driver?.status();
+    if (status === undefined || status.role !== 'leader' || status.term !== entry.term) return;
+    if (this.activeTerm === entry.term) return;
+    this.activeTerm = entry.term;
+    this.speculative = this.committedImage;
+    this.speculativeStale = false;
+    this.options.logger.info({ term: entry.term, appliedIndex: entry.index }, 'active controller');
+    for (const listener of this.activationListeners) listener(true);
+  }
+
+  private deactivate(): void {
+    if (this.activeTerm === null) return;
+    this.activeTerm = null;
+    this.speculative = null;
+    this.speculativeStale = false;
+    this.options.logger.info('no longer the active controller');
+    for (const listener of this.activationListeners) listener(false);
+  }
+}

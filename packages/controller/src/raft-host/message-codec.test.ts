@@ -1,0 +1,90 @@
+import { logIndex, nodeId, term } from '@tributary/core';
+import type { Entry, Message, MessageType } from '@tributary/raft';
+import { describe, expect, it } from 'vitest';
+import { messageFromWire, messageToWire, type WireMessage } from './message-codec.js';
+
+const from = nodeId(1);
+const to = nodeId(2);
+const t = term(7);
+
+const entries: Entry[] = [
+  { index: logIndex(11), term: term(6), type: 'leader-change', data: new Uint8Array(0) },
+  { index: logIndex(12), term: term(7), type: 'normal', data: Uint8Array.of(1, 2, 3) },
+];
+
+const samples: Record<MessageType, Message> = {
+  vote: { type: 'vote', from, to, term: t, lastLogIndex: logIndex(10), lastLogTerm: term(6), transfer: true },
+  'pre-vote': {
+    type: 'pre-vote',
+    from,
+    to,
+    term: t,
+    lastLogIndex: logIndex(3),
+    lastLogTerm: term(2),
+    transfer: false,
+  },
+  'vote-response': { type: 'vote-response', from, to, term: t, reject: true },
+  'pre-vote-response': { type: 'pre-vote-response', from, to, term: t, reject: false },
+  append: {
+    type: 'append',
+    from,
+    to,
+    term: t,
+    prevLogIndex: logIndex(10),
+    prevLogTerm: term(6),
+    entries,
+    commit: logIndex(9),
+  },
+  'append-response': {
+    type: 'append-response',
+    from,
+    to,
+    term: t,
+    reject: true,
+    index: logIndex(10),
+    rejectHintIndex: logIndex(8),
+    rejectHintTerm: term(5),
+  },
+  heartbeat: { type: 'heartbeat', from, to, term: t, commit: logIndex(12) },
+  'heartbeat-response': { type: 'heartbeat-response', from, to, term: t },
+  snapshot: {
+    type: 'snapshot',
+    from,
+    to,
+    term: t,
+    snapshot: {
+      meta: { index: logIndex(100), term: term(6), voters: [nodeId(1), nodeId(2)] },
+      data: Uint8Array.of(9),
+    },
+  },
+  'timeout-now': { type: 'timeout-now', from, to, term: t },
+};
+
+describe('raft message codec', () => {
+  for (const message of Object.values(samples)) {
+    it(`round-trips ${message.type}`, () => {
+      const wire = messageToWire(message);
+      const data = message.type === 'snapshot' ? message.snapshot.data : undefined;
+      expect(messageFromWire(wire, data)).toEqual(message);
+    });
+  }
+
+  it('leaves snapshot data out of the message', () => {
+    const wire = messageToWire(samples.snapshot);
+    expect(wire.snapshot).toEqual({ index: 100, term: 6, voters: [1, 2] });
+    expect(wire.context.length).toBe(0);
+  });
+
+  it('rejects bad wire input with RangeError', () => {
+    const good = messageToWire(samples.append);
+    const bad: WireMessage[] = [
+      { ...good, type: 'RAFT_MESSAGE_TYPE_UNSPECIFIED' },
+      { ...good, term: -1 },
+      { ...good, from: 1.5 },
+      { ...good, index: 20 },
+      { ...messageToWire(samples.snapshot), snapshot: null },
+      { ...good, type: 'RAFT_MESSAGE_TYPE_BOGUS' as WireMessage['type'] },
+    ];
+    for (const wire of bad) expect(() => messageFromWire(wire)).toThrow(RangeError);
+  });
+});

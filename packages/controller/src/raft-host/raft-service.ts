@@ -1,0 +1,111 @@
+/**
+ * The server side of the Raft transport: decodes received messages and feeds them to the driver.
+ * Messages not addressed to this node, or malformed, are refused with INVALID_REQUEST (a misconfigured
+ * peer must learn about it, and must never crash this controller).
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { type NodeId, TributaryError } from '@tributary/core';
+import {
+  handleUnary,
+  type RaftHandlers,
+  type RaftMessage__Output,
+  type RaftSnapshotChunk__Output,
+  type RaftStepResponse,
+  toServiceError,
+} from '@tributary/protocol';
+import type { Message } from '@tributary/raft';
+import type { Logger } from 'pino';
+import { messageFromWire, type WireMessage } from './message-codec.js';
+
+/** The largest snapshot accepted over InstallSnapshot. */
+export const SNAPSHOT_BYTES_MAX = 1024 * 1024 * 1024;
+
+export interface RaftServiceOptions {
+  readonly selfId: NodeId;
+  readonly step: (message: Message) => void;
+  readonly logger: Logger;
+}
+
+function decode(selfId: NodeId, wire: RaftMessage__Output, data?: Uint8Array): Message {
+  let message: Message;
+  try {
+    message = messageFromWire(wire as WireMessage, data);
+  } catch (error) {
+    throw new TributaryError(
+      'INVALID_REQUEST',
+      `raft message: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (message.to !== selfId) {
+    throw new TributaryError(
+      'INVALID_REQUEST',
+      `raft message addressed to node ${message.to}, this is node ${selfId}`,
+    );
+  }
+  return message;
+}
+
+export function createRaftHandlers(options: RaftServiceOptions): RaftHandlers {
+  const onUnexpectedError = (error: unknown): void =>
+    options.logger.error({ err: error }, 'raft handler failed');
+  return {
+    Step: handleUnary(
+      async (request): Promise<RaftStepResponse> => {
+        const messages = request.messages.map((wire) => decode(options.selfId, wire));
+        for (const message of messages) options.step(message);
+        return {};
+      },
+      { onUnexpectedError },
+    ),
+    InstallSnapshot: (call, callback) => receiveSnapshot(call, callback, options),
+  };
+}
+
+function receiveSnapshot(
+  call: grpc.ServerReadableStream<RaftSnapshotChunk__Output, RaftStepResponse>,
+  callback: grpc.sendUnaryData<RaftStepResponse>,
+  options: RaftServiceOptions,
+): void {
+  let header: RaftMessage__Output | null = null;
+  const parts: Uint8Array[] = [];
+  let bytes = 0;
+  let done = false;
+  const finish = (error: unknown): void => {
+    if (done) return;
+    done = true;
+    if (error === null) callback(null, {});
+    else callback(toServiceError(error));
+  };
+  call.on('data', (chunk: RaftSnapshotChunk__Output) => {
+    if (done) return;
+    try {
+      if (header === null) {
+        if (chunk.message === null)
+          throw new TributaryError('INVALID_REQUEST', 'first snapshot chunk has no message');
+        header = chunk.message;
+      }
+      bytes += chunk.data.length;
+      if (bytes > SNAPSHOT_BYTES_MAX) {
+        throw new TributaryError('RESOURCE_EXHAUSTED', `snapshot exceeds ${SNAPSHOT_BYTES_MAX} bytes`);
+      }
+      parts.push(chunk.data);
+      if (chunk.last) {
+        const message = decode(options.selfId, header, Buffer.concat(parts));
+        if (message.type !== 'snapshot')
+          throw new TributaryError('INVALID_REQUEST', 'InstallSnapshot without a snapshot message');
+        options.step(message);
+        finish(null);
+      }
+    } catch (error) {
+      finish(error);
+      call.destroy();
+    }
+  });
+  call.on('end', () =>
+    finish(new TributaryError('INVALID_REQUEST', 'snapshot stream ended without its last chunk')),
+  );
+  call.on('error', (error) => {
+    options.logger.debug({ err: error }, 'snapshot stream failed');
+    done = true;
+  });
+}

@@ -1,0 +1,195 @@
+/**
+ * ControllerAdmin. CreateTopic, DeleteTopic and CreatePartitions are commands: the active controller
+ * decides them (src/control/) and answers once committed; a standby answers NOT_CONTROLLER with the
+ * leader hint. ListTopics, DescribeTopics and DescribeCluster are served by any controller from its
+ * committed image (spreading read load); DescribeQuorum by any controller from its own Raft status.
+ */
+import { LIMITS, TributaryError, validateTopicName } from '@tributary/core';
+import {
+  type ControllerAdminHandlers,
+  type CreatePartitionsResponse,
+  type CreateTopicResponse,
+  type DeleteTopicResponse,
+  type DescribeClusterResponse,
+  type DescribeQuorumResponse,
+  type DescribeTopicsResponse,
+  handleUnary,
+  type ListTopicsResponse,
+  type QuorumVoter,
+  requireCountAtMost,
+  requireIntInRange,
+} from '@tributary/protocol';
+import type { Logger } from 'pino';
+import type { CommandContextFactory } from '../commands.js';
+import type { VoterAddress } from '../config.js';
+import { createPartitions, createTopic, deleteTopic } from '../control/topics.js';
+import type { QuorumController } from '../quorum-controller.js';
+import type { RaftDriver } from '../raft-host/driver.js';
+import type { LevelRaftStorage } from '../raft-host/level-storage.js';
+import { brokerInfo, sortedTopics, topicInfo, topicListing } from './convert.js';
+
+export interface ControllerAdminOptions {
+  readonly quorum: QuorumController;
+  readonly contexts: CommandContextFactory;
+  readonly driver: RaftDriver;
+  readonly storage: LevelRaftStorage;
+  readonly voters: readonly VoterAddress[];
+  readonly tickMs: number;
+  readonly clusterId: string;
+  readonly logger: Logger;
+}
+
+function requireTopicName(name: string, field: string): string {
+  try {
+    validateTopicName(name);
+  } catch (error) {
+    if (error instanceof TributaryError) throw new TributaryError(error.code, `${field}: ${error.message}`);
+    throw error;
+  }
+  return name;
+}
+
+export function createControllerAdminHandlers(options: ControllerAdminOptions): ControllerAdminHandlers {
+  const { quorum, contexts } = options;
+  const handleOptions = {
+    onUnexpectedError: (error: unknown) => options.logger.error({ err: error }, 'admin handler failed'),
+  };
+  return {
+    CreateTopic: handleUnary(async (request): Promise<CreateTopicResponse> => {
+      const name = requireTopicName(request.name, 'name');
+      if (request.partitions !== 0) {
+        requireIntInRange(request.partitions, 'partitions', { min: 1, max: LIMITS.partitionsPerTopicMax });
+      }
+      if (request.replicationFactor !== 0) {
+        requireIntInRange(request.replicationFactor, 'replication_factor', {
+          min: 1,
+          max: LIMITS.replicationFactorMax,
+        });
+      }
+      requireCountAtMost(request.configs, 'configs', LIMITS.configEntriesPerTopicMax);
+      const configs: Record<string, string> = {};
+      for (const entry of request.configs) {
+        if (entry.name.length === 0)
+          throw new TributaryError('INVALID_CONFIG', 'configs: an entry has no name');
+        if (Object.hasOwn(configs, entry.name)) {
+          throw new TributaryError('INVALID_CONFIG', `configs: ${entry.name} is given twice`);
+        }
+        configs[entry.name] = entry.value;
+      }
+      const { response, image } = await quorum.runCommand((latest) =>
+        createTopic(
+          latest,
+          {
+            name,
+            ...(request.partitions === 0 ? {} : { partitions: request.partitions }),
+            ...(request.replicationFactor === 0 ? {} : { replicationFactor: request.replicationFactor }),
+            configs,
+            validateOnly: request.validateOnly,
+          },
+          contexts.contextFor(latest),
+        ),
+      );
+      const topic = image.topicByName(name);
+      if (topic !== undefined && !request.validateOnly) return { topic: topicInfo(image, topic) };
+      // validate_only: describe what would be created.
+      return {
+        topic: {
+          name,
+          topicId: response.topicId ?? '',
+          partitions: response.assignments.map((replicas, partition) => ({
+            partition,
+            leader: -1,
+            leaderEpoch: 0,
+            partitionEpoch: 0,
+            replicas: [...replicas],
+            isr: [],
+          })),
+          configs: Object.entries(configs).map(([configName, value]) => ({ name: configName, value })),
+        },
+      };
+    }, handleOptions),
+
+    DeleteTopic: handleUnary(async (request): Promise<DeleteTopicResponse> => {
+      const name = requireTopicName(request.name, 'name');
+      const { response } = await quorum.runCommand((latest) => deleteTopic(latest, { name }));
+      return { topicId: response.topicId };
+    }, handleOptions),
+
+    CreatePartitions: handleUnary(async (request): Promise<CreatePartitionsResponse> => {
+      const name = requireTopicName(request.name, 'name');
+      const totalCount = requireIntInRange(request.totalCount, 'total_count', {
+        min: 1,
+        max: LIMITS.partitionsPerTopicMax,
+      });
+      const { image } = await quorum.runCommand((latest) =>
+        createPartitions(latest, { name, totalCount }, contexts.contextFor(latest)),
+      );
+      const topic = image.topicByName(name);
+      if (topic === undefined) throw new TributaryError('UNKNOWN_TOPIC', `topic ${name} does not exist`);
+      return { topic: topicInfo(image, topic) };
+    }, handleOptions),
+
+    ListTopics: handleUnary(async (): Promise<ListTopicsResponse> => {
+      return { topics: sortedTopics(quorum.committed).map(topicListing) };
+    }, handleOptions),
+
+    DescribeTopics: handleUnary(async (request): Promise<DescribeTopicsResponse> => {
+      requireCountAtMost(request.names, 'names', LIMITS.topicsPerRequestMax);
+      const image = quorum.committed;
+      if (request.names.length === 0) return { topics: sortedTopics(image).map((t) => topicInfo(image, t)) };
+      const topics = request.names.map((name, i) => {
+        const topic = image.topicByName(requireTopicName(name, `names[${i}]`));
+        if (topic === undefined) throw new TributaryError('UNKNOWN_TOPIC', `topic ${name} does not exist`);
+        return topicInfo(image, topic);
+      });
+      return { topics };
+    }, handleOptions),
+
+    DescribeCluster: handleUnary(async (): Promise<DescribeClusterResponse> => {
+      const image = quorum.committed;
+      const leaderId = options.driver.status().leaderId;
+      return {
+        clusterId: options.clusterId,
+        controllerId: leaderId ?? -1,
+        brokers: image.brokerIds().flatMap((id) => {
+          const broker = image.broker(id);
+          return broker === undefined ? [] : [brokerInfo(broker)];
+        }),
+        metadataOffset: Math.max(0, quorum.appliedIndex),
+      };
+    }, handleOptions),
+
+    DescribeQuorum: handleUnary(
+      async (): Promise<DescribeQuorumResponse> => describeQuorum(options),
+      handleOptions,
+    ),
+  };
+}
+
+export function describeQuorum(options: ControllerAdminOptions): DescribeQuorumResponse {
+  const status = options.driver.status();
+  const voters: QuorumVoter[] = options.voters.map((voter) => {
+    const progress = status.progress?.get(voter.id as never);
+    if (progress === undefined)
+      return { id: voter.id, address: voter.address, matchIndex: 0, lag: 0, lastContactMsAgo: -1 };
+    const self = voter.id === status.id;
+    return {
+      id: voter.id,
+      address: voter.address,
+      matchIndex: progress.match,
+      lag: Math.max(0, status.lastIndex - progress.match),
+      lastContactMsAgo: self ? 0 : progress.ticksSinceContact * options.tickMs,
+    };
+  });
+  return {
+    nodeId: status.id,
+    leaderId: status.leaderId ?? -1,
+    term: status.term,
+    commitIndex: status.commit,
+    lastIndex: status.lastIndex,
+    role: status.role,
+    voters,
+    snapshotIndex: options.storage.snapshot().meta.index,
+    appliedIndex: options.quorum.appliedIndex,
+  };
+}
