@@ -4,17 +4,27 @@
  *   node packages/raft/dist/sim/cli.js --seeds N [--start S] [--nodes 3|5]
  *   node packages/raft/dist/sim/cli.js --seed X [--nodes 3|5]     replay one seed with a verbose trace
  *
+ * TEST-ONLY: `--break skip-vote-log-check` or `--break commit-earlier-term` runs a deliberately broken core,
+ * to watch the checkers catch it.
+ *
  * Exits 1 and prints the failing seed (and how to replay it) on the first failure.
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import type { RaftTestingKnobs } from '../types.js';
 import { runSimulation, SimulationFailure } from './simulation.js';
+
+const BREAKS: Readonly<Record<string, RaftTestingKnobs>> = {
+  'skip-vote-log-check': { unsafeSkipVoteLogCheck: true },
+  'commit-earlier-term': { unsafeCommitEarlierTermByCounting: true },
+};
 
 interface CliOptions {
   readonly seeds: number;
   readonly start: number;
   readonly nodes: number | undefined;
   readonly replaySeed: number | undefined;
+  readonly knobs: { readonly testingKnobs?: RaftTestingKnobs };
 }
 
 function parseOptions(argv: readonly string[]): CliOptions {
@@ -25,6 +35,7 @@ function parseOptions(argv: readonly string[]): CliOptions {
       start: { type: 'string', default: '1' },
       nodes: { type: 'string' },
       seed: { type: 'string' },
+      break: { type: 'string' },
     },
   });
   const integer = (raw: string | undefined, what: string): number | undefined => {
@@ -36,7 +47,12 @@ function parseOptions(argv: readonly string[]): CliOptions {
   };
   const nodes = integer(values.nodes, 'nodes');
   if (nodes !== undefined && nodes !== 3 && nodes !== 5) throw new Error('--nodes must be 3 or 5');
+  const knobs = values.break === undefined ? undefined : BREAKS[values.break];
+  if (values.break !== undefined && knobs === undefined) {
+    throw new Error(`--break must be one of: ${Object.keys(BREAKS).join(', ')}`);
+  }
   return {
+    knobs: knobs === undefined ? {} : { testingKnobs: knobs },
     seeds: integer(values.seeds, 'seeds') ?? 100,
     start: integer(values.start, 'start') ?? 1,
     nodes,
@@ -44,8 +60,10 @@ function parseOptions(argv: readonly string[]): CliOptions {
   };
 }
 
-function replay(seed: number, nodes: number | undefined): number {
+function replay(options: CliOptions, seed: number): number {
+  const nodes = options.nodes;
   const result = runSimulation({
+    ...options.knobs,
     seed,
     ...(nodes === undefined ? {} : { nodeCount: nodes }),
     trace: (line) => console.log(line),
@@ -61,7 +79,11 @@ function runMany(options: CliOptions): number {
   const progressEvery = Math.max(1, Math.floor(options.seeds / 10));
   for (let i = 0; i < options.seeds; i++) {
     const seed = options.start + i;
-    runSimulation({ seed, ...(options.nodes === undefined ? {} : { nodeCount: options.nodes }) });
+    runSimulation({
+      ...options.knobs,
+      seed,
+      ...(options.nodes === undefined ? {} : { nodeCount: options.nodes }),
+    });
     if ((i + 1) % progressEvery === 0) console.log(`  ${i + 1}/${options.seeds} seeds ok (last: ${seed})`);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -81,11 +103,13 @@ function main(argv: readonly string[]): number {
     return 2;
   }
   try {
-    if (options.replaySeed !== undefined) return replay(options.replaySeed, options.nodes);
+    if (options.replaySeed !== undefined) return replay(options, options.replaySeed);
     return runMany(options);
   } catch (error) {
     if (error instanceof SimulationFailure) {
       console.error(`FAILED at seed ${error.seed}\n${error.message}`);
+      const broken = argv.find((arg, i) => argv[i - 1] === '--break' || arg.startsWith('--break='));
+      if (broken !== undefined) console.error(`  (add --break ${broken.replace('--break=', '')} to replay)`);
       return 1;
     }
     throw error;
