@@ -228,8 +228,11 @@ describe('a three-controller quorum in one process', () => {
     expect((await call({ name: '' })).code).toBe('INVALID_TOPIC');
     expect((await call({ name: 'bad/name' })).code).toBe('INVALID_TOPIC');
     const tooMany = await call({ name: 'x', partitions: 10_000_000 });
-    expect(tooMany.code).toBe('INVALID_REQUEST');
+    expect(tooMany.code).toBe('INVALID_PARTITIONS');
     expect(tooMany.message).toMatch(/partitions/);
+    expect((await call({ name: 'x', partitions: 1, replicationFactor: 99 })).code).toBe(
+      'INVALID_REPLICATION_FACTOR',
+    );
     expect((await call({ name: 'x', partitions: 1, replicationFactor: 5 })).code).toBe(
       'INVALID_REPLICATION_FACTOR',
     );
@@ -302,6 +305,24 @@ describe('a single-voter controller', () => {
     expect(handle?.committedImage().broker(2 as never)?.fenced).toBe(false);
   }, 20_000);
 
+  it('decides concurrent commands against the speculative image', async () => {
+    const { address } = await startSingle();
+    const lifecycle = createBrokerLifecycleClient(address);
+    await registerUnfencedBroker(lifecycle, 1);
+    lifecycle.close();
+    const admin = createControllerAdminClient(address);
+    const create = (name: string) =>
+      unary(admin, 'CreateTopic', { name, partitions: 2 }, { deadlineMs: DEADLINE_MS }).then(
+        () => 'ok',
+        (error: unknown) => (error instanceof TributaryError ? error.code : 'other'),
+      );
+    const results = await Promise.all([create('same'), create('same'), create('other'), create('same')]);
+    admin.close();
+    expect(results.filter((r) => r === 'ok')).toHaveLength(2);
+    expect(results.filter((r) => r === 'TOPIC_ALREADY_EXISTS')).toHaveLength(2);
+    expect(handle?.committedImage().topicsByName.size).toBe(2);
+  }, 20_000);
+
   it('pushes new commits to a following metadata stream', async () => {
     const { address } = await startSingle();
     const stream = createMetadataStreamClient(address);
@@ -357,7 +378,8 @@ describe('a single-voter controller', () => {
     expect(snapshotImage.offset).toBe(chunks[0]?.snapshot?.snapshotOffset);
     const later = recordsOf(events).filter((r) => r.type === 'Topic');
     expect(snapshotImage.topicsByName.size + later.length).toBe(8);
-    expect(events.at(-1)?.entry?.offset).toBe(handle.committedImage().offset);
+    const lastOffset = events.at(-1)?.entry?.offset ?? chunks[0]?.snapshot?.snapshotOffset;
+    expect(lastOffset).toBe(handle.committedImage().offset);
   }, 20_000);
 });
 

@@ -107,9 +107,18 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const tickMs = options.tickMs ?? CONTROLLER_DEFAULTS.tickMs;
   const snapshotIntervalEntries =
     options.snapshotIntervalEntries ?? CONTROLLER_DEFAULTS.snapshotIntervalEntries;
-  const logger = (options.logger ?? pino({ level: options.logLevel ?? CONTROLLER_DEFAULTS.logLevel })).child({
-    nodeId: self,
-  });
+  // The default logger stamps every line with the current Raft term and leader (once Raft runs).
+  let raftStatus: (() => Status) | undefined;
+  const baseLogger =
+    options.logger ??
+    pino({
+      level: options.logLevel ?? CONTROLLER_DEFAULTS.logLevel,
+      mixin: () => {
+        const status = raftStatus?.();
+        return status === undefined ? {} : { term: status.term, leader: status.leaderId ?? -1 };
+      },
+    });
+  const logger = baseLogger.child({ nodeId: self });
   const onFatal =
     options.onFatal ??
     ((error: unknown) => {
@@ -125,11 +134,12 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const snapshot = storage.snapshot();
   const quorum = new QuorumController({ voters, logger });
   if (snapshot.meta.index > 0) quorum.restore(snapshot);
+  const electionTicks = options.electionTicks ?? CONTROLLER_DEFAULTS.electionTicks;
   const core = createRaftCore(
     {
       id: self,
       voters: voters.map((v) => nodeId(v.id)),
-      electionTicks: options.electionTicks ?? CONTROLLER_DEFAULTS.electionTicks,
+      electionTicks,
       heartbeatTicks: options.heartbeatTicks ?? CONTROLLER_DEFAULTS.heartbeatTicks,
       random: options.random ?? systemRandom,
       preVote: true,
@@ -157,9 +167,11 @@ export async function startController(options: ControllerOptions): Promise<Contr
     tickMs,
     snapshotIntervalEntries,
     snapshotTrailingEntries: Math.min(SNAPSHOT_TRAILING_ENTRIES_MAX, Math.floor(snapshotIntervalEntries / 2)),
+    startTicks: voters.length === 1 ? 2 * electionTicks : 0,
     onFatal,
   });
   driverRef = driver;
+  raftStatus = () => driver.status();
   quorum.attach(driver);
   driver.onLeaderChange((change) => {
     const fields = { term: change.term, leader: change.leaderId ?? -1 };
@@ -179,7 +191,12 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const server = createServer();
   addRaftService(
     server,
-    createRaftHandlers({ selfId: self, step: (message) => driver.step(message), logger }),
+    createRaftHandlers({
+      selfId: self,
+      voterIds: voters.map((v) => nodeId(v.id)),
+      step: (message) => driver.step(message),
+      logger,
+    }),
   );
   addControllerAdminService(
     server,

@@ -8,7 +8,7 @@
  * Bad flags: one line on stderr, exit 2. SIGTERM/SIGINT: clean close (leadership handed over), exit 0.
  * Unhandled errors: logged fatal, exit 1.
  */
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { ConfigError, type ControllerConfig, parseControllerArgs, USAGE } from '../config.js';
 import { type ControllerHandle, startController } from '../controller-node.js';
 
@@ -31,7 +31,8 @@ function parseOrExit(): ControllerConfig {
 
 async function main(): Promise<void> {
   const config = parseOrExit();
-  const logger = pino({ level: config.logLevel });
+  // Until the controller runs (and owns a logger stamped with node, term and leader), log plainly.
+  let logger: Logger = pino({ level: config.logLevel, base: { nodeId: config.nodeId } });
   const fatal = (error: unknown, what: string): void => {
     logger.fatal({ err: error }, what);
     process.exit(1);
@@ -54,7 +55,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
-  handle = await startController({ ...config, logger });
+  handle = await startController(config);
+  logger = handle.logger;
+  // A signal that arrived while starting: close now that there is something to close.
   if (stopping) await handle.close().then(() => process.exit(0));
 }
 

@@ -228,13 +228,20 @@ export function messageFromWire(wire: WireMessage, snapshotData: Uint8Array = EM
   }
 }
 
+/** Append entries must follow prevLogIndex without gaps, with terms that never decrease (Raft §5.3). */
 function decodeEntries(wire: WireMessage): Entry[] {
   const entries = wire.entries.map(entryFromWire);
+  let previousTerm = wire.logTerm;
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i];
-    if (entry !== undefined && entry.index !== wire.index + 1 + i) {
+    if (entry === undefined) continue;
+    if (entry.index !== wire.index + 1 + i) {
       throw new RangeError(`append entries are not contiguous after ${wire.index} at position ${i}`);
     }
+    if (entry.term < previousTerm || entry.term > wire.term) {
+      throw new RangeError(`append entry ${entry.index} has term ${entry.term} out of order`);
+    }
+    previousTerm = entry.term;
   }
   return entries;
 }

@@ -22,11 +22,14 @@ export const SNAPSHOT_BYTES_MAX = 1024 * 1024 * 1024;
 
 export interface RaftServiceOptions {
   readonly selfId: NodeId;
+  /** Every voter; messages from anyone else are refused. */
+  readonly voterIds: readonly NodeId[];
   readonly step: (message: Message) => void;
   readonly logger: Logger;
 }
 
-function decode(selfId: NodeId, wire: RaftMessage__Output, data?: Uint8Array): Message {
+function decode(options: RaftServiceOptions, wire: RaftMessage__Output, data?: Uint8Array): Message {
+  const selfId = options.selfId;
   let message: Message;
   try {
     message = messageFromWire(wire as WireMessage, data);
@@ -42,6 +45,12 @@ function decode(selfId: NodeId, wire: RaftMessage__Output, data?: Uint8Array): M
       `raft message addressed to node ${message.to}, this is node ${selfId}`,
     );
   }
+  if (!options.voterIds.includes(message.from)) {
+    throw new TributaryError(
+      'INVALID_REQUEST',
+      `raft message from node ${message.from}, which is not a voter`,
+    );
+  }
   return message;
 }
 
@@ -51,7 +60,7 @@ export function createRaftHandlers(options: RaftServiceOptions): RaftHandlers {
   return {
     Step: handleUnary(
       async (request): Promise<RaftStepResponse> => {
-        const messages = request.messages.map((wire) => decode(options.selfId, wire));
+        const messages = request.messages.map((wire) => decode(options, wire));
         for (const message of messages) options.step(message);
         return {};
       },
@@ -90,7 +99,9 @@ function receiveSnapshot(
       }
       parts.push(chunk.data);
       if (chunk.last) {
-        const message = decode(options.selfId, header, Buffer.concat(parts));
+        const joined = Buffer.concat(parts);
+        const data = new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
+        const message = decode(options, header, data);
         if (message.type !== 'snapshot')
           throw new TributaryError('INVALID_REQUEST', 'InstallSnapshot without a snapshot message');
         options.step(message);

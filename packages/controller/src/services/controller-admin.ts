@@ -4,7 +4,7 @@
  * leader hint. ListTopics, DescribeTopics and DescribeCluster are served by any controller from its
  * committed image (spreading read load); DescribeQuorum by any controller from its own Raft status.
  */
-import { LIMITS, TributaryError, validateTopicName } from '@tributary/core';
+import { type ErrorCode, LIMITS, nodeId, TributaryError, validateTopicName } from '@tributary/core';
 import {
   type ControllerAdminHandlers,
   type CreatePartitionsResponse,
@@ -49,6 +49,17 @@ function requireTopicName(name: string, field: string): string {
   return name;
 }
 
+/** Runs a field check, answering with a more specific code than INVALID_REQUEST (same message). */
+function withCode<T>(code: ErrorCode, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof TributaryError && error.code === 'INVALID_REQUEST')
+      throw new TributaryError(code, error.message);
+    throw error;
+  }
+}
+
 export function createControllerAdminHandlers(options: ControllerAdminOptions): ControllerAdminHandlers {
   const { quorum, contexts } = options;
   const handleOptions = {
@@ -58,13 +69,17 @@ export function createControllerAdminHandlers(options: ControllerAdminOptions): 
     CreateTopic: handleUnary(async (request): Promise<CreateTopicResponse> => {
       const name = requireTopicName(request.name, 'name');
       if (request.partitions !== 0) {
-        requireIntInRange(request.partitions, 'partitions', { min: 1, max: LIMITS.partitionsPerTopicMax });
+        withCode('INVALID_PARTITIONS', () =>
+          requireIntInRange(request.partitions, 'partitions', { min: 1, max: LIMITS.partitionsPerTopicMax }),
+        );
       }
       if (request.replicationFactor !== 0) {
-        requireIntInRange(request.replicationFactor, 'replication_factor', {
-          min: 1,
-          max: LIMITS.replicationFactorMax,
-        });
+        withCode('INVALID_REPLICATION_FACTOR', () =>
+          requireIntInRange(request.replicationFactor, 'replication_factor', {
+            min: 1,
+            max: LIMITS.replicationFactorMax,
+          }),
+        );
       }
       requireCountAtMost(request.configs, 'configs', LIMITS.configEntriesPerTopicMax);
       const configs: Record<string, string> = {};
@@ -117,10 +132,9 @@ export function createControllerAdminHandlers(options: ControllerAdminOptions): 
 
     CreatePartitions: handleUnary(async (request): Promise<CreatePartitionsResponse> => {
       const name = requireTopicName(request.name, 'name');
-      const totalCount = requireIntInRange(request.totalCount, 'total_count', {
-        min: 1,
-        max: LIMITS.partitionsPerTopicMax,
-      });
+      const totalCount = withCode('INVALID_PARTITIONS', () =>
+        requireIntInRange(request.totalCount, 'total_count', { min: 1, max: LIMITS.partitionsPerTopicMax }),
+      );
       const { image } = await quorum.runCommand((latest) =>
         createPartitions(latest, { name, totalCount }, contexts.contextFor(latest)),
       );
@@ -169,7 +183,7 @@ export function createControllerAdminHandlers(options: ControllerAdminOptions): 
 export function describeQuorum(options: ControllerAdminOptions): DescribeQuorumResponse {
   const status = options.driver.status();
   const voters: QuorumVoter[] = options.voters.map((voter) => {
-    const progress = status.progress?.get(voter.id as never);
+    const progress = status.progress?.get(nodeId(voter.id));
     if (progress === undefined)
       return { id: voter.id, address: voter.address, matchIndex: 0, lag: 0, lastContactMsAgo: -1 };
     const self = voter.id === status.id;

@@ -1,0 +1,143 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type NodeId, nodeId, SeededRandom, TributaryError } from '@tributary/core';
+import type { Entry, Message, Snapshot } from '@tributary/raft';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RaftDriver, type StateMachine } from './driver.js';
+import { LevelRaftStorage } from './level-storage.js';
+import { createRaftCore } from './raft-core.js';
+
+const logger = pino({ level: 'silent' });
+
+class RecordingStateMachine implements StateMachine {
+  readonly applied: Entry[] = [];
+  apply(entry: Entry): void {
+    this.applied.push(entry);
+  }
+  restore(_snapshot: Snapshot): void {}
+  snapshotData(): Uint8Array {
+    return new Uint8Array(0);
+  }
+}
+
+interface TestNode {
+  readonly id: NodeId;
+  readonly driver: RaftDriver;
+  readonly storage: LevelRaftStorage;
+  readonly machine: RecordingStateMachine;
+  readonly events: string[];
+}
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('RaftDriver over an in-memory network', () => {
+  const dirs: string[] = [];
+  const nodes: TestNode[] = [];
+  const partitioned = new Set<NodeId>();
+
+  afterEach(async () => {
+    for (const node of nodes) await node.driver.stop();
+    for (const node of nodes) await node.storage.close();
+    nodes.length = 0;
+    partitioned.clear();
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  async function startNodes(count: number): Promise<void> {
+    const ids = Array.from({ length: count }, (_, i) => nodeId(i + 1));
+    for (const id of ids) {
+      const dir = await mkdtemp(join(tmpdir(), `trib-driver-${id}-`));
+      dirs.push(dir);
+      const storage = await LevelRaftStorage.open(dir, ids);
+      const events: string[] = [];
+      const persist = storage.persist.bind(storage);
+      storage.persist = async (ready) => {
+        events.push('persist-start');
+        await persist(ready);
+        events.push('persist-end');
+      };
+      const core = createRaftCore(
+        {
+          id,
+          voters: ids,
+          electionTicks: 10,
+          heartbeatTicks: 2,
+          random: new SeededRandom(id),
+          preVote: true,
+          checkQuorum: true,
+        },
+        storage,
+      );
+      const machine = new RecordingStateMachine();
+      const deliver = (message: Message): void => {
+        if (partitioned.has(message.from) || partitioned.has(message.to)) return;
+        setImmediate(() => nodes.find((n) => n.id === message.to)?.driver.step(message));
+      };
+      const driver = new RaftDriver({
+        core,
+        storage,
+        stateMachine: machine,
+        sender: {
+          send: (messages) => {
+            events.push('send');
+            messages.forEach(deliver);
+          },
+        },
+        logger,
+        tickMs: 5,
+        snapshotIntervalEntries: 1_000,
+        snapshotTrailingEntries: 10,
+        onFatal: (error) => {
+          throw error;
+        },
+      });
+      nodes.push({ id, driver, storage, machine, events });
+    }
+    for (const node of nodes) node.driver.start();
+  }
+
+  const leader = () => waitFor(() => nodes.find((n) => n.driver.isLeader()));
+
+  it('elects a leader, commits proposals everywhere, and persists before sending', async () => {
+    await startNodes(3);
+    const first = await leader();
+    const proposals = Array.from({ length: 20 }, (_, i) => first.driver.propose(Uint8Array.of(i)));
+    const indexes = await Promise.all(proposals.map((p) => p.committed));
+    expect(indexes).toEqual(proposals.map((p) => p.index));
+    for (const node of nodes) {
+      await waitFor(() => (node.machine.applied.length >= 21 ? true : undefined));
+      expect(node.machine.applied.filter((e) => e.type === 'normal').map((e) => e.data[0])).toEqual(
+        Array.from({ length: 20 }, (_, i) => i),
+      );
+      // A send never happens while a persist is in flight.
+      let persisting = false;
+      for (const event of node.events) {
+        if (event === 'persist-start') persisting = true;
+        if (event === 'persist-end') persisting = false;
+        expect(event === 'send' && persisting).toBe(false);
+      }
+    }
+  });
+
+  it('refuses proposals on a follower and rejects pending ones when leadership is lost', async () => {
+    await startNodes(3);
+    const first = await leader();
+    const follower = nodes.find((n) => n !== first);
+    expect(() => follower?.driver.propose(Uint8Array.of(1))).toThrow(TributaryError);
+    partitioned.add(first.id);
+    const { committed } = first.driver.propose(Uint8Array.of(2));
+    await expect(committed).rejects.toMatchObject({ code: 'NOT_CONTROLLER' });
+    const next = await waitFor(() => nodes.find((n) => n !== first && n.driver.isLeader()));
+    expect(next.id).not.toBe(first.id);
+  });
+});

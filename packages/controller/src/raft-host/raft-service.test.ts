@@ -1,0 +1,94 @@
+import { logIndex, nodeId, term } from '@tributary/core';
+import {
+  addRaftService,
+  bindServer,
+  createRaftClient,
+  createServer,
+  shutdownServer,
+  unary,
+} from '@tributary/protocol';
+import type { Message } from '@tributary/raft';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messageToWire } from './message-codec.js';
+import { createRaftHandlers } from './raft-service.js';
+import { snapshotChunks } from './transport.js';
+
+describe('the Raft service', () => {
+  const received: Message[] = [];
+  const server = createServer();
+  let address = '';
+
+  beforeAll(async () => {
+    addRaftService(
+      server,
+      createRaftHandlers({
+        selfId: nodeId(2),
+        voterIds: [nodeId(1), nodeId(2), nodeId(3)],
+        step: (message) => received.push(message),
+        logger: pino({ level: 'silent' }),
+      }),
+    );
+    address = `127.0.0.1:${await bindServer(server, '127.0.0.1:0')}`;
+  });
+  afterAll(async () => {
+    await shutdownServer(server, 100);
+  });
+
+  const heartbeat = (from: number, to: number): Message => ({
+    type: 'heartbeat',
+    from: nodeId(from),
+    to: nodeId(to),
+    term: term(1),
+    commit: logIndex(0),
+  });
+
+  it('steps a batch addressed to this node and refuses misaddressed or foreign messages', async () => {
+    const client = createRaftClient(address);
+    await unary(
+      client,
+      'Step',
+      { messages: [heartbeat(1, 2), heartbeat(3, 2)].map(messageToWire) },
+      { deadlineMs: 2_000 },
+    );
+    expect(received.map((m) => m.from)).toEqual([1, 3]);
+    for (const bad of [heartbeat(1, 3), heartbeat(9, 2)]) {
+      await expect(
+        unary(client, 'Step', { messages: [messageToWire(bad)] }, { deadlineMs: 2_000 }),
+      ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    }
+    await expect(
+      unary(
+        client,
+        'Step',
+        { messages: [{ type: 'RAFT_MESSAGE_TYPE_UNSPECIFIED', to: 2 }] },
+        { deadlineMs: 2_000 },
+      ),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    client.close();
+  });
+
+  it('reassembles an InstallSnapshot stream', async () => {
+    received.length = 0;
+    const message: Message = {
+      type: 'snapshot',
+      from: nodeId(1),
+      to: nodeId(2),
+      term: term(4),
+      snapshot: {
+        meta: { index: logIndex(9), term: term(3), voters: [nodeId(1), nodeId(2), nodeId(3)] },
+        data: new Uint8Array(3000).fill(7),
+      },
+    };
+    const client = createRaftClient(address);
+    await new Promise<void>((resolve, reject) => {
+      const call = client.InstallSnapshot({ deadline: Date.now() + 2_000 }, (error) =>
+        error === null ? resolve() : reject(error),
+      );
+      for (const chunk of snapshotChunks(message, 1000)) call.write(chunk);
+      call.end();
+    });
+    client.close();
+    expect(received).toEqual([message]);
+  });
+});
