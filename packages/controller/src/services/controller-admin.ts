@@ -68,19 +68,17 @@ export function createControllerAdminHandlers(options: ControllerAdminOptions): 
   return {
     CreateTopic: handleUnary(async (request): Promise<CreateTopicResponse> => {
       const name = requireTopicName(request.name, 'name');
-      if (request.partitions !== 0) {
-        withCode('INVALID_PARTITIONS', () =>
-          requireIntInRange(request.partitions, 'partitions', { min: 1, max: LIMITS.partitionsPerTopicMax }),
-        );
-      }
-      if (request.replicationFactor !== 0) {
-        withCode('INVALID_REPLICATION_FACTOR', () =>
-          requireIntInRange(request.replicationFactor, 'replication_factor', {
-            min: 1,
-            max: LIMITS.replicationFactorMax,
-          }),
-        );
-      }
+      // Both counts are required: proto3 cannot tell 0 from "not set", and a silent default for a
+      // mistaken 0 would create a topic nobody asked for (Kafka's -1 "broker default" has no equivalent).
+      const partitions = withCode('INVALID_PARTITIONS', () =>
+        requireIntInRange(request.partitions, 'partitions', { min: 1, max: LIMITS.partitionsPerTopicMax }),
+      );
+      const replicationFactor = withCode('INVALID_REPLICATION_FACTOR', () =>
+        requireIntInRange(request.replicationFactor, 'replication_factor', {
+          min: 1,
+          max: LIMITS.replicationFactorMax,
+        }),
+      );
       requireCountAtMost(request.configs, 'configs', LIMITS.configEntriesPerTopicMax);
       const configs: Record<string, string> = {};
       for (const entry of request.configs) {
@@ -96,8 +94,8 @@ export function createControllerAdminHandlers(options: ControllerAdminOptions): 
           latest,
           {
             name,
-            ...(request.partitions === 0 ? {} : { partitions: request.partitions }),
-            ...(request.replicationFactor === 0 ? {} : { replicationFactor: request.replicationFactor }),
+            partitions,
+            replicationFactor,
             configs,
             validateOnly: request.validateOnly,
           },
