@@ -312,7 +312,12 @@ describe('a single-voter controller', () => {
     lifecycle.close();
     const admin = createControllerAdminClient(address);
     const create = (name: string) =>
-      unary(admin, 'CreateTopic', { name, partitions: 2, replicationFactor: 1 }, { deadlineMs: DEADLINE_MS }).then(
+      unary(
+        admin,
+        'CreateTopic',
+        { name, partitions: 2, replicationFactor: 1 },
+        { deadlineMs: DEADLINE_MS },
+      ).then(
         () => 'ok',
         (error: unknown) => (error instanceof TributaryError ? error.code : 'other'),
       );
@@ -334,7 +339,12 @@ describe('a single-voter controller', () => {
     await registerUnfencedBroker(lifecycle, 1);
     lifecycle.close();
     const admin = createControllerAdminClient(address);
-    await unary(admin, 'CreateTopic', { name: 'followed', partitions: 1, replicationFactor: 1 }, { deadlineMs: DEADLINE_MS });
+    await unary(
+      admin,
+      'CreateTopic',
+      { name: 'followed', partitions: 1, replicationFactor: 1 },
+      { deadlineMs: DEADLINE_MS },
+    );
     admin.close();
     await waitFor('the topic record on the stream', () =>
       recordsOf(events).some((r) => r.type === 'Topic' && r.name === 'followed') ? true : undefined,
@@ -358,7 +368,12 @@ describe('a single-voter controller', () => {
     lifecycle.close();
     const client = createControllerAdminClient(address);
     for (let i = 0; i < 8; i++) {
-      await unary(client, 'CreateTopic', { name: `t${i}`, partitions: 1, replicationFactor: 1 }, { deadlineMs: DEADLINE_MS });
+      await unary(
+        client,
+        'CreateTopic',
+        { name: `t${i}`, partitions: 1, replicationFactor: 1 },
+        { deadlineMs: DEADLINE_MS },
+      );
     }
     const quorum = await unary(client, 'DescribeQuorum', {}, { deadlineMs: DEADLINE_MS });
     expect(quorum.snapshotIndex).toBeGreaterThan(0);
@@ -432,7 +447,12 @@ describe('a follower that fell behind the leader snapshot', () => {
     lifecycle.close();
     const admin = createControllerAdminClient(leaderAddress);
     for (let i = 0; i < 12; i++) {
-      await unary(admin, 'CreateTopic', { name: `lag${i}`, partitions: 1, replicationFactor: 1 }, { deadlineMs: DEADLINE_MS });
+      await unary(
+        admin,
+        'CreateTopic',
+        { name: `lag${i}`, partitions: 1, replicationFactor: 1 },
+        { deadlineMs: DEADLINE_MS },
+      );
     }
     admin.close();
     expect(leader.status().snapshotIndex).toBeGreaterThan(4);
