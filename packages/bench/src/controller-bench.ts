@@ -127,13 +127,20 @@ function report(
 
 function printHuman(result: BenchReport): void {
   const { config } = result;
+  const skipped = (runs: readonly unknown[]) => runs.length === 0;
   const lines = [
     `controller bench: 3 controllers, ${config.brokers} fake brokers, ${config.clients} clients, ` +
       `${config.runs} runs of ${config.durationMs} ms, CreateTopic partitions=${config.partitions} RF=${config.replicationFactor}`,
-    `  committed metadata records/s   median ${result.recordsPerSecond.median}   runs ${result.recordsPerSecond.runs.join(', ')}`,
-    `  topics created/s               median ${result.topicsPerSecond.median}   runs ${result.topicsPerSecond.runs.join(', ')}`,
-    `  failover (SIGKILL -> commit)   median ${result.failoverMs.median} ms   p90 ${result.failoverMs.p90} ms   ` +
-      `max ${result.failoverMs.max} ms   runs ${result.failoverMs.runs.map((ms) => ms ?? 'timeout').join(', ')}`,
+    skipped(result.recordsPerSecond.runs)
+      ? '  committed metadata records/s   skipped'
+      : `  committed metadata records/s   median ${result.recordsPerSecond.median}   runs ${result.recordsPerSecond.runs.join(', ')}`,
+    skipped(result.topicsPerSecond.runs)
+      ? '  topics created/s               skipped'
+      : `  topics created/s               median ${result.topicsPerSecond.median}   runs ${result.topicsPerSecond.runs.join(', ')}`,
+    skipped(result.failoverMs.runs)
+      ? '  failover (SIGKILL -> commit)   skipped'
+      : `  failover (SIGKILL -> commit)   median ${result.failoverMs.median} ms   p90 ${result.failoverMs.p90} ms   ` +
+        `max ${result.failoverMs.max} ms   runs ${result.failoverMs.runs.map((ms) => ms ?? 'timeout').join(', ')}`,
     `  spurious elections (no kills)  ${result.spuriousElections} new terms, ${result.leaderChangesWithoutKills} leader changes`,
     `  throughput errors              ${result.throughputErrors}${result.lastThroughputError === null ? '' : ` (last: ${result.lastThroughputError})`}`,
     `  total                          ${round(result.totalMs / 1_000)} s`,

@@ -14,9 +14,9 @@ describe('controller flags', () => {
       nodeId: 2,
       listen: '127.0.0.1:9094',
       dataDir: '/tmp/c2',
-      tickMs: 25,
-      electionTicks: 10,
-      heartbeatTicks: 2,
+      tickMs: 10,
+      electionTicks: 25,
+      heartbeatTicks: 5,
       sessionTimeoutMs: 3000,
       heartbeatIntervalMs: 500,
       snapshotIntervalEntries: 10_000,
@@ -41,7 +41,7 @@ describe('controller flags', () => {
     [[...base, '--voters', '1@127.0.0.1:9093']],
     [[...base, '--voters', '2@host:1,2@host:2']],
     [[...base, '--voters', '2@nohostport']],
-    [[...base, ...voters, '--heartbeat-ticks', '10']],
+    [[...base, ...voters, '--heartbeat-ticks', '25']],
     [[...base, ...voters, 'positional']],
   ])('refuses %j with a ConfigError', (argv) => {
     expect(() => parseControllerArgs(argv)).toThrow(ConfigError);
