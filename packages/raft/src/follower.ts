@@ -2,7 +2,7 @@
  * Step functions of followers and (pre-)candidates, and how a follower takes appends, heartbeats and
  * snapshots from its leader (etcd-io/raft's stepFollower, stepCandidate, handleAppendEntries...).
  */
-import { assert, logIndex, type Term } from '@tributary/core';
+import { assert, type LogIndex, logIndex, type Term } from '@tributary/core';
 import type { Raft } from './raft.js';
 import type { AppendRequest, HeartbeatRequest, Message, SnapshotRequest } from './types.js';
 
@@ -111,10 +111,32 @@ function handleAppend(r: Raft, m: AppendRequest): void {
   respondAppend(r, m, m.prevLogIndex, hint);
 }
 
+/**
+ * The leader sends commit = min(its commit, our match), so it claims we hold everything up to m.commit. We
+ * commit only what we know matches the leader (verifiedIndex), and never past our log end: if the claim
+ * passes our last index we lost entries we once acknowledged (a wiped data directory). Then we answer with
+ * a rejection at index 0 (which no append can cause) hinting where our log ends, so the leader probes (or
+ * sends a snapshot) from there.
+ */
 function handleHeartbeat(r: Raft, m: HeartbeatRequest): void {
-  // The leader sends min(commit, our match), so this never passes our log end.
-  r.log.commitTo(m.commit);
+  r.log.commitTo(logIndex(Math.min(m.commit, verifiedIndex(r))));
+  const last = r.log.lastIndex();
+  if (m.commit > last) {
+    respondAppend(r, m, 0, { index: last, term: r.log.lastTerm() });
+    return;
+  }
   r.send({ type: 'heartbeat-response', from: r.id, to: m.from, term: r.term });
+}
+
+/**
+ * The last index of our log known to match the current leader's. An entry of the current term can only
+ * have come from this term's leader, and Log Matching (Raft §5.3) makes everything before it match too; so
+ * a log ending in the current term matches up to its end. Otherwise only the committed prefix is known to
+ * match: a node that lost its disk may have taken entries from a deposed leader of an older term, which
+ * the leader's stale match for us would wrongly vouch for. The leader still sends appends, which commit.
+ */
+function verifiedIndex(r: Raft): LogIndex {
+  return r.log.lastTerm() === r.term ? r.log.lastIndex() : r.log.committed;
 }
 
 /** Raft §7: install a snapshot newer than our commit; an older one only confirms what we have. */

@@ -185,6 +185,15 @@ function handleAppendResponse(r: Raft, m: AppendResponse): void {
       m.rejectHintTerm > 0
         ? r.log.findConflictByTerm(m.rejectHintIndex, m.rejectHintTerm).index
         : m.rejectHintIndex;
+    const lostFrom = dataLossProbeFrom(pr, m, hint);
+    if (lostFrom !== null) {
+      // An operator-visible event (a voter's disk was lost); a shell sees it as that voter's match in
+      // status().progress going back. See Progress.resetAfterDataLoss for why this is the one way it can.
+      pr.resetAfterDataLoss(lostFrom);
+      sendAppend(r, m.from, true);
+      return;
+    }
+    if (m.index === 0) return; // a heartbeat rejection we have already acted on
     if (pr.maybeDecrTo(m.index, hint)) {
       if (pr.state === 'replicate') pr.becomeProbe();
       sendAppend(r, m.from, true);
@@ -205,6 +214,19 @@ function handleAppendResponse(r: Raft, m: AppendResponse): void {
     // Keep the pipeline full until paused or caught up.
   }
   if (m.from === r.transferee && pr.match === r.log.lastIndex()) sendTimeoutNow(r, m.from);
+}
+
+/**
+ * Where to probe a follower that has lost entries it acknowledged (up to `match`), or null when the
+ * rejection does not show that. Only a rejection at index 0 does: it answers a heartbeat whose commit
+ * claim (at most the match we had when sending it) passed the follower's log end, hinted in it, and no
+ * append is ever rejected at 0 since every log matches there. A hint at or above match means we already
+ * reset and this answer is late. Append rejections hinting below match are no evidence: reordered
+ * pipelined appends produce those all the time.
+ */
+function dataLossProbeFrom(pr: Progress, m: AppendResponse, hint: LogIndex): LogIndex | null {
+  if (m.index !== 0 || m.rejectHintIndex >= pr.match) return null;
+  return logIndex(hint + 1);
 }
 
 function handleHeartbeatResponse(r: Raft, m: HeartbeatResponse): void {

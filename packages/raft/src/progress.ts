@@ -45,6 +45,27 @@ export class Progress {
     this.pendingSnapshot = snapshotIndex;
   }
 
+  /**
+   * The follower lost entries it had acknowledged: its data directory was wiped, so it restarted with a
+   * shorter (or empty) log. This is the ONLY way match goes down; every other path only raises it.
+   *
+   * Raft assumes stable storage, and this path does not make disk loss safe: acknowledgements already
+   * counted towards commits are gone, and the node has also forgotten its vote, so it could vote twice in a
+   * term. It is only safe when the operator guarantees the node did not vote in a term still being decided;
+   * pre-vote and its empty log make it lose any election it starts. What it repairs is progress: without it
+   * the leader would never resend entries at or below the stale match, and the follower could never catch up.
+   *
+   * Match drops to 0, not to the follower's reported log end: that node may since have taken entries from a
+   * deposed leader, so nothing it holds is known to match until it acknowledges an append (or a snapshot)
+   * again. Probing resumes at `next`, with the usual back-off, and a snapshot if those entries are compacted.
+   */
+  resetAfterDataLoss(next: LogIndex): void {
+    assert(next > 0 && next <= this.match, () => `data-loss reset to next ${next} with match ${this.match}`);
+    this.match = logIndex(0);
+    this.next = next;
+    this.resetState('probe');
+  }
+
   /** An append up to `last` was sent: advance next optimistically (replicate) or pause (probe). */
   sentEntries(last: LogIndex, count: number): void {
     if (this.state === 'replicate') {
@@ -57,8 +78,9 @@ export class Progress {
     }
   }
 
-  /** A success response: returns false for a stale one (index <= match). */
+  /** A success response: returns false for a stale one (index <= match). Match never goes down here. */
   maybeUpdate(index: LogIndex): boolean {
+    const matchBefore = this.match;
     const updated = index > this.match;
     if (updated) {
       this.match = index;
@@ -67,6 +89,7 @@ export class Progress {
     if (this.next < index + 1) this.next = logIndex(index + 1);
     while (this.inflight.length > 0 && (this.inflight[0] as LogIndex) <= index) this.inflight.shift();
     assert(this.next > this.match, () => `next ${this.next} <= match ${this.match}`);
+    assert(this.match >= matchBefore, 'match only goes down through resetAfterDataLoss');
     return updated;
   }
 
@@ -81,6 +104,10 @@ export class Progress {
       return true;
     }
     if (this.next - 1 !== rejected) return false;
+    // A rejection of the entry at match tells nothing new: it is stale, or the follower lost its log, which
+    // it reports by rejecting our next heartbeat (see resetAfterDataLoss). Probing again at once would
+    // ping-pong the same append with it; the next heartbeat answer unpauses the probe instead.
+    if (rejected <= this.match) return false;
     this.next = logIndex(Math.max(Math.min(rejected, hint + 1), this.match + 1));
     this.probeSent = false;
     assert(this.next > this.match, 'back-off never goes at or below match');

@@ -209,6 +209,84 @@ describe('snapshots', () => {
   });
 });
 
+describe('a follower that lost its disk', () => {
+  /** Node 3 acknowledges entries, goes down while the leader keeps committing, and comes back empty. */
+  function wipeFollowerWhileLeaderGoesOn(): TestCluster {
+    const c = new TestCluster(3);
+    c.elect(1);
+    c.propose(1, 5);
+    expect(c.raft(1).status().progress?.get(nodeId(3))?.match).toBe(6);
+    c.isolate(3);
+    c.propose(1, 5);
+    c.wipe(3);
+    expect(c.raft(3).status()).toMatchObject({ term: 0, votedFor: null, commit: 0, lastIndex: 0 });
+    return c;
+  }
+
+  function expectCaughtUp(c: TestCluster): void {
+    const leader = c.raft(1).status();
+    expect(leader).toMatchObject({ role: 'leader', term: 1 });
+    expect(leader.progress?.get(nodeId(3))?.match).toBe(leader.lastIndex);
+    expect(c.raft(3).status()).toMatchObject({
+      role: 'follower',
+      term: 1,
+      leaderId: 1,
+      commit: leader.commit,
+      applied: leader.commit,
+      lastIndex: leader.lastIndex,
+    });
+    // The wiped node rebuilt a log matching the leader's (its own may start after a snapshot).
+    const from = c.node(3).storage.firstIndex();
+    const leaderFrom = c.logOf(1).filter((entry) => Number(entry.split('@')[0]) >= from);
+    expect(c.logOf(3)).toEqual(leaderFrom);
+    // It told the leader where its log ends by rejecting a heartbeat whose commit passed it.
+    const lossReports = c.delivered.filter(
+      (m): m is AppendResponse => m.type === 'append-response' && m.from === 3 && m.reject && m.index === 0,
+    );
+    expect(lossReports.length).toBeGreaterThan(0);
+    expect(lossReports[0]).toMatchObject({ rejectHintIndex: 0, rejectHintTerm: 0 });
+  }
+
+  it('catches up by appends, never committing past its log end', () => {
+    const c = wipeFollowerWhileLeaderGoesOn();
+    c.heal();
+    // An append reaches it first: it rejects the probes down to the stale match, which must not ping-pong
+    // (drain() would never go quiet); the next heartbeat's rejection reports the loss.
+    c.propose(1, 1);
+    expect(c.raft(3).status()).toMatchObject({ term: 1, commit: 0, lastIndex: 0 });
+    c.tickAll(3);
+    expectCaughtUp(c);
+    expect(c.node(3).snapshotsInstalled).toEqual([]);
+    expect(c.node(3).applied.map((e) => e.index)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    c.propose(1, 2);
+    expectCaughtUp(c);
+  });
+
+  it('receives a snapshot when the leader compacted the entries it needs', () => {
+    const c = wipeFollowerWhileLeaderGoesOn();
+    const leader = c.node(1);
+    leader.storage.createSnapshot(logIndex(11), encode('state@11'), c.voters);
+    leader.storage.compact(logIndex(9));
+    c.heal();
+    c.tickAll(3);
+    expect(c.node(3).snapshotsInstalled.map((s) => s.meta.index)).toEqual([11]);
+    expectCaughtUp(c);
+    c.propose(1, 2);
+    expectCaughtUp(c);
+    expect(c.node(3).applied.map((e) => e.index)).toEqual([12, 13]);
+  });
+
+  it('does not commit on a heartbeat what it cannot tell matches the leader', () => {
+    // Entries of an older term may come from a deposed leader; only appends vouch for them.
+    const voters = [1, 2, 3].map(nodeId);
+    const storages = new Map([[nodeId(2), storageWithTerms(voters, [1, 1, 1], 2)]]);
+    const c = new TestCluster(3, {}, storages);
+    c.raft(2).step({ type: 'heartbeat', from: nodeId(1), to: nodeId(2), term: term(2), commit: logIndex(3) });
+    expect(c.raft(2).status()).toMatchObject({ term: 2, leaderId: 1, commit: 0 });
+    expect(c.raft(2).ready().messages).toEqual([{ type: 'heartbeat-response', from: 2, to: 1, term: 2 }]);
+  });
+});
+
 describe('leadership transfer', () => {
   it('hands leadership to an up-to-date target', () => {
     const c = new TestCluster(3);

@@ -70,7 +70,10 @@ export interface AppendRequest extends MessageBase {
 export interface AppendResponse extends MessageBase {
   readonly type: 'append-response';
   readonly reject: boolean;
-  /** On success: the follower's last index matching the leader. On reject: the index probed. */
+  /**
+   * On success: the follower's last index matching the leader. On reject: the index probed, or 0 when a
+   * heartbeat's commit passed the follower's log end (it lost acknowledged entries; the hint is its end).
+   */
   readonly index: LogIndex;
   /** On reject: a hint for fast back-off — the follower's last index and its term at the probed index. */
   readonly rejectHintIndex: LogIndex;

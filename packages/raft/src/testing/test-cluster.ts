@@ -81,6 +81,23 @@ export class TestCluster {
     node.raft = this.newRaft(node.id, node.storage);
   }
 
+  /**
+   * A crash that also loses the data directory: the node restarts over an empty MemoryStorage (term 0, no
+   * vote, empty log) and an empty state machine, while its peers still remember what it acknowledged.
+   */
+  wipe(id: number): void {
+    const old = this.node(id);
+    const storage = new MemoryStorage(this.voters);
+    this.restarts++;
+    this.nodes.set(old.id, {
+      id: old.id,
+      storage,
+      raft: this.newRaft(old.id, storage),
+      applied: [],
+      snapshotsInstalled: [],
+    });
+  }
+
   /** Drops everything to and from `id` (until heal()). */
   isolate(...ids: number[]): void {
     this.dropIf = (m) => ids.includes(m.from) || ids.includes(m.to);
