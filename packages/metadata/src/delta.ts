@@ -3,10 +3,12 @@
  * apply() to get the next image. Replay is where invariants are checked: a record that breaks one is a
  * bug in the controller that wrote it, so it fails an assert() rather than returning an error.
  *
- * Cost: replay is O(size of the record); apply() is O(touched topics' partitions + topics + brokers),
- * so callers batch many records into one delta (a broker applies one delta per fetched batch).
+ * Cost: replay is O(size of the record); apply() is O(changes × log n) — the image's maps are
+ * PersistentMaps, so it copies only the paths to what changed, never the whole topic map (the active
+ * controller applies twice per command, and a per-command O(topics) copy capped its write rate).
  */
 import { assert, assertNever, type BrokerId } from '@tributary/core';
+import type { PartitionChange } from './broker-index.js';
 import {
   type BrokerRegistration,
   configResourceKey,
@@ -15,6 +17,7 @@ import {
   type ProducerIdsState,
   type TopicImage,
 } from './image.js';
+import { PersistentMap } from './persistent/persistent-map.js';
 import {
   type ConfigRecord,
   type MetadataRecord,
@@ -28,7 +31,7 @@ import {
 interface TopicChange {
   readonly topicId: TopicId;
   readonly name: string;
-  readonly basePartitions: ReadonlyMap<number, PartitionState>;
+  readonly basePartitions: PersistentMap<number, PartitionState>;
   readonly changed: Map<number, PartitionState>;
 }
 
@@ -45,7 +48,7 @@ export interface MetadataChanges {
   readonly producerIds: boolean;
 }
 
-const EMPTY_PARTITIONS: ReadonlyMap<number, PartitionState> = new Map();
+const EMPTY_PARTITIONS = PersistentMap.empty<number, PartitionState>();
 
 export class MetadataDelta {
   readonly image: MetadataImage;
@@ -177,13 +180,15 @@ export class MetadataDelta {
 
   apply(): MetadataImage {
     const base = this.image;
-    return new MetadataImage({
+    const partitions: PartitionChange[] = [];
+    const parts = {
       offset: this.#offset,
       brokers: this.#applyBrokers(),
-      ...this.#applyTopics(),
+      ...this.#applyTopics(partitions),
       configs: this.#applyConfigs(),
       producerIds: this.#producerIds === undefined ? base.producerIds : this.#producerIds,
-    });
+    };
+    return new MetadataImage(parts, { base, partitions });
   }
 
   #replayRegisterBroker(record: RegisterBrokerRecord): void {
@@ -312,7 +317,7 @@ export class MetadataDelta {
     const created: TopicChange = {
       topicId,
       name: topic.name,
-      basePartitions: topic.partitions,
+      basePartitions: PersistentMap.from(topic.partitions),
       changed: new Map(),
     };
     this.#topics.set(topicId, created);
@@ -320,51 +325,60 @@ export class MetadataDelta {
   }
 
   #applyBrokers(): MetadataImage['brokers'] {
-    if (this.#brokers.size === 0) return this.image.brokers;
-    const brokers = new Map(this.image.brokers);
-    for (const [id, broker] of this.#brokers) {
-      if (broker === null) brokers.delete(id);
-      else brokers.set(id, broker);
-    }
-    return brokers;
+    const removed = [...this.#brokers].filter(([, broker]) => broker === null).map(([id]) => id);
+    const set: [BrokerId, BrokerRegistration][] = [];
+    for (const [id, broker] of this.#brokers) if (broker !== null) set.push([id, broker]);
+    return PersistentMap.from(this.image.brokers).withChanges(set, removed);
   }
 
-  #applyTopics(): Pick<MetadataImage, 'topicsById' | 'topicsByName'> {
+  /** The new topic maps; appends every partition created, changed or removed to `partitions`. */
+  #applyTopics(partitions: PartitionChange[]): Pick<MetadataImage, 'topicsById' | 'topicsByName'> {
     const base = this.image;
-    if (this.#topics.size === 0) return { topicsById: base.topicsById, topicsByName: base.topicsByName };
-    const topicsById = new Map(base.topicsById);
-    const topicsByName = new Map(base.topicsByName);
-    // Removals first, so a name freed in this delta can be taken by a topic created in it.
+    const removedIds: TopicId[] = [];
+    const removedNames: string[] = [];
+    const topics: TopicImage[] = [];
     for (const [topicId, change] of this.#topics) {
       const old = base.topicById(topicId);
-      if (change === null && old !== undefined) {
-        topicsById.delete(topicId);
-        topicsByName.delete(old.name);
+      if (change === null) {
+        if (old === undefined) continue;
+        removedIds.push(topicId);
+        removedNames.push(old.name);
+        for (const before of old.partitions.values()) partitions.push({ before, after: undefined });
+        continue;
       }
-    }
-    for (const change of this.#topics.values()) {
-      if (change === null) continue;
-      let partitions = change.basePartitions;
-      if (change.changed.size > 0) {
-        const merged = new Map(change.basePartitions);
-        for (const [index, state] of change.changed) merged.set(index, state);
-        partitions = merged;
+      for (const [index, after] of change.changed) {
+        partitions.push({ before: change.basePartitions.get(index), after });
       }
-      const topic: TopicImage = { topicId: change.topicId, name: change.name, partitions };
-      topicsById.set(topic.topicId, topic);
-      topicsByName.set(topic.name, topic);
+      const merged = change.basePartitions.withChanges(change.changed);
+      // A topic only looked up (no partition changed) stays the base's own object.
+      topics.push(
+        old !== undefined && old.partitions === merged
+          ? old
+          : { topicId: change.topicId, name: change.name, partitions: merged },
+      );
     }
-    return { topicsById, topicsByName };
+    // Removals go first, so a name freed in this delta can be taken by a topic created in it.
+    return {
+      topicsById: PersistentMap.from(base.topicsById).withChanges(
+        topics.map((topic) => [topic.topicId, topic]),
+        removedIds,
+      ),
+      topicsByName: PersistentMap.from(base.topicsByName).withChanges(
+        topics.map((topic) => [topic.name, topic]),
+        removedNames,
+      ),
+    };
   }
 
   #applyConfigs(): MetadataImage['configs'] {
-    if (this.#configs.size === 0) return this.image.configs;
-    const configs = new Map(this.image.configs);
+    const removed: string[] = [];
+    const set: [string, ReadonlyMap<string, string>][] = [];
     for (const [key, values] of this.#configs) {
-      if (values.size === 0) configs.delete(key);
-      else configs.set(key, new Map(values));
+      // A resource's keys are few (LIMITS.configEntriesPerTopicMax), so its own map is copied whole.
+      if (values.size === 0) removed.push(key);
+      else set.push([key, new Map(values)]);
     }
-    return configs;
+    return PersistentMap.from(this.image.configs).withChanges(set, removed);
   }
 }
 

@@ -1,10 +1,13 @@
 /**
  * The immutable metadata image (Kafka's MetadataImage): everything the metadata log says, as of one
- * offset. A new image is built only by MetadataDelta.apply(); images share every map a delta did not
- * touch (copy-on-write per map and per topic), so applying a batch costs the size of what changed plus
- * one copy of the top-level topic map, never a copy of every partition.
+ * offset. A new image is built only by MetadataDelta.apply(). Its maps are PersistentMaps, so an image
+ * shares everything a delta did not touch with the image it came from, and applying a delta costs
+ * O(changes × log n) — never a copy of every topic or partition. Old images stay valid and unchanged
+ * (the controller keeps the committed image while deriving speculative ones from it).
  */
 import type { BrokerEpoch, BrokerId, LeaderEpoch, PartitionEpoch } from '@tributary/core';
+import { BrokerPartitionIndex, type IndexedImage, type PartitionChange } from './broker-index.js';
+import { PersistentMap } from './persistent/persistent-map.js';
 import type { ConfigResourceType, NO_LEADER, TopicId } from './records.js';
 
 export interface BrokerRegistration {
@@ -69,22 +72,21 @@ export function parseConfigResourceKey(key: string): {
   return { resourceType, resourceName: key.slice(colon + 1) };
 }
 
-interface BrokerPartitionIndex {
-  readonly led: Map<BrokerId, PartitionState[]>;
-  readonly replica: Map<BrokerId, PartitionState[]>;
-  readonly inIsr: Map<BrokerId, PartitionState[]>;
+/** How a delta made an image: from `base`, changing `partitions` (used to carry derived indexes forward). */
+export interface ImageDerivation {
+  readonly base: MetadataImage;
+  readonly partitions: readonly PartitionChange[];
 }
 
-const NO_PARTITIONS: readonly PartitionState[] = Object.freeze([]);
 const NO_CONFIGS: ReadonlyMap<string, string> = new Map();
 
 export class MetadataImage {
   static readonly EMPTY: MetadataImage = new MetadataImage({
     offset: -1,
-    brokers: new Map(),
-    topicsById: new Map(),
-    topicsByName: new Map(),
-    configs: new Map(),
+    brokers: PersistentMap.empty(),
+    topicsById: PersistentMap.empty(),
+    topicsByName: PersistentMap.empty(),
+    configs: PersistentMap.empty(),
     producerIds: null,
   });
 
@@ -95,16 +97,28 @@ export class MetadataImage {
   readonly topicsByName: ReadonlyMap<string, TopicImage>;
   readonly configs: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly producerIds: ProducerIdsState | null;
-  /** Built on first use: per-broker partition lists (an ES private field, so deep equality ignores it). */
-  #brokerIndex: BrokerPartitionIndex | undefined;
+  readonly #topicsById: PersistentMap<TopicId, TopicImage>;
+  /**
+   * Per-broker partition lists, each built on first use and then carried forward by deltas (see
+   * broker-index.ts). ES private fields, so deep equality of images ignores them.
+   */
+  #brokerIndex: BrokerPartitionIndex;
+  #partitionCount: number | undefined;
 
-  constructor(parts: MetadataImageParts) {
+  /**
+   * Maps in `parts` that are not PersistentMaps (an image built by hand) are copied into ones, once.
+   * `derivation` is for MetadataDelta.apply().
+   */
+  constructor(parts: MetadataImageParts, derivation?: ImageDerivation) {
     this.offset = parts.offset;
-    this.brokers = parts.brokers;
-    this.topicsById = parts.topicsById;
-    this.topicsByName = parts.topicsByName;
-    this.configs = parts.configs;
+    this.brokers = PersistentMap.from(parts.brokers);
+    this.#topicsById = PersistentMap.from(parts.topicsById);
+    this.topicsById = this.#topicsById;
+    this.topicsByName = PersistentMap.from(parts.topicsByName);
+    this.configs = PersistentMap.from(parts.configs);
     this.producerIds = parts.producerIds;
+    this.#brokerIndex = new BrokerPartitionIndex();
+    if (derivation !== undefined) this.#deriveFrom(derivation);
   }
 
   isEmpty(): boolean {
@@ -144,23 +158,26 @@ export class MetadataImage {
     return this.topicsById.get(topicId)?.partitions.get(partition);
   }
 
-  /** Total partitions over all topics. */
+  /** Total partitions over all topics (kept up to date by deltas once counted). */
   partitionCount(): number {
+    if (this.#partitionCount !== undefined) return this.#partitionCount;
     let count = 0;
     for (const topic of this.topicsById.values()) count += topic.partitions.size;
+    this.#partitionCount = count;
     return count;
   }
 
+  /** In topic order (as topicsById iterates), then partition index; built once per image and shared. */
   partitionsLedBy(brokerId: BrokerId): readonly PartitionState[] {
-    return this.#index().led.get(brokerId) ?? NO_PARTITIONS;
+    return this.#brokerIndex.list('led', brokerId, this.#indexed);
   }
 
   partitionsWithReplica(brokerId: BrokerId): readonly PartitionState[] {
-    return this.#index().replica.get(brokerId) ?? NO_PARTITIONS;
+    return this.#brokerIndex.list('replica', brokerId, this.#indexed);
   }
 
   partitionsWithIsrMember(brokerId: BrokerId): readonly PartitionState[] {
-    return this.#index().inIsr.get(brokerId) ?? NO_PARTITIONS;
+    return this.#brokerIndex.list('inIsr', brokerId, this.#indexed);
   }
 
   /** The keys set on a config resource (empty when none are). */
@@ -177,23 +194,18 @@ export class MetadataImage {
     return this.producerIds?.nextProducerId ?? 0;
   }
 
-  /** One O(partitions) pass, done at most once per image and only if someone asks. */
-  #index(): BrokerPartitionIndex {
-    if (this.#brokerIndex !== undefined) return this.#brokerIndex;
-    const index: BrokerPartitionIndex = { led: new Map(), replica: new Map(), inIsr: new Map() };
-    const push = (map: Map<BrokerId, PartitionState[]>, id: BrokerId, state: PartitionState): void => {
-      const list = map.get(id);
-      if (list === undefined) map.set(id, [state]);
-      else list.push(state);
-    };
-    for (const topic of this.topicsById.values()) {
-      for (const state of topic.partitions.values()) {
-        if (state.leader !== -1) push(index.led, state.leader, state);
-        for (const replica of state.replicas) push(index.replica, replica, state);
-        for (const member of state.isr) push(index.inIsr, member, state);
-      }
+  readonly #indexed: IndexedImage = {
+    topics: () => this.#topicsById.values(),
+    topicPosition: (topicId) => this.#topicsById.positionOf(topicId) ?? 0,
+  };
+
+  /** Carries the base's derived state forward at the cost of the change, where the base has it. */
+  #deriveFrom({ base, partitions }: ImageDerivation): void {
+    this.#brokerIndex = base.#brokerIndex.withChanges(partitions);
+    if (base.#partitionCount !== undefined) {
+      let count = base.#partitionCount;
+      for (const { before, after } of partitions) count += (after ? 1 : 0) - (before ? 1 : 0);
+      this.#partitionCount = count;
     }
-    this.#brokerIndex = index;
-    return index;
   }
 }
