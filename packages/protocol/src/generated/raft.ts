@@ -9,7 +9,7 @@ import type { RaftSnapshotChunk as _tributary_v1_RaftSnapshotChunk, RaftSnapshot
 import type { RaftSnapshotMeta as _tributary_v1_RaftSnapshotMeta, RaftSnapshotMeta__Output as _tributary_v1_RaftSnapshotMeta__Output } from './tributary/v1/RaftSnapshotMeta.js';
 import type { RaftStepResponse as _tributary_v1_RaftStepResponse, RaftStepResponse__Output as _tributary_v1_RaftStepResponse__Output } from './tributary/v1/RaftStepResponse.js';
 
-type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+type SubtypeConstructor<Constructor extends new (...args: never[]) => unknown, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
 };
 
