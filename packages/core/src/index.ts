@@ -11,4 +11,5 @@ export {
 export * from './ids.js';
 export { LIMITS } from './limits.js';
 export { type Random, SeededRandom, systemRandom } from './random.js';
+export { type RunServiceOptions, runService, type ServiceLogger, type ServiceProcess } from './service.js';
 export { validateTopicName } from './topic-name.js';

@@ -4,6 +4,7 @@
  * [--log-level LEVEL]` starts the embedded development cluster (what `npm start` runs).
  * Logs are JSON lines, pretty only on a TTY. SIGTERM/SIGINT close it cleanly.
  */
+import { runService } from '@tributary/core';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
@@ -27,30 +28,18 @@ async function runDev(options: {
   logLevel: string;
 }): Promise<void> {
   const logger = makeLogger(options.logLevel);
-  const fatal = (error: unknown, what: string): void => {
-    logger.fatal({ err: error }, what);
-    process.exit(1);
-  };
-  process.on('uncaughtException', (error) => fatal(error, 'uncaught exception'));
-  process.on('unhandledRejection', (error) => fatal(error, 'unhandled rejection'));
-
-  let cluster: DevCluster | undefined;
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    (cluster === undefined ? Promise.resolve() : cluster.close()).then(
-      () => process.exit(0),
-      (error: unknown) => fatal(error, 'clean shutdown failed'),
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-
-  cluster = await startDevCluster({ ...options, logger });
-  const address = `${options.controllerListen.slice(0, options.controllerListen.lastIndexOf(':'))}:${cluster.controller.port}`;
-  process.stderr.write(`${devBanner({ controllerAddress: address, dataDir: options.dataDir }).join('\n')}\n`);
+  await runService({
+    logger,
+    start: () => startDevCluster({ ...options, logger }),
+    onStarted: (cluster: DevCluster) => {
+      const host = options.controllerListen.slice(0, options.controllerListen.lastIndexOf(':'));
+      const banner = devBanner({
+        controllerAddress: `${host}:${cluster.controller.port}`,
+        dataDir: options.dataDir,
+      });
+      process.stderr.write(`${banner.join('\n')}\n`);
+    },
+  });
 }
 
 const program = new Command('tributary')

@@ -8,9 +8,10 @@
  * Bad flags: one line on stderr, exit 2. SIGTERM/SIGINT: clean close (leadership handed over), exit 0.
  * Unhandled errors: logged fatal, exit 1.
  */
-import { type Logger, pino } from 'pino';
+import { runService } from '@tributary/core';
+import { pino } from 'pino';
 import { ConfigError, type ControllerConfig, parseControllerArgs, USAGE } from '../config.js';
-import { type ControllerHandle, startController } from '../controller-node.js';
+import { startController } from '../controller-node.js';
 
 function parseOrExit(): ControllerConfig {
   try {
@@ -31,34 +32,8 @@ function parseOrExit(): ControllerConfig {
 
 async function main(): Promise<void> {
   const config = parseOrExit();
-  // Until the controller runs (and owns a logger stamped with node, term and leader), log plainly.
-  let logger: Logger = pino({ level: config.logLevel, base: { nodeId: config.nodeId } });
-  const fatal = (error: unknown, what: string): void => {
-    logger.fatal({ err: error }, what);
-    process.exit(1);
-  };
-  process.on('uncaughtException', (error) => fatal(error, 'uncaught exception'));
-  process.on('unhandledRejection', (error) => fatal(error, 'unhandled rejection'));
-
-  let handle: ControllerHandle | undefined;
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const closed = handle === undefined ? Promise.resolve() : handle.close();
-    closed.then(
-      () => process.exit(0),
-      (error: unknown) => fatal(error, 'clean shutdown failed'),
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-
-  handle = await startController(config);
-  logger = handle.logger;
-  // A signal that arrived while starting: close now that there is something to close.
-  if (stopping) await handle.close().then(() => process.exit(0));
+  const logger = pino({ level: config.logLevel });
+  await runService({ logger, start: () => startController({ ...config, logger }) });
 }
 
 main().catch((error: unknown) => {
