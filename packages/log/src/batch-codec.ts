@@ -1,0 +1,101 @@
+import { crc32c } from '@tributary/records';
+import { LOG_LIMITS } from './limits.js';
+
+/**
+ * What the log needs to know about a record batch: a narrow view over Kafka's RecordBatch v2 header, so the
+ * log never depends on how records are encoded (packages/records owns that). All reads are of the header
+ * only; `isValid` is the one method that touches the record bytes (CRC).
+ */
+export interface BatchCodec {
+  /** Bytes of the fixed header; a batch is never shorter. */
+  readonly headerSize: number;
+  readBaseOffset(buf: Buffer, pos: number): number;
+  /** Bytes after the length field: the whole batch is `lengthFieldEnd + batchLength` bytes. */
+  readBatchLength(buf: Buffer, pos: number): number;
+  readLastOffsetDelta(buf: Buffer, pos: number): number;
+  readMaxTimestamp(buf: Buffer, pos: number): number;
+  readPartitionLeaderEpoch(buf: Buffer, pos: number): number;
+  /** Writes base offset and leader epoch into the header; both lie outside the CRC range. */
+  stamp(buf: Buffer, pos: number, fields: { baseOffset: number; partitionLeaderEpoch: number }): void;
+  /** Magic, lengths and CRC of the batch occupying `buf[pos, pos + length)`. */
+  isValid(buf: Buffer, pos: number, length: number): boolean;
+}
+
+/** Byte offsets of Kafka's RecordBatch v2 header fields (big-endian). */
+export const V2 = {
+  baseOffset: 0,
+  batchLength: 8,
+  lengthFieldEnd: 12,
+  partitionLeaderEpoch: 12,
+  magic: 16,
+  crc: 17,
+  attributes: 21,
+  lastOffsetDelta: 23,
+  baseTimestamp: 27,
+  maxTimestamp: 35,
+  producerId: 43,
+  producerEpoch: 51,
+  baseSequence: 53,
+  recordCount: 57,
+  records: 61,
+} as const;
+
+export type Crc32cFunction = (bytes: Uint8Array) => number;
+
+export function createKafkaV2BatchCodec(crc: Crc32cFunction = (bytes) => crc32c(bytes)): BatchCodec {
+  return {
+    headerSize: V2.records,
+    readBaseOffset: (buf, pos) => Number(buf.readBigInt64BE(pos + V2.baseOffset)),
+    readBatchLength: (buf, pos) => buf.readInt32BE(pos + V2.batchLength),
+    readLastOffsetDelta: (buf, pos) => buf.readInt32BE(pos + V2.lastOffsetDelta),
+    readMaxTimestamp: (buf, pos) => Number(buf.readBigInt64BE(pos + V2.maxTimestamp)),
+    readPartitionLeaderEpoch: (buf, pos) => buf.readInt32BE(pos + V2.partitionLeaderEpoch),
+    stamp(buf, pos, fields) {
+      buf.writeBigInt64BE(BigInt(fields.baseOffset), pos + V2.baseOffset);
+      buf.writeInt32BE(fields.partitionLeaderEpoch, pos + V2.partitionLeaderEpoch);
+    },
+    isValid(buf, pos, length) {
+      if (length < V2.records || pos + length > buf.length) return false;
+      if (V2.lengthFieldEnd + buf.readInt32BE(pos + V2.batchLength) !== length) return false;
+      if (buf.readInt8(pos + V2.magic) !== 2) return false;
+      if (buf.readInt32BE(pos + V2.lastOffsetDelta) < 0) return false;
+      const expected = buf.readUInt32BE(pos + V2.crc);
+      return crc(buf.subarray(pos + V2.attributes, pos + length)) >>> 0 === expected;
+    },
+  };
+}
+
+export const kafkaV2BatchCodec: BatchCodec = createKafkaV2BatchCodec();
+
+/** The header fields of one batch the log tracks, plus where it lies. */
+export interface BatchInfo {
+  readonly position: number;
+  readonly sizeBytes: number;
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  readonly maxTimestamp: number;
+  readonly partitionLeaderEpoch: number;
+}
+
+/**
+ * The size of the batch starting at `pos` from its length field, or -1 when the header is not all there or
+ * the length is impossible. Bounded by LOG_LIMITS.batchBytesMax so a corrupt length never drives a huge read.
+ */
+export function batchSizeAt(codec: BatchCodec, buf: Buffer, pos: number): number {
+  if (pos + codec.headerSize > buf.length) return -1;
+  const size = V2.lengthFieldEnd + codec.readBatchLength(buf, pos);
+  if (size < codec.headerSize || size > LOG_LIMITS.batchBytesMax) return -1;
+  return size;
+}
+
+export function readBatchInfo(codec: BatchCodec, buf: Buffer, pos: number, position: number): BatchInfo {
+  const baseOffset = codec.readBaseOffset(buf, pos);
+  return {
+    position,
+    sizeBytes: V2.lengthFieldEnd + codec.readBatchLength(buf, pos),
+    baseOffset,
+    lastOffset: baseOffset + codec.readLastOffsetDelta(buf, pos),
+    maxTimestamp: codec.readMaxTimestamp(buf, pos),
+    partitionLeaderEpoch: codec.readPartitionLeaderEpoch(buf, pos),
+  };
+}

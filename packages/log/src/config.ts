@@ -1,0 +1,54 @@
+import { TributaryError } from '@tributary/core';
+import { LOG_LIMITS } from './limits.js';
+
+/** When appended bytes are fsynced: never by the log itself, after every append, or at most every N ms. */
+export type FlushPolicy = 'none' | 'every-write' | { readonly intervalMs: number };
+
+export interface LogConfig {
+  /** Roll to a new segment when the active one would grow past this (Kafka: segment.bytes). */
+  readonly segmentBytes: number;
+  /** Roll when the active segment is older than this (Kafka: segment.ms); undefined = never by age. */
+  readonly segmentMs?: number;
+  /** Bytes of batches between two sparse index entries (Kafka: index.interval.bytes). */
+  readonly indexIntervalBytes: number;
+  /** Delete segments whose newest timestamp is older than this; -1 keeps them forever. */
+  readonly retentionMs: number;
+  /** Delete oldest segments while the log stays at least this big without them; -1 = no size limit. */
+  readonly retentionBytes: number;
+  readonly flush: FlushPolicy;
+}
+
+export const DEFAULT_LOG_CONFIG: LogConfig = {
+  segmentBytes: 1024 * 1024 * 1024,
+  indexIntervalBytes: 4096,
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
+  retentionBytes: -1,
+  flush: 'none',
+};
+
+export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig {
+  const config: LogConfig = { ...DEFAULT_LOG_CONFIG, ...overrides };
+  checkRange('segmentBytes', config.segmentBytes, LOG_LIMITS.segmentBytesMin, LOG_LIMITS.segmentBytesMax);
+  checkRange(
+    'indexIntervalBytes',
+    config.indexIntervalBytes,
+    LOG_LIMITS.indexIntervalBytesMin,
+    LOG_LIMITS.indexIntervalBytesMax,
+  );
+  if (config.segmentMs !== undefined) checkRange('segmentMs', config.segmentMs, 1, Number.MAX_SAFE_INTEGER);
+  checkRange('retentionMs', config.retentionMs, -1, Number.MAX_SAFE_INTEGER);
+  checkRange('retentionBytes', config.retentionBytes, -1, Number.MAX_SAFE_INTEGER);
+  if (typeof config.flush === 'object') {
+    checkRange('flush.intervalMs', config.flush.intervalMs, 1, Number.MAX_SAFE_INTEGER);
+  }
+  return config;
+}
+
+function checkRange(name: string, value: number, min: number, max: number): void {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new TributaryError(
+      'INVALID_CONFIG',
+      `log config ${name} must be an integer in [${min}, ${max}], got ${value}`,
+    );
+  }
+}

@@ -1,0 +1,28 @@
+export { LogAppendError, type LogAppendFailure } from './append-validation.js';
+export {
+  type BatchCodec,
+  type BatchInfo,
+  type Crc32cFunction,
+  createKafkaV2BatchCodec,
+  kafkaV2BatchCodec,
+  V2,
+} from './batch-codec.js';
+export { DEFAULT_LOG_CONFIG, type FlushPolicy, type LogConfig } from './config.js';
+export {
+  type EpochEndOffset,
+  type EpochEntry,
+  LeaderEpochCache,
+  UNDEFINED_EPOCH_END,
+} from './epoch-cache.js';
+export { LOG_LIMITS } from './limits.js';
+export {
+  type AppendResult,
+  type LeaderAppendOptions,
+  type LogLevel,
+  type LogLogger,
+  PartitionLog,
+  type PartitionLogOptions,
+  type ReadOptions,
+  type ReadResult,
+  type RetentionResult,
+} from './partition-log.js';

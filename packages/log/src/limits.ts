@@ -1,0 +1,31 @@
+/**
+ * Named limits of the partition log ("put a limit on everything"). Every buffer the log allocates and every
+ * loop over on-disk data is bounded by one of these.
+ */
+export const LOG_LIMITS = {
+  /** Kafka's RecordBatch v2 header is 61 bytes; a batch is at least a header. */
+  batchHeaderBytes: 61,
+  /** The largest single batch accepted (Kafka's default message.max.bytes is ~1 MiB; we allow more). */
+  batchBytesMax: 64 * 1024 * 1024,
+  /** The bytes of one append call (written with one positional write). */
+  appendBytesMax: 128 * 1024 * 1024,
+  /** Batches in one append call. */
+  batchesPerAppendMax: 1_000_000,
+  /** Segment size bounds: positions in the offset index are u32, so a segment must stay below 4 GiB. */
+  segmentBytesMin: 1024,
+  segmentBytesMax: 2 * 1024 * 1024 * 1024 - 1,
+  /** Offsets stored in an index are relative to the segment base and must fit a u32. */
+  relativeOffsetMax: 0xffff_ffff,
+  /** Bytes read from disk at once while scanning batch headers (recovery, index rebuild, lookups). */
+  scanChunkBytes: 1024 * 1024,
+  /** The most bytes one read() returns when the first batch alone is not larger. */
+  readBytesMax: 64 * 1024 * 1024,
+  indexIntervalBytesMin: 1,
+  indexIntervalBytesMax: 64 * 1024 * 1024,
+  /** Entries in the leader-epoch cache; an epoch checkpoint longer than this is refused as corrupt. */
+  epochEntriesMax: 100_000,
+  /** Segments one log may hold; beyond this, appends fail with RESOURCE_EXHAUSTED. */
+  segmentsPerLogMax: 100_000,
+  /** Offsets are JavaScript numbers, exact up to 2^53 - 1. */
+  offsetMax: Number.MAX_SAFE_INTEGER,
+} as const;

@@ -1,0 +1,78 @@
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TributaryError } from '@tributary/core';
+import { isNotFound, syncDirectory, writeFileAtomically } from './fs-util.js';
+import { LOG_LIMITS } from './limits.js';
+import { DELETED_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX } from './segment.js';
+
+/** The files of one partition directory besides the segments. */
+export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
+export const EPOCH_CHECKPOINT_FILE = 'leader-epoch-checkpoint';
+/** Every offset below the recovery point was fsynced; recovery scans only segments that reach past it. */
+export const RECOVERY_POINT_FILE = 'recovery-point-offset-checkpoint';
+
+const SEGMENT_NAME = /^(\d{20})\.log$/;
+
+/**
+ * Prepares a partition directory for opening: removes leftovers of interrupted deletes and atomic writes
+ * and index files without a log, and returns the base offsets of the segments, ascending.
+ */
+export async function listSegmentBaseOffsets(dir: string): Promise<number[]> {
+  await mkdir(dir, { recursive: true });
+  const names = await readdir(dir);
+  const bases: number[] = [];
+  for (const name of names) {
+    const match = SEGMENT_NAME.exec(name);
+    if (match?.[1] !== undefined) bases.push(Number(match[1]));
+  }
+  const stems = new Set(bases.map((base) => String(base).padStart(20, '0')));
+  for (const name of names) {
+    const orphanIndex =
+      (name.endsWith(INDEX_SUFFIX) || name.endsWith(TIME_INDEX_SUFFIX)) && !stems.has(name.slice(0, 20));
+    if (name.endsWith(DELETED_SUFFIX) || name.endsWith('.tmp') || orphanIndex) {
+      await rm(join(dir, name), { force: true });
+    }
+  }
+  if (bases.length > LOG_LIMITS.segmentsPerLogMax) {
+    throw new TributaryError('STORAGE_ERROR', `${dir} holds ${bases.length} segments`);
+  }
+  for (const base of bases) {
+    if (!Number.isSafeInteger(base))
+      throw new TributaryError('STORAGE_ERROR', `segment ${base} is out of range`);
+  }
+  return bases.sort((a, b) => a - b);
+}
+
+/** Whether the last close was clean; the marker is removed (durably) so a later crash is noticed. */
+export async function consumeCleanShutdownMarker(dir: string): Promise<boolean> {
+  const path = join(dir, CLEAN_SHUTDOWN_FILE);
+  try {
+    await stat(path);
+  } catch (error) {
+    if (isNotFound(error)) return false;
+    throw error;
+  }
+  await rm(path);
+  await syncDirectory(dir);
+  return true;
+}
+
+export async function writeCleanShutdownMarker(dir: string): Promise<void> {
+  await writeFile(join(dir, CLEAN_SHUTDOWN_FILE), '');
+  await syncDirectory(dir);
+}
+
+/** The recovery point, or 0 (recover everything) when the file is missing or unreadable. */
+export async function readRecoveryPoint(dir: string): Promise<number> {
+  try {
+    const value = Number((await readFile(join(dir, RECOVERY_POINT_FILE), 'utf8')).trim());
+    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
+  } catch (error) {
+    if (isNotFound(error)) return 0;
+    throw error;
+  }
+}
+
+export async function writeRecoveryPoint(dir: string, offset: number): Promise<void> {
+  await writeFileAtomically(join(dir, RECOVERY_POINT_FILE), `${offset}\n`);
+}

@@ -1,0 +1,59 @@
+import { assert } from '@tributary/core';
+import type { LogLogger } from './partition-log.js';
+import { deleteSegmentFiles, LogSegment, type SegmentContext } from './segment.js';
+
+export interface OpenSegmentsInput {
+  readonly context: SegmentContext;
+  readonly bases: readonly number[];
+  readonly clean: boolean;
+  readonly recoveryPoint: number;
+  readonly nowMs: number;
+  readonly logger: LogLogger;
+}
+
+/**
+ * Opens the segments in order. After an unclean shutdown, segments that reach past the recovery point are
+ * scanned batch by batch; the first torn or corrupt batch ends the log there, so later segments go too.
+ */
+export async function openSegments(input: OpenSegmentsInput): Promise<LogSegment[]> {
+  const { context, bases, clean, recoveryPoint, nowMs, logger } = input;
+  const segments: LogSegment[] = [];
+  for (let i = 0; i < bases.length; i++) {
+    const base = bases[i];
+    assert(base !== undefined, 'base offset present');
+    const nextBase = bases[i + 1];
+    const recover = !clean && (nextBase === undefined || nextBase > recoveryPoint);
+    const previous = segments[segments.length - 1];
+    const { segment, recovery } = await LogSegment.open(context, base, { recover, nowMs });
+    const gap = previous !== undefined && previous.nextOffset !== base;
+    const cut = recovery !== null && recovery.truncatedBytes > 0;
+    if (cut) {
+      logger(nextBase === undefined ? 'warn' : 'error', 'recovery truncated a segment', {
+        dir: context.dir,
+        baseOffset: base,
+        truncatedBytes: recovery.truncatedBytes,
+        reason: recovery.reason,
+        laterSegmentsDropped: bases.length - i - 1,
+      });
+    }
+    if (gap) {
+      logger('error', 'segment does not continue the log; dropping it and later ones', {
+        dir: context.dir,
+        base,
+      });
+      await segment.delete();
+      await dropSegments(context, bases.slice(i + 1));
+      break;
+    }
+    segments.push(segment);
+    if (cut && nextBase !== undefined) {
+      await dropSegments(context, bases.slice(i + 1));
+      break;
+    }
+  }
+  return segments;
+}
+
+async function dropSegments(context: SegmentContext, bases: readonly number[]): Promise<void> {
+  for (const base of bases) await deleteSegmentFiles(context.dir, base);
+}

@@ -1,0 +1,471 @@
+import { join } from 'node:path';
+import { AssertionError, assert, type Clock, TributaryError } from '@tributary/core';
+import { LogAppendError, parseAppendBatches } from './append-validation.js';
+import { type BatchCodec, type BatchInfo, kafkaV2BatchCodec } from './batch-codec.js';
+import { type LogConfig, resolveLogConfig } from './config.js';
+import { type EpochEndOffset, type EpochEntry, LeaderEpochCache } from './epoch-cache.js';
+import { upperBound } from './indexes.js';
+import { LOG_LIMITS } from './limits.js';
+import {
+  consumeCleanShutdownMarker,
+  EPOCH_CHECKPOINT_FILE,
+  listSegmentBaseOffsets,
+  readRecoveryPoint,
+  writeCleanShutdownMarker,
+  writeRecoveryPoint,
+} from './log-directory.js';
+import { openSegments } from './log-recovery.js';
+import { LogSegment, type SegmentContext } from './segment.js';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+/** Structured log callback (the broker passes a pino child logger adapter). */
+export type LogLogger = (level: LogLevel, message: string, fields: Readonly<Record<string, unknown>>) => void;
+
+export interface PartitionLogOptions {
+  readonly dir: string;
+  readonly config?: Partial<LogConfig>;
+  readonly clock: Clock;
+  readonly codec?: BatchCodec;
+  readonly logger?: LogLogger;
+}
+
+export interface LeaderAppendOptions {
+  readonly leaderEpoch: number;
+  readonly assignOffsets: true;
+}
+
+export interface AppendResult {
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  readonly logEndOffset: number;
+}
+
+export interface ReadOptions {
+  /** Soft limit: whole batches only, but at least one batch even when it alone is larger. */
+  readonly maxBytes: number;
+  /** Exclusive upper bound (e.g. the high watermark); batches reaching it are not returned. */
+  readonly maxOffset?: number;
+}
+
+export interface ReadResult {
+  readonly bytes: Buffer;
+  readonly nextOffset: number;
+}
+
+export interface RetentionResult {
+  readonly deletedSegments: number;
+  readonly deletedBytes: number;
+  readonly logStartOffset: number;
+}
+
+/**
+ * A partition's log on disk (Kafka's log layer): segments of whole record batches with sparse indexes,
+ * a leader-epoch cache, crash recovery and retention. Mutations (append, truncate, retention, flush, close)
+ * run one at a time; reads run concurrently and see a prefix of the log.
+ */
+export class PartitionLog {
+  private readonly segments: LogSegment[];
+  private writeChain: Promise<unknown> = Promise.resolve();
+  private lastFlushMs: number;
+  private state: 'open' | 'closed' | 'failed' = 'open';
+  /** Bumped whenever bytes are removed (truncation, retention, restart), so racing reads can tell. */
+  private removalGeneration = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly config: LogConfig,
+    private readonly clock: Clock,
+    private readonly context: SegmentContext,
+    private readonly logger: LogLogger,
+    segments: LogSegment[],
+    private readonly epochCache: LeaderEpochCache,
+    private recoveryPoint: number,
+  ) {
+    this.segments = segments;
+    this.lastFlushMs = clock.nowMs();
+    this.checkInvariants();
+  }
+
+  static async open(options: PartitionLogOptions): Promise<PartitionLog> {
+    const config = resolveLogConfig(options.config);
+    const logger = options.logger ?? (() => {});
+    const context: SegmentContext = {
+      dir: options.dir,
+      codec: options.codec ?? kafkaV2BatchCodec,
+      indexIntervalBytes: config.indexIntervalBytes,
+    };
+    const bases = await listSegmentBaseOffsets(options.dir);
+    const clean = await consumeCleanShutdownMarker(options.dir);
+    const recoveryPoint = await readRecoveryPoint(options.dir);
+    const nowMs = options.clock.nowMs();
+    const segments = await openSegments({ context, bases, clean, recoveryPoint, nowMs, logger });
+    if (segments.length === 0) segments.push(await LogSegment.create(context, 0, nowMs));
+    const epochPath = join(options.dir, EPOCH_CHECKPOINT_FILE);
+    const epochCache = await LeaderEpochCache.load(epochPath);
+    const first = segments[0];
+    const last = segments[segments.length - 1];
+    assert(first !== undefined && last !== undefined, 'a log has at least one segment');
+    const endChanged = epochCache.truncateFromEnd(last.nextOffset);
+    const startChanged = epochCache.truncateFromStart(first.baseOffset);
+    if (endChanged || startChanged) await epochCache.save(epochPath);
+    return new PartitionLog(
+      options.dir,
+      config,
+      options.clock,
+      context,
+      logger,
+      segments,
+      epochCache,
+      recoveryPoint,
+    );
+  }
+
+  get logStartOffset(): number {
+    return this.oldestSegment.baseOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.activeSegment.nextOffset;
+  }
+
+  get sizeBytes(): number {
+    return this.segments.reduce((sum, segment) => sum + segment.sizeBytes, 0);
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  get leaderEpochEntries(): readonly EpochEntry[] {
+    return this.epochCache.list();
+  }
+
+  /**
+   * The leader path: validates every batch, stamps base offsets from the log end and `leaderEpoch` into the
+   * batch headers IN PLACE (fields outside the CRC), and writes all bytes with one write.
+   */
+  append(batches: Buffer, options: LeaderAppendOptions): Promise<AppendResult> {
+    return this.exclusive(async () => {
+      const infos = parseAppendBatches(this.context.codec, batches);
+      const epoch = options.leaderEpoch;
+      if (epoch < this.epochCache.latestEpoch()) {
+        throw new LogAppendError('FENCED_EPOCH', `epoch ${epoch} < ${this.epochCache.latestEpoch()}`);
+      }
+      let nextOffset = this.logEndOffset;
+      const stamped = infos.map((info): BatchInfo => {
+        this.context.codec.stamp(batches, info.position, {
+          baseOffset: nextOffset,
+          partitionLeaderEpoch: epoch,
+        });
+        const baseOffset = nextOffset;
+        nextOffset = baseOffset + (info.lastOffset - info.baseOffset) + 1;
+        return { ...info, baseOffset, lastOffset: nextOffset - 1, partitionLeaderEpoch: epoch };
+      });
+      await this.maybeAssignEpoch(epoch, this.logEndOffset);
+      return this.appendValidated(batches, stamped);
+    });
+  }
+
+  /** The follower path: the leader's offsets are kept and must continue the log exactly. */
+  appendAsFollower(batches: Buffer): Promise<AppendResult> {
+    return this.exclusive(async () => {
+      const infos = parseAppendBatches(this.context.codec, batches);
+      let expected = this.logEndOffset;
+      for (const info of infos) {
+        if (info.baseOffset !== expected || info.lastOffset < info.baseOffset) {
+          throw new LogAppendError(
+            'NON_CONTIGUOUS',
+            `batch at offset ${info.baseOffset}, log end is ${expected}`,
+          );
+        }
+        expected = info.lastOffset + 1;
+      }
+      for (const info of infos) await this.maybeAssignEpoch(info.partitionLeaderEpoch, info.baseOffset);
+      return this.appendValidated(batches, infos);
+    });
+  }
+
+  /** Whole batches from the one holding `fromOffset`, across segments if needed (see ReadOptions). */
+  async read(fromOffset: number, options: ReadOptions): Promise<ReadResult> {
+    this.checkOpen();
+    const logEndOffset = this.logEndOffset;
+    if (!Number.isSafeInteger(fromOffset) || fromOffset < this.logStartOffset || fromOffset > logEndOffset) {
+      throw new TributaryError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${fromOffset} is outside [${this.logStartOffset}, ${logEndOffset}]`,
+      );
+    }
+    assert(options.maxBytes >= 0, 'maxBytes is not negative');
+    const limit = Math.min(options.maxOffset ?? logEndOffset, logEndOffset);
+    const generation = this.removalGeneration;
+    try {
+      return await this.readSegments(fromOffset, Math.min(options.maxBytes, LOG_LIMITS.readBytesMax), limit);
+    } catch (error) {
+      // Reads do not wait for mutations; one that removed the bytes being read turns into a typed error.
+      if (error instanceof TributaryError || error instanceof AssertionError) throw error;
+      if (generation !== this.removalGeneration) {
+        throw new TributaryError('OFFSET_OUT_OF_RANGE', 'the log was truncated during the read', {
+          cause: error,
+        });
+      }
+      if (this.state !== 'open') throw new TributaryError('STORAGE_ERROR', 'the log closed during the read');
+      throw error;
+    }
+  }
+
+  private async readSegments(fromOffset: number, maxBytes: number, limit: number): Promise<ReadResult> {
+    const parts: Buffer[] = [];
+    let nextOffset = fromOffset;
+    let remainingBytes = maxBytes;
+    for (const segment of this.segments.slice(this.segmentIndexFor(fromOffset))) {
+      if (nextOffset >= limit || (parts.length > 0 && remainingBytes <= 0)) break;
+      if (segment.nextOffset <= nextOffset) continue;
+      const atLeastOneBatch = parts.length === 0;
+      const part = await segment.read({
+        fromOffset: nextOffset,
+        maxBytes: remainingBytes,
+        maxOffset: limit,
+        atLeastOneBatch,
+      });
+      if (part === null) break;
+      parts.push(part.bytes);
+      nextOffset = part.nextOffset;
+      remainingBytes -= part.bytes.length;
+    }
+    return { bytes: parts.length === 1 ? (parts[0] ?? Buffer.alloc(0)) : Buffer.concat(parts), nextOffset };
+  }
+
+  /** Base offset of the first batch whose max timestamp is >= `timestamp`; null when none is. */
+  async offsetForTimestamp(timestamp: number): Promise<number | null> {
+    this.checkOpen();
+    for (const segment of [...this.segments]) {
+      const offset = await segment.findOffsetByTimestamp(timestamp);
+      if (offset !== null) return offset;
+    }
+    return null;
+  }
+
+  /** Kafka's OffsetsForLeaderEpoch, which a follower uses to find where its log diverges. */
+  endOffsetForEpoch(epoch: number): EpochEndOffset {
+    return this.epochCache.endOffsetFor(epoch, this.logEndOffset);
+  }
+
+  /**
+   * Removes every batch at or after `offset` (whole batches: the end may land below `offset` when it falls
+   * inside one). Below the log start the log is emptied and restarts at `offset`.
+   */
+  truncateTo(offset: number): Promise<void> {
+    return this.exclusive(async () => {
+      assert(Number.isSafeInteger(offset) && offset >= 0, 'truncation offset is valid');
+      if (offset >= this.logEndOffset) return;
+      if (offset <= this.logStartOffset) return this.restartAt(offset);
+      this.removalGeneration++;
+      while (this.activeSegment.baseOffset >= offset) {
+        const removed = this.segments.pop();
+        assert(removed !== undefined, 'truncation keeps the first segment');
+        await removed.delete();
+      }
+      const newEnd = await this.activeSegment.truncateTo(offset);
+      await this.activeSegment.flush();
+      if (this.epochCache.truncateFromEnd(newEnd)) await this.saveEpochCache();
+      await this.lowerRecoveryPoint(this.activeSegment.baseOffset);
+      this.logger('info', 'log truncated', { dir: this.dir, requestedOffset: offset, logEndOffset: newEnd });
+      this.checkInvariants();
+    });
+  }
+
+  /** Drops the whole log; the next offset written is `offset` (a follower far behind the leader's start). */
+  truncateFullyAndStartAt(offset: number): Promise<void> {
+    return this.exclusive(() => this.restartAt(offset));
+  }
+
+  /** Deletes whole oldest segments (never the active one) past retentionMs or beyond retentionBytes. */
+  applyRetention(nowMs: number): Promise<RetentionResult> {
+    return this.exclusive(async () => {
+      let totalBytes = this.sizeBytes;
+      let deletedSegments = 0;
+      let deletedBytes = 0;
+      const { retentionMs, retentionBytes } = this.config;
+      while (this.segments.length > 1) {
+        const oldest = this.oldestSegment;
+        const expired = retentionMs >= 0 && nowMs - oldest.maxTimestamp > retentionMs;
+        const oversized = retentionBytes >= 0 && totalBytes - oldest.sizeBytes >= retentionBytes;
+        if (!expired && !oversized) break;
+        this.removalGeneration++;
+        this.segments.shift();
+        await oldest.delete();
+        totalBytes -= oldest.sizeBytes;
+        deletedBytes += oldest.sizeBytes;
+        deletedSegments++;
+      }
+      if (deletedSegments > 0) {
+        if (this.epochCache.truncateFromStart(this.logStartOffset)) await this.saveEpochCache();
+        this.logger('info', 'retention deleted segments', {
+          dir: this.dir,
+          deletedSegments,
+          deletedBytes,
+          logStartOffset: this.logStartOffset,
+        });
+      }
+      this.checkInvariants();
+      return { deletedSegments, deletedBytes, logStartOffset: this.logStartOffset };
+    });
+  }
+
+  /** Fsyncs the active segment and persists its indexes. */
+  flush(): Promise<void> {
+    return this.exclusive(() => this.flushActive());
+  }
+
+  /** Flushes, closes every file and leaves the clean-shutdown marker so the next open skips recovery. */
+  close(): Promise<void> {
+    if (this.state === 'failed') return this.closeWithoutMarker();
+    return this.exclusive(async () => {
+      this.activeSegment.sealTimeIndex();
+      await this.activeSegment.flush();
+      for (const segment of this.segments) await segment.close();
+      await writeCleanShutdownMarker(this.dir);
+      this.state = 'closed';
+    });
+  }
+
+  /**
+   * Closes the file handles without flushing, persisting indexes or writing the clean-shutdown marker:
+   * what a crash leaves behind (tests use it to simulate SIGKILL).
+   */
+  async closeWithoutMarker(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    await this.writeChain;
+    for (const segment of this.segments) await segment.closeFile();
+  }
+
+  private async appendValidated(bytes: Buffer, batches: readonly BatchInfo[]): Promise<AppendResult> {
+    const first = batches[0];
+    const last = batches[batches.length - 1];
+    assert(first !== undefined && last !== undefined, 'append has batches');
+    assert(first.baseOffset === this.logEndOffset, 'append continues the log');
+    await this.maybeRoll(bytes.length, last.lastOffset);
+    await this.activeSegment.append(bytes, batches);
+    const nowMs = this.clock.nowMs();
+    const flush = this.config.flush;
+    if (
+      flush === 'every-write' ||
+      (typeof flush === 'object' && nowMs - this.lastFlushMs >= flush.intervalMs)
+    ) {
+      await this.flushActive();
+    }
+    assert(this.logEndOffset === last.lastOffset + 1, 'log end follows the appended batches');
+    return { baseOffset: first.baseOffset, lastOffset: last.lastOffset, logEndOffset: this.logEndOffset };
+  }
+
+  private async maybeRoll(appendBytes: number, lastOffset: number): Promise<void> {
+    const active = this.activeSegment;
+    if (active.sizeBytes === 0) {
+      assert(active.canHoldOffset(lastOffset), 'one append fits the relative offsets of a segment');
+      return;
+    }
+    const segmentMs = this.config.segmentMs;
+    const full = active.sizeBytes + appendBytes > this.config.segmentBytes;
+    const old = segmentMs !== undefined && this.clock.nowMs() - active.createdAtMs >= segmentMs;
+    if (!full && !old && active.canHoldOffset(lastOffset)) return;
+    if (this.segments.length >= LOG_LIMITS.segmentsPerLogMax) {
+      throw new TributaryError('RESOURCE_EXHAUSTED', `log ${this.dir} has ${this.segments.length} segments`);
+    }
+    // Kafka flushes a segment when it stops being active; everything before the new segment is then
+    // durable, which is what lets recovery skip it.
+    active.sealTimeIndex();
+    await active.flush();
+    this.segments.push(await LogSegment.create(this.context, active.nextOffset, this.clock.nowMs()));
+    this.recoveryPoint = active.nextOffset;
+    await writeRecoveryPoint(this.dir, this.recoveryPoint);
+  }
+
+  private async maybeAssignEpoch(epoch: number, startOffset: number): Promise<void> {
+    // Written before the batches (Kafka's order): a crash in between leaves an entry at the log end, which
+    // recovery's truncateFromEnd removes.
+    if (this.epochCache.assign(epoch, startOffset)) await this.saveEpochCache();
+  }
+
+  private async restartAt(offset: number): Promise<void> {
+    assert(Number.isSafeInteger(offset) && offset >= 0, 'restart offset is valid');
+    this.removalGeneration++;
+    for (const segment of this.segments.splice(0)) await segment.delete();
+    this.segments.push(await LogSegment.create(this.context, offset, this.clock.nowMs()));
+    this.epochCache.clear();
+    await this.saveEpochCache();
+    this.recoveryPoint = offset;
+    await writeRecoveryPoint(this.dir, offset);
+    this.logger('info', 'log restarted', { dir: this.dir, logStartOffset: offset });
+    this.checkInvariants();
+  }
+
+  private async flushActive(): Promise<void> {
+    await this.activeSegment.flush();
+    this.lastFlushMs = this.clock.nowMs();
+  }
+
+  private async lowerRecoveryPoint(offset: number): Promise<void> {
+    if (offset >= this.recoveryPoint) return;
+    this.recoveryPoint = offset;
+    await writeRecoveryPoint(this.dir, offset);
+  }
+
+  private async saveEpochCache(): Promise<void> {
+    await this.epochCache.save(join(this.dir, EPOCH_CHECKPOINT_FILE));
+  }
+
+  /** Runs mutations one at a time; a storage failure leaves the log failed (Kafka takes the dir offline). */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.checkOpen();
+      try {
+        return await task();
+      } catch (error) {
+        if (!(error instanceof TributaryError)) {
+          this.state = 'failed';
+          this.logger('error', 'log storage failure', { dir: this.dir, error: String(error) });
+        }
+        throw error;
+      }
+    };
+    const result = this.writeChain.then(run, run);
+    this.writeChain = result.catch(() => undefined);
+    return result;
+  }
+
+  private checkOpen(): void {
+    if (this.state === 'closed') throw new TributaryError('STORAGE_ERROR', `log ${this.dir} is closed`);
+    if (this.state === 'failed') throw new TributaryError('STORAGE_ERROR', `log ${this.dir} failed earlier`);
+  }
+
+  private segmentIndexFor(offset: number): number {
+    const index = upperBound(
+      this.segments.map((segment) => segment.baseOffset),
+      offset,
+    );
+    return Math.max(0, index - 1);
+  }
+
+  private get activeSegment(): LogSegment {
+    const segment = this.segments[this.segments.length - 1];
+    assert(segment !== undefined, 'a log has an active segment');
+    return segment;
+  }
+
+  private get oldestSegment(): LogSegment {
+    const segment = this.segments[0];
+    assert(segment !== undefined, 'a log has a first segment');
+    return segment;
+  }
+
+  private checkInvariants(): void {
+    assert(this.logEndOffset >= this.logStartOffset, 'log end >= log start');
+    for (let i = 1; i < this.segments.length; i++) {
+      const previous = this.segments[i - 1];
+      const current = this.segments[i];
+      assert(previous !== undefined && current !== undefined, 'segments present');
+      assert(current.baseOffset === previous.nextOffset, 'segments are contiguous');
+    }
+  }
+}

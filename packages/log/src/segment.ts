@@ -1,0 +1,409 @@
+import { type FileHandle, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { assert } from '@tributary/core';
+import type { BatchCodec, BatchInfo } from './batch-codec.js';
+import { isNotFound } from './fs-util.js';
+import { OFFSET_ENTRY_BYTES, OffsetIndex, TIME_ENTRY_BYTES, TimeIndex } from './indexes.js';
+import { LOG_LIMITS } from './limits.js';
+import { readAt, scanBatches, writeAt } from './segment-scan.js';
+
+export const LOG_SUFFIX = '.log';
+export const INDEX_SUFFIX = '.index';
+export const TIME_INDEX_SUFFIX = '.timeindex';
+export const DELETED_SUFFIX = '.deleted';
+
+/** Kafka's file names: the base offset zero-padded to 20 digits. */
+export function segmentFileStem(baseOffset: number): string {
+  return String(baseOffset).padStart(20, '0');
+}
+
+export interface SegmentContext {
+  readonly dir: string;
+  readonly codec: BatchCodec;
+  readonly indexIntervalBytes: number;
+}
+
+export interface SegmentReadResult {
+  readonly bytes: Buffer;
+  readonly nextOffset: number;
+}
+
+/** What recovery found: `truncatedBytes` > 0 means a torn or corrupt tail was cut off. */
+export interface RecoveryResult {
+  readonly truncatedBytes: number;
+  readonly reason: string;
+}
+
+/**
+ * One segment: a `.log` file of whole batches plus its sparse offset and time indexes, which live in memory
+ * and are written to their files on flush, roll and close (they can always be rebuilt from the log).
+ * Offsets in the segment are contiguous from `baseOffset` to `nextOffset - 1`.
+ */
+export class LogSegment {
+  readonly baseOffset: number;
+  sizeBytes = 0;
+  nextOffset: number;
+  /** The largest batch max-timestamp in the segment; -1 when empty. */
+  maxTimestamp = -1;
+  private offsetOfMaxTimestamp = 0;
+  private offsetIndex = new OffsetIndex();
+  private timeIndex = new TimeIndex();
+  private bytesSinceLastIndexEntry = 0;
+  private persistedOffsetEntries = 0;
+  private persistedTimeEntries = 0;
+  /** Set when entries were removed: the index files are rewritten instead of appended to. */
+  private indexFilesStale = true;
+
+  private constructor(
+    private readonly context: SegmentContext,
+    private file: FileHandle,
+    baseOffset: number,
+    /** Monotonic time the segment was created or opened, for segmentMs rolling. */
+    readonly createdAtMs: number,
+  ) {
+    assert(Number.isSafeInteger(baseOffset) && baseOffset >= 0, 'segment base offset is valid');
+    this.baseOffset = baseOffset;
+    this.nextOffset = baseOffset;
+  }
+
+  get logPath(): string {
+    return join(this.context.dir, segmentFileStem(this.baseOffset) + LOG_SUFFIX);
+  }
+  get indexPath(): string {
+    return join(this.context.dir, segmentFileStem(this.baseOffset) + INDEX_SUFFIX);
+  }
+  get timeIndexPath(): string {
+    return join(this.context.dir, segmentFileStem(this.baseOffset) + TIME_INDEX_SUFFIX);
+  }
+
+  static async create(context: SegmentContext, baseOffset: number, nowMs: number): Promise<LogSegment> {
+    const path = join(context.dir, segmentFileStem(baseOffset) + LOG_SUFFIX);
+    const file = await open(path, 'w+');
+    const segment = new LogSegment(context, file, baseOffset, nowMs);
+    await segment.persistIndexes();
+    return segment;
+  }
+
+  /**
+   * Opens an existing segment. With `recover`, every batch is validated (CRC included), a bad tail is cut
+   * and the indexes are rebuilt; otherwise the index files are loaded and checked, and rebuilt if they do
+   * not fit the log file.
+   */
+  static async open(
+    context: SegmentContext,
+    baseOffset: number,
+    options: { recover: boolean; nowMs: number },
+  ): Promise<{ segment: LogSegment; recovery: RecoveryResult | null }> {
+    const path = join(context.dir, segmentFileStem(baseOffset) + LOG_SUFFIX);
+    const file = await open(path, 'r+');
+    const segment = new LogSegment(context, file, baseOffset, options.nowMs);
+    segment.sizeBytes = (await file.stat()).size;
+    if (!options.recover && (await segment.loadIndexes())) return { segment, recovery: null };
+    return { segment, recovery: await segment.recover() };
+  }
+
+  /** Appends already validated and stamped batches; `batches` lists them with positions inside `bytes`. */
+  async append(bytes: Buffer, batches: readonly BatchInfo[]): Promise<void> {
+    assert(batches.length > 0, 'append has batches');
+    assert(this.sizeBytes + bytes.length <= 0xffff_ffff, 'segment positions fit a u32');
+    const startPosition = this.sizeBytes;
+    await writeAt(this.file, startPosition, bytes);
+    this.sizeBytes += bytes.length;
+    for (const batch of batches) this.indexBatch({ ...batch, position: startPosition + batch.position });
+  }
+
+  /** Whether appending `lastOffset` would overflow the u32 relative offsets of the indexes. */
+  canHoldOffset(lastOffset: number): boolean {
+    return lastOffset - this.baseOffset <= LOG_LIMITS.relativeOffsetMax;
+  }
+
+  /**
+   * Whole batches from the one containing `fromOffset`, below `maxOffset` (exclusive) and within `maxBytes`
+   * except that with `atLeastOneBatch` the first batch is returned even when larger. Null when no batch here
+   * qualifies.
+   */
+  async read(options: {
+    fromOffset: number;
+    maxBytes: number;
+    maxOffset: number;
+    atLeastOneBatch: boolean;
+  }): Promise<SegmentReadResult | null> {
+    const { fromOffset, maxBytes, maxOffset, atLeastOneBatch } = options;
+    const endPosition = this.sizeBytes;
+    let first: BatchInfo | undefined;
+    let last: BatchInfo | undefined;
+    await scanBatches(
+      this.file,
+      {
+        codec: this.context.codec,
+        fromPosition: this.offsetIndex.floorPosition(Math.max(0, fromOffset - this.baseOffset)),
+        endPosition,
+        validate: false,
+        chunkBytes: Math.max(64 * 1024, maxBytes + this.context.indexIntervalBytes),
+      },
+      (info) => {
+        if (first === undefined && info.lastOffset < fromOffset) return 'continue';
+        if (info.lastOffset >= maxOffset) return 'stop';
+        if (first === undefined) {
+          if (!atLeastOneBatch && info.sizeBytes > maxBytes) return 'stop';
+          first = info;
+        } else if (info.position + info.sizeBytes - first.position > maxBytes) return 'stop';
+        last = info;
+        return last.position + last.sizeBytes - first.position >= maxBytes ? 'stop' : 'continue';
+      },
+    );
+    if (first === undefined || last === undefined) return null;
+    const length = last.position + last.sizeBytes - first.position;
+    const bytes = await readAt(this.file, first.position, length);
+    // Not an assertion: a truncation running concurrently with this lock-free read can shorten the file.
+    if (bytes.length !== length) throw new Error(`short read of segment ${this.baseOffset}`);
+    return { bytes, nextOffset: last.lastOffset + 1 };
+  }
+
+  /** Base offset of the first batch whose max timestamp is >= `timestamp`; null when none here. */
+  async findOffsetByTimestamp(timestamp: number): Promise<number | null> {
+    if (this.maxTimestamp < timestamp) return null;
+    const startRelativeOffset = this.timeIndex.scanStartFor(timestamp);
+    let found: number | null = null;
+    await scanBatches(
+      this.file,
+      {
+        codec: this.context.codec,
+        fromPosition: startRelativeOffset < 0 ? 0 : this.offsetIndex.floorPosition(startRelativeOffset),
+        endPosition: this.sizeBytes,
+        validate: false,
+      },
+      (info) => {
+        if (info.maxTimestamp < timestamp) return 'continue';
+        found = info.baseOffset;
+        return 'stop';
+      },
+    );
+    return found;
+  }
+
+  /**
+   * Cuts the segment before the batch holding `offset` (Kafka truncates at batch boundaries, so the new end
+   * may lie below `offset` when it falls inside a batch). Returns the new next offset.
+   */
+  async truncateTo(offset: number): Promise<number> {
+    assert(offset >= this.baseOffset, 'truncation point is inside the segment');
+    if (offset >= this.nextOffset) return this.nextOffset;
+    let cutPosition = this.sizeBytes;
+    await scanBatches(
+      this.file,
+      {
+        codec: this.context.codec,
+        fromPosition: this.offsetIndex.floorPosition(offset - this.baseOffset),
+        endPosition: this.sizeBytes,
+        validate: false,
+      },
+      (info) => {
+        if (info.lastOffset < offset) return 'continue';
+        cutPosition = info.position;
+        return 'stop';
+      },
+    );
+    await this.cutAt(cutPosition);
+    assert(this.nextOffset <= offset, 'truncation removed the offset');
+    return this.nextOffset;
+  }
+
+  /** Writes the index entries not yet in the files (all of them after a truncation). */
+  async persistIndexes(): Promise<void> {
+    if (this.indexFilesStale) {
+      await writeFile(this.indexPath, this.offsetIndex.encode(0));
+      await writeFile(this.timeIndexPath, this.timeIndex.encode(0));
+      this.indexFilesStale = false;
+    } else {
+      await appendEntries(this.indexPath, this.persistedOffsetEntries * OFFSET_ENTRY_BYTES, () =>
+        this.offsetIndex.encode(this.persistedOffsetEntries),
+      );
+      await appendEntries(this.timeIndexPath, this.persistedTimeEntries * TIME_ENTRY_BYTES, () =>
+        this.timeIndex.encode(this.persistedTimeEntries),
+      );
+    }
+    this.persistedOffsetEntries = this.offsetIndex.length;
+    this.persistedTimeEntries = this.timeIndex.length;
+  }
+
+  /** Called when the segment stops being active: index its max timestamp so lookups and retention see it. */
+  sealTimeIndex(): void {
+    if (this.sizeBytes > 0) this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+  }
+
+  async flush(): Promise<void> {
+    await this.persistIndexes();
+    await this.file.datasync();
+  }
+
+  async close(): Promise<void> {
+    await this.persistIndexes();
+    await this.file.close();
+  }
+
+  /** Closes the log file without persisting anything (crash simulation, failed logs); never throws. */
+  async closeFile(): Promise<void> {
+    await this.file.close().catch(() => undefined);
+  }
+
+  /** Kafka's two-step delete: rename to `.deleted` (the segment is gone for a restart), then unlink. */
+  async delete(): Promise<void> {
+    await this.file.close();
+    await deleteSegmentFiles(this.context.dir, this.baseOffset);
+  }
+
+  private indexBatch(batch: BatchInfo): void {
+    assert(
+      batch.baseOffset === this.nextOffset,
+      () => `batch ${batch.baseOffset} follows ${this.nextOffset}`,
+    );
+    assert(batch.lastOffset >= batch.baseOffset, 'batch last offset >= base offset');
+    const relativeOffset = batch.baseOffset - this.baseOffset;
+    if (batch.maxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = batch.maxTimestamp;
+      this.offsetOfMaxTimestamp = relativeOffset;
+    }
+    if (this.bytesSinceLastIndexEntry >= this.context.indexIntervalBytes) {
+      this.offsetIndex.append(relativeOffset, batch.position);
+      this.timeIndex.maybeAppend(this.maxTimestamp, this.offsetOfMaxTimestamp);
+      this.bytesSinceLastIndexEntry = 0;
+    }
+    this.bytesSinceLastIndexEntry += batch.sizeBytes;
+    this.nextOffset = batch.lastOffset + 1;
+  }
+
+  /** Validates every batch, cuts the file at the first bad one and rebuilds both indexes. */
+  private async recover(): Promise<RecoveryResult> {
+    const fileBytes = this.sizeBytes;
+    this.resetIndexes();
+    this.sizeBytes = 0;
+    const result = await scanBatches(
+      this.file,
+      { codec: this.context.codec, fromPosition: 0, endPosition: fileBytes, validate: true },
+      (info) => {
+        if (info.baseOffset !== this.nextOffset || !this.canHoldOffset(info.lastOffset)) return 'invalid';
+        this.sizeBytes = info.position + info.sizeBytes;
+        this.indexBatch(info);
+        return 'continue';
+      },
+    );
+    assert(result.position === this.sizeBytes, 'recovery ends at the last valid batch');
+    if (result.position < fileBytes) {
+      await this.file.truncate(result.position);
+      await this.file.datasync();
+    }
+    this.indexFilesStale = true;
+    await this.persistIndexes();
+    return { truncatedBytes: fileBytes - result.position, reason: result.reason };
+  }
+
+  /** Loads the index files of a cleanly closed segment; false when they are missing or inconsistent. */
+  private async loadIndexes(): Promise<boolean> {
+    const offsetBytes = await readOptional(this.indexPath);
+    const timeBytes = await readOptional(this.timeIndexPath);
+    if (offsetBytes === null || timeBytes === null) return false;
+    const offsetIndex = OffsetIndex.decode(offsetBytes, Math.max(1, this.sizeBytes));
+    const timeIndex = TimeIndex.decode(timeBytes, LOG_LIMITS.relativeOffsetMax);
+    if (offsetIndex === null || timeIndex === null) return false;
+    this.offsetIndex = offsetIndex;
+    this.timeIndex = timeIndex;
+    if (!(await this.loadTail(this.sizeBytes))) return false;
+    this.persistedOffsetEntries = offsetIndex.length;
+    this.persistedTimeEntries = timeIndex.length;
+    this.indexFilesStale = false;
+    return true;
+  }
+
+  /**
+   * Recomputes next offset, max timestamp and the index cadence from the last offset-index entry to
+   * `endPosition` (the indexes before it are trusted). False when the tail does not parse.
+   */
+  private async loadTail(endPosition: number): Promise<boolean> {
+    const n = this.offsetIndex.length;
+    const fromPosition = n === 0 ? 0 : this.offsetIndex.positionAt(n - 1);
+    this.nextOffset = this.baseOffset + (n === 0 ? 0 : this.offsetIndex.relativeOffsetAt(n - 1));
+    this.maxTimestamp = this.timeIndex.length === 0 ? -1 : this.timeIndex.lastTimestamp();
+    this.offsetOfMaxTimestamp =
+      this.timeIndex.length === 0 ? 0 : this.timeIndex.relativeOffsetAt(this.timeIndex.length - 1);
+    let tailMaxTimestamp = -1;
+    let tailOffsetOfMax = 0;
+    const result = await scanBatches(
+      this.file,
+      { codec: this.context.codec, fromPosition, endPosition, validate: false },
+      (info) => {
+        if (info.baseOffset !== this.nextOffset || !this.canHoldOffset(info.lastOffset)) return 'invalid';
+        if (info.maxTimestamp > tailMaxTimestamp) {
+          tailMaxTimestamp = info.maxTimestamp;
+          tailOffsetOfMax = info.baseOffset - this.baseOffset;
+        }
+        this.nextOffset = info.lastOffset + 1;
+        return 'continue';
+      },
+    );
+    if (result.outcome !== 'end') return false;
+    if (tailMaxTimestamp > this.maxTimestamp) {
+      this.maxTimestamp = tailMaxTimestamp;
+      this.offsetOfMaxTimestamp = tailOffsetOfMax;
+    }
+    this.bytesSinceLastIndexEntry = endPosition - fromPosition;
+    const lastTimeOffset =
+      this.timeIndex.length === 0 ? -1 : this.timeIndex.relativeOffsetAt(this.timeIndex.length - 1);
+    return lastTimeOffset < this.nextOffset - this.baseOffset || this.timeIndex.length === 0;
+  }
+
+  private async cutAt(position: number): Promise<void> {
+    await this.file.truncate(position);
+    this.sizeBytes = position;
+    this.offsetIndex.truncateToPosition(position);
+    // Time entries can only refer to batches before the cut once we know the new end offset; drop entries
+    // at or after the first removed batch's offset, which the tail scan below recomputes.
+    const n = this.offsetIndex.length;
+    this.timeIndex.truncateToRelativeOffset(n === 0 ? 0 : this.offsetIndex.relativeOffsetAt(n - 1) + 1);
+    const tailParsed = await this.loadTail(position);
+    assert(tailParsed, 'segment tail parses after truncation');
+    this.indexFilesStale = true;
+  }
+
+  private resetIndexes(): void {
+    this.offsetIndex = new OffsetIndex();
+    this.timeIndex = new TimeIndex();
+    this.nextOffset = this.baseOffset;
+    this.maxTimestamp = -1;
+    this.offsetOfMaxTimestamp = 0;
+    this.bytesSinceLastIndexEntry = 0;
+  }
+}
+
+async function readOptional(path: string): Promise<Buffer | null> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+async function appendEntries(path: string, position: number, encode: () => Buffer): Promise<void> {
+  const bytes = encode();
+  if (bytes.length === 0) return;
+  const file = await open(path, 'r+');
+  try {
+    if ((await file.stat()).size !== position) await file.truncate(position);
+    await writeAt(file, position, bytes);
+  } finally {
+    await file.close();
+  }
+}
+
+export async function deleteSegmentFiles(dir: string, baseOffset: number): Promise<void> {
+  const stem = join(dir, segmentFileStem(baseOffset));
+  for (const path of [stem + LOG_SUFFIX, stem + INDEX_SUFFIX, stem + TIME_INDEX_SUFFIX]) {
+    try {
+      await rename(path, path + DELETED_SUFFIX);
+      await rm(path + DELETED_SUFFIX, { force: true });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+}
