@@ -1,2 +1,2 @@
-export * from './metadata-follower/index.js';
 export * from './lifecycle/index.js';
+export * from './metadata-follower/index.js';
