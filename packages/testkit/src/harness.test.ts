@@ -118,7 +118,7 @@ describe('ControllerProcess', () => {
       voters: '1@127.0.0.1:1',
       binPath: '/nonexistent/bin.js',
     });
-    expect(() => node.start()).toThrow(/controller bin not found/);
+    expect(() => node.start()).toThrow(/controller 1 .*: bin not found at \/nonexistent\/bin.js/);
   });
 });
 
