@@ -53,6 +53,34 @@ export const ERROR_CODES = {
   RESOURCE_EXHAUSTED: { retriable: true, grpc: 'RESOURCE_EXHAUSTED', message: 'a server limit was reached' },
   SHUTTING_DOWN: { retriable: true, grpc: 'UNAVAILABLE', message: 'the server is shutting down' },
   STORAGE_ERROR: { retriable: false, grpc: 'INTERNAL', message: 'a storage operation failed' },
+  UNKNOWN_TOPIC_OR_PARTITION: {
+    retriable: true,
+    grpc: 'NOT_FOUND',
+    message: 'this broker does not host that topic-partition (its metadata may be behind)',
+  },
+  NOT_ENOUGH_REPLICAS: {
+    retriable: true,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'fewer in-sync replicas than min.insync.replicas',
+  },
+  NOT_ENOUGH_REPLICAS_AFTER_APPEND: {
+    retriable: true,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'written to the leader, but the ISR shrank below min.insync.replicas before it was replicated',
+  },
+  FENCED_LEADER_EPOCH: {
+    retriable: true,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the leader epoch in the request is older than the current one',
+  },
+  UNKNOWN_LEADER_EPOCH: {
+    retriable: true,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the leader epoch in the request is newer than this broker knows',
+  },
+  CORRUPT_MESSAGE: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'a record batch is corrupt' },
+  RECORD_TOO_LARGE: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'a record batch is too large' },
+  INVALID_REQUIRED_ACKS: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'acks must be -1, 0 or 1' },
 } as const satisfies Record<string, { retriable: boolean; grpc: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,7 @@
 /** Typed grpc-js clients and service registration for the tributary.v1 services. */
 import * as grpc from '@grpc/grpc-js';
 import { CHANNEL_OPTIONS } from './channel.js';
+import type { BrokerClient, BrokerHandlers } from './generated/tributary/v1/Broker.js';
 import type {
   BrokerLifecycleClient,
   BrokerLifecycleHandlers,
@@ -14,6 +15,7 @@ import type {
   MetadataStreamHandlers,
 } from './generated/tributary/v1/MetadataStream.js';
 import type { RaftClient, RaftHandlers } from './generated/tributary/v1/Raft.js';
+import type { ReplicationClient, ReplicationHandlers } from './generated/tributary/v1/Replication.js';
 import { loadTributaryProtos } from './protos.js';
 
 export interface ClientOptions {
@@ -75,4 +77,20 @@ export function addMetadataStreamService(server: grpc.Server, implementation: Me
 
 export function addRaftService(server: grpc.Server, implementation: RaftHandlers): void {
   server.addService(loadTributaryProtos().Raft.service, implementation);
+}
+
+export function createBrokerClient(address: string, options: ClientOptions = {}): BrokerClient {
+  return new (loadTributaryProtos().Broker)(address, ...clientArgs(options));
+}
+
+export function createReplicationClient(address: string, options: ClientOptions = {}): ReplicationClient {
+  return new (loadTributaryProtos().Replication)(address, ...clientArgs(options));
+}
+
+export function addBrokerService(server: grpc.Server, implementation: BrokerHandlers): void {
+  server.addService(loadTributaryProtos().Broker.service, implementation);
+}
+
+export function addReplicationService(server: grpc.Server, implementation: ReplicationHandlers): void {
+  server.addService(loadTributaryProtos().Replication.service, implementation);
 }

@@ -1,14 +1,18 @@
 export { CHANNEL_OPTIONS, SERVER_CHANNEL_OPTIONS } from './channel.js';
 export {
   addBrokerLifecycleService,
+  addBrokerService,
   addControllerAdminService,
   addMetadataStreamService,
   addRaftService,
+  addReplicationService,
   type ClientOptions,
+  createBrokerClient,
   createBrokerLifecycleClient,
   createControllerAdminClient,
   createMetadataStreamClient,
   createRaftClient,
+  createReplicationClient,
 } from './clients.js';
 export {
   type ConnectionCallOptions,

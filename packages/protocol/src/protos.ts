@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType as BrokerProto } from './generated/broker.js';
 import type { ProtoGrpcType as ControllerProto } from './generated/controller.js';
 import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
 
@@ -40,7 +41,9 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 };
 
 /** The `tributary.v1` package: service client constructors (with `.service`) and message types. */
-export type TributaryV1 = ControllerProto['tributary']['v1'] & RaftProto['tributary']['v1'];
+export type TributaryV1 = ControllerProto['tributary']['v1'] &
+  RaftProto['tributary']['v1'] &
+  BrokerProto['tributary']['v1'];
 
 let cached: TributaryV1 | undefined;
 
@@ -49,7 +52,9 @@ export function loadTributaryProtos(): TributaryV1 {
   if (cached === undefined) {
     const definition = protoLoader.loadSync([...PROTO_FILES], LOADER_OPTIONS);
     // The generated ProtoGrpcType is the documented shape of loadPackageDefinition's result.
-    const root = grpc.loadPackageDefinition(definition) as unknown as ControllerProto & RaftProto;
+    const root = grpc.loadPackageDefinition(definition) as unknown as ControllerProto &
+      RaftProto &
+      BrokerProto;
     cached = root.tributary.v1;
   }
   return cached;

@@ -32,14 +32,22 @@ describe('validation helpers', () => {
 });
 
 describe('proto loading', () => {
-  it('finds every proto file and all four services', () => {
+  it('finds every proto file and every service', () => {
     expect(PROTO_FILES).toEqual([
+      'tributary/v1/broker.proto',
       'tributary/v1/common.proto',
       'tributary/v1/controller.proto',
       'tributary/v1/raft.proto',
     ]);
     const v1 = loadTributaryProtos();
-    for (const service of [v1.ControllerAdmin, v1.BrokerLifecycle, v1.MetadataStream, v1.Raft]) {
+    for (const service of [
+      v1.ControllerAdmin,
+      v1.BrokerLifecycle,
+      v1.MetadataStream,
+      v1.Raft,
+      v1.Broker,
+      v1.Replication,
+    ]) {
       expect(Object.keys(service.service).length).toBeGreaterThan(0);
     }
   });

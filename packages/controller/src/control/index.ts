@@ -1,4 +1,12 @@
 export {
+  type AlterPartitionItem,
+  type AlterPartitionItemError,
+  type AlterPartitionItemResult,
+  type AlterPartitionRequest,
+  type AlterPartitionResponse,
+  alterPartition,
+} from './alter-partition.js';
+export {
   type BrokerHeartbeatRequest,
   type BrokerHeartbeatResponse,
   brokerHeartbeat,

@@ -1,28 +1,38 @@
 /**
- * BrokerLifecycle: registration and heartbeats, served only by the active controller (a standby
- * answers NOT_CONTROLLER with the leader hint). A heartbeat with the current broker epoch renews the
- * broker's lease before the heartbeat decision runs.
+ * BrokerLifecycle: registration, heartbeats and ISR changes (AlterPartition), served only by the active
+ * controller (a standby answers NOT_CONTROLLER with the leader hint). A heartbeat with the current
+ * broker epoch renews the broker's lease before the heartbeat decision runs.
  */
-import { brokerEpoch, brokerId, TributaryError } from '@tributary/core';
+import { brokerEpoch, brokerId, LIMITS, leaderEpoch, partitionEpoch, TributaryError } from '@tributary/core';
 import {
+  type AlterPartitionItem__Output,
+  type AlterPartitionResponse,
   type BrokerHeartbeatResponse,
   type BrokerLifecycleHandlers,
   handleUnary,
   type RegisterBrokerResponse,
+  requireCountAtMost,
   requireIntInRange,
   requireNonEmpty,
   requireSafeUint,
 } from '@tributary/protocol';
 import type { Logger } from 'pino';
 import { parseHostPort } from '../config.js';
+import { type AlterPartitionItem, alterPartition } from '../control/alter-partition.js';
 import { brokerHeartbeat, registerBroker } from '../control/brokers.js';
 import type { LeaseManager } from '../lease-manager.js';
 import type { QuorumController } from '../quorum-controller.js';
+import { partitionInfo } from './convert.js';
 
 /** Bounds on free-form strings a broker sends. */
 export const INCARNATION_ID_LENGTH_MAX = 128;
 export const ADDRESS_LENGTH_MAX = 512;
 export const RACK_LENGTH_MAX = 128;
+/**
+ * Partitions in one AlterPartition request. Every accepted item is a record in one Raft entry, so this
+ * bounds the entry (well under RECORDS_PER_ENTRY_MAX); a leader with more changes sends several requests.
+ */
+export const ALTER_PARTITION_ITEMS_MAX = 10_000;
 
 export interface BrokerLifecycleOptions {
   readonly quorum: QuorumController;
@@ -38,6 +48,24 @@ function requireLengthAtMost(value: string, field: string, max: number): string 
     );
   }
   return value;
+}
+
+/** A request item in domain types; a malformed item fails the whole request (INVALID_REQUEST). */
+function parseAlterPartitionItem(item: AlterPartitionItem__Output, index: number): AlterPartitionItem {
+  const field = `items[${index}]`;
+  const topic = requireLengthAtMost(
+    requireNonEmpty(item.topic, `${field}.topic`),
+    `${field}.topic`,
+    LIMITS.topicNameLengthMax,
+  );
+  requireCountAtMost(item.newIsr, `${field}.new_isr`, LIMITS.replicationFactorMax);
+  return {
+    topic,
+    partition: requireIntInRange(item.partition, `${field}.partition`),
+    leaderEpoch: leaderEpoch(requireIntInRange(item.leaderEpoch, `${field}.leader_epoch`)),
+    partitionEpoch: partitionEpoch(requireIntInRange(item.partitionEpoch, `${field}.partition_epoch`)),
+    newIsr: item.newIsr.map((member) => brokerId(requireIntInRange(member, `${field}.new_isr`))),
+  };
 }
 
 export function createBrokerLifecycleHandlers(options: BrokerLifecycleOptions): BrokerLifecycleHandlers {
@@ -100,6 +128,27 @@ export function createBrokerLifecycleHandlers(options: BrokerLifecycleOptions): 
         caughtUp: response.caughtUp,
         shouldShutDown: response.shouldShutDown,
         leaseTimeoutMs: leases.sessionTimeoutMs,
+      };
+    }, handleOptions),
+
+    AlterPartition: handleUnary(async (request): Promise<AlterPartitionResponse> => {
+      const id = brokerId(requireIntInRange(request.brokerId, 'broker_id'));
+      const epoch = brokerEpoch(requireSafeUint(request.brokerEpoch, 'broker_epoch'));
+      requireCountAtMost(request.items, 'items', ALTER_PARTITION_ITEMS_MAX);
+      const items = request.items.map(parseAlterPartitionItem);
+      const { response } = await quorum.runCommand((image) =>
+        alterPartition(image, { brokerId: id, brokerEpoch: epoch, items }),
+      );
+      const accepted = response.results.filter((result) => result.error === null).length;
+      logger.debug({ brokerId: id, brokerEpoch: epoch, items: items.length, accepted }, 'alter partition');
+      return {
+        results: response.results.map((result) => ({
+          topic: result.topic,
+          partition: result.partition,
+          errorCode: result.error?.code ?? '',
+          errorMessage: result.error?.message ?? '',
+          partitionInfo: result.state === null ? null : partitionInfo(result.state),
+        })),
       };
     }, handleOptions),
   };

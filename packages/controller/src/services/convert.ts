@@ -4,6 +4,7 @@ import {
   configResourceKey,
   type MetadataImage,
   NO_LEADER,
+  type PartitionState,
   type TopicImage,
 } from '@tributary/metadata';
 import type {
@@ -22,17 +23,19 @@ export function topicConfigs(image: MetadataImage, name: string): TopicConfigEnt
     .map(([key, value]) => ({ name: key, value }));
 }
 
+export function partitionInfo(state: PartitionState): PartitionInfo {
+  return {
+    partition: state.partition,
+    leader: state.leader === NO_LEADER ? -1 : state.leader,
+    leaderEpoch: state.leaderEpoch,
+    partitionEpoch: state.partitionEpoch,
+    replicas: [...state.replicas],
+    isr: [...state.isr],
+  };
+}
+
 export function partitionInfos(topic: TopicImage): PartitionInfo[] {
-  return [...topic.partitions.values()]
-    .sort((a, b) => a.partition - b.partition)
-    .map((state) => ({
-      partition: state.partition,
-      leader: state.leader === NO_LEADER ? -1 : state.leader,
-      leaderEpoch: state.leaderEpoch,
-      partitionEpoch: state.partitionEpoch,
-      replicas: [...state.replicas],
-      isr: [...state.isr],
-    }));
+  return [...topic.partitions.values()].sort((a, b) => a.partition - b.partition).map(partitionInfo);
 }
 
 export function topicInfo(image: MetadataImage, topic: TopicImage): TopicInfo {

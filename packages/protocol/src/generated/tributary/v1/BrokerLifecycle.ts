@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AlterPartitionRequest as _tributary_v1_AlterPartitionRequest, AlterPartitionRequest__Output as _tributary_v1_AlterPartitionRequest__Output } from '../../tributary/v1/AlterPartitionRequest.js';
+import type { AlterPartitionResponse as _tributary_v1_AlterPartitionResponse, AlterPartitionResponse__Output as _tributary_v1_AlterPartitionResponse__Output } from '../../tributary/v1/AlterPartitionResponse.js';
 import type { BrokerHeartbeatRequest as _tributary_v1_BrokerHeartbeatRequest, BrokerHeartbeatRequest__Output as _tributary_v1_BrokerHeartbeatRequest__Output } from '../../tributary/v1/BrokerHeartbeatRequest.js';
 import type { BrokerHeartbeatResponse as _tributary_v1_BrokerHeartbeatResponse, BrokerHeartbeatResponse__Output as _tributary_v1_BrokerHeartbeatResponse__Output } from '../../tributary/v1/BrokerHeartbeatResponse.js';
 import type { RegisterBrokerRequest as _tributary_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _tributary_v1_RegisterBrokerRequest__Output } from '../../tributary/v1/RegisterBrokerRequest.js';
@@ -11,6 +13,23 @@ import type { RegisterBrokerResponse as _tributary_v1_RegisterBrokerResponse, Re
  * Broker lifecycle: registration and the heartbeat lease (DESIGN §5).
  */
 export interface BrokerLifecycleClient extends grpc.Client {
+  /**
+   * A partition leader reports ISR changes (shrink/expand) with the partition epoch it based them on; a
+   * stale epoch is refused (STALE_PARTITION_EPOCH) and the leader retries from the newer metadata.
+   */
+  AlterPartition(argument: _tributary_v1_AlterPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionResponse__Output>): grpc.ClientUnaryCall;
+  AlterPartition(argument: _tributary_v1_AlterPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AlterPartitionResponse__Output>): grpc.ClientUnaryCall;
+  AlterPartition(argument: _tributary_v1_AlterPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionResponse__Output>): grpc.ClientUnaryCall;
+  AlterPartition(argument: _tributary_v1_AlterPartitionRequest, callback: grpc.requestCallback<_tributary_v1_AlterPartitionResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A partition leader reports ISR changes (shrink/expand) with the partition epoch it based them on; a
+   * stale epoch is refused (STALE_PARTITION_EPOCH) and the leader retries from the newer metadata.
+   */
+  alterPartition(argument: _tributary_v1_AlterPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionResponse__Output>): grpc.ClientUnaryCall;
+  alterPartition(argument: _tributary_v1_AlterPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AlterPartitionResponse__Output>): grpc.ClientUnaryCall;
+  alterPartition(argument: _tributary_v1_AlterPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionResponse__Output>): grpc.ClientUnaryCall;
+  alterPartition(argument: _tributary_v1_AlterPartitionRequest, callback: grpc.requestCallback<_tributary_v1_AlterPartitionResponse__Output>): grpc.ClientUnaryCall;
+  
   BrokerHeartbeat(argument: _tributary_v1_BrokerHeartbeatRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
   BrokerHeartbeat(argument: _tributary_v1_BrokerHeartbeatRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
   BrokerHeartbeat(argument: _tributary_v1_BrokerHeartbeatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
@@ -35,6 +54,12 @@ export interface BrokerLifecycleClient extends grpc.Client {
  * Broker lifecycle: registration and the heartbeat lease (DESIGN §5).
  */
 export interface BrokerLifecycleHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * A partition leader reports ISR changes (shrink/expand) with the partition epoch it based them on; a
+   * stale epoch is refused (STALE_PARTITION_EPOCH) and the leader retries from the newer metadata.
+   */
+  AlterPartition: grpc.handleUnaryCall<_tributary_v1_AlterPartitionRequest__Output, _tributary_v1_AlterPartitionResponse>;
+  
   BrokerHeartbeat: grpc.handleUnaryCall<_tributary_v1_BrokerHeartbeatRequest__Output, _tributary_v1_BrokerHeartbeatResponse>;
   
   RegisterBroker: grpc.handleUnaryCall<_tributary_v1_RegisterBrokerRequest__Output, _tributary_v1_RegisterBrokerResponse>;
@@ -42,6 +67,7 @@ export interface BrokerLifecycleHandlers extends grpc.UntypedServiceImplementati
 }
 
 export interface BrokerLifecycleDefinition extends grpc.ServiceDefinition {
+  AlterPartition: MethodDefinition<_tributary_v1_AlterPartitionRequest, _tributary_v1_AlterPartitionResponse, _tributary_v1_AlterPartitionRequest__Output, _tributary_v1_AlterPartitionResponse__Output>
   BrokerHeartbeat: MethodDefinition<_tributary_v1_BrokerHeartbeatRequest, _tributary_v1_BrokerHeartbeatResponse, _tributary_v1_BrokerHeartbeatRequest__Output, _tributary_v1_BrokerHeartbeatResponse__Output>
   RegisterBroker: MethodDefinition<_tributary_v1_RegisterBrokerRequest, _tributary_v1_RegisterBrokerResponse, _tributary_v1_RegisterBrokerRequest__Output, _tributary_v1_RegisterBrokerResponse__Output>
 }

@@ -1,0 +1,84 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { BrokerClient as _tributary_v1_BrokerClient, BrokerDefinition as _tributary_v1_BrokerDefinition } from './tributary/v1/Broker.js';
+import type { BrokerInfo as _tributary_v1_BrokerInfo, BrokerInfo__Output as _tributary_v1_BrokerInfo__Output } from './tributary/v1/BrokerInfo.js';
+import type { DivergingEpoch as _tributary_v1_DivergingEpoch, DivergingEpoch__Output as _tributary_v1_DivergingEpoch__Output } from './tributary/v1/DivergingEpoch.js';
+import type { FetchPartition as _tributary_v1_FetchPartition, FetchPartition__Output as _tributary_v1_FetchPartition__Output } from './tributary/v1/FetchPartition.js';
+import type { FetchPartitionResult as _tributary_v1_FetchPartitionResult, FetchPartitionResult__Output as _tributary_v1_FetchPartitionResult__Output } from './tributary/v1/FetchPartitionResult.js';
+import type { FetchRequest as _tributary_v1_FetchRequest, FetchRequest__Output as _tributary_v1_FetchRequest__Output } from './tributary/v1/FetchRequest.js';
+import type { FetchResponse as _tributary_v1_FetchResponse, FetchResponse__Output as _tributary_v1_FetchResponse__Output } from './tributary/v1/FetchResponse.js';
+import type { FetchTopic as _tributary_v1_FetchTopic, FetchTopic__Output as _tributary_v1_FetchTopic__Output } from './tributary/v1/FetchTopic.js';
+import type { ListOffsetsPartition as _tributary_v1_ListOffsetsPartition, ListOffsetsPartition__Output as _tributary_v1_ListOffsetsPartition__Output } from './tributary/v1/ListOffsetsPartition.js';
+import type { ListOffsetsPartitionResult as _tributary_v1_ListOffsetsPartitionResult, ListOffsetsPartitionResult__Output as _tributary_v1_ListOffsetsPartitionResult__Output } from './tributary/v1/ListOffsetsPartitionResult.js';
+import type { ListOffsetsRequest as _tributary_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _tributary_v1_ListOffsetsRequest__Output } from './tributary/v1/ListOffsetsRequest.js';
+import type { ListOffsetsResponse as _tributary_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _tributary_v1_ListOffsetsResponse__Output } from './tributary/v1/ListOffsetsResponse.js';
+import type { ListOffsetsTopic as _tributary_v1_ListOffsetsTopic, ListOffsetsTopic__Output as _tributary_v1_ListOffsetsTopic__Output } from './tributary/v1/ListOffsetsTopic.js';
+import type { MetadataRequest as _tributary_v1_MetadataRequest, MetadataRequest__Output as _tributary_v1_MetadataRequest__Output } from './tributary/v1/MetadataRequest.js';
+import type { MetadataResponse as _tributary_v1_MetadataResponse, MetadataResponse__Output as _tributary_v1_MetadataResponse__Output } from './tributary/v1/MetadataResponse.js';
+import type { MetadataTopicResult as _tributary_v1_MetadataTopicResult, MetadataTopicResult__Output as _tributary_v1_MetadataTopicResult__Output } from './tributary/v1/MetadataTopicResult.js';
+import type { PartitionInfo as _tributary_v1_PartitionInfo, PartitionInfo__Output as _tributary_v1_PartitionInfo__Output } from './tributary/v1/PartitionInfo.js';
+import type { ProducePartitionData as _tributary_v1_ProducePartitionData, ProducePartitionData__Output as _tributary_v1_ProducePartitionData__Output } from './tributary/v1/ProducePartitionData.js';
+import type { ProducePartitionResult as _tributary_v1_ProducePartitionResult, ProducePartitionResult__Output as _tributary_v1_ProducePartitionResult__Output } from './tributary/v1/ProducePartitionResult.js';
+import type { ProduceRequest as _tributary_v1_ProduceRequest, ProduceRequest__Output as _tributary_v1_ProduceRequest__Output } from './tributary/v1/ProduceRequest.js';
+import type { ProduceResponse as _tributary_v1_ProduceResponse, ProduceResponse__Output as _tributary_v1_ProduceResponse__Output } from './tributary/v1/ProduceResponse.js';
+import type { ProduceTopicData as _tributary_v1_ProduceTopicData, ProduceTopicData__Output as _tributary_v1_ProduceTopicData__Output } from './tributary/v1/ProduceTopicData.js';
+import type { ReplicaFetchPartition as _tributary_v1_ReplicaFetchPartition, ReplicaFetchPartition__Output as _tributary_v1_ReplicaFetchPartition__Output } from './tributary/v1/ReplicaFetchPartition.js';
+import type { ReplicaFetchPartitionResult as _tributary_v1_ReplicaFetchPartitionResult, ReplicaFetchPartitionResult__Output as _tributary_v1_ReplicaFetchPartitionResult__Output } from './tributary/v1/ReplicaFetchPartitionResult.js';
+import type { ReplicaFetchRequest as _tributary_v1_ReplicaFetchRequest, ReplicaFetchRequest__Output as _tributary_v1_ReplicaFetchRequest__Output } from './tributary/v1/ReplicaFetchRequest.js';
+import type { ReplicaFetchResponse as _tributary_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _tributary_v1_ReplicaFetchResponse__Output } from './tributary/v1/ReplicaFetchResponse.js';
+import type { ReplicationClient as _tributary_v1_ReplicationClient, ReplicationDefinition as _tributary_v1_ReplicationDefinition } from './tributary/v1/Replication.js';
+import type { TopicConfigEntry as _tributary_v1_TopicConfigEntry, TopicConfigEntry__Output as _tributary_v1_TopicConfigEntry__Output } from './tributary/v1/TopicConfigEntry.js';
+import type { TopicInfo as _tributary_v1_TopicInfo, TopicInfo__Output as _tributary_v1_TopicInfo__Output } from './tributary/v1/TopicInfo.js';
+
+type SubtypeConstructor<Constructor extends new (...args: never[]) => unknown, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  tributary: {
+    v1: {
+      /**
+       * Client-facing broker services (DESIGN §6, §7). Record data travels as whole Kafka RecordBatch v2 bytes
+       * (packages/records): the broker never decodes individual records on the hot path.
+       * 
+       * Per-partition outcomes carry an `error_code` string from the shared table (packages/core ERROR_CODES;
+       * empty = success) because one request covers many partitions and some may fail while others succeed.
+       * Whole-request failures (malformed request, shutting down) are gRPC statuses as elsewhere.
+       */
+      Broker: SubtypeConstructor<typeof grpc.Client, _tributary_v1_BrokerClient> & { service: _tributary_v1_BrokerDefinition }
+      BrokerInfo: MessageTypeDefinition<_tributary_v1_BrokerInfo, _tributary_v1_BrokerInfo__Output>
+      DivergingEpoch: MessageTypeDefinition<_tributary_v1_DivergingEpoch, _tributary_v1_DivergingEpoch__Output>
+      FetchPartition: MessageTypeDefinition<_tributary_v1_FetchPartition, _tributary_v1_FetchPartition__Output>
+      FetchPartitionResult: MessageTypeDefinition<_tributary_v1_FetchPartitionResult, _tributary_v1_FetchPartitionResult__Output>
+      FetchRequest: MessageTypeDefinition<_tributary_v1_FetchRequest, _tributary_v1_FetchRequest__Output>
+      FetchResponse: MessageTypeDefinition<_tributary_v1_FetchResponse, _tributary_v1_FetchResponse__Output>
+      FetchTopic: MessageTypeDefinition<_tributary_v1_FetchTopic, _tributary_v1_FetchTopic__Output>
+      ListOffsetsPartition: MessageTypeDefinition<_tributary_v1_ListOffsetsPartition, _tributary_v1_ListOffsetsPartition__Output>
+      ListOffsetsPartitionResult: MessageTypeDefinition<_tributary_v1_ListOffsetsPartitionResult, _tributary_v1_ListOffsetsPartitionResult__Output>
+      ListOffsetsRequest: MessageTypeDefinition<_tributary_v1_ListOffsetsRequest, _tributary_v1_ListOffsetsRequest__Output>
+      ListOffsetsResponse: MessageTypeDefinition<_tributary_v1_ListOffsetsResponse, _tributary_v1_ListOffsetsResponse__Output>
+      ListOffsetsTopic: MessageTypeDefinition<_tributary_v1_ListOffsetsTopic, _tributary_v1_ListOffsetsTopic__Output>
+      MetadataRequest: MessageTypeDefinition<_tributary_v1_MetadataRequest, _tributary_v1_MetadataRequest__Output>
+      MetadataResponse: MessageTypeDefinition<_tributary_v1_MetadataResponse, _tributary_v1_MetadataResponse__Output>
+      MetadataTopicResult: MessageTypeDefinition<_tributary_v1_MetadataTopicResult, _tributary_v1_MetadataTopicResult__Output>
+      PartitionInfo: MessageTypeDefinition<_tributary_v1_PartitionInfo, _tributary_v1_PartitionInfo__Output>
+      ProducePartitionData: MessageTypeDefinition<_tributary_v1_ProducePartitionData, _tributary_v1_ProducePartitionData__Output>
+      ProducePartitionResult: MessageTypeDefinition<_tributary_v1_ProducePartitionResult, _tributary_v1_ProducePartitionResult__Output>
+      ProduceRequest: MessageTypeDefinition<_tributary_v1_ProduceRequest, _tributary_v1_ProduceRequest__Output>
+      ProduceResponse: MessageTypeDefinition<_tributary_v1_ProduceResponse, _tributary_v1_ProduceResponse__Output>
+      ProduceTopicData: MessageTypeDefinition<_tributary_v1_ProduceTopicData, _tributary_v1_ProduceTopicData__Output>
+      ReplicaFetchPartition: MessageTypeDefinition<_tributary_v1_ReplicaFetchPartition, _tributary_v1_ReplicaFetchPartition__Output>
+      ReplicaFetchPartitionResult: MessageTypeDefinition<_tributary_v1_ReplicaFetchPartitionResult, _tributary_v1_ReplicaFetchPartitionResult__Output>
+      ReplicaFetchRequest: MessageTypeDefinition<_tributary_v1_ReplicaFetchRequest, _tributary_v1_ReplicaFetchRequest__Output>
+      ReplicaFetchResponse: MessageTypeDefinition<_tributary_v1_ReplicaFetchResponse, _tributary_v1_ReplicaFetchResponse__Output>
+      /**
+       * Broker-to-broker replication: followers pull from the leader (DESIGN §6).
+       */
+      Replication: SubtypeConstructor<typeof grpc.Client, _tributary_v1_ReplicationClient> & { service: _tributary_v1_ReplicationDefinition }
+      TopicConfigEntry: MessageTypeDefinition<_tributary_v1_TopicConfigEntry, _tributary_v1_TopicConfigEntry__Output>
+      TopicInfo: MessageTypeDefinition<_tributary_v1_TopicInfo, _tributary_v1_TopicInfo__Output>
+    }
+  }
+}
+

@@ -1,0 +1,94 @@
+// Original file: protos/tributary/v1/broker.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { FetchRequest as _tributary_v1_FetchRequest, FetchRequest__Output as _tributary_v1_FetchRequest__Output } from '../../tributary/v1/FetchRequest.js';
+import type { FetchResponse as _tributary_v1_FetchResponse, FetchResponse__Output as _tributary_v1_FetchResponse__Output } from '../../tributary/v1/FetchResponse.js';
+import type { ListOffsetsRequest as _tributary_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _tributary_v1_ListOffsetsRequest__Output } from '../../tributary/v1/ListOffsetsRequest.js';
+import type { ListOffsetsResponse as _tributary_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _tributary_v1_ListOffsetsResponse__Output } from '../../tributary/v1/ListOffsetsResponse.js';
+import type { MetadataRequest as _tributary_v1_MetadataRequest, MetadataRequest__Output as _tributary_v1_MetadataRequest__Output } from '../../tributary/v1/MetadataRequest.js';
+import type { MetadataResponse as _tributary_v1_MetadataResponse, MetadataResponse__Output as _tributary_v1_MetadataResponse__Output } from '../../tributary/v1/MetadataResponse.js';
+import type { ProduceRequest as _tributary_v1_ProduceRequest, ProduceRequest__Output as _tributary_v1_ProduceRequest__Output } from '../../tributary/v1/ProduceRequest.js';
+import type { ProduceResponse as _tributary_v1_ProduceResponse, ProduceResponse__Output as _tributary_v1_ProduceResponse__Output } from '../../tributary/v1/ProduceResponse.js';
+
+/**
+ * Client-facing broker services (DESIGN §6, §7). Record data travels as whole Kafka RecordBatch v2 bytes
+ * (packages/records): the broker never decodes individual records on the hot path.
+ * 
+ * Per-partition outcomes carry an `error_code` string from the shared table (packages/core ERROR_CODES;
+ * empty = success) because one request covers many partitions and some may fail while others succeed.
+ * Whole-request failures (malformed request, shutting down) are gRPC statuses as elsewhere.
+ */
+export interface BrokerClient extends grpc.Client {
+  /**
+   * Long poll: waits up to max_wait_ms for min_bytes of data at or below the high watermark.
+   */
+  Fetch(argument: _tributary_v1_FetchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  Fetch(argument: _tributary_v1_FetchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  Fetch(argument: _tributary_v1_FetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  Fetch(argument: _tributary_v1_FetchRequest, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Long poll: waits up to max_wait_ms for min_bytes of data at or below the high watermark.
+   */
+  fetch(argument: _tributary_v1_FetchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  fetch(argument: _tributary_v1_FetchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  fetch(argument: _tributary_v1_FetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  fetch(argument: _tributary_v1_FetchRequest, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListOffsets(argument: _tributary_v1_ListOffsetsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  ListOffsets(argument: _tributary_v1_ListOffsetsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  ListOffsets(argument: _tributary_v1_ListOffsetsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  ListOffsets(argument: _tributary_v1_ListOffsetsRequest, callback: grpc.requestCallback<_tributary_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  listOffsets(argument: _tributary_v1_ListOffsetsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  listOffsets(argument: _tributary_v1_ListOffsetsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  listOffsets(argument: _tributary_v1_ListOffsetsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  listOffsets(argument: _tributary_v1_ListOffsetsRequest, callback: grpc.requestCallback<_tributary_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  
+  Metadata(argument: _tributary_v1_MetadataRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  Metadata(argument: _tributary_v1_MetadataRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  Metadata(argument: _tributary_v1_MetadataRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  Metadata(argument: _tributary_v1_MetadataRequest, callback: grpc.requestCallback<_tributary_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  metadata(argument: _tributary_v1_MetadataRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  metadata(argument: _tributary_v1_MetadataRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  metadata(argument: _tributary_v1_MetadataRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  metadata(argument: _tributary_v1_MetadataRequest, callback: grpc.requestCallback<_tributary_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  
+  Produce(argument: _tributary_v1_ProduceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  Produce(argument: _tributary_v1_ProduceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  Produce(argument: _tributary_v1_ProduceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  Produce(argument: _tributary_v1_ProduceRequest, callback: grpc.requestCallback<_tributary_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  produce(argument: _tributary_v1_ProduceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  produce(argument: _tributary_v1_ProduceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  produce(argument: _tributary_v1_ProduceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  produce(argument: _tributary_v1_ProduceRequest, callback: grpc.requestCallback<_tributary_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * Client-facing broker services (DESIGN §6, §7). Record data travels as whole Kafka RecordBatch v2 bytes
+ * (packages/records): the broker never decodes individual records on the hot path.
+ * 
+ * Per-partition outcomes carry an `error_code` string from the shared table (packages/core ERROR_CODES;
+ * empty = success) because one request covers many partitions and some may fail while others succeed.
+ * Whole-request failures (malformed request, shutting down) are gRPC statuses as elsewhere.
+ */
+export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Long poll: waits up to max_wait_ms for min_bytes of data at or below the high watermark.
+   */
+  Fetch: grpc.handleUnaryCall<_tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse>;
+  
+  ListOffsets: grpc.handleUnaryCall<_tributary_v1_ListOffsetsRequest__Output, _tributary_v1_ListOffsetsResponse>;
+  
+  Metadata: grpc.handleUnaryCall<_tributary_v1_MetadataRequest__Output, _tributary_v1_MetadataResponse>;
+  
+  Produce: grpc.handleUnaryCall<_tributary_v1_ProduceRequest__Output, _tributary_v1_ProduceResponse>;
+  
+}
+
+export interface BrokerDefinition extends grpc.ServiceDefinition {
+  Fetch: MethodDefinition<_tributary_v1_FetchRequest, _tributary_v1_FetchResponse, _tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse__Output>
+  ListOffsets: MethodDefinition<_tributary_v1_ListOffsetsRequest, _tributary_v1_ListOffsetsResponse, _tributary_v1_ListOffsetsRequest__Output, _tributary_v1_ListOffsetsResponse__Output>
+  Metadata: MethodDefinition<_tributary_v1_MetadataRequest, _tributary_v1_MetadataResponse, _tributary_v1_MetadataRequest__Output, _tributary_v1_MetadataResponse__Output>
+  Produce: MethodDefinition<_tributary_v1_ProduceRequest, _tributary_v1_ProduceResponse, _tributary_v1_ProduceRequest__Output, _tributary_v1_ProduceResponse__Output>
+}

@@ -1,0 +1,13 @@
+// Original file: protos/tributary/v1/broker.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface DivergingEpoch {
+  'epoch'?: (number);
+  'endOffset'?: (number | string | Long);
+}
+
+export interface DivergingEpoch__Output {
+  'epoch': (number);
+  'endOffset': (number);
+}

@@ -1,0 +1,21 @@
+// Original file: protos/tributary/v1/broker.proto
+
+import type { ProduceTopicData as _tributary_v1_ProduceTopicData, ProduceTopicData__Output as _tributary_v1_ProduceTopicData__Output } from '../../tributary/v1/ProduceTopicData.js';
+
+export interface ProduceRequest {
+  /**
+   * -1 = all in-sync replicas, 1 = the leader, 0 = no acknowledgement.
+   */
+  'acks'?: (number);
+  'timeoutMs'?: (number);
+  'topics'?: (_tributary_v1_ProduceTopicData)[];
+}
+
+export interface ProduceRequest__Output {
+  /**
+   * -1 = all in-sync replicas, 1 = the leader, 0 = no acknowledgement.
+   */
+  'acks': (number);
+  'timeoutMs': (number);
+  'topics': (_tributary_v1_ProduceTopicData__Output)[];
+}

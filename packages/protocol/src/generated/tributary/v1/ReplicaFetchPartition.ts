@@ -1,0 +1,29 @@
+// Original file: protos/tributary/v1/broker.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface ReplicaFetchPartition {
+  'topic'?: (string);
+  'partition'?: (number);
+  'fetchOffset'?: (number | string | Long);
+  /**
+   * The epoch of the last batch the follower holds before fetch_offset (-1 none): the leader answers with a
+   * diverging epoch when its log differs there, so the follower truncates before fetching.
+   */
+  'lastFetchedEpoch'?: (number);
+  'currentLeaderEpoch'?: (number);
+  'logStartOffset'?: (number | string | Long);
+}
+
+export interface ReplicaFetchPartition__Output {
+  'topic': (string);
+  'partition': (number);
+  'fetchOffset': (number);
+  /**
+   * The epoch of the last batch the follower holds before fetch_offset (-1 none): the leader answers with a
+   * diverging epoch when its log differs there, so the follower truncates before fetching.
+   */
+  'lastFetchedEpoch': (number);
+  'currentLeaderEpoch': (number);
+  'logStartOffset': (number);
+}

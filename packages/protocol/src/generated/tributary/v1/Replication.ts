@@ -1,0 +1,33 @@
+// Original file: protos/tributary/v1/broker.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { ReplicaFetchRequest as _tributary_v1_ReplicaFetchRequest, ReplicaFetchRequest__Output as _tributary_v1_ReplicaFetchRequest__Output } from '../../tributary/v1/ReplicaFetchRequest.js';
+import type { ReplicaFetchResponse as _tributary_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _tributary_v1_ReplicaFetchResponse__Output } from '../../tributary/v1/ReplicaFetchResponse.js';
+
+/**
+ * Broker-to-broker replication: followers pull from the leader (DESIGN §6).
+ */
+export interface ReplicationClient extends grpc.Client {
+  ReplicaFetch(argument: _tributary_v1_ReplicaFetchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ReplicaFetchResponse__Output>): grpc.ClientUnaryCall;
+  ReplicaFetch(argument: _tributary_v1_ReplicaFetchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ReplicaFetchResponse__Output>): grpc.ClientUnaryCall;
+  ReplicaFetch(argument: _tributary_v1_ReplicaFetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ReplicaFetchResponse__Output>): grpc.ClientUnaryCall;
+  ReplicaFetch(argument: _tributary_v1_ReplicaFetchRequest, callback: grpc.requestCallback<_tributary_v1_ReplicaFetchResponse__Output>): grpc.ClientUnaryCall;
+  replicaFetch(argument: _tributary_v1_ReplicaFetchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ReplicaFetchResponse__Output>): grpc.ClientUnaryCall;
+  replicaFetch(argument: _tributary_v1_ReplicaFetchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ReplicaFetchResponse__Output>): grpc.ClientUnaryCall;
+  replicaFetch(argument: _tributary_v1_ReplicaFetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ReplicaFetchResponse__Output>): grpc.ClientUnaryCall;
+  replicaFetch(argument: _tributary_v1_ReplicaFetchRequest, callback: grpc.requestCallback<_tributary_v1_ReplicaFetchResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+/**
+ * Broker-to-broker replication: followers pull from the leader (DESIGN §6).
+ */
+export interface ReplicationHandlers extends grpc.UntypedServiceImplementation {
+  ReplicaFetch: grpc.handleUnaryCall<_tributary_v1_ReplicaFetchRequest__Output, _tributary_v1_ReplicaFetchResponse>;
+  
+}
+
+export interface ReplicationDefinition extends grpc.ServiceDefinition {
+  ReplicaFetch: MethodDefinition<_tributary_v1_ReplicaFetchRequest, _tributary_v1_ReplicaFetchResponse, _tributary_v1_ReplicaFetchRequest__Output, _tributary_v1_ReplicaFetchResponse__Output>
+}
