@@ -1,8 +1,17 @@
 export {
+  AckedProducer,
+  type AckedProducerOptions,
+  type AckedRecord,
+  checkAckedHistory,
+  readBack,
+  type SendOutcome,
+} from './acked-history.js';
+export { BrokerProcess, type BrokerProcessOptions, brokerBinPath } from './broker-process.js';
+export { Cluster, type ClusterOptions, startCluster } from './cluster.js';
+export {
   ControllerProcess,
   type ControllerProcessOptions,
   controllerBinPath,
-  type ExitStatus,
 } from './controller-process.js';
 export {
   ControllerQuorum,
@@ -18,6 +27,7 @@ export {
   type LeaderFollowingClientOptions,
 } from './leader-client.js';
 export { HARNESS_LIMITS } from './limits.js';
+export { type ExitStatus, ManagedProcess, type ManagedProcessOptions } from './managed-process.js';
 export { freePorts } from './ports.js';
 export { LineRingBuffer } from './ring-buffer.js';
 export {

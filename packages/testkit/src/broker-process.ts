@@ -1,0 +1,130 @@
+/**
+ * One real `tributary-broker` child process with a fixed port and data dir, so it can be SIGKILLed, paused
+ * and restarted as the same broker.
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  type BrokerClient,
+  createBrokerClient,
+  type MetadataResponse__Output,
+  unary,
+} from '@tributary/protocol';
+import { waitUntilReady } from './controller-process.js';
+import { HARNESS_LIMITS } from './limits.js';
+import { type ExitStatus, ManagedProcess } from './managed-process.js';
+import { waitFor } from './wait.js';
+
+/** The broker bin built by packages/broker; TRIBUTARY_BROKER_BIN overrides it. */
+export function brokerBinPath(): string {
+  const override = process.env.TRIBUTARY_BROKER_BIN;
+  if (override !== undefined && override.length > 0) return override;
+  return fileURLToPath(new URL('../../broker/dist/bin/tributary-broker.js', import.meta.url));
+}
+
+export interface BrokerProcessOptions {
+  readonly nodeId: number;
+  readonly port: number;
+  readonly dataDir: string;
+  /** `127.0.0.1:P1,127.0.0.1:P2,...` */
+  readonly controllers: string;
+  readonly logLevel?: string;
+  readonly extraArgs?: readonly string[];
+  readonly binPath?: string;
+}
+
+export class BrokerProcess {
+  readonly nodeId: number;
+  readonly address: string;
+  readonly dataDir: string;
+  readonly process: ManagedProcess;
+  private client: BrokerClient | undefined;
+
+  constructor(private readonly options: BrokerProcessOptions) {
+    this.nodeId = options.nodeId;
+    this.address = `127.0.0.1:${options.port}`;
+    this.dataDir = options.dataDir;
+    this.process = new ManagedProcess({
+      name: `broker ${options.nodeId} (${this.address})`,
+      tag: `b${options.nodeId}`,
+      binPath: options.binPath ?? brokerBinPath(),
+      args: () => this.args(),
+    });
+  }
+
+  get isRunning(): boolean {
+    return this.process.isRunning;
+  }
+
+  args(): string[] {
+    return [
+      '--node-id',
+      String(this.nodeId),
+      '--listen',
+      this.address,
+      '--data-dir',
+      this.dataDir,
+      '--controllers',
+      this.options.controllers,
+      '--log-level',
+      this.options.logLevel ?? 'info',
+      ...(this.options.extraArgs ?? []),
+    ];
+  }
+
+  start(): void {
+    this.process.start();
+  }
+
+  /** The Broker service client of this broker (reused across restarts: gRPC reconnects). */
+  brokerClient(): BrokerClient {
+    if (this.client === undefined) this.client = createBrokerClient(this.address);
+    return this.client;
+  }
+
+  metadata(deadlineMs: number = HARNESS_LIMITS.rpcDeadlineMs): Promise<MetadataResponse__Output> {
+    return unary(
+      this.brokerClient(),
+      'Metadata',
+      { topics: [], allowAutoTopicCreation: false },
+      { deadlineMs },
+    );
+  }
+
+  /** Waits until the broker answers Metadata; fails at once (with its output) if it exits meanwhile. */
+  waitReady(timeoutMs: number = HARNESS_LIMITS.readyTimeoutMs): Promise<MetadataResponse__Output> {
+    return waitUntilReady(this.process, timeoutMs, () =>
+      waitFor(`broker ${this.nodeId} to answer Metadata`, () => this.metadata(), { timeoutMs }),
+    );
+  }
+
+  kill(signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL', timeoutMs?: number): Promise<ExitStatus> {
+    return this.process.kill(signal, timeoutMs);
+  }
+
+  pause(): void {
+    this.process.pause();
+  }
+
+  resume(): void {
+    this.process.resume();
+  }
+
+  async restart(timeoutMs: number = HARNESS_LIMITS.readyTimeoutMs): Promise<MetadataResponse__Output> {
+    if (this.process.isRunning) await this.kill('SIGKILL');
+    this.start();
+    return this.waitReady(timeoutMs);
+  }
+
+  dump(lineCount = 60): string {
+    return this.process.dump(lineCount);
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      if (this.process.isRunning) await this.kill('SIGKILL');
+    } finally {
+      this.client?.close();
+      this.client = undefined;
+    }
+  }
+}

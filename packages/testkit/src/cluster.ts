@@ -1,0 +1,103 @@
+/**
+ * A whole cluster of real processes on 127.0.0.1: a controller quorum plus brokers, each with its own port and
+ * data dir under one temp dir. `startCluster` returns once every broker answers and is registered and
+ * unfenced; `stop()` kills everything and removes the temp dir (call it from afterEach/finally).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BrokerProcess } from './broker-process.js';
+import { type ControllerQuorum, startControllerQuorum } from './controller-quorum.js';
+import { HARNESS_LIMITS } from './limits.js';
+import { freePorts } from './ports.js';
+import { makeTempDir, type TempDir } from './temp-dir.js';
+import { waitFor } from './wait.js';
+
+export interface ClusterOptions {
+  readonly controllers?: 3 | 5;
+  readonly brokers: number;
+  readonly brokerArgs?: readonly string[];
+  readonly controllerArgs?: readonly string[];
+  readonly logLevel?: string;
+}
+
+export class Cluster {
+  constructor(
+    readonly quorum: ControllerQuorum,
+    readonly brokers: readonly BrokerProcess[],
+    private readonly tempDir: TempDir,
+  ) {}
+
+  get bootstrap(): string[] {
+    return this.brokers.map((broker) => broker.address);
+  }
+
+  broker(nodeId: number): BrokerProcess {
+    const broker = this.brokers.find((b) => b.nodeId === nodeId);
+    if (broker === undefined) throw new RangeError(`no broker ${nodeId}`);
+    return broker;
+  }
+
+  /** Waits until the active controller lists `expected` unfenced brokers (default: all running ones). */
+  async waitForUnfencedBrokers(expected?: readonly number[], timeoutMs = 20_000): Promise<void> {
+    const want = [...(expected ?? this.brokers.filter((b) => b.isRunning).map((b) => b.nodeId))].sort();
+    const admin = this.quorum.admin();
+    await waitFor(
+      `brokers ${want.join(',')} registered and unfenced`,
+      async () => {
+        const cluster = await admin.admin('DescribeCluster', {});
+        const unfenced = cluster.brokers.filter((b) => !b.fenced).map((b) => b.brokerId);
+        return want.every((id) => unfenced.includes(id)) ? true : undefined;
+      },
+      { timeoutMs },
+    );
+  }
+
+  dump(lineCount = 60): string {
+    return [this.quorum.dump(lineCount), ...this.brokers.map((b) => b.dump(lineCount))].join('\n');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.brokers.map((broker) => broker.dispose()));
+    await this.quorum.stop();
+    await this.tempDir.remove();
+  }
+}
+
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const quorum = await startControllerQuorum({
+    size: options.controllers ?? 3,
+    ...(options.controllerArgs === undefined ? {} : { extraArgs: options.controllerArgs }),
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+  });
+  const tempDir = await makeTempDir('tributary-brokers');
+  const ports = await freePorts(options.brokers);
+  const controllers = quorum.nodes.map((node) => node.address).join(',');
+  const brokers: BrokerProcess[] = [];
+  for (const [index, port] of ports.entries()) {
+    const nodeId = index + 1;
+    const dataDir = join(tempDir.path, `broker-${nodeId}`);
+    await mkdir(dataDir, { recursive: true });
+    brokers.push(
+      new BrokerProcess({
+        nodeId,
+        port,
+        dataDir,
+        controllers,
+        ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+        ...(options.brokerArgs === undefined ? {} : { extraArgs: options.brokerArgs }),
+      }),
+    );
+  }
+  const cluster = new Cluster(quorum, brokers, tempDir);
+  try {
+    await quorum.waitForLeader({ timeoutMs: HARNESS_LIMITS.readyTimeoutMs });
+    for (const broker of brokers) broker.start();
+    await Promise.all(brokers.map((broker) => broker.waitReady()));
+    await cluster.waitForUnfencedBrokers();
+    return cluster;
+  } catch (error) {
+    const message = `startCluster failed: ${error instanceof Error ? error.message : String(error)}\n${cluster.dump(40)}`;
+    await cluster.stop();
+    throw new Error(message);
+  }
+}
