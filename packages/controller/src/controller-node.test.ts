@@ -114,6 +114,8 @@ describe('a three-controller quorum in one process', () => {
           dataDir,
           voters,
           tickMs: 10,
+          // Twice the default election timeout: these tests share two cores with the rest of the suite.
+          electionTicks: 50,
           sessionTimeoutMs: 20_000,
           heartbeatIntervalMs: 500,
           logger,

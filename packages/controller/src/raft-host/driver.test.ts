@@ -70,8 +70,8 @@ describe('RaftDriver over an in-memory network', () => {
         {
           id,
           voters: ids,
-          electionTicks: 10,
-          heartbeatTicks: 2,
+          electionTicks: 50,
+          heartbeatTicks: 5,
           random: new SeededRandom(id),
           preVote: true,
           checkQuorum: true,
@@ -94,7 +94,7 @@ describe('RaftDriver over an in-memory network', () => {
           },
         },
         logger,
-        tickMs: 5,
+        tickMs: 10,
         snapshotIntervalEntries: 1_000,
         snapshotTrailingEntries: 10,
         onFatal: (error) => {
