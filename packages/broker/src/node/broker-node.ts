@@ -1,0 +1,271 @@
+/**
+ * A broker process's parts wired together (DESIGN §2): the replica manager (partition logs and
+ * replication), the metadata follower feeding it every committed image, the gRPC server with the
+ * Broker and Replication services, and the lifecycle manager holding the broker's lease with the
+ * active controller. close() hands leaderships over first (controlled shutdown), then stops the rest.
+ */
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
+import { assert, type Clock, systemClock, brokerId as toBrokerId } from '@tributary/core';
+import {
+  addBrokerService,
+  addReplicationService,
+  bindServer,
+  ControllerConnection,
+  createReplicationClient,
+  createServer,
+  type ReplicationClient,
+  shutdownServer,
+} from '@tributary/protocol';
+import type { Logger } from 'pino';
+import { BrokerLifecycleManager } from '../lifecycle/manager.js';
+import { MetadataFollower } from '../metadata-follower/metadata-follower.js';
+import { createBrokerHandlers } from '../services/broker-service.js';
+import { createReplicationHandlers } from '../services/replication-service.js';
+import { openDefaultReplicaManager } from './default-replica-manager.js';
+import { ImageApplier } from './image-applier.js';
+import type { OpenReplicaManager, ReplicaManagerPort } from './replica-port.js';
+
+export const BROKER_DEFAULTS = {
+  defaultPartitions: 1,
+  defaultReplicationFactor: 1,
+  /** How long a Metadata request waits for auto-created topics to reach this broker's image. */
+  autoCreateWaitMs: 5_000,
+  /** Deadline of one controller call made on a client's behalf (CreateTopic, AlterPartition). */
+  controllerRequestTimeoutMs: 5_000,
+  /** How long close() waits for the controller to move this broker's leaderships away. */
+  controlledShutdownTimeoutMs: 10_000,
+  /** Replica fetches carry up to a few MiB per response; a wide window keeps them flowing. */
+  replicationFlowControlWindowBytes: 16 * 1024 * 1024,
+} as const;
+
+export interface BrokerOptions {
+  readonly nodeId: number;
+  /** host:port to listen on; port 0 picks a free port (see handle.port). */
+  readonly listen: string;
+  readonly dataDir: string;
+  /** host:port of every controller. */
+  readonly controllers: readonly string[];
+  /** host:port clients and other brokers reach this broker on. Default: listen's host with the bound port. */
+  readonly advertisedAddress?: string;
+  readonly logger: Logger;
+  readonly autoCreateTopics?: boolean;
+  readonly defaultPartitions?: number;
+  readonly defaultReplicationFactor?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly sessionTimeoutMs?: number;
+  readonly controlledShutdownTimeoutMs?: number;
+  readonly clusterId?: string;
+  readonly clock?: Clock;
+  /** Injected for tests; defaults to the replica manager of packages/broker/src/replica. */
+  readonly openReplicaManager?: OpenReplicaManager;
+}
+
+export interface BrokerHandle {
+  readonly nodeId: number;
+  /** The port the gRPC server is bound to. */
+  readonly port: number;
+  /** The address registered with the controller. */
+  readonly advertisedAddress: string;
+  readonly logger: Logger;
+  readonly follower: MetadataFollower;
+  readonly lifecycle: BrokerLifecycleManager;
+  readonly replicaManager: ReplicaManagerPort;
+  /** Controlled shutdown (bounded), then server, replica manager, metadata follower. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** The address to register: the configured one, or listen's host (a wildcard becomes the hostname) and the bound port. */
+export function advertisedAddressFor(listen: string, port: number, advertised: string | undefined): string {
+  if (advertised !== undefined) return advertised;
+  const host = listen.slice(0, listen.lastIndexOf(':'));
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
+  return `${wildcard ? hostname() : host}:${port}`;
+}
+
+/** Replication clients by leader address, shared by every partition this broker follows. */
+class ReplicationClients {
+  readonly #clients = new Map<string, ReplicationClient>();
+
+  get(address: string): ReplicationClient {
+    let client = this.#clients.get(address);
+    if (client === undefined) {
+      client = createReplicationClient(address, {
+        channelOptions: {
+          'grpc-node.flow_control_window': BROKER_DEFAULTS.replicationFlowControlWindowBytes,
+        },
+      });
+      this.#clients.set(address, client);
+    }
+    return client;
+  }
+
+  close(): void {
+    for (const client of this.#clients.values()) client.close();
+    this.#clients.clear();
+  }
+}
+
+export async function startBroker(options: BrokerOptions): Promise<BrokerHandle> {
+  assert(options.controllers.length > 0, 'a broker needs at least one controller address');
+  assert(
+    Number.isSafeInteger(options.nodeId) && options.nodeId >= 0,
+    'nodeId must be a non-negative integer',
+  );
+  const self = toBrokerId(options.nodeId);
+  const logger = options.logger.child({ brokerId: self });
+  const clock = options.clock ?? systemClock;
+  await mkdir(join(options.dataDir, 'metadata'), { recursive: true });
+  await mkdir(join(options.dataDir, 'logs'), { recursive: true });
+
+  const connection = new ControllerConnection({ addresses: options.controllers, clock });
+  const replicationClients = new ReplicationClients();
+  // The lifecycle manager needs the bound port, so it is created last; the replica manager asks it for
+  // the broker epoch only once replication starts.
+  let lifecycle: BrokerLifecycleManager | undefined;
+  const brokerEpochNow = (): number => lifecycle?.snapshot().brokerEpoch ?? 0;
+  const cleanups: Array<() => Promise<void> | void> = [
+    () => replicationClients.close(),
+    () => connection.close(),
+  ];
+  const cleanUp = async (): Promise<void> => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        logger.error({ err: error }, 'broker clean-up step failed');
+      }
+    }
+  };
+
+  try {
+    const openReplicaManager = options.openReplicaManager ?? openDefaultReplicaManager;
+    const replicaManager = await openReplicaManager({
+      brokerId: self,
+      dataDir: join(options.dataDir, 'logs'),
+      clock,
+      logger,
+      alterPartition: async (items) => {
+        const response = await connection.lifecycle(
+          'AlterPartition',
+          { brokerId: self, brokerEpoch: brokerEpochNow(), items },
+          { deadlineMs: BROKER_DEFAULTS.controllerRequestTimeoutMs },
+        );
+        return response.results;
+      },
+      replicationClient: (address) => replicationClients.get(address),
+      brokerEpoch: brokerEpochNow,
+    });
+    cleanups.push(() => replicaManager.close());
+
+    const follower = await MetadataFollower.start({
+      controllers: options.controllers,
+      dataDir: join(options.dataDir, 'metadata'),
+      logger: logger.child({ component: 'metadata-follower' }),
+      clock,
+    });
+    cleanups.push(() => follower.close());
+    const applier = new ImageApplier((image) => replicaManager.applyMetadata(image), logger);
+    const unsubscribe = follower.onImage((image) => applier.offer(image));
+    applier.offer(follower.currentImage());
+    cleanups.push(async () => {
+      unsubscribe();
+      await applier.close();
+    });
+
+    const server = createServer();
+    cleanups.push(() => server.forceShutdown());
+    addServices(server, { options, logger, connection, follower, replicaManager });
+    const port = await bindServer(server, options.listen);
+    const advertisedAddress = advertisedAddressFor(options.listen, port, options.advertisedAddress);
+
+    const manager = new BrokerLifecycleManager({
+      brokerId: self,
+      address: advertisedAddress,
+      connection,
+      metadataOffset: () => follower.appliedOffset(),
+      ...(options.heartbeatIntervalMs === undefined
+        ? {}
+        : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
+      ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
+      logger: logger.child({ component: 'lifecycle' }),
+      clock,
+    });
+    lifecycle = manager;
+    manager.start();
+    logger.info(
+      { listen: options.listen, port, advertisedAddress, controllers: options.controllers },
+      'broker ready',
+    );
+
+    const shutdownTimeoutMs =
+      options.controlledShutdownTimeoutMs ?? BROKER_DEFAULTS.controlledShutdownTimeoutMs;
+    let closing: Promise<void> | undefined;
+    const close = async (): Promise<void> => {
+      const final = await manager.controlledShutdown({ timeoutMs: shutdownTimeoutMs });
+      logger.info({ completed: final.shutdownCompleted }, 'controlled shutdown finished');
+      await manager.close();
+      await shutdownServer(server, 500);
+      await cleanUp();
+      logger.info('broker stopped');
+    };
+    return {
+      nodeId: self,
+      port,
+      advertisedAddress,
+      logger,
+      follower,
+      lifecycle: manager,
+      replicaManager,
+      close: () => {
+        closing ??= close();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+function addServices(
+  server: grpc.Server,
+  parts: {
+    readonly options: BrokerOptions;
+    readonly logger: Logger;
+    readonly connection: ControllerConnection;
+    readonly follower: MetadataFollower;
+    readonly replicaManager: ReplicaManagerPort;
+  },
+): void {
+  const { options, logger, connection, follower, replicaManager } = parts;
+  const autoCreate =
+    options.autoCreateTopics === true
+      ? {
+          createTopic: async (request: { name: string; partitions: number; replicationFactor: number }) => {
+            await connection.admin(
+              'CreateTopic',
+              { ...request, configs: [], validateOnly: false },
+              { deadlineMs: BROKER_DEFAULTS.controllerRequestTimeoutMs },
+            );
+          },
+          defaultPartitions: options.defaultPartitions ?? BROKER_DEFAULTS.defaultPartitions,
+          defaultReplicationFactor:
+            options.defaultReplicationFactor ?? BROKER_DEFAULTS.defaultReplicationFactor,
+          waitMs: BROKER_DEFAULTS.autoCreateWaitMs,
+        }
+      : null;
+  addBrokerService(
+    server,
+    createBrokerHandlers({
+      dataPlane: replicaManager,
+      metadata: follower,
+      autoCreate,
+      logger,
+      ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
+    }),
+  );
+  addReplicationService(server, createReplicationHandlers({ dataPlane: replicaManager, logger }));
+}

@@ -1,0 +1,5 @@
+/** The replica manager startBroker opens unless a test injects another: packages/broker/src/replica. */
+import { ReplicaManager } from '../replica/index.js';
+import type { OpenReplicaManager } from './replica-port.js';
+
+export const openDefaultReplicaManager: OpenReplicaManager = (deps) => ReplicaManager.open({ ...deps });

@@ -1,0 +1,32 @@
+/**
+ * What the broker node needs from the replica manager (packages/broker/src/replica), and what it gives
+ * it. Kept as an interface so the node can be wired and tested independently of the data plane.
+ */
+import type { Clock } from '@tributary/core';
+import type { MetadataImage } from '@tributary/metadata';
+import type {
+  AlterPartitionItem,
+  AlterPartitionResult__Output,
+  ReplicationClient,
+} from '@tributary/protocol';
+import type { Logger } from 'pino';
+import type { BrokerDataPlane } from '../services/broker-service.js';
+import type { ReplicationDataPlane } from '../services/replication-service.js';
+
+export interface ReplicaManagerPort extends BrokerDataPlane, ReplicationDataPlane {
+  applyMetadata(image: MetadataImage): Promise<void>;
+  leaderPartitions(): readonly { readonly topic: string; readonly partition: number }[];
+  close(): Promise<void>;
+}
+
+export interface ReplicaManagerDeps {
+  readonly brokerId: number;
+  readonly dataDir: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly alterPartition: (items: AlterPartitionItem[]) => Promise<AlterPartitionResult__Output[]>;
+  readonly replicationClient: (address: string) => ReplicationClient;
+  readonly brokerEpoch: () => number;
+}
+
+export type OpenReplicaManager = (deps: ReplicaManagerDeps) => Promise<ReplicaManagerPort>;

@@ -1,0 +1,67 @@
+/**
+ * Topic configs as the replica layer reads them (pure): min.insync.replicas (DESIGN §6: default 2 when the
+ * replication factor is at least 3) and the log settings passed to PartitionLog.
+ */
+import type { LogConfig } from '@tributary/log';
+
+export const REPLICA_DEFAULTS = {
+  replicaLagTimeMaxMs: 10_000,
+  replicaFetchMaxWaitMs: 500,
+  replicaFetchMaxBytes: 16 * 1024 * 1024,
+  /** How long a follower waits after a failed fetch before the next one. */
+  fetchBackoffMs: 100,
+  /** Beyond max wait: how much longer a replica fetch RPC may take before its deadline. */
+  fetchDeadlineSlackMs: 2_000,
+  retentionCheckIntervalMs: 30_000,
+} as const;
+
+/** Named bounds (STYLE: bound everything). */
+export const REPLICA_LIMITS = {
+  /** acks=all writes waiting for the ISR on one partition. */
+  produceWaitersPerPartitionMax: 10_000,
+  /** Long-poll fetches waiting on one partition. */
+  fetchWaitersPerPartitionMax: 10_000,
+  fetchMaxWaitMsMax: 30_000,
+  /** Bytes one consumer fetch returns over all partitions. */
+  fetchBytesMax: 64 * 1024 * 1024,
+  /** Bytes from one partition in one fetch when the request asks for none. */
+  partitionFetchBytesDefault: 1024 * 1024,
+  produceTimeoutMsMax: 300_000,
+  /** How often the delayed-produce sweep checks deadlines. */
+  produceSweepIntervalMs: 50,
+} as const;
+
+/** min.insync.replicas for a topic: its config, else the broker default, else DESIGN §6's rule. */
+export function minInsyncReplicas(
+  topicConfigs: ReadonlyMap<string, string>,
+  replicationFactor: number,
+  brokerDefault: number | undefined,
+): number {
+  const configured = parseIntConfig(topicConfigs.get('min.insync.replicas'));
+  if (configured !== undefined && configured >= 1) return configured;
+  if (brokerDefault !== undefined) return brokerDefault;
+  return replicationFactor >= 3 ? 2 : 1;
+}
+
+/** The log settings a topic overrides, over the broker's defaults. */
+export function logConfigFor(
+  topicConfigs: ReadonlyMap<string, string>,
+  defaults: Partial<LogConfig> = {},
+): Partial<LogConfig> {
+  const config: { -readonly [K in keyof LogConfig]?: LogConfig[K] } = { ...defaults };
+  const retentionMs = parseIntConfig(topicConfigs.get('retention.ms'));
+  if (retentionMs !== undefined) config.retentionMs = retentionMs;
+  const retentionBytes = parseIntConfig(topicConfigs.get('retention.bytes'));
+  if (retentionBytes !== undefined) config.retentionBytes = retentionBytes;
+  const segmentBytes = parseIntConfig(topicConfigs.get('segment.bytes'));
+  if (segmentBytes !== undefined) config.segmentBytes = segmentBytes;
+  const segmentMs = parseIntConfig(topicConfigs.get('segment.ms'));
+  if (segmentMs !== undefined) config.segmentMs = segmentMs;
+  return config;
+}
+
+function parseIntConfig(value: string | undefined): number | undefined {
+  if (value === undefined || !/^-?\d+$/.test(value.trim())) return undefined;
+  const parsed = Number(value.trim());
+  return Number.isSafeInteger(parsed) ? parsed : undefined;
+}

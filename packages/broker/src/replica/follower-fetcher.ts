@@ -1,0 +1,236 @@
+/**
+ * The follower side of replication (DESIGN §6): one fetch loop per leader broker, fetching every partition
+ * this broker follows from that leader in one long-poll ReplicaFetch call. Appends the returned batches as
+ * they are (offsets and epochs already stamped), truncates where the leader reports a diverging epoch, and
+ * takes the leader's high watermark capped by its own log end. Never polls busily: the leader holds the
+ * call until it has data or max wait passes, and errors back off.
+ */
+import {
+  createReplicationClient,
+  type ReplicaFetchPartitionResult__Output,
+  type ReplicationClient,
+  unary,
+} from '@tributary/protocol';
+import type { Logger } from 'pino';
+import { REPLICA_DEFAULTS } from './config.js';
+import type { Partition } from './partition.js';
+
+/** Follower = client: a large HTTP/2 window lets 1 MiB+ fetches move at ~1 GB/s (DESIGN §8). */
+export const REPLICA_FETCH_FLOW_CONTROL_WINDOW_BYTES = 16 * 1024 * 1024;
+
+/** A Replication client with the follower-side channel options replica fetch wants. */
+export function createReplicaFetchClient(address: string): ReplicationClient {
+  return createReplicationClient(address, {
+    channelOptions: { 'grpc-node.flow_control_window': REPLICA_FETCH_FLOW_CONTROL_WINDOW_BYTES },
+  });
+}
+
+export interface FollowerFetcherOptions {
+  readonly brokerId: number;
+  readonly leaderId: number;
+  readonly address: string;
+  readonly client: ReplicationClient;
+  readonly brokerEpoch: () => number;
+  readonly maxWaitMs: number;
+  readonly maxBytes: number;
+  readonly logger: Logger;
+}
+
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}-${partition}`;
+}
+
+export class FollowerFetcher {
+  readonly leaderId: number;
+  readonly address: string;
+  private readonly options: FollowerFetcherOptions;
+  private readonly partitions = new Map<string, Partition>();
+  private readonly abort = new AbortController();
+  private wakeIdle: (() => void) | null = null;
+  /** Handling of the current response: role changes wait for it so no append lands after them. */
+  private processing: Promise<void> = Promise.resolve();
+  private loop: Promise<void> | null = null;
+
+  constructor(options: FollowerFetcherOptions) {
+    this.options = options;
+    this.leaderId = options.leaderId;
+    this.address = options.address;
+  }
+
+  get size(): number {
+    return this.partitions.size;
+  }
+
+  start(): void {
+    if (this.loop === null) this.loop = this.run();
+  }
+
+  addPartition(partition: Partition): void {
+    this.partitions.set(partitionKey(partition.topic, partition.partition), partition);
+    this.wakeIdle?.();
+  }
+
+  /** Stops fetching a partition; resolves once no append for it can still be under way. */
+  async removePartition(topic: string, partition: number): Promise<void> {
+    this.partitions.delete(partitionKey(topic, partition));
+    await this.processing;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.wakeIdle?.();
+    await this.loop;
+    this.options.client.close();
+  }
+
+  private async run(): Promise<void> {
+    const { signal } = this.abort;
+    while (!signal.aborted) {
+      if (this.partitions.size === 0) {
+        await new Promise<void>((resolve) => {
+          this.wakeIdle = resolve;
+        });
+        this.wakeIdle = null;
+        continue;
+      }
+      const ok = await this.fetchOnce();
+      if (!ok && !signal.aborted) await sleep(REPLICA_DEFAULTS.fetchBackoffMs, signal);
+    }
+  }
+
+  /** One ReplicaFetch round trip; false when the caller should back off. */
+  private async fetchOnce(): Promise<boolean> {
+    const sent = new Map<string, { partition: Partition; leaderEpoch: number; fetchOffset: number }>();
+    for (const [key, partition] of this.partitions) {
+      sent.set(key, {
+        partition,
+        leaderEpoch: partition.leaderEpoch,
+        fetchOffset: partition.log.logEndOffset,
+      });
+    }
+    const request = {
+      replicaId: this.options.brokerId,
+      brokerEpoch: this.options.brokerEpoch(),
+      maxWaitMs: this.options.maxWaitMs,
+      minBytes: 1,
+      maxBytes: this.options.maxBytes,
+      partitions: [...sent.values()].map(({ partition, leaderEpoch, fetchOffset }) => ({
+        topic: partition.topic,
+        partition: partition.partition,
+        fetchOffset,
+        lastFetchedEpoch: lastEpochOf(partition),
+        currentLeaderEpoch: leaderEpoch,
+        logStartOffset: partition.log.logStartOffset,
+      })),
+    };
+    let response: Awaited<ReturnType<typeof this.call>>;
+    try {
+      response = await this.call(request);
+    } catch (error) {
+      if (!this.abort.signal.aborted) {
+        this.options.logger.debug({ err: error, leaderId: this.leaderId }, 'replica fetch failed');
+      }
+      return false;
+    }
+    const done = this.handleResponse(response.results, sent);
+    this.processing = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
+  }
+
+  private call(request: Parameters<ReplicationClient['replicaFetch']>[0]) {
+    return unary(this.options.client, 'replicaFetch', request, {
+      deadlineMs: this.options.maxWaitMs + REPLICA_DEFAULTS.fetchDeadlineSlackMs,
+      signal: this.abort.signal,
+    });
+  }
+
+  private async handleResponse(
+    results: readonly ReplicaFetchPartitionResult__Output[],
+    sent: ReadonlyMap<string, { partition: Partition; leaderEpoch: number; fetchOffset: number }>,
+  ): Promise<boolean> {
+    let progressed = false;
+    let failed = false;
+    for (const result of results) {
+      const key = partitionKey(result.topic, result.partition);
+      const entry = sent.get(key);
+      // Skip partitions removed or moved to another epoch while the call was out.
+      if (entry === undefined || this.partitions.get(key) !== entry.partition) continue;
+      if (entry.partition.leaderEpoch !== entry.leaderEpoch) continue;
+      try {
+        const outcome = await this.handleResult(entry.partition, entry.fetchOffset, result);
+        if (outcome === 'progress') progressed = true;
+        if (outcome === 'error') failed = true;
+      } catch (error) {
+        failed = true;
+        this.options.logger.warn(
+          { err: error, topic: result.topic, partition: result.partition, leaderId: this.leaderId },
+          'replica fetch result could not be applied',
+        );
+      }
+    }
+    return progressed || !failed;
+  }
+
+  private async handleResult(
+    partition: Partition,
+    fetchOffset: number,
+    result: ReplicaFetchPartitionResult__Output,
+  ): Promise<'progress' | 'idle' | 'error'> {
+    const log = partition.log;
+    if (result.errorCode !== '') {
+      if (result.errorCode === 'OFFSET_OUT_OF_RANGE' && result.logStartOffset > fetchOffset) {
+        // The leader deleted what we would fetch next (retention): start over at its log start.
+        await log.truncateFullyAndStartAt(result.logStartOffset);
+        return 'progress';
+      }
+      this.options.logger.debug(
+        { topic: result.topic, partition: result.partition, code: result.errorCode, leaderId: this.leaderId },
+        'replica fetch partition error',
+      );
+      return 'error';
+    }
+    if (result.divergingEpoch !== null && result.divergingEpoch !== undefined) {
+      const { epoch, endOffset } = result.divergingEpoch;
+      const own = epoch >= 0 ? log.endOffsetForEpoch(epoch) : null;
+      const target = own === null || own.endOffset < 0 ? endOffset : Math.min(endOffset, own.endOffset);
+      this.options.logger.info(
+        { topic: result.topic, partition: result.partition, epoch, endOffset, target },
+        'follower log diverges from the leader: truncating',
+      );
+      await log.truncateTo(Math.max(target, 0));
+      partition.updateFollowerHighWatermark(partition.highWatermark);
+      return 'progress';
+    }
+    let progressed = false;
+    if (result.records.length > 0) {
+      await log.appendAsFollower(result.records);
+      progressed = true;
+    }
+    partition.updateFollowerHighWatermark(result.highWatermark);
+    return progressed ? 'progress' : 'idle';
+  }
+}
+
+function lastEpochOf(partition: Partition): number {
+  const entries = partition.log.leaderEpochEntries;
+  return entries[entries.length - 1]?.epoch ?? -1;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

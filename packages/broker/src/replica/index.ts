@@ -1,0 +1,15 @@
+export { logConfigFor, minInsyncReplicas, REPLICA_DEFAULTS, REPLICA_LIMITS } from './config.js';
+export {
+  createReplicaFetchClient,
+  FollowerFetcher,
+  type FollowerFetcherOptions,
+  REPLICA_FETCH_FLOW_CONTROL_WINDOW_BYTES,
+} from './follower-fetcher.js';
+export { Partition, type PartitionMetadata, type PartitionRole, type ProduceOutcome } from './partition.js';
+export {
+  type IsrProposal,
+  LeaderPartitionState,
+  type LeaderStateInit,
+  type ReplicaProgress,
+} from './partition-state.js';
+export { ReplicaManager, type ReplicaManagerOptions } from './replica-manager.js';

@@ -1,0 +1,554 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
+import { brokerEpoch, brokerId, leaderEpoch, ManualClock, partitionEpoch } from '@tributary/core';
+import { PartitionLog } from '@tributary/log';
+import { MetadataImage, type MetadataRecord, replayAll } from '@tributary/metadata';
+import {
+  type AlterPartitionItem,
+  type AlterPartitionResult__Output,
+  addReplicationService,
+  bindServer,
+  createReplicationClient,
+  createServer,
+  handleUnary,
+  type ProduceRequest__Output,
+  shutdownServer,
+} from '@tributary/protocol';
+import { encodeRecordBatch } from '@tributary/records';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ReplicaManager } from './replica-manager.js';
+
+const TOPIC = 'orders';
+const TOPIC_ID = 't-orders';
+const logger = pino({ level: 'silent' });
+
+function batch(value: string, count = 1): Buffer {
+  return encodeRecordBatch({
+    records: Array.from({ length: count }, (_, i) => ({
+      key: null,
+      value: Buffer.from(`${value}-${i}`),
+      timestampMs: 1_000 + i,
+    })),
+  });
+}
+
+function produceRequest(acks: number, records: Buffer, timeoutMs = 10_000): ProduceRequest__Output {
+  return { acks, timeoutMs, topics: [{ name: TOPIC, partitions: [{ partition: 0, records }] }] };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+interface Node {
+  id: number;
+  dataDir: string;
+  server: grpc.Server;
+  address: string;
+  manager: ReplicaManager | null;
+}
+
+/** Three brokers in one process, replicating over real gRPC, with a fake controller for AlterPartition. */
+class Cluster {
+  readonly clock = new ManualClock(1_000);
+  readonly nodes: Node[] = [];
+  image = MetadataImage.EMPTY;
+  alterCalls: AlterPartitionItem[][] = [];
+
+  static async start(root: string): Promise<Cluster> {
+    const cluster = new Cluster();
+    for (const id of [1, 2, 3]) {
+      const server = createServer();
+      const node: Node = { id, dataDir: join(root, `broker-${id}`), server, address: '', manager: null };
+      addReplicationService(server, {
+        ReplicaFetch: handleUnary(async (request) => {
+          if (node.manager === null) throw new Error('broker down');
+          return { results: await node.manager.replicaFetch(request) };
+        }),
+      });
+      const port = await bindServer(server, '127.0.0.1:0');
+      node.address = `127.0.0.1:${port}`;
+      cluster.nodes.push(node);
+    }
+    cluster.replay(
+      cluster.nodes.map(
+        (node): MetadataRecord => ({
+          type: 'RegisterBroker',
+          brokerId: brokerId(node.id),
+          brokerEpoch: brokerEpoch(node.id),
+          incarnationId: `inc-${node.id}`,
+          address: node.address,
+          rack: null,
+          fenced: false,
+        }),
+      ),
+    );
+    return cluster;
+  }
+
+  node(id: number): Node {
+    const node = this.nodes.find((n) => n.id === id);
+    if (node === undefined) throw new Error(`no node ${id}`);
+    return node;
+  }
+
+  manager(id: number): ReplicaManager {
+    const manager = this.node(id).manager;
+    if (manager === null) throw new Error(`broker ${id} is down`);
+    return manager;
+  }
+
+  async startBroker(id: number, applyImage = true): Promise<ReplicaManager> {
+    const node = this.node(id);
+    node.manager = await ReplicaManager.open({
+      brokerId: id,
+      dataDir: node.dataDir,
+      clock: this.clock,
+      logger,
+      alterPartition: (items) => this.alterPartition(items),
+      replicationClient: (address) => createReplicationClient(address),
+      brokerEpoch: () => id,
+      config: { replicaLagTimeMaxMs: 10_000, replicaFetchMaxWaitMs: 200 },
+    });
+    if (applyImage) await node.manager.applyMetadata(this.image);
+    return node.manager;
+  }
+
+  async stopBroker(id: number): Promise<void> {
+    const node = this.node(id);
+    const manager = node.manager;
+    node.manager = null;
+    await manager?.close();
+  }
+
+  replay(records: readonly MetadataRecord[]): void {
+    const start = this.image.offset + 1;
+    this.image = replayAll(
+      this.image,
+      records.map((record, i) => ({ record, offset: start + i })),
+    );
+  }
+
+  async publish(records: readonly MetadataRecord[]): Promise<void> {
+    this.replay(records);
+    await Promise.all(this.nodes.map((node) => node.manager?.applyMetadata(this.image)));
+  }
+
+  async createTopic(options: {
+    replicas: number[];
+    isr?: number[];
+    leader?: number;
+    epoch?: number;
+  }): Promise<void> {
+    await this.publish([
+      { type: 'Topic', name: TOPIC, topicId: TOPIC_ID },
+      {
+        type: 'Partition',
+        topicId: TOPIC_ID,
+        partition: 0,
+        replicas: options.replicas.map(brokerId),
+        isr: (options.isr ?? options.replicas).map(brokerId),
+        leader: brokerId(options.leader ?? options.replicas[0] ?? 1),
+        leaderEpoch: leaderEpoch(options.epoch ?? 0),
+        partitionEpoch: partitionEpoch(0),
+      },
+    ]);
+  }
+
+  isr(): readonly number[] {
+    return this.image.topicByName(TOPIC)?.partitions.get(0)?.isr ?? [];
+  }
+
+  private async alterPartition(items: AlterPartitionItem[]): Promise<AlterPartitionResult__Output[]> {
+    this.alterCalls.push(items);
+    const results: AlterPartitionResult__Output[] = [];
+    for (const item of items) {
+      const state = this.image.topicByName(item.topic ?? '')?.partitions.get(item.partition ?? 0);
+      if (
+        state === undefined ||
+        state.partitionEpoch !== item.partitionEpoch ||
+        state.leaderEpoch !== item.leaderEpoch
+      ) {
+        results.push({
+          topic: item.topic ?? '',
+          partition: item.partition ?? 0,
+          errorCode: 'STALE_PARTITION_EPOCH',
+          errorMessage: 'stale',
+          partitionInfo: null,
+        });
+        continue;
+      }
+      const next = partitionEpoch(state.partitionEpoch + 1);
+      const isr = (item.newIsr ?? []).map(brokerId);
+      await this.publish([
+        {
+          type: 'PartitionChange',
+          topicId: TOPIC_ID,
+          partition: 0,
+          isr,
+          leaderEpoch: state.leaderEpoch,
+          partitionEpoch: next,
+        },
+      ]);
+      results.push({
+        topic: item.topic ?? '',
+        partition: item.partition ?? 0,
+        errorCode: '',
+        errorMessage: '',
+        partitionInfo: {
+          partition: 0,
+          leader: state.leader,
+          leaderEpoch: state.leaderEpoch,
+          partitionEpoch: next,
+          replicas: [...state.replicas],
+          isr,
+        },
+      });
+    }
+    return results;
+  }
+
+  async close(): Promise<void> {
+    for (const node of this.nodes) {
+      await node.manager?.close();
+      node.manager = null;
+      await shutdownServer(node.server, 100);
+    }
+  }
+}
+
+let root = '';
+let cluster: Cluster | null = null;
+
+async function startCluster(): Promise<Cluster> {
+  root = await mkdtemp(join(tmpdir(), 'replica-'));
+  cluster = await Cluster.start(root);
+  return cluster;
+}
+
+afterEach(async () => {
+  await cluster?.close();
+  cluster = null;
+  if (root !== '') await rm(root, { recursive: true, force: true });
+});
+
+function fetchRequest(fetchOffset: number, maxWaitMs = 0, minBytes = 1) {
+  return {
+    maxWaitMs,
+    minBytes,
+    maxBytes: 1024 * 1024,
+    topics: [
+      {
+        name: TOPIC,
+        partitions: [{ partition: 0, fetchOffset, partitionMaxBytes: 1024 * 1024, currentLeaderEpoch: -1 }],
+      },
+    ],
+  };
+}
+
+describe('ReplicaManager produce', () => {
+  it('acks=all completes only after the followers fetched; acks=1 answers at once', async () => {
+    const c = await startCluster();
+    await c.startBroker(1);
+    await c.createTopic({ replicas: [1, 2, 3] });
+    const leader = c.manager(1);
+
+    const [one] = await leader.produce(produceRequest(1, batch('a')));
+    expect(one?.errorCode).toBe('');
+    expect(one?.baseOffset).toBe(0);
+
+    let allDone = false;
+    const all = leader.produce(produceRequest(-1, batch('b', 3))).then((results) => {
+      allDone = true;
+      return results;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(allDone).toBe(false);
+    expect(leader.partitionReplica(TOPIC, 0)?.highWatermark).toBe(0);
+
+    await c.startBroker(2);
+    await c.startBroker(3);
+    const [result] = await all;
+    expect(result?.errorCode).toBe('');
+    expect(result?.baseOffset).toBe(1);
+    expect(leader.partitionReplica(TOPIC, 0)?.highWatermark).toBeGreaterThanOrEqual(4);
+    await waitFor(() => c.manager(2).partitionReplica(TOPIC, 0)?.log.logEndOffset === 4);
+    expect(leader.leaderPartitions()).toEqual([{ topic: TOPIC, partition: 0 }]);
+    expect(c.manager(2).leaderPartitions()).toEqual([]);
+  });
+
+  it('answers NOT_LEADER on a follower, with the leader it knows', async () => {
+    const c = await startCluster();
+    await Promise.all([c.startBroker(1), c.startBroker(2), c.startBroker(3)]);
+    await c.createTopic({ replicas: [1, 2, 3], epoch: 4 });
+    const [result] = await c.manager(2).produce(produceRequest(1, batch('a')));
+    expect(result).toMatchObject({ errorCode: 'NOT_LEADER', leaderId: 1, leaderEpoch: 4, baseOffset: -1 });
+    const [fetched] = await c.manager(3).fetch(fetchRequest(0));
+    expect(fetched?.errorCode).toBe('NOT_LEADER');
+  });
+
+  it('refuses acks=all with NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas', async () => {
+    const c = await startCluster();
+    await c.startBroker(1);
+    await c.createTopic({ replicas: [1, 2, 3], isr: [1] });
+    const [all] = await c.manager(1).produce(produceRequest(-1, batch('a')));
+    expect(all?.errorCode).toBe('NOT_ENOUGH_REPLICAS');
+    const [one] = await c.manager(1).produce(produceRequest(1, batch('a')));
+    expect(one?.errorCode).toBe('');
+  });
+
+  it('validates acks and batches without crashing', async () => {
+    const c = await startCluster();
+    await c.startBroker(1);
+    await c.createTopic({ replicas: [1] });
+    const [badAcks] = await c.manager(1).produce(produceRequest(2, batch('a')));
+    expect(badAcks?.errorCode).toBe('INVALID_REQUIRED_ACKS');
+    const corrupt = batch('a');
+    corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 1) ^ 0xff, corrupt.length - 1);
+    const [bad] = await c.manager(1).produce(produceRequest(1, corrupt));
+    expect(bad?.errorCode).toBe('CORRUPT_MESSAGE');
+    const [unknown] = await c.manager(1).produce({
+      acks: 1,
+      timeoutMs: 100,
+      topics: [{ name: 'nope', partitions: [{ partition: 0, records: batch('a') }] }],
+    });
+    expect(unknown?.errorCode).toBe('UNKNOWN_TOPIC_OR_PARTITION');
+    // RF 1: acks=all completes on the leader alone.
+    const [all] = await c.manager(1).produce(produceRequest(-1, batch('b')));
+    expect(all?.errorCode).toBe('');
+  });
+
+  it('times out a waiting acks=all write with REQUEST_TIMED_OUT', async () => {
+    const c = await startCluster();
+    await c.startBroker(1);
+    await c.createTopic({ replicas: [1, 2] });
+    const pending = c.manager(1).produce(produceRequest(-1, batch('a'), 500));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    c.clock.advance(600);
+    c.manager(1).expireDelayedProduces();
+    const [result] = await pending;
+    expect(result?.errorCode).toBe('REQUEST_TIMED_OUT');
+  });
+});
+
+describe('ReplicaManager fetch', () => {
+  it('never serves consumers above the high watermark', async () => {
+    const c = await startCluster();
+    await c.startBroker(1);
+    await c.createTopic({ replicas: [1, 2] });
+    await c.manager(1).produce(produceRequest(1, batch('a', 2)));
+    const [before] = await c.manager(1).fetch(fetchRequest(0));
+    expect(before).toMatchObject({ errorCode: '', highWatermark: 0 });
+    expect(before?.records?.length).toBe(0);
+    const [beyond] = await c.manager(1).fetch(fetchRequest(1));
+    expect(beyond?.errorCode).toBe('OFFSET_OUT_OF_RANGE');
+
+    await c.startBroker(2);
+    await waitFor(() => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 2);
+    const [after] = await c.manager(1).fetch(fetchRequest(0));
+    expect(after?.highWatermark).toBe(2);
+    expect(after?.records?.length).toBeGreaterThan(0);
+    const offsets = await c.manager(1).listOffsets({
+      topics: [
+        {
+          name: TOPIC,
+          partitions: [
+            { partition: 0, timestamp: -1 },
+            { partition: 0, timestamp: -2 },
+          ],
+        },
+      ],
+    });
+    expect(offsets.map((o) => o.offset)).toEqual([2, 0]);
+  });
+
+  it('long-poll fetch wakes when a produce moves the high watermark', async () => {
+    const c = await startCluster();
+    await Promise.all([c.startBroker(1), c.startBroker(2), c.startBroker(3)]);
+    await c.createTopic({ replicas: [1, 2, 3] });
+    const started = Date.now();
+    const polling = c.manager(1).fetch(fetchRequest(0, 5_000));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [produced] = await c.manager(1).produce(produceRequest(-1, batch('x', 2)));
+    expect(produced?.errorCode).toBe('');
+    const [result] = await polling;
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(result?.records?.length).toBeGreaterThan(0);
+    expect(result?.highWatermark).toBe(2);
+  });
+
+  it('a fetch at the high watermark returns empty after max wait', async () => {
+    const c = await startCluster();
+    await c.startBroker(1);
+    await c.createTopic({ replicas: [1] });
+    const started = Date.now();
+    const [result] = await c.manager(1).fetch(fetchRequest(0, 100));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    expect(result).toMatchObject({ errorCode: '', highWatermark: 0 });
+    expect(result?.records?.length).toBe(0);
+  });
+});
+
+describe('ReplicaManager replication', () => {
+  it('a follower with a diverged log truncates and converges', async () => {
+    const c = await startCluster();
+    // Both logs share two batches of epoch 0; broker 2 also holds two more that broker 1 never saw.
+    for (const id of [1, 2]) {
+      const log = await PartitionLog.open({ dir: join(c.node(id).dataDir, `${TOPIC}-0`), clock: c.clock });
+      await log.append(batch('common-0'), { leaderEpoch: 0, assignOffsets: true });
+      await log.append(batch('common-1'), { leaderEpoch: 0, assignOffsets: true });
+      if (id === 2) {
+        await log.append(batch('stale-2'), { leaderEpoch: 0, assignOffsets: true });
+        await log.append(batch('stale-3'), { leaderEpoch: 0, assignOffsets: true });
+      }
+      await log.close();
+    }
+    await c.startBroker(1);
+    await c.createTopic({ replicas: [1, 2], epoch: 1 });
+    const [produced] = await c.manager(1).produce(produceRequest(1, batch('new-2', 3)));
+    expect(produced?.baseOffset).toBe(2);
+
+    await c.startBroker(2);
+    const leaderLog = c.manager(1).partitionReplica(TOPIC, 0)?.log;
+    const followerLog = c.manager(2).partitionReplica(TOPIC, 0)?.log;
+    await waitFor(() => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 5);
+    expect(followerLog?.logEndOffset).toBe(5);
+    const leaderBytes = await leaderLog?.read(0, { maxBytes: 1 << 20 });
+    const followerBytes = await followerLog?.read(0, { maxBytes: 1 << 20 });
+    expect(followerBytes?.bytes.equals(leaderBytes?.bytes ?? Buffer.alloc(1))).toBe(true);
+    expect(followerLog?.leaderEpochEntries).toEqual([
+      { epoch: 0, startOffset: 0 },
+      { epoch: 1, startOffset: 2 },
+    ]);
+  });
+
+  it('fails over to a new leader; the old leader rejoins as a follower and drops its unreplicated tail', async () => {
+    const c = await startCluster();
+    await Promise.all([c.startBroker(1), c.startBroker(2), c.startBroker(3)]);
+    await c.createTopic({ replicas: [1, 2, 3] });
+    const [first] = await c.manager(1).produce(produceRequest(-1, batch('acked', 2)));
+    expect(first?.errorCode).toBe('');
+    await waitFor(() => c.manager(3).partitionReplica(TOPIC, 0)?.highWatermark === 2);
+
+    // Followers go away; the leader takes a write nobody else sees, then dies too.
+    await c.stopBroker(2);
+    await c.stopBroker(3);
+    const [lost] = await c.manager(1).produce(produceRequest(1, batch('lost', 3)));
+    expect(lost?.baseOffset).toBe(2);
+    await c.stopBroker(1);
+
+    c.replay([
+      {
+        type: 'PartitionChange',
+        topicId: TOPIC_ID,
+        partition: 0,
+        leader: brokerId(2),
+        isr: [brokerId(2), brokerId(3)],
+        leaderEpoch: leaderEpoch(1),
+        partitionEpoch: partitionEpoch(1),
+      },
+    ]);
+    await c.startBroker(2);
+    await c.startBroker(3);
+    expect(c.manager(2).leaderPartitions()).toEqual([{ topic: TOPIC, partition: 0 }]);
+    const [next] = await c.manager(2).produce(produceRequest(-1, batch('after', 1)));
+    expect(next).toMatchObject({ errorCode: '', baseOffset: 2, leaderEpoch: 1 });
+
+    await c.startBroker(1);
+    const oldLeaderLog = c.manager(1).partitionReplica(TOPIC, 0)?.log;
+    await waitFor(
+      () => oldLeaderLog?.leaderEpochEntries.at(-1)?.epoch === 1 && oldLeaderLog.logEndOffset === 3,
+    );
+    const expected = await c
+      .manager(2)
+      .partitionReplica(TOPIC, 0)
+      ?.log.read(0, { maxBytes: 1 << 20 });
+    const actual = await oldLeaderLog?.read(0, { maxBytes: 1 << 20 });
+    expect(actual?.bytes.equals(expected?.bytes ?? Buffer.alloc(1))).toBe(true);
+    await waitFor(() => c.isr().length === 3);
+    expect(c.manager(1).partitionReplica(TOPIC, 0)?.role.kind).toBe('follower');
+  });
+
+  it('shrinks the ISR after a follower lags and expands it once it caught up', async () => {
+    const c = await startCluster();
+    await Promise.all([c.startBroker(1), c.startBroker(2), c.startBroker(3)]);
+    await c.createTopic({ replicas: [1, 2, 3] });
+    await c.manager(1).produce(produceRequest(-1, batch('a')));
+
+    await c.stopBroker(3);
+    await c.manager(1).produce(produceRequest(1, batch('b')));
+    await waitFor(() => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 1);
+    c.clock.advance(10_001);
+    // Broker 2 fetches again (long poll of 200 ms) and is caught up at the new time; broker 3 is not.
+    await waitFor(
+      () =>
+        (
+          c.manager(1).partitionReplica(TOPIC, 0)?.leaderState()?.shrinkCandidates(c.clock.nowMs(), 10_000) ??
+          []
+        ).join() === '3',
+    );
+    c.manager(1).checkIsr();
+    await waitFor(() => c.manager(1).partitionReplica(TOPIC, 0)?.isr.join() === '1,2');
+    expect(c.isr()).toEqual([1, 2]);
+    await waitFor(() => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 2);
+
+    await c.manager(1).produce(produceRequest(-1, batch('c')));
+    await c.startBroker(3);
+    await waitFor(() => c.isr().length === 3);
+    expect([...c.isr()].sort()).toEqual([1, 2, 3]);
+    expect(c.manager(3).partitionReplica(TOPIC, 0)?.log.logEndOffset).toBe(3);
+  });
+
+  it('fails waiting acks=all writes when the ISR shrinks below min.insync.replicas', async () => {
+    const c = await startCluster();
+    await c.startBroker(1);
+    await c.createTopic({ replicas: [1, 2, 3] });
+    const pending = c.manager(1).produce(produceRequest(-1, batch('a')));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    c.clock.advance(10_001);
+    c.manager(1).checkIsr();
+    const [result] = await pending;
+    expect(result?.errorCode).toBe('NOT_ENOUGH_REPLICAS_AFTER_APPEND');
+    expect(c.isr()).toEqual([1]);
+  });
+
+  it('fences replica fetches by leader epoch and deletes partitions no longer assigned', async () => {
+    const c = await startCluster();
+    await c.startBroker(1);
+    await c.createTopic({ replicas: [1, 2], epoch: 3 });
+    const request = (currentLeaderEpoch: number) => ({
+      replicaId: 2,
+      brokerEpoch: 2,
+      maxWaitMs: 0,
+      minBytes: 1,
+      maxBytes: 1024,
+      partitions: [
+        {
+          topic: TOPIC,
+          partition: 0,
+          fetchOffset: 0,
+          lastFetchedEpoch: -1,
+          currentLeaderEpoch,
+          logStartOffset: 0,
+        },
+      ],
+    });
+    expect((await c.manager(1).replicaFetch(request(2)))[0]?.errorCode).toBe('FENCED_LEADER_EPOCH');
+    expect((await c.manager(1).replicaFetch(request(4)))[0]?.errorCode).toBe('UNKNOWN_LEADER_EPOCH');
+    expect((await c.manager(1).replicaFetch(request(3)))[0]?.errorCode).toBe('');
+    expect((await c.manager(1).replicaFetch({ ...request(3), replicaId: 3 }))[0]?.errorCode).toBe(
+      'NOT_LEADER',
+    );
+
+    await c.publish([{ type: 'RemoveTopic', topicId: TOPIC_ID }]);
+    expect(c.manager(1).partitionReplica(TOPIC, 0)).toBeUndefined();
+    expect(c.manager(1).leaderPartitions()).toEqual([]);
+  });
+});

@@ -1,0 +1,422 @@
+/**
+ * The broker's replica layer (DESIGN §6), the imperative shell around Partition / LeaderPartitionState:
+ * applies metadata images (become leader or follower by leader epoch, delete unassigned partitions),
+ * serves produce / fetch / replica fetch / list offsets, runs one follower fetch loop per leader broker,
+ * reports ISR changes with AlterPartition, and owns the manager's few timers (ISR check, delayed-produce
+ * sweep, retention).
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AssertionError, assert, type Clock, brokerId as toBrokerId } from '@tributary/core';
+import { type LogConfig, PartitionLog } from '@tributary/log';
+import type { MetadataImage } from '@tributary/metadata';
+import type {
+  AlterPartitionItem,
+  AlterPartitionResult__Output,
+  FetchPartitionResult,
+  FetchRequest__Output,
+  ListOffsetsPartitionResult,
+  ListOffsetsRequest__Output,
+  ProducePartitionResult,
+  ProduceRequest__Output,
+  ReplicaFetchPartitionResult,
+  ReplicaFetchRequest__Output,
+  ReplicationClient,
+} from '@tributary/protocol';
+import type pino from 'pino';
+import { logConfigFor, minInsyncReplicas, REPLICA_DEFAULTS, REPLICA_LIMITS } from './config.js';
+import { FollowerFetcher, partitionKey } from './follower-fetcher.js';
+import { Partition, type PartitionMetadata } from './partition.js';
+import {
+  handleFetch,
+  handleListOffsets,
+  handleProduce,
+  handleReplicaFetch,
+  type RequestContext,
+} from './requests.js';
+
+export interface ReplicaManagerOptions {
+  brokerId: number;
+  dataDir: string;
+  clock: Clock;
+  logger: pino.Logger;
+  /** Sends ISR changes to the active controller (BrokerLifecycle.AlterPartition); resolves with per-item results. */
+  alterPartition: (items: AlterPartitionItem[]) => Promise<AlterPartitionResult__Output[]>;
+  /** Creates a Replication client for a leader broker's address (follower side). */
+  replicationClient: (address: string) => ReplicationClient;
+  brokerEpoch: () => number;
+  config?: {
+    replicaLagTimeMaxMs?: number;
+    defaultMinInsyncReplicas?: number;
+    replicaFetchMaxWaitMs?: number;
+    replicaFetchMaxBytes?: number;
+    logDefaults?: Partial<LogConfig>;
+  };
+}
+
+interface Assignment {
+  readonly topic: string;
+  readonly metadata: PartitionMetadata;
+  readonly minInsyncReplicas: number;
+  readonly logConfig: Partial<LogConfig>;
+}
+
+export class ReplicaManager {
+  private readonly options: ReplicaManagerOptions;
+  private readonly logger: pino.Logger;
+  private readonly lagMaxMs: number;
+  private readonly partitions = new Map<string, Partition>();
+  private readonly fetchers = new Map<number, FollowerFetcher>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  /** applyMetadata calls run one at a time, in order. */
+  private metadataChain: Promise<void> = Promise.resolve();
+  private lastImageOffset = -1;
+  private closed = false;
+  private readonly context: RequestContext;
+
+  private constructor(options: ReplicaManagerOptions) {
+    this.options = options;
+    this.logger = options.logger.child({ component: 'replica-manager', brokerId: options.brokerId });
+    this.lagMaxMs = options.config?.replicaLagTimeMaxMs ?? REPLICA_DEFAULTS.replicaLagTimeMaxMs;
+    assert(this.lagMaxMs > 0, 'replicaLagTimeMaxMs is positive');
+    this.context = {
+      brokerId: options.brokerId,
+      clock: options.clock,
+      partition: (topic, index) => this.partitions.get(partitionKey(topic, index)),
+      afterFollowerFetch: (partition) => this.afterFollowerFetch(partition),
+    };
+  }
+
+  static async open(options: ReplicaManagerOptions): Promise<ReplicaManager> {
+    await mkdir(options.dataDir, { recursive: true });
+    const manager = new ReplicaManager(options);
+    manager.startTimers();
+    return manager;
+  }
+
+  /** Called with every new metadata image; see the class comment. Older images than the last are ignored. */
+  applyMetadata(image: MetadataImage): Promise<void> {
+    const next = this.metadataChain.then(() => this.applyMetadataNow(image));
+    this.metadataChain = next.catch(() => undefined);
+    return next;
+  }
+
+  produce(request: ProduceRequest__Output): Promise<ProducePartitionResult[]> {
+    return handleProduce(this.context, request);
+  }
+
+  fetch(request: FetchRequest__Output): Promise<FetchPartitionResult[]> {
+    return handleFetch(this.context, request);
+  }
+
+  replicaFetch(request: ReplicaFetchRequest__Output): Promise<ReplicaFetchPartitionResult[]> {
+    return handleReplicaFetch(this.context, request);
+  }
+
+  listOffsets(request: ListOffsetsRequest__Output): Promise<ListOffsetsPartitionResult[]> {
+    return handleListOffsets(this.context, request);
+  }
+
+  /** Partitions this broker leads (for controlled shutdown and metrics). */
+  leaderPartitions(): { topic: string; partition: number }[] {
+    return [...this.partitions.values()]
+      .filter((partition) => partition.role.kind === 'leader')
+      .map((partition) => ({ topic: partition.topic, partition: partition.partition }));
+  }
+
+  /** Test and metrics hook: the replica of one partition, when hosted here. */
+  partitionReplica(topic: string, partition: number): Partition | undefined {
+    return this.partitions.get(partitionKey(topic, partition));
+  }
+
+  /** Proposes due ISR changes (the periodic check runs this; tests call it with an advanced clock). */
+  checkIsr(): void {
+    const due: { partition: Partition; item: AlterPartitionItem }[] = [];
+    for (const partition of this.partitions.values()) {
+      const item = this.isrProposal(partition);
+      if (item !== null) due.push({ partition, item });
+    }
+    this.sendAlterPartition(due);
+  }
+
+  /** Fails delayed produces whose timeout passed (the periodic sweep runs this). */
+  expireDelayedProduces(): void {
+    const nowMs = this.options.clock.nowMs();
+    for (const partition of this.partitions.values()) partition.expireProduceWaiters(nowMs);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    await this.metadataChain;
+    await Promise.all([...this.fetchers.values()].map((fetcher) => fetcher.stop()));
+    this.fetchers.clear();
+    for (const partition of this.partitions.values()) partition.shutdown();
+    await Promise.all([...this.partitions.values()].map((partition) => partition.log.close()));
+    this.partitions.clear();
+  }
+
+  private startTimers(): void {
+    const every = (ms: number, task: () => void): void => {
+      const timer = setInterval(task, ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(Math.max(1, Math.floor(this.lagMaxMs / 2)), () => this.checkIsr());
+    every(REPLICA_LIMITS.produceSweepIntervalMs, () => this.expireDelayedProduces());
+    every(REPLICA_DEFAULTS.retentionCheckIntervalMs, () => {
+      this.applyRetention().catch((error: unknown) => this.logger.error({ err: error }, 'retention failed'));
+    });
+  }
+
+  private async applyRetention(): Promise<void> {
+    for (const partition of [...this.partitions.values()]) {
+      if (this.closed) return;
+      await partition.log.applyRetention(this.options.clock.wallMs());
+    }
+  }
+
+  private async applyMetadataNow(image: MetadataImage): Promise<void> {
+    if (this.closed) return;
+    if (image.offset < this.lastImageOffset) {
+      this.logger.warn(
+        { offset: image.offset, last: this.lastImageOffset },
+        'ignoring an older metadata image',
+      );
+      return;
+    }
+    this.lastImageOffset = image.offset;
+    await this.dropMovedFetchers(image);
+    const assigned = this.assignments(image);
+    for (const [key, partition] of [...this.partitions]) {
+      const assignment = assigned.get(key);
+      if (assignment === undefined || assignment.metadata.topicId !== partition.topicId) {
+        await this.removePartition(partition);
+      }
+    }
+    for (const [key, assignment] of assigned) {
+      try {
+        await this.applyAssignment(key, assignment, image);
+      } catch (error) {
+        this.logger.error({ err: error, topic: assignment.topic, key }, 'could not apply partition metadata');
+        if (error instanceof AssertionError) throw error;
+      }
+    }
+    await this.stopIdleFetchers();
+  }
+
+  private assignments(image: MetadataImage): Map<string, Assignment> {
+    const brokerId = this.options.brokerId;
+    const assigned = new Map<string, Assignment>();
+    for (const topic of image.topicsByName.values()) {
+      const configs = image.topicConfigs(topic.name);
+      for (const state of topic.partitions.values()) {
+        if (!state.replicas.some((id) => id === brokerId)) continue;
+        assigned.set(partitionKey(topic.name, state.partition), {
+          topic: topic.name,
+          metadata: {
+            topicId: topic.topicId,
+            leader: state.leader,
+            leaderEpoch: state.leaderEpoch,
+            partitionEpoch: state.partitionEpoch,
+            replicas: state.replicas,
+            isr: state.isr,
+          },
+          minInsyncReplicas: minInsyncReplicas(
+            configs,
+            state.replicas.length,
+            this.options.config?.defaultMinInsyncReplicas,
+          ),
+          logConfig: logConfigFor(configs, this.options.config?.logDefaults),
+        });
+      }
+    }
+    return assigned;
+  }
+
+  private async applyAssignment(key: string, assignment: Assignment, image: MetadataImage): Promise<void> {
+    const { metadata } = assignment;
+    let partition = this.partitions.get(key);
+    if (partition === undefined) {
+      const index = Number(key.slice(assignment.topic.length + 1));
+      const log = await PartitionLog.open({
+        dir: join(this.options.dataDir, key),
+        clock: this.options.clock,
+        config: assignment.logConfig,
+        logger: (level, message, fields) => this.logger[level]({ ...fields, partition: key }, message),
+      });
+      partition = new Partition({
+        topic: assignment.topic,
+        partition: index,
+        brokerId: this.options.brokerId,
+        log,
+        metadata,
+        minInsyncReplicas: assignment.minInsyncReplicas,
+      });
+      this.partitions.set(key, partition);
+    }
+    partition.minInsyncReplicas = assignment.minInsyncReplicas;
+    if (metadata.leaderEpoch < partition.leaderEpoch) {
+      this.logger.warn({ partition: key, epoch: metadata.leaderEpoch }, 'ignoring a stale leader epoch');
+      return;
+    }
+    if (metadata.leaderEpoch === partition.leaderEpoch) {
+      partition.applyPartitionChange(metadata);
+    } else {
+      await this.detachFromFetcher(partition);
+      if (metadata.leader === this.options.brokerId) {
+        partition.becomeLeader(metadata, this.options.clock.nowMs());
+        this.logger.info({ partition: key, epoch: metadata.leaderEpoch }, 'became leader');
+      } else {
+        partition.becomeFollower(metadata);
+        this.logger.info(
+          { partition: key, epoch: metadata.leaderEpoch, leader: metadata.leader },
+          'became follower',
+        );
+      }
+    }
+    this.ensureFetching(partition, image);
+  }
+
+  /** A follower fetches from its leader's current address (once the leader's registration is known). */
+  private ensureFetching(partition: Partition, image: MetadataImage): void {
+    const role = partition.role;
+    if (role.kind !== 'follower' || role.leaderId < 0) return;
+    const address = image.broker(toBrokerId(role.leaderId))?.address;
+    if (address !== undefined) this.fetcherFor(role.leaderId, address).addPartition(partition);
+  }
+
+  private fetcherFor(leaderId: number, address: string): FollowerFetcher {
+    const existing = this.fetchers.get(leaderId);
+    if (existing !== undefined) {
+      assert(existing.address === address, 'fetchers for moved leaders are dropped first');
+      return existing;
+    }
+    const config = this.options.config;
+    const fetcher = new FollowerFetcher({
+      brokerId: this.options.brokerId,
+      leaderId,
+      address,
+      client: this.options.replicationClient(address),
+      brokerEpoch: this.options.brokerEpoch,
+      maxWaitMs: config?.replicaFetchMaxWaitMs ?? REPLICA_DEFAULTS.replicaFetchMaxWaitMs,
+      maxBytes: config?.replicaFetchMaxBytes ?? REPLICA_DEFAULTS.replicaFetchMaxBytes,
+      logger: this.logger.child({ leaderId }),
+    });
+    this.fetchers.set(leaderId, fetcher);
+    fetcher.start();
+    return fetcher;
+  }
+
+  /** Leaders whose address changed or that left the image: their followers re-attach in ensureFetching. */
+  private async dropMovedFetchers(image: MetadataImage): Promise<void> {
+    for (const [leaderId, fetcher] of [...this.fetchers]) {
+      if (image.broker(toBrokerId(leaderId))?.address === fetcher.address) continue;
+      this.fetchers.delete(leaderId);
+      await fetcher.stop();
+    }
+  }
+
+  private async stopIdleFetchers(): Promise<void> {
+    for (const [leaderId, fetcher] of [...this.fetchers]) {
+      if (fetcher.size > 0) continue;
+      this.fetchers.delete(leaderId);
+      await fetcher.stop();
+    }
+  }
+
+  private async detachFromFetcher(partition: Partition): Promise<void> {
+    if (partition.role.kind !== 'follower') return;
+    const fetcher = this.fetchers.get(partition.role.leaderId);
+    await fetcher?.removePartition(partition.topic, partition.partition);
+  }
+
+  private async removePartition(partition: Partition): Promise<void> {
+    const key = partitionKey(partition.topic, partition.partition);
+    await this.detachFromFetcher(partition);
+    this.partitions.delete(key);
+    partition.shutdown();
+    await partition.log.close();
+    await rm(join(this.options.dataDir, key), { recursive: true, force: true });
+    this.logger.info({ partition: key }, 'partition removed and deleted');
+  }
+
+  private afterFollowerFetch(partition: Partition): void {
+    const state = partition.leaderState();
+    if (state === null || state.alterInFlight || state.expandCandidates().length === 0) return;
+    const item = this.isrProposal(partition);
+    if (item !== null) this.sendAlterPartition([{ partition, item }]);
+  }
+
+  private isrProposal(partition: Partition): AlterPartitionItem | null {
+    const state = partition.leaderState();
+    if (state === null) return null;
+    const proposal = state.proposeIsrChange(this.options.clock.nowMs(), this.lagMaxMs);
+    if (proposal === null) return null;
+    this.logger.info(
+      { topic: partition.topic, partition: partition.partition, ...proposal, epoch: state.leaderEpoch },
+      'proposing an ISR change',
+    );
+    return {
+      topic: partition.topic,
+      partition: partition.partition,
+      leaderEpoch: state.leaderEpoch,
+      partitionEpoch: state.partitionEpoch,
+      newIsr: [...proposal.newIsr],
+    };
+  }
+
+  private sendAlterPartition(due: readonly { partition: Partition; item: AlterPartitionItem }[]): void {
+    if (due.length === 0) return;
+    this.options.alterPartition(due.map((entry) => entry.item)).then(
+      (results) => {
+        for (const { partition, item } of due) {
+          const result = results.find((r) => r.topic === item.topic && r.partition === item.partition);
+          this.onAlterPartitionResult(partition, item, result);
+        }
+      },
+      (error: unknown) => {
+        this.logger.warn({ err: error }, 'AlterPartition failed');
+        for (const { partition, item } of due) this.onAlterPartitionResult(partition, item, undefined);
+      },
+    );
+  }
+
+  private onAlterPartitionResult(
+    partition: Partition,
+    item: AlterPartitionItem,
+    result: AlterPartitionResult__Output | undefined,
+  ): void {
+    const state = partition.leaderState();
+    // A different leader state (new epoch) has nothing in flight from this call.
+    if (state === null || state.leaderEpoch !== item.leaderEpoch) return;
+    if (result === undefined || result.errorCode !== '') {
+      state.alterPartitionDone(result?.errorCode === 'STALE_PARTITION_EPOCH' ? 'stale' : 'failed');
+      if (result !== undefined) {
+        this.logger.info(
+          { topic: item.topic, partition: item.partition, code: result.errorCode },
+          'ISR change refused',
+        );
+      }
+      return;
+    }
+    state.alterPartitionDone('ok');
+    const info = result.partitionInfo;
+    // Optimistic: the committed partition as the controller returned it (metadata will bring the same).
+    if (
+      info !== null &&
+      info.leaderEpoch === partition.leaderEpoch &&
+      info.partitionEpoch > partition.partitionEpoch
+    ) {
+      partition.applyPartitionChange({
+        topicId: partition.topicId,
+        leader: info.leader,
+        leaderEpoch: info.leaderEpoch,
+        partitionEpoch: info.partitionEpoch,
+        replicas: info.replicas,
+        isr: info.isr,
+      });
+    }
+  }
+}

@@ -1,0 +1,446 @@
+/**
+ * The leader's request handlers (DESIGN §6): produce with acks 0/1/all, consumer fetch up to the high
+ * watermark, replica fetch with epoch fencing and divergence detection, list offsets. Long polls park a
+ * wake-up on the partitions they read; delayed produces park on the partition and are settled when the
+ * high watermark moves (no timer per request; the manager sweeps deadlines).
+ */
+import type { Clock, ErrorCode } from '@tributary/core';
+import type {
+  FetchPartitionResult,
+  FetchRequest__Output,
+  ListOffsetsPartitionResult,
+  ListOffsetsRequest__Output,
+  ProducePartitionResult,
+  ProduceRequest__Output,
+  ReplicaFetchPartition__Output,
+  ReplicaFetchPartitionResult,
+  ReplicaFetchRequest__Output,
+} from '@tributary/protocol';
+import { REPLICA_LIMITS } from './config.js';
+import { toPartitionError } from './errors.js';
+import type { Partition, ProduceOutcome } from './partition.js';
+
+export interface RequestContext {
+  readonly brokerId: number;
+  readonly clock: Clock;
+  partition(topic: string, partition: number): Partition | undefined;
+  /** A follower fetched: the ISR may be due to grow. */
+  afterFollowerFetch(partition: Partition): void;
+}
+
+const DEFAULT_PRODUCE_TIMEOUT_MS = 30_000;
+
+type Checked = { readonly partition: Partition } | { readonly code: ErrorCode; readonly message: string };
+
+/** The partition when this broker leads it (and the caller's epoch matches, when it sent one). */
+function checkLeader(
+  context: RequestContext,
+  topic: string,
+  index: number,
+  currentLeaderEpoch = -1,
+): Checked {
+  const partition = context.partition(topic, index);
+  if (partition === undefined) {
+    return { code: 'UNKNOWN_TOPIC_OR_PARTITION', message: `${topic}-${index} is not hosted by this broker` };
+  }
+  if (currentLeaderEpoch >= 0 && currentLeaderEpoch < partition.leaderEpoch) {
+    return { code: 'FENCED_LEADER_EPOCH', message: `epoch ${currentLeaderEpoch} < ${partition.leaderEpoch}` };
+  }
+  if (currentLeaderEpoch > partition.leaderEpoch) {
+    return {
+      code: 'UNKNOWN_LEADER_EPOCH',
+      message: `epoch ${currentLeaderEpoch} > ${partition.leaderEpoch}`,
+    };
+  }
+  if (partition.role.kind !== 'leader') {
+    return { code: 'NOT_LEADER', message: `broker ${context.brokerId} does not lead ${topic}-${index}` };
+  }
+  return { partition };
+}
+
+function leaderHint(
+  context: RequestContext,
+  topic: string,
+  index: number,
+): { leaderId: number; leaderEpoch: number } {
+  const partition = context.partition(topic, index);
+  return { leaderId: partition?.leaderId ?? -1, leaderEpoch: partition?.leaderEpoch ?? -1 };
+}
+
+export async function handleProduce(
+  context: RequestContext,
+  request: ProduceRequest__Output,
+): Promise<ProducePartitionResult[]> {
+  const acks = request.acks;
+  const timeoutMs = Math.min(
+    request.timeoutMs || DEFAULT_PRODUCE_TIMEOUT_MS,
+    REPLICA_LIMITS.produceTimeoutMsMax,
+  );
+  const work: Promise<ProducePartitionResult>[] = [];
+  for (const topic of request.topics) {
+    for (const data of topic.partitions) {
+      const base = { topic: topic.name, partition: data.partition };
+      if (acks !== -1 && acks !== 0 && acks !== 1) {
+        work.push(Promise.resolve(produceError(context, base, 'INVALID_REQUIRED_ACKS', `acks ${acks}`)));
+      } else {
+        work.push(produceOne(context, { ...base, records: data.records, acks, timeoutMs }));
+      }
+    }
+  }
+  return Promise.all(work);
+}
+
+async function produceOne(
+  context: RequestContext,
+  input: { topic: string; partition: number; records: Buffer; acks: -1 | 0 | 1; timeoutMs: number },
+): Promise<ProducePartitionResult> {
+  const checked = checkLeader(context, input.topic, input.partition);
+  if ('code' in checked) return produceError(context, input, checked.code, checked.message);
+  const { partition } = checked;
+  const leaderEpoch = partition.leaderEpoch;
+  if (input.acks === -1 && partition.isr.length < partition.minInsyncReplicas) {
+    const message = `ISR ${partition.isr.length} < min.insync.replicas ${partition.minInsyncReplicas}`;
+    return produceError(context, input, 'NOT_ENOUGH_REPLICAS', message);
+  }
+  let baseOffset: number;
+  let requiredOffset: number;
+  try {
+    const appended = await partition.log.append(input.records, { leaderEpoch, assignOffsets: true });
+    baseOffset = appended.baseOffset;
+    requiredOffset = appended.lastOffset + 1;
+    partition.onLeaderAppend(appended.logEndOffset);
+  } catch (error) {
+    const failure = toPartitionError(error);
+    return produceError(context, input, failure.code, failure.message);
+  }
+  if (input.acks === -1) {
+    if (partition.role.kind !== 'leader' || partition.leaderEpoch !== leaderEpoch) {
+      return produceError(context, input, 'NOT_LEADER', 'leadership moved during the append');
+    }
+    const outcome = await new Promise<ProduceOutcome>((resolve) => {
+      const deadlineMs = context.clock.nowMs() + input.timeoutMs;
+      if (!partition.addProduceWaiter(requiredOffset, deadlineMs, resolve)) {
+        resolve({ ok: false, code: 'RESOURCE_EXHAUSTED' });
+      }
+    });
+    if (!outcome.ok)
+      return produceError(context, input, outcome.code, `acks=all write failed: ${outcome.code}`);
+  }
+  return {
+    topic: input.topic,
+    partition: input.partition,
+    errorCode: '',
+    errorMessage: '',
+    baseOffset,
+    logStartOffset: partition.log.logStartOffset,
+    leaderId: context.brokerId,
+    leaderEpoch,
+  };
+}
+
+function produceError(
+  context: RequestContext,
+  base: { readonly topic: string; readonly partition: number },
+  code: ErrorCode,
+  message: string,
+): ProducePartitionResult {
+  return {
+    topic: base.topic,
+    partition: base.partition,
+    errorCode: code,
+    errorMessage: message,
+    baseOffset: -1,
+    logStartOffset: -1,
+    ...leaderHint(context, base.topic, base.partition),
+  };
+}
+
+/** Waits until one of `partitions` signals (through `subscribe`) or `maxWaitMs` passes. */
+export function waitForAny(
+  partitions: readonly Partition[],
+  subscribe: (partition: Partition, wake: () => void) => (() => void) | null,
+  maxWaitMs: number,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const unsubscribes: (() => void)[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      resolve();
+    };
+    for (const partition of partitions) {
+      const unsubscribe = subscribe(partition, done);
+      if (unsubscribe === null) {
+        done(); // Too many waiters parked: answer now rather than grow without bound.
+        return;
+      }
+      unsubscribes.push(unsubscribe);
+    }
+    timer = setTimeout(done, maxWaitMs);
+  });
+}
+
+export async function handleFetch(
+  context: RequestContext,
+  request: FetchRequest__Output,
+): Promise<FetchPartitionResult[]> {
+  const maxWaitMs = Math.min(request.maxWaitMs, REPLICA_LIMITS.fetchMaxWaitMsMax);
+  const first = await readForConsumer(context, request);
+  const leaders = first.waitOn;
+  if (maxWaitMs <= 0 || first.bytes >= request.minBytes || first.anyError || leaders.length === 0) {
+    return first.results;
+  }
+  await waitForAny(leaders, (partition, wake) => partition.onHighWatermark(wake), maxWaitMs);
+  return (await readForConsumer(context, request)).results;
+}
+
+async function readForConsumer(
+  context: RequestContext,
+  request: FetchRequest__Output,
+): Promise<{ results: FetchPartitionResult[]; bytes: number; anyError: boolean; waitOn: Partition[] }> {
+  let remainingBytes = Math.min(
+    request.maxBytes || REPLICA_LIMITS.fetchBytesMax,
+    REPLICA_LIMITS.fetchBytesMax,
+  );
+  const results: FetchPartitionResult[] = [];
+  const waitOn: Partition[] = [];
+  let bytes = 0;
+  let anyError = false;
+  for (const topic of request.topics) {
+    for (const wanted of topic.partitions) {
+      const base = { topic: topic.name, partition: wanted.partition };
+      const checked = checkLeader(context, topic.name, wanted.partition, wanted.currentLeaderEpoch);
+      if ('code' in checked) {
+        anyError = true;
+        results.push(fetchError(context, base, checked.code, checked.message));
+        continue;
+      }
+      const { partition } = checked;
+      const highWatermark = partition.highWatermark;
+      const logStartOffset = partition.log.logStartOffset;
+      if (wanted.fetchOffset < logStartOffset || wanted.fetchOffset > highWatermark) {
+        anyError = true;
+        const message = `offset ${wanted.fetchOffset} outside [${logStartOffset}, ${highWatermark}]`;
+        results.push(fetchError(context, base, 'OFFSET_OUT_OF_RANGE', message));
+        continue;
+      }
+      let records: Buffer = Buffer.alloc(0);
+      if (wanted.fetchOffset < highWatermark && remainingBytes > 0) {
+        try {
+          const partitionMaxBytes = wanted.partitionMaxBytes || REPLICA_LIMITS.partitionFetchBytesDefault;
+          const maxBytes = Math.min(partitionMaxBytes, remainingBytes);
+          records = (await partition.log.read(wanted.fetchOffset, { maxBytes, maxOffset: highWatermark }))
+            .bytes;
+        } catch (error) {
+          anyError = true;
+          const failure = toPartitionError(error);
+          results.push(fetchError(context, base, failure.code, failure.message));
+          continue;
+        }
+      }
+      remainingBytes -= records.length;
+      bytes += records.length;
+      waitOn.push(partition);
+      results.push({
+        ...base,
+        errorCode: '',
+        errorMessage: '',
+        highWatermark,
+        logStartOffset,
+        records,
+        leaderId: context.brokerId,
+        leaderEpoch: partition.leaderEpoch,
+      });
+    }
+  }
+  return { results, bytes, anyError, waitOn };
+}
+
+function fetchError(
+  context: RequestContext,
+  base: { readonly topic: string; readonly partition: number },
+  code: ErrorCode,
+  message: string,
+): FetchPartitionResult {
+  const partition = context.partition(base.topic, base.partition);
+  return {
+    ...base,
+    errorCode: code,
+    errorMessage: message,
+    highWatermark: partition?.highWatermark ?? -1,
+    logStartOffset: partition?.log.logStartOffset ?? -1,
+    records: Buffer.alloc(0),
+    ...leaderHint(context, base.topic, base.partition),
+  };
+}
+
+export async function handleListOffsets(
+  context: RequestContext,
+  request: ListOffsetsRequest__Output,
+): Promise<ListOffsetsPartitionResult[]> {
+  const results: ListOffsetsPartitionResult[] = [];
+  for (const topic of request.topics) {
+    for (const wanted of topic.partitions) {
+      const base = { topic: topic.name, partition: wanted.partition };
+      const checked = checkLeader(context, topic.name, wanted.partition);
+      if ('code' in checked) {
+        results.push({
+          ...base,
+          errorCode: checked.code,
+          errorMessage: checked.message,
+          offset: -1,
+          timestamp: -1,
+          leaderEpoch: -1,
+        });
+        continue;
+      }
+      const { partition } = checked;
+      const highWatermark = partition.highWatermark;
+      let offset: number;
+      if (wanted.timestamp === -1) offset = highWatermark;
+      else if (wanted.timestamp === -2) offset = partition.log.logStartOffset;
+      else {
+        const found = await partition.log.offsetForTimestamp(wanted.timestamp);
+        // Offsets at or past the high watermark are not visible to consumers yet.
+        offset = found === null || found >= highWatermark ? -1 : found;
+      }
+      results.push({
+        ...base,
+        errorCode: '',
+        errorMessage: '',
+        offset,
+        timestamp: wanted.timestamp,
+        leaderEpoch: partition.leaderEpoch,
+      });
+    }
+  }
+  return results;
+}
+
+export async function handleReplicaFetch(
+  context: RequestContext,
+  request: ReplicaFetchRequest__Output,
+): Promise<ReplicaFetchPartitionResult[]> {
+  const maxWaitMs = Math.min(request.maxWaitMs, REPLICA_LIMITS.fetchMaxWaitMsMax);
+  const first = await readForReplica(context, request, true);
+  if (maxWaitMs <= 0 || first.bytes > 0 || first.answerNow || first.waitOn.length === 0) return first.results;
+  await waitForAny(first.waitOn, (partition, wake) => partition.onAppend(wake), maxWaitMs);
+  return (await readForReplica(context, request, false)).results;
+}
+
+async function readForReplica(
+  context: RequestContext,
+  request: ReplicaFetchRequest__Output,
+  recordProgress: boolean,
+): Promise<{
+  results: ReplicaFetchPartitionResult[];
+  bytes: number;
+  answerNow: boolean;
+  waitOn: Partition[];
+}> {
+  let remainingBytes = Math.min(
+    request.maxBytes || REPLICA_LIMITS.fetchBytesMax,
+    REPLICA_LIMITS.fetchBytesMax,
+  );
+  const results: ReplicaFetchPartitionResult[] = [];
+  const waitOn: Partition[] = [];
+  let bytes = 0;
+  let answerNow = false;
+  for (const wanted of request.partitions) {
+    const outcome = await replicaFetchOne(context, request.replicaId, wanted, {
+      recordProgress,
+      remainingBytes,
+    });
+    results.push(outcome.result);
+    if (outcome.partition === null) answerNow = true;
+    else waitOn.push(outcome.partition);
+    const length = outcome.result.records?.length ?? 0;
+    remainingBytes -= length;
+    bytes += length;
+  }
+  return { results, bytes, answerNow, waitOn };
+}
+
+async function replicaFetchOne(
+  context: RequestContext,
+  replicaId: number,
+  wanted: ReplicaFetchPartition__Output,
+  options: { recordProgress: boolean; remainingBytes: number },
+): Promise<{ result: ReplicaFetchPartitionResult; partition: Partition | null }> {
+  const base = { topic: wanted.topic, partition: wanted.partition };
+  const fail = (code: ErrorCode, message: string) => ({
+    result: {
+      ...base,
+      errorCode: code,
+      errorMessage: message,
+      highWatermark: -1,
+      logStartOffset: -1,
+      leaderEpoch: -1,
+    },
+    partition: null,
+  });
+  const checked = checkLeader(context, wanted.topic, wanted.partition, wanted.currentLeaderEpoch);
+  if ('code' in checked) return fail(checked.code, checked.message);
+  const { partition } = checked;
+  const state = partition.leaderState();
+  if (state === null || replicaId === context.brokerId || !state.replicas.includes(replicaId)) {
+    return fail('NOT_LEADER', `broker ${replicaId} is not a follower of ${wanted.topic}-${wanted.partition}`);
+  }
+  const log = partition.log;
+  const answer = (extra: Partial<ReplicaFetchPartitionResult>, waitable: boolean) => ({
+    result: {
+      ...base,
+      errorCode: '',
+      errorMessage: '',
+      highWatermark: partition.highWatermark,
+      logStartOffset: log.logStartOffset,
+      leaderEpoch: partition.leaderEpoch,
+      ...extra,
+    },
+    partition: waitable ? partition : null,
+  });
+  const diverging = divergingEpoch(partition, wanted);
+  if (diverging !== null) return answer({ divergingEpoch: diverging }, false);
+  if (wanted.fetchOffset < log.logStartOffset) {
+    const errorMessage = `offset ${wanted.fetchOffset} < log start ${log.logStartOffset}`;
+    return answer({ errorCode: 'OFFSET_OUT_OF_RANGE', errorMessage }, false);
+  }
+  if (options.recordProgress) {
+    // The log end may be ahead of the state when an append resolved but its continuation has not run.
+    if (log.logEndOffset > state.leaderLogEndOffset) partition.onLeaderAppend(log.logEndOffset);
+    state.recordFollowerFetch(replicaId, wanted.fetchOffset, context.clock.nowMs());
+    partition.onLeaderStateChanged();
+    context.afterFollowerFetch(partition);
+  }
+  if (wanted.fetchOffset >= log.logEndOffset || options.remainingBytes <= 0) return answer({}, true);
+  try {
+    const read = await log.read(wanted.fetchOffset, {
+      maxBytes: options.remainingBytes,
+      maxOffset: log.logEndOffset,
+    });
+    return answer({ records: read.bytes }, read.bytes.length === 0);
+  } catch (error) {
+    const failure = toPartitionError(error);
+    return fail(failure.code, failure.message);
+  }
+}
+
+/**
+ * KIP-320/KIP-595 divergence: the follower's last epoch must end at or after its fetch offset in the
+ * leader's log, else it truncates first. A fetch past the leader's end with no epoch is cut to that end.
+ */
+function divergingEpoch(
+  partition: Partition,
+  wanted: ReplicaFetchPartition__Output,
+): { epoch: number; endOffset: number } | null {
+  const logEnd = partition.log.logEndOffset;
+  if (wanted.lastFetchedEpoch < 0) {
+    return wanted.fetchOffset > logEnd ? { epoch: -1, endOffset: logEnd } : null;
+  }
+  const end = partition.log.endOffsetForEpoch(wanted.lastFetchedEpoch);
+  if (end.leaderEpoch !== wanted.lastFetchedEpoch || end.endOffset < wanted.fetchOffset) {
+    return { epoch: end.leaderEpoch, endOffset: end.endOffset };
+  }
+  return null;
+}

@@ -1,0 +1,95 @@
+/**
+ * The client-facing Broker service (DESIGN §6, §7): Produce, Fetch and ListOffsets are validated and
+ * handed to the replica manager; Metadata answers from the broker's metadata image, creating missing
+ * topics first when the request and the broker allow it. Bad input is an INVALID_REQUEST status;
+ * nothing a client sends can crash the broker (handleUnary maps every throw to a status).
+ */
+import type { MetadataImage } from '@tributary/metadata';
+import {
+  type BrokerHandlers,
+  type FetchPartitionResult,
+  type FetchRequest__Output,
+  handleUnary,
+  type ListOffsetsPartitionResult,
+  type ListOffsetsRequest__Output,
+  type MetadataRequest__Output,
+  type MetadataResponse,
+  type ProducePartitionResult,
+  type ProduceRequest__Output,
+} from '@tributary/protocol';
+import type { Logger } from 'pino';
+import {
+  type AutoCreateOptions,
+  createMissingTopics,
+  type ImageSource,
+  waitForTopics,
+} from './auto-create.js';
+import { metadataResponse } from './metadata-view.js';
+import {
+  validateFetchRequest,
+  validateListOffsetsRequest,
+  validateMetadataRequest,
+  validateProduceRequest,
+} from './validate.js';
+
+/** The part of the replica manager the Broker service uses. */
+export interface BrokerDataPlane {
+  produce(request: ProduceRequest__Output): Promise<ProducePartitionResult[]>;
+  fetch(request: FetchRequest__Output): Promise<FetchPartitionResult[]>;
+  listOffsets(request: ListOffsetsRequest__Output): Promise<ListOffsetsPartitionResult[]>;
+}
+
+export interface BrokerServiceOptions {
+  readonly dataPlane: BrokerDataPlane;
+  readonly metadata: ImageSource;
+  /** Reported in Metadata answers; empty when unknown. */
+  readonly clusterId?: string;
+  /** Null: auto-creation is off (the broker's auto.create.topics.enable). */
+  readonly autoCreate: AutoCreateOptions | null;
+  readonly logger: Logger;
+}
+
+export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandlers {
+  const { dataPlane, logger } = options;
+  const handleOptions = {
+    onUnexpectedError: (error: unknown) => logger.error({ err: error }, 'broker handler failed'),
+  };
+  return {
+    Produce: handleUnary(async (request: ProduceRequest__Output) => {
+      validateProduceRequest(request);
+      return { results: await dataPlane.produce(request) };
+    }, handleOptions),
+    Fetch: handleUnary(async (request: FetchRequest__Output) => {
+      validateFetchRequest(request);
+      return { results: await dataPlane.fetch(request) };
+    }, handleOptions),
+    ListOffsets: handleUnary(async (request: ListOffsetsRequest__Output) => {
+      validateListOffsetsRequest(request);
+      return { results: await dataPlane.listOffsets(request) };
+    }, handleOptions),
+    Metadata: handleUnary(
+      (request: MetadataRequest__Output) => answerMetadata(request, options),
+      handleOptions,
+    ),
+  };
+}
+
+async function answerMetadata(
+  request: MetadataRequest__Output,
+  options: BrokerServiceOptions,
+): Promise<MetadataResponse> {
+  validateMetadataRequest(request);
+  const clusterId = options.clusterId ?? '';
+  const topics = request.topics.length === 0 ? null : request.topics;
+  let image: MetadataImage = options.metadata.currentImage();
+  const autoCreate = options.autoCreate;
+  if (topics === null || !request.allowAutoTopicCreation || autoCreate === null) {
+    return metadataResponse(image, { clusterId, topics });
+  }
+  const missing = [...new Set(topics)].filter((name) => image.topicByName(name) === undefined);
+  if (missing.length === 0) return metadataResponse(image, { clusterId, topics });
+  const overrides = await createMissingTopics(image, missing, autoCreate, options.logger);
+  const created = missing.filter((name) => !overrides.has(name));
+  if (created.length > 0) image = await waitForTopics(options.metadata, created, autoCreate.waitMs);
+  return metadataResponse(image, { clusterId, topics, overrides });
+}

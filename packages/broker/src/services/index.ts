@@ -1,0 +1,18 @@
+export {
+  type AutoCreateOptions,
+  type CreateTopicRequest,
+  createMissingTopics,
+  type ImageSource,
+  waitForTopics,
+} from './auto-create.js';
+export { type BrokerDataPlane, type BrokerServiceOptions, createBrokerHandlers } from './broker-service.js';
+export { REQUEST_LIMITS } from './limits.js';
+export { brokerInfo, metadataResponse, topicInfo } from './metadata-view.js';
+export { createReplicationHandlers, type ReplicationDataPlane } from './replication-service.js';
+export {
+  validateFetchRequest,
+  validateListOffsetsRequest,
+  validateMetadataRequest,
+  validateProduceRequest,
+  validateReplicaFetchRequest,
+} from './validate.js';

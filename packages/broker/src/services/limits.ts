@@ -1,0 +1,19 @@
+/** Named bounds on what one client or replica request may ask of a broker ("put a limit on everything"). */
+import { LIMITS } from '@tributary/core';
+
+export const REQUEST_LIMITS = {
+  /** Topics named by one Produce, Fetch, ListOffsets or Metadata request. */
+  topicsPerRequestMax: LIMITS.topicsPerRequestMax,
+  /** Partitions across all topics of one request. */
+  partitionsPerRequestMax: 10_000,
+  /** Record bytes across all partitions of one Produce: the request-size quota. */
+  produceBytesPerRequestMax: 64 * 1024 * 1024,
+  /** How long a Produce may wait for acknowledgements. */
+  produceTimeoutMsMax: 300_000,
+  /** How long a Fetch or ReplicaFetch may long-poll. */
+  fetchMaxWaitMsMax: 60_000,
+  /** Bytes a Fetch or ReplicaFetch may ask for, in total and per partition. */
+  fetchBytesMax: 64 * 1024 * 1024,
+  /** Topics one Metadata request may auto-create. */
+  autoCreateTopicsPerRequestMax: 100,
+} as const;
