@@ -1,10 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createControllerAdminClient, unary } from '@tributary/protocol';
+import { createBrokerClient, createControllerAdminClient, unary } from '@tributary/protocol';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type DevCluster, devBanner, startDevCluster } from './dev.js';
+
+async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const endMs = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > endMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 describe('tributary dev', () => {
   let cluster: DevCluster | undefined;
@@ -14,30 +22,45 @@ describe('tributary dev', () => {
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
   });
 
-  it('starts a one-voter quorum that elects itself and answers DescribeQuorum', async () => {
+  it('starts a one-voter quorum and a broker that registers, is unfenced and answers Metadata', async () => {
     dir = await mkdtemp(join(tmpdir(), 'trib-dev-'));
     cluster = await startDevCluster({
       dataDir: dir,
       controllerListen: '127.0.0.1:0',
+      brokerListen: '127.0.0.1:0',
       logger: pino({ level: 'silent' }),
     });
-    const client = createControllerAdminClient(`127.0.0.1:${cluster.controller.port}`);
+    const admin = createControllerAdminClient(`127.0.0.1:${cluster.controller.port}`);
+    const broker = createBrokerClient(`127.0.0.1:${cluster.broker.port}`);
     try {
-      let quorum = await unary(client, 'describeQuorum', {}, { deadlineMs: 2_000 });
-      for (let attempt = 0; attempt < 100 && quorum.leaderId !== 1; attempt++) {
-        await new Promise((r) => setTimeout(r, 20));
-        quorum = await unary(client, 'describeQuorum', {}, { deadlineMs: 2_000 });
-      }
-      expect(quorum.leaderId).toBe(1);
-      expect(quorum.role).toBe('leader');
+      await waitUntil('the controller to lead', async () => {
+        const quorum = await unary(admin, 'describeQuorum', {}, { deadlineMs: 2_000 });
+        return quorum.leaderId === 1 && quorum.role === 'leader';
+      });
+      await waitUntil('the broker to be unfenced', async () => {
+        const described = await unary(admin, 'describeCluster', {}, { deadlineMs: 2_000 });
+        return described.brokers.some((b) => b.brokerId === 1 && !b.fenced);
+      });
+      const metadata = await unary(broker, 'metadata', { topics: [] }, { deadlineMs: 2_000 });
+      expect(metadata.brokers.map((b) => [b.brokerId, b.address, b.fenced])).toEqual([
+        [1, `127.0.0.1:${cluster.broker.port}`, false],
+      ]);
     } finally {
-      client.close();
+      admin.close();
+      broker.close();
     }
   });
 
   it('prints where it listens and what to try next', () => {
-    const lines = devBanner({ controllerAddress: '127.0.0.1:9093', dataDir: './data' });
-    expect(lines.join('\n')).toContain('127.0.0.1:9093');
-    expect(lines.some((l) => l.includes('trib quorum describe'))).toBe(true);
+    const lines = devBanner({
+      controllerAddress: '127.0.0.1:9093',
+      brokerAddress: '127.0.0.1:9092',
+      dataDir: './data',
+    });
+    const text = lines.join('\n');
+    expect(text).toContain('127.0.0.1:9093');
+    expect(text).toContain('127.0.0.1:9092');
+    expect(lines.some((l) => l.includes('trib produce'))).toBe(true);
+    expect(lines.some((l) => l.includes('trib consume'))).toBe(true);
   });
 });

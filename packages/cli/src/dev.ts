@@ -1,28 +1,43 @@
 /**
- * `tributary dev`: the embedded single-node cluster for development (DESIGN §2). Today it runs a one-voter
- * controller quorum; the broker half (port 9092) joins this process when brokers land (issue 3).
+ * `tributary dev`: the embedded single-node cluster for development (DESIGN §2): a one-voter controller
+ * quorum and one broker in the same process. The broker auto-creates topics on first use (RF 1), so
+ * `trib produce` and `trib consume` work against it straight away.
  */
 import { resolve } from 'node:path';
+import { type BrokerHandle, startBroker } from '@tributary/broker';
 import { type ControllerHandle, startController } from '@tributary/controller';
 import type { Logger } from 'pino';
 
 export interface DevOptions {
   readonly dataDir: string;
   readonly controllerListen: string;
+  readonly brokerListen?: string;
+  /** Partitions of auto-created topics. */
+  readonly defaultPartitions?: number;
   readonly logger: Logger;
 }
 
 export const DEV_DEFAULTS = {
   dataDir: './data',
   controllerListen: '127.0.0.1:9093',
+  brokerListen: '127.0.0.1:9092',
+  defaultPartitions: 1,
 } as const;
 
 export interface DevCluster {
   readonly controller: ControllerHandle;
+  readonly broker: BrokerHandle;
   close(): Promise<void>;
 }
 
-/** Starts the dev cluster and waits until its controller is active (it is the only voter). */
+function hostOf(address: string): string {
+  return address.slice(0, address.lastIndexOf(':'));
+}
+
+/**
+ * Starts the controller, then the broker pointed at it (by the controller's bound port, so port 0
+ * works). close() stops the broker first: its controlled shutdown needs the controller.
+ */
 export async function startDevCluster(options: DevOptions): Promise<DevCluster> {
   const dataDir = resolve(options.dataDir);
   const controller = await startController({
@@ -32,25 +47,61 @@ export async function startDevCluster(options: DevOptions): Promise<DevCluster> 
     voters: [{ id: 1, address: options.controllerListen }],
     logger: options.logger.child({ component: 'controller' }),
   });
-  return { controller, close: () => controller.close() };
+  let broker: BrokerHandle;
+  try {
+    broker = await startBroker({
+      nodeId: 1,
+      listen: options.brokerListen ?? DEV_DEFAULTS.brokerListen,
+      dataDir: resolve(dataDir, 'broker-1'),
+      controllers: [`${hostOf(options.controllerListen)}:${controller.port}`],
+      logger: options.logger.child({ component: 'broker' }),
+      autoCreateTopics: true,
+      defaultPartitions: options.defaultPartitions ?? DEV_DEFAULTS.defaultPartitions,
+      defaultReplicationFactor: 1,
+    });
+  } catch (error) {
+    await controller.close();
+    throw error;
+  }
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    await broker.close();
+    await controller.close();
+  };
+  return {
+    controller,
+    broker,
+    close: () => {
+      closing ??= close();
+      return closing;
+    },
+  };
 }
 
 /** What `tributary dev` prints once it is ready: where it listens and what to try next. */
-export function devBanner(options: { controllerAddress: string; dataDir: string }): string[] {
+export function devBanner(options: {
+  controllerAddress: string;
+  brokerAddress: string;
+  dataDir: string;
+}): string[] {
   const c = `--controllers ${options.controllerAddress}`;
+  const b = `--bootstrap ${options.brokerAddress}`;
   return [
     '',
     `Tributary dev cluster is up.`,
+    `  broker:                          ${options.brokerAddress}`,
     `  controller (Raft quorum of one): ${options.controllerAddress}`,
     `  data:                            ${resolve(options.dataDir)}`,
     '',
     'Try, in another terminal:',
-    `  npx trib quorum describe ${c}`,
     `  npx trib brokers list ${c}`,
+    `  npx trib topics create demo --partitions 1 --replication-factor 1 ${c}`,
+    `  echo hello | npx trib produce demo ${b}`,
+    `  npx trib consume demo --from-beginning --max-messages 1 ${b}`,
+    `  npx trib quorum describe ${c}`,
     `  npx trib metadata log ${c}`,
     '',
-    'Brokers (and with them topics, produce and consume) arrive in the next milestone; until then',
-    'topic creation answers INVALID_REPLICATION_FACTOR because no broker is registered.',
+    'Topics are also created on first use (1 partition, replication factor 1).',
     'Stop with Ctrl-C.',
     '',
   ];

@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { collectConfig, parseAddressList, parseNonNegativeInt, parsePositiveInt } from './args.js';
 import { brokersList } from './commands/brokers.js';
 import { metadataLog } from './commands/metadata-log.js';
+import { addClientCommands } from './commands/produce-commands.js';
 import { quorumDescribe } from './commands/quorum.js';
 import {
   topicsAddPartitions,
@@ -20,6 +21,32 @@ import type { CommandContext, GlobalOptions } from './context.js';
 import type { CliDecoders, CliIo } from './io.js';
 
 export const DEFAULT_CONTROLLERS = '127.0.0.1:9093';
+export const DEFAULT_BOOTSTRAP = '127.0.0.1:9092';
+
+/** Where `trib produce` reads its lines; injected so tests need no process stdin. */
+export interface CliInput {
+  readonly stdin: AsyncIterable<string | Buffer>;
+  /** Whether stderr is a terminal (progress lines are printed only then). */
+  readonly stderrIsTty: boolean;
+}
+
+const PROCESS_INPUT: CliInput = {
+  get stdin() {
+    return process.stdin;
+  },
+  get stderrIsTty() {
+    return process.stderr.isTTY === true;
+  },
+};
+
+/** An address list from the environment, failing with the variable's name in the message. */
+function envAddresses(env: CliIo['env'], name: string, fallback: string): string[] {
+  try {
+    return parseAddressList(env[name] ?? fallback);
+  } catch (error) {
+    throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
 /** Exit codes: 0 success, 1 the operation failed, 2 the command line was wrong, 130 interrupted. */
@@ -40,10 +67,10 @@ function globalOptions(command: Command): GlobalOptions {
   return { controllers: raw.controllers, json: raw.json === true, timeoutMs: raw.timeoutMs };
 }
 
-type Action = (context: CommandContext, command: Command) => Promise<void>;
+export type Action = (context: CommandContext, command: Command) => Promise<void>;
 
 /** Builds a fresh program per run (commander keeps parse state on its objects). */
-export function buildProgram(io: CliIo, decoders: CliDecoders): Command {
+export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput = PROCESS_INPUT): Command {
   const program = new Command('trib')
     .description('Tributary admin CLI')
     .exitOverride()
@@ -55,7 +82,12 @@ export function buildProgram(io: CliIo, decoders: CliDecoders): Command {
     .addOption(
       new Option('--controllers <host:port,...>', 'controller addresses (env TRIB_CONTROLLERS)')
         .argParser(parseAddressList)
-        .default(parseAddressList(io.env.TRIB_CONTROLLERS ?? DEFAULT_CONTROLLERS)),
+        .default(envAddresses(io.env, 'TRIB_CONTROLLERS', DEFAULT_CONTROLLERS)),
+    )
+    .addOption(
+      new Option('--bootstrap <host:port,...>', 'broker addresses (env TRIB_BOOTSTRAP)')
+        .argParser(parseAddressList)
+        .default(envAddresses(io.env, 'TRIB_BOOTSTRAP', DEFAULT_BOOTSTRAP)),
     )
     .option('--json', 'machine-readable output: one JSON document per line')
     .option(
@@ -77,10 +109,11 @@ export function buildProgram(io: CliIo, decoders: CliDecoders): Command {
   addBrokerCommands(program, run);
   addTopicCommands(program, run);
   addMetadataCommands(program, run);
+  addClientCommands(program, run, input);
   return program;
 }
 
-type Runner = (action: Action) => (...args: unknown[]) => Promise<void>;
+export type Runner = (action: Action) => (...args: unknown[]) => Promise<void>;
 
 function addQuorumCommands(program: Command, run: Runner): void {
   const quorum = program.command('quorum').description('the controller Raft quorum');
@@ -173,13 +206,18 @@ function addMetadataCommands(program: Command, run: Runner): void {
  * Runs `trib` with the arguments after the program name and returns the exit code. Never throws:
  * usage errors were already printed by commander, operational errors print `error: CODE: message`.
  */
-export async function runCli(argv: readonly string[], io: CliIo, decoders: CliDecoders): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  decoders: CliDecoders,
+  input: CliInput = PROCESS_INPUT,
+): Promise<number> {
   let program: Command;
   try {
-    program = buildProgram(io, decoders);
+    program = buildProgram(io, decoders, input);
   } catch (error) {
-    // Only a malformed TRIB_CONTROLLERS can fail here (its default is parsed eagerly).
-    io.err(`error: TRIB_CONTROLLERS: ${error instanceof Error ? error.message : String(error)}`);
+    // Only a malformed TRIB_CONTROLLERS or TRIB_BOOTSTRAP can fail here (defaults are parsed eagerly).
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
     return EXIT_USAGE;
   }
   try {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * tributary: the combined process. `tributary dev [--data-dir DIR] [--controller-listen HOST:PORT]
- * [--log-level LEVEL]` starts the embedded development cluster (what `npm start` runs).
+ * [--broker-listen HOST:PORT] [--default-partitions N] [--log-level LEVEL]` starts the embedded
+ * development cluster, one controller and one broker (what `npm start` runs).
  * Logs are JSON lines, pretty only on a TTY. SIGTERM/SIGINT close it cleanly.
  */
 import { runService } from '@tributary/core';
@@ -17,6 +18,23 @@ function makeLogger(level: string): Logger {
   return pino({ level });
 }
 
+function parseHostPort(value: string): string {
+  const colon = value.lastIndexOf(':');
+  const port = value.slice(colon + 1);
+  if (colon <= 0 || !/^\d+$/.test(port) || Number(port) > 65_535) {
+    throw new InvalidArgumentError('must be HOST:PORT');
+  }
+  return value;
+}
+
+function parsePartitions(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > 100_000) {
+    throw new InvalidArgumentError('must be an integer in [1, 100000]');
+  }
+  return n;
+}
+
 function parseLevel(value: string): string {
   if (!LEVELS.includes(value)) throw new InvalidArgumentError(`must be one of ${LEVELS.join(', ')}`);
   return value;
@@ -25,6 +43,8 @@ function parseLevel(value: string): string {
 async function runDev(options: {
   dataDir: string;
   controllerListen: string;
+  brokerListen: string;
+  defaultPartitions: number;
   logLevel: string;
 }): Promise<void> {
   const logger = makeLogger(options.logLevel);
@@ -35,6 +55,7 @@ async function runDev(options: {
       const host = options.controllerListen.slice(0, options.controllerListen.lastIndexOf(':'));
       const banner = devBanner({
         controllerAddress: `${host}:${cluster.controller.port}`,
+        brokerAddress: cluster.broker.advertisedAddress,
         dataDir: options.dataDir,
       });
       process.stderr.write(`${banner.join('\n')}\n`);
@@ -51,7 +72,19 @@ program
   .command('dev')
   .description('start a single-node development cluster (controller + broker in one process)')
   .option('--data-dir <dir>', 'where the data lives', DEV_DEFAULTS.dataDir)
-  .option('--controller-listen <host:port>', 'the controller address', DEV_DEFAULTS.controllerListen)
+  .option(
+    '--controller-listen <host:port>',
+    'the controller address',
+    parseHostPort,
+    DEV_DEFAULTS.controllerListen,
+  )
+  .option('--broker-listen <host:port>', 'the broker address', parseHostPort, DEV_DEFAULTS.brokerListen)
+  .option(
+    '--default-partitions <n>',
+    'partitions of topics created on first use',
+    parsePartitions,
+    DEV_DEFAULTS.defaultPartitions,
+  )
   .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, parseLevel, 'info')
   .action(runDev);
 

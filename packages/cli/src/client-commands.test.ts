@@ -1,0 +1,256 @@
+import { type FakeCluster, startFakeCluster } from '@tributary/client/testing';
+import { decodeRecordBatch } from '@tributary/records';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatRecord } from './commands/consume.js';
+import { recordsPerBatch } from './commands/perf.js';
+import { LatencyRecorder, StallTracker, summarizeConsume, summarizeProduce } from './commands/perf-stats.js';
+import { lineToRecord } from './commands/produce.js';
+import { parseAcks, readLines } from './commands/produce-commands.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli } from './program.js';
+import { captureIo, jsonDecoders } from './testing/capture.js';
+
+async function* chunksOf(...chunks: string[]): AsyncGenerator<Buffer> {
+  for (const chunk of chunks) yield Buffer.from(chunk, 'utf8');
+}
+
+async function trib(argv: string[], options: { stdin?: string[]; env?: Record<string, string> } = {}) {
+  const captured = captureIo(options.env ?? {});
+  const code = await runCli(argv, captured.io, jsonDecoders, {
+    stdin: chunksOf(...(options.stdin ?? [])),
+    stderrIsTty: false,
+  });
+  return { code, out: captured.out, err: captured.err };
+}
+
+describe('argument errors: one line, exit 2', () => {
+  const cases: [string, string[], Record<string, string>?][] = [
+    ['missing topic', ['produce']],
+    ['bad acks', ['produce', 't', '--acks', '2']],
+    ['--key with --key-separator', ['produce', 't', '--key', 'k', '--key-separator', ':']],
+    ['--offset without --partition', ['consume', 't', '--offset', '5']],
+    [
+      '--offset with --from-beginning',
+      ['consume', 't', '--partition', '0', '--offset', '5', '--from-beginning'],
+    ],
+    ['negative partition', ['consume', 't', '--partition', '-1']],
+    ['missing --messages', ['perf', 'produce', 't', '--record-size', '100']],
+    ['zero record size', ['perf', 'produce', 't', '--messages', '10', '--record-size', '0']],
+    ['bad --bootstrap', ['--bootstrap', 'nope', 'consume', 't']],
+    ['bad TRIB_BOOTSTRAP', ['consume', 't'], { TRIB_BOOTSTRAP: 'a:1,bad' }],
+  ];
+  for (const [name, argv, env] of cases) {
+    it(name, async () => {
+      const { code, err, out } = await trib(argv, env === undefined ? {} : { env });
+      expect(code).toBe(EXIT_USAGE);
+      expect(out).toEqual([]);
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(/^error: /);
+      expect(err[0]).not.toContain('\n');
+    });
+  }
+});
+
+describe('pure pieces', () => {
+  it('parses acks', () => {
+    expect([parseAcks('all'), parseAcks('-1'), parseAcks('1'), parseAcks('0')]).toEqual(['all', 'all', 1, 0]);
+  });
+
+  it('splits stdin into lines across chunk boundaries, with \\r\\n and a last unterminated line', async () => {
+    const lines: string[] = [];
+    for await (const line of readLines(chunksOf('a\nb', 'c\r\n\nd'))) lines.push(line);
+    expect(lines).toEqual(['a', 'bc', '', 'd']);
+  });
+
+  it('turns lines into records by --key or --key-separator', () => {
+    expect(lineToRecord('v', { key: 'k' })).toEqual({ key: 'k', value: 'v' });
+    expect(lineToRecord('k1::v::x', { keySeparator: '::' })).toEqual({ key: 'k1', value: 'v::x' });
+    expect(lineToRecord('plain', { keySeparator: ':', partition: 2 })).toEqual({
+      key: null,
+      value: 'plain',
+      partition: 2,
+    });
+  });
+
+  it('formats records as values or JSON with UTF-8 strings and nulls', () => {
+    const record = {
+      topic: 't',
+      partition: 1,
+      offset: 7,
+      timestampMs: 1_000,
+      key: null,
+      value: Buffer.from('héllo'),
+      headers: [],
+    };
+    expect(formatRecord(record, false)).toBe('héllo');
+    expect(formatRecord({ ...record, value: null }, false)).toBe('null');
+    expect(JSON.parse(formatRecord({ ...record, key: Buffer.from('k') }, true))).toEqual({
+      partition: 1,
+      offset: 7,
+      key: 'k',
+      value: 'héllo',
+      timestamp: 1_000,
+    });
+  });
+
+  it('computes throughput, latency percentiles weighted by batch size, and the longest stall', () => {
+    const latency = new LatencyRecorder();
+    latency.record(1, 990);
+    latency.record(10, 9);
+    latency.record(100, 1);
+    const stalls = new StallTracker(0);
+    stalls.ack(100);
+    stalls.ack(900);
+    stalls.ack(1_000);
+    const summary = summarizeProduce({
+      acked: 1_000,
+      failed: 5,
+      errors: 1,
+      recordSizeBytes: 1_048_576 / 1_000,
+      elapsedMs: 2_000,
+      maxStallMs: stalls.maxStallMs(1_000),
+      latency,
+    });
+    expect(summary.recordsPerSecond).toBe(500);
+    expect(summary.mbPerSecond).toBe(0.5);
+    expect(summary.p50Ms).toBeCloseTo(1, 2);
+    expect(summary.p99Ms).toBeCloseTo(1, 2);
+    expect(summary.p999Ms).toBeCloseTo(10, 1);
+    expect(summary.maxStallMs).toBe(800);
+    expect(summary).toMatchObject({ acked: 1_000, failed: 5, errors: 1 });
+    expect(stalls.maxStallMs(3_000)).toBe(2_000);
+    expect(summarizeConsume(0, 0, 0)).toMatchObject({ recordsPerSecond: 0, mbPerSecond: 0 });
+    expect(recordsPerBatch(100, 512 * 1024, 1_000_000)).toBe(4854);
+    expect(recordsPerBatch(10_000_000, 1024, 5)).toBe(1);
+  });
+});
+
+describe('against fake brokers', () => {
+  let cluster: FakeCluster;
+  let bootstrap: string;
+
+  beforeAll(async () => {
+    cluster = await startFakeCluster({ brokers: 2, topics: { lines: 3, perf: 2 } });
+    bootstrap = cluster.bootstrap.join(',');
+  });
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  const values = (topic: string, partition: number): string[] =>
+    cluster
+      .log(topic, partition)
+      .batches.flatMap((b) =>
+        decodeRecordBatch(b.bytes).records.map((r) => Buffer.from(r.value ?? []).toString('utf8')),
+      );
+
+  it('produce sends stdin lines in few requests; consume --json reads them back', async () => {
+    const produced = await trib(['--bootstrap', bootstrap, 'produce', 'lines', '--key-separator', ':'], {
+      stdin: ['a:1\nb:2\n', 'c:3\nd:4\n'],
+    });
+    expect(produced.err).toEqual([]);
+    expect(produced.code).toBe(EXIT_OK);
+    expect(cluster.state.requests.filter((r) => r.method === 'Produce').length).toBeLessThanOrEqual(2);
+    expect([0, 1, 2].flatMap((p) => values('lines', p)).sort()).toEqual(['1', '2', '3', '4']);
+
+    const consumed = await trib([
+      '--bootstrap',
+      bootstrap,
+      '--json',
+      'consume',
+      'lines',
+      '--from-beginning',
+      '--max-messages',
+      '4',
+    ]);
+    expect(consumed.code).toBe(EXIT_OK);
+    const records = consumed.out.map((line) => JSON.parse(line) as { key: string; value: string });
+    expect(records.map((r) => `${r.key}:${r.value}`).sort()).toEqual(['a:1', 'b:2', 'c:3', 'd:4']);
+  });
+
+  it('consume --partition --offset prints values and stops after --timeout-ms without data', async () => {
+    await trib(['--bootstrap', bootstrap, 'produce', 'lines', '--partition', '2'], { stdin: ['x\ny\nz\n'] });
+    const end = cluster.log('lines', 2).endOffset;
+    const consumed = await trib([
+      '--bootstrap',
+      bootstrap,
+      '--timeout-ms',
+      '300',
+      'consume',
+      'lines',
+      '--partition',
+      '2',
+      '--offset',
+      String(end - 2),
+    ]);
+    expect(consumed.code).toBe(EXIT_OK);
+    expect(consumed.out).toEqual(['y', 'z']);
+  });
+
+  it('produce to a missing topic exits 1 with one line naming the problem', async () => {
+    const { code, err } = await trib(['--bootstrap', bootstrap, '--timeout-ms', '1000', 'produce', 'nope'], {
+      stdin: ['a\n'],
+    });
+    expect(code).toBe(EXIT_FAILURE);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/^error: UNKNOWN_TOPIC: .*nope/);
+  });
+
+  it('produce exits 1 when some records are not acknowledged', async () => {
+    cluster.state.injected.push({
+      method: 'Produce',
+      topic: 'lines',
+      partition: 1,
+      errorCode: 'RECORD_TOO_LARGE',
+    });
+    const { code, err } = await trib(['--bootstrap', bootstrap, 'produce', 'lines', '--partition', '1'], {
+      stdin: ['a\nb\n'],
+    });
+    expect(code).toBe(EXIT_FAILURE);
+    expect(err).toEqual([expect.stringMatching(/^error: RECORD_TOO_LARGE: 2 of 2 records not acknowledged/)]);
+  });
+
+  it('perf produce reports JSON stats and keeps going through errors; perf consume reads them', async () => {
+    cluster.state.injected.push({
+      method: 'Produce',
+      topic: 'perf',
+      partition: 0,
+      errorCode: 'CORRUPT_MESSAGE',
+    });
+    const produced = await trib([
+      '--bootstrap',
+      bootstrap,
+      '--json',
+      'perf',
+      'produce',
+      'perf',
+      '--messages',
+      '5000',
+      '--record-size',
+      '100',
+      '--batch-bytes',
+      '10000',
+    ]);
+    expect(produced.code).toBe(EXIT_OK);
+    const stats = JSON.parse(produced.out[0] ?? '') as Record<string, number>;
+    expect(stats.failed).toBeGreaterThan(0);
+    expect((stats.acked ?? 0) + (stats.failed ?? 0)).toBe(5000);
+    for (const field of ['maxStallMs', 'recordsPerSecond', 'mbPerSecond', 'p50Ms', 'p99Ms', 'p999Ms']) {
+      expect(typeof stats[field]).toBe('number');
+    }
+    const consumed = await trib([
+      '--bootstrap',
+      bootstrap,
+      '--json',
+      'perf',
+      'consume',
+      'perf',
+      '--messages',
+      String(stats.acked),
+    ]);
+    expect(consumed.code).toBe(EXIT_OK);
+    expect(JSON.parse(consumed.out[0] ?? '')).toMatchObject({
+      records: stats.acked,
+      bytes: (stats.acked ?? 0) * 100,
+    });
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * `trib consume TOPIC`: prints records from one or every partition, starting at the latest offsets
+ * unless told otherwise; stops after --max-messages records or --timeout-ms without new data (without
+ * either, runs until interrupted).
+ */
+import type { ConsumedRecord, OffsetSpec } from '@tributary/client';
+import type { CommandContext } from '../context.js';
+import { type ClientCommandOptions, withClient } from './produce.js';
+
+export interface ConsumeOptions extends ClientCommandOptions {
+  readonly partition?: number;
+  readonly offset?: number;
+  readonly fromBeginning: boolean;
+  readonly maxMessages?: number;
+  /** Stop after this long without new data; undefined = never. */
+  readonly idleTimeoutMs?: number;
+}
+
+const UTF8 = new TextDecoder('utf-8');
+
+function utf8(bytes: Uint8Array | null): string | null {
+  return bytes === null ? null : UTF8.decode(bytes);
+}
+
+/** One output line per record: the value, or with --json the whole record. */
+export function formatRecord(record: ConsumedRecord, json: boolean): string {
+  const value = utf8(record.value);
+  if (!json) return value ?? 'null';
+  return JSON.stringify({
+    partition: record.partition,
+    offset: record.offset,
+    key: utf8(record.key),
+    value,
+    timestamp: record.timestampMs,
+  });
+}
+
+function startFrom(options: ConsumeOptions): OffsetSpec | ReadonlyMap<number, number> {
+  if (options.offset !== undefined && options.partition !== undefined) {
+    return new Map([[options.partition, options.offset]]);
+  }
+  return options.fromBeginning ? 'earliest' : 'latest';
+}
+
+/** Long-poll wait per fetch: short enough to notice the idle timeout promptly. */
+const FETCH_MAX_WAIT_MS = 500;
+
+export async function consume(
+  context: CommandContext,
+  topic: string,
+  options: ConsumeOptions,
+): Promise<void> {
+  const stop = new AbortController();
+  const onInterrupt = (): void => stop.abort();
+  context.io.signal.addEventListener('abort', onInterrupt, { once: true });
+  let idleTimer: NodeJS.Timeout | undefined;
+  const armIdle = (): void => {
+    if (options.idleTimeoutMs === undefined) return;
+    if (idleTimer !== undefined) clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => stop.abort(), options.idleTimeoutMs);
+  };
+  try {
+    await withClient(context, options, async (client) => {
+      const consumer = client.consumer();
+      let printed = 0;
+      armIdle();
+      const records = consumer.consume(topic, {
+        ...(options.partition === undefined ? {} : { partitions: [options.partition] }),
+        from: startFrom(options),
+        signal: stop.signal,
+        maxWaitMs: Math.min(FETCH_MAX_WAIT_MS, options.idleTimeoutMs ?? FETCH_MAX_WAIT_MS),
+      });
+      for await (const chunk of records) {
+        armIdle();
+        for (const record of chunk) {
+          context.io.out(formatRecord(record, context.options.json));
+          printed++;
+          if (options.maxMessages !== undefined && printed >= options.maxMessages) return;
+        }
+      }
+    });
+  } finally {
+    if (idleTimer !== undefined) clearTimeout(idleTimer);
+    context.io.signal.removeEventListener('abort', onInterrupt);
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * `trib perf produce|consume`: Kafka-style performance tests. Produce pre-builds random payloads,
+ * packs many records into each batch, keeps several Produce calls in flight, and records each batch's
+ * acknowledgement latency once per record it carried (DESIGN §8: no promise or timer per record).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Acks, Producer } from '@tributary/client';
+import { type Clock, systemClock } from '@tributary/core';
+import type { RecordInput } from '@tributary/records';
+import type { CommandContext } from '../context.js';
+import {
+  formatConsumeSummary,
+  formatProduceSummary,
+  formatProgress,
+  LatencyRecorder,
+  StallTracker,
+  summarizeConsume,
+  summarizeProduce,
+} from './perf-stats.js';
+import { type ClientCommandOptions, withClient } from './produce.js';
+
+export interface PerfProduceOptions extends ClientCommandOptions {
+  readonly messages: number;
+  readonly recordSizeBytes: number;
+  readonly acks: Acks;
+  /** Records per second; undefined = as fast as possible. */
+  readonly throughput?: number;
+  readonly durationMs?: number;
+  readonly partition?: number;
+  readonly batchBytes: number;
+  readonly inFlight: number;
+  /** Print progress lines every second (the caller decides: on a TTY). */
+  readonly progress: boolean;
+}
+
+export const PERF_DEFAULTS = {
+  batchBytes: 512 * 1024,
+  inFlight: 8,
+  /** Distinct payloads cycled through (Kafka's perf test also reuses a pre-built pool). */
+  payloadPoolSize: 64,
+  batchRecordsMax: 20_000,
+} as const;
+
+/** Records per batch: as many as fit the byte budget, at least one, at most the run's total. */
+export function recordsPerBatch(recordSizeBytes: number, batchBytes: number, messages: number): number {
+  const perRecordBytes = recordSizeBytes + 8;
+  return Math.max(
+    1,
+    Math.min(messages, PERF_DEFAULTS.batchRecordsMax, Math.floor(batchBytes / perRecordBytes)),
+  );
+}
+
+function payloadPool(recordSizeBytes: number): Buffer[] {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from({ length: PERF_DEFAULTS.payloadPoolSize }, () => {
+    const bytes = randomBytes(recordSizeBytes);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = alphabet.charCodeAt((bytes[i] ?? 0) % alphabet.length);
+    return bytes;
+  });
+}
+
+interface RunState {
+  sent: number;
+  acked: number;
+  failed: number;
+  errors: number;
+  lastError: string | undefined;
+}
+
+export async function perfProduce(
+  context: CommandContext,
+  topic: string,
+  options: PerfProduceOptions,
+  clock: Clock = systemClock,
+): Promise<void> {
+  await withClient(context, options, async (client) => {
+    const producer = client.producer({
+      acks: options.acks,
+      timeoutMs: context.options.timeoutMs,
+      maxInFlightPerBroker: options.inFlight,
+    });
+    const metadata = await client.metadata.requireTopic(topic, context.options.timeoutMs);
+    const partitions =
+      options.partition === undefined ? metadata.partitions.map((p) => p.partition) : [options.partition];
+    const pool = payloadPool(options.recordSizeBytes);
+    const batchSize = recordsPerBatch(options.recordSizeBytes, options.batchBytes, options.messages);
+    const window = options.inFlight * Math.max(1, new Set(metadata.partitions.map((p) => p.leaderId)).size);
+    const latency = new LatencyRecorder();
+    const startMs = clock.nowMs();
+    const stalls = new StallTracker(startMs);
+    const state: RunState = { sent: 0, acked: 0, failed: 0, errors: 0, lastError: undefined };
+    const progress = startProgress(context, options.progress, state, latency, clock);
+    const inFlight = new Set<Promise<void>>();
+    let batchIndex = 0;
+    try {
+      while (state.sent < options.messages && !context.io.signal.aborted) {
+        if (options.durationMs !== undefined && clock.nowMs() - startMs >= options.durationMs) break;
+        await throttle(options.throughput, state.sent, startMs, clock);
+        const count = Math.min(batchSize, options.messages - state.sent);
+        const partition = partitions[batchIndex++ % partitions.length] ?? 0;
+        const sentMs = clock.nowMs();
+        const records = buildRecords(pool, state.sent, count, clock.wallMs());
+        state.sent += count;
+        const send = sendOne(producer, topic, partition, records).then((error) => {
+          const nowMs = clock.nowMs();
+          if (error === undefined) {
+            state.acked += count;
+            latency.record(nowMs - sentMs, count);
+            stalls.ack(nowMs);
+          } else {
+            state.failed += count;
+            state.errors++;
+            state.lastError = error;
+          }
+        });
+        const tracked = send.finally(() => inFlight.delete(tracked));
+        inFlight.add(tracked);
+        while (inFlight.size >= window) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+    } finally {
+      if (progress !== undefined) clearInterval(progress);
+    }
+    const endMs = clock.nowMs();
+    const summary = summarizeProduce({
+      acked: state.acked,
+      failed: state.failed,
+      errors: state.errors,
+      recordSizeBytes: options.recordSizeBytes,
+      elapsedMs: endMs - startMs,
+      maxStallMs: stalls.maxStallMs(endMs),
+      latency,
+    });
+    if (context.options.json) {
+      context.io.out(JSON.stringify({ ...summary, lastError: state.lastError ?? null }));
+    } else {
+      context.io.out(formatProduceSummary(summary));
+      if (state.lastError !== undefined) context.io.err(`last error: ${state.lastError}`);
+    }
+  });
+}
+
+/** One batch; resolves with an error message instead of rejecting (perf keeps going through errors). */
+function sendOne(
+  producer: Producer,
+  topic: string,
+  partition: number,
+  records: readonly RecordInput[],
+): Promise<string | undefined> {
+  return producer.sendBatch(topic, { partition, records }).then(
+    () => undefined,
+    (error: unknown) =>
+      error instanceof Error
+        ? `${'code' in error ? `${String(error.code)}: ` : ''}${error.message}`
+        : String(error),
+  );
+}
+
+function buildRecords(
+  pool: readonly Buffer[],
+  first: number,
+  count: number,
+  timestampMs: number,
+): RecordInput[] {
+  const records: RecordInput[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    records[i] = { key: null, value: pool[(first + i) % pool.length] ?? null, timestampMs };
+  }
+  return records;
+}
+
+/** Waits until sending `sent` records keeps the rate at or below `recordsPerSecond`. */
+async function throttle(
+  recordsPerSecond: number | undefined,
+  sent: number,
+  startMs: number,
+  clock: Clock,
+): Promise<void> {
+  if (recordsPerSecond === undefined) return;
+  const dueMs = startMs + (sent * 1_000) / recordsPerSecond;
+  const waitMs = dueMs - clock.nowMs();
+  if (waitMs > 1) await new Promise((resolve) => setTimeout(resolve, waitMs));
+}
+
+function startProgress(
+  context: CommandContext,
+  enabled: boolean,
+  state: RunState,
+  latency: LatencyRecorder,
+  clock: Clock,
+): NodeJS.Timeout | undefined {
+  if (!enabled) return undefined;
+  let lastAcked = 0;
+  let lastMs = clock.nowMs();
+  return setInterval(() => {
+    const nowMs = clock.nowMs();
+    context.io.err(
+      formatProgress(
+        state.acked,
+        state.failed,
+        state.acked - lastAcked,
+        nowMs - lastMs,
+        latency.percentileMs(99),
+      ),
+    );
+    lastAcked = state.acked;
+    lastMs = nowMs;
+  }, 1_000);
+}
+
+export interface PerfConsumeOptions extends ClientCommandOptions {
+  readonly messages: number;
+  /** Stop after this long without data even if fewer records were read. */
+  readonly idleTimeoutMs: number;
+}
+
+export async function perfConsume(
+  context: CommandContext,
+  topic: string,
+  options: PerfConsumeOptions,
+  clock: Clock = systemClock,
+): Promise<void> {
+  const stop = new AbortController();
+  const onInterrupt = (): void => stop.abort();
+  context.io.signal.addEventListener('abort', onInterrupt, { once: true });
+  let idleTimer: NodeJS.Timeout | undefined;
+  const armIdle = (): void => {
+    if (idleTimer !== undefined) clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => stop.abort(), options.idleTimeoutMs);
+  };
+  let records = 0;
+  let bytes = 0;
+  const startMs = clock.nowMs();
+  try {
+    await withClient(context, options, async (client) => {
+      armIdle();
+      const chunks = client.consumer().consume(topic, {
+        from: 'earliest',
+        signal: stop.signal,
+        maxWaitMs: 500,
+        maxBytes: 8 * 1024 * 1024,
+      });
+      for await (const chunk of chunks) {
+        armIdle();
+        for (const record of chunk) bytes += (record.value?.length ?? 0) + (record.key?.length ?? 0);
+        records += chunk.length;
+        if (records >= options.messages) break;
+      }
+    });
+  } finally {
+    if (idleTimer !== undefined) clearTimeout(idleTimer);
+    context.io.signal.removeEventListener('abort', onInterrupt);
+  }
+  const summary = summarizeConsume(records, bytes, clock.nowMs() - startMs);
+  context.io.out(context.options.json ? JSON.stringify(summary) : formatConsumeSummary(summary));
+}

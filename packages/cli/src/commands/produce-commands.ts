@@ -1,0 +1,192 @@
+/**
+ * Registration of the data-plane commands (produce, consume, perf) on the `trib` program. They talk to
+ * brokers (`--bootstrap`), not controllers.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import type { Acks } from '@tributary/client';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { parseNonNegativeInt, parsePositiveInt } from '../args.js';
+import type { CommandContext } from '../context.js';
+import type { CliInput, Runner } from '../program.js';
+import { consume } from './consume.js';
+import { PERF_DEFAULTS, perfConsume, perfProduce } from './perf.js';
+import { produce } from './produce.js';
+
+export function parseAcks(value: string): Acks {
+  switch (value) {
+    case 'all':
+    case '-1':
+      return 'all';
+    case '1':
+      return 1;
+    case '0':
+      return 0;
+    default:
+      throw new InvalidArgumentError('expected all, 1 or 0.');
+  }
+}
+
+/** Splits a byte stream into lines (\n or \r\n); a last line without a newline still counts. */
+export async function* readLines(chunks: AsyncIterable<string | Buffer>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of chunks) {
+    rest += typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let newline = rest.indexOf('\n');
+    while (newline !== -1) {
+      const line = rest.slice(0, newline);
+      yield line.endsWith('\r') ? line.slice(0, -1) : line;
+      rest = rest.slice(newline + 1);
+      newline = rest.indexOf('\n');
+    }
+  }
+  rest += decoder.end();
+  if (rest !== '') yield rest;
+}
+
+function bootstrapOf(command: Command): string[] {
+  return command.optsWithGlobals<{ bootstrap: string[] }>().bootstrap;
+}
+
+/** The global --timeout-ms, only when the user gave it (its default is a deadline, not an idle limit). */
+function explicitTimeoutMs(context: CommandContext, command: Command): number | undefined {
+  const source = command.getOptionValueSourceWithGlobals('timeoutMs');
+  return source === 'cli' || source === 'env' ? context.options.timeoutMs : undefined;
+}
+
+function usageError(command: Command, message: string): never {
+  command.error(`error: ${message}`, { exitCode: 2, code: 'trib.usage' });
+}
+
+const acksOption = (): Option =>
+  new Option('--acks <acks>', 'all, 1 or 0').argParser(parseAcks).default('all' satisfies Acks);
+
+export function addClientCommands(program: Command, run: Runner, input: CliInput): void {
+  addProduceCommand(program, run, input);
+  addConsumeCommand(program, run);
+  addPerfCommands(program, run, input);
+}
+
+function addProduceCommand(program: Command, run: Runner, input: CliInput): void {
+  program
+    .command('produce <topic>')
+    .description('send one record per stdin line')
+    .addOption(new Option('--key <key>', 'the key of every record').conflicts('keySeparator'))
+    .option('--key-separator <separator>', 'split each line into key and value at the first separator')
+    .option('--partition <p>', 'send every record to this partition', parseNonNegativeInt)
+    .addOption(acksOption())
+    .action(
+      run((context, command) => {
+        const options = command.opts<{
+          key?: string;
+          keySeparator?: string;
+          partition?: number;
+          acks: Acks;
+        }>();
+        if (options.keySeparator === '') usageError(command, '--key-separator must not be empty');
+        return produce(
+          context,
+          String(command.args[0]),
+          {
+            bootstrap: bootstrapOf(command),
+            acks: options.acks,
+            ...(options.key === undefined ? {} : { key: options.key }),
+            ...(options.keySeparator === undefined ? {} : { keySeparator: options.keySeparator }),
+            ...(options.partition === undefined ? {} : { partition: options.partition }),
+          },
+          readLines(input.stdin),
+        );
+      }),
+    );
+}
+
+function addConsumeCommand(program: Command, run: Runner): void {
+  program
+    .command('consume <topic>')
+    .description('print records (values, or with --json whole records) one per line')
+    .option('--partition <p>', 'only this partition', parseNonNegativeInt)
+    .addOption(
+      new Option('--offset <o>', 'start at this offset (needs --partition)')
+        .argParser(parseNonNegativeInt)
+        .conflicts('fromBeginning'),
+    )
+    .option('--from-beginning', 'start at the earliest offsets (default: the latest)')
+    .option('--max-messages <n>', 'stop after n records', parsePositiveInt)
+    .addHelpText('after', '\nWith the global --timeout-ms T, stops after T ms without new records.')
+    .action(
+      run((context, command) => {
+        const options = command.opts<{
+          partition?: number;
+          offset?: number;
+          fromBeginning?: boolean;
+          maxMessages?: number;
+        }>();
+        if (options.offset !== undefined && options.partition === undefined) {
+          usageError(command, '--offset needs --partition');
+        }
+        const idleTimeoutMs = explicitTimeoutMs(context, command);
+        return consume(context, String(command.args[0]), {
+          bootstrap: bootstrapOf(command),
+          fromBeginning: options.fromBeginning === true,
+          ...(options.partition === undefined ? {} : { partition: options.partition }),
+          ...(options.offset === undefined ? {} : { offset: options.offset }),
+          ...(options.maxMessages === undefined ? {} : { maxMessages: options.maxMessages }),
+          ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+        });
+      }),
+    );
+}
+
+function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
+  const perf = program.command('perf').description('producer and consumer performance tests');
+  perf
+    .command('produce <topic>')
+    .description('send records as fast as allowed; report records/s, MB/s and ack latency percentiles')
+    .requiredOption('--messages <n>', 'records to send', parsePositiveInt)
+    .requiredOption('--record-size <bytes>', 'value size of each record', parsePositiveInt)
+    .addOption(acksOption())
+    .option('--throughput <records-per-second>', 'cap the send rate', parsePositiveInt)
+    .option('--duration-ms <ms>', 'stop sending after this long', parsePositiveInt)
+    .option('--partition <p>', 'send only to this partition', parseNonNegativeInt)
+    .option('--batch-bytes <bytes>', 'payload bytes per batch', parsePositiveInt, PERF_DEFAULTS.batchBytes)
+    .option('--in-flight <n>', 'Produce calls in flight per broker', parsePositiveInt, PERF_DEFAULTS.inFlight)
+    .action(
+      run((context, command) => {
+        const options = command.opts<{
+          messages: number;
+          recordSize: number;
+          acks: Acks;
+          throughput?: number;
+          durationMs?: number;
+          partition?: number;
+          batchBytes: number;
+          inFlight: number;
+        }>();
+        return perfProduce(context, String(command.args[0]), {
+          bootstrap: bootstrapOf(command),
+          messages: options.messages,
+          recordSizeBytes: options.recordSize,
+          acks: options.acks,
+          batchBytes: options.batchBytes,
+          inFlight: options.inFlight,
+          progress: input.stderrIsTty && !context.options.json,
+          ...(options.throughput === undefined ? {} : { throughput: options.throughput }),
+          ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+          ...(options.partition === undefined ? {} : { partition: options.partition }),
+        });
+      }),
+    );
+  perf
+    .command('consume <topic>')
+    .description('read from the earliest offsets of every partition; report records/s and MB/s')
+    .requiredOption('--messages <n>', 'records to read', parsePositiveInt)
+    .action(
+      run((context, command) =>
+        perfConsume(context, String(command.args[0]), {
+          bootstrap: bootstrapOf(command),
+          messages: command.opts<{ messages: number }>().messages,
+          idleTimeoutMs: context.options.timeoutMs,
+        }),
+      ),
+    );
+}

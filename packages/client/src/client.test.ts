@@ -1,0 +1,214 @@
+import { SeededRandom } from '@tributary/core';
+import {
+  decodeRecordBatch,
+  encodeRecordBatch,
+  partitionForKey,
+  StickyPartitioner,
+  splitBatches,
+} from '@tributary/records';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TributaryClient } from './client.js';
+import { Slots } from './connections.js';
+import { decodeFetched } from './decode.js';
+import { assignPartitions, chunkBySize, groupByPartition } from './partitioning.js';
+import { type FakeCluster, startFakeCluster } from './testing/fake-broker.js';
+
+const text = (bytes: Uint8Array | null): string | null =>
+  bytes === null ? null : Buffer.from(bytes).toString('utf8');
+
+function values(cluster: FakeCluster, topic: string, partition: number): string[] {
+  return cluster
+    .log(topic, partition)
+    .batches.flatMap((b) => decodeRecordBatch(b.bytes).records.map((r) => text(r.value) ?? ''));
+}
+
+describe('partitioning (pure)', () => {
+  it('puts keys where murmur2 says, explicit partitions as given, keyless records on one sticky partition', () => {
+    const sticky = new StickyPartitioner(new SeededRandom(1));
+    const key = Buffer.from('user-42');
+    const parts = assignPartitions(
+      't',
+      [{ key }, { key: null }, { key: null }, { key: null, partition: 2 }],
+      6,
+      sticky,
+    );
+    expect(parts[0]).toBe(partitionForKey(key, 6));
+    expect(parts[1]).toBe(parts[2]);
+    expect(parts[3]).toBe(2);
+    expect(() => assignPartitions('t', [{ key: null, partition: 6 }], 6, sticky)).toThrow(/outside/);
+  });
+
+  it('groups indexes per partition in input order and chunks by both bounds', () => {
+    expect([...groupByPartition([1, 0, 1, 1])]).toEqual([
+      [1, [0, 2, 3]],
+      [0, [1]],
+    ]);
+    expect(chunkBySize([0, 1, 2, 3, 4], () => 10, { maxRecords: 2, maxBytes: 100 })).toEqual([
+      [0, 1],
+      [2, 3],
+      [4],
+    ]);
+    expect(chunkBySize([0, 1, 2], () => 60, { maxRecords: 10, maxBytes: 100 })).toEqual([[0], [1], [2]]);
+  });
+
+  it('decodeFetched skips records below the fetch offset and reports the next offset', () => {
+    const batch = encodeRecordBatch({
+      baseOffset: 10,
+      records: [0, 1, 2].map((i) => ({ key: null, value: Buffer.from(`v${i}`), timestampMs: 5 })),
+    });
+    const decoded = decodeFetched(batch, { topic: 't', partition: 0, fetchOffset: 11 });
+    expect(decoded.records.map((r) => [r.offset, text(r.value)])).toEqual([
+      [11, 'v1'],
+      [12, 'v2'],
+    ]);
+    expect(decoded.nextOffset).toBe(13);
+  });
+});
+
+describe('TributaryClient against fake brokers', () => {
+  let cluster: FakeCluster;
+  let client: TributaryClient;
+
+  beforeAll(async () => {
+    cluster = await startFakeCluster({ brokers: 2, topics: { orders: 4, other: 1 } });
+  });
+  afterAll(async () => {
+    await cluster.stop();
+  });
+  beforeEach(() => {
+    client = new TributaryClient({ bootstrap: [cluster.bootstrap[0] ?? ''], random: new SeededRandom(7) });
+    cluster.state.requests.length = 0;
+    cluster.state.injected.length = 0;
+  });
+
+  it('sends one batch per partition and one Produce call per leader broker', async () => {
+    const producer = client.producer({ acks: 'all', timeoutMs: 5_000 });
+    const records = Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: `v${i}` }));
+    const before = [0, 1, 2, 3].map((p) => cluster.log('orders', p).endOffset);
+    const results = await producer.send('orders', records);
+    for (const [i, result] of results.entries()) {
+      expect(result.partition).toBe(partitionForKey(Buffer.from(`k${i}`), 4));
+      const stored = values(cluster, 'orders', result.partition);
+      expect(stored[result.offset]).toBe(`v${i}`);
+    }
+    const produces = cluster.state.requests.filter((r) => r.method === 'Produce');
+    expect(produces).toHaveLength(2);
+    for (const p of [0, 1, 2, 3]) {
+      const added = cluster.log('orders', p).batches.filter((b) => b.baseOffset >= (before[p] ?? 0));
+      expect(added.length).toBeLessThanOrEqual(1);
+    }
+    client.close();
+  });
+
+  it('retries NOT_LEADER after refreshing metadata and lands on the new leader', async () => {
+    const producer = client.producer({ acks: 'all', timeoutMs: 5_000 });
+    await producer.send('other', [{ key: null, value: 'warm-up' }]);
+    cluster.moveLeader('other', 0, 2);
+    const [result] = await producer.send('other', [{ key: null, value: 'after-move' }]);
+    expect(result?.partition).toBe(0);
+    const produces = cluster.state.requests.filter((r) => r.method === 'Produce');
+    expect(produces.map((r) => r.brokerId)).toEqual([1, 1, 2]);
+    expect(cluster.state.requests.filter((r) => r.method === 'Metadata').length).toBeGreaterThanOrEqual(2);
+    expect(values(cluster, 'other', 0).at(-1)).toBe('after-move');
+    cluster.moveLeader('other', 0, 1);
+    client.close();
+  });
+
+  it('retries retriable partition errors and fails fast on non-retriable ones', async () => {
+    const producer = client.producer({ acks: 1, timeoutMs: 5_000 });
+    cluster.state.injected.push({
+      method: 'Produce',
+      topic: 'other',
+      partition: 0,
+      errorCode: 'NOT_ENOUGH_REPLICAS',
+    });
+    await expect(producer.send('other', [{ key: null, value: 'x' }])).resolves.toHaveLength(1);
+    cluster.state.injected.push({
+      method: 'Produce',
+      topic: 'other',
+      partition: 0,
+      errorCode: 'RECORD_TOO_LARGE',
+    });
+    await expect(producer.send('other', [{ key: null, value: 'x' }])).rejects.toMatchObject({
+      code: 'RECORD_TOO_LARGE',
+    });
+    await expect(producer.send('missing', [{ key: null, value: 'x' }])).rejects.toMatchObject({
+      code: 'UNKNOWN_TOPIC',
+    });
+    client.close();
+  });
+
+  it('lingering sends share one request', async () => {
+    const producer = client.producer({ acks: 1, timeoutMs: 5_000, lingerMs: 20 });
+    const sends = [0, 1, 2].map((i) => producer.send('other', [{ key: null, value: `l${i}` }]));
+    const results = await Promise.all(sends);
+    expect(results.map((r) => r[0]?.offset)).toEqual(
+      [0, 1, 2].map((i) => (results[0]?.[0]?.offset ?? 0) + i),
+    );
+    expect(cluster.state.requests.filter((r) => r.method === 'Produce')).toHaveLength(1);
+    client.close();
+  });
+
+  it('sendBatch writes many records as one batch; fetch and consume read them back', async () => {
+    const producer = client.producer({ acks: 'all', timeoutMs: 5_000 });
+    const consumer = client.consumer();
+    const start = (await consumer.listOffsets('orders', [3], 'latest')).get(3) ?? -1;
+    const batch = await producer.sendBatch('orders', {
+      partition: 3,
+      records: Array.from({ length: 100 }, (_, i) => ({
+        key: null,
+        value: Buffer.from(`b${i}`),
+        timestampMs: 1,
+      })),
+    });
+    expect(batch).toEqual({ partition: 3, baseOffset: start, recordCount: 100 });
+    const fetched = await consumer.fetch('orders', 3, start + 50, { maxWaitMs: 10 });
+    expect(fetched.records).toHaveLength(50);
+    expect(text(fetched.records[0]?.value ?? null)).toBe('b50');
+    expect(fetched.nextOffset).toBe(start + 100);
+    expect((await consumer.listOffsets('orders', [3], 'earliest')).get(3)).toBe(0);
+
+    const abort = new AbortController();
+    const seen: string[] = [];
+    for await (const chunk of consumer.consume('orders', {
+      partitions: [3],
+      from: new Map([[3, start + 98]]),
+      signal: abort.signal,
+      maxWaitMs: 10,
+    })) {
+      seen.push(...chunk.map((r) => text(r.value) ?? ''));
+      if (seen.length >= 2) abort.abort();
+    }
+    expect(seen).toEqual(['b98', 'b99']);
+    client.close();
+  });
+
+  it('a fetch that hits NOT_LEADER refreshes metadata and retries', async () => {
+    const consumer = client.consumer();
+    await client.producer({ acks: 1 }).send('other', [{ key: null, value: 'f' }]);
+    cluster.state.injected.push({ method: 'Fetch', topic: 'other', partition: 0, errorCode: 'NOT_LEADER' });
+    const fetched = await consumer.fetch('other', 0, 0, { maxWaitMs: 10 });
+    expect(fetched.records.length).toBeGreaterThan(0);
+    expect(splitBatches(Buffer.alloc(0)).batches).toEqual([]);
+    client.close();
+  });
+});
+
+describe('Slots', () => {
+  it('bounds concurrent holders and hands slots over in FIFO order', async () => {
+    const slots = new Slots(2);
+    const order: number[] = [];
+    await slots.acquire();
+    await slots.acquire();
+    const third = slots.acquire().then(() => order.push(3));
+    const fourth = slots.acquire().then(() => order.push(4));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    slots.release();
+    await third;
+    expect(order).toEqual([3]);
+    slots.release();
+    await fourth;
+    expect(order).toEqual([3, 4]);
+  });
+});

@@ -1,0 +1,28 @@
+/** Named bounds for the client ("put a limit on everything"). */
+export const CLIENT_LIMITS = {
+  /** Produce calls in flight to one broker at once; further calls wait for a slot. */
+  inFlightPerBrokerMax: 5,
+  /** Records one batch may hold (the producer splits larger sends). */
+  batchRecordsMax: 100_000,
+  /** Bytes one Produce request carries, to stay well under the gRPC message limit. */
+  batchBytesMax: 16 * 1024 * 1024,
+  /** Attempts per call before giving up, even when the deadline has not passed. */
+  attemptsMax: 50,
+  /** Deadline of one Metadata/ListOffsets call. */
+  metadataCallTimeoutMs: 2_000,
+  /** Largest long-poll wait a fetch may ask for. */
+  fetchMaxWaitMsMax: 30_000,
+} as const;
+
+export const DEFAULT_PRODUCER = {
+  acks: -1,
+  timeoutMs: 30_000,
+  lingerMs: 0,
+  batchMaxRecords: 10_000,
+  batchMaxBytes: 1024 * 1024,
+} as const;
+
+export const DEFAULT_FETCH = {
+  maxWaitMs: 500,
+  maxBytes: 4 * 1024 * 1024,
+} as const;

@@ -1,0 +1,137 @@
+/**
+ * What the client knows about the cluster: brokers by id, and each topic's partitions with their
+ * leaders. Filled by Metadata calls to any reachable broker; refreshed when a broker says the client's
+ * view is stale (NOT_LEADER, UNKNOWN_TOPIC_OR_PARTITION) or a broker is unreachable.
+ */
+import { TributaryError } from '@tributary/core';
+import { type MetadataResponse__Output, unary } from '@tributary/protocol';
+import type { BrokerConnections } from './connections.js';
+import { CLIENT_LIMITS } from './limits.js';
+import { sleep } from './retry.js';
+
+/** How long a lookup waits for a topic that no broker knows yet (it may have just been created). */
+const UNKNOWN_TOPIC_WAIT_MS = 2_000;
+
+export interface PartitionLeader {
+  readonly partition: number;
+  /** -1 when the partition has no leader right now. */
+  readonly leaderId: number;
+  readonly leaderEpoch: number;
+}
+
+export interface TopicMetadata {
+  readonly name: string;
+  readonly partitions: readonly PartitionLeader[];
+}
+
+export interface ClusterView {
+  readonly brokers: ReadonlyMap<number, string>;
+  readonly topics: ReadonlyMap<string, TopicMetadata>;
+}
+
+/** Builds a view from a Metadata response; topics answered with an error are left out. */
+export function viewFromMetadata(response: MetadataResponse__Output): ClusterView {
+  const brokers = new Map<number, string>();
+  for (const broker of response.brokers) brokers.set(broker.brokerId, broker.address);
+  const topics = new Map<string, TopicMetadata>();
+  for (const result of response.topics) {
+    const topic = result.topic;
+    if (result.errorCode !== '' || topic === null || topic === undefined) continue;
+    const partitions = [...topic.partitions]
+      .map((p) => ({ partition: p.partition, leaderId: p.leader, leaderEpoch: p.leaderEpoch }))
+      .sort((a, b) => a.partition - b.partition);
+    topics.set(topic.name, { name: topic.name, partitions });
+  }
+  return { brokers, topics };
+}
+
+export class MetadataCache {
+  private brokers = new Map<number, string>();
+  private readonly topics = new Map<string, TopicMetadata>();
+  /** Rotates through addresses so one dead bootstrap broker does not stall every refresh. */
+  private nextAddress = 0;
+
+  constructor(
+    private readonly bootstrap: readonly string[],
+    private readonly connections: BrokerConnections,
+    /** Ask brokers to create missing topics (they do only when auto.create.topics.enable is on). */
+    private readonly allowAutoTopicCreation = true,
+  ) {
+    if (bootstrap.length === 0) throw new TributaryError('INVALID_REQUEST', 'no bootstrap brokers given');
+  }
+
+  topic(name: string): TopicMetadata | undefined {
+    return this.topics.get(name);
+  }
+
+  brokerAddress(brokerId: number): string | undefined {
+    return this.brokers.get(brokerId);
+  }
+
+  /** The leader's address for a partition, or undefined when unknown or leaderless. */
+  leaderAddress(topic: string, partition: number): string | undefined {
+    const leader = this.topics.get(topic)?.partitions[partition];
+    if (leader === undefined || leader.leaderId < 0) return undefined;
+    return this.brokers.get(leader.leaderId);
+  }
+
+  /**
+   * The topic's metadata, fetched when not cached. A topic created a moment ago may not have reached the
+   * broker's image yet (the broker answers UNKNOWN_TOPIC_OR_PARTITION), so this asks again for up to
+   * UNKNOWN_TOPIC_WAIT_MS before failing with UNKNOWN_TOPIC.
+   */
+  async requireTopic(name: string, timeoutMs: number): Promise<TopicMetadata> {
+    const cached = this.topics.get(name);
+    if (cached !== undefined) return cached;
+    const waitMs = Math.min(timeoutMs, UNKNOWN_TOPIC_WAIT_MS);
+    const startMs = performance.now();
+    for (let round = 0; ; round++) {
+      await this.refresh([name], timeoutMs);
+      const fetched = this.topics.get(name);
+      if (fetched !== undefined) return fetched;
+      const remainingMs = waitMs - (performance.now() - startMs);
+      if (remainingMs <= 0) throw new TributaryError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
+      await sleep(Math.min(remainingMs, 50 * 2 ** Math.min(round, 3)));
+    }
+  }
+
+  /**
+   * Asks brokers (known ones first, then the bootstrap list) for metadata of `topics`, trying each at
+   * most once. Throws the last error when none answers.
+   */
+  async refresh(topics: readonly string[], timeoutMs: number): Promise<void> {
+    const candidates = this.candidateAddresses();
+    let lastError: unknown = new TributaryError('LEADER_NOT_AVAILABLE', 'no broker address to ask');
+    for (let attempt = 0; attempt < candidates.length; attempt++) {
+      const address = candidates[(this.nextAddress + attempt) % candidates.length];
+      if (address === undefined) continue;
+      try {
+        const response = await unary(
+          this.connections.get(address),
+          'Metadata',
+          { topics: [...topics], allowAutoTopicCreation: this.allowAutoTopicCreation },
+          { deadlineMs: Math.max(1, Math.min(timeoutMs, CLIENT_LIMITS.metadataCallTimeoutMs)) },
+        );
+        this.apply(viewFromMetadata(response), topics);
+        return;
+      } catch (error) {
+        lastError = error;
+        this.nextAddress++;
+      }
+    }
+    throw lastError;
+  }
+
+  private apply(view: ClusterView, requested: readonly string[]): void {
+    if (view.brokers.size > 0) this.brokers = new Map(view.brokers);
+    for (const name of requested) {
+      const topic = view.topics.get(name);
+      if (topic === undefined) this.topics.delete(name);
+      else this.topics.set(name, topic);
+    }
+  }
+
+  private candidateAddresses(): string[] {
+    return [...new Set([...this.bootstrap, ...this.brokers.values()])];
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Pure producer logic: which partition each record goes to, and grouping records into one batch per
+ * partition. No I/O, no clock; the shell (producer.ts) encodes and sends.
+ */
+import { TributaryError } from '@tributary/core';
+import { partitionForKey, type StickyPartitioner } from '@tributary/records';
+
+export interface PartitionedInput {
+  readonly key: Uint8Array | null;
+  readonly partition?: number | undefined;
+}
+
+/**
+ * The partition of every record, in input order: an explicit partition as given, a key by murmur2
+ * (Kafka's default partitioner), a null key to the sticky partition of this call. The caller moves the
+ * sticky partition on once the batch is sent (`onNewBatch`).
+ */
+export function assignPartitions(
+  topic: string,
+  records: readonly PartitionedInput[],
+  numPartitions: number,
+  sticky: StickyPartitioner,
+): number[] {
+  return records.map((record) => {
+    if (record.partition !== undefined) {
+      if (!Number.isInteger(record.partition) || record.partition < 0 || record.partition >= numPartitions) {
+        throw new TributaryError(
+          'UNKNOWN_TOPIC_OR_PARTITION',
+          `partition ${record.partition} is outside [0, ${numPartitions}) for topic "${topic}"`,
+        );
+      }
+      return record.partition;
+    }
+    if (record.key !== null) return partitionForKey(record.key, numPartitions);
+    return sticky.partition(topic, { numPartitions });
+  });
+}
+
+/** Record indexes per partition, in input order within each partition (order is kept per partition). */
+export function groupByPartition(partitions: readonly number[]): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (const [index, partition] of partitions.entries()) {
+    const group = groups.get(partition);
+    if (group === undefined) groups.set(partition, [index]);
+    else group.push(index);
+  }
+  return groups;
+}
+
+/**
+ * Splits `indexes` into runs that respect both batch bounds; a single record larger than the byte
+ * bound still gets a run of its own (the broker decides whether it is too large).
+ */
+export function chunkBySize(
+  indexes: readonly number[],
+  sizeOf: (index: number) => number,
+  bounds: { readonly maxRecords: number; readonly maxBytes: number },
+): number[][] {
+  const chunks: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  for (const index of indexes) {
+    const size = sizeOf(index);
+    if (current.length > 0 && (current.length >= bounds.maxRecords || bytes + size > bounds.maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(index);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

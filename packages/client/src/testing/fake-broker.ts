@@ -1,0 +1,307 @@
+/**
+ * In-process fake brokers on 127.0.0.1:0 sharing one canned cluster state: partition leaders, an
+ * in-memory log per partition, and error injection. It tests client logic (partitioning, batching,
+ * retries, decoding), not broker behaviour: there is no replication and acks are ignored.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import {
+  addBrokerService,
+  type BrokerHandlers,
+  bindServer,
+  createServer,
+  type FetchPartitionResult,
+  type FetchRequest__Output,
+  handleUnary,
+  type ListOffsetsRequest__Output,
+  type MetadataRequest__Output,
+  type MetadataResponse,
+  type ProducePartitionResult,
+  type ProduceRequest__Output,
+  shutdownServer,
+} from '@tributary/protocol';
+import { splitBatches, stampBatch } from '@tributary/records';
+
+interface StoredBatch {
+  readonly baseOffset: number;
+  readonly lastOffset: number;
+  readonly maxTimestamp: number;
+  readonly bytes: Buffer;
+}
+
+export interface FakePartitionLog {
+  readonly batches: StoredBatch[];
+  endOffset: number;
+}
+
+export interface InjectedError {
+  readonly method: 'Produce' | 'Fetch' | 'ListOffsets';
+  readonly topic: string;
+  readonly partition: number;
+  readonly errorCode: string;
+  /** Only on this broker (default: whichever broker handles the partition). */
+  readonly brokerId?: number;
+}
+
+export interface FakeClusterState {
+  /** Leader broker id per partition, per topic (-1 = no leader). */
+  readonly leaders: Map<string, number[]>;
+  readonly leaderEpochs: Map<string, number[]>;
+  readonly logs: Map<string, FakePartitionLog>;
+  /** Consumed in order: each fires once. */
+  readonly injected: InjectedError[];
+  readonly requests: { brokerId: number; method: string; request: unknown }[];
+}
+
+export interface FakeBroker {
+  readonly id: number;
+  readonly address: string;
+}
+
+export interface FakeCluster {
+  readonly brokers: readonly FakeBroker[];
+  readonly bootstrap: string[];
+  readonly state: FakeClusterState;
+  /** Moves a partition's leadership (bumps its leader epoch). */
+  moveLeader(topic: string, partition: number, brokerId: number): void;
+  /** Every stored record value of a partition, decoded by the caller's choice of `splitBatches`. */
+  log(topic: string, partition: number): FakePartitionLog;
+  stop(): Promise<void>;
+}
+
+export interface FakeClusterOptions {
+  readonly brokers: number;
+  /** Partition count per topic; leaders are spread round-robin over the brokers (ids from 1). */
+  readonly topics: Readonly<Record<string, number>>;
+}
+
+const key = (topic: string, partition: number): string => `${topic}-${partition}`;
+
+export async function startFakeCluster(options: FakeClusterOptions): Promise<FakeCluster> {
+  const state: FakeClusterState = {
+    leaders: new Map(),
+    leaderEpochs: new Map(),
+    logs: new Map(),
+    injected: [],
+    requests: [],
+  };
+  for (const [topic, count] of Object.entries(options.topics)) {
+    state.leaders.set(
+      topic,
+      Array.from({ length: count }, (_, p) => (p % options.brokers) + 1),
+    );
+    state.leaderEpochs.set(
+      topic,
+      Array.from({ length: count }, () => 0),
+    );
+    for (let p = 0; p < count; p++) state.logs.set(key(topic, p), { batches: [], endOffset: 0 });
+  }
+  const appended = new Set<() => void>();
+  const servers: grpc.Server[] = [];
+  const brokers: FakeBroker[] = [];
+  for (let id = 1; id <= options.brokers; id++) {
+    const server = createServer();
+    const broker = { id, address: '' };
+    addBrokerService(server, handlers(id, state, brokers, appended));
+    const port = await bindServer(server, '127.0.0.1:0');
+    broker.address = `127.0.0.1:${port}`;
+    brokers.push(broker);
+    servers.push(server);
+  }
+  return {
+    brokers,
+    bootstrap: brokers.map((b) => b.address),
+    state,
+    moveLeader(topic, partition, brokerId) {
+      const leaders = state.leaders.get(topic);
+      const epochs = state.leaderEpochs.get(topic);
+      if (leaders === undefined || epochs === undefined) throw new Error(`no topic ${topic}`);
+      leaders[partition] = brokerId;
+      epochs[partition] = (epochs[partition] ?? 0) + 1;
+    },
+    log(topic, partition) {
+      const log = state.logs.get(key(topic, partition));
+      if (log === undefined) throw new Error(`no partition ${topic}-${partition}`);
+      return log;
+    },
+    async stop() {
+      await Promise.all(servers.map((server) => shutdownServer(server, 100)));
+    },
+  };
+}
+
+function takeInjected(
+  state: FakeClusterState,
+  match: Omit<InjectedError, 'errorCode'> & { brokerId: number },
+): string | undefined {
+  const index = state.injected.findIndex(
+    (e) =>
+      e.method === match.method &&
+      e.topic === match.topic &&
+      e.partition === match.partition &&
+      (e.brokerId === undefined || e.brokerId === match.brokerId),
+  );
+  if (index === -1) return undefined;
+  const [error] = state.injected.splice(index, 1);
+  return error?.errorCode;
+}
+
+function handlers(
+  id: number,
+  state: FakeClusterState,
+  brokers: readonly FakeBroker[],
+  appended: Set<() => void>,
+): BrokerHandlers {
+  const leaderOf = (topic: string, partition: number): number | undefined =>
+    state.leaders.get(topic)?.[partition];
+  const check = (
+    method: InjectedError['method'],
+    topic: string,
+    partition: number,
+  ): Partial<ProducePartitionResult> | undefined => {
+    const leader = leaderOf(topic, partition);
+    if (leader === undefined)
+      return { errorCode: 'UNKNOWN_TOPIC_OR_PARTITION', errorMessage: `no ${topic}-${partition}` };
+    const injected = takeInjected(state, { method, topic, partition, brokerId: id });
+    if (injected !== undefined) return { errorCode: injected, errorMessage: 'injected', leaderId: leader };
+    if (leader !== id)
+      return { errorCode: 'NOT_LEADER', errorMessage: `leader is ${leader}`, leaderId: leader };
+    return undefined;
+  };
+  return {
+    Produce: handleUnary(async (request: ProduceRequest__Output) => {
+      state.requests.push({ brokerId: id, method: 'Produce', request });
+      const results: ProducePartitionResult[] = [];
+      for (const topic of request.topics) {
+        for (const data of topic.partitions) {
+          const problem = check('Produce', topic.name, data.partition);
+          if (problem !== undefined) {
+            results.push({ topic: topic.name, partition: data.partition, baseOffset: -1, ...problem });
+            continue;
+          }
+          const log = state.logs.get(key(topic.name, data.partition)) as FakePartitionLog;
+          const baseOffset = log.endOffset;
+          const bytes = Buffer.from(data.records);
+          for (const header of splitBatches(bytes).batches) {
+            const batch = Buffer.from(header.bytes());
+            const stamped = stampBatch(batch, { baseOffset: log.endOffset, partitionLeaderEpoch: 0 });
+            log.batches.push({
+              baseOffset: log.endOffset,
+              lastOffset: stamped.lastOffset,
+              maxTimestamp: stamped.maxTimestamp,
+              bytes: batch,
+            });
+            log.endOffset = stamped.lastOffset + 1;
+          }
+          results.push({ topic: topic.name, partition: data.partition, errorCode: '', baseOffset });
+        }
+      }
+      for (const wake of [...appended]) wake();
+      return { results };
+    }),
+    Fetch: handleUnary(async (request: FetchRequest__Output) => {
+      state.requests.push({ brokerId: id, method: 'Fetch', request });
+      let results = readFetch(request, state, check);
+      if (
+        results.every((r) => r.errorCode !== '' || (r.records as Buffer).length === 0) &&
+        request.maxWaitMs > 0
+      ) {
+        await new Promise<void>((resolve) => {
+          const wake = (): void => {
+            clearTimeout(timer);
+            appended.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, request.maxWaitMs);
+          appended.add(wake);
+        });
+        results = readFetch(request, state, () => undefined);
+      }
+      return { results };
+    }),
+    ListOffsets: handleUnary(async (request: ListOffsetsRequest__Output) => {
+      state.requests.push({ brokerId: id, method: 'ListOffsets', request });
+      const results = request.topics.flatMap((topic) =>
+        topic.partitions.map((p) => {
+          const problem = check('ListOffsets', topic.name, p.partition);
+          if (problem !== undefined)
+            return { topic: topic.name, partition: p.partition, offset: -1, ...problem };
+          const log = state.logs.get(key(topic.name, p.partition)) as FakePartitionLog;
+          const offset =
+            p.timestamp === -1
+              ? log.endOffset
+              : p.timestamp === -2
+                ? 0
+                : (log.batches.find((b) => b.maxTimestamp >= p.timestamp)?.baseOffset ?? -1);
+          return { topic: topic.name, partition: p.partition, errorCode: '', offset };
+        }),
+      );
+      return { results };
+    }),
+    Metadata: handleUnary(async (request: MetadataRequest__Output) => {
+      state.requests.push({ brokerId: id, method: 'Metadata', request });
+      return metadataResponse(request, state, brokers);
+    }),
+  };
+}
+
+function readFetch(
+  request: FetchRequest__Output,
+  state: FakeClusterState,
+  check: (method: 'Fetch', topic: string, partition: number) => Partial<ProducePartitionResult> | undefined,
+): FetchPartitionResult[] {
+  return request.topics.flatMap((topic) =>
+    topic.partitions.map((p) => {
+      const problem = check('Fetch', topic.name, p.partition);
+      if (problem !== undefined)
+        return { topic: topic.name, partition: p.partition, records: Buffer.alloc(0), ...problem };
+      const log = state.logs.get(key(topic.name, p.partition)) as FakePartitionLog;
+      const chosen: Buffer[] = [];
+      let bytes = 0;
+      for (const batch of log.batches) {
+        if (batch.lastOffset < p.fetchOffset) continue;
+        if (chosen.length > 0 && bytes + batch.bytes.length > p.partitionMaxBytes) break;
+        chosen.push(batch.bytes);
+        bytes += batch.bytes.length;
+      }
+      return {
+        topic: topic.name,
+        partition: p.partition,
+        errorCode: '',
+        highWatermark: log.endOffset,
+        records: Buffer.concat(chosen),
+      };
+    }),
+  );
+}
+
+function metadataResponse(
+  request: MetadataRequest__Output,
+  state: FakeClusterState,
+  brokers: readonly FakeBroker[],
+): MetadataResponse {
+  const names = request.topics.length === 0 ? [...state.leaders.keys()] : request.topics;
+  return {
+    clusterId: 'fake',
+    controllerId: -1,
+    brokers: brokers.map((b) => ({ brokerId: b.id, address: b.address })),
+    topics: names.map((name) => {
+      const leaders = state.leaders.get(name);
+      if (leaders === undefined) return { errorCode: 'UNKNOWN_TOPIC', errorMessage: `no topic ${name}` };
+      const epochs = state.leaderEpochs.get(name) ?? [];
+      return {
+        errorCode: '',
+        topic: {
+          name,
+          topicId: name,
+          partitions: leaders.map((leader, partition) => ({
+            partition,
+            leader,
+            leaderEpoch: epochs[partition] ?? 0,
+            replicas: [leader],
+            isr: [leader],
+          })),
+        },
+      };
+    }),
+  };
+}
