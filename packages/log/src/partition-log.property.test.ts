@@ -202,5 +202,5 @@ describe('PartitionLog against a naive in-memory model', () => {
       ),
       { numRuns: Number(process.env.LOG_PROPERTY_RUNS ?? 100) },
     );
-  });
+  }, 120_000);
 });

@@ -26,7 +26,8 @@ describe('simulation', () => {
     for (const seed of range(1, CI_SEEDS)) committed += runSimulation({ seed }).committed;
     // Sanity check that the runs do real work: every seed commits its liveness proposal and more.
     expect(committed).toBeGreaterThan(CI_SEEDS * 20);
-  });
+    // The budget for 2,000 seeds in CI is two minutes; alone it takes about 10 s.
+  }, 120_000);
 
   it('replays a seed identically', () => {
     const a: string[] = [];
