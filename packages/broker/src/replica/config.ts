@@ -13,6 +13,8 @@ export const REPLICA_DEFAULTS = {
   /** Beyond max wait: how much longer a replica fetch RPC may take before its deadline. */
   fetchDeadlineSlackMs: 2_000,
   retentionCheckIntervalMs: 30_000,
+  /** Kafka: replica.high.watermark.checkpoint.interval.ms. */
+  highWatermarkCheckpointIntervalMs: 5_000,
 } as const;
 
 /** Named bounds (STYLE: bound everything). */

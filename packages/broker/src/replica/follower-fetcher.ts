@@ -29,6 +29,7 @@ export interface FollowerFetcherOptions {
   readonly brokerId: number;
   readonly leaderId: number;
   readonly address: string;
+  /** Owned by whoever created it (the node shares one per leader address): never closed here. */
   readonly client: ReplicationClient;
   readonly brokerEpoch: () => number;
   readonly maxWaitMs: number;
@@ -80,7 +81,6 @@ export class FollowerFetcher {
     this.abort.abort();
     this.wakeIdle?.();
     await this.loop;
-    this.options.client.close();
   }
 
   private async run(): Promise<void> {

@@ -60,6 +60,8 @@ export class Partition {
     readonly log: PartitionLog;
     readonly metadata: PartitionMetadata;
     readonly minInsyncReplicas: number;
+    /** From the high watermark checkpoint; capped at the log end. */
+    readonly initialHighWatermark?: number;
   }) {
     this.topic = options.topic;
     this.partition = options.partition;
@@ -68,7 +70,11 @@ export class Partition {
     this.log = options.log;
     this.minInsyncReplicas = options.minInsyncReplicas;
     // Starts as a follower of nobody at epoch -1, so the first metadata always causes a transition.
-    this.roleValue = { kind: 'follower', leaderId: -1, highWatermark: 0 };
+    const highWatermark = Math.max(
+      Math.min(options.initialHighWatermark ?? 0, options.log.logEndOffset),
+      options.log.logStartOffset,
+    );
+    this.roleValue = { kind: 'follower', leaderId: -1, highWatermark };
     this.leaderEpochValue = -1;
     this.partitionEpochValue = -1;
     this.replicasValue = options.metadata.replicas;

@@ -10,15 +10,16 @@ import {
   type AlterPartitionResult__Output,
   addReplicationService,
   bindServer,
-  createReplicationClient,
   createServer,
   handleUnary,
   type ProduceRequest__Output,
+  type ReplicationClient,
   shutdownServer,
 } from '@tributary/protocol';
 import { encodeRecordBatch } from '@tributary/records';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createReplicaFetchClient } from './follower-fetcher.js';
 import { ReplicaManager } from './replica-manager.js';
 
 const TOPIC = 'orders';
@@ -61,6 +62,17 @@ class Cluster {
   readonly nodes: Node[] = [];
   image = MetadataImage.EMPTY;
   alterCalls: AlterPartitionItem[][] = [];
+  private readonly clients = new Map<string, ReplicationClient>();
+
+  /** Like the broker node: one shared client per leader address, closed by the owner. */
+  client(address: string): ReplicationClient {
+    let client = this.clients.get(address);
+    if (client === undefined) {
+      client = createReplicaFetchClient(address);
+      this.clients.set(address, client);
+    }
+    return client;
+  }
 
   static async start(root: string): Promise<Cluster> {
     const cluster = new Cluster();
@@ -113,7 +125,7 @@ class Cluster {
       clock: this.clock,
       logger,
       alterPartition: (items) => this.alterPartition(items),
-      replicationClient: (address) => createReplicationClient(address),
+      replicationClient: (address) => this.client(address),
       brokerEpoch: () => id,
       config: { replicaLagTimeMaxMs: 10_000, replicaFetchMaxWaitMs: 200 },
     });
@@ -221,6 +233,7 @@ class Cluster {
       node.manager = null;
       await shutdownServer(node.server, 100);
     }
+    for (const client of this.clients.values()) client.close();
   }
 }
 
@@ -474,6 +487,21 @@ describe('ReplicaManager replication', () => {
     expect(actual?.bytes.equals(expected?.bytes ?? Buffer.alloc(1))).toBe(true);
     await waitFor(() => c.isr().length === 3);
     expect(c.manager(1).partitionReplica(TOPIC, 0)?.role.kind).toBe('follower');
+  });
+
+  it('keeps the high watermark across a restart (checkpoint)', async () => {
+    const c = await startCluster();
+    await Promise.all([c.startBroker(1), c.startBroker(2)]);
+    await c.createTopic({ replicas: [1, 2] });
+    const [produced] = await c.manager(1).produce(produceRequest(-1, batch('a', 4)));
+    expect(produced?.errorCode).toBe('');
+    await c.stopBroker(2);
+    await c.stopBroker(1);
+    await c.startBroker(1);
+    // Broker 2 is down, so only the checkpoint can explain a high watermark above 0.
+    expect(c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark).toBe(4);
+    const [fetched] = await c.manager(1).fetch(fetchRequest(0));
+    expect(fetched?.records?.length).toBeGreaterThan(0);
   });
 
   it('shrinks the ISR after a follower lags and expands it once it caught up', async () => {

@@ -26,14 +26,11 @@ import type {
 import type pino from 'pino';
 import { logConfigFor, minInsyncReplicas, REPLICA_DEFAULTS, REPLICA_LIMITS } from './config.js';
 import { FollowerFetcher, partitionKey } from './follower-fetcher.js';
+import { readHighWatermarks, writeHighWatermarks } from './hw-checkpoint.js';
 import { Partition, type PartitionMetadata } from './partition.js';
-import {
-  handleFetch,
-  handleListOffsets,
-  handleProduce,
-  handleReplicaFetch,
-  type RequestContext,
-} from './requests.js';
+import { handleReplicaFetch } from './replica-fetch.js';
+import type { RequestContext } from './request-context.js';
+import { handleFetch, handleListOffsets, handleProduce } from './requests.js';
 
 export interface ReplicaManagerOptions {
   brokerId: number;
@@ -42,7 +39,10 @@ export interface ReplicaManagerOptions {
   logger: pino.Logger;
   /** Sends ISR changes to the active controller (BrokerLifecycle.AlterPartition); resolves with per-item results. */
   alterPartition: (items: AlterPartitionItem[]) => Promise<AlterPartitionResult__Output[]>;
-  /** Creates a Replication client for a leader broker's address (follower side). */
+  /**
+   * Creates a Replication client for a leader broker's address (follower side). The caller owns the clients
+   * (may cache one per address) and closes them; the manager never does.
+   */
   replicationClient: (address: string) => ReplicationClient;
   brokerEpoch: () => number;
   config?: {
@@ -71,11 +71,15 @@ export class ReplicaManager {
   /** applyMetadata calls run one at a time, in order. */
   private metadataChain: Promise<void> = Promise.resolve();
   private lastImageOffset = -1;
+  private checkpointChain: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly context: RequestContext;
+  /** High watermarks read at open, used once when each partition is first created. */
+  private readonly checkpointedHighWatermarks: ReadonlyMap<string, number>;
 
-  private constructor(options: ReplicaManagerOptions) {
+  private constructor(options: ReplicaManagerOptions, checkpointed: ReadonlyMap<string, number>) {
     this.options = options;
+    this.checkpointedHighWatermarks = checkpointed;
     this.logger = options.logger.child({ component: 'replica-manager', brokerId: options.brokerId });
     this.lagMaxMs = options.config?.replicaLagTimeMaxMs ?? REPLICA_DEFAULTS.replicaLagTimeMaxMs;
     assert(this.lagMaxMs > 0, 'replicaLagTimeMaxMs is positive');
@@ -89,7 +93,7 @@ export class ReplicaManager {
 
   static async open(options: ReplicaManagerOptions): Promise<ReplicaManager> {
     await mkdir(options.dataDir, { recursive: true });
-    const manager = new ReplicaManager(options);
+    const manager = new ReplicaManager(options, await readHighWatermarks(options.dataDir));
     manager.startTimers();
     return manager;
   }
@@ -153,6 +157,7 @@ export class ReplicaManager {
     await Promise.all([...this.fetchers.values()].map((fetcher) => fetcher.stop()));
     this.fetchers.clear();
     for (const partition of this.partitions.values()) partition.shutdown();
+    await this.checkpointHighWatermarks();
     await Promise.all([...this.partitions.values()].map((partition) => partition.log.close()));
     this.partitions.clear();
   }
@@ -165,9 +170,26 @@ export class ReplicaManager {
     };
     every(Math.max(1, Math.floor(this.lagMaxMs / 2)), () => this.checkIsr());
     every(REPLICA_LIMITS.produceSweepIntervalMs, () => this.expireDelayedProduces());
+    every(REPLICA_DEFAULTS.highWatermarkCheckpointIntervalMs, () => {
+      this.checkpointHighWatermarks().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'high watermark checkpoint failed'),
+      );
+    });
     every(REPLICA_DEFAULTS.retentionCheckIntervalMs, () => {
       this.applyRetention().catch((error: unknown) => this.logger.error({ err: error }, 'retention failed'));
     });
+  }
+
+  /** Writes run one after another (they share the temp file). */
+  private checkpointHighWatermarks(): Promise<void> {
+    const write = async (): Promise<void> => {
+      const entries = new Map<string, number>();
+      for (const [key, partition] of this.partitions) entries.set(key, partition.highWatermark);
+      await writeHighWatermarks(this.options.dataDir, entries);
+    };
+    const next = this.checkpointChain.then(write);
+    this.checkpointChain = next.catch(() => undefined);
+    return next;
   }
 
   private async applyRetention(): Promise<void> {
@@ -253,6 +275,7 @@ export class ReplicaManager {
         log,
         metadata,
         minInsyncReplicas: assignment.minInsyncReplicas,
+        initialHighWatermark: this.checkpointedHighWatermarks.get(key) ?? 0,
       });
       this.partitions.set(key, partition);
     }

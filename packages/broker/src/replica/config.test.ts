@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { logConfigFor, minInsyncReplicas } from './config.js';
+
+describe('minInsyncReplicas', () => {
+  it('defaults to 2 when the replication factor is at least 3, else 1 (DESIGN §6)', () => {
+    expect(minInsyncReplicas(new Map(), 3, undefined)).toBe(2);
+    expect(minInsyncReplicas(new Map(), 5, undefined)).toBe(2);
+    expect(minInsyncReplicas(new Map(), 2, undefined)).toBe(1);
+    expect(minInsyncReplicas(new Map(), 1, undefined)).toBe(1);
+  });
+
+  it('prefers the topic config, then the broker default', () => {
+    expect(minInsyncReplicas(new Map([['min.insync.replicas', '3']]), 3, 1)).toBe(3);
+    expect(minInsyncReplicas(new Map(), 3, 1)).toBe(1);
+    expect(minInsyncReplicas(new Map([['min.insync.replicas', 'x']]), 3, undefined)).toBe(2);
+    expect(minInsyncReplicas(new Map([['min.insync.replicas', '0']]), 1, undefined)).toBe(1);
+  });
+});
+
+describe('logConfigFor', () => {
+  it('maps topic configs over the broker defaults and ignores junk', () => {
+    const configs = new Map([
+      ['retention.ms', '60000'],
+      ['retention.bytes', '-1'],
+      ['segment.bytes', '1048576'],
+      ['segment.ms', 'soon'],
+      ['cleanup.policy', 'delete'],
+    ]);
+    expect(logConfigFor(configs, { flush: 'none', retentionMs: 5 })).toEqual({
+      flush: 'none',
+      retentionMs: 60_000,
+      retentionBytes: -1,
+      segmentBytes: 1_048_576,
+    });
+    expect(logConfigFor(new Map())).toEqual({});
+  });
+});

@@ -1,0 +1,74 @@
+/** What the leader request handlers need from the ReplicaManager, and the checks they share. */
+import type { Clock, ErrorCode } from '@tributary/core';
+import type { Partition } from './partition.js';
+
+export interface RequestContext {
+  readonly brokerId: number;
+  readonly clock: Clock;
+  partition(topic: string, partition: number): Partition | undefined;
+  /** A follower fetched: the ISR may be due to grow. */
+  afterFollowerFetch(partition: Partition): void;
+}
+
+type Checked = { readonly partition: Partition } | { readonly code: ErrorCode; readonly message: string };
+
+/** The partition when this broker leads it (and the caller's epoch matches, when it sent one). */
+export function checkLeader(
+  context: RequestContext,
+  topic: string,
+  index: number,
+  currentLeaderEpoch = -1,
+): Checked {
+  const partition = context.partition(topic, index);
+  if (partition === undefined) {
+    return { code: 'UNKNOWN_TOPIC_OR_PARTITION', message: `${topic}-${index} is not hosted by this broker` };
+  }
+  if (currentLeaderEpoch >= 0 && currentLeaderEpoch < partition.leaderEpoch) {
+    return { code: 'FENCED_LEADER_EPOCH', message: `epoch ${currentLeaderEpoch} < ${partition.leaderEpoch}` };
+  }
+  if (currentLeaderEpoch > partition.leaderEpoch) {
+    return {
+      code: 'UNKNOWN_LEADER_EPOCH',
+      message: `epoch ${currentLeaderEpoch} > ${partition.leaderEpoch}`,
+    };
+  }
+  if (partition.role.kind !== 'leader') {
+    return { code: 'NOT_LEADER', message: `broker ${context.brokerId} does not lead ${topic}-${index}` };
+  }
+  return { partition };
+}
+
+export function leaderHint(
+  context: RequestContext,
+  topic: string,
+  index: number,
+): { leaderId: number; leaderEpoch: number } {
+  const partition = context.partition(topic, index);
+  return { leaderId: partition?.leaderId ?? -1, leaderEpoch: partition?.leaderEpoch ?? -1 };
+}
+
+/** Waits until one of `partitions` signals (through `subscribe`) or `maxWaitMs` passes. */
+export function waitForAny(
+  partitions: readonly Partition[],
+  subscribe: (partition: Partition, wake: () => void) => (() => void) | null,
+  maxWaitMs: number,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const unsubscribes: (() => void)[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      resolve();
+    };
+    for (const partition of partitions) {
+      const unsubscribe = subscribe(partition, done);
+      if (unsubscribe === null) {
+        done(); // Too many waiters parked: answer now rather than grow without bound.
+        return;
+      }
+      unsubscribes.push(unsubscribe);
+    }
+    timer = setTimeout(done, maxWaitMs);
+  });
+}
