@@ -115,6 +115,36 @@ describe('brokers (real processes, RF=3, acks=all)', () => {
     });
   });
 
+  it('SIGTERM of a leader broker moves its leaderships first (controlled shutdown) and exits 0', async () => {
+    await withCluster(async (c) => {
+      await createTopic(c, 'handover', 3);
+      const sender = startProducer(c, 'handover', 3);
+      await sender.waitForAcks(30, 20_000);
+      const before = await describe1(c, 'handover');
+      const leaderId = before.partitions[0]?.leader ?? -1;
+      const led = before.partitions.filter((p) => p.leader === leaderId).map((p) => p.partition);
+
+      const exit = await c.broker(leaderId).kill('SIGTERM');
+      expect(exit.code).toBe(0);
+      // By the time it exited, every partition it led has another leader (with a higher epoch).
+      const after = await describe1(c, 'handover');
+      for (const partition of led) {
+        const state = after.partitions[partition];
+        expect(state?.leader).not.toBe(leaderId);
+        expect(state?.leader).toBeGreaterThanOrEqual(0);
+        expect(state?.leaderEpoch ?? 0).toBeGreaterThan(before.partitions[partition]?.leaderEpoch ?? 0);
+      }
+      await sender.waitForAcks(30, RECOVERY_TIMEOUT_MS);
+      await sender.stop();
+      const read = await readBack(
+        c.bootstrap.filter((a) => a !== c.broker(leaderId).address),
+        'handover',
+        3,
+      );
+      expect(checkAckedHistory(sender.acked, read)).toEqual([]);
+    });
+  });
+
   it('a paused (SIGSTOP) follower drops out of the ISR and comes back after SIGCONT', async () => {
     await withCluster(async (c) => {
       await createTopic(c, 'paused', 1);
