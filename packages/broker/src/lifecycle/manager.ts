@@ -148,11 +148,11 @@ export class BrokerLifecycleManager {
         { deadlineMs: this.requestTimeoutMs },
       );
       this.state.registered(brokerEpoch(response.brokerEpoch), this.clock.nowMs());
-      logger.info({ brokerId, brokerEpoch: response.brokerEpoch }, 'broker registered');
+      logger.info({ brokerEpoch: response.brokerEpoch }, 'broker registered');
     } catch (thrown) {
       const error = asTributaryError(thrown);
       this.state.registerFailed(this.clock.nowMs());
-      logger.warn({ brokerId, code: error.code, err: error }, 'broker registration failed; will retry');
+      logger.warn({ code: error.code, err: error }, 'broker registration failed; will retry');
     }
   }
 
@@ -175,7 +175,7 @@ export class BrokerLifecycleManager {
     } catch (thrown) {
       const error = asTributaryError(thrown);
       this.state.heartbeatFailed(error.code, this.clock.nowMs());
-      logger.debug({ brokerId, brokerEpoch: epoch, code: error.code }, 'broker heartbeat failed');
+      logger.debug({ brokerEpoch: epoch, code: error.code }, 'broker heartbeat failed');
     }
   }
 
@@ -189,7 +189,7 @@ export class BrokerLifecycleManager {
       snapshot.caughtUp !== previous.caughtUp ||
       snapshot.shuttingDown !== previous.shuttingDown;
     if (changed) {
-      this.options.logger.info({ brokerId: this.options.brokerId, ...snapshot }, 'broker lifecycle state');
+      this.options.logger.info({ ...snapshot }, 'broker lifecycle state');
       try {
         this.options.onStateChange?.(snapshot);
       } catch (error) {

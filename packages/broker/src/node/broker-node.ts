@@ -163,7 +163,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     const follower = await MetadataFollower.start({
       controllers: options.controllers,
       dataDir: join(options.dataDir, 'metadata'),
-      logger: logger.child({ component: 'metadata-follower' }),
+      logger: logger.child({ subsystem: 'metadata-follower' }),
       clock,
     });
     cleanups.push(() => follower.close());
@@ -190,7 +190,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
         ? {}
         : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
       ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
-      logger: logger.child({ component: 'lifecycle' }),
+      logger: logger.child({ subsystem: 'lifecycle' }),
       clock,
     });
     lifecycle = manager;

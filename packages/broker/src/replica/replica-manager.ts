@@ -80,7 +80,7 @@ export class ReplicaManager {
   private constructor(options: ReplicaManagerOptions, checkpointed: ReadonlyMap<string, number>) {
     this.options = options;
     this.checkpointedHighWatermarks = checkpointed;
-    this.logger = options.logger.child({ component: 'replica-manager', brokerId: options.brokerId });
+    this.logger = options.logger.child({ subsystem: 'replica-manager' });
     this.lagMaxMs = options.config?.replicaLagTimeMaxMs ?? REPLICA_DEFAULTS.replicaLagTimeMaxMs;
     assert(this.lagMaxMs > 0, 'replicaLagTimeMaxMs is positive');
     this.context = {
