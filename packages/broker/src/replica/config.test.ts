@@ -34,4 +34,10 @@ describe('logConfigFor', () => {
     });
     expect(logConfigFor(new Map())).toEqual({});
   });
+
+  it("maps Kafka's flush settings to the log's flush policy", () => {
+    expect(logConfigFor(new Map([['flush.ms', '1000']]))).toEqual({ flush: { intervalMs: 1_000 } });
+    expect(logConfigFor(new Map([['flush.messages', '1']]))).toEqual({ flush: 'every-write' });
+    expect(logConfigFor(new Map([['flush.ms', '0']]))).toEqual({});
+  });
 });

@@ -59,6 +59,9 @@ export function logConfigFor(
   if (segmentBytes !== undefined) config.segmentBytes = segmentBytes;
   const segmentMs = parseIntConfig(topicConfigs.get('segment.ms'));
   if (segmentMs !== undefined) config.segmentMs = segmentMs;
+  const flushMs = parseIntConfig(topicConfigs.get('flush.ms'));
+  if (flushMs !== undefined && flushMs > 0) config.flush = { intervalMs: flushMs };
+  if (topicConfigs.get('flush.messages') === '1') config.flush = 'every-write';
   return config;
 }
 

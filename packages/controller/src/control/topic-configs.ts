@@ -61,6 +61,10 @@ export const TOPIC_CONFIG_CHECKS: Readonly<Record<string, ValueCheck>> = {
   'compression.type': oneOf('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'),
   'message.timestamp.type': oneOf('CreateTime', 'LogAppendTime'),
   'delete.retention.ms': integer(0),
+  // Kafka's flush settings; the default is no fsync per write (durability comes from replication).
+  'flush.ms': integer(1),
+  // Only 1 (fsync after every append) is supported; Kafka's "every N messages" has no use here.
+  'flush.messages': oneOf('1'),
   'min.cleanable.dirty.ratio': checkRatio,
   // DESIGN §5: unclean election (leader from outside the ISR) is off and cannot be turned on.
   'unclean.leader.election.enable': oneOf('false'),

@@ -176,6 +176,8 @@ describe('createTopic', () => {
     [{ 'min.insync.replicas': '0' }, 'must be >= 1'],
     [{ 'min.cleanable.dirty.ratio': '1.5' }, 'between 0 and 1'],
     [{ 'unclean.leader.election.enable': 'true' }, 'must be one of false'],
+    [{ 'flush.messages': '10' }, 'must be one of 1'],
+    [{ 'flush.ms': '0' }, 'must be >= 1'],
     [{ 'retention.ms': 'x'.repeat(LIMITS.configValueLengthMax + 1) }, 'the limit is'],
   ])('refuses configs %j', (configs, fragment) => {
     expectCode(
@@ -192,6 +194,8 @@ describe('createTopic', () => {
       'segment.bytes': '1048576',
       'segment.ms': '3600000',
       'segment.index.bytes': '10485760',
+      'flush.ms': '1000',
+      'flush.messages': '1',
       'min.insync.replicas': '2',
       'cleanup.policy': 'compact,delete',
       'max.message.bytes': '1048588',
