@@ -19,6 +19,7 @@ describe('controller flags', () => {
       heartbeatTicks: 5,
       sessionTimeoutMs: 3000,
       heartbeatIntervalMs: 500,
+      suspectAfterMs: 1_000,
       snapshotIntervalEntries: 10_000,
       logLevel: 'info',
     });

@@ -43,6 +43,11 @@ export interface ControllerConfig {
   readonly heartbeatTicks: number;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
+  /**
+   * Fast failure detection: fence a broker another broker reports unreachable once it has been silent
+   * this long. Default 2 × heartbeatIntervalMs.
+   */
+  readonly suspectAfterMs: number;
   readonly snapshotIntervalEntries: number;
 }
 
@@ -58,6 +63,7 @@ const FLAGS = {
   'heartbeat-ticks': { type: 'string' },
   'session-timeout-ms': { type: 'string' },
   'heartbeat-interval-ms': { type: 'string' },
+  'suspect-after-ms': { type: 'string' },
   'snapshot-interval-entries': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -68,7 +74,7 @@ const KEYS = Object.keys(FLAGS).filter((k) => k !== 'config' && k !== 'help') as
 export const USAGE = `usage: tributary-controller --node-id N --listen HOST:PORT --data-dir DIR \\
     --voters 1@host:port,2@host:port,3@host:port [--config FILE] [--log-level LEVEL]
     [--tick-ms N] [--election-ticks N] [--heartbeat-ticks N] [--session-timeout-ms N]
-    [--heartbeat-interval-ms N] [--snapshot-interval-entries N]`;
+    [--heartbeat-interval-ms N] [--suspect-after-ms N] [--snapshot-interval-entries N]`;
 
 function camel(key: string): string {
   return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -171,6 +177,12 @@ function buildConfig(raw: Partial<Record<Key, string>>): ControllerConfig {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const heartbeatIntervalMs = int(
+    'heartbeat-interval-ms',
+    CONTROLLER_DEFAULTS.heartbeatIntervalMs,
+    1,
+    3_600_000,
+  );
   const config: ControllerConfig = {
     nodeId: nodeIdValue,
     listen: parseHostPort(required(raw, 'listen'), '--listen'),
@@ -181,7 +193,8 @@ function buildConfig(raw: Partial<Record<Key, string>>): ControllerConfig {
     electionTicks: int('election-ticks', CONTROLLER_DEFAULTS.electionTicks, 2, 10_000),
     heartbeatTicks: int('heartbeat-ticks', CONTROLLER_DEFAULTS.heartbeatTicks, 1, 10_000),
     sessionTimeoutMs: int('session-timeout-ms', CONTROLLER_DEFAULTS.sessionTimeoutMs, 10, 3_600_000),
-    heartbeatIntervalMs: int('heartbeat-interval-ms', CONTROLLER_DEFAULTS.heartbeatIntervalMs, 1, 3_600_000),
+    heartbeatIntervalMs,
+    suspectAfterMs: int('suspect-after-ms', 2 * heartbeatIntervalMs, 1, 3_600_000),
     snapshotIntervalEntries: int(
       'snapshot-interval-entries',
       CONTROLLER_DEFAULTS.snapshotIntervalEntries,

@@ -59,6 +59,8 @@ export interface ControllerOptions {
   readonly heartbeatTicks?: number;
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
+  /** Fast failure detection (LeaseManager); default 2 × heartbeatIntervalMs. */
+  readonly suspectAfterMs?: number;
   readonly snapshotIntervalEntries?: number;
   /** Defaults to a pino JSON logger on stdout at `logLevel`. */
   readonly logger?: Logger;
@@ -184,6 +186,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const leaseManager = new LeaseManager({
     quorum,
     sessionTimeoutMs: options.sessionTimeoutMs ?? CONTROLLER_DEFAULTS.sessionTimeoutMs,
+    suspectAfterMs:
+      options.suspectAfterMs ?? 2 * (options.heartbeatIntervalMs ?? CONTROLLER_DEFAULTS.heartbeatIntervalMs),
     clock,
     logger,
   });
@@ -232,6 +236,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
       voters: voters.map((v) => `${v.id}@${v.address}`).join(','),
       snapshotIndex: snapshot.meta.index,
       sessionTimeoutMs: leaseManager.leases.sessionTimeoutMs,
+      suspectAfterMs: leaseManager.leases.suspectAfterMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? CONTROLLER_DEFAULTS.heartbeatIntervalMs,
     },
     'controller ready',

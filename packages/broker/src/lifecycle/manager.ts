@@ -25,6 +25,8 @@ export interface BrokerLifecycleOptions {
   readonly connection: ControllerConnection;
   /** The highest metadata offset this broker has applied. */
   readonly metadataOffset: () => number;
+  /** Brokers this broker could not connect to lately (UnreachableBrokers.list); sent with each heartbeat. */
+  readonly unreachableBrokers?: () => readonly number[];
   readonly onStateChange?: (snapshot: LifecycleSnapshot) => void;
   /** Default 500 ms (DESIGN §5). */
   readonly heartbeatIntervalMs?: number;
@@ -91,6 +93,13 @@ export class BrokerLifecycleManager {
     const snapshot = await stopped;
     await this.inFlight;
     return snapshot;
+  }
+
+  /** Sends the next heartbeat now rather than at the interval (e.g. a leader just became unreachable). */
+  heartbeatSoon(): void {
+    if (!this.started) return;
+    this.state.heartbeatSoon(this.clock.nowMs());
+    if (this.inFlight === undefined) this.step();
   }
 
   /** Stops timers and waits for the RPC in flight (bounded by its deadline). */
@@ -168,6 +177,7 @@ export class BrokerLifecycleManager {
           metadataOffset: this.options.metadataOffset(),
           wantFence: false,
           wantShutdown,
+          unreachableBrokerIds: [...(this.options.unreachableBrokers?.() ?? [])],
         },
         { deadlineMs: this.requestTimeoutMs },
       );

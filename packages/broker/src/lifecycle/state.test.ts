@@ -201,4 +201,26 @@ describe('BrokerLifecycleState', () => {
         }),
     ).toThrow(/outlast/);
   });
+
+  it('heartbeats early when asked (a leader became unreachable), also after one in flight', () => {
+    const state = registeredState();
+    state.requestSent('heartbeat', 10);
+    state.heartbeatAnswered(unfencedAnswer);
+    expect(state.nextAction(100)).toEqual({ kind: 'wait', delayMs: 410 });
+    state.heartbeatSoon(100);
+    expect(state.nextAction(100)).toEqual({ kind: 'heartbeat', brokerEpoch: 7, wantShutdown: false });
+    state.requestSent('heartbeat', 100);
+    state.heartbeatSoon(120);
+    state.heartbeatAnswered(unfencedAnswer);
+    expect(state.nextAction(130).kind).toBe('heartbeat');
+    state.requestSent('heartbeat', 130);
+    state.heartbeatAnswered(unfencedAnswer);
+    expect(state.nextAction(140)).toEqual({ kind: 'wait', delayMs: 490 });
+  });
+
+  it('ignores an early heartbeat request before registration', () => {
+    const state = newState();
+    state.heartbeatSoon(0);
+    expect(state.nextAction(0)).toEqual({ kind: 'register' });
+  });
 });

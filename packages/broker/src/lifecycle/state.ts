@@ -65,6 +65,8 @@ export class BrokerLifecycleState {
   private registerFailures = 0;
   private shutdownDeadlineMs: number | undefined;
   private shutdownCompleted = false;
+  /** heartbeatSoon() was called while a request was in flight: heartbeat again once it is answered. */
+  private heartbeatWanted = false;
 
   constructor(private readonly options: LifecycleStateOptions) {
     assert(options.heartbeatIntervalMs > 0, 'heartbeatIntervalMs must be positive');
@@ -148,7 +150,7 @@ export class BrokerLifecycleState {
     this.controllerLeaseTimeoutMs = answer.leaseTimeoutMs;
     this.caughtUp = answer.caughtUp;
     this.status = answer.fenced ? 'fenced' : 'unfenced';
-    this.nextHeartbeatAtMs = this.sentAtMs + this.options.heartbeatIntervalMs;
+    this.nextHeartbeatAtMs = this.nextScheduledHeartbeatMs();
     if (this.shutdownDeadlineMs !== undefined && answer.shouldShutDown) this.stop(true);
   }
 
@@ -164,7 +166,24 @@ export class BrokerLifecycleState {
       if (this.shutdownDeadlineMs !== undefined) this.stop(true);
       return;
     }
-    this.nextHeartbeatAtMs = this.sentAtMs + this.options.heartbeatIntervalMs;
+    this.nextHeartbeatAtMs = this.nextScheduledHeartbeatMs();
+  }
+
+  /**
+   * Something worth telling the controller now (a leader became unreachable): the next heartbeat goes
+   * out at once instead of at the interval. Callers rate-limit this (UnreachableBrokers reports each
+   * broker once per retention window), so heartbeats stay bounded.
+   */
+  heartbeatSoon(nowMs: number): void {
+    if (this.status === 'stopped' || this.epoch === undefined) return;
+    if (this.inFlight === undefined) this.nextHeartbeatAtMs = Math.min(this.nextHeartbeatAtMs, nowMs);
+    else this.heartbeatWanted = true;
+  }
+
+  private nextScheduledHeartbeatMs(): number {
+    const wanted = this.heartbeatWanted;
+    this.heartbeatWanted = false;
+    return wanted ? this.sentAtMs : this.sentAtMs + this.options.heartbeatIntervalMs;
   }
 
   /** Time-based transitions: the lease lapsing, the shutdown deadline passing. */

@@ -22,6 +22,7 @@ import {
 import type { Logger } from 'pino';
 import { BrokerLifecycleManager } from '../lifecycle/manager.js';
 import { MetadataFollower } from '../metadata-follower/metadata-follower.js';
+import { UnreachableBrokers } from '../replica/unreachable-brokers.js';
 import { createBrokerHandlers } from '../services/broker-service.js';
 import { createReplicationHandlers } from '../services/replication-service.js';
 import { openDefaultReplicaManager } from './default-replica-manager.js';
@@ -126,6 +127,8 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
   // the broker epoch only once replication starts.
   let lifecycle: BrokerLifecycleManager | undefined;
   const brokerEpochNow = (): number => lifecycle?.snapshot().brokerEpoch ?? 0;
+  // Leaders our replica fetches could not connect to: evidence for the controller's fast fencing.
+  const unreachable = new UnreachableBrokers();
   const cleanups: Array<() => Promise<void> | void> = [
     () => replicationClients.close(),
     () => connection.close(),
@@ -157,6 +160,10 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       },
       replicationClient: (address) => replicationClients.get(address),
       brokerEpoch: brokerEpochNow,
+      onLeaderUnreachable: (leaderId) => {
+        if (unreachable.reportFailure(leaderId, clock.nowMs())) lifecycle?.heartbeatSoon();
+      },
+      onLeaderReachable: (leaderId) => unreachable.reportSuccess(leaderId),
     });
     cleanups.push(() => replicaManager.close());
 
@@ -186,6 +193,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       address: advertisedAddress,
       connection,
       metadataOffset: () => follower.appliedOffset(),
+      unreachableBrokers: () => unreachable.list(clock.nowMs()),
       ...(options.heartbeatIntervalMs === undefined
         ? {}
         : { heartbeatIntervalMs: options.heartbeatIntervalMs }),

@@ -27,6 +27,9 @@ export interface ReplicaManagerDeps {
   readonly alterPartition: (items: AlterPartitionItem[]) => Promise<AlterPartitionResult__Output[]>;
   readonly replicationClient: (address: string) => ReplicationClient;
   readonly brokerEpoch: () => number;
+  /** Replica fetches to this leader failed to connect / succeeded (fast fencing evidence). */
+  readonly onLeaderUnreachable?: (leaderId: number) => void;
+  readonly onLeaderReachable?: (leaderId: number) => void;
 }
 
 export type OpenReplicaManager = (deps: ReplicaManagerDeps) => Promise<ReplicaManagerPort>;

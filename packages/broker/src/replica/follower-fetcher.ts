@@ -5,8 +5,11 @@
  * takes the leader's high watermark capped by its own log end. Never polls busily: the leader holds the
  * call until it has data or max wait passes, and errors back off.
  */
+import * as grpc from '@grpc/grpc-js';
+import { TributaryError } from '@tributary/core';
 import {
   createReplicationClient,
+  ERROR_CODE_TRAILER,
   type ReplicaFetchPartitionResult__Output,
   type ReplicationClient,
   unary,
@@ -35,6 +38,13 @@ export interface FollowerFetcherOptions {
   readonly maxWaitMs: number;
   readonly maxBytes: number;
   readonly logger: Logger;
+  /**
+   * The leader could not be reached (connection refused, transport UNAVAILABLE): evidence for fast
+   * fencing. Not called for a timed-out long poll or an error the leader itself sent.
+   */
+  readonly onLeaderUnreachable?: (leaderId: number) => void;
+  /** A fetch from the leader succeeded. */
+  readonly onLeaderReachable?: (leaderId: number) => void;
 }
 
 export function partitionKey(topic: string, partition: number): string {
@@ -129,9 +139,11 @@ export class FollowerFetcher {
     } catch (error) {
       if (!this.abort.signal.aborted) {
         this.options.logger.debug({ err: error, leaderId: this.leaderId }, 'replica fetch failed');
+        if (isTransportUnavailable(error)) this.options.onLeaderUnreachable?.(this.leaderId);
       }
       return false;
     }
+    this.options.onLeaderReachable?.(this.leaderId);
     const done = this.handleResponse(response.results, sent);
     this.processing = done.then(
       () => undefined,
@@ -212,6 +224,18 @@ export class FollowerFetcher {
     partition.updateFollowerHighWatermark(result.highWatermark);
     return progressed ? 'progress' : 'idle';
   }
+}
+
+/**
+ * Whether a call failed because the server could not be reached: gRPC UNAVAILABLE without an error
+ * code the server sent (a live server answering NOT_LEADER or SHUTTING_DOWN also maps to UNAVAILABLE).
+ */
+export function isTransportUnavailable(error: unknown): boolean {
+  const cause = error instanceof TributaryError ? error.cause : error;
+  if (typeof cause !== 'object' || cause === null || !('code' in cause)) return false;
+  if (cause.code !== grpc.status.UNAVAILABLE) return false;
+  const metadata = 'metadata' in cause ? cause.metadata : undefined;
+  return !(metadata instanceof grpc.Metadata && metadata.get(ERROR_CODE_TRAILER).length > 0);
 }
 
 function lastEpochOf(partition: Partition): number {

@@ -13,3 +13,9 @@ export {
   type ReplicaProgress,
 } from './partition-state.js';
 export { ReplicaManager, type ReplicaManagerOptions } from './replica-manager.js';
+export {
+  UNREACHABLE_BROKERS_DEFAULTS,
+  UNREACHABLE_BROKERS_MAX,
+  UnreachableBrokers,
+  type UnreachableBrokersOptions,
+} from './unreachable-brokers.js';

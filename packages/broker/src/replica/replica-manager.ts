@@ -45,6 +45,9 @@ export interface ReplicaManagerOptions {
    */
   replicationClient: (address: string) => ReplicationClient;
   brokerEpoch: () => number;
+  /** A leader this broker follows could not be reached / was reached again (FollowerFetcher). */
+  onLeaderUnreachable?: (leaderId: number) => void;
+  onLeaderReachable?: (leaderId: number) => void;
   config?: {
     replicaLagTimeMaxMs?: number;
     defaultMinInsyncReplicas?: number;
@@ -326,6 +329,12 @@ export class ReplicaManager {
       maxWaitMs: config?.replicaFetchMaxWaitMs ?? REPLICA_DEFAULTS.replicaFetchMaxWaitMs,
       maxBytes: config?.replicaFetchMaxBytes ?? REPLICA_DEFAULTS.replicaFetchMaxBytes,
       logger: this.logger.child({ leaderId }),
+      ...(this.options.onLeaderUnreachable === undefined
+        ? {}
+        : { onLeaderUnreachable: this.options.onLeaderUnreachable }),
+      ...(this.options.onLeaderReachable === undefined
+        ? {}
+        : { onLeaderReachable: this.options.onLeaderReachable }),
     });
     this.fetchers.set(leaderId, fetcher);
     fetcher.start();

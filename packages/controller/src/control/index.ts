@@ -18,7 +18,12 @@ export {
 } from './brokers.js';
 export type { ControllerContext, ControlResult } from './context.js';
 export { chooseLeader, electOnUnfence, removeBrokerFromPartitions } from './elections.js';
-export { BrokerLeases, type BrokerLeasesOptions, DEFAULT_SESSION_TIMEOUT_MS } from './leases.js';
+export {
+  BrokerLeases,
+  type BrokerLeasesOptions,
+  DEFAULT_SESSION_TIMEOUT_MS,
+  DEFAULT_SUSPECT_AFTER_MS,
+} from './leases.js';
 export { TOPIC_CONFIG_CHECKS, validateTopicConfigs } from './topic-configs.js';
 export {
   type CreatePartitionsRequest,

@@ -1,6 +1,6 @@
 import { AssertionError, brokerId } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
-import { BrokerLeases, DEFAULT_SESSION_TIMEOUT_MS } from './leases.js';
+import { BrokerLeases, DEFAULT_SESSION_TIMEOUT_MS, DEFAULT_SUSPECT_AFTER_MS } from './leases.js';
 
 const b = brokerId;
 
@@ -39,5 +39,57 @@ describe('BrokerLeases', () => {
     leases.heartbeat(b(1), 100);
     expect(() => leases.expired(99)).toThrow(AssertionError);
     expect(() => new BrokerLeases({ sessionTimeoutMs: 0 })).toThrow(AssertionError);
+  });
+
+  describe('fast failure detection (suspects)', () => {
+    it('suspects a reported broker once it has been silent for suspectAfterMs (1 s by default)', () => {
+      const leases = new BrokerLeases();
+      expect(leases.suspectAfterMs).toBe(DEFAULT_SUSPECT_AFTER_MS);
+      leases.heartbeat(b(1), 0);
+      leases.heartbeat(b(2), 0);
+      // Broker 2 reports 1 at once (its fetch was refused): too early, 1 heartbeated just now.
+      expect(leases.reportUnreachable(b(2), [b(1)], 10)).toBe(1_000);
+      expect(leases.suspects(499)).toEqual([]);
+      leases.heartbeat(b(2), 500);
+      expect(leases.reportUnreachable(b(2), [b(1)], 500)).toBe(1_000);
+      expect(leases.suspects(999)).toEqual([]);
+      expect(leases.suspects(1_000)).toEqual([1]);
+      expect(leases.expired(1_000)).toEqual([]);
+    });
+
+    it('never suspects a broker that keeps heartbeating', () => {
+      const leases = new BrokerLeases();
+      leases.heartbeat(b(1), 0);
+      leases.heartbeat(b(2), 0);
+      for (let nowMs = 0; nowMs <= 10_000; nowMs += 500) {
+        leases.heartbeat(b(1), nowMs);
+        leases.heartbeat(b(2), nowMs);
+        leases.reportUnreachable(b(2), [b(1)], nowMs);
+        expect(leases.suspects(nowMs + 499)).toEqual([]);
+      }
+    });
+
+    it('clears a report when the broker heartbeats, and lets stale reports lapse', () => {
+      const leases = new BrokerLeases({ suspectAfterMs: 1_000 });
+      leases.heartbeat(b(1), 0);
+      leases.reportUnreachable(b(2), [b(1)], 100);
+      leases.heartbeat(b(1), 200);
+      expect(leases.suspects(1_500)).toEqual([]);
+      leases.reportUnreachable(b(2), [b(1)], 1_500);
+      expect(leases.suspects(2_500)).toEqual([1]);
+      // No report repeated within suspectAfterMs: the evidence is stale.
+      expect(leases.suspects(2_501)).toEqual([]);
+    });
+
+    it('ignores reports about the reporter itself and untracked brokers', () => {
+      const leases = new BrokerLeases();
+      leases.heartbeat(b(1), 0);
+      expect(leases.reportUnreachable(b(1), [b(1), b(7)], 0)).toBeUndefined();
+      expect(leases.suspects(2_000)).toEqual([]);
+      leases.reportUnreachable(b(2), [b(1)], 2_000);
+      leases.remove(b(1));
+      expect(leases.suspects(2_000)).toEqual([]);
+      expect(() => new BrokerLeases({ suspectAfterMs: 0 })).toThrow(AssertionError);
+    });
   });
 });

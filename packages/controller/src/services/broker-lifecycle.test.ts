@@ -39,7 +39,7 @@ async function expectError(promise: Promise<unknown>): Promise<TributaryError> {
   throw new Error('expected the call to fail');
 }
 
-async function registerUnfencedBroker(client: BrokerLifecycleClient, id: number): Promise<void> {
+async function registerUnfencedBroker(client: BrokerLifecycleClient, id: number): Promise<number> {
   const { brokerEpoch } = await unary(
     client,
     'RegisterBroker',
@@ -53,6 +53,7 @@ async function registerUnfencedBroker(client: BrokerLifecycleClient, id: number)
     { deadlineMs: DEADLINE_MS },
   );
   expect(response.caughtUp).toBe(true);
+  return brokerEpoch;
 }
 
 describe('BrokerLifecycle.AlterPartition on a single-voter controller', () => {
@@ -60,7 +61,7 @@ describe('BrokerLifecycle.AlterPartition on a single-voter controller', () => {
   let handle: ControllerHandle | undefined;
 
   /** Starts the controller and waits until it is active; returns its address. */
-  async function startSingle(): Promise<string> {
+  async function startSingle(suspectAfterMs?: number): Promise<string> {
     dataDir = await mkdtemp(join(tmpdir(), 'trib-alter-partition-'));
     const address = `127.0.0.1:${await freePort()}`;
     handle = await startController({
@@ -71,6 +72,7 @@ describe('BrokerLifecycle.AlterPartition on a single-voter controller', () => {
       tickMs: 10,
       // Long: the brokers do not heartbeat during the test and must stay unfenced.
       sessionTimeoutMs: 60_000,
+      ...(suspectAfterMs === undefined ? {} : { suspectAfterMs }),
       logger,
       onFatal: (error) => {
         throw error;
@@ -150,6 +152,48 @@ describe('BrokerLifecycle.AlterPartition on a single-voter controller', () => {
     expect(staleBroker.code).toBe('STALE_BROKER_EPOCH');
     const tooMany = await expectError(
       alter(Array.from({ length: ALTER_PARTITION_ITEMS_MAX + 1 }, () => change)),
+    );
+    expect(tooMany.code).toBe('INVALID_REQUEST');
+    lifecycle.close();
+  }, 20_000);
+
+  it('fences a silent broker another broker reports unreachable, never a heartbeating one', async () => {
+    const address = await startSingle(300);
+    const lifecycle = createBrokerLifecycleClient(address);
+    const epochs = new Map<number, number>();
+    for (const id of [1, 2, 3]) epochs.set(id, await registerUnfencedBroker(lifecycle, id));
+    const heartbeat = (id: number, unreachableBrokerIds: number[]) =>
+      unary(
+        lifecycle,
+        'BrokerHeartbeat',
+        {
+          brokerId: id,
+          brokerEpoch: epochs.get(id) ?? -1,
+          metadataOffset: epochs.get(id) ?? -1,
+          wantFence: false,
+          wantShutdown: false,
+          unreachableBrokerIds,
+        },
+        { deadlineMs: DEADLINE_MS },
+      );
+    const fenced = (id: number) => handle?.committedImage().broker(brokerId(id))?.fenced;
+    // Broker 1 goes silent; broker 2 reports 1 and 3 unreachable; broker 3 keeps heartbeating.
+    const startedMs = Date.now();
+    while (fenced(1) !== true) {
+      if (Date.now() - startedMs > 5_000) throw new Error('broker 1 was not fenced early');
+      await heartbeat(2, [1, 3]);
+      await heartbeat(3, []);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // Well before the 60 s session timeout; not before the 300 ms of silence.
+    expect(Date.now() - startedMs).toBeGreaterThanOrEqual(250);
+    expect(fenced(3)).toBe(false);
+    expect(fenced(2)).toBe(false);
+    const tooMany = await expectError(
+      heartbeat(
+        2,
+        Array.from({ length: 1_025 }, (_, i) => i),
+      ),
     );
     expect(tooMany.code).toBe('INVALID_REQUEST');
     lifecycle.close();

@@ -33,6 +33,8 @@ export const RACK_LENGTH_MAX = 128;
  * bounds the entry (well under RECORDS_PER_ENTRY_MAX); a leader with more changes sends several requests.
  */
 export const ALTER_PARTITION_ITEMS_MAX = 10_000;
+/** Broker ids one heartbeat may report unreachable (more than any cluster has brokers). */
+export const UNREACHABLE_BROKER_IDS_MAX = 1_024;
 
 export interface BrokerLifecycleOptions {
   readonly quorum: QuorumController;
@@ -112,8 +114,16 @@ export function createBrokerLifecycleHandlers(options: BrokerLifecycleOptions): 
       const id = brokerId(requireIntInRange(request.brokerId, 'broker_id'));
       const epoch = brokerEpoch(requireSafeUint(request.brokerEpoch, 'broker_epoch'));
       const metadataOffset = requireSafeUint(request.metadataOffset, 'metadata_offset');
-      // Renew only the lease of the current registration: a stale incarnation must not keep it alive.
-      if (quorum.latestImage().broker(id)?.brokerEpoch === epoch) leases.heartbeat(id, leaseManager.now());
+      requireCountAtMost(request.unreachableBrokerIds, 'unreachable_broker_ids', UNREACHABLE_BROKER_IDS_MAX);
+      const unreachable = request.unreachableBrokerIds.map((member) =>
+        brokerId(requireIntInRange(member, 'unreachable_broker_ids')),
+      );
+      // Renew only the lease of the current registration: a stale incarnation must not keep it alive,
+      // nor is its word about other brokers worth acting on.
+      if (quorum.latestImage().broker(id)?.brokerEpoch === epoch) {
+        leases.heartbeat(id, leaseManager.now());
+        leaseManager.reportUnreachable(id, unreachable);
+      }
       const { response } = await quorum.runCommand((image) =>
         brokerHeartbeat(image, {
           brokerId: id,

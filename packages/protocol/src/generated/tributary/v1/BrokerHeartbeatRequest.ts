@@ -11,6 +11,12 @@ export interface BrokerHeartbeatRequest {
   'metadataOffset'?: (number | string | Long);
   'wantFence'?: (boolean);
   'wantShutdown'?: (boolean);
+  /**
+   * Brokers this broker could not connect to since its last heartbeat (its replica fetches to them
+   * failed with UNAVAILABLE). Evidence for fast fencing: the controller fences a reported broker whose
+   * own heartbeats have also gone quiet (see docs/decisions.md, "Fast failure detection").
+   */
+  'unreachableBrokerIds'?: (number)[];
 }
 
 export interface BrokerHeartbeatRequest__Output {
@@ -22,4 +28,10 @@ export interface BrokerHeartbeatRequest__Output {
   'metadataOffset': (number);
   'wantFence': (boolean);
   'wantShutdown': (boolean);
+  /**
+   * Brokers this broker could not connect to since its last heartbeat (its replica fetches to them
+   * failed with UNAVAILABLE). Evidence for fast fencing: the controller fences a reported broker whose
+   * own heartbeats have also gone quiet (see docs/decisions.md, "Fast failure detection").
+   */
+  'unreachableBrokerIds': (number)[];
 }
