@@ -11,5 +11,12 @@ export {
 export * from './ids.js';
 export { LIMITS } from './limits.js';
 export { type Random, SeededRandom, systemRandom } from './random.js';
-export { type RunServiceOptions, runService, type ServiceLogger, type ServiceProcess } from './service.js';
+export {
+  type RunServiceOptions,
+  runService,
+  type ServiceLogger,
+  type ServiceMainOptions,
+  type ServiceProcess,
+  serviceMain,
+} from './service.js';
 export { validateTopicName } from './topic-name.js';

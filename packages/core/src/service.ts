@@ -61,3 +61,46 @@ export async function runService<Handle extends { close(): Promise<void> }>(
   if (stopping) close();
   else options.onStarted?.(handle);
 }
+
+export interface ServiceMainOptions<
+  Config,
+  Logger extends ServiceLogger,
+  Handle extends { close(): Promise<void> },
+> {
+  /** The bin's name, prefixed to argument errors ("tributary-broker: --node-id must be ..."). */
+  readonly name: string;
+  readonly usage: string;
+  /** Parses the command line; null means --help was asked for. */
+  readonly parse: (argv: readonly string[]) => Config | null;
+  /** Whether an error from `parse` is the user's mistake (one line, exit 2) rather than a bug. */
+  readonly isArgumentError: (error: unknown) => error is Error;
+  readonly logger: (config: Config) => Logger;
+  readonly start: (config: Config, logger: Logger) => Promise<Handle>;
+  readonly argv?: readonly string[];
+}
+
+/**
+ * The whole `main` of a Tributary process bin: parse the flags (bad ones: one line on stderr, exit 2;
+ * --help: usage on stdout, exit 0), then run the service until a signal (see runService).
+ */
+export async function serviceMain<
+  Config,
+  Logger extends ServiceLogger,
+  Handle extends { close(): Promise<void> },
+>(options: ServiceMainOptions<Config, Logger, Handle>): Promise<void> {
+  let config: Config | null;
+  try {
+    config = options.parse(options.argv ?? process.argv.slice(2));
+  } catch (error) {
+    if (!options.isArgumentError(error)) throw error;
+    process.stderr.write(`${options.name}: ${error.message}\n`);
+    process.exit(2);
+  }
+  if (config === null) {
+    process.stdout.write(`${options.usage}\n`);
+    process.exit(0);
+  }
+  const ready = config;
+  const logger = options.logger(ready);
+  await runService({ logger, start: () => options.start(ready, logger) });
+}

@@ -8,35 +8,19 @@
  * Bad flags: one line on stderr, exit 2. SIGTERM/SIGINT: clean close (leadership handed over), exit 0.
  * Unhandled errors: logged fatal, exit 1.
  */
-import { runService } from '@tributary/core';
+import { serviceMain } from '@tributary/core';
 import { pino } from 'pino';
-import { ConfigError, type ControllerConfig, parseControllerArgs, USAGE } from '../config.js';
+import { ConfigError, parseControllerArgs, USAGE } from '../config.js';
 import { startController } from '../controller-node.js';
 
-function parseOrExit(): ControllerConfig {
-  try {
-    const config = parseControllerArgs(process.argv.slice(2));
-    if (config === null) {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    }
-    return config;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`tributary-controller: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
-
-async function main(): Promise<void> {
-  const config = parseOrExit();
-  const logger = pino({ level: config.logLevel });
-  await runService({ logger, start: () => startController({ ...config, logger }) });
-}
-
-main().catch((error: unknown) => {
+serviceMain({
+  name: 'tributary-controller',
+  usage: USAGE,
+  parse: parseControllerArgs,
+  isArgumentError: (error): error is ConfigError => error instanceof ConfigError,
+  logger: (config) => pino({ level: config.logLevel }),
+  start: (config, logger) => startController({ ...config, logger }),
+}).catch((error: unknown) => {
   pino().fatal({ err: error }, 'controller failed to start');
   process.exit(1);
 });
