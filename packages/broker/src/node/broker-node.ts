@@ -22,6 +22,7 @@ import {
 import type { Logger } from 'pino';
 import { BrokerLifecycleManager } from '../lifecycle/manager.js';
 import { MetadataFollower } from '../metadata-follower/metadata-follower.js';
+import { REPLICA_FETCH_RECONNECT_BACKOFF } from '../replica/follower-fetcher.js';
 import { UnreachableBrokers } from '../replica/unreachable-brokers.js';
 import { createBrokerHandlers } from '../services/broker-service.js';
 import { createReplicationHandlers } from '../services/replication-service.js';
@@ -96,6 +97,7 @@ class ReplicationClients {
       client = createReplicationClient(address, {
         channelOptions: {
           'grpc-node.flow_control_window': BROKER_DEFAULTS.replicationFlowControlWindowBytes,
+          ...REPLICA_FETCH_RECONNECT_BACKOFF,
         },
       });
       this.#clients.set(address, client);

@@ -21,10 +21,25 @@ import type { Partition } from './partition.js';
 /** Follower = client: a large HTTP/2 window lets 1 MiB+ fetches move at ~1 GB/s (DESIGN §8). */
 export const REPLICA_FETCH_FLOW_CONTROL_WINDOW_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Reconnect backoff of a follower's channel to a leader. grpc-js defaults (1 s growing ×1.6 to 120 s) keep
+ * a channel to a broker that was down in TRANSIENT_FAILURE long after it is back: calls fail at once with
+ * the stale "No connection established" until the next attempt, so a restarted broker that becomes leader
+ * again could not be fetched from (acks=all stalls) for seconds. Capped at 1 s: a dead leader costs one
+ * connection attempt a second per follower.
+ */
+export const REPLICA_FETCH_RECONNECT_BACKOFF = {
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1_000,
+} as const;
+
 /** A Replication client with the follower-side channel options replica fetch wants. */
 export function createReplicaFetchClient(address: string): ReplicationClient {
   return createReplicationClient(address, {
-    channelOptions: { 'grpc-node.flow_control_window': REPLICA_FETCH_FLOW_CONTROL_WINDOW_BYTES },
+    channelOptions: {
+      'grpc-node.flow_control_window': REPLICA_FETCH_FLOW_CONTROL_WINDOW_BYTES,
+      ...REPLICA_FETCH_RECONNECT_BACKOFF,
+    },
   });
 }
 
