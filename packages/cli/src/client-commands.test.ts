@@ -26,6 +26,11 @@ describe('argument errors: one line, exit 2', () => {
   const cases: [string, string[], Record<string, string>?][] = [
     ['missing topic', ['produce']],
     ['bad acks', ['produce', 't', '--acks', '2']],
+    ['bad compression', ['produce', 't', '--compression', 'zstd']],
+    [
+      'bad perf compression',
+      ['perf', 'produce', 't', '--messages', '1', '--record-size', '1', '--compression', 'x'],
+    ],
     ['--key with --key-separator', ['produce', 't', '--key', 'k', '--key-separator', ':']],
     ['--offset without --partition', ['consume', 't', '--offset', '5']],
     [
@@ -129,7 +134,7 @@ describe('against fake brokers', () => {
   let bootstrap: string;
 
   beforeAll(async () => {
-    cluster = await startFakeCluster({ brokers: 2, topics: { lines: 3, perf: 2 } });
+    cluster = await startFakeCluster({ brokers: 2, topics: { lines: 3, perf: 2, packed: 2 } });
     bootstrap = cluster.bootstrap.join(',');
   });
   afterAll(async () => {
@@ -184,6 +189,42 @@ describe('against fake brokers', () => {
     ]);
     expect(consumed.code).toBe(EXIT_OK);
     expect(consumed.out).toEqual(['y', 'z']);
+  });
+
+  for (const compression of ['gzip', 'lz4'] as const) {
+    it(`produce --compression ${compression} writes compressed batches that consume reads back`, async () => {
+      const produced = await trib(
+        ['--bootstrap', bootstrap, 'produce', 'lines', '--partition', '0', '--compression', compression],
+        { stdin: [`${compression}-1\n${compression}-2\n`] },
+      );
+      expect(produced.code).toBe(EXIT_OK);
+      const last = cluster.log('lines', 0).batches.at(-1);
+      expect(last && decodeRecordBatch(last.bytes).compression).toBe(compression);
+      expect(values('lines', 0).slice(-2)).toEqual([`${compression}-1`, `${compression}-2`]);
+    });
+  }
+
+  it('perf produce --compression lz4 sends compressed batches', async () => {
+    const produced = await trib([
+      '--bootstrap',
+      bootstrap,
+      '--json',
+      'perf',
+      'produce',
+      'packed',
+      '--messages',
+      '300',
+      '--record-size',
+      '100',
+      '--partition',
+      '1',
+      '--compression',
+      'lz4',
+    ]);
+    expect(produced.code).toBe(EXIT_OK);
+    expect(JSON.parse(produced.out[0] ?? '')).toMatchObject({ acked: 300 });
+    const last = cluster.log('packed', 1).batches.at(-1);
+    expect(last && decodeRecordBatch(last.bytes).compression).toBe('lz4');
   });
 
   it('produce to a missing topic exits 1 with one line naming the problem', async () => {

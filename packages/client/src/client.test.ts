@@ -183,6 +183,39 @@ describe('TributaryClient against fake brokers', () => {
     client.close();
   });
 
+  for (const compression of ['gzip', 'lz4'] as const) {
+    it(`a ${compression} producer's batches are stored compressed and consumed decompressed`, async () => {
+      const producer = client.producer({ acks: 'all', timeoutMs: 5_000, compression });
+      const consumer = client.consumer();
+      const start = (await consumer.listOffsets('orders', [1], 'latest')).get(1) ?? -1;
+      const value = (i: number): string => `${compression}-${i} `.repeat(8);
+      await producer.sendBatch('orders', {
+        partition: 1,
+        records: Array.from({ length: 50 }, (_, i) => ({
+          key: null,
+          value: Buffer.from(value(i)),
+          timestampMs: 1,
+        })),
+      });
+      await producer.send('orders', [{ key: 'k', value: value(50), partition: 1 }]);
+      const stored = cluster.log('orders', 1).batches.slice(-2);
+      for (const b of stored) expect(decodeRecordBatch(b.bytes).compression).toBe(compression);
+      const fetched = await consumer.fetch('orders', 1, start + 10, { maxWaitMs: 10 });
+      expect(fetched.records.map((r) => text(r.value))).toEqual(
+        Array.from({ length: 41 }, (_, i) => value(i + 10)),
+      );
+      expect(fetched.nextOffset).toBe(start + 51);
+      client.close();
+    });
+  }
+
+  it('refuses an unsupported producer compression', () => {
+    expect(() => client.producer({ compression: 'zstd' as 'gzip' })).toThrow(
+      /compression must be one of none, gzip, lz4/,
+    );
+    client.close();
+  });
+
   it('a fetch that hits NOT_LEADER refreshes metadata and retries', async () => {
     const consumer = client.consumer();
     await client.producer({ acks: 1 }).send('other', [{ key: null, value: 'f' }]);

@@ -20,6 +20,7 @@ export const DEFAULT_PRODUCER = {
   lingerMs: 0,
   batchMaxRecords: 10_000,
   batchMaxBytes: 1024 * 1024,
+  compression: 'none',
 } as const;
 
 export const DEFAULT_FETCH = {

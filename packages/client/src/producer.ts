@@ -8,9 +8,12 @@ import { type Clock, type Random, systemClock, systemRandom, TributaryError } fr
 import { backoffDelayMs, DEFAULT_BACKOFF, unary } from '@tributary/protocol';
 import {
   encodeRecordBatch,
+  isSupportedCompression,
   type RecordHeader,
   type RecordInput,
   StickyPartitioner,
+  SUPPORTED_COMPRESSION,
+  type SupportedCompression,
 } from '@tributary/records';
 import { type BrokerConnections, Slots } from './connections.js';
 import { CLIENT_LIMITS, DEFAULT_PRODUCER } from './limits.js';
@@ -30,6 +33,8 @@ export interface ProducerOptions {
   readonly batchMaxBytes?: number;
   /** Produce calls in flight per broker. */
   readonly maxInFlightPerBroker?: number;
+  /** Codec for each batch's records section; default 'none'. Consumers decompress transparently. */
+  readonly compression?: SupportedCompression;
 }
 
 export interface ProducerRecord {
@@ -80,6 +85,7 @@ export class Producer {
   private readonly batchMaxRecords: number;
   private readonly batchMaxBytes: number;
   private readonly maxInFlight: number;
+  private readonly compression: SupportedCompression;
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly sticky: StickyPartitioner;
@@ -103,6 +109,13 @@ export class Producer {
       CLIENT_LIMITS.batchBytesMax,
     );
     this.maxInFlight = options.maxInFlightPerBroker ?? CLIENT_LIMITS.inFlightPerBrokerMax;
+    this.compression = options.compression ?? DEFAULT_PRODUCER.compression;
+    if (!isSupportedCompression(this.compression)) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        `compression must be one of ${SUPPORTED_COMPRESSION.join(', ')}, got ${String(this.compression)}`,
+      );
+    }
     if (![-1, 0, 1].includes(this.acks)) {
       throw new TributaryError('INVALID_REQUIRED_ACKS', `acks must be all, -1, 0 or 1, got ${this.acks}`);
     }
@@ -138,7 +151,7 @@ export class Producer {
     const numPartitions = metadata.partitions.length;
     const partition = batch.partition ?? this.sticky.partition(topic, { numPartitions });
     if (batch.partition === undefined) this.sticky.onNewBatch(topic, { numPartitions }, partition);
-    const bytes = encodeRecordBatch({ records: batch.records });
+    const bytes = encodeRecordBatch({ records: batch.records, compression: this.compression });
     const offsets = await this.deliver(topic, new Map([[partition, bytes]]));
     return { partition, baseOffset: offsets.get(partition) ?? -1, recordCount: batch.records.length };
   }
@@ -219,7 +232,10 @@ export class Producer {
       maxBytes: this.batchMaxBytes,
     });
     const encoded = chunks.map((chunk) =>
-      encodeRecordBatch({ records: chunk.map((index) => inputs[index] as RecordInput) }),
+      encodeRecordBatch({
+        records: chunk.map((index) => inputs[index] as RecordInput),
+        compression: this.compression,
+      }),
     );
     return encoded.length === 1 ? (encoded[0] as Buffer) : Buffer.concat(encoded);
   }

@@ -1,5 +1,6 @@
 import { assert } from '@tributary/core';
 import type { RecordBatchHeader } from './batch-header.js';
+import { decompressRecords } from './compression.js';
 import { RecordBatchError } from './errors.js';
 import { type CompressionCodec, RECORD_LIMITS, RECORDS_OFFSET, type TimestampType } from './layout.js';
 import { asBuffer, checkBatchAt } from './validate.js';
@@ -146,17 +147,24 @@ function readRecord(outer: ByteReader, context: RecordContext): DecodedRecord {
   };
 }
 
-/** Parses every record of a validated, uncompressed batch; the count must match recordCount exactly. */
-export function decodeRecords(header: RecordBatchHeader): DecodedRecord[] {
-  if (header.compression !== 'none') {
-    throw new RecordBatchError(
-      'UNSUPPORTED_COMPRESSION',
-      header.position,
-      `cannot decode ${header.compression} batches yet`,
-    );
-  }
+/** A reader over the batch's plain records section, decompressing it first (bounded) if needed. */
+function recordsReader(header: RecordBatchHeader): ByteReader {
+  const compression = header.compression;
+  assert(compression !== undefined, 'checkBatchAt refuses invalid compression codecs before decoding');
+  const start = header.position + RECORDS_OFFSET;
   const end = header.position + header.sizeBytes;
-  const reader = new ByteReader(header.buf, header.position + RECORDS_OFFSET, end);
+  if (compression === 'none') return new ByteReader(header.buf, start, end);
+  // Positions in errors from here on are within the decompressed records section.
+  const plain = decompressRecords(compression, header.buf.subarray(start, end), start);
+  return new ByteReader(plain, 0, plain.length);
+}
+
+/**
+ * Parses every record of a validated batch, decompressing gzip and lz4 sections; the count must match
+ * recordCount exactly.
+ */
+export function decodeRecords(header: RecordBatchHeader): DecodedRecord[] {
+  const reader = recordsReader(header);
   const recordCount = header.recordCount;
   const context = {
     baseOffset: header.baseOffset,

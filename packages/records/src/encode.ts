@@ -1,5 +1,7 @@
 import { assert, TributaryError } from '@tributary/core';
+import { compressRecords, isSupportedCompression, SUPPORTED_COMPRESSION } from './compression.js';
 import { crc32c } from './crc32c.js';
+import { RecordBatchError } from './errors.js';
 import { writeInt64 } from './int64.js';
 import {
   ATTRIBUTE_CONTROL_BIT,
@@ -11,6 +13,8 @@ import {
   BASE_TIMESTAMP_OFFSET,
   BATCH_HEADER_BYTES,
   BATCH_LENGTH_OFFSET,
+  COMPRESSION_CODECS,
+  type CompressionCodec,
   CRC_OFFSET,
   CRC_START_OFFSET,
   LAST_OFFSET_DELTA_OFFSET,
@@ -52,8 +56,8 @@ export interface EncodeBatchOptions {
   readonly producerId?: number | undefined;
   readonly producerEpoch?: number | undefined;
   readonly baseSequence?: number | undefined;
-  /** Only 'none' for now; other codecs are decoded nowhere yet. */
-  readonly compression?: 'none' | undefined;
+  /** Defaults to 'none'. The records section is compressed as one blob; snappy and zstd are refused. */
+  readonly compression?: CompressionCodec | undefined;
   readonly timestampType?: TimestampType | undefined;
   readonly isTransactional?: boolean | undefined;
   readonly isControl?: boolean | undefined;
@@ -135,7 +139,7 @@ function writeRecord(buf: Buffer, position: number, record: RecordInput, layout:
 }
 
 function attributesOf(options: EncodeBatchOptions): number {
-  let attributes = 0; // compression bits 0-2 = none
+  let attributes = COMPRESSION_CODECS.indexOf(options.compression ?? 'none'); // bits 0-2
   if (options.timestampType === 'log-append-time') attributes |= ATTRIBUTE_TIMESTAMP_TYPE_BIT;
   if (options.isTransactional === true) attributes |= ATTRIBUTE_TRANSACTIONAL_BIT;
   if (options.isControl === true) attributes |= ATTRIBUTE_CONTROL_BIT;
@@ -160,8 +164,13 @@ function layoutRecords(records: readonly RecordInput[], baseTimestamp: number): 
 function checkOptions(options: EncodeBatchOptions): void {
   const { records } = options;
   if (records.length === 0) throw invalid('a batch needs at least one record');
-  if (options.compression !== undefined && options.compression !== 'none') {
-    throw invalid(`compression '${String(options.compression)}' is not supported`);
+  const compression = options.compression ?? 'none';
+  if (!isSupportedCompression(compression)) {
+    throw new RecordBatchError(
+      'UNSUPPORTED_COMPRESSION',
+      0,
+      `cannot encode ${String(compression)} batches; supported codecs are ${SUPPORTED_COMPRESSION.join(', ')}`,
+    );
   }
   checkInt(options.baseOffset ?? 0, 'baseOffset', 0, Number.MAX_SAFE_INTEGER);
   checkInt(options.partitionLeaderEpoch ?? NO_PARTITION_LEADER_EPOCH, 'partitionLeaderEpoch', -1, INT32_MAX);
@@ -173,8 +182,30 @@ function checkOptions(options: EncodeBatchOptions): void {
   }
 }
 
-/** Encodes one uncompressed RecordBatch v2 into a fresh buffer, CRC included. */
+/**
+ * Encodes one RecordBatch v2 into a fresh buffer, CRC included. With a codec, the records section is
+ * compressed as one blob after the plain encoding, and batchLength and the CRC cover the compressed bytes.
+ */
 export function encodeRecordBatch(options: EncodeBatchOptions): Buffer {
+  const plain = encodePlainBatch(options);
+  const compression = options.compression ?? 'none';
+  if (compression === 'none') return plain;
+  assert(isSupportedCompression(compression), 'checkOptions refuses unsupported codecs');
+  const blob = compressRecords(compression, plain.subarray(BATCH_HEADER_BYTES));
+  const size = BATCH_HEADER_BYTES + blob.length;
+  if (size > RECORD_LIMITS.batchBytesMax) {
+    throw invalid(
+      `the compressed batch takes ${size} bytes, over the limit of ${RECORD_LIMITS.batchBytesMax}`,
+    );
+  }
+  const buf = Buffer.concat([plain.subarray(0, BATCH_HEADER_BYTES), blob], size);
+  buf.writeInt32BE(size - LOG_OVERHEAD_BYTES, BATCH_LENGTH_OFFSET);
+  buf.writeUInt32BE(crc32c(buf.subarray(CRC_START_OFFSET)), CRC_OFFSET);
+  return buf;
+}
+
+/** The batch with its records section uncompressed; attributes already name the codec. */
+function encodePlainBatch(options: EncodeBatchOptions): Buffer {
   checkOptions(options);
   const { records } = options;
   const baseTimestamp = records[0]?.timestampMs ?? -1;

@@ -1,4 +1,9 @@
 export { type BatchStamp, RecordBatchHeader, readBatchHeader, stampBatch } from './batch-header.js';
+export {
+  isSupportedCompression,
+  SUPPORTED_COMPRESSION,
+  type SupportedCompression,
+} from './compression.js';
 export { crc32c, crc32cBitwise, crc32cImplementation, crc32cJs, crc32cNative } from './crc32c.js';
 export {
   type DecodedBatch,

@@ -41,7 +41,7 @@ export const ATTRIBUTE_TIMESTAMP_TYPE_BIT = 0x08;
 export const ATTRIBUTE_TRANSACTIONAL_BIT = 0x10;
 export const ATTRIBUTE_CONTROL_BIT = 0x20;
 
-/** Kafka's codec ids (attributes bits 0-2); 5-7 are invalid. Only 'none' is decoded for now. */
+/** Kafka's codec ids (attributes bits 0-2); 5-7 are invalid. snappy and zstd are refused (compression.ts). */
 export const COMPRESSION_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type CompressionCodec = (typeof COMPRESSION_CODECS)[number];
 export type TimestampType = 'create-time' | 'log-append-time';
@@ -59,5 +59,10 @@ export const NO_PARTITION_LEADER_EPOCH = -1;
  */
 export const RECORD_LIMITS = {
   batchBytesMax: 16 * 1024 * 1024,
+  /**
+   * The most a compressed batch's records section may inflate to. Equal to batchBytesMax, since the
+   * encoder refuses batches whose plain form is larger; a bigger output is a zip bomb or corruption.
+   */
+  decompressedBytesMax: 16 * 1024 * 1024,
   headersPerRecordMax: 10_000,
 } as const;

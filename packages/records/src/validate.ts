@@ -87,7 +87,12 @@ export function checkHeaderFields(header: RecordBatchHeader): void {
     );
   }
   const recordCount = header.recordCount;
-  const recordCountMax = Math.floor((header.sizeBytes - BATCH_HEADER_BYTES) / RECORD_BYTES_MIN);
+  // A compressed section may hold far more records than its size suggests, up to what it may inflate to.
+  const recordsBytesMax =
+    header.compression === 'none'
+      ? header.sizeBytes - BATCH_HEADER_BYTES
+      : RECORD_LIMITS.decompressedBytesMax;
+  const recordCountMax = Math.floor(recordsBytesMax / RECORD_BYTES_MIN);
   if (recordCount < 0 || recordCount > recordCountMax) {
     throw new RecordBatchError(
       'BAD_RECORD_COUNT',

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Acks, Producer } from '@tributary/client';
 import { type Clock, systemClock } from '@tributary/core';
-import type { RecordInput } from '@tributary/records';
+import type { RecordInput, SupportedCompression } from '@tributary/records';
 import type { CommandContext } from '../context.js';
 import {
   formatConsumeSummary,
@@ -23,6 +23,8 @@ export interface PerfProduceOptions extends ClientCommandOptions {
   readonly messages: number;
   readonly recordSizeBytes: number;
   readonly acks: Acks;
+  /** Default 'none'. */
+  readonly compression?: SupportedCompression;
   /** Records per second; undefined = as fast as possible. */
   readonly throughput?: number;
   readonly durationMs?: number;
@@ -78,6 +80,7 @@ export async function perfProduce(
       acks: options.acks,
       timeoutMs: context.options.timeoutMs,
       maxInFlightPerBroker: options.inFlight,
+      compression: options.compression ?? 'none',
     });
     const metadata = await client.metadata.requireTopic(topic, context.options.timeoutMs);
     const partitions =

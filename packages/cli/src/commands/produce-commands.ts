@@ -4,6 +4,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { Acks } from '@tributary/client';
+import { SUPPORTED_COMPRESSION, type SupportedCompression } from '@tributary/records';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseNonNegativeInt, parsePositiveInt } from '../args.js';
 import type { CommandContext } from '../context.js';
@@ -61,6 +62,11 @@ function usageError(command: Command, message: string): never {
 const acksOption = (): Option =>
   new Option('--acks <acks>', 'all, 1 or 0').argParser(parseAcks).default('all' satisfies Acks);
 
+const compressionOption = (): Option =>
+  new Option('--compression <codec>', 'codec for each batch')
+    .choices(SUPPORTED_COMPRESSION)
+    .default('none' satisfies SupportedCompression);
+
 export function addClientCommands(program: Command, run: Runner, input: CliInput): void {
   addProduceCommand(program, run, input);
   addConsumeCommand(program, run);
@@ -75,6 +81,7 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
     .option('--key-separator <separator>', 'split each line into key and value at the first separator')
     .option('--partition <p>', 'send every record to this partition', parseNonNegativeInt)
     .addOption(acksOption())
+    .addOption(compressionOption())
     .action(
       run((context, command) => {
         const options = command.opts<{
@@ -82,6 +89,7 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
           keySeparator?: string;
           partition?: number;
           acks: Acks;
+          compression: SupportedCompression;
         }>();
         if (options.keySeparator === '') usageError(command, '--key-separator must not be empty');
         return produce(
@@ -90,6 +98,7 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
           {
             bootstrap: bootstrapOf(command),
             acks: options.acks,
+            compression: options.compression,
             ...(options.key === undefined ? {} : { key: options.key }),
             ...(options.keySeparator === undefined ? {} : { keySeparator: options.keySeparator }),
             ...(options.partition === undefined ? {} : { partition: options.partition }),
@@ -145,6 +154,7 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
     .requiredOption('--messages <n>', 'records to send', parsePositiveInt)
     .requiredOption('--record-size <bytes>', 'value size of each record', parsePositiveInt)
     .addOption(acksOption())
+    .addOption(compressionOption())
     .option('--throughput <records-per-second>', 'cap the send rate', parsePositiveInt)
     .option('--duration-ms <ms>', 'stop sending after this long', parsePositiveInt)
     .option('--partition <p>', 'send only to this partition', parseNonNegativeInt)
@@ -161,12 +171,14 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
           partition?: number;
           batchBytes: number;
           inFlight: number;
+          compression: SupportedCompression;
         }>();
         return perfProduce(context, String(command.args[0]), {
           bootstrap: bootstrapOf(command),
           messages: options.messages,
           recordSizeBytes: options.recordSize,
           acks: options.acks,
+          compression: options.compression,
           batchBytes: options.batchBytes,
           inFlight: options.inFlight,
           progress: input.stderrIsTty && !context.options.json,

@@ -5,6 +5,7 @@
  */
 import { type Acks, TributaryClient } from '@tributary/client';
 import { TributaryError } from '@tributary/core';
+import type { SupportedCompression } from '@tributary/records';
 import type { CommandContext } from '../context.js';
 
 export interface ClientCommandOptions {
@@ -13,6 +14,8 @@ export interface ClientCommandOptions {
 
 export interface ProduceOptions extends ClientCommandOptions {
   readonly acks: Acks;
+  /** Default 'none'. */
+  readonly compression?: SupportedCompression;
   readonly key?: string;
   readonly keySeparator?: string;
   readonly partition?: number;
@@ -77,7 +80,11 @@ export async function produce(
   lines: AsyncIterable<string>,
 ): Promise<void> {
   await withClient(context, options, async (client) => {
-    const producer = client.producer({ acks: options.acks, timeoutMs: context.options.timeoutMs });
+    const producer = client.producer({
+      acks: options.acks,
+      timeoutMs: context.options.timeoutMs,
+      compression: options.compression ?? 'none',
+    });
     const tally: Tally = { sent: 0, acked: 0, failed: 0, firstError: undefined };
     const inFlight = new Set<Promise<void>>();
     let pending: LineRecord[] = [];
