@@ -1,5 +1,6 @@
 /** The entry point: one client per process, sharing broker connections and the metadata cache. */
-import type { Clock, Random } from '@tributary/core';
+import { type Clock, type Random, TributaryError } from '@tributary/core';
+import { Admin } from './admin.js';
 import { BrokerConnections } from './connections.js';
 import { Consumer } from './consumer.js';
 import { MetadataCache } from './metadata-cache.js';
@@ -8,6 +9,8 @@ import { Producer, type ProducerOptions } from './producer.js';
 export interface TributaryClientOptions {
   /** host:port of one or more brokers; any of them answers Metadata. */
   readonly bootstrap: readonly string[];
+  /** host:port of the controllers, needed by admin() only. */
+  readonly controllers?: readonly string[];
   readonly clientId?: string;
   /** Overall deadline of consumer lookups, retries included (default 30 s). */
   readonly timeoutMs?: number;
@@ -21,6 +24,7 @@ export class TributaryClient {
   readonly clientId: string;
   readonly metadata: MetadataCache;
   private readonly connections = new BrokerConnections();
+  private adminClient: Admin | undefined;
 
   constructor(private readonly options: TributaryClientOptions) {
     this.clientId = options.clientId ?? 'tributary-client';
@@ -53,8 +57,28 @@ export class TributaryClient {
     });
   }
 
-  /** Closes every broker channel; calls in flight fail. */
+  /**
+   * The admin client, talking to the configured controllers. One per client, shared; a new one is
+   * made when the previous one was closed. close() closes it too.
+   */
+  admin(): Admin {
+    const controllers = this.options.controllers ?? [];
+    if (controllers.length === 0) {
+      throw new TributaryError('INVALID_REQUEST', 'admin() needs the controllers option');
+    }
+    if (this.adminClient === undefined || this.adminClient.closed) {
+      this.adminClient = new Admin({
+        controllers,
+        ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
+        ...(this.options.random === undefined ? {} : { random: this.options.random }),
+      });
+    }
+    return this.adminClient;
+  }
+
+  /** Closes every broker and controller channel; calls in flight fail. */
   close(): void {
     this.connections.close();
+    this.adminClient?.close();
   }
 }

@@ -1,3 +1,17 @@
+export {
+  ADMIN_DEFAULTS,
+  Admin,
+  type AdminCallOptions,
+  type AdminOptions,
+  type BrokerDescription,
+  type ClusterDescription,
+  type NewTopic,
+  type PartitionDescription,
+  type QuorumDescription,
+  type QuorumVoterDescription,
+  type TopicDescription,
+  type TopicListing,
+} from './admin.js';
 export { TributaryClient, type TributaryClientOptions } from './client.js';
 export { BrokerConnections, Slots } from './connections.js';
 export {

@@ -1,0 +1,349 @@
+/**
+ * Topic and cluster administration, talking to the controllers (not the brokers). Every call except
+ * describeQuorum goes to the active controller through ControllerConnection, which follows
+ * NOT_CONTROLLER leader hints and retries retriable errors with jittered backoff within the call's
+ * deadline. Answers are plain objects, decoupled from the generated protobuf types.
+ */
+import { assert, type Clock, type Random, TributaryError } from '@tributary/core';
+import {
+  asTributaryError,
+  type ControllerAdminClient,
+  ControllerConnection,
+  createControllerAdminClient,
+  type DescribeQuorumResponse__Output,
+  type TopicInfo__Output,
+  unary,
+} from '@tributary/protocol';
+
+export const ADMIN_DEFAULTS = {
+  /** Overall deadline of one admin call, retries included. */
+  deadlineMs: 10_000,
+} as const;
+
+/** Limits of what one admin call may ask for ("put a limit on everything"). */
+const ADMIN_LIMITS = {
+  /** Topic names one describeTopics call may name. */
+  describeNamesMax: 10_000,
+  /** Config entries one createTopic call may carry. */
+  configEntriesMax: 1_000,
+  /** Controllers describeQuorum asks at once. */
+  controllersMax: 64,
+} as const;
+
+export interface AdminOptions {
+  /** host:port of one or more controllers. */
+  readonly controllers: readonly string[];
+  /** Deadline of calls that do not give their own (default ADMIN_DEFAULTS.deadlineMs). */
+  readonly deadlineMs?: number;
+  readonly clock?: Clock;
+  readonly random?: Random;
+}
+
+export interface AdminCallOptions {
+  /** Overall deadline of this call, retries included, in ms from now. */
+  readonly deadlineMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface NewTopic {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly configs?: Readonly<Record<string, string>>;
+  /** Check the request (name, counts, configs, placement) without creating anything. */
+  readonly validateOnly?: boolean;
+}
+
+export interface PartitionDescription {
+  readonly partition: number;
+  /** null when the partition has no leader. */
+  readonly leader: number | null;
+  readonly leaderEpoch: number;
+  readonly replicas: number[];
+  readonly isr: number[];
+}
+
+export interface TopicDescription {
+  readonly name: string;
+  readonly id: string;
+  readonly partitions: PartitionDescription[];
+  readonly configs: Record<string, string>;
+}
+
+export interface TopicListing {
+  readonly name: string;
+  readonly id: string;
+  readonly partitionCount: number;
+  readonly replicationFactor: number;
+}
+
+export interface BrokerDescription {
+  readonly id: number;
+  readonly address: string;
+  readonly fenced: boolean;
+  readonly epoch: number;
+  /** null when the broker registered without a rack. */
+  readonly rack: string | null;
+}
+
+export interface ClusterDescription {
+  readonly clusterId: string;
+  /** null when there is no active controller. */
+  readonly controllerId: number | null;
+  readonly brokers: BrokerDescription[];
+}
+
+export interface QuorumVoterDescription {
+  readonly id: number;
+  readonly address: string;
+  /** Known by the leader only; 0 in a follower's answer. */
+  readonly matchIndex: number;
+  readonly lag: number;
+  /** null when unknown (or not answered by the leader). */
+  readonly lastContactMsAgo: number | null;
+}
+
+export interface QuorumDescription {
+  /** null when no controller that answered knows of a leader. */
+  readonly leaderId: number | null;
+  readonly term: number;
+  readonly commitIndex: number;
+  readonly voters: QuorumVoterDescription[];
+}
+
+function leaderOrNull(id: number): number | null {
+  return id < 0 ? null : id;
+}
+
+export function topicDescription(topic: TopicInfo__Output): TopicDescription {
+  return {
+    name: topic.name,
+    id: topic.topicId,
+    partitions: topic.partitions.map((p) => ({
+      partition: p.partition,
+      leader: leaderOrNull(p.leader),
+      leaderEpoch: p.leaderEpoch,
+      replicas: [...p.replicas],
+      isr: [...p.isr],
+    })),
+    configs: Object.fromEntries(topic.configs.map((entry) => [entry.name, entry.value])),
+  };
+}
+
+export function quorumDescription(response: DescribeQuorumResponse__Output): QuorumDescription {
+  return {
+    leaderId: leaderOrNull(response.leaderId),
+    term: response.term,
+    commitIndex: response.commitIndex,
+    voters: response.voters.map((v) => ({
+      id: v.id,
+      address: v.address,
+      matchIndex: v.matchIndex,
+      lag: v.lag,
+      lastContactMsAgo: v.lastContactMsAgo < 0 ? null : v.lastContactMsAgo,
+    })),
+  };
+}
+
+/**
+ * Of several controllers' quorum answers, the leader's (it alone knows every voter's progress);
+ * without one, the answer with the highest term, preferring one that names a leader.
+ */
+export function preferredQuorumAnswer(
+  answers: readonly DescribeQuorumResponse__Output[],
+): DescribeQuorumResponse__Output | undefined {
+  const leader = answers.find((a) => a.role === 'leader');
+  if (leader !== undefined) return leader;
+  let best: DescribeQuorumResponse__Output | undefined;
+  for (const answer of answers) {
+    if (
+      best === undefined ||
+      answer.term > best.term ||
+      (answer.term === best.term && best.leaderId < 0 && answer.leaderId >= 0)
+    ) {
+      best = answer;
+    }
+  }
+  return best;
+}
+
+function requirePositiveInt(
+  what: string,
+  value: number,
+  code: 'INVALID_PARTITIONS' | 'INVALID_REPLICATION_FACTOR',
+): void {
+  if (!Number.isSafeInteger(value) || value < 1 || value > 0xffff_ffff) {
+    throw new TributaryError(code, `${what} must be a positive integer, got ${value}`);
+  }
+}
+
+export class Admin {
+  private readonly connection: ControllerConnection;
+  private readonly controllers: readonly string[];
+  private readonly defaultDeadlineMs: number;
+  private readonly quorumClients = new Map<string, ControllerAdminClient>();
+  private closedFlag = false;
+
+  constructor(options: AdminOptions) {
+    if (options.controllers.length === 0) {
+      throw new TributaryError('INVALID_REQUEST', 'admin needs at least one controller address');
+    }
+    this.controllers = [...new Set(options.controllers)].slice(0, ADMIN_LIMITS.controllersMax);
+    this.defaultDeadlineMs = options.deadlineMs ?? ADMIN_DEFAULTS.deadlineMs;
+    assert(this.defaultDeadlineMs > 0, 'the admin deadline must be positive');
+    this.connection = new ControllerConnection({
+      addresses: this.controllers,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.random === undefined ? {} : { random: options.random }),
+    });
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /** Creates a topic (or, with validateOnly, checks that it could be) and describes it. */
+  async createTopic(topic: NewTopic, options: AdminCallOptions = {}): Promise<TopicDescription> {
+    requirePositiveInt('partitions', topic.partitions, 'INVALID_PARTITIONS');
+    requirePositiveInt('replicationFactor', topic.replicationFactor, 'INVALID_REPLICATION_FACTOR');
+    const configs = Object.entries(topic.configs ?? {}).map(([name, value]) => ({ name, value }));
+    if (configs.length > ADMIN_LIMITS.configEntriesMax) {
+      throw new TributaryError('INVALID_CONFIG', `at most ${ADMIN_LIMITS.configEntriesMax} configs`);
+    }
+    const response = await this.connection.admin(
+      'CreateTopic',
+      {
+        name: topic.name,
+        partitions: topic.partitions,
+        replicationFactor: topic.replicationFactor,
+        configs,
+        validateOnly: topic.validateOnly ?? false,
+      },
+      this.callOptions(options),
+    );
+    return topicDescription(this.requireTopic(response.topic, topic.name));
+  }
+
+  /** Deletes a topic; resolves to the deleted topic's id. */
+  async deleteTopic(name: string, options: AdminCallOptions = {}): Promise<string> {
+    const response = await this.connection.admin('DeleteTopic', { name }, this.callOptions(options));
+    return response.topicId;
+  }
+
+  /** Grows a topic to totalCount partitions (which must exceed the current count). */
+  async createPartitions(
+    name: string,
+    totalCount: number,
+    options: AdminCallOptions = {},
+  ): Promise<TopicDescription> {
+    requirePositiveInt('totalCount', totalCount, 'INVALID_PARTITIONS');
+    const response = await this.connection.admin(
+      'CreatePartitions',
+      { name, totalCount },
+      this.callOptions(options),
+    );
+    return topicDescription(this.requireTopic(response.topic, name));
+  }
+
+  async listTopics(options: AdminCallOptions = {}): Promise<TopicListing[]> {
+    const response = await this.connection.admin('ListTopics', {}, this.callOptions(options));
+    return response.topics.map((t) => ({
+      name: t.name,
+      id: t.topicId,
+      partitionCount: t.partitionCount,
+      replicationFactor: t.replicationFactor,
+    }));
+  }
+
+  /** Describes the named topics (every topic when names is absent or empty). */
+  async describeTopics(
+    names: readonly string[] = [],
+    options: AdminCallOptions = {},
+  ): Promise<TopicDescription[]> {
+    if (names.length > ADMIN_LIMITS.describeNamesMax) {
+      throw new TributaryError('INVALID_REQUEST', `at most ${ADMIN_LIMITS.describeNamesMax} names`);
+    }
+    const response = await this.connection.admin(
+      'DescribeTopics',
+      { names: [...names] },
+      this.callOptions(options),
+    );
+    return response.topics.map(topicDescription);
+  }
+
+  async describeCluster(options: AdminCallOptions = {}): Promise<ClusterDescription> {
+    const response = await this.connection.admin('DescribeCluster', {}, this.callOptions(options));
+    return {
+      clusterId: response.clusterId,
+      controllerId: leaderOrNull(response.controllerId),
+      brokers: response.brokers.map((b) => ({
+        id: b.brokerId,
+        address: b.address,
+        fenced: b.fenced,
+        epoch: b.brokerEpoch,
+        rack: b.rack === '' ? null : b.rack,
+      })),
+    };
+  }
+
+  /**
+   * Asks every configured controller at once and prefers the leader's answer. Fails only when no
+   * controller answers (with the last error seen).
+   */
+  async describeQuorum(options: AdminCallOptions = {}): Promise<QuorumDescription> {
+    this.requireOpen();
+    const { deadlineMs, signal } = this.callOptions(options);
+    const attempt = signal === undefined ? { deadlineMs } : { deadlineMs, signal };
+    const settled = await Promise.allSettled(
+      this.controllers.map((address) => unary(this.quorumClient(address), 'DescribeQuorum', {}, attempt)),
+    );
+    const answers: DescribeQuorumResponse__Output[] = [];
+    let lastError: TributaryError | undefined;
+    for (const outcome of settled) {
+      if (outcome.status === 'fulfilled') answers.push(outcome.value);
+      else lastError = asTributaryError(outcome.reason);
+    }
+    const preferred = preferredQuorumAnswer(answers);
+    if (preferred !== undefined) return quorumDescription(preferred);
+    assert(lastError !== undefined, 'no quorum answer and no error');
+    throw new TributaryError(lastError.code, `DescribeQuorum: no controller answered: ${lastError.message}`, {
+      cause: lastError,
+    });
+  }
+
+  /** Closes every controller channel; later calls fail with SHUTTING_DOWN. Idempotent. */
+  close(): void {
+    this.closedFlag = true;
+    this.connection.close();
+    for (const client of this.quorumClients.values()) client.close();
+    this.quorumClients.clear();
+  }
+
+  private callOptions(options: AdminCallOptions): { deadlineMs: number; signal?: AbortSignal } {
+    const deadlineMs = options.deadlineMs ?? this.defaultDeadlineMs;
+    if (!(Number.isFinite(deadlineMs) && deadlineMs > 0)) {
+      throw new TributaryError('INVALID_REQUEST', `deadlineMs must be positive, got ${deadlineMs}`);
+    }
+    return options.signal === undefined ? { deadlineMs } : { deadlineMs, signal: options.signal };
+  }
+
+  private requireOpen(): void {
+    if (this.closedFlag) throw new TributaryError('SHUTTING_DOWN', 'the admin client is closed');
+  }
+
+  private requireTopic(topic: TopicInfo__Output | null, name: string): TopicInfo__Output {
+    if (topic === null) {
+      throw new TributaryError('UNKNOWN', `the controller answered without a topic for ${name}`);
+    }
+    return topic;
+  }
+
+  private quorumClient(address: string): ControllerAdminClient {
+    let client = this.quorumClients.get(address);
+    if (client === undefined) {
+      client = createControllerAdminClient(address);
+      this.quorumClients.set(address, client);
+    }
+    return client;
+  }
+}
