@@ -92,7 +92,7 @@ export class BrokerProcess {
 
   /** Waits until the broker answers Metadata; fails at once (with its output) if it exits meanwhile. */
   waitReady(timeoutMs: number = HARNESS_LIMITS.readyTimeoutMs): Promise<MetadataResponse__Output> {
-    return waitUntilReady(this.process, timeoutMs, () =>
+    return waitUntilReady(this.process, () =>
       waitFor(`broker ${this.nodeId} to answer Metadata`, () => this.metadata(), { timeoutMs }),
     );
   }

@@ -110,7 +110,7 @@ export class ControllerProcess {
 
   /** Waits until the port answers DescribeQuorum; fails at once if the process exits meanwhile. */
   waitReady(timeoutMs: number = HARNESS_LIMITS.readyTimeoutMs): Promise<DescribeQuorumResponse> {
-    return waitUntilReady(this.process, timeoutMs, () =>
+    return waitUntilReady(this.process, () =>
       waitFor(
         `controller ${this.nodeId} (${this.address}) to answer DescribeQuorum`,
         () => this.describeQuorum(Math.min(HARNESS_LIMITS.rpcDeadlineMs, timeoutMs)),
@@ -167,11 +167,7 @@ export class ControllerProcess {
  * Races `ready` against the process exiting; on failure the error carries the process's output tail.
  * Shared by controller and broker processes.
  */
-export async function waitUntilReady<T>(
-  proc: ManagedProcess,
-  timeoutMs: number,
-  ready: () => Promise<T>,
-): Promise<T> {
+export async function waitUntilReady<T>(proc: ManagedProcess, ready: () => Promise<T>): Promise<T> {
   const exited = proc.exited;
   if (exited === undefined) {
     throw new Error(`${proc.name} is not running (last exit ${JSON.stringify(proc.exitStatus)})`);
