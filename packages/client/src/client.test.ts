@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TributaryClient } from './client.js';
 import { Slots } from './connections.js';
 import { decodeFetched } from './decode.js';
+import { CLIENT_LIMITS } from './limits.js';
 import { assignPartitions, chunkBySize, groupByPartition } from './partitioning.js';
 import { type FakeCluster, startFakeCluster } from './testing/fake-broker.js';
 
@@ -36,6 +37,11 @@ describe('partitioning (pure)', () => {
     expect(parts[1]).toBe(parts[2]);
     expect(parts[3]).toBe(2);
     expect(() => assignPartitions('t', [{ key: null, partition: 6 }], 6, sticky)).toThrow(/outside/);
+    const custom = (): number => 5;
+    expect(assignPartitions('t', [{ key: null, partition: 1 }, { key }], 6, sticky, custom)).toEqual([1, 5]);
+    expect(() => assignPartitions('t', [{ key }], 5, sticky, custom)).toThrow(
+      expect.objectContaining({ code: 'INVALID_PARTITIONS' }),
+    );
   });
 
   it('groups indexes per partition in input order and chunks by both bounds', () => {
@@ -135,6 +141,101 @@ describe('TributaryClient against fake brokers', () => {
     await expect(producer.send('missing', [{ key: null, value: 'x' }])).rejects.toMatchObject({
       code: 'UNKNOWN_TOPIC',
     });
+    client.close();
+  });
+
+  it('sendWithResults reports a non-retriable partition failure per record; send rejects as a whole', async () => {
+    const producer = client.producer({ acks: 1, timeoutMs: 5_000 });
+    const records = [0, 1, 2, 1].map((partition, i) => ({ key: null, value: `pr${i}`, partition }));
+    cluster.state.injected.push({
+      method: 'Produce',
+      topic: 'orders',
+      partition: 1,
+      errorCode: 'RECORD_TOO_LARGE',
+    });
+    const results = await producer.sendWithResults('orders', records);
+    expect(results.map((r) => ('error' in r ? r.error.code : r.partition))).toEqual([
+      0,
+      'RECORD_TOO_LARGE',
+      2,
+      'RECORD_TOO_LARGE',
+    ]);
+    for (const [i, result] of results.entries()) {
+      if ('error' in result) expect(result.error.message).toMatch(/orders-1/);
+      else expect(values(cluster, 'orders', result.partition)[result.offset]).toBe(`pr${i}`);
+    }
+    cluster.state.injected.push({
+      method: 'Produce',
+      topic: 'orders',
+      partition: 1,
+      errorCode: 'RECORD_TOO_LARGE',
+    });
+    await expect(producer.send('orders', records)).rejects.toMatchObject({
+      code: 'RECORD_TOO_LARGE',
+      message: expect.stringMatching(/orders-1/),
+    });
+    client.close();
+  });
+
+  it('a custom partitioner places records; an explicit partition wins; an out-of-range result fails the send', async () => {
+    const seen: { key: string | null; value: string | null; partitionCount: number }[] = [];
+    const producer = client.producer({
+      acks: 1,
+      timeoutMs: 5_000,
+      partitioner: ({ topic, key, value, partitionCount }) => {
+        expect(topic).toBe('orders');
+        seen.push({ key: text(key), value: text(value), partitionCount });
+        return text(value) === 'bad' ? 9 : (text(value)?.length ?? 0) % partitionCount;
+      },
+    });
+    const results = await producer.send('orders', [
+      { key: 'k', value: 'abc' },
+      { key: null, value: 'abcdef' },
+      { key: 'k', value: 'abc', partition: 0 },
+    ]);
+    expect(results.map((r) => r.partition)).toEqual([3, 2, 0]);
+    expect(values(cluster, 'orders', 2)[results[1]?.offset ?? -1]).toBe('abcdef');
+    expect(seen).toEqual([
+      { key: 'k', value: 'abc', partitionCount: 4 },
+      { key: null, value: 'abcdef', partitionCount: 4 },
+    ]);
+    cluster.state.requests.length = 0;
+    const bad = producer.sendWithResults('orders', [
+      { key: null, value: 'ok' },
+      { key: null, value: 'bad' },
+    ]);
+    await expect(bad).rejects.toMatchObject({
+      code: 'INVALID_PARTITIONS',
+      message: expect.stringMatching(/returned 9 .*outside \[0, 4\)/),
+    });
+    expect(cluster.state.requests.filter((r) => r.method === 'Produce')).toHaveLength(0);
+    client.close();
+  });
+
+  it('a broker answering a retriable error forever fails the send at the delivery timeout', async () => {
+    const producer = client.producer({ acks: 1, timeoutMs: 5_000, deliveryTimeoutMs: 300 });
+    for (let i = 0; i < CLIENT_LIMITS.attemptsMax; i++) {
+      cluster.state.injected.push({
+        method: 'Produce',
+        topic: 'other',
+        partition: 0,
+        errorCode: 'NOT_ENOUGH_REPLICAS',
+      });
+    }
+    const startedMs = Date.now();
+    const failure = producer.send('other', [{ key: null, value: 'never' }]);
+    await expect(failure).rejects.toMatchObject({
+      code: 'REQUEST_TIMED_OUT',
+      message: expect.stringMatching(
+        /300 ms delivery timeout after \d+ attempt\(s\); last error: .*NOT_ENOUGH_REPLICAS/,
+      ),
+    });
+    const elapsedMs = Date.now() - startedMs;
+    expect(elapsedMs).toBeGreaterThanOrEqual(250);
+    expect(elapsedMs).toBeLessThan(2_000);
+    const attempts = cluster.state.requests.filter((r) => r.method === 'Produce').length;
+    expect(attempts).toBeGreaterThan(1);
+    expect((await failure.catch((e: Error) => e)).message).toContain(`after ${attempts} attempt(s)`);
     client.close();
   });
 

@@ -30,7 +30,12 @@ export {
   type TopicMetadata,
   viewFromMetadata,
 } from './metadata-cache.js';
-export { assignPartitions, chunkBySize, groupByPartition } from './partitioning.js';
+export {
+  assignPartitions,
+  type CustomPartitioner,
+  chunkBySize,
+  groupByPartition,
+} from './partitioning.js';
 export {
   type Acks,
   acksNumber,
@@ -39,4 +44,5 @@ export {
   type ProducerOptions,
   type ProducerRecord,
   type RecordMetadata,
+  type RecordResult,
 } from './producer.js';

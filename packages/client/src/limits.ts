@@ -17,6 +17,8 @@ export const CLIENT_LIMITS = {
 export const DEFAULT_PRODUCER = {
   acks: -1,
   timeoutMs: 30_000,
+  /** Kafka's delivery.timeout.ms default; used when neither deliveryTimeoutMs nor timeoutMs is given. */
+  deliveryTimeoutMs: 120_000,
   lingerMs: 0,
   batchMaxRecords: 10_000,
   batchMaxBytes: 1024 * 1024,

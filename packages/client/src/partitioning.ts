@@ -7,19 +7,31 @@ import { partitionForKey, type StickyPartitioner } from '@tributary/records';
 
 export interface PartitionedInput {
   readonly key: Uint8Array | null;
+  readonly value?: Uint8Array | null;
   readonly partition?: number | undefined;
 }
+
+/** A caller-supplied partitioner (Kafka's `partitioner.class`); must return an integer in [0, partitionCount). */
+export type CustomPartitioner = (args: {
+  readonly topic: string;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly partitionCount: number;
+}) => number;
 
 /**
  * The partition of every record, in input order: an explicit partition as given, a key by murmur2
  * (Kafka's default partitioner), a null key to the sticky partition of this call. The caller moves the
- * sticky partition on once the batch is sent (`onNewBatch`).
+ * sticky partition on once the batch is sent (`onNewBatch`). A `custom` partitioner replaces murmur2 and
+ * sticky for records without an explicit partition; a result outside [0, numPartitions) throws
+ * INVALID_PARTITIONS, so nothing of the call is sent.
  */
 export function assignPartitions(
   topic: string,
   records: readonly PartitionedInput[],
   numPartitions: number,
   sticky: StickyPartitioner,
+  custom?: CustomPartitioner,
 ): number[] {
   return records.map((record) => {
     if (record.partition !== undefined) {
@@ -30,6 +42,17 @@ export function assignPartitions(
         );
       }
       return record.partition;
+    }
+    if (custom !== undefined) {
+      const value = record.value ?? null;
+      const chosen = custom({ topic, key: record.key, value, partitionCount: numPartitions });
+      if (!Number.isInteger(chosen) || chosen < 0 || chosen >= numPartitions) {
+        throw new TributaryError(
+          'INVALID_PARTITIONS',
+          `partitioner returned ${String(chosen)} for topic "${topic}", outside [0, ${numPartitions})`,
+        );
+      }
+      return chosen;
     }
     if (record.key !== null) return partitionForKey(record.key, numPartitions);
     return sticky.partition(topic, { numPartitions });

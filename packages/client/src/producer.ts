@@ -1,10 +1,10 @@
 /**
  * The producer shell: partitions records, encodes one batch per partition, sends one Produce call per
  * leader broker, and retries retriable failures (after a metadata refresh where the code says the view
- * is stale) with jittered backoff until the deadline. Per DESIGN §8 a unary call costs ~150 µs of CPU,
+ * is stale) with jittered backoff until the delivery deadline. Per DESIGN §8 a unary call costs ~150 µs of CPU,
  * so work is per batch and per call, never per record.
  */
-import { type Clock, type Random, systemClock, systemRandom, TributaryError } from '@tributary/core';
+import { assert, type Clock, type Random, systemClock, systemRandom, TributaryError } from '@tributary/core';
 import { backoffDelayMs, DEFAULT_BACKOFF, unary } from '@tributary/protocol';
 import {
   encodeRecordBatch,
@@ -18,15 +18,29 @@ import {
 import { type BrokerConnections, Slots } from './connections.js';
 import { CLIENT_LIMITS, DEFAULT_PRODUCER } from './limits.js';
 import type { MetadataCache } from './metadata-cache.js';
-import { assignPartitions, chunkBySize, groupByPartition } from './partitioning.js';
+import { assignPartitions, type CustomPartitioner, chunkBySize, groupByPartition } from './partitioning.js';
 import { needsMetadataRefresh, partitionError, sleep, toError } from './retry.js';
 
 export type Acks = 'all' | -1 | 0 | 1;
 
 export interface ProducerOptions {
   readonly acks?: Acks;
-  /** Overall deadline of one send, retries included. */
+  /**
+   * Deadline of one request (Produce call or metadata lookup; Kafka's request.timeout.ms), default
+   * 30,000. When `deliveryTimeoutMs` is not given it also bounds the whole send, as it always has.
+   */
   readonly timeoutMs?: number;
+  /**
+   * Bound on the whole send, retries included (Kafka's delivery.timeout.ms): default `timeoutMs` when
+   * that is given, else 120,000. On expiry the unacknowledged records fail with REQUEST_TIMED_OUT.
+   */
+  readonly deliveryTimeoutMs?: number;
+  /**
+   * Chooses the partition of each record without an explicit `partition`, replacing murmur2 (keyed)
+   * and sticky (keyless). A result outside [0, partitionCount) fails the send with INVALID_PARTITIONS.
+   * sendBatch() does not consult it.
+   */
+  readonly partitioner?: CustomPartitioner;
   /** When > 0, send() calls within this window share requests. */
   readonly lingerMs?: number;
   readonly batchMaxRecords?: number;
@@ -50,6 +64,9 @@ export interface RecordMetadata {
   readonly offset: number;
 }
 
+/** One record's outcome from sendWithResults(): acknowledged, or the error that left it unacknowledged. */
+export type RecordResult = RecordMetadata | { readonly error: TributaryError };
+
 export interface BatchResult {
   readonly partition: number;
   readonly baseOffset: number;
@@ -66,8 +83,21 @@ export interface ProducerDeps {
 interface Queued {
   readonly topic: string;
   readonly records: readonly ProducerRecord[];
-  readonly resolve: (result: RecordMetadata[]) => void;
+  readonly deadlineMs: number;
+  readonly settle: (results: RecordResult[]) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/** Per-partition outcome of deliver(): every partition asked for ends in exactly one of the two maps. */
+interface Delivery {
+  readonly offsets: Map<number, number>;
+  readonly errors: Map<number, TributaryError>;
+}
+
+/** All-or-nothing view of per-record results, for send(): the first failure, in input order. */
+function firstError(results: readonly RecordResult[]): TributaryError | undefined {
+  for (const result of results) if ('error' in result) return result.error;
+  return undefined;
 }
 
 function toBytes(value: Uint8Array | string | null): Uint8Array | null {
@@ -81,6 +111,8 @@ export function acksNumber(acks: Acks): number {
 export class Producer {
   private readonly acks: number;
   private readonly timeoutMs: number;
+  private readonly deliveryTimeoutMs: number;
+  private readonly partitioner: CustomPartitioner | undefined;
   private readonly lingerMs: number;
   private readonly batchMaxRecords: number;
   private readonly batchMaxBytes: number;
@@ -99,6 +131,15 @@ export class Producer {
   ) {
     this.acks = acksNumber(options.acks ?? DEFAULT_PRODUCER.acks);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_PRODUCER.timeoutMs;
+    this.deliveryTimeoutMs =
+      options.deliveryTimeoutMs ?? options.timeoutMs ?? DEFAULT_PRODUCER.deliveryTimeoutMs;
+    if (!(this.deliveryTimeoutMs > 0) || !(this.timeoutMs > 0)) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        `timeoutMs and deliveryTimeoutMs must be > 0, got ${this.timeoutMs} and ${this.deliveryTimeoutMs}`,
+      );
+    }
+    this.partitioner = options.partitioner;
     this.lingerMs = options.lingerMs ?? DEFAULT_PRODUCER.lingerMs;
     this.batchMaxRecords = Math.min(
       options.batchMaxRecords ?? DEFAULT_PRODUCER.batchMaxRecords,
@@ -125,17 +166,43 @@ export class Producer {
   }
 
   /**
-   * Sends records and resolves with each one's partition and offset, in input order. Rejects with a
-   * TributaryError naming the first partition that failed (other partitions may have been written).
+   * Sends records and resolves with each one's partition and offset, in input order. All or nothing:
+   * rejects with a TributaryError naming the first partition that failed (other partitions may have
+   * been written). A non-retriable failure ends the send at once. Use sendWithResults() to learn which
+   * records were acknowledged.
    */
   send(topic: string, records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     if (records.length === 0) return Promise.resolve([]);
-    if (this.lingerMs <= 0) return this.sendNow(topic, records);
+    const deadlineMs = this.clock.nowMs() + this.deliveryTimeoutMs;
+    if (this.lingerMs <= 0) {
+      return this.sendNow(topic, records, deadlineMs, true).then((results) => {
+        const error = firstError(results);
+        if (error !== undefined) throw error;
+        return results as RecordMetadata[];
+      });
+    }
     return new Promise((resolve, reject) => {
-      this.queued.push({ topic, records, resolve, reject });
-      const queuedRecords = this.queued.reduce((sum, item) => sum + item.records.length, 0);
-      if (queuedRecords >= this.batchMaxRecords) this.flushQueued();
-      else this.lingerTimer ??= setTimeout(() => this.flushQueued(), this.lingerMs);
+      const settle = (results: RecordResult[]): void => {
+        const error = firstError(results);
+        if (error === undefined) resolve(results as RecordMetadata[]);
+        else reject(error);
+      };
+      this.enqueue({ topic, records, deadlineMs, settle, reject });
+    });
+  }
+
+  /**
+   * Like send(), but reports each record's outcome in input order instead of failing as a whole: a
+   * partition's non-retriable error, or the delivery timeout, becomes `{ error }` on that partition's
+   * records while the other partitions carry on. Rejects only when nothing could be attempted (unknown
+   * topic, metadata unreachable, a partition outside the topic, a bad custom partitioner result).
+   */
+  sendWithResults(topic: string, records: readonly ProducerRecord[]): Promise<RecordResult[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    const deadlineMs = this.clock.nowMs() + this.deliveryTimeoutMs;
+    if (this.lingerMs <= 0) return this.sendNow(topic, records, deadlineMs, false);
+    return new Promise((resolve, reject) => {
+      this.enqueue({ topic, records, deadlineMs, settle: resolve, reject });
     });
   }
 
@@ -147,13 +214,20 @@ export class Producer {
     topic: string,
     batch: { readonly partition?: number; readonly records: readonly RecordInput[] },
   ): Promise<BatchResult> {
-    const metadata = await this.deps.metadata.requireTopic(topic, this.timeoutMs);
+    const deadlineMs = this.clock.nowMs() + this.deliveryTimeoutMs;
+    const metadata = await this.deps.metadata.requireTopic(topic, this.requestTimeoutMs(deadlineMs));
     const numPartitions = metadata.partitions.length;
     const partition = batch.partition ?? this.sticky.partition(topic, { numPartitions });
     if (batch.partition === undefined) this.sticky.onNewBatch(topic, { numPartitions }, partition);
     const bytes = encodeRecordBatch({ records: batch.records, compression: this.compression });
-    const offsets = await this.deliver(topic, new Map([[partition, bytes]]));
-    return { partition, baseOffset: offsets.get(partition) ?? -1, recordCount: batch.records.length };
+    const delivery = await this.deliver(topic, new Map([[partition, bytes]]), deadlineMs, true);
+    const error = delivery.errors.get(partition);
+    if (error !== undefined) throw error;
+    return {
+      partition,
+      baseOffset: delivery.offsets.get(partition) ?? -1,
+      recordCount: batch.records.length,
+    };
   }
 
   /** Sends whatever send() calls are lingering now. */
@@ -161,6 +235,17 @@ export class Producer {
     this.flushQueued();
   }
 
+  private enqueue(item: Queued): void {
+    this.queued.push(item);
+    const queuedRecords = this.queued.reduce((sum, queued) => sum + queued.records.length, 0);
+    if (queuedRecords >= this.batchMaxRecords) this.flushQueued();
+    else this.lingerTimer ??= setTimeout(() => this.flushQueued(), this.lingerMs);
+  }
+
+  /**
+   * Lingering calls share one send per topic, under the earliest deadline among them. Each call is
+   * settled from its own slice, so a failure on one partition fails only the calls with records there.
+   */
   private flushQueued(): void {
     if (this.lingerTimer !== undefined) clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
@@ -170,11 +255,12 @@ export class Producer {
     for (const item of queued) byTopic.set(item.topic, [...(byTopic.get(item.topic) ?? []), item]);
     for (const [topic, items] of byTopic) {
       const all = items.flatMap((item) => item.records);
-      this.sendNow(topic, all).then(
+      const deadlineMs = Math.min(...items.map((item) => item.deadlineMs));
+      this.sendNow(topic, all, deadlineMs, false).then(
         (results) => {
           let start = 0;
           for (const item of items) {
-            item.resolve(results.slice(start, start + item.records.length));
+            item.settle(results.slice(start, start + item.records.length));
             start += item.records.length;
           }
         },
@@ -185,37 +271,60 @@ export class Producer {
     }
   }
 
-  private async sendNow(topic: string, records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
-    const metadata = await this.deps.metadata.requireTopic(topic, this.timeoutMs);
+  /** A request's deadline: the request timeout, cut short by the delivery deadline. */
+  private requestTimeoutMs(deadlineMs: number): number {
+    return Math.max(1, Math.floor(Math.min(this.timeoutMs, deadlineMs - this.clock.nowMs())));
+  }
+
+  private async sendNow(
+    topic: string,
+    records: readonly ProducerRecord[],
+    deadlineMs: number,
+    stopOnFatal: boolean,
+  ): Promise<RecordResult[]> {
+    const metadata = await this.deps.metadata.requireTopic(topic, this.requestTimeoutMs(deadlineMs));
     const numPartitions = metadata.partitions.length;
     const keys = records.map((record) => toBytes(record.key));
+    const values = records.map((record) => toBytes(record.value));
     const partitions = assignPartitions(
       topic,
-      records.map((record, index) => ({ key: keys[index] ?? null, partition: record.partition })),
+      records.map((record, index) => ({
+        key: keys[index] ?? null,
+        value: values[index] ?? null,
+        partition: record.partition,
+      })),
       numPartitions,
       this.sticky,
+      this.partitioner,
     );
     const wallMs = this.clock.wallMs();
     const inputs: RecordInput[] = records.map((record, index) => ({
       key: keys[index] ?? null,
-      value: toBytes(record.value),
+      value: values[index] ?? null,
       headers: record.headers,
       timestampMs: wallMs,
     }));
     const groups = groupByPartition(partitions);
     const batches = new Map<number, Buffer>();
     for (const [partition, indexes] of groups) batches.set(partition, this.encodeGroup(inputs, indexes));
-    if (records.some((record) => record.key === null && record.partition === undefined)) {
+    const usedSticky = this.partitioner === undefined;
+    if (usedSticky && records.some((record) => record.key === null && record.partition === undefined)) {
       // The sticky partition's batch is closed: the next keyless send goes elsewhere (KIP-480).
       const stickyPartition = this.sticky.partition(topic, { numPartitions });
       this.sticky.onNewBatch(topic, { numPartitions }, stickyPartition);
     }
-    const baseOffsets = await this.deliver(topic, batches);
-    const results: RecordMetadata[] = new Array(records.length);
+    const delivery = await this.deliver(topic, batches, deadlineMs, stopOnFatal);
+    const results: RecordResult[] = new Array(records.length);
     for (const [partition, indexes] of groups) {
-      const base = baseOffsets.get(partition) ?? -1;
+      const base = delivery.offsets.get(partition);
+      const error = delivery.errors.get(partition);
+      assert(
+        error !== undefined || base !== undefined,
+        `${topic}-${partition} neither acknowledged nor failed`,
+      );
       for (const [position, index] of indexes.entries()) {
-        results[index] = { partition, offset: base < 0 ? -1 : base + position };
+        if (error !== undefined) results[index] = { error };
+        else results[index] = { partition, offset: base === undefined || base < 0 ? -1 : base + position };
       }
     }
     return results;
@@ -241,31 +350,51 @@ export class Producer {
   }
 
   /**
-   * Delivers one encoded batch per partition; resolves with each partition's base offset. Retries
-   * what failed retriably until the deadline; a non-retriable failure ends the send at once.
+   * Delivers one encoded batch per partition and reports each partition's base offset or error.
+   * Retries what failed retriably until the delivery deadline or the attempt bound; a non-retriable
+   * failure settles that partition at once and, with `stopOnFatal`, abandons the rest.
    */
-  private async deliver(topic: string, batches: ReadonlyMap<number, Buffer>): Promise<Map<number, number>> {
-    const deadlineMs = this.clock.nowMs() + this.timeoutMs;
-    const done = new Map<number, number>();
+  private async deliver(
+    topic: string,
+    batches: ReadonlyMap<number, Buffer>,
+    deadlineMs: number,
+    stopOnFatal: boolean,
+  ): Promise<Delivery> {
+    const offsets = new Map<number, number>();
+    const errors = new Map<number, TributaryError>();
     const pending = new Map(batches);
+    const giveUp = (error: TributaryError): Delivery => {
+      for (const partition of pending.keys()) errors.set(partition, error);
+      return { offsets, errors };
+    };
     let lastError: TributaryError | undefined;
+    let attempts = 0;
     for (let round = 0; pending.size > 0; round++) {
       if (round > 0) {
-        const remainingMs = deadlineMs - this.clock.nowMs();
-        if (remainingMs <= 0 || round >= CLIENT_LIMITS.attemptsMax) {
-          throw deliveryFailure(topic, pending.size, lastError);
+        // The rest is abandoned, failing with the error that ended the send.
+        const fatal = errors.values().next();
+        if (stopOnFatal && fatal.done !== true) return giveUp(fatal.value);
+        if (attempts >= CLIENT_LIMITS.attemptsMax) {
+          return giveUp(attemptsExhausted(topic, pending.size, attempts, lastError));
         }
-        await sleep(Math.min(remainingMs, backoffDelayMs(round - 1, DEFAULT_BACKOFF, this.random)));
+        const remainingMs = deadlineMs - this.clock.nowMs();
+        if (remainingMs > 0) {
+          await sleep(Math.min(remainingMs, backoffDelayMs(round - 1, DEFAULT_BACKOFF, this.random)));
+        }
+        if (deadlineMs - this.clock.nowMs() <= 0) {
+          return giveUp(deliveryTimedOut(topic, pending.size, this.deliveryTimeoutMs, attempts, lastError));
+        }
         // Stale-metadata errors (KafkaJS style) refresh before retrying; busy brokers are just retried.
         if (lastError === undefined || needsMetadataRefresh(lastError)) {
           try {
-            await this.deps.metadata.refresh([topic], Math.max(1, deadlineMs - this.clock.nowMs()));
+            await this.deps.metadata.refresh([topic], this.requestTimeoutMs(deadlineMs));
           } catch (error) {
             lastError = toError(error);
             continue;
           }
         }
       }
+      attempts++;
       const byLeader = this.groupByLeader(topic, pending);
       if (byLeader.unknown !== undefined) lastError = byLeader.unknown;
       const outcomes = await Promise.all(
@@ -275,14 +404,17 @@ export class Producer {
       );
       for (const outcome of outcomes) {
         for (const [partition, offset] of outcome.offsets) {
-          done.set(partition, offset);
+          offsets.set(partition, offset);
           pending.delete(partition);
         }
-        if (outcome.fatal !== undefined) throw outcome.fatal;
+        for (const [partition, error] of outcome.fatal) {
+          errors.set(partition, error);
+          pending.delete(partition);
+        }
         if (outcome.retriable !== undefined) lastError = outcome.retriable;
       }
     }
-    return done;
+    return { offsets, errors };
   }
 
   private groupByLeader(
@@ -309,12 +441,17 @@ export class Producer {
     partitions: readonly number[],
     pending: ReadonlyMap<number, Buffer>,
     deadlineMs: number,
-  ): Promise<{ offsets: Map<number, number>; fatal?: TributaryError; retriable?: TributaryError }> {
+  ): Promise<{
+    offsets: Map<number, number>;
+    fatal: Map<number, TributaryError>;
+    retriable?: TributaryError;
+  }> {
     const offsets = new Map<number, number>();
+    const fatal = new Map<number, TributaryError>();
     const slots = this.slotsFor(address);
     await slots.acquire();
     try {
-      const remainingMs = Math.max(1, Math.floor(deadlineMs - this.clock.nowMs()));
+      const remainingMs = this.requestTimeoutMs(deadlineMs);
       const response = await unary(
         this.deps.connections.get(address),
         'Produce',
@@ -337,15 +474,16 @@ export class Producer {
       for (const result of response.results) {
         const error = partitionError(result.errorCode, result.errorMessage, `${topic}-${result.partition}`);
         if (error === undefined) offsets.set(result.partition, result.baseOffset);
-        else if (!error.retriable) return { offsets, fatal: error };
+        else if (!error.retriable) fatal.set(result.partition, error);
         else retriable = error;
       }
-      if (this.acks === 0) for (const p of partitions) if (!offsets.has(p)) offsets.set(p, -1);
-      return retriable === undefined ? { offsets } : { offsets, retriable };
+      if (this.acks === 0)
+        for (const p of partitions) if (!offsets.has(p) && !fatal.has(p)) offsets.set(p, -1);
+      return retriable === undefined ? { offsets, fatal } : { offsets, fatal, retriable };
     } catch (error) {
       const failure = toError(error);
-      if (!failure.retriable) return { offsets, fatal: failure };
-      return { offsets, retriable: failure };
+      if (!failure.retriable) for (const p of partitions) fatal.set(p, failure);
+      return failure.retriable ? { offsets, fatal, retriable: failure } : { offsets, fatal };
     } finally {
       slots.release();
     }
@@ -361,15 +499,33 @@ export class Producer {
   }
 }
 
-function deliveryFailure(
+function deliveryTimedOut(
   topic: string,
   partitions: number,
+  deliveryTimeoutMs: number,
+  attempts: number,
   cause: TributaryError | undefined,
 ): TributaryError {
-  const reason = cause === undefined ? 'deadline passed' : cause.message;
+  const reason = cause === undefined ? 'no error seen' : cause.message;
+  return new TributaryError(
+    'REQUEST_TIMED_OUT',
+    `${partitions} partition(s) of ${topic} not acknowledged within the ${deliveryTimeoutMs} ms delivery ` +
+      `timeout after ${attempts} attempt(s); last error: ${reason}`,
+    cause === undefined ? {} : { cause },
+  );
+}
+
+function attemptsExhausted(
+  topic: string,
+  partitions: number,
+  attempts: number,
+  cause: TributaryError | undefined,
+): TributaryError {
+  const reason = cause === undefined ? 'no error seen' : cause.message;
   return new TributaryError(
     cause?.code ?? 'REQUEST_TIMED_OUT',
-    `${partitions} partition(s) of ${topic} not acknowledged before the deadline: ${reason}`,
+    `${partitions} partition(s) of ${topic} not acknowledged after ${attempts} attempt(s), the most allowed; ` +
+      `last error: ${reason}`,
     cause === undefined ? {} : { cause },
   );
 }
