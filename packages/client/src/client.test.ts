@@ -232,10 +232,17 @@ describe('TributaryClient against fake brokers', () => {
     });
     const elapsedMs = Date.now() - startedMs;
     expect(elapsedMs).toBeGreaterThanOrEqual(250);
-    expect(elapsedMs).toBeLessThan(2_000);
+    // Ended by the delivery timeout, not by running out of attempts (50 retries with backoff take tens of
+    // seconds); the bound is loose because CI machines are loaded.
+    expect(elapsedMs).toBeLessThan(10_000);
     const attempts = cluster.state.requests.filter((r) => r.method === 'Produce').length;
     expect(attempts).toBeGreaterThan(1);
-    expect((await failure.catch((e: Error) => e)).message).toContain(`after ${attempts} attempt(s)`);
+    const error = await failure.then(
+      () => new Error('the send should have failed'),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error instanceof Error ? error.message : '').toContain(`after ${attempts} attempt(s)`);
     client.close();
   });
 

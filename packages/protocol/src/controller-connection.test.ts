@@ -152,6 +152,7 @@ describe('ControllerConnection', () => {
     const startMs = performance.now();
     const error = await connection.admin('listTopics', {}, { deadlineMs: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TributaryError);
-    expect(performance.now() - startMs).toBeLessThan(2_000);
+    // Well under the 50 attempts × 200 ms that ignoring the deadline would take; loose for loaded CI machines.
+    expect(performance.now() - startMs).toBeLessThan(5_000);
   });
 });

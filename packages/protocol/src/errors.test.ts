@@ -103,7 +103,8 @@ describe('errors across a real gRPC server', () => {
     const startMs = performance.now();
     const error = await create('hang', 150).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'REQUEST_TIMED_OUT', retriable: true });
-    expect(performance.now() - startMs).toBeLessThan(3_000);
+    // Without the deadline the call would hang until the test times out; loose for loaded CI machines.
+    expect(performance.now() - startMs).toBeLessThan(10_000);
   });
 
   it('cancels a call when its signal aborts', async () => {
