@@ -394,6 +394,11 @@ export class Producer {
           }
         }
       }
+      // The refresh above may have used up the rest of the deadline: an attempt started now could only reach
+      // the broker after this send has given up.
+      if (round > 0 && deadlineMs - this.clock.nowMs() <= 0) {
+        return giveUp(deliveryTimedOut(topic, pending.size, this.deliveryTimeoutMs, attempts, lastError));
+      }
       attempts++;
       const byLeader = this.groupByLeader(topic, pending);
       if (byLeader.unknown !== undefined) lastError = byLeader.unknown;

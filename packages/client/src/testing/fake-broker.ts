@@ -49,7 +49,8 @@ export interface FakeClusterState {
   readonly logs: Map<string, FakePartitionLog>;
   /** Consumed in order: each fires once. */
   readonly injected: InjectedError[];
-  readonly requests: { brokerId: number; method: string; request: unknown }[];
+  /** Every request received, with the topics it named (Produce and Fetch). */
+  readonly requests: { brokerId: number; method: string; topics: readonly string[]; request: unknown }[];
 }
 
 export interface FakeBroker {
@@ -169,7 +170,12 @@ function handlers(
   };
   return {
     Produce: handleUnary(async (request: ProduceRequest__Output) => {
-      state.requests.push({ brokerId: id, method: 'Produce', request });
+      state.requests.push({
+        brokerId: id,
+        method: 'Produce',
+        topics: request.topics.map((t) => t.name),
+        request,
+      });
       const results: ProducePartitionResult[] = [];
       for (const topic of request.topics) {
         for (const data of topic.partitions) {
@@ -199,7 +205,12 @@ function handlers(
       return { results };
     }),
     Fetch: handleUnary(async (request: FetchRequest__Output) => {
-      state.requests.push({ brokerId: id, method: 'Fetch', request });
+      state.requests.push({
+        brokerId: id,
+        method: 'Fetch',
+        topics: request.topics.map((t) => t.name),
+        request,
+      });
       let results = readFetch(request, state, check);
       if (
         results.every((r) => r.errorCode !== '' || (r.records as Buffer).length === 0) &&
@@ -219,7 +230,12 @@ function handlers(
       return { results };
     }),
     ListOffsets: handleUnary(async (request: ListOffsetsRequest__Output) => {
-      state.requests.push({ brokerId: id, method: 'ListOffsets', request });
+      state.requests.push({
+        brokerId: id,
+        method: 'ListOffsets',
+        topics: request.topics.map((t) => t.name),
+        request,
+      });
       const results = request.topics.flatMap((topic) =>
         topic.partitions.map((p) => {
           const problem = check('ListOffsets', topic.name, p.partition);
@@ -238,7 +254,7 @@ function handlers(
       return { results };
     }),
     Metadata: handleUnary(async (request: MetadataRequest__Output) => {
-      state.requests.push({ brokerId: id, method: 'Metadata', request });
+      state.requests.push({ brokerId: id, method: 'Metadata', topics: request.topics, request });
       return metadataResponse(request, state, brokers);
     }),
   };
