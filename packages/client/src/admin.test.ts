@@ -1,35 +1,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ControllerHandle, startController } from '@tributary/controller';
 import { TributaryError } from '@tributary/core';
+import { freePort, waitFor } from '@tributary/core/testing';
 import { createBrokerLifecycleClient, type DescribeQuorumResponse__Output, unary } from '@tributary/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Admin, preferredQuorumAnswer } from './admin.js';
 import { TributaryClient } from './client.js';
 
 const DEADLINE_MS = 5_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function expectError(promise: Promise<unknown>): Promise<TributaryError> {
   try {

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TributaryError } from '@tributary/core';
+import { freePort, waitFor } from '@tributary/core/testing';
 import { decodeRecord, decodeSnapshot, type MetadataRecord } from '@tributary/metadata';
 import {
   type BrokerLifecycleClient,
@@ -20,32 +20,6 @@ import { type ControllerHandle, type ControllerOptions, startController } from '
 
 const DEADLINE_MS = 5_000;
 const logger = pino({ level: process.env.TRIB_TEST_LOG_LEVEL ?? 'silent' });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function expectError(promise: Promise<unknown>): Promise<TributaryError> {
   try {

@@ -1,10 +1,10 @@
 /** BrokerLifecycleManager against a real in-process single-voter controller. */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ControllerHandle, startController } from '@tributary/controller';
 import { brokerId } from '@tributary/core';
+import { freePort, sleep, waitFor } from '@tributary/core/testing';
 import { type BrokerInfo__Output, ControllerConnection } from '@tributary/protocol';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,34 +14,6 @@ import type { LifecycleSnapshot, LifecycleStatus } from './state.js';
 const DEADLINE_MS = 5_000;
 const CONTROLLER_SESSION_TIMEOUT_MS = 600;
 const logger = pino({ level: process.env.TRIB_TEST_LOG_LEVEL ?? 'silent' });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('BrokerLifecycleManager with a real controller', () => {
   let dataDir = '';

@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ControllerHandle, type ControllerOptions, startController } from '@tributary/controller';
 import { brokerId } from '@tributary/core';
+import { freePort, waitFor } from '@tributary/core/testing';
 import type { MetadataChanges } from '@tributary/metadata';
 import { createBrokerLifecycleClient, createControllerAdminClient, unary } from '@tributary/protocol';
 import { type Logger, pino } from 'pino';
@@ -12,28 +12,7 @@ import { MetadataFollower, type MetadataFollowerOptions } from './metadata-follo
 import { SNAPSHOT_FILE_NAME } from './snapshot-file.js';
 
 const DEADLINE_MS = 5_000;
-const WAIT_MS = 10_000;
 const TEST_MS = 25_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(what: string, probe: () => boolean, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** A logger that keeps its messages, to see which path the follower took. */
 function capturingLogger(): { logger: Logger; messages: string[] } {

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brokerId, TributaryError } from '@tributary/core';
+import { freePort } from '@tributary/core/testing';
 import {
   type BrokerLifecycleClient,
   createBrokerLifecycleClient,
@@ -16,18 +16,6 @@ import { ALTER_PARTITION_ITEMS_MAX } from './broker-lifecycle.js';
 
 const DEADLINE_MS = 5_000;
 const logger = pino({ level: process.env.TRIB_TEST_LOG_LEVEL ?? 'silent' });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function expectError(promise: Promise<unknown>): Promise<TributaryError> {
   try {
