@@ -1,4 +1,4 @@
-import { crc32c } from '@tributary/records';
+import { crc32c, RECORD_BATCH_V2_LAYOUT } from '@tributary/records';
 import { LOG_LIMITS } from './limits.js';
 
 /**
@@ -21,24 +21,8 @@ export interface BatchCodec {
   isValid(buf: Buffer, pos: number, length: number): boolean;
 }
 
-/** Byte offsets of Kafka's RecordBatch v2 header fields (big-endian). */
-export const V2 = {
-  baseOffset: 0,
-  batchLength: 8,
-  lengthFieldEnd: 12,
-  partitionLeaderEpoch: 12,
-  magic: 16,
-  crc: 17,
-  attributes: 21,
-  lastOffsetDelta: 23,
-  baseTimestamp: 27,
-  maxTimestamp: 35,
-  producerId: 43,
-  producerEpoch: 51,
-  baseSequence: 53,
-  recordCount: 57,
-  records: 61,
-} as const;
+/** Byte offsets of Kafka's RecordBatch v2 header fields (big-endian), as packages/records defines them. */
+export const V2 = RECORD_BATCH_V2_LAYOUT;
 
 export type Crc32cFunction = (bytes: Uint8Array) => number;
 

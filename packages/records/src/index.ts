@@ -29,6 +29,7 @@ export {
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
   NO_SEQUENCE,
+  RECORD_BATCH_V2_LAYOUT,
   RECORD_LIMITS,
   type TimestampType,
 } from './layout.js';

@@ -66,3 +66,25 @@ export const RECORD_LIMITS = {
   decompressedBytesMax: 16 * 1024 * 1024,
   headersPerRecordMax: 10_000,
 } as const;
+
+/**
+ * The v2 header's field offsets as one object, for code that reads and stamps headers in place without
+ * this package's header view (the partition log's batch codec).
+ */
+export const RECORD_BATCH_V2_LAYOUT = {
+  baseOffset: BASE_OFFSET_OFFSET,
+  batchLength: BATCH_LENGTH_OFFSET,
+  lengthFieldEnd: LOG_OVERHEAD_BYTES,
+  partitionLeaderEpoch: PARTITION_LEADER_EPOCH_OFFSET,
+  magic: MAGIC_OFFSET,
+  crc: CRC_OFFSET,
+  attributes: ATTRIBUTES_OFFSET,
+  lastOffsetDelta: LAST_OFFSET_DELTA_OFFSET,
+  baseTimestamp: BASE_TIMESTAMP_OFFSET,
+  maxTimestamp: MAX_TIMESTAMP_OFFSET,
+  producerId: PRODUCER_ID_OFFSET,
+  producerEpoch: PRODUCER_EPOCH_OFFSET,
+  baseSequence: BASE_SEQUENCE_OFFSET,
+  recordCount: RECORD_COUNT_OFFSET,
+  records: RECORDS_OFFSET,
+} as const;
