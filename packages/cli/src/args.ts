@@ -34,6 +34,12 @@ export function parseAddressList(value: string): string[] {
 }
 
 /** Collects repeated `--config k=v` into [key, value] pairs. */
+/** Collects a repeatable option's non-empty values. */
+export function collectName(value: string, previous: readonly string[] = []): string[] {
+  if (value.length === 0) throw new InvalidArgumentError('a name must not be empty.');
+  return [...previous, value];
+}
+
 export function collectConfig(value: string, previous: readonly (readonly [string, string])[] = []) {
   const separator = value.indexOf('=');
   if (separator <= 0) throw new InvalidArgumentError(`"${value}" is not key=value.`);

@@ -209,6 +209,44 @@ describe('trib topics', () => {
     expect(parseOnly(deleted.out)).toEqual({ name: 'a-topic', id: 'id-a-topic' });
   });
 
+  it('alter-config sets and removes configs, and refuses an empty change', async () => {
+    await trib([
+      'topics',
+      'create',
+      'c-topic',
+      '--partitions',
+      '1',
+      '--replication-factor',
+      '3',
+      '--config',
+      'retention.ms=1000',
+    ]);
+    const altered = await trib([
+      'topics',
+      'alter-config',
+      'c-topic',
+      '--set',
+      'segment.bytes=4096',
+      '--delete',
+      'retention.ms',
+    ]);
+    expect(altered.out[0]).toBe('changed the configs of topic c-topic');
+    expect(leader.state.requests.at(-1)).toEqual({
+      method: 'AlterTopicConfigs',
+      request: {
+        name: 'c-topic',
+        set: [{ name: 'segment.bytes', value: '4096' }],
+        remove: ['retention.ms'],
+        validateOnly: false,
+      },
+    });
+    const described = await trib(['--json', 'topics', 'describe', 'c-topic']);
+    expect(parseOnly(described.out)).toMatchObject({ configs: { 'segment.bytes': '4096' } });
+    const empty = await trib(['topics', 'alter-config', 'c-topic']);
+    expect(empty.code).not.toBe(0);
+    expect(empty.err[0]).toContain('nothing to change');
+  });
+
   it('maps server errors to `error: CODE: message` and exit 1', async () => {
     const missing = await trib(['topics', 'describe', 'nope']);
     expect(missing).toMatchObject({

@@ -5,13 +5,21 @@
  */
 import { asTributaryError } from '@tributary/protocol';
 import { Command, CommanderError, Option } from 'commander';
-import { collectConfig, parseAddressList, parseNonNegativeInt, parsePositiveInt } from './args.js';
+import {
+  collectConfig,
+  collectName,
+  parseAddressList,
+  parseNonNegativeInt,
+  parsePositiveInt,
+} from './args.js';
 import { brokersList } from './commands/brokers.js';
+import { addGroupCommands } from './commands/groups.js';
 import { metadataLog } from './commands/metadata-log.js';
 import { addClientCommands } from './commands/produce-commands.js';
 import { quorumDescribe } from './commands/quorum.js';
 import {
   topicsAddPartitions,
+  topicsAlterConfig,
   topicsCreate,
   topicsDelete,
   topicsDescribe,
@@ -110,6 +118,7 @@ export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput =
   addTopicCommands(program, run);
   addMetadataCommands(program, run);
   addClientCommands(program, run, input);
+  addGroupCommands(program, run);
   return program;
 }
 
@@ -184,6 +193,30 @@ function addTopicCommands(program: Command, run: Runner): void {
           command.opts<{ partitions: number }>().partitions,
         ),
       ),
+    );
+  addTopicConfigCommand(topics, run);
+}
+
+function addTopicConfigCommand(topics: Command, run: Runner): void {
+  topics
+    .command('alter-config <name>')
+    .description('set or remove topic configs (brokers apply them from the metadata log)')
+    .option('--set <key=value>', 'config to set (repeatable)', collectConfig, [])
+    .option('--delete <key>', 'config to remove, back to the default (repeatable)', collectName, [])
+    .option('--validate-only', 'check the change and show the result without applying it')
+    .action(
+      run((context, command) => {
+        const options = command.opts<{
+          set: [string, string][];
+          delete: string[];
+          validateOnly?: boolean;
+        }>();
+        return topicsAlterConfig(context, String(command.args[0]), {
+          set: options.set,
+          remove: options.delete,
+          validateOnly: options.validateOnly === true,
+        });
+      }),
     );
 }
 

@@ -14,6 +14,9 @@ import {
   type TopicInfo__Output,
   unary,
 } from '@tributary/protocol';
+import type { TopicPartitionOffset } from './group/commit-manager.js';
+import type { GroupAdmin, GroupDescription, GroupListing, OffsetResetTarget } from './group/group-admin.js';
+import type { TopicPartitionList } from './group/reconcile.js';
 
 export const ADMIN_DEFAULTS = {
   /** Overall deadline of one admin call, retries included. */
@@ -37,6 +40,8 @@ export interface AdminOptions {
   readonly deadlineMs?: number;
   readonly clock?: Clock;
   readonly random?: Random;
+  /** The broker side (group coordinators) for the group methods; TributaryClient.admin() provides it. */
+  readonly groups?: GroupAdmin;
 }
 
 export interface AdminCallOptions {
@@ -183,6 +188,7 @@ export class Admin {
   private readonly defaultDeadlineMs: number;
   private readonly quorumClients = new Map<string, ControllerAdminClient>();
   private closedFlag = false;
+  private readonly groups: GroupAdmin | undefined;
 
   constructor(options: AdminOptions) {
     if (options.controllers.length === 0) {
@@ -190,6 +196,7 @@ export class Admin {
     }
     this.controllers = [...new Set(options.controllers)].slice(0, ADMIN_LIMITS.controllersMax);
     this.defaultDeadlineMs = options.deadlineMs ?? ADMIN_DEFAULTS.deadlineMs;
+    this.groups = options.groups;
     assert(this.defaultDeadlineMs > 0, 'the admin deadline must be positive');
     this.connection = new ControllerConnection({
       addresses: this.controllers,
@@ -311,6 +318,46 @@ export class Admin {
     });
   }
 
+  /** Every consumer group, from every broker's answer merged. */
+  async listGroups(options: AdminCallOptions = {}): Promise<GroupListing[]> {
+    return this.requireGroups().listGroups(this.groupCallOptions(options));
+  }
+
+  /** A group's state, members and assignments, and per partition its committed offset, log end and lag. */
+  async describeGroup(groupId: string, options: AdminCallOptions = {}): Promise<GroupDescription> {
+    return this.requireGroups().describeGroup(groupId, this.groupCallOptions(options));
+  }
+
+  /**
+   * Sets a group's committed offsets of `topic` (every partition, or `partitions`) to the earliest or
+   * latest offsets or a given offset; resolves to the offsets written. Fails with GROUP_NOT_EMPTY while
+   * the group has active members.
+   */
+  async resetGroupOffsets(
+    groupId: string,
+    topic: string,
+    target: { readonly to: OffsetResetTarget },
+    partitions?: readonly number[],
+    options: AdminCallOptions = {},
+  ): Promise<TopicPartitionOffset[]> {
+    return this.requireGroups().resetGroupOffsets(
+      groupId,
+      topic,
+      target,
+      partitions,
+      this.groupCallOptions(options),
+    );
+  }
+
+  /** Deletes committed offsets of an empty group (all, or the named partitions'); resolves to how many. */
+  async deleteGroupOffsets(
+    groupId: string,
+    topics: readonly TopicPartitionList[] = [],
+    options: AdminCallOptions = {},
+  ): Promise<number> {
+    return this.requireGroups().deleteGroupOffsets(groupId, topics, this.groupCallOptions(options));
+  }
+
   /** Closes every controller channel; later calls fail with SHUTTING_DOWN. Idempotent. */
   close(): void {
     this.closedFlag = true;
@@ -325,6 +372,21 @@ export class Admin {
       throw new TributaryError('INVALID_REQUEST', `deadlineMs must be positive, got ${deadlineMs}`);
     }
     return options.signal === undefined ? { deadlineMs } : { deadlineMs, signal: options.signal };
+  }
+
+  private requireGroups(): GroupAdmin {
+    this.requireOpen();
+    if (this.groups === undefined) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        'group methods need the brokers: use TributaryClient.admin()',
+      );
+    }
+    return this.groups;
+  }
+
+  private groupCallOptions(options: AdminCallOptions): { deadlineMs: number } {
+    return { deadlineMs: this.callOptions(options).deadlineMs };
   }
 
   private requireOpen(): void {

@@ -1,8 +1,13 @@
 /** The entry point: one client per process, sharing broker connections and the metadata cache. */
+import type * as grpc from '@grpc/grpc-js';
 import { type Clock, type Random, TributaryError } from '@tributary/core';
 import { Admin } from './admin.js';
 import { BrokerConnections } from './connections.js';
 import { Consumer } from './consumer.js';
+import { CoordinatorConnections } from './group/coordinator.js';
+import { GroupAdmin } from './group/group-admin.js';
+import { GroupConsumer } from './group/group-consumer.js';
+import type { GroupConsumerOptions } from './group/types.js';
 import { MetadataCache } from './metadata-cache.js';
 import { Producer, type ProducerOptions } from './producer.js';
 
@@ -18,16 +23,23 @@ export interface TributaryClientOptions {
   readonly allowAutoTopicCreation?: boolean;
   readonly clock?: Clock;
   readonly random?: Random;
+  /** grpc-js client interceptors on every broker channel (tests use them to lose responses). */
+  readonly interceptors?: grpc.Interceptor[];
 }
 
 export class TributaryClient {
   readonly clientId: string;
   readonly metadata: MetadataCache;
-  private readonly connections = new BrokerConnections();
+  private readonly connections: BrokerConnections;
+  /** GroupCoordinator channels, for group consumers and group admin. */
+  private readonly coordinators = new CoordinatorConnections();
   private adminClient: Admin | undefined;
 
   constructor(private readonly options: TributaryClientOptions) {
     this.clientId = options.clientId ?? 'tributary-client';
+    this.connections = new BrokerConnections(
+      options.interceptors === undefined ? {} : { interceptors: options.interceptors },
+    );
     this.metadata = new MetadataCache(
       options.bootstrap,
       this.connections,
@@ -47,7 +59,11 @@ export class TributaryClient {
     );
   }
 
-  consumer(): Consumer {
+  /** Without options: the low-level Consumer (offsets, fetch). With a groupId: a consumer-group member. */
+  consumer(): Consumer;
+  consumer(options: GroupConsumerOptions): GroupConsumer;
+  consumer(options?: GroupConsumerOptions): Consumer | GroupConsumer {
+    if (options !== undefined) return this.groupConsumer(options);
     return new Consumer({
       metadata: this.metadata,
       connections: this.connections,
@@ -55,6 +71,24 @@ export class TributaryClient {
       ...(this.options.random === undefined ? {} : { random: this.options.random }),
       ...(this.options.timeoutMs === undefined ? {} : { timeoutMs: this.options.timeoutMs }),
     });
+  }
+
+  /** A consumer-group member sharing this client's connections and metadata. */
+  groupConsumer(options: GroupConsumerOptions): GroupConsumer {
+    return new GroupConsumer(
+      {
+        metadata: this.metadata,
+        connections: this.connections,
+        coordinators: this.coordinators,
+        lookupAddresses: () => this.options.bootstrap,
+        brokerAddresses: () => this.options.bootstrap,
+        clientId: this.clientId,
+        ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
+        ...(this.options.random === undefined ? {} : { random: this.options.random }),
+        ...(this.options.timeoutMs === undefined ? {} : { timeoutMs: this.options.timeoutMs }),
+      },
+      options,
+    );
   }
 
   /**
@@ -69,6 +103,14 @@ export class TributaryClient {
     if (this.adminClient === undefined || this.adminClient.closed) {
       this.adminClient = new Admin({
         controllers,
+        groups: new GroupAdmin({
+          metadata: this.metadata,
+          connections: this.connections,
+          coordinators: this.coordinators,
+          lookupAddresses: () => this.options.bootstrap,
+          ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
+          ...(this.options.random === undefined ? {} : { random: this.options.random }),
+        }),
         ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
         ...(this.options.random === undefined ? {} : { random: this.options.random }),
       });
@@ -79,6 +121,7 @@ export class TributaryClient {
   /** Closes every broker and controller channel; calls in flight fail. */
   close(): void {
     this.connections.close();
+    this.coordinators.close();
     this.adminClient?.close();
   }
 }

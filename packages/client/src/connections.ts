@@ -1,15 +1,26 @@
 /** One gRPC client per broker address, created on first use and reused (a channel is costly to open). */
+import type * as grpc from '@grpc/grpc-js';
 import { type BrokerClient, createBrokerClient } from '@tributary/protocol';
+
+export interface BrokerConnectionsOptions {
+  /** grpc-js client interceptors for every broker channel (grpc-js reads them from the client options). */
+  readonly interceptors?: grpc.Interceptor[];
+}
 
 export class BrokerConnections {
   private readonly clients = new Map<string, BrokerClient>();
+
+  constructor(private readonly options: BrokerConnectionsOptions = {}) {}
 
   get(address: string): BrokerClient {
     let client = this.clients.get(address);
     if (client === undefined) {
       client = createBrokerClient(address, {
-        // Large fetch responses move much faster with a wide HTTP/2 window (DESIGN §8).
-        channelOptions: { 'grpc-node.flow_control_window': 16 * 1024 * 1024 },
+        channelOptions: {
+          // Large fetch responses move much faster with a wide HTTP/2 window (DESIGN §8).
+          'grpc-node.flow_control_window': 16 * 1024 * 1024,
+          ...(this.options.interceptors === undefined ? {} : { interceptors: this.options.interceptors }),
+        },
       });
       this.clients.set(address, client);
     }

@@ -22,7 +22,33 @@ export {
   type PartitionFetch,
 } from './consumer.js';
 export { type ConsumedRecord, type DecodedFetch, decodeFetched } from './decode.js';
-export { CLIENT_LIMITS, DEFAULT_FETCH, DEFAULT_PRODUCER } from './limits.js';
+export type { TopicPartitionOffset } from './group/commit-manager.js';
+export { ASSIGNORS, type Assignor, GROUP_DEFAULTS, GROUP_LIMITS } from './group/config.js';
+export { CoordinatorConnections } from './group/coordinator.js';
+export {
+  GroupAdmin,
+  type GroupAdminDeps,
+  type GroupCallOptions,
+  type GroupDescription,
+  type GroupListing,
+  type GroupMemberDescription,
+  type GroupPartitionLag,
+  type OffsetResetTarget,
+} from './group/group-admin.js';
+export { GroupConsumer, type GroupConsumerDeps } from './group/group-consumer.js';
+export type { PauseSpec } from './group/owned-partitions.js';
+export type { TopicPartition, TopicPartitionList } from './group/reconcile.js';
+export type {
+  EachBatchPayload,
+  EachMessagePayload,
+  GroupConsumerOptions,
+  GroupMessage,
+  PartitionBatch,
+  RebalanceListener,
+  RunHandlers,
+  Subscription,
+} from './group/types.js';
+export { CLIENT_LIMITS, DEFAULT_FETCH, DEFAULT_PRODUCER, IDEMPOTENCE_LIMITS } from './limits.js';
 export {
   type ClusterView,
   MetadataCache,

@@ -29,3 +29,12 @@ export const DEFAULT_FETCH = {
   maxWaitMs: 500,
   maxBytes: 4 * 1024 * 1024,
 } as const;
+
+export const IDEMPOTENCE_LIMITS = {
+  /**
+   * Batches per partition that may be unacknowledged at once, counted from the oldest unacknowledged one:
+   * the partition leader remembers the last 5 batches per producer to answer resends (Kafka's
+   * max.in.flight.requests.per.connection ≤ 5 rule for idempotence).
+   */
+  unacknowledgedBatchesMax: 5,
+} as const;

@@ -68,6 +68,11 @@ export class MetadataCache {
     return this.brokers.get(brokerId);
   }
 
+  /** Every broker address known from the last Metadata answer (empty before the first). */
+  brokerAddresses(): string[] {
+    return [...this.brokers.values()];
+  }
+
   /** The leader's address for a partition, or undefined when unknown or leaderless. */
   leaderAddress(topic: string, partition: number): string | undefined {
     const leader = this.topics.get(topic)?.partitions[partition];

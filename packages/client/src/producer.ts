@@ -3,11 +3,27 @@
  * leader broker, and retries retriable failures (after a metadata refresh where the code says the view
  * is stale) with jittered backoff until the delivery deadline. Per DESIGN §8 a unary call costs ~150 µs of CPU,
  * so work is per batch and per call, never per record.
+ *
+ * Idempotence (on by default with acks=all, as in Kafka 3): the producer takes a producer id from
+ * Broker.InitProducerId on its first send and stamps every batch with it and with consecutive per-partition
+ * sequence numbers when the batch is encoded. A retry resends the very same bytes, so a batch whose
+ * response was lost after the leader appended it is answered as a duplicate with its original offset:
+ * retries never write a record twice, and the batches of one partition are appended in the order they
+ * were encoded. At most IDEMPOTENCE_LIMITS.unacknowledgedBatchesMax batches per partition are unacknowledged
+ * at once (counted from the oldest), because the leader remembers only that many per producer.
+ *
+ * The reset rule: when a batch fails definitively (a non-retriable error, OUT_OF_ORDER_SEQUENCE_NUMBER
+ * with no earlier batch of its partition still unacknowledged, INVALID_PRODUCER_EPOCH, the delivery
+ * timeout or the attempt bound) its records may or may not be in the log, and the partition's sequence
+ * space can no longer be trusted. The producer then ends its session: later sends obtain a new producer
+ * id and start every partition at sequence 0. Ordering consequences: batches of that partition already
+ * encoded under the old id (in flight or waiting for a retry) fail too, with OUT_OF_ORDER_SEQUENCE_NUMBER,
+ * unless the failed batch did reach the log; and since the old and new ids are separate sequence spaces,
+ * records sent after the reset may be appended before such an old batch. No record is ever written twice:
+ * an acknowledged send is in the log exactly once, a failed send's records at most once.
  */
 import { assert, type Clock, type Random, systemClock, systemRandom, TributaryError } from '@tributary/core';
-import { backoffDelayMs, DEFAULT_BACKOFF, unary } from '@tributary/protocol';
 import {
-  encodeRecordBatch,
   isSupportedCompression,
   type RecordHeader,
   type RecordInput,
@@ -15,16 +31,24 @@ import {
   SUPPORTED_COMPRESSION,
   type SupportedCompression,
 } from '@tributary/records';
-import { type BrokerConnections, Slots } from './connections.js';
-import { CLIENT_LIMITS, DEFAULT_PRODUCER } from './limits.js';
+import type { BrokerConnections } from './connections.js';
+import { Deliverer } from './delivery.js';
+import { Idempotence, initProducerId } from './idempotence.js';
+import { CLIENT_LIMITS, DEFAULT_PRODUCER, IDEMPOTENCE_LIMITS } from './limits.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { assignPartitions, type CustomPartitioner, chunkBySize, groupByPartition } from './partitioning.js';
-import { needsMetadataRefresh, partitionError, sleep, toError } from './retry.js';
 
 export type Acks = 'all' | -1 | 0 | 1;
 
 export interface ProducerOptions {
+  /** Default 'all'. */
   readonly acks?: Acks;
+  /**
+   * Stamp batches with a producer id and sequence numbers so that retries never duplicate or reorder
+   * records (see the class comment for the reset rule). Needs acks=all: true with acks 0 or 1 is refused;
+   * unset, it is on exactly when acks is all.
+   */
+  readonly idempotent?: boolean;
   /**
    * Deadline of one request (Produce call or metadata lookup; Kafka's request.timeout.ms), default
    * 30,000. When `deliveryTimeoutMs` is not given it also bounds the whole send, as it always has.
@@ -88,12 +112,6 @@ interface Queued {
   readonly reject: (error: unknown) => void;
 }
 
-/** Per-partition outcome of deliver(): every partition asked for ends in exactly one of the two maps. */
-interface Delivery {
-  readonly offsets: Map<number, number>;
-  readonly errors: Map<number, TributaryError>;
-}
-
 /** All-or-nothing view of per-record results, for send(): the first failure, in input order. */
 function firstError(results: readonly RecordResult[]): TributaryError | undefined {
   for (const result of results) if ('error' in result) return result.error;
@@ -118,10 +136,12 @@ export class Producer {
   private readonly batchMaxBytes: number;
   private readonly maxInFlight: number;
   private readonly compression: SupportedCompression;
+  /** Undefined when idempotence is off. */
+  private readonly idempotence: Idempotence | undefined;
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly sticky: StickyPartitioner;
-  private readonly slots = new Map<string, Slots>();
+  private readonly deliverer: Deliverer;
   private queued: Queued[] = [];
   private lingerTimer: NodeJS.Timeout | undefined;
 
@@ -163,6 +183,53 @@ export class Producer {
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? systemRandom;
     this.sticky = new StickyPartitioner(this.random);
+    this.idempotence = this.makeIdempotence(options.idempotent);
+    this.deliverer = new Deliverer({
+      metadata: deps.metadata,
+      connections: deps.connections,
+      clock: this.clock,
+      random: this.random,
+      acks: this.acks,
+      timeoutMs: this.timeoutMs,
+      deliveryTimeoutMs: this.deliveryTimeoutMs,
+      maxInFlight: this.maxInFlight,
+      compression: this.compression,
+      idempotence: this.idempotence,
+    });
+  }
+
+  /** Whether batches carry a producer id and sequences (see ProducerOptions.idempotent). */
+  get idempotent(): boolean {
+    return this.idempotence !== undefined;
+  }
+
+  /** How many times a definitive failure ended the producer session (0 when idempotence is off). */
+  get sessionResets(): number {
+    return this.idempotence?.resets ?? 0;
+  }
+
+  private makeIdempotence(requested: boolean | undefined): Idempotence | undefined {
+    // Kafka's rule: idempotence needs acks=all (a batch acknowledged by the leader alone could be lost
+    // in a failover and then rewritten under the same sequence).
+    if (requested === true && this.acks !== -1) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        `idempotent: true needs acks=all, got acks=${this.acks}; set idempotent: false to use acks=${this.acks}`,
+      );
+    }
+    if (!(requested ?? this.acks === -1)) return undefined;
+    const deps = {
+      metadata: this.deps.metadata,
+      connections: this.deps.connections,
+      clock: this.clock,
+      random: this.random,
+      requestTimeoutMs: this.timeoutMs,
+    };
+    return new Idempotence({
+      initProducerId: (topic, deadlineMs) => initProducerId(deps, topic, deadlineMs),
+      windowMax: IDEMPOTENCE_LIMITS.unacknowledgedBatchesMax,
+      clock: this.clock,
+    });
   }
 
   /**
@@ -219,8 +286,12 @@ export class Producer {
     const numPartitions = metadata.partitions.length;
     const partition = batch.partition ?? this.sticky.partition(topic, { numPartitions });
     if (batch.partition === undefined) this.sticky.onNewBatch(topic, { numPartitions }, partition);
-    const bytes = encodeRecordBatch({ records: batch.records, compression: this.compression });
-    const delivery = await this.deliver(topic, new Map([[partition, bytes]]), deadlineMs, true);
+    const delivery = await this.deliverer.deliverRound(
+      topic,
+      new Map([[partition, [batch.records]]]),
+      deadlineMs,
+      true,
+    );
     const error = delivery.errors.get(partition);
     if (error !== undefined) throw error;
     return {
@@ -305,232 +376,87 @@ export class Producer {
       timestampMs: wallMs,
     }));
     const groups = groupByPartition(partitions);
-    const batches = new Map<number, Buffer>();
-    for (const [partition, indexes] of groups) batches.set(partition, this.encodeGroup(inputs, indexes));
+    const chunked = new Map<number, number[][]>();
+    for (const [partition, indexes] of groups) chunked.set(partition, this.chunkGroup(inputs, indexes));
     const usedSticky = this.partitioner === undefined;
     if (usedSticky && records.some((record) => record.key === null && record.partition === undefined)) {
       // The sticky partition's batch is closed: the next keyless send goes elsewhere (KIP-480).
       const stickyPartition = this.sticky.partition(topic, { numPartitions });
       this.sticky.onNewBatch(topic, { numPartitions }, stickyPartition);
     }
-    const delivery = await this.deliver(topic, batches, deadlineMs, stopOnFatal);
     const results: RecordResult[] = new Array(records.length);
-    for (const [partition, indexes] of groups) {
-      const base = delivery.offsets.get(partition);
-      const error = delivery.errors.get(partition);
-      assert(
-        error !== undefined || base !== undefined,
-        `${topic}-${partition} neither acknowledged nor failed`,
+    const failed = new Map<number, TributaryError>();
+    let stopError: TributaryError | undefined;
+    for (let round = 0; stopError === undefined; round++) {
+      const payloads = this.roundOf(chunked, round, failed);
+      if (payloads.size === 0) break;
+      const delivery = await this.deliverer.deliverRound(
+        topic,
+        new Map(
+          [...payloads].map(([p, chunks]) => [p, chunks.map((c) => c.map((i) => inputs[i] as RecordInput))]),
+        ),
+        deadlineMs,
+        stopOnFatal,
       );
-      for (const [position, index] of indexes.entries()) {
-        if (error !== undefined) results[index] = { error };
-        else results[index] = { partition, offset: base === undefined || base < 0 ? -1 : base + position };
+      for (const [partition, chunks] of payloads) {
+        const base = delivery.offsets.get(partition);
+        const error = delivery.errors.get(partition);
+        assert(
+          error !== undefined || base !== undefined,
+          `${topic}-${partition} neither acknowledged nor failed`,
+        );
+        if (error !== undefined) {
+          failed.set(partition, error);
+          if (stopOnFatal) stopError ??= error;
+        }
+        let position = 0;
+        for (const index of chunks.flat()) {
+          if (error !== undefined) results[index] = { error };
+          else results[index] = { partition, offset: base === undefined || base < 0 ? -1 : base + position };
+          position++;
+        }
+      }
+    }
+    // Records of later rounds never sent: their partition failed earlier, or the send stopped at a failure.
+    for (const [partition, chunks] of chunked) {
+      for (const index of chunks.flat()) {
+        const error = failed.get(partition) ?? stopError;
+        if (results[index] === undefined && error !== undefined) results[index] = { error };
       }
     }
     return results;
   }
 
-  /** One partition's records: one batch, or several back to back when a bound is exceeded. */
-  private encodeGroup(inputs: readonly RecordInput[], indexes: readonly number[]): Buffer {
+  /** One partition's records as chunks of indexes, each within the batch bounds. */
+  private chunkGroup(inputs: readonly RecordInput[], indexes: readonly number[]): number[][] {
     const sizeOf = (index: number): number => {
       const input = inputs[index];
       return (input?.key?.length ?? 0) + (input?.value?.length ?? 0) + 16;
     };
-    const chunks = chunkBySize(indexes, sizeOf, {
+    return chunkBySize(indexes, sizeOf, {
       maxRecords: this.batchMaxRecords,
       maxBytes: this.batchMaxBytes,
     });
-    const encoded = chunks.map((chunk) =>
-      encodeRecordBatch({
-        records: chunk.map((index) => inputs[index] as RecordInput),
-        compression: this.compression,
-      }),
-    );
-    return encoded.length === 1 ? (encoded[0] as Buffer) : Buffer.concat(encoded);
   }
 
   /**
-   * Delivers one encoded batch per partition and reports each partition's base offset or error.
-   * Retries what failed retriably until the delivery deadline or the attempt bound; a non-retriable
-   * failure settles that partition at once and, with `stopOnFatal`, abandons the rest.
+   * The chunks each partition sends in `round`. Without idempotence all of them go at once (one round);
+   * with it at most a window's worth per partition, since more could never be unacknowledged together.
    */
-  private async deliver(
-    topic: string,
-    batches: ReadonlyMap<number, Buffer>,
-    deadlineMs: number,
-    stopOnFatal: boolean,
-  ): Promise<Delivery> {
-    const offsets = new Map<number, number>();
-    const errors = new Map<number, TributaryError>();
-    const pending = new Map(batches);
-    const giveUp = (error: TributaryError): Delivery => {
-      for (const partition of pending.keys()) errors.set(partition, error);
-      return { offsets, errors };
-    };
-    let lastError: TributaryError | undefined;
-    let attempts = 0;
-    for (let round = 0; pending.size > 0; round++) {
-      if (round > 0) {
-        // The rest is abandoned, failing with the error that ended the send.
-        const fatal = errors.values().next();
-        if (stopOnFatal && fatal.done !== true) return giveUp(fatal.value);
-        if (attempts >= CLIENT_LIMITS.attemptsMax) {
-          return giveUp(attemptsExhausted(topic, pending.size, attempts, lastError));
-        }
-        const remainingMs = deadlineMs - this.clock.nowMs();
-        if (remainingMs > 0) {
-          await sleep(Math.min(remainingMs, backoffDelayMs(round - 1, DEFAULT_BACKOFF, this.random)));
-        }
-        if (deadlineMs - this.clock.nowMs() <= 0) {
-          return giveUp(deliveryTimedOut(topic, pending.size, this.deliveryTimeoutMs, attempts, lastError));
-        }
-        // Stale-metadata errors (KafkaJS style) refresh before retrying; busy brokers are just retried.
-        if (lastError === undefined || needsMetadataRefresh(lastError)) {
-          try {
-            await this.deps.metadata.refresh([topic], this.requestTimeoutMs(deadlineMs));
-          } catch (error) {
-            lastError = toError(error);
-            continue;
-          }
-        }
-      }
-      // The refresh above may have used up the rest of the deadline: an attempt started now could only reach
-      // the broker after this send has given up.
-      if (round > 0 && deadlineMs - this.clock.nowMs() <= 0) {
-        return giveUp(deliveryTimedOut(topic, pending.size, this.deliveryTimeoutMs, attempts, lastError));
-      }
-      attempts++;
-      const byLeader = this.groupByLeader(topic, pending);
-      if (byLeader.unknown !== undefined) lastError = byLeader.unknown;
-      const outcomes = await Promise.all(
-        [...byLeader.groups].map(([address, partitions]) =>
-          this.produceTo(address, topic, partitions, pending, deadlineMs),
-        ),
-      );
-      for (const outcome of outcomes) {
-        for (const [partition, offset] of outcome.offsets) {
-          offsets.set(partition, offset);
-          pending.delete(partition);
-        }
-        for (const [partition, error] of outcome.fatal) {
-          errors.set(partition, error);
-          pending.delete(partition);
-        }
-        if (outcome.retriable !== undefined) lastError = outcome.retriable;
-      }
+  private roundOf(
+    chunked: ReadonlyMap<number, number[][]>,
+    round: number,
+    failed: ReadonlyMap<number, TributaryError>,
+  ): Map<number, number[][]> {
+    const perRound = IDEMPOTENCE_LIMITS.unacknowledgedBatchesMax;
+    const payloads = new Map<number, number[][]>();
+    for (const [partition, chunks] of chunked) {
+      if (failed.has(partition)) continue;
+      let slice: number[][];
+      if (this.idempotence === undefined) slice = round === 0 ? chunks : [];
+      else slice = chunks.slice(round * perRound, (round + 1) * perRound);
+      if (slice.length > 0) payloads.set(partition, slice);
     }
-    return { offsets, errors };
+    return payloads;
   }
-
-  private groupByLeader(
-    topic: string,
-    pending: ReadonlyMap<number, Buffer>,
-  ): { groups: Map<string, number[]>; unknown: TributaryError | undefined } {
-    const groups = new Map<string, number[]>();
-    let unknown: TributaryError | undefined;
-    for (const partition of pending.keys()) {
-      const address = this.deps.metadata.leaderAddress(topic, partition);
-      if (address === undefined) {
-        unknown = new TributaryError('LEADER_NOT_AVAILABLE', `${topic}-${partition} has no known leader`);
-        continue;
-      }
-      groups.set(address, [...(groups.get(address) ?? []), partition]);
-    }
-    return { groups, unknown };
-  }
-
-  /** One Produce call to one broker for several partitions of a topic. */
-  private async produceTo(
-    address: string,
-    topic: string,
-    partitions: readonly number[],
-    pending: ReadonlyMap<number, Buffer>,
-    deadlineMs: number,
-  ): Promise<{
-    offsets: Map<number, number>;
-    fatal: Map<number, TributaryError>;
-    retriable?: TributaryError;
-  }> {
-    const offsets = new Map<number, number>();
-    const fatal = new Map<number, TributaryError>();
-    const slots = this.slotsFor(address);
-    await slots.acquire();
-    try {
-      const remainingMs = this.requestTimeoutMs(deadlineMs);
-      const response = await unary(
-        this.deps.connections.get(address),
-        'Produce',
-        {
-          acks: this.acks,
-          timeoutMs: remainingMs,
-          topics: [
-            {
-              name: topic,
-              partitions: partitions.map((p) => ({
-                partition: p,
-                records: pending.get(p) ?? Buffer.alloc(0),
-              })),
-            },
-          ],
-        },
-        { deadlineMs: remainingMs },
-      );
-      let retriable: TributaryError | undefined;
-      for (const result of response.results) {
-        const error = partitionError(result.errorCode, result.errorMessage, `${topic}-${result.partition}`);
-        if (error === undefined) offsets.set(result.partition, result.baseOffset);
-        else if (!error.retriable) fatal.set(result.partition, error);
-        else retriable = error;
-      }
-      if (this.acks === 0)
-        for (const p of partitions) if (!offsets.has(p) && !fatal.has(p)) offsets.set(p, -1);
-      return retriable === undefined ? { offsets, fatal } : { offsets, fatal, retriable };
-    } catch (error) {
-      const failure = toError(error);
-      if (!failure.retriable) for (const p of partitions) fatal.set(p, failure);
-      return failure.retriable ? { offsets, fatal, retriable: failure } : { offsets, fatal };
-    } finally {
-      slots.release();
-    }
-  }
-
-  private slotsFor(address: string): Slots {
-    let slots = this.slots.get(address);
-    if (slots === undefined) {
-      slots = new Slots(this.maxInFlight);
-      this.slots.set(address, slots);
-    }
-    return slots;
-  }
-}
-
-function deliveryTimedOut(
-  topic: string,
-  partitions: number,
-  deliveryTimeoutMs: number,
-  attempts: number,
-  cause: TributaryError | undefined,
-): TributaryError {
-  const reason = cause === undefined ? 'no error seen' : cause.message;
-  return new TributaryError(
-    'REQUEST_TIMED_OUT',
-    `${partitions} partition(s) of ${topic} not acknowledged within the ${deliveryTimeoutMs} ms delivery ` +
-      `timeout after ${attempts} attempt(s); last error: ${reason}`,
-    cause === undefined ? {} : { cause },
-  );
-}
-
-function attemptsExhausted(
-  topic: string,
-  partitions: number,
-  attempts: number,
-  cause: TributaryError | undefined,
-): TributaryError {
-  const reason = cause === undefined ? 'no error seen' : cause.message;
-  return new TributaryError(
-    cause?.code ?? 'REQUEST_TIMED_OUT',
-    `${partitions} partition(s) of ${topic} not acknowledged after ${attempts} attempt(s), the most allowed; ` +
-      `last error: ${reason}`,
-    cause === undefined ? {} : { cause },
-  );
 }

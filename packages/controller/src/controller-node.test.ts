@@ -137,6 +137,14 @@ describe('a three-controller quorum in one process', () => {
 
     const lifecycle = createBrokerLifecycleClient(addressOf(leader.nodeId));
     await registerUnfencedBroker(lifecycle, 1);
+    const broker1Epoch = leader.committedImage().broker(1 as never)?.brokerEpoch ?? -1;
+    const firstBlock = await unary(
+      lifecycle,
+      'AllocateProducerIds',
+      { brokerId: 1, brokerEpoch: broker1Epoch },
+      { deadlineMs: DEADLINE_MS },
+    );
+    expect(firstBlock).toEqual({ firstProducerId: 0, count: 1000 });
     lifecycle.close();
 
     const created = await unary(
@@ -195,6 +203,16 @@ describe('a three-controller quorum in one process', () => {
     expect(again.topic?.partitions).toHaveLength(2);
     const listed = await unary(admin(next.nodeId), 'ListTopics', {}, { deadlineMs: DEADLINE_MS });
     expect(listed.topics.map((t) => t.name)).toEqual(['orders', 'payments']);
+    // The new active controller continues after the block the old one handed out.
+    const nextLifecycle = createBrokerLifecycleClient(addressOf(next.nodeId));
+    const secondBlock = await unary(
+      nextLifecycle,
+      'AllocateProducerIds',
+      { brokerId: 1, brokerEpoch: broker1Epoch },
+      { deadlineMs: DEADLINE_MS },
+    );
+    nextLifecycle.close();
+    expect(secondBlock).toEqual({ firstProducerId: 1000, count: 1000 });
   }, 30_000);
 
   it('refuses malformed requests with specific codes', async () => {

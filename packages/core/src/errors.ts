@@ -81,6 +81,58 @@ export const ERROR_CODES = {
   CORRUPT_MESSAGE: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'a record batch is corrupt' },
   RECORD_TOO_LARGE: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'a record batch is too large' },
   INVALID_REQUIRED_ACKS: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'acks must be -1, 0 or 1' },
+  OUT_OF_ORDER_SEQUENCE_NUMBER: {
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: "the batch's sequence number does not follow the producer's last one on this partition",
+  },
+  INVALID_PRODUCER_EPOCH: {
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the producer epoch is older than the one this partition has seen',
+  },
+  NOT_COORDINATOR: {
+    retriable: true,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'this broker is not the coordinator of the group',
+  },
+  COORDINATOR_NOT_AVAILABLE: {
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'the group coordinator is not available',
+  },
+  COORDINATOR_LOAD_IN_PROGRESS: {
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'the coordinator is still loading the group state',
+  },
+  UNKNOWN_MEMBER_ID: {
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the group has no member with that id (it timed out or left); rejoin',
+  },
+  FENCED_MEMBER_EPOCH: {
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: "the member epoch is not the member's current one; rejoin",
+  },
+  STALE_MEMBER_EPOCH: {
+    retriable: true,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the commit carries an older member epoch; retry with the current one',
+  },
+  INCONSISTENT_GROUP_PROTOCOL: {
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: "the member's assignor differs from the group's",
+  },
+  GROUP_NOT_EMPTY: {
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the group has active members',
+  },
+  GROUP_ID_NOT_FOUND: { retriable: false, grpc: 'NOT_FOUND', message: 'the group does not exist' },
+  INVALID_GROUP_ID: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'the group id is not valid' },
 } as const satisfies Record<string, { retriable: boolean; grpc: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,7 +2,18 @@ import { type ErrorCode, TributaryError } from '@tributary/core';
 import { type BatchCodec, type BatchInfo, batchSizeAt, readBatchInfo } from './batch-codec.js';
 import { LOG_LIMITS } from './limits.js';
 
-export type LogAppendFailure = 'CORRUPT_BATCH' | 'TOO_LARGE' | 'NON_CONTIGUOUS' | 'FENCED_EPOCH' | 'EMPTY';
+export type LogAppendFailure =
+  | 'CORRUPT_BATCH'
+  | 'TOO_LARGE'
+  | 'NON_CONTIGUOUS'
+  | 'FENCED_EPOCH'
+  | 'EMPTY'
+  /** An idempotent batch whose sequence does not follow its producer's last one (see producer-state.ts). */
+  | 'OUT_OF_ORDER_SEQUENCE'
+  /** An idempotent batch from an older epoch of its producer id. */
+  | 'INVALID_PRODUCER_EPOCH'
+  /** Producer id set but epoch or base sequence impossible (negative, out of range). */
+  | 'INVALID_PRODUCER_FIELDS';
 
 const FAILURE_CODES: Record<LogAppendFailure, ErrorCode> = {
   CORRUPT_BATCH: 'INVALID_REQUEST',
@@ -10,6 +21,9 @@ const FAILURE_CODES: Record<LogAppendFailure, ErrorCode> = {
   NON_CONTIGUOUS: 'OFFSET_OUT_OF_RANGE',
   FENCED_EPOCH: 'NOT_LEADER',
   EMPTY: 'INVALID_REQUEST',
+  OUT_OF_ORDER_SEQUENCE: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  INVALID_PRODUCER_EPOCH: 'INVALID_PRODUCER_EPOCH',
+  INVALID_PRODUCER_FIELDS: 'INVALID_REQUEST',
 };
 
 /** An append the log refuses; `failure` says why (the code is what travels to clients). */

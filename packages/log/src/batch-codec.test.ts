@@ -26,6 +26,18 @@ describe('kafkaV2BatchCodec', () => {
     expect(codec.isValid(batch, 0, batch.length)).toBe(false);
   });
 
+  it('reads the idempotent producer fields; any negative producer id is -1', () => {
+    const codec = kafkaV2BatchCodec;
+    const batch = buildBatch({ producerId: 2 ** 40 + 3, producerEpoch: 7, baseSequence: 0x7fff_fffe });
+    expect(codec.readProducerId(batch, 0)).toBe(2 ** 40 + 3);
+    expect(codec.readProducerEpoch(batch, 0)).toBe(7);
+    expect(codec.readBaseSequence(batch, 0)).toBe(0x7fff_fffe);
+    const plain = buildBatch();
+    expect([codec.readProducerId(plain, 0), codec.readProducerEpoch(plain, 0)]).toEqual([-1, -1]);
+    plain.writeBigInt64BE(-(2n ** 62n), V2.producerId);
+    expect(codec.readProducerId(plain, 0)).toBe(-1);
+  });
+
   it('stamps base offset and epoch outside the CRC range', () => {
     const batch = buildBatch();
     kafkaV2BatchCodec.stamp(batch, 0, { baseOffset: 2 ** 40, partitionLeaderEpoch: 9 });

@@ -15,6 +15,11 @@ export interface BatchCodec {
   readLastOffsetDelta(buf: Buffer, pos: number): number;
   readMaxTimestamp(buf: Buffer, pos: number): number;
   readPartitionLeaderEpoch(buf: Buffer, pos: number): number;
+  /** The idempotent producer's id; -1 (any negative) for a producer without one. */
+  readProducerId(buf: Buffer, pos: number): number;
+  readProducerEpoch(buf: Buffer, pos: number): number;
+  /** Sequence number of the batch's first record, per producer and partition. */
+  readBaseSequence(buf: Buffer, pos: number): number;
   /** Writes base offset and leader epoch into the header; both lie outside the CRC range. */
   stamp(buf: Buffer, pos: number, fields: { baseOffset: number; partitionLeaderEpoch: number }): void;
   /** Magic, lengths and CRC of the batch occupying `buf[pos, pos + length)`. */
@@ -34,6 +39,14 @@ export function createKafkaV2BatchCodec(crc: Crc32cFunction = (bytes) => crc32c(
     readLastOffsetDelta: (buf, pos) => buf.readInt32BE(pos + V2.lastOffsetDelta),
     readMaxTimestamp: (buf, pos) => Number(buf.readBigInt64BE(pos + V2.maxTimestamp)),
     readPartitionLeaderEpoch: (buf, pos) => buf.readInt32BE(pos + V2.partitionLeaderEpoch),
+    // An int64 on the wire; ids the controller hands out are safe integers, and any negative id means
+    // "no producer id" whatever its magnitude.
+    readProducerId: (buf, pos) => {
+      const id = buf.readBigInt64BE(pos + V2.producerId);
+      return id < 0n ? -1 : id > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(id);
+    },
+    readProducerEpoch: (buf, pos) => buf.readInt16BE(pos + V2.producerEpoch),
+    readBaseSequence: (buf, pos) => buf.readInt32BE(pos + V2.baseSequence),
     stamp(buf, pos, fields) {
       buf.writeBigInt64BE(BigInt(fields.baseOffset), pos + V2.baseOffset);
       buf.writeInt32BE(fields.partitionLeaderEpoch, pos + V2.partitionLeaderEpoch);
@@ -59,6 +72,10 @@ export interface BatchInfo {
   readonly lastOffset: number;
   readonly maxTimestamp: number;
   readonly partitionLeaderEpoch: number;
+  /** -1 when the batch has no idempotent producer. */
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
 }
 
 /**
@@ -81,5 +98,8 @@ export function readBatchInfo(codec: BatchCodec, buf: Buffer, pos: number, posit
     lastOffset: baseOffset + codec.readLastOffsetDelta(buf, pos),
     maxTimestamp: codec.readMaxTimestamp(buf, pos),
     partitionLeaderEpoch: codec.readPartitionLeaderEpoch(buf, pos),
+    producerId: codec.readProducerId(buf, pos),
+    producerEpoch: codec.readProducerEpoch(buf, pos),
+    baseSequence: codec.readBaseSequence(buf, pos),
   };
 }

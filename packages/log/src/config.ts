@@ -16,6 +16,8 @@ export interface LogConfig {
   /** Delete oldest segments while the log stays at least this big without them; -1 = no size limit. */
   readonly retentionBytes: number;
   readonly flush: FlushPolicy;
+  /** Idempotent producers idle longer than this are forgotten (Kafka: producer.id.expiration.ms). */
+  readonly producerIdExpirationMs: number;
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = {
@@ -24,6 +26,7 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   retentionMs: 7 * 24 * 60 * 60 * 1000,
   retentionBytes: -1,
   flush: 'none',
+  producerIdExpirationMs: 24 * 60 * 60 * 1000,
 };
 
 export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig {
@@ -38,6 +41,7 @@ export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig 
   if (config.segmentMs !== undefined) checkRange('segmentMs', config.segmentMs, 1, Number.MAX_SAFE_INTEGER);
   checkRange('retentionMs', config.retentionMs, -1, Number.MAX_SAFE_INTEGER);
   checkRange('retentionBytes', config.retentionBytes, -1, Number.MAX_SAFE_INTEGER);
+  checkRange('producerIdExpirationMs', config.producerIdExpirationMs, 1, Number.MAX_SAFE_INTEGER);
   if (typeof config.flush === 'object') {
     checkRange('flush.intervalMs', config.flush.intervalMs, 1, Number.MAX_SAFE_INTEGER);
   }

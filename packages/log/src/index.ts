@@ -26,3 +26,12 @@ export {
   type ReadResult,
   type RetentionResult,
 } from './partition-log.js';
+export {
+  type BatchMetadata,
+  NO_PRODUCER_ID,
+  nextSequence,
+  type ProducerBatch,
+  type ProducerEntry,
+  ProducerStateManager,
+  SEQUENCE_MAX,
+} from './producer-state.js';

@@ -26,6 +26,12 @@ export const LOG_LIMITS = {
   epochEntriesMax: 100_000,
   /** Segments one log may hold; beyond this, appends fail with RESOURCE_EXHAUSTED. */
   segmentsPerLogMax: 100_000,
+  /** Batches remembered per idempotent producer for duplicate detection (Kafka keeps 5 in flight). */
+  producerBatchesRetained: 5,
+  /** Idempotent producers one partition remembers; beyond it the least recently used is forgotten. */
+  producersPerPartitionMax: 10_000,
+  /** How often (log clock) a leader append sweeps expired producers: the sweep visits every producer. */
+  producerExpirationCheckIntervalMs: 10 * 60 * 1000,
   /** Offsets are JavaScript numbers, exact up to 2^53 - 1. */
   offsetMax: Number.MAX_SAFE_INTEGER,
 } as const;

@@ -15,6 +15,14 @@ import {
   writeRecoveryPoint,
 } from './log-directory.js';
 import { openSegments } from './log-recovery.js';
+import {
+  checkLeaderAppend,
+  loadProducerState,
+  rebuildProducerState,
+  recordBatches,
+  saveProducerState,
+} from './producer-log.js';
+import { ProducerStateManager } from './producer-state.js';
 import { LogSegment, type SegmentContext } from './segment.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -35,6 +43,11 @@ export interface LeaderAppendOptions {
 }
 
 export interface AppendResult {
+  /**
+   * True when every batch was a retry of an idempotent producer's batch already in the log: nothing was
+   * appended and the offsets are the original ones (which may not be replicated yet).
+   */
+  readonly duplicate?: boolean;
   readonly baseOffset: number;
   readonly lastOffset: number;
   readonly logEndOffset: number;
@@ -70,6 +83,7 @@ export class PartitionLog {
   private state: 'open' | 'closed' | 'failed' = 'open';
   /** Bumped whenever bytes are removed (truncation, retention, restart), so racing reads can tell. */
   private removalGeneration = 0;
+  private lastProducerExpiryMs: number;
 
   private constructor(
     private readonly dir: string,
@@ -80,9 +94,11 @@ export class PartitionLog {
     segments: LogSegment[],
     private readonly epochCache: LeaderEpochCache,
     private recoveryPoint: number,
+    private readonly producerState: ProducerStateManager,
   ) {
     this.segments = segments;
     this.lastFlushMs = clock.nowMs();
+    this.lastProducerExpiryMs = this.lastFlushMs;
     this.checkInvariants();
   }
 
@@ -108,6 +124,22 @@ export class PartitionLog {
     const endChanged = epochCache.truncateFromEnd(last.nextOffset);
     const startChanged = epochCache.truncateFromStart(first.baseOffset);
     if (endChanged || startChanged) await epochCache.save(epochPath);
+    const producerState = new ProducerStateManager({ producerIdExpirationMs: config.producerIdExpirationMs });
+    const producersFrom = await loadProducerState({
+      dir: options.dir,
+      clean,
+      state: producerState,
+      segments,
+      logEndOffset: last.nextOffset,
+      nowMs: options.clock.nowMs(),
+    });
+    if (producerState.producerCount > 0) {
+      logger('info', 'producer state loaded', {
+        dir: options.dir,
+        from: producersFrom,
+        producers: producerState.producerCount,
+      });
+    }
     return new PartitionLog(
       options.dir,
       config,
@@ -117,6 +149,7 @@ export class PartitionLog {
       segments,
       epochCache,
       recoveryPoint,
+      producerState,
     );
   }
 
@@ -141,8 +174,10 @@ export class PartitionLog {
   }
 
   /**
-   * The leader path: validates every batch, stamps base offsets from the log end and `leaderEpoch` into the
-   * batch headers IN PLACE (fields outside the CRC), and writes all bytes with one write.
+   * The leader path: validates every batch (idempotent producers' sequences included, see
+   * producer-log.ts), stamps base offsets from the log end and `leaderEpoch` into the batch headers IN
+   * PLACE (fields outside the CRC), and writes all bytes with one write. An append made only of retried
+   * batches writes nothing and answers `duplicate` with the original offsets.
    */
   append(batches: Buffer, options: LeaderAppendOptions): Promise<AppendResult> {
     return this.exclusive(async () => {
@@ -152,18 +187,35 @@ export class PartitionLog {
         throw new LogAppendError('FENCED_EPOCH', `epoch ${epoch} < ${this.epochCache.latestEpoch()}`);
       }
       let nextOffset = this.logEndOffset;
-      const stamped = infos.map((info): BatchInfo => {
-        this.context.codec.stamp(batches, info.position, {
-          baseOffset: nextOffset,
-          partitionLeaderEpoch: epoch,
-        });
+      const placed = infos.map((info): BatchInfo => {
         const baseOffset = nextOffset;
         nextOffset = baseOffset + (info.lastOffset - info.baseOffset) + 1;
         return { ...info, baseOffset, lastOffset: nextOffset - 1, partitionLeaderEpoch: epoch };
       });
+      const nowMs = this.clock.nowMs();
+      this.maybeExpireProducers(nowMs);
+      const check = checkLeaderAppend(this.producerState, placed, nowMs);
+      if (check.kind === 'duplicate') {
+        const { baseOffset, lastOffset } = check;
+        return { duplicate: true, baseOffset, lastOffset, logEndOffset: this.logEndOffset };
+      }
+      for (const info of placed) {
+        this.context.codec.stamp(batches, info.position, {
+          baseOffset: info.baseOffset,
+          partitionLeaderEpoch: epoch,
+        });
+      }
       await this.maybeAssignEpoch(epoch, this.logEndOffset);
-      return this.appendValidated(batches, stamped);
+      const result = await this.appendValidated(batches, placed);
+      // Only now: a refused or failed write must leave the producers' sequences where they were.
+      check.producers.commit();
+      return result;
     });
+  }
+
+  /** The producer state (read-only use: tests and diagnostics). */
+  get producers(): ProducerStateManager {
+    return this.producerState;
   }
 
   /** The follower path: the leader's offsets are kept and must continue the log exactly. */
@@ -181,7 +233,12 @@ export class PartitionLog {
         expected = info.lastOffset + 1;
       }
       for (const info of infos) await this.maybeAssignEpoch(info.partitionLeaderEpoch, info.baseOffset);
-      return this.appendValidated(batches, infos);
+      const result = await this.appendValidated(batches, infos);
+      // Followers keep the state too, unchecked, so that it is ready when this replica becomes leader.
+      const nowMs = this.clock.nowMs();
+      this.maybeExpireProducers(nowMs);
+      recordBatches(this.producerState, infos, nowMs);
+      return result;
     });
   }
 
@@ -269,6 +326,11 @@ export class PartitionLog {
       await this.activeSegment.flush();
       if (this.epochCache.truncateFromEnd(newEnd)) await this.saveEpochCache();
       await this.lowerRecoveryPoint(this.activeSegment.baseOffset);
+      // When a removed batch was some producer's, only the log says what its last batches are now. A
+      // producer's newest batch is its last in the log, so when none reaches the cut, nothing changes.
+      if (this.producerState.hasBatchesFrom(newEnd)) {
+        await rebuildProducerState(this.producerState, this.segments, this.clock.nowMs());
+      }
       this.logger('info', 'log truncated', { dir: this.dir, requestedOffset: offset, logEndOffset: newEnd });
       this.checkInvariants();
     });
@@ -324,6 +386,7 @@ export class PartitionLog {
       this.activeSegment.sealTimeIndex();
       await this.activeSegment.flush();
       for (const segment of this.segments) await segment.close();
+      await saveProducerState(this.dir, this.producerState, this.logEndOffset);
       await writeCleanShutdownMarker(this.dir);
       this.state = 'closed';
     });
@@ -381,6 +444,14 @@ export class PartitionLog {
     await writeRecoveryPoint(this.dir, this.recoveryPoint);
   }
 
+  /** Sweeps idle producers at most every producerExpirationCheckIntervalMs: a sweep visits them all. */
+  private maybeExpireProducers(nowMs: number): void {
+    if (nowMs - this.lastProducerExpiryMs < LOG_LIMITS.producerExpirationCheckIntervalMs) return;
+    this.lastProducerExpiryMs = nowMs;
+    const removed = this.producerState.removeExpired(nowMs);
+    if (removed > 0) this.logger('info', 'expired idle producers', { dir: this.dir, removed });
+  }
+
   private async maybeAssignEpoch(epoch: number, startOffset: number): Promise<void> {
     // Written before the batches (Kafka's order): a crash in between leaves an entry at the log end, which
     // recovery's truncateFromEnd removes.
@@ -394,6 +465,7 @@ export class PartitionLog {
     this.segments.push(await LogSegment.create(this.context, offset, this.clock.nowMs()));
     this.epochCache.clear();
     await this.saveEpochCache();
+    this.producerState.clear();
     this.recoveryPoint = offset;
     await writeRecoveryPoint(this.dir, offset);
     this.logger('info', 'log restarted', { dir: this.dir, logStartOffset: offset });

@@ -112,6 +112,29 @@ export class LogSegment {
     for (const batch of batches) this.indexBatch({ ...batch, position: startPosition + batch.position });
   }
 
+  /**
+   * Hands the header of every batch, in order, to `visit` (reads headers in bounded chunks, never decodes
+   * records; used to rebuild the producer state). The segment must have been opened or recovered, so its
+   * bytes up to `sizeBytes` are whole batches.
+   */
+  async forEachBatchHeader(visit: (info: BatchInfo) => void): Promise<void> {
+    const result = await scanBatches(
+      this.file,
+      { codec: this.context.codec, fromPosition: 0, endPosition: this.sizeBytes, validate: false },
+      (info) => {
+        visit(info);
+        return 'continue';
+      },
+    );
+    // Bytes that parsed at open and no longer do were damaged on disk since: like an I/O error, this takes
+    // the log offline (a plain Error: PartitionLog marks the log failed) rather than risking the state.
+    if (result.outcome !== 'end') {
+      throw new Error(
+        `segment ${this.baseOffset} of ${this.context.dir}: ${result.reason} at ${result.position}`,
+      );
+    }
+  }
+
   /** Whether appending `lastOffset` would overflow the u32 relative offsets of the indexes. */
   canHoldOffset(lastOffset: number): boolean {
     return lastOffset - this.baseOffset <= LOG_LIMITS.relativeOffsetMax;

@@ -13,6 +13,10 @@ export interface TestBatchSpec {
   readonly payloadBytes?: number;
   /** Fills the payload, so batches are recognisable in read results. */
   readonly fill?: number;
+  /** Idempotent producer fields; -1 (no producer) by default. */
+  readonly producerId?: number;
+  readonly producerEpoch?: number;
+  readonly baseSequence?: number;
 }
 
 export function buildBatch(spec: TestBatchSpec = {}): Buffer {
@@ -28,9 +32,9 @@ export function buildBatch(spec: TestBatchSpec = {}): Buffer {
   buf.writeInt32BE(recordCount - 1, V2.lastOffsetDelta);
   buf.writeBigInt64BE(BigInt(timestampMs), V2.baseTimestamp);
   buf.writeBigInt64BE(BigInt(timestampMs), V2.maxTimestamp);
-  buf.writeBigInt64BE(-1n, V2.producerId);
-  buf.writeInt16BE(-1, V2.producerEpoch);
-  buf.writeInt32BE(-1, V2.baseSequence);
+  buf.writeBigInt64BE(BigInt(spec.producerId ?? -1), V2.producerId);
+  buf.writeInt16BE(spec.producerEpoch ?? -1, V2.producerEpoch);
+  buf.writeInt32BE(spec.baseSequence ?? -1, V2.baseSequence);
   buf.writeInt32BE(recordCount, V2.recordCount);
   buf.writeUInt32BE(crc32c(buf.subarray(V2.attributes)) >>> 0, V2.crc);
   return buf;

@@ -11,6 +11,10 @@ import type {
   ControllerAdminHandlers,
 } from './generated/tributary/v1/ControllerAdmin.js';
 import type {
+  GroupCoordinatorClient,
+  GroupCoordinatorHandlers,
+} from './generated/tributary/v1/GroupCoordinator.js';
+import type {
   MetadataStreamClient,
   MetadataStreamHandlers,
 } from './generated/tributary/v1/MetadataStream.js';
@@ -93,4 +97,18 @@ export function addBrokerService(server: grpc.Server, implementation: BrokerHand
 
 export function addReplicationService(server: grpc.Server, implementation: ReplicationHandlers): void {
   server.addService(loadTributaryProtos().Replication.service, implementation);
+}
+
+export function createGroupCoordinatorClient(
+  address: string,
+  options: ClientOptions = {},
+): GroupCoordinatorClient {
+  return new (loadTributaryProtos().GroupCoordinator)(address, ...clientArgs(options));
+}
+
+export function addGroupCoordinatorService(
+  server: grpc.Server,
+  implementation: GroupCoordinatorHandlers,
+): void {
+  server.addService(loadTributaryProtos().GroupCoordinator.service, implementation);
 }

@@ -40,6 +40,7 @@ async function startFake(name: string): Promise<FakeController> {
     CreateTopic: handleUnary(async () => unused()),
     DeleteTopic: handleUnary(async () => unused()),
     CreatePartitions: handleUnary(async () => unused()),
+    AlterTopicConfigs: handleUnary(async () => unused()),
     DescribeTopics: handleUnary(async () => unused()),
     DescribeCluster: handleUnary(async () => unused()),
     DescribeQuorum: handleUnary(async () => unused()),

@@ -41,6 +41,7 @@ function throwingAdmin(unexpected: unknown[]): ControllerAdminHandlers {
     ),
     DeleteTopic: handleUnary(async () => notImplemented()),
     CreatePartitions: handleUnary(async () => notImplemented()),
+    AlterTopicConfigs: handleUnary(async () => notImplemented()),
     ListTopics: handleUnary(async () => ({ topics: [] })),
     DescribeTopics: handleUnary(async () => notImplemented()),
     DescribeCluster: handleUnary(async () => notImplemented()),

@@ -9,6 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as BrokerProto } from './generated/broker.js';
 import type { ProtoGrpcType as ControllerProto } from './generated/controller.js';
+import type { ProtoGrpcType as GroupProto } from './generated/group.js';
 import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
 
 /**
@@ -43,7 +44,8 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 /** The `tributary.v1` package: service client constructors (with `.service`) and message types. */
 export type TributaryV1 = ControllerProto['tributary']['v1'] &
   RaftProto['tributary']['v1'] &
-  BrokerProto['tributary']['v1'];
+  BrokerProto['tributary']['v1'] &
+  GroupProto['tributary']['v1'];
 
 let cached: TributaryV1 | undefined;
 
@@ -54,7 +56,8 @@ export function loadTributaryProtos(): TributaryV1 {
     // The generated ProtoGrpcType is the documented shape of loadPackageDefinition's result.
     const root = grpc.loadPackageDefinition(definition) as unknown as ControllerProto &
       RaftProto &
-      BrokerProto;
+      BrokerProto &
+      GroupProto;
     cached = root.tributary.v1;
   }
   return cached;

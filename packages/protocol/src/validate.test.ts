@@ -37,6 +37,7 @@ describe('proto loading', () => {
       'tributary/v1/broker.proto',
       'tributary/v1/common.proto',
       'tributary/v1/controller.proto',
+      'tributary/v1/group.proto',
       'tributary/v1/raft.proto',
     ]);
     const v1 = loadTributaryProtos();
@@ -47,6 +48,7 @@ describe('proto loading', () => {
       v1.Raft,
       v1.Broker,
       v1.Replication,
+      v1.GroupCoordinator,
     ]) {
       expect(Object.keys(service.service).length).toBeGreaterThan(0);
     }

@@ -33,6 +33,7 @@ function handlers(
     }),
     DeleteTopic: answer({ topicId: 't1' }),
     CreatePartitions: answer({}),
+    AlterTopicConfigs: answer({}),
     ListTopics: answer({ topics: [] }),
     DescribeTopics: answer({ topics: [] }),
     DescribeCluster: answer({ clusterId: 'c', controllerId: 2, brokers: [], metadataOffset: 0 }),

@@ -11,6 +11,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { assert, type Clock, systemClock, brokerId as toBrokerId } from '@tributary/core';
 import {
   addBrokerService,
+  addGroupCoordinatorService,
   addReplicationService,
   bindServer,
   ControllerConnection,
@@ -20,8 +21,10 @@ import {
   shutdownServer,
 } from '@tributary/protocol';
 import type { Logger } from 'pino';
+import { createGroupCoordinatorHandlers, GROUP_DEFAULTS, GroupCoordinator } from '../group/index.js';
 import { BrokerLifecycleManager } from '../lifecycle/manager.js';
 import { MetadataFollower } from '../metadata-follower/metadata-follower.js';
+import { ProducerIdManager } from '../producer-ids/producer-id-manager.js';
 import { REPLICA_FETCH_RECONNECT_BACKOFF } from '../replica/follower-fetcher.js';
 import { UnreachableBrokers } from '../replica/unreachable-brokers.js';
 import { createBrokerHandlers } from '../services/broker-service.js';
@@ -63,6 +66,12 @@ export interface BrokerOptions {
   readonly clock?: Clock;
   /** Injected for tests; defaults to the replica manager of packages/broker/src/replica. */
   readonly openReplicaManager?: OpenReplicaManager;
+  /** Consumer groups (packages/broker/src/group): __consumer_offsets sizing and offset retention. */
+  readonly offsetsTopicPartitions?: number;
+  readonly offsetsTopicReplicationFactor?: number;
+  readonly offsetsRetentionMs?: number;
+  /** Session timeout of group members that send 0. */
+  readonly groupSessionTimeoutMs?: number;
 }
 
 export interface BrokerHandle {
@@ -75,6 +84,8 @@ export interface BrokerHandle {
   readonly follower: MetadataFollower;
   readonly lifecycle: BrokerLifecycleManager;
   readonly replicaManager: ReplicaManagerPort;
+  /** Null when the replica manager cannot host one (test doubles). */
+  readonly groupCoordinator: GroupCoordinator | null;
   /** Controlled shutdown (bounded), then server, replica manager, metadata follower. Idempotent. */
   close(): Promise<void>;
 }
@@ -176,6 +187,16 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       clock,
     });
     cleanups.push(() => follower.close());
+    // Before the first image is applied, so that no leadership of __consumer_offsets is missed.
+    const groupCoordinator = openGroupCoordinator({
+      options,
+      logger,
+      connection,
+      follower,
+      replicaManager,
+      clock,
+    });
+    if (groupCoordinator !== null) cleanups.push(() => groupCoordinator.close());
     const applier = new ImageApplier((image) => replicaManager.applyMetadata(image), logger);
     const unsubscribe = follower.onImage((image) => applier.offer(image));
     applier.offer(follower.currentImage());
@@ -184,9 +205,28 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       await applier.close();
     });
 
+    const producerIds = new ProducerIdManager({
+      allocate: (deadlineMs) =>
+        connection.lifecycle(
+          'AllocateProducerIds',
+          { brokerId: self, brokerEpoch: brokerEpochNow() },
+          { deadlineMs: Math.min(deadlineMs, BROKER_DEFAULTS.controllerRequestTimeoutMs) },
+        ),
+      clock,
+      logger: logger.child({ subsystem: 'producer-ids' }),
+    });
+
     const server = createServer();
     cleanups.push(() => server.forceShutdown());
-    addServices(server, { options, logger, connection, follower, replicaManager });
+    addServices(server, {
+      options,
+      logger,
+      connection,
+      follower,
+      replicaManager,
+      producerIds,
+      groupCoordinator,
+    });
     const port = await bindServer(server, options.listen);
     const advertisedAddress = advertisedAddressFor(options.listen, port, options.advertisedAddress);
 
@@ -229,6 +269,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       follower,
       lifecycle: manager,
       replicaManager,
+      groupCoordinator,
       close: () => {
         closing ??= close();
         return closing;
@@ -248,9 +289,11 @@ function addServices(
     readonly connection: ControllerConnection;
     readonly follower: MetadataFollower;
     readonly replicaManager: ReplicaManagerPort;
+    readonly producerIds: ProducerIdManager;
+    readonly groupCoordinator: GroupCoordinator | null;
   },
 ): void {
-  const { options, logger, connection, follower, replicaManager } = parts;
+  const { options, logger, connection, follower, replicaManager, producerIds } = parts;
   const autoCreate =
     options.autoCreateTopics === true
       ? {
@@ -271,6 +314,7 @@ function addServices(
     server,
     createBrokerHandlers({
       dataPlane: replicaManager,
+      producerIds,
       metadata: follower,
       autoCreate,
       logger,
@@ -278,4 +322,45 @@ function addServices(
     }),
   );
   addReplicationService(server, createReplicationHandlers({ dataPlane: replicaManager, logger }));
+  if (parts.groupCoordinator !== null) {
+    addGroupCoordinatorService(server, createGroupCoordinatorHandlers(parts.groupCoordinator, logger));
+  }
+}
+
+/** The group coordinator over the replica manager, or null when the replica manager lacks the hooks. */
+function openGroupCoordinator(parts: {
+  readonly options: BrokerOptions;
+  readonly logger: Logger;
+  readonly connection: ControllerConnection;
+  readonly follower: MetadataFollower;
+  readonly replicaManager: ReplicaManagerPort;
+  readonly clock: Clock;
+}): GroupCoordinator | null {
+  const { options, connection, replicaManager } = parts;
+  const onLeadershipChange = replicaManager.onLeadershipChange?.bind(replicaManager);
+  const readLocalLog = replicaManager.readLocalLog?.bind(replicaManager);
+  if (onLeadershipChange === undefined || readLocalLog === undefined) return null;
+  const coordinator = new GroupCoordinator({
+    brokerId: options.nodeId,
+    dataPlane: { produce: (request) => replicaManager.produce(request), onLeadershipChange, readLocalLog },
+    metadata: parts.follower,
+    createTopic: async (request) => {
+      await connection.admin(
+        'CreateTopic',
+        { ...request, validateOnly: false },
+        { deadlineMs: BROKER_DEFAULTS.controllerRequestTimeoutMs },
+      );
+    },
+    config: {
+      offsetsTopicPartitions: options.offsetsTopicPartitions ?? GROUP_DEFAULTS.offsetsTopicPartitions,
+      offsetsTopicReplicationFactor:
+        options.offsetsTopicReplicationFactor ?? GROUP_DEFAULTS.offsetsTopicReplicationFactor,
+      offsetsRetentionMs: options.offsetsRetentionMs ?? GROUP_DEFAULTS.offsetsRetentionMs,
+      defaultSessionTimeoutMs: options.groupSessionTimeoutMs ?? GROUP_DEFAULTS.sessionTimeoutMs,
+    },
+    clock: parts.clock,
+    logger: parts.logger,
+  });
+  coordinator.start();
+  return coordinator;
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LIMITS } from '@tributary/core';
+import { GROUP_DEFAULTS, GROUP_LIMITS } from '../group/limits.js';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -24,6 +25,10 @@ export interface BrokerConfig {
   readonly autoCreateTopics: boolean;
   readonly defaultPartitions: number;
   readonly defaultReplicationFactor: number;
+  readonly offsetsTopicPartitions: number;
+  readonly offsetsTopicReplicationFactor: number;
+  readonly offsetsRetentionMs: number;
+  readonly groupSessionTimeoutMs: number;
 }
 
 const FLAGS = {
@@ -37,6 +42,10 @@ const FLAGS = {
   'auto-create-topics': { type: 'boolean' },
   'default-partitions': { type: 'string' },
   'default-replication-factor': { type: 'string' },
+  'offsets-topic-partitions': { type: 'string' },
+  'offsets-topic-replication-factor': { type: 'string' },
+  'offsets-retention-ms': { type: 'string' },
+  'group-session-timeout-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -46,7 +55,9 @@ type Raw = Partial<Record<Key, string | boolean>>;
 
 export const USAGE = `usage: tributary-broker --node-id N --listen HOST:PORT --data-dir DIR \\
     --controllers host:port,host:port [--advertised-address HOST:PORT] [--log-level LEVEL]
-    [--auto-create-topics] [--default-partitions N] [--default-replication-factor N] [--config FILE]`;
+    [--auto-create-topics] [--default-partitions N] [--default-replication-factor N]
+    [--offsets-topic-partitions N] [--offsets-topic-replication-factor N] [--offsets-retention-ms MS]
+    [--group-session-timeout-ms MS] [--config FILE]`;
 
 function camel(key: string): string {
   return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -150,5 +161,29 @@ function buildConfig(raw: Raw): BrokerConfig {
     autoCreateTopics: raw['auto-create-topics'] === true,
     defaultPartitions: int('default-partitions', 1, LIMITS.partitionsPerTopicMax),
     defaultReplicationFactor: int('default-replication-factor', 1, LIMITS.replicationFactorMax),
+    offsetsTopicPartitions: int(
+      'offsets-topic-partitions',
+      GROUP_DEFAULTS.offsetsTopicPartitions,
+      LIMITS.partitionsPerTopicMax,
+    ),
+    offsetsTopicReplicationFactor: int(
+      'offsets-topic-replication-factor',
+      GROUP_DEFAULTS.offsetsTopicReplicationFactor,
+      LIMITS.replicationFactorMax,
+    ),
+    offsetsRetentionMs: int(
+      'offsets-retention-ms',
+      GROUP_DEFAULTS.offsetsRetentionMs,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    groupSessionTimeoutMs: groupSessionTimeoutMs(text(raw, 'group-session-timeout-ms')),
   };
+}
+
+function groupSessionTimeoutMs(value: string | undefined): number {
+  if (value === undefined) return GROUP_DEFAULTS.sessionTimeoutMs;
+  return parseInteger(value, '--group-session-timeout-ms', {
+    min: GROUP_LIMITS.sessionTimeoutMsMin,
+    max: GROUP_LIMITS.sessionTimeoutMsMax,
+  });
 }

@@ -10,6 +10,7 @@ import type {
   ReplicationClient,
 } from '@tributary/protocol';
 import type { Logger } from 'pino';
+import type { LeadershipListener, LocalLogRead } from '../replica/replica-manager.js';
 import type { BrokerDataPlane } from '../services/broker-service.js';
 import type { ReplicationDataPlane } from '../services/replication-service.js';
 
@@ -17,6 +18,17 @@ export interface ReplicaManagerPort extends BrokerDataPlane, ReplicationDataPlan
   applyMetadata(image: MetadataImage): Promise<void>;
   leaderPartitions(): readonly { readonly topic: string; readonly partition: number }[];
   close(): Promise<void>;
+  /**
+   * What the group coordinator needs (packages/broker/src/group). Optional so that test doubles without
+   * a log can stand in; the coordinator runs only when both are there.
+   */
+  onLeadershipChange?(listener: LeadershipListener): () => void;
+  readLocalLog?(
+    topic: string,
+    partition: number,
+    fromOffset: number | null,
+    maxBytes: number,
+  ): Promise<LocalLogRead | null>;
 }
 
 export interface ReplicaManagerDeps {

@@ -57,6 +57,22 @@ export interface ReplicaManagerOptions {
   };
 }
 
+/** Fired after this broker becomes leader or follower of a partition, or stops hosting it (epoch -1). */
+export type LeadershipListener = (
+  topic: string,
+  partition: number,
+  isLeader: boolean,
+  leaderEpoch: number,
+) => void;
+
+/** A read of a hosted partition's local log (group coordinator loading; not for clients). */
+export interface LocalLogRead {
+  readonly bytes: Buffer;
+  readonly nextOffset: number;
+  readonly logStartOffset: number;
+  readonly logEndOffset: number;
+}
+
 interface Assignment {
   readonly topic: string;
   readonly metadata: PartitionMetadata;
@@ -77,6 +93,7 @@ export class ReplicaManager {
   private checkpointChain: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly context: RequestContext;
+  private readonly leadershipListeners = new Set<LeadershipListener>();
   /** High watermarks read at open, used once when each partition is first created. */
   private readonly checkpointedHighWatermarks: ReadonlyMap<string, number>;
 
@@ -134,6 +151,39 @@ export class ReplicaManager {
   /** Test and metrics hook: the replica of one partition, when hosted here. */
   partitionReplica(topic: string, partition: number): Partition | undefined {
     return this.partitions.get(partitionKey(topic, partition));
+  }
+
+  /** Subscribes to leadership changes (see LeadershipListener); returns the unsubscribe function. */
+  onLeadershipChange(listener: LeadershipListener): () => void {
+    this.leadershipListeners.add(listener);
+    return () => this.leadershipListeners.delete(listener);
+  }
+
+  /**
+   * Reads a hosted partition's log from fromOffset (null: the log start) up to its log end, at most
+   * maxBytes (at least one batch). Null when the partition is not hosted here.
+   */
+  async readLocalLog(
+    topic: string,
+    partition: number,
+    fromOffset: number | null,
+    maxBytes: number,
+  ): Promise<LocalLogRead | null> {
+    const replica = this.partitions.get(partitionKey(topic, partition));
+    if (replica === undefined) return null;
+    const log = replica.log;
+    const result = await log.read(fromOffset ?? log.logStartOffset, { maxBytes });
+    return { ...result, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset };
+  }
+
+  private notifyLeadership(topic: string, partition: number, isLeader: boolean, leaderEpoch: number): void {
+    for (const listener of this.leadershipListeners) {
+      try {
+        listener(topic, partition, isLeader, leaderEpoch);
+      } catch (error) {
+        this.logger.error({ err: error, topic, partition }, 'leadership listener failed');
+      }
+    }
   }
 
   /** Proposes due ISR changes (the periodic check runs this; tests call it with an advanced clock). */
@@ -294,12 +344,14 @@ export class ReplicaManager {
       if (metadata.leader === this.options.brokerId) {
         partition.becomeLeader(metadata, this.options.clock.nowMs());
         this.logger.info({ partition: key, epoch: metadata.leaderEpoch }, 'became leader');
+        this.notifyLeadership(partition.topic, partition.partition, true, metadata.leaderEpoch);
       } else {
         partition.becomeFollower(metadata);
         this.logger.info(
           { partition: key, epoch: metadata.leaderEpoch, leader: metadata.leader },
           'became follower',
         );
+        this.notifyLeadership(partition.topic, partition.partition, false, metadata.leaderEpoch);
       }
     }
     this.ensureFetching(partition, image);
@@ -368,6 +420,7 @@ export class ReplicaManager {
     const key = partitionKey(partition.topic, partition.partition);
     await this.detachFromFetcher(partition);
     this.partitions.delete(key);
+    this.notifyLeadership(partition.topic, partition.partition, false, -1);
     partition.shutdown();
     await partition.log.close();
     await rm(join(this.options.dataDir, key), { recursive: true, force: true });

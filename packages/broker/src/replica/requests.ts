@@ -59,6 +59,9 @@ async function produceOne(
   let requiredOffset: number;
   try {
     const appended = await partition.log.append(input.records, { leaderEpoch, assignOffsets: true });
+    // A retry of an idempotent producer's batch appends nothing and answers with the original offsets.
+    // With acks=all it still waits for the high watermark to pass the ORIGINAL batch: the first attempt
+    // may have failed exactly because that batch was not replicated yet, and it is not safe until it is.
     baseOffset = appended.baseOffset;
     requiredOffset = appended.lastOffset + 1;
     partition.onLeaderAppend(appended.logEndOffset);

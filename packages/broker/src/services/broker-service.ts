@@ -1,15 +1,19 @@
 /**
  * The client-facing Broker service (DESIGN §6, §7): Produce, Fetch and ListOffsets are validated and
  * handed to the replica manager; Metadata answers from the broker's metadata image, creating missing
- * topics first when the request and the broker allow it. Bad input is an INVALID_REQUEST status;
+ * topics first when the request and the broker allow it; InitProducerId hands out producer ids for
+ * idempotent producers (producer-ids/). Bad input is an INVALID_REQUEST status;
  * nothing a client sends can crash the broker (handleUnary maps every throw to a status).
  */
+import { TributaryError } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
 import {
   type BrokerHandlers,
   type FetchPartitionResult,
   type FetchRequest__Output,
   handleUnary,
+  type InitProducerIdRequest__Output,
+  type InitProducerIdResponse,
   type ListOffsetsPartitionResult,
   type ListOffsetsRequest__Output,
   type MetadataRequest__Output,
@@ -39,8 +43,14 @@ export interface BrokerDataPlane {
   listOffsets(request: ListOffsetsRequest__Output): Promise<ListOffsetsPartitionResult[]>;
 }
 
+/** Where InitProducerId gets its ids (a ProducerIdManager). */
+export interface ProducerIdSource {
+  generateProducerId(): Promise<number>;
+}
+
 export interface BrokerServiceOptions {
   readonly dataPlane: BrokerDataPlane;
+  readonly producerIds: ProducerIdSource;
   readonly metadata: ImageSource;
   /** Reported in Metadata answers; empty when unknown. */
   readonly clusterId?: string;
@@ -69,6 +79,20 @@ export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandl
     }, handleOptions),
     Metadata: handleUnary(
       (request: MetadataRequest__Output) => answerMetadata(request, options),
+      handleOptions,
+    ),
+    InitProducerId: handleUnary(
+      async (request: InitProducerIdRequest__Output): Promise<InitProducerIdResponse> => {
+        // Transactions are not implemented: a transactional id would promise fencing we do not do.
+        if (request.transactionalId !== '') {
+          throw new TributaryError(
+            'INVALID_REQUEST',
+            'transactional_id must be empty: transactions are not supported',
+          );
+        }
+        // Every id is new, so epoch 0 (epochs grow only when a transactional producer is re-initialised).
+        return { producerId: await options.producerIds.generateProducerId(), producerEpoch: 0 };
+      },
       handleOptions,
     ),
   };

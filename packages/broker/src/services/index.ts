@@ -5,7 +5,12 @@ export {
   type ImageSource,
   waitForTopics,
 } from './auto-create.js';
-export { type BrokerDataPlane, type BrokerServiceOptions, createBrokerHandlers } from './broker-service.js';
+export {
+  type BrokerDataPlane,
+  type BrokerServiceOptions,
+  createBrokerHandlers,
+  type ProducerIdSource,
+} from './broker-service.js';
 export { REQUEST_LIMITS } from './limits.js';
 export { brokerInfo, metadataResponse, topicInfo } from './metadata-view.js';
 export { createReplicationHandlers, type ReplicationDataPlane } from './replication-service.js';

@@ -27,6 +27,13 @@ describe('request validation', () => {
     expect(codeOf(() => validateProduceRequest(produce()))).toBeUndefined();
   });
 
+  it('refuses client produce to the internal __consumer_offsets topic', () => {
+    const topics = [
+      { name: '__consumer_offsets', partitions: [{ partition: 0, records: Buffer.alloc(10) }] },
+    ];
+    expect(codeOf(() => validateProduceRequest(produce({ topics })))).toBe('INVALID_TOPIC');
+  });
+
   it('refuses bad acks, empty names, duplicates, empty records and oversized requests', () => {
     expect(codeOf(() => validateProduceRequest(produce({ acks: 2 })))).toBe('INVALID_REQUIRED_ACKS');
     expect(codeOf(() => validateProduceRequest(produce({ timeoutMs: 1e9 })))).toBe('INVALID_REQUEST');

@@ -15,6 +15,7 @@ import {
   requireNonEmpty,
   requireSafeUint,
 } from '@tributary/protocol';
+import { OFFSETS_TOPIC } from '../group/limits.js';
 import { REQUEST_LIMITS } from './limits.js';
 
 const INT32_MAX = 0x7fff_ffff;
@@ -54,6 +55,14 @@ export function validateProduceRequest(request: ProduceRequest__Output): void {
   }
   requireIntInRange(request.timeoutMs, 'timeout_ms', { max: REQUEST_LIMITS.produceTimeoutMsMax });
   checkTopics(request.topics, 'topics');
+  for (const topic of request.topics) {
+    if (topic.name === OFFSETS_TOPIC) {
+      throw new TributaryError(
+        'INVALID_TOPIC',
+        `${OFFSETS_TOPIC} is an internal topic; written by the group coordinator`,
+      );
+    }
+  }
   let bytes = 0;
   for (const topic of request.topics) {
     for (const data of topic.partitions) {

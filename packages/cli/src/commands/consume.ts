@@ -1,13 +1,17 @@
 /**
  * `trib consume TOPIC`: prints records from one or every partition, starting at the latest offsets
  * unless told otherwise; stops after --max-messages records or --timeout-ms without new data (without
- * either, runs until interrupted).
+ * either, runs until interrupted). With --group G it joins consumer group G instead: the coordinator
+ * assigns the partitions, offsets are committed as records are printed and on exit, and the member
+ * leaves the group when it stops (Ctrl-C included).
  */
-import type { ConsumedRecord, OffsetSpec } from '@tributary/client';
+import type { ConsumedRecord, GroupConsumer, OffsetSpec } from '@tributary/client';
 import type { CommandContext } from '../context.js';
 import { type ClientCommandOptions, withClient } from './produce.js';
 
 export interface ConsumeOptions extends ClientCommandOptions {
+  /** Consume as a member of this consumer group (partition and offset are then the group's). */
+  readonly group?: string;
   readonly partition?: number;
   readonly offset?: number;
   readonly fromBeginning: boolean;
@@ -45,11 +49,15 @@ function startFrom(options: ConsumeOptions): OffsetSpec | ReadonlyMap<number, nu
 /** Long-poll wait per fetch: short enough to notice the idle timeout promptly. */
 const FETCH_MAX_WAIT_MS = 500;
 
+/** Group mode commits what was printed this often (and on exit). */
+const GROUP_COMMIT_INTERVAL_MS = 1_000;
+
 export async function consume(
   context: CommandContext,
   topic: string,
   options: ConsumeOptions,
 ): Promise<void> {
+  if (options.group !== undefined) return consumeGroup(context, topic, { ...options, group: options.group });
   const stop = new AbortController();
   const onInterrupt = (): void => stop.abort();
   context.io.signal.addEventListener('abort', onInterrupt, { once: true });
@@ -83,4 +91,56 @@ export async function consume(
     if (idleTimer !== undefined) clearTimeout(idleTimer);
     context.io.signal.removeEventListener('abort', onInterrupt);
   }
+}
+
+/**
+ * Group mode: prints each record from the handler, so a record counts as processed (and is committed)
+ * only once printed. Stopping (max messages, idle timeout, Ctrl-C) closes the consumer: it commits what
+ * was printed and leaves the group.
+ */
+async function consumeGroup(
+  context: CommandContext,
+  topic: string,
+  options: ConsumeOptions & { readonly group: string },
+): Promise<void> {
+  await withClient(context, options, async (client) => {
+    const consumer: GroupConsumer = client.consumer({
+      groupId: options.group,
+      fromBeginning: options.fromBeginning,
+      autoCommitIntervalMs: GROUP_COMMIT_INTERVAL_MS,
+      maxWaitMs: Math.min(FETCH_MAX_WAIT_MS, options.idleTimeoutMs ?? FETCH_MAX_WAIT_MS),
+    });
+    let closing: Promise<void> | undefined;
+    const stop = (): void => {
+      closing ??= consumer.close();
+    };
+    let idleTimer: NodeJS.Timeout | undefined;
+    const armIdle = (): void => {
+      if (options.idleTimeoutMs === undefined) return;
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
+      idleTimer = setTimeout(stop, options.idleTimeoutMs);
+    };
+    context.io.signal.addEventListener('abort', stop, { once: true });
+    let printed = 0;
+    try {
+      consumer.subscribe({ topics: [topic] });
+      armIdle();
+      if (context.io.signal.aborted) stop();
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          armIdle();
+          const record = { topic, partition, ...message, timestampMs: message.timestamp };
+          context.io.out(formatRecord(record, context.options.json));
+          printed++;
+          // Not awaited here: close() waits for this handler to finish first.
+          if (options.maxMessages !== undefined && printed >= options.maxMessages) stop();
+        },
+      });
+    } finally {
+      if (idleTimer !== undefined) clearTimeout(idleTimer);
+      context.io.signal.removeEventListener('abort', stop);
+      stop();
+      await closing;
+    }
+  });
 }

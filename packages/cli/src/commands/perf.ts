@@ -23,6 +23,8 @@ export interface PerfProduceOptions extends ClientCommandOptions {
   readonly messages: number;
   readonly recordSizeBytes: number;
   readonly acks: Acks;
+  /** false turns idempotence off; unset, the producer's default applies (on with acks all). */
+  readonly idempotent?: boolean;
   /** Default 'none'. */
   readonly compression?: SupportedCompression;
   /** Records per second; undefined = as fast as possible. */
@@ -81,6 +83,7 @@ export async function perfProduce(
       timeoutMs: context.options.timeoutMs,
       maxInFlightPerBroker: options.inFlight,
       compression: options.compression ?? 'none',
+      ...(options.idempotent === undefined ? {} : { idempotent: options.idempotent }),
     });
     const metadata = await client.metadata.requireTopic(topic, context.options.timeoutMs);
     const partitions =

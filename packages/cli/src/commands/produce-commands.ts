@@ -62,6 +62,18 @@ function usageError(command: Command, message: string): never {
 const acksOption = (): Option =>
   new Option('--acks <acks>', 'all, 1 or 0').argParser(parseAcks).default('all' satisfies Acks);
 
+/** Idempotence follows acks unless turned off: on with --acks all, off with 1 or 0. */
+const noIdempotenceOption = (): Option =>
+  new Option(
+    '--no-idempotence',
+    'no producer id and sequence numbers, so a retry may write a record twice (default: idempotent with --acks all)',
+  );
+
+/** Only an explicit --no-idempotence is passed on; otherwise the producer decides from acks. */
+function idempotenceOf(options: { idempotence?: boolean }): { idempotent?: false } {
+  return options.idempotence === false ? { idempotent: false } : {};
+}
+
 const compressionOption = (): Option =>
   new Option('--compression <codec>', 'codec for each batch')
     .choices(SUPPORTED_COMPRESSION)
@@ -81,6 +93,7 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
     .option('--key-separator <separator>', 'split each line into key and value at the first separator')
     .option('--partition <p>', 'send every record to this partition', parseNonNegativeInt)
     .addOption(acksOption())
+    .addOption(noIdempotenceOption())
     .addOption(compressionOption())
     .action(
       run((context, command) => {
@@ -89,6 +102,7 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
           keySeparator?: string;
           partition?: number;
           acks: Acks;
+          idempotence?: boolean;
           compression: SupportedCompression;
         }>();
         if (options.keySeparator === '') usageError(command, '--key-separator must not be empty');
@@ -99,6 +113,7 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
             bootstrap: bootstrapOf(command),
             acks: options.acks,
             compression: options.compression,
+            ...idempotenceOf(options),
             ...(options.key === undefined ? {} : { key: options.key }),
             ...(options.keySeparator === undefined ? {} : { keySeparator: options.keySeparator }),
             ...(options.partition === undefined ? {} : { partition: options.partition }),
@@ -113,6 +128,12 @@ function addConsumeCommand(program: Command, run: Runner): void {
   program
     .command('consume <topic>')
     .description('print records (values, or with --json whole records) one per line')
+    .addOption(
+      new Option(
+        '--group <group>',
+        'consume as a member of this consumer group (commits as it goes)',
+      ).conflicts(['partition', 'offset']),
+    )
     .option('--partition <p>', 'only this partition', parseNonNegativeInt)
     .addOption(
       new Option('--offset <o>', 'start at this offset (needs --partition)')
@@ -125,11 +146,13 @@ function addConsumeCommand(program: Command, run: Runner): void {
     .action(
       run((context, command) => {
         const options = command.opts<{
+          group?: string;
           partition?: number;
           offset?: number;
           fromBeginning?: boolean;
           maxMessages?: number;
         }>();
+        if (options.group === '') usageError(command, '--group must not be empty');
         if (options.offset !== undefined && options.partition === undefined) {
           usageError(command, '--offset needs --partition');
         }
@@ -137,6 +160,7 @@ function addConsumeCommand(program: Command, run: Runner): void {
         return consume(context, String(command.args[0]), {
           bootstrap: bootstrapOf(command),
           fromBeginning: options.fromBeginning === true,
+          ...(options.group === undefined ? {} : { group: options.group }),
           ...(options.partition === undefined ? {} : { partition: options.partition }),
           ...(options.offset === undefined ? {} : { offset: options.offset }),
           ...(options.maxMessages === undefined ? {} : { maxMessages: options.maxMessages }),
@@ -154,6 +178,7 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
     .requiredOption('--messages <n>', 'records to send', parsePositiveInt)
     .requiredOption('--record-size <bytes>', 'value size of each record', parsePositiveInt)
     .addOption(acksOption())
+    .addOption(noIdempotenceOption())
     .addOption(compressionOption())
     .option('--throughput <records-per-second>', 'cap the send rate', parsePositiveInt)
     .option('--duration-ms <ms>', 'stop sending after this long', parsePositiveInt)
@@ -171,6 +196,7 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
           partition?: number;
           batchBytes: number;
           inFlight: number;
+          idempotence?: boolean;
           compression: SupportedCompression;
         }>();
         return perfProduce(context, String(command.args[0]), {
@@ -182,6 +208,7 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
           batchBytes: options.batchBytes,
           inFlight: options.inFlight,
           progress: input.stderrIsTty && !context.options.json,
+          ...idempotenceOf(options),
           ...(options.throughput === undefined ? {} : { throughput: options.throughput }),
           ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
           ...(options.partition === undefined ? {} : { partition: options.partition }),

@@ -14,6 +14,8 @@ export interface ClientCommandOptions {
 
 export interface ProduceOptions extends ClientCommandOptions {
   readonly acks: Acks;
+  /** false turns idempotence off; unset, the producer's default applies (on with acks all). */
+  readonly idempotent?: boolean;
   /** Default 'none'. */
   readonly compression?: SupportedCompression;
   readonly key?: string;
@@ -84,6 +86,7 @@ export async function produce(
       acks: options.acks,
       timeoutMs: context.options.timeoutMs,
       compression: options.compression ?? 'none',
+      ...(options.idempotent === undefined ? {} : { idempotent: options.idempotent }),
     });
     const tally: Tally = { sent: 0, acked: 0, failed: 0, firstError: undefined };
     const inFlight = new Set<Promise<void>>();

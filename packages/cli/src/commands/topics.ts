@@ -1,4 +1,7 @@
-/** `trib topics create|list|describe|delete|add-partitions`: topic admin through the active controller. */
+/**
+ * `trib topics create|list|describe|delete|add-partitions|alter-config`: topic admin through the active
+ * controller.
+ */
 import { TributaryError, validateTopicName } from '@tributary/core';
 import type { TopicInfo__Output, TopicListing__Output } from '@tributary/protocol';
 import { type CommandContext, callOptions, withConnection } from '../context.js';
@@ -147,4 +150,32 @@ export async function topicsAddPartitions(
     connection.admin('createPartitions', { name, totalCount }, callOptions(context)),
   );
   printTopic(context, response.topic, `topic ${name} now has ${totalCount} partitions`);
+}
+
+export interface TopicAlterConfigOptions {
+  readonly set: readonly (readonly [string, string])[];
+  readonly remove: readonly string[];
+  readonly validateOnly: boolean;
+}
+
+export async function topicsAlterConfig(
+  context: CommandContext,
+  name: string,
+  options: TopicAlterConfigOptions,
+): Promise<void> {
+  validateTopicName(name);
+  if (options.set.length === 0 && options.remove.length === 0) {
+    throw new TributaryError('INVALID_CONFIG', 'nothing to change: give --set key=value or --delete key');
+  }
+  const request = {
+    name,
+    set: options.set.map(([configName, value]) => ({ name: configName, value })),
+    remove: [...options.remove],
+    validateOnly: options.validateOnly,
+  };
+  const response = await withConnection(context, (connection) =>
+    connection.admin('alterTopicConfigs', request, callOptions(context)),
+  );
+  const verb = options.validateOnly ? 'would change' : 'changed';
+  printTopic(context, response.topic, `${verb} the configs of topic ${name}`);
 }

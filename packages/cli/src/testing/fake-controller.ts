@@ -102,6 +102,18 @@ function adminHandlers(state: FakeControllerState): ControllerAdminHandlers {
       topic.partitionCount = request.totalCount;
       return { topic: topicInfo(topic) };
     }),
+    AlterTopicConfigs: handleUnary(async (request) => {
+      record('AlterTopicConfigs', request);
+      const topic = topicOrThrow(state, request.name);
+      const configs = new Map<string, string>(
+        topic.configs.map((entry) => [entry.name ?? '', entry.value ?? '']),
+      );
+      for (const name of request.remove) configs.delete(name);
+      for (const entry of request.set) configs.set(entry.name, entry.value);
+      const next = [...configs].map(([name, value]) => ({ name, value }));
+      if (!request.validateOnly) topic.configs.splice(0, topic.configs.length, ...next);
+      return { topic: { ...topicInfo(topic), configs: next } };
+    }),
     ListTopics: handleUnary(async (request) => {
       record('ListTopics', request);
       const topics = [...state.topics.values()].map((topic) => ({

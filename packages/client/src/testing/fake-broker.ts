@@ -1,9 +1,11 @@
 /**
  * In-process fake brokers on 127.0.0.1:0 sharing one canned cluster state: partition leaders, an
  * in-memory log per partition, and error injection. It tests client logic (partitioning, batching,
- * retries, decoding), not broker behaviour: there is no replication and acks are ignored.
+ * retries, decoding), not broker behaviour: there is no replication and acks are ignored. Batches that
+ * carry a producer id get the broker's idempotence check (fake-sequences.ts).
  */
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
+import { isErrorCode, TributaryError } from '@tributary/core';
 import {
   addBrokerService,
   type BrokerHandlers,
@@ -17,9 +19,13 @@ import {
   type MetadataResponse,
   type ProducePartitionResult,
   type ProduceRequest__Output,
+  type ProduceResponse,
   shutdownServer,
+  toServiceError,
 } from '@tributary/protocol';
-import { splitBatches, stampBatch } from '@tributary/records';
+import { appendPartition, type FakeProducerState } from './fake-sequences.js';
+
+export { type LostResponses, loseResponses } from './interceptors.js';
 
 interface StoredBatch {
   readonly baseOffset: number;
@@ -31,6 +37,15 @@ interface StoredBatch {
 export interface FakePartitionLog {
   readonly batches: StoredBatch[];
   endOffset: number;
+  /** Idempotence state per producer id. */
+  readonly producers: Map<number, FakeProducerState>;
+}
+
+/** Where to lose a Produce response: the broker appends, then fails the whole call with UNAVAILABLE. */
+export interface DroppedResponse {
+  readonly topic: string;
+  readonly partition: number;
+  readonly brokerId?: number;
 }
 
 export interface InjectedError {
@@ -49,6 +64,12 @@ export interface FakeClusterState {
   readonly logs: Map<string, FakePartitionLog>;
   /** Consumed in order: each fires once. */
   readonly injected: InjectedError[];
+  /** Each fires once, on the first Produce call that appends to its partition. */
+  readonly dropResponseAfterAppend: DroppedResponse[];
+  /** Error codes InitProducerId fails with, one call each, in order. */
+  readonly injectedInitProducerId: string[];
+  /** The next producer id InitProducerId hands out. */
+  nextProducerId: number;
   /** Every request received, with the topics it named (Produce and Fetch). */
   readonly requests: { brokerId: number; method: string; topics: readonly string[]; request: unknown }[];
 }
@@ -83,6 +104,9 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     leaderEpochs: new Map(),
     logs: new Map(),
     injected: [],
+    dropResponseAfterAppend: [],
+    injectedInitProducerId: [],
+    nextProducerId: 1000,
     requests: [],
   };
   for (const [topic, count] of Object.entries(options.topics)) {
@@ -94,7 +118,9 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
       topic,
       Array.from({ length: count }, () => 0),
     );
-    for (let p = 0; p < count; p++) state.logs.set(key(topic, p), { batches: [], endOffset: 0 });
+    for (let p = 0; p < count; p++) {
+      state.logs.set(key(topic, p), { batches: [], endOffset: 0, producers: new Map() });
+    }
   }
   const appended = new Set<() => void>();
   const servers: grpc.Server[] = [];
@@ -169,40 +195,28 @@ function handlers(
     return undefined;
   };
   return {
-    Produce: handleUnary(async (request: ProduceRequest__Output) => {
-      state.requests.push({
-        brokerId: id,
-        method: 'Produce',
-        topics: request.topics.map((t) => t.name),
-        request,
-      });
-      const results: ProducePartitionResult[] = [];
-      for (const topic of request.topics) {
-        for (const data of topic.partitions) {
-          const problem = check('Produce', topic.name, data.partition);
-          if (problem !== undefined) {
-            results.push({ topic: topic.name, partition: data.partition, baseOffset: -1, ...problem });
-            continue;
-          }
-          const log = state.logs.get(key(topic.name, data.partition)) as FakePartitionLog;
-          const baseOffset = log.endOffset;
-          const bytes = Buffer.from(data.records);
-          for (const header of splitBatches(bytes).batches) {
-            const batch = Buffer.from(header.bytes());
-            const stamped = stampBatch(batch, { baseOffset: log.endOffset, partitionLeaderEpoch: 0 });
-            log.batches.push({
-              baseOffset: log.endOffset,
-              lastOffset: stamped.lastOffset,
-              maxTimestamp: stamped.maxTimestamp,
-              bytes: batch,
-            });
-            log.endOffset = stamped.lastOffset + 1;
-          }
-          results.push({ topic: topic.name, partition: data.partition, errorCode: '', baseOffset });
-        }
+    Produce: (call, callback) => {
+      let outcome: ReturnType<typeof produce>;
+      try {
+        outcome = produce(id, state, call.request, check);
+      } catch (error) {
+        callback(toServiceError(error));
+        return;
       }
       for (const wake of [...appended]) wake();
-      return { results };
+      if (outcome.dropped) {
+        callback({ code: grpc.status.UNAVAILABLE, details: 'injected: response dropped after the append' });
+      } else {
+        callback(null, outcome.response);
+      }
+    },
+    InitProducerId: handleUnary(async (request) => {
+      state.requests.push({ brokerId: id, method: 'InitProducerId', topics: [], request });
+      const injected = state.injectedInitProducerId.shift();
+      if (injected !== undefined) {
+        throw new TributaryError(isErrorCode(injected) ? injected : 'UNKNOWN', 'injected');
+      }
+      return { producerId: state.nextProducerId++, producerEpoch: 0 };
     }),
     Fetch: handleUnary(async (request: FetchRequest__Output) => {
       state.requests.push({
@@ -258,6 +272,53 @@ function handlers(
       return metadataResponse(request, state, brokers);
     }),
   };
+}
+
+type Check = (
+  method: 'Produce',
+  topic: string,
+  partition: number,
+) => Partial<ProducePartitionResult> | undefined;
+
+/** Handles one Produce request synchronously; `dropped` when an injected lost response matched. */
+function produce(
+  id: number,
+  state: FakeClusterState,
+  request: ProduceRequest__Output,
+  check: Check,
+): { response: ProduceResponse; dropped: boolean } {
+  state.requests.push({
+    brokerId: id,
+    method: 'Produce',
+    topics: request.topics.map((t) => t.name),
+    request,
+  });
+  const results: ProducePartitionResult[] = [];
+  let dropped = false;
+  for (const topic of request.topics) {
+    for (const data of topic.partitions) {
+      const problem = check('Produce', topic.name, data.partition);
+      if (problem !== undefined) {
+        results.push({ topic: topic.name, partition: data.partition, baseOffset: -1, ...problem });
+        continue;
+      }
+      const log = state.logs.get(key(topic.name, data.partition)) as FakePartitionLog;
+      const result = appendPartition(log, Buffer.from(data.records));
+      results.push({ topic: topic.name, partition: data.partition, ...result });
+      if (result.errorCode === '') dropped = takeDrop(state, topic.name, data.partition, id) || dropped;
+    }
+  }
+  return { response: { results }, dropped };
+}
+
+function takeDrop(state: FakeClusterState, topic: string, partition: number, brokerId: number): boolean {
+  const index = state.dropResponseAfterAppend.findIndex(
+    (d) =>
+      d.topic === topic && d.partition === partition && (d.brokerId === undefined || d.brokerId === brokerId),
+  );
+  if (index === -1) return false;
+  state.dropResponseAfterAppend.splice(index, 1);
+  return true;
 }
 
 function readFetch(

@@ -24,6 +24,13 @@ export {
   DEFAULT_SESSION_TIMEOUT_MS,
   DEFAULT_SUSPECT_AFTER_MS,
 } from './leases.js';
+export {
+  type AllocateProducerIdsRequest,
+  type AllocateProducerIdsResponse,
+  allocateProducerIds,
+  PRODUCER_ID_BLOCK_SIZE,
+  PRODUCER_ID_LIMIT,
+} from './producer-ids.js';
 export { TOPIC_CONFIG_CHECKS, validateTopicConfigs } from './topic-configs.js';
 export {
   type CreatePartitionsRequest,

@@ -10,7 +10,7 @@ import {
 import { MetadataDelta, MetadataImage, type MetadataRecord } from '@tributary/metadata';
 import { describe, expect, it } from 'vitest';
 import type { ControllerContext, ControlResult } from './context.js';
-import { createPartitions, createTopic, deleteTopic } from './topics.js';
+import { alterTopicConfigs, createPartitions, createTopic, deleteTopic } from './topics.js';
 
 function replay(image: MetadataImage, records: readonly MetadataRecord[]): MetadataImage {
   const delta = new MetadataDelta(image);
@@ -290,6 +290,96 @@ describe('createPartitions', () => {
       () => createPartitions(fenced, { name: 'orders', totalCount: 4 }, ctx),
       'INVALID_REPLICATION_FACTOR',
       'the 1 available',
+    );
+  });
+});
+
+describe('alterTopicConfigs', () => {
+  function withTopic(): MetadataImage {
+    const base = cluster(3);
+    return commit(
+      base,
+      createTopic(
+        base,
+        { name: 'orders', configs: { 'retention.ms': '1000', 'segment.bytes': '4096' } },
+        context(),
+      ),
+    );
+  }
+
+  it('writes only the keys that change, and the image shows the result', () => {
+    const image = withTopic();
+    const result = alterTopicConfigs(image, {
+      name: 'orders',
+      set: { 'retention.ms': '2000', 'segment.bytes': '4096', 'min.insync.replicas': '2' },
+      remove: [],
+    });
+    expect(result.records).toEqual([
+      {
+        type: 'Config',
+        resourceType: 'topic',
+        resourceName: 'orders',
+        name: 'min.insync.replicas',
+        value: '2',
+      },
+      { type: 'Config', resourceType: 'topic', resourceName: 'orders', name: 'retention.ms', value: '2000' },
+    ]);
+    const after = commit(image, result);
+    expect(Object.fromEntries(after.topicConfigs('orders'))).toEqual({
+      'min.insync.replicas': '2',
+      'retention.ms': '2000',
+      'segment.bytes': '4096',
+    });
+  });
+
+  it('removes keys with null values and leaves the others', () => {
+    const image = withTopic();
+    const result = alterTopicConfigs(image, { name: 'orders', set: {}, remove: ['retention.ms'] });
+    expect(result.records).toEqual([
+      { type: 'Config', resourceType: 'topic', resourceName: 'orders', name: 'retention.ms', value: null },
+    ]);
+    expect(Object.fromEntries(commit(image, result).topicConfigs('orders'))).toEqual({
+      'segment.bytes': '4096',
+    });
+  });
+
+  it('validate-only answers the result without records', () => {
+    const result = alterTopicConfigs(withTopic(), {
+      name: 'orders',
+      set: { 'retention.bytes': '10' },
+      remove: [],
+      validateOnly: true,
+    });
+    expect(result.records).toEqual([]);
+    expect(result.response.configs).toEqual({
+      'retention.bytes': '10',
+      'retention.ms': '1000',
+      'segment.bytes': '4096',
+    });
+  });
+
+  it('refuses bad values, unknown keys, unknown topics and a key both set and removed', () => {
+    const image = withTopic();
+    expectCode(
+      () => alterTopicConfigs(image, { name: 'orders', set: { 'min.insync.replicas': '4' }, remove: [] }),
+      'INVALID_CONFIG',
+      'above the replication factor 3',
+    );
+    expectCode(
+      () => alterTopicConfigs(image, { name: 'orders', set: { 'retention.msec': '1' }, remove: [] }),
+      'INVALID_CONFIG',
+      'unknown topic config "retention.msec"',
+    );
+    expectCode(
+      () => alterTopicConfigs(image, { name: 'nope', set: {}, remove: [] }),
+      'UNKNOWN_TOPIC',
+      '"nope" does not exist',
+    );
+    expectCode(
+      () =>
+        alterTopicConfigs(image, { name: 'orders', set: { 'retention.ms': '5' }, remove: ['retention.ms'] }),
+      'INVALID_CONFIG',
+      'both set and removed',
     );
   });
 });

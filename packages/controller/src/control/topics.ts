@@ -140,6 +140,53 @@ export function createPartitions(
   return { records: partitionRecords(topic.topicId, current, assignments), response };
 }
 
+export interface AlterTopicConfigsRequest {
+  readonly name: string;
+  readonly set: Readonly<Record<string, string>>;
+  /** Config names to remove (back to the broker default); a name both set and removed is refused. */
+  readonly remove: readonly string[];
+  readonly validateOnly?: boolean;
+}
+
+export interface AlterTopicConfigsResponse {
+  readonly topicId: TopicId;
+  /** The topic's configs after the change. */
+  readonly configs: Readonly<Record<string, string>>;
+}
+
+/**
+ * Kafka's IncrementalAlterConfigs for one topic: the resulting config (current, with `set` applied and
+ * `remove` dropped) must pass the same checks as at creation, so no sequence of alterations can reach a
+ * config CreateTopic would refuse. Only changed keys become records.
+ */
+export function alterTopicConfigs(
+  image: MetadataImage,
+  request: AlterTopicConfigsRequest,
+): ControlResult<AlterTopicConfigsResponse> {
+  const topic = existingTopic(image, request.name);
+  const current = image.topicConfigs(topic.name);
+  for (const name of request.remove) {
+    if (Object.hasOwn(request.set, name)) {
+      throw new TributaryError('INVALID_CONFIG', `config ${name} is both set and removed`);
+    }
+  }
+  const next: Record<string, string> = Object.fromEntries(current);
+  for (const name of request.remove) delete next[name];
+  Object.assign(next, request.set);
+  const replicationFactor = topic.partitions.get(0)?.replicas.length ?? 1;
+  validateTopicConfigs(next, replicationFactor);
+  const response = { topicId: topic.topicId, configs: next };
+  if (request.validateOnly === true) return { records: [], response };
+  const records: MetadataRecord[] = [];
+  const changed = [...new Set([...current.keys(), ...Object.keys(next)])].sort();
+  for (const name of changed) {
+    const value = next[name] ?? null;
+    if ((current.get(name) ?? null) === value) continue;
+    records.push({ type: 'Config', resourceType: 'topic', resourceName: topic.name, name, value });
+  }
+  return { records, response };
+}
+
 function existingTopic(image: MetadataImage, name: string): TopicImage {
   const topic = image.topicByName(name);
   if (topic === undefined) throw new TributaryError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);

@@ -145,6 +145,28 @@ describe('BrokerLifecycle.AlterPartition on a single-voter controller', () => {
     lifecycle.close();
   }, 20_000);
 
+  it('allocates disjoint producer id blocks to concurrent requests and refuses stale brokers', async () => {
+    const address = await startSingle();
+    const lifecycle = createBrokerLifecycleClient(address);
+    const epochs = new Map<number, number>();
+    for (const id of [1, 2]) epochs.set(id, await registerUnfencedBroker(lifecycle, id));
+    const allocate = (id: number, brokerEpoch = epochs.get(id) ?? -1) =>
+      unary(lifecycle, 'AllocateProducerIds', { brokerId: id, brokerEpoch }, { deadlineMs: DEADLINE_MS });
+    // Decided against the speculative image without waiting for each other to commit.
+    const blocks = await Promise.all([allocate(1), allocate(2), allocate(1), allocate(2)]);
+    const firsts = blocks.map((block) => block.firstProducerId).sort((a, b) => a - b);
+    expect(firsts).toEqual([0, 1000, 2000, 3000]);
+    expect(blocks.every((block) => block.count === 1000)).toBe(true);
+    expect(handle?.committedImage().nextProducerId).toBe(4000);
+
+    const stale = await expectError(allocate(1, (epochs.get(1) ?? 0) + 1));
+    expect(stale.code).toBe('STALE_BROKER_EPOCH');
+    const unknown = await expectError(allocate(7, 1));
+    expect(unknown.code).toBe('UNKNOWN_BROKER');
+    expect(handle?.committedImage().nextProducerId).toBe(4000);
+    lifecycle.close();
+  }, 20_000);
+
   it('fences a silent broker another broker reports unreachable, never a heartbeating one', async () => {
     const address = await startSingle(300);
     const lifecycle = createBrokerLifecycleClient(address);

@@ -1,10 +1,12 @@
 /**
- * BrokerLifecycle: registration, heartbeats and ISR changes (AlterPartition), served only by the active
- * controller (a standby answers NOT_CONTROLLER with the leader hint). A heartbeat with the current
- * broker epoch renews the broker's lease before the heartbeat decision runs.
+ * BrokerLifecycle: registration, heartbeats, ISR changes (AlterPartition) and producer id blocks
+ * (AllocateProducerIds), served only by the active controller (a standby answers NOT_CONTROLLER with the
+ * leader hint). A heartbeat with the current broker epoch renews the broker's lease before the heartbeat
+ * decision runs.
  */
 import { brokerEpoch, brokerId, LIMITS, leaderEpoch, partitionEpoch, TributaryError } from '@tributary/core';
 import {
+  type AllocateProducerIdsResponse,
   type AlterPartitionItem__Output,
   type AlterPartitionResponse,
   type BrokerHeartbeatResponse,
@@ -20,6 +22,7 @@ import type { Logger } from 'pino';
 import { parseHostPort } from '../config.js';
 import { type AlterPartitionItem, alterPartition } from '../control/alter-partition.js';
 import { brokerHeartbeat, registerBroker } from '../control/brokers.js';
+import { allocateProducerIds } from '../control/producer-ids.js';
 import type { LeaseManager } from '../lease-manager.js';
 import type { QuorumController } from '../quorum-controller.js';
 import { partitionInfo } from './convert.js';
@@ -160,6 +163,25 @@ export function createBrokerLifecycleHandlers(options: BrokerLifecycleOptions): 
           partitionInfo: result.state === null ? null : partitionInfo(result.state),
         })),
       };
+    }, handleOptions),
+
+    AllocateProducerIds: handleUnary(async (request): Promise<AllocateProducerIdsResponse> => {
+      const id = brokerId(requireIntInRange(request.brokerId, 'broker_id'));
+      const epoch = brokerEpoch(requireSafeUint(request.brokerEpoch, 'broker_epoch'));
+      // Answered only after the ProducerIds record commits: a block handed out is never handed out again.
+      const { response } = await quorum.runCommand((image) =>
+        allocateProducerIds(image, { brokerId: id, brokerEpoch: epoch }),
+      );
+      logger.info(
+        {
+          brokerId: id,
+          brokerEpoch: epoch,
+          firstProducerId: response.firstProducerId,
+          count: response.count,
+        },
+        'producer id block allocated',
+      );
+      return { firstProducerId: response.firstProducerId, count: response.count };
     }, handleOptions),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { type ErrorCode, LIMITS, nodeId, TributaryError, validateTopicName } from '@tributary/core';
 import {
+  type AlterTopicConfigsResponse,
   type ControllerAdminHandlers,
   type CreatePartitionsResponse,
   type CreateTopicResponse,
@@ -22,7 +23,7 @@ import {
 import type { Logger } from 'pino';
 import type { CommandContextFactory } from '../commands.js';
 import type { VoterAddress } from '../config.js';
-import { createPartitions, createTopic, deleteTopic } from '../control/topics.js';
+import { alterTopicConfigs, createPartitions, createTopic, deleteTopic } from '../control/topics.js';
 import type { QuorumController } from '../quorum-controller.js';
 import type { RaftDriver } from '../raft-host/driver.js';
 import type { LevelRaftStorage } from '../raft-host/level-storage.js';
@@ -37,6 +38,23 @@ export interface ControllerAdminOptions {
   readonly tickMs: number;
   readonly clusterId: string;
   readonly logger: Logger;
+}
+
+/** Config entries as a record; refuses nameless and repeated entries. */
+function configEntries(
+  entries: readonly { readonly name: string; readonly value: string }[],
+  field: string,
+): Record<string, string> {
+  requireCountAtMost(entries, field, LIMITS.configEntriesPerTopicMax);
+  const configs: Record<string, string> = {};
+  for (const entry of entries) {
+    if (entry.name.length === 0) throw new TributaryError('INVALID_CONFIG', `${field}: an entry has no name`);
+    if (Object.hasOwn(configs, entry.name)) {
+      throw new TributaryError('INVALID_CONFIG', `${field}: ${entry.name} is given twice`);
+    }
+    configs[entry.name] = entry.value;
+  }
+  return configs;
 }
 
 function requireTopicName(name: string, field: string): string {
@@ -79,16 +97,7 @@ export function createControllerAdminHandlers(options: ControllerAdminOptions): 
           max: LIMITS.replicationFactorMax,
         }),
       );
-      requireCountAtMost(request.configs, 'configs', LIMITS.configEntriesPerTopicMax);
-      const configs: Record<string, string> = {};
-      for (const entry of request.configs) {
-        if (entry.name.length === 0)
-          throw new TributaryError('INVALID_CONFIG', 'configs: an entry has no name');
-        if (Object.hasOwn(configs, entry.name)) {
-          throw new TributaryError('INVALID_CONFIG', `configs: ${entry.name} is given twice`);
-        }
-        configs[entry.name] = entry.value;
-      }
+      const configs = configEntries(request.configs, 'configs');
       const { response, image } = await quorum.runCommand((latest) =>
         createTopic(
           latest,
@@ -139,6 +148,27 @@ export function createControllerAdminHandlers(options: ControllerAdminOptions): 
       const topic = image.topicByName(name);
       if (topic === undefined) throw new TributaryError('UNKNOWN_TOPIC', `topic ${name} does not exist`);
       return { topic: topicInfo(image, topic) };
+    }, handleOptions),
+
+    AlterTopicConfigs: handleUnary(async (request): Promise<AlterTopicConfigsResponse> => {
+      const name = requireTopicName(request.name, 'name');
+      const set = configEntries(request.set, 'set');
+      requireCountAtMost(request.remove, 'remove', LIMITS.configEntriesPerTopicMax);
+      if (request.remove.some((entry) => entry.length === 0)) {
+        throw new TributaryError('INVALID_CONFIG', 'remove: an entry is empty');
+      }
+      const { response, image } = await quorum.runCommand((latest) =>
+        alterTopicConfigs(latest, { name, set, remove: request.remove, validateOnly: request.validateOnly }),
+      );
+      const topic = image.topicByName(name);
+      if (topic === undefined) throw new TributaryError('UNKNOWN_TOPIC', `topic ${name} does not exist`);
+      const described = topicInfo(image, topic);
+      if (!request.validateOnly) return { topic: described };
+      const configs = Object.entries(response.configs).map(([configName, value]) => ({
+        name: configName,
+        value,
+      }));
+      return { topic: { ...described, configs } };
     }, handleOptions),
 
     ListTopics: handleUnary(async (): Promise<ListTopicsResponse> => {

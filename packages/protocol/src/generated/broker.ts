@@ -9,6 +9,8 @@ import type { FetchPartitionResult as _tributary_v1_FetchPartitionResult, FetchP
 import type { FetchRequest as _tributary_v1_FetchRequest, FetchRequest__Output as _tributary_v1_FetchRequest__Output } from './tributary/v1/FetchRequest.js';
 import type { FetchResponse as _tributary_v1_FetchResponse, FetchResponse__Output as _tributary_v1_FetchResponse__Output } from './tributary/v1/FetchResponse.js';
 import type { FetchTopic as _tributary_v1_FetchTopic, FetchTopic__Output as _tributary_v1_FetchTopic__Output } from './tributary/v1/FetchTopic.js';
+import type { InitProducerIdRequest as _tributary_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _tributary_v1_InitProducerIdRequest__Output } from './tributary/v1/InitProducerIdRequest.js';
+import type { InitProducerIdResponse as _tributary_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _tributary_v1_InitProducerIdResponse__Output } from './tributary/v1/InitProducerIdResponse.js';
 import type { ListOffsetsPartition as _tributary_v1_ListOffsetsPartition, ListOffsetsPartition__Output as _tributary_v1_ListOffsetsPartition__Output } from './tributary/v1/ListOffsetsPartition.js';
 import type { ListOffsetsPartitionResult as _tributary_v1_ListOffsetsPartitionResult, ListOffsetsPartitionResult__Output as _tributary_v1_ListOffsetsPartitionResult__Output } from './tributary/v1/ListOffsetsPartitionResult.js';
 import type { ListOffsetsRequest as _tributary_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _tributary_v1_ListOffsetsRequest__Output } from './tributary/v1/ListOffsetsRequest.js';
@@ -54,6 +56,8 @@ export interface ProtoGrpcType {
       FetchRequest: MessageTypeDefinition<_tributary_v1_FetchRequest, _tributary_v1_FetchRequest__Output>
       FetchResponse: MessageTypeDefinition<_tributary_v1_FetchResponse, _tributary_v1_FetchResponse__Output>
       FetchTopic: MessageTypeDefinition<_tributary_v1_FetchTopic, _tributary_v1_FetchTopic__Output>
+      InitProducerIdRequest: MessageTypeDefinition<_tributary_v1_InitProducerIdRequest, _tributary_v1_InitProducerIdRequest__Output>
+      InitProducerIdResponse: MessageTypeDefinition<_tributary_v1_InitProducerIdResponse, _tributary_v1_InitProducerIdResponse__Output>
       ListOffsetsPartition: MessageTypeDefinition<_tributary_v1_ListOffsetsPartition, _tributary_v1_ListOffsetsPartition__Output>
       ListOffsetsPartitionResult: MessageTypeDefinition<_tributary_v1_ListOffsetsPartitionResult, _tributary_v1_ListOffsetsPartitionResult__Output>
       ListOffsetsRequest: MessageTypeDefinition<_tributary_v1_ListOffsetsRequest, _tributary_v1_ListOffsetsRequest__Output>

@@ -1,10 +1,14 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AllocateProducerIdsRequest as _tributary_v1_AllocateProducerIdsRequest, AllocateProducerIdsRequest__Output as _tributary_v1_AllocateProducerIdsRequest__Output } from './tributary/v1/AllocateProducerIdsRequest.js';
+import type { AllocateProducerIdsResponse as _tributary_v1_AllocateProducerIdsResponse, AllocateProducerIdsResponse__Output as _tributary_v1_AllocateProducerIdsResponse__Output } from './tributary/v1/AllocateProducerIdsResponse.js';
 import type { AlterPartitionItem as _tributary_v1_AlterPartitionItem, AlterPartitionItem__Output as _tributary_v1_AlterPartitionItem__Output } from './tributary/v1/AlterPartitionItem.js';
 import type { AlterPartitionRequest as _tributary_v1_AlterPartitionRequest, AlterPartitionRequest__Output as _tributary_v1_AlterPartitionRequest__Output } from './tributary/v1/AlterPartitionRequest.js';
 import type { AlterPartitionResponse as _tributary_v1_AlterPartitionResponse, AlterPartitionResponse__Output as _tributary_v1_AlterPartitionResponse__Output } from './tributary/v1/AlterPartitionResponse.js';
 import type { AlterPartitionResult as _tributary_v1_AlterPartitionResult, AlterPartitionResult__Output as _tributary_v1_AlterPartitionResult__Output } from './tributary/v1/AlterPartitionResult.js';
+import type { AlterTopicConfigsRequest as _tributary_v1_AlterTopicConfigsRequest, AlterTopicConfigsRequest__Output as _tributary_v1_AlterTopicConfigsRequest__Output } from './tributary/v1/AlterTopicConfigsRequest.js';
+import type { AlterTopicConfigsResponse as _tributary_v1_AlterTopicConfigsResponse, AlterTopicConfigsResponse__Output as _tributary_v1_AlterTopicConfigsResponse__Output } from './tributary/v1/AlterTopicConfigsResponse.js';
 import type { BrokerHeartbeatRequest as _tributary_v1_BrokerHeartbeatRequest, BrokerHeartbeatRequest__Output as _tributary_v1_BrokerHeartbeatRequest__Output } from './tributary/v1/BrokerHeartbeatRequest.js';
 import type { BrokerHeartbeatResponse as _tributary_v1_BrokerHeartbeatResponse, BrokerHeartbeatResponse__Output as _tributary_v1_BrokerHeartbeatResponse__Output } from './tributary/v1/BrokerHeartbeatResponse.js';
 import type { BrokerInfo as _tributary_v1_BrokerInfo, BrokerInfo__Output as _tributary_v1_BrokerInfo__Output } from './tributary/v1/BrokerInfo.js';
@@ -44,10 +48,14 @@ type SubtypeConstructor<Constructor extends new (...args: never[]) => unknown, S
 export interface ProtoGrpcType {
   tributary: {
     v1: {
+      AllocateProducerIdsRequest: MessageTypeDefinition<_tributary_v1_AllocateProducerIdsRequest, _tributary_v1_AllocateProducerIdsRequest__Output>
+      AllocateProducerIdsResponse: MessageTypeDefinition<_tributary_v1_AllocateProducerIdsResponse, _tributary_v1_AllocateProducerIdsResponse__Output>
       AlterPartitionItem: MessageTypeDefinition<_tributary_v1_AlterPartitionItem, _tributary_v1_AlterPartitionItem__Output>
       AlterPartitionRequest: MessageTypeDefinition<_tributary_v1_AlterPartitionRequest, _tributary_v1_AlterPartitionRequest__Output>
       AlterPartitionResponse: MessageTypeDefinition<_tributary_v1_AlterPartitionResponse, _tributary_v1_AlterPartitionResponse__Output>
       AlterPartitionResult: MessageTypeDefinition<_tributary_v1_AlterPartitionResult, _tributary_v1_AlterPartitionResult__Output>
+      AlterTopicConfigsRequest: MessageTypeDefinition<_tributary_v1_AlterTopicConfigsRequest, _tributary_v1_AlterTopicConfigsRequest__Output>
+      AlterTopicConfigsResponse: MessageTypeDefinition<_tributary_v1_AlterTopicConfigsResponse, _tributary_v1_AlterTopicConfigsResponse__Output>
       BrokerHeartbeatRequest: MessageTypeDefinition<_tributary_v1_BrokerHeartbeatRequest, _tributary_v1_BrokerHeartbeatRequest__Output>
       BrokerHeartbeatResponse: MessageTypeDefinition<_tributary_v1_BrokerHeartbeatResponse, _tributary_v1_BrokerHeartbeatResponse__Output>
       BrokerInfo: MessageTypeDefinition<_tributary_v1_BrokerInfo, _tributary_v1_BrokerInfo__Output>

@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { FetchRequest as _tributary_v1_FetchRequest, FetchRequest__Output as _tributary_v1_FetchRequest__Output } from '../../tributary/v1/FetchRequest.js';
 import type { FetchResponse as _tributary_v1_FetchResponse, FetchResponse__Output as _tributary_v1_FetchResponse__Output } from '../../tributary/v1/FetchResponse.js';
+import type { InitProducerIdRequest as _tributary_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _tributary_v1_InitProducerIdRequest__Output } from '../../tributary/v1/InitProducerIdRequest.js';
+import type { InitProducerIdResponse as _tributary_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _tributary_v1_InitProducerIdResponse__Output } from '../../tributary/v1/InitProducerIdResponse.js';
 import type { ListOffsetsRequest as _tributary_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _tributary_v1_ListOffsetsRequest__Output } from '../../tributary/v1/ListOffsetsRequest.js';
 import type { ListOffsetsResponse as _tributary_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _tributary_v1_ListOffsetsResponse__Output } from '../../tributary/v1/ListOffsetsResponse.js';
 import type { MetadataRequest as _tributary_v1_MetadataRequest, MetadataRequest__Output as _tributary_v1_MetadataRequest__Output } from '../../tributary/v1/MetadataRequest.js';
@@ -34,6 +36,23 @@ export interface BrokerClient extends grpc.Client {
   fetch(argument: _tributary_v1_FetchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   fetch(argument: _tributary_v1_FetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   fetch(argument: _tributary_v1_FetchRequest, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A producer id for an idempotent producer (epoch 0); the broker hands them out from blocks the
+   * controller allocates (metadata record ProducerIds), so ids are unique across the cluster.
+   */
+  InitProducerId(argument: _tributary_v1_InitProducerIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _tributary_v1_InitProducerIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _tributary_v1_InitProducerIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _tributary_v1_InitProducerIdRequest, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A producer id for an idempotent producer (epoch 0); the broker hands them out from blocks the
+   * controller allocates (metadata record ProducerIds), so ids are unique across the cluster.
+   */
+  initProducerId(argument: _tributary_v1_InitProducerIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _tributary_v1_InitProducerIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _tributary_v1_InitProducerIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _tributary_v1_InitProducerIdRequest, callback: grpc.requestCallback<_tributary_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
   
   ListOffsets(argument: _tributary_v1_ListOffsetsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
   ListOffsets(argument: _tributary_v1_ListOffsetsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
@@ -78,6 +97,12 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
    */
   Fetch: grpc.handleUnaryCall<_tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse>;
   
+  /**
+   * A producer id for an idempotent producer (epoch 0); the broker hands them out from blocks the
+   * controller allocates (metadata record ProducerIds), so ids are unique across the cluster.
+   */
+  InitProducerId: grpc.handleUnaryCall<_tributary_v1_InitProducerIdRequest__Output, _tributary_v1_InitProducerIdResponse>;
+  
   ListOffsets: grpc.handleUnaryCall<_tributary_v1_ListOffsetsRequest__Output, _tributary_v1_ListOffsetsResponse>;
   
   Metadata: grpc.handleUnaryCall<_tributary_v1_MetadataRequest__Output, _tributary_v1_MetadataResponse>;
@@ -88,6 +113,7 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
 
 export interface BrokerDefinition extends grpc.ServiceDefinition {
   Fetch: MethodDefinition<_tributary_v1_FetchRequest, _tributary_v1_FetchResponse, _tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse__Output>
+  InitProducerId: MethodDefinition<_tributary_v1_InitProducerIdRequest, _tributary_v1_InitProducerIdResponse, _tributary_v1_InitProducerIdRequest__Output, _tributary_v1_InitProducerIdResponse__Output>
   ListOffsets: MethodDefinition<_tributary_v1_ListOffsetsRequest, _tributary_v1_ListOffsetsResponse, _tributary_v1_ListOffsetsRequest__Output, _tributary_v1_ListOffsetsResponse__Output>
   Metadata: MethodDefinition<_tributary_v1_MetadataRequest, _tributary_v1_MetadataResponse, _tributary_v1_MetadataRequest__Output, _tributary_v1_MetadataResponse__Output>
   Produce: MethodDefinition<_tributary_v1_ProduceRequest, _tributary_v1_ProduceResponse, _tributary_v1_ProduceRequest__Output, _tributary_v1_ProduceResponse__Output>

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AllocateProducerIdsRequest as _tributary_v1_AllocateProducerIdsRequest, AllocateProducerIdsRequest__Output as _tributary_v1_AllocateProducerIdsRequest__Output } from '../../tributary/v1/AllocateProducerIdsRequest.js';
+import type { AllocateProducerIdsResponse as _tributary_v1_AllocateProducerIdsResponse, AllocateProducerIdsResponse__Output as _tributary_v1_AllocateProducerIdsResponse__Output } from '../../tributary/v1/AllocateProducerIdsResponse.js';
 import type { AlterPartitionRequest as _tributary_v1_AlterPartitionRequest, AlterPartitionRequest__Output as _tributary_v1_AlterPartitionRequest__Output } from '../../tributary/v1/AlterPartitionRequest.js';
 import type { AlterPartitionResponse as _tributary_v1_AlterPartitionResponse, AlterPartitionResponse__Output as _tributary_v1_AlterPartitionResponse__Output } from '../../tributary/v1/AlterPartitionResponse.js';
 import type { BrokerHeartbeatRequest as _tributary_v1_BrokerHeartbeatRequest, BrokerHeartbeatRequest__Output as _tributary_v1_BrokerHeartbeatRequest__Output } from '../../tributary/v1/BrokerHeartbeatRequest.js';
@@ -13,6 +15,23 @@ import type { RegisterBrokerResponse as _tributary_v1_RegisterBrokerResponse, Re
  * Broker lifecycle: registration and the heartbeat lease (DESIGN §5).
  */
 export interface BrokerLifecycleClient extends grpc.Client {
+  /**
+   * A block of producer ids for the broker to hand out (InitProducerId). Appends a ProducerIds record
+   * and answers once it is committed, so a block is never handed out twice, even across failover.
+   */
+  AllocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  AllocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  AllocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  AllocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A block of producer ids for the broker to hand out (InitProducerId). Appends a ProducerIds record
+   * and answers once it is committed, so a block is never handed out twice, even across failover.
+   */
+  allocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  allocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  allocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  allocateProducerIds(argument: _tributary_v1_AllocateProducerIdsRequest, callback: grpc.requestCallback<_tributary_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * A partition leader reports ISR changes (shrink/expand) with the partition epoch it based them on; a
    * stale epoch is refused (STALE_PARTITION_EPOCH) and the leader retries from the newer metadata.
@@ -55,6 +74,12 @@ export interface BrokerLifecycleClient extends grpc.Client {
  */
 export interface BrokerLifecycleHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * A block of producer ids for the broker to hand out (InitProducerId). Appends a ProducerIds record
+   * and answers once it is committed, so a block is never handed out twice, even across failover.
+   */
+  AllocateProducerIds: grpc.handleUnaryCall<_tributary_v1_AllocateProducerIdsRequest__Output, _tributary_v1_AllocateProducerIdsResponse>;
+  
+  /**
    * A partition leader reports ISR changes (shrink/expand) with the partition epoch it based them on; a
    * stale epoch is refused (STALE_PARTITION_EPOCH) and the leader retries from the newer metadata.
    */
@@ -67,6 +92,7 @@ export interface BrokerLifecycleHandlers extends grpc.UntypedServiceImplementati
 }
 
 export interface BrokerLifecycleDefinition extends grpc.ServiceDefinition {
+  AllocateProducerIds: MethodDefinition<_tributary_v1_AllocateProducerIdsRequest, _tributary_v1_AllocateProducerIdsResponse, _tributary_v1_AllocateProducerIdsRequest__Output, _tributary_v1_AllocateProducerIdsResponse__Output>
   AlterPartition: MethodDefinition<_tributary_v1_AlterPartitionRequest, _tributary_v1_AlterPartitionResponse, _tributary_v1_AlterPartitionRequest__Output, _tributary_v1_AlterPartitionResponse__Output>
   BrokerHeartbeat: MethodDefinition<_tributary_v1_BrokerHeartbeatRequest, _tributary_v1_BrokerHeartbeatResponse, _tributary_v1_BrokerHeartbeatRequest__Output, _tributary_v1_BrokerHeartbeatResponse__Output>
   RegisterBroker: MethodDefinition<_tributary_v1_RegisterBrokerRequest, _tributary_v1_RegisterBrokerResponse, _tributary_v1_RegisterBrokerRequest__Output, _tributary_v1_RegisterBrokerResponse__Output>

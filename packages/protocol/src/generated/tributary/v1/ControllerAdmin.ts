@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AlterTopicConfigsRequest as _tributary_v1_AlterTopicConfigsRequest, AlterTopicConfigsRequest__Output as _tributary_v1_AlterTopicConfigsRequest__Output } from '../../tributary/v1/AlterTopicConfigsRequest.js';
+import type { AlterTopicConfigsResponse as _tributary_v1_AlterTopicConfigsResponse, AlterTopicConfigsResponse__Output as _tributary_v1_AlterTopicConfigsResponse__Output } from '../../tributary/v1/AlterTopicConfigsResponse.js';
 import type { CreatePartitionsRequest as _tributary_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tributary_v1_CreatePartitionsRequest__Output } from '../../tributary/v1/CreatePartitionsRequest.js';
 import type { CreatePartitionsResponse as _tributary_v1_CreatePartitionsResponse, CreatePartitionsResponse__Output as _tributary_v1_CreatePartitionsResponse__Output } from '../../tributary/v1/CreatePartitionsResponse.js';
 import type { CreateTopicRequest as _tributary_v1_CreateTopicRequest, CreateTopicRequest__Output as _tributary_v1_CreateTopicRequest__Output } from '../../tributary/v1/CreateTopicRequest.js';
@@ -22,6 +24,23 @@ import type { ListTopicsResponse as _tributary_v1_ListTopicsResponse, ListTopics
  * leader's address in the trailers; clients follow it.
  */
 export interface ControllerAdminClient extends grpc.Client {
+  /**
+   * Sets and removes topic configs (Kafka's IncrementalAlterConfigs for topics). The whole resulting
+   * config is validated as CreateTopic validates it; brokers apply it from the metadata log.
+   */
+  AlterTopicConfigs(argument: _tributary_v1_AlterTopicConfigsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterTopicConfigsResponse__Output>): grpc.ClientUnaryCall;
+  AlterTopicConfigs(argument: _tributary_v1_AlterTopicConfigsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AlterTopicConfigsResponse__Output>): grpc.ClientUnaryCall;
+  AlterTopicConfigs(argument: _tributary_v1_AlterTopicConfigsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterTopicConfigsResponse__Output>): grpc.ClientUnaryCall;
+  AlterTopicConfigs(argument: _tributary_v1_AlterTopicConfigsRequest, callback: grpc.requestCallback<_tributary_v1_AlterTopicConfigsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Sets and removes topic configs (Kafka's IncrementalAlterConfigs for topics). The whole resulting
+   * config is validated as CreateTopic validates it; brokers apply it from the metadata log.
+   */
+  alterTopicConfigs(argument: _tributary_v1_AlterTopicConfigsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterTopicConfigsResponse__Output>): grpc.ClientUnaryCall;
+  alterTopicConfigs(argument: _tributary_v1_AlterTopicConfigsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AlterTopicConfigsResponse__Output>): grpc.ClientUnaryCall;
+  alterTopicConfigs(argument: _tributary_v1_AlterTopicConfigsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterTopicConfigsResponse__Output>): grpc.ClientUnaryCall;
+  alterTopicConfigs(argument: _tributary_v1_AlterTopicConfigsRequest, callback: grpc.requestCallback<_tributary_v1_AlterTopicConfigsResponse__Output>): grpc.ClientUnaryCall;
+  
   CreatePartitions(argument: _tributary_v1_CreatePartitionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_CreatePartitionsResponse__Output>): grpc.ClientUnaryCall;
   CreatePartitions(argument: _tributary_v1_CreatePartitionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_CreatePartitionsResponse__Output>): grpc.ClientUnaryCall;
   CreatePartitions(argument: _tributary_v1_CreatePartitionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_CreatePartitionsResponse__Output>): grpc.ClientUnaryCall;
@@ -98,6 +117,12 @@ export interface ControllerAdminClient extends grpc.Client {
  * leader's address in the trailers; clients follow it.
  */
 export interface ControllerAdminHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Sets and removes topic configs (Kafka's IncrementalAlterConfigs for topics). The whole resulting
+   * config is validated as CreateTopic validates it; brokers apply it from the metadata log.
+   */
+  AlterTopicConfigs: grpc.handleUnaryCall<_tributary_v1_AlterTopicConfigsRequest__Output, _tributary_v1_AlterTopicConfigsResponse>;
+  
   CreatePartitions: grpc.handleUnaryCall<_tributary_v1_CreatePartitionsRequest__Output, _tributary_v1_CreatePartitionsResponse>;
   
   CreateTopic: grpc.handleUnaryCall<_tributary_v1_CreateTopicRequest__Output, _tributary_v1_CreateTopicResponse>;
@@ -118,6 +143,7 @@ export interface ControllerAdminHandlers extends grpc.UntypedServiceImplementati
 }
 
 export interface ControllerAdminDefinition extends grpc.ServiceDefinition {
+  AlterTopicConfigs: MethodDefinition<_tributary_v1_AlterTopicConfigsRequest, _tributary_v1_AlterTopicConfigsResponse, _tributary_v1_AlterTopicConfigsRequest__Output, _tributary_v1_AlterTopicConfigsResponse__Output>
   CreatePartitions: MethodDefinition<_tributary_v1_CreatePartitionsRequest, _tributary_v1_CreatePartitionsResponse, _tributary_v1_CreatePartitionsRequest__Output, _tributary_v1_CreatePartitionsResponse__Output>
   CreateTopic: MethodDefinition<_tributary_v1_CreateTopicRequest, _tributary_v1_CreateTopicResponse, _tributary_v1_CreateTopicRequest__Output, _tributary_v1_CreateTopicResponse__Output>
   DeleteTopic: MethodDefinition<_tributary_v1_DeleteTopicRequest, _tributary_v1_DeleteTopicResponse, _tributary_v1_DeleteTopicRequest__Output, _tributary_v1_DeleteTopicResponse__Output>

@@ -1,0 +1,46 @@
+/**
+ * Loading a coordinator shard: replays its __consumer_offsets partition from the log start to the log
+ * end into the shard's offset store. Records that are not offset commits (other key versions) are
+ * skipped; a corrupt record fails the load (the shell retries), never the process.
+ */
+import { decodeRecordBatch, splitBatches } from '@tributary/records';
+import type { LocalLogRead } from '../replica/replica-manager.js';
+import { GROUP_LIMITS, OFFSETS_TOPIC } from './limits.js';
+import { decodeOffsetKey, decodeOffsetValue, offsetKeyVersion } from './offsets-codec.js';
+import type { CoordinatorShard } from './shard.js';
+
+export type ReadLocalLog = (
+  topic: string,
+  partition: number,
+  fromOffset: number | null,
+  maxBytes: number,
+) => Promise<LocalLogRead | null>;
+
+/** Returns the number of records applied, or null when the shard closed or the partition left. */
+export async function loadShard(shard: CoordinatorShard, read: ReadLocalLog): Promise<number | null> {
+  let from: number | null = null;
+  let applied = 0;
+  // Each step reads at least one batch (or stops), so the loop ends at the log end it first saw.
+  let logEndOffset = Number.POSITIVE_INFINITY;
+  while (shard.state === 'loading') {
+    const result = await read(OFFSETS_TOPIC, shard.partition, from, GROUP_LIMITS.loadReadBytes);
+    if (result === null) return null;
+    from ??= result.logStartOffset;
+    logEndOffset = Math.min(logEndOffset, result.logEndOffset);
+    const split = splitBatches(result.bytes);
+    if (split.end.kind === 'corrupt') throw split.end.error;
+    for (const header of split.batches) {
+      for (const record of decodeRecordBatch(header.bytes()).records) {
+        // A read starts at the batch holding `from`: records before it were applied by the last step.
+        if (record.offset < from || record.key === null) continue;
+        if (offsetKeyVersion(record.key) === null) continue;
+        const key = decodeOffsetKey(record.key);
+        shard.offsets.apply(key, record.value === null ? null : decodeOffsetValue(record.value));
+        applied++;
+      }
+    }
+    if (result.bytes.length === 0 || result.nextOffset <= from || result.nextOffset >= logEndOffset) break;
+    from = result.nextOffset;
+  }
+  return shard.state === 'loading' ? applied : null;
+}

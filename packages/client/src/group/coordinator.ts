@@ -1,0 +1,180 @@
+/**
+ * Finding and calling a group's coordinator. Any broker answers FindCoordinator with the address of the
+ * broker leading the group's __consumer_offsets partition; that address is cached until a call fails
+ * with NOT_COORDINATOR (or similar, see reconcile.ts heartbeatAction), then looked up again.
+ */
+import { type Random, TributaryError } from '@tributary/core';
+import {
+  backoffDelayMs,
+  createGroupCoordinatorClient,
+  DEFAULT_BACKOFF,
+  type GroupCoordinatorClient,
+  type UnaryMethodName,
+  type UnaryRequest,
+  type UnaryResponse,
+  unary,
+} from '@tributary/protocol';
+import { partitionError, sleep, toError } from '../retry.js';
+import { GROUP_LIMITS } from './config.js';
+import { heartbeatAction } from './reconcile.js';
+
+/** One GroupCoordinator client per broker address, created on first use and reused. */
+export class CoordinatorConnections {
+  private readonly clients = new Map<string, GroupCoordinatorClient>();
+
+  get(address: string): GroupCoordinatorClient {
+    let client = this.clients.get(address);
+    if (client === undefined) {
+      client = createGroupCoordinatorClient(address);
+      this.clients.set(address, client);
+    }
+    return client;
+  }
+
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+}
+
+type Method = UnaryMethodName<GroupCoordinatorClient>;
+
+export interface CoordinatorLookupDeps {
+  readonly groupId: string;
+  readonly connections: CoordinatorConnections;
+  /** Brokers that may be asked FindCoordinator (any broker answers it). */
+  readonly lookupAddresses: () => readonly string[];
+}
+
+export interface CoordinatorCallOptions {
+  readonly deadlineMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** The error a group response carries in error_code/error_message, or undefined on success. */
+export function responseError(
+  response: { readonly errorCode: string; readonly errorMessage: string },
+  where: string,
+): TributaryError | undefined {
+  return partitionError(response.errorCode, response.errorMessage, where);
+}
+
+export class CoordinatorLookup {
+  private address: string | undefined;
+  /** Rotates through the lookup addresses so one dead broker does not stall every lookup. */
+  private nextAddress = 0;
+
+  constructor(private readonly deps: CoordinatorLookupDeps) {}
+
+  get groupId(): string {
+    return this.deps.groupId;
+  }
+
+  /** The cached coordinator address, if any. */
+  get current(): string | undefined {
+    return this.address;
+  }
+
+  invalidate(): void {
+    this.address = undefined;
+  }
+
+  /** The coordinator's address: cached, or asked of each lookup address at most once. */
+  async coordinator(options: CoordinatorCallOptions = {}): Promise<string> {
+    if (this.address !== undefined) return this.address;
+    const candidates = [...new Set(this.deps.lookupAddresses())];
+    let lastError = new TributaryError(
+      'COORDINATOR_NOT_AVAILABLE',
+      'no broker address to ask for the coordinator',
+    );
+    for (let attempt = 0; attempt < candidates.length; attempt++) {
+      const candidate = candidates[(this.nextAddress + attempt) % candidates.length];
+      if (candidate === undefined) continue;
+      try {
+        const response = await unary(
+          this.deps.connections.get(candidate),
+          'FindCoordinator',
+          { groupId: this.deps.groupId },
+          callDeadline(options),
+        );
+        const error = responseError(response, `FindCoordinator(${this.deps.groupId})`);
+        if (error !== undefined) throw error;
+        if (response.address === '') {
+          throw new TributaryError('COORDINATOR_NOT_AVAILABLE', `${candidate} named no coordinator`);
+        }
+        this.address = response.address;
+        return response.address;
+      } catch (error) {
+        lastError = toError(error);
+        if (!lastError.retriable) throw lastError;
+        this.nextAddress++;
+      }
+    }
+    throw lastError;
+  }
+
+  /**
+   * One call to the coordinator (looked up first when unknown). A non-empty error_code in the answer
+   * is thrown as a TributaryError; a coordinator error forgets the cached address.
+   */
+  async call<M extends Method>(
+    method: M,
+    request: UnaryRequest<GroupCoordinatorClient, M>,
+    options: CoordinatorCallOptions = {},
+  ): Promise<UnaryResponse<GroupCoordinatorClient, M>> {
+    const address = await this.coordinator(options);
+    try {
+      const response = await unary(
+        this.deps.connections.get(address),
+        method,
+        request,
+        callDeadline(options),
+      );
+      const error = responseError(
+        response as unknown as { errorCode: string; errorMessage: string },
+        `${method}(${this.deps.groupId})`,
+      );
+      if (error !== undefined) throw error;
+      return response;
+    } catch (error) {
+      const failure = toError(error);
+      if (heartbeatAction(failure.code, failure.retriable) === 'find-coordinator') this.invalidate();
+      throw failure;
+    }
+  }
+}
+
+function callDeadline(options: CoordinatorCallOptions): { deadlineMs: number; signal?: AbortSignal } {
+  const deadlineMs = Math.max(
+    1,
+    Math.min(
+      options.deadlineMs ?? GROUP_LIMITS.coordinatorCallTimeoutMs,
+      GROUP_LIMITS.coordinatorCallTimeoutMs,
+    ),
+  );
+  return options.signal === undefined ? { deadlineMs } : { deadlineMs, signal: options.signal };
+}
+
+export interface RetryOptions {
+  readonly attemptsMax: number;
+  readonly random: Random;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs `attempt` until it succeeds or fails with a non-retriable error, backing off between tries (a
+ * moved coordinator was already forgotten by CoordinatorLookup.call, so the next try finds it again).
+ */
+export async function retryCoordinator<T>(attempt: () => Promise<T>, options: RetryOptions): Promise<T> {
+  for (let round = 0; ; round++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const failure = toError(error);
+      if (!failure.retriable || round + 1 >= options.attemptsMax || options.signal?.aborted === true) {
+        throw failure;
+      }
+      await sleep(backoffDelayMs(round, DEFAULT_BACKOFF, options.random), options.signal);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The glue between PartitionLog and ProducerStateManager: turning batch headers into producer batches,
+ * the leader's all-or-nothing duplicate rule for one append, and rebuilding the state from the segments.
+ */
+import { LogAppendError } from './append-validation.js';
+import type { BatchInfo } from './batch-codec.js';
+import { takeProducerSnapshot, writeProducerSnapshot } from './producer-snapshot.js';
+import {
+  isIdempotent,
+  type ProducerAppend,
+  type ProducerBatch,
+  type ProducerStateManager,
+} from './producer-state.js';
+import type { LogSegment } from './segment.js';
+
+export function producerBatchOf(info: BatchInfo): ProducerBatch {
+  return {
+    producerId: info.producerId,
+    producerEpoch: info.producerEpoch,
+    baseSequence: info.baseSequence,
+    firstOffset: info.baseOffset,
+    lastOffset: info.lastOffset,
+    maxTimestamp: info.maxTimestamp,
+  };
+}
+
+export type LeaderAppendCheck =
+  | { readonly kind: 'append'; readonly producers: ProducerAppend }
+  | { readonly kind: 'duplicate'; readonly baseOffset: number; readonly lastOffset: number };
+
+/**
+ * Checks the batches of one leader append in order (`batches` carry the offsets they would get). Either
+ * every batch is new (append them, then commit `producers`), or every batch is a duplicate of one already
+ * in the log (append nothing; answer with the original offsets). A mix is refused: appending only the new
+ * part would answer the duplicates with offsets they do not have, and a producer never sends a mix unless
+ * its own bookkeeping went wrong.
+ */
+export function checkLeaderAppend(
+  state: ProducerStateManager,
+  batches: readonly BatchInfo[],
+  nowMs: number,
+): LeaderAppendCheck {
+  const producers = state.beginAppend();
+  let duplicates = 0;
+  let baseOffset = -1;
+  let lastOffset = -1;
+  for (const info of batches) {
+    const verdict = producers.check(producerBatchOf(info), nowMs);
+    if (verdict.kind !== 'duplicate') continue;
+    if (duplicates === 0) baseOffset = verdict.firstOffset;
+    lastOffset = verdict.lastOffset;
+    duplicates++;
+  }
+  if (duplicates === 0) return { kind: 'append', producers };
+  if (duplicates === batches.length) return { kind: 'duplicate', baseOffset, lastOffset };
+  const idempotent = batches.filter(isIdempotent).length;
+  throw new LogAppendError(
+    'OUT_OF_ORDER_SEQUENCE',
+    `append mixes ${duplicates} duplicate batches with ${batches.length - duplicates} new ones ` +
+      `(${idempotent} idempotent in all)`,
+  );
+}
+
+/** Records appended batches without checks (follower appends, rebuilds) and commits them. */
+export function recordBatches(
+  state: ProducerStateManager,
+  batches: readonly BatchInfo[],
+  nowMs: number,
+): void {
+  const producers = state.beginAppend();
+  for (const info of batches) producers.record(producerBatchOf(info), nowMs);
+  producers.commit();
+}
+
+/**
+ * Rebuilds the state from the batch headers of `segments` (oldest first). Every producer found counts as
+ * seen at `nowMs`: idle times restart with the process, so a restart never expires a producer early.
+ * Commits once per segment, so the scratch copy holds at most one segment's producers.
+ */
+export async function rebuildProducerState(
+  state: ProducerStateManager,
+  segments: readonly LogSegment[],
+  nowMs: number,
+): Promise<void> {
+  state.clear();
+  for (const segment of segments) {
+    const producers = state.beginAppend();
+    await segment.forEachBatchHeader((info) => producers.record(producerBatchOf(info), nowMs));
+    producers.commit();
+  }
+}
+
+/**
+ * The state at open: from the snapshot of the last clean close when there is one that matches the log,
+ * else scanned from the segments. Returns where it came from, for the log.
+ */
+export async function loadProducerState(input: {
+  readonly dir: string;
+  readonly clean: boolean;
+  readonly state: ProducerStateManager;
+  readonly segments: readonly LogSegment[];
+  readonly logEndOffset: number;
+  readonly nowMs: number;
+}): Promise<'snapshot' | 'scan'> {
+  const snapshot = await takeProducerSnapshot(input.dir);
+  if (input.clean && snapshot !== null && snapshot.logEndOffset === input.logEndOffset) {
+    input.state.restore(snapshot.entries, input.nowMs);
+    return 'snapshot';
+  }
+  await rebuildProducerState(input.state, input.segments, input.nowMs);
+  return 'scan';
+}
+
+/** At clean close, before the clean-shutdown marker (which is what makes the snapshot trusted). */
+export async function saveProducerState(
+  dir: string,
+  state: ProducerStateManager,
+  logEndOffset: number,
+): Promise<void> {
+  const entries = state
+    .entries()
+    .map(({ producerId, producerEpoch, batches }) => ({ producerId, producerEpoch, batches }));
+  await writeProducerSnapshot(dir, { logEndOffset, entries });
+}

@@ -1,0 +1,10 @@
+// Original file: protos/tributary/v1/group.proto
+
+
+export interface DescribeGroupRequest {
+  'groupId'?: (string);
+}
+
+export interface DescribeGroupRequest__Output {
+  'groupId': (string);
+}

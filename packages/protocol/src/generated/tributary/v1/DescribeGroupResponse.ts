@@ -1,0 +1,34 @@
+// Original file: protos/tributary/v1/group.proto
+
+import type { GroupMemberDescription as _tributary_v1_GroupMemberDescription, GroupMemberDescription__Output as _tributary_v1_GroupMemberDescription__Output } from '../../tributary/v1/GroupMemberDescription.js';
+import type { CommittedOffset as _tributary_v1_CommittedOffset, CommittedOffset__Output as _tributary_v1_CommittedOffset__Output } from '../../tributary/v1/CommittedOffset.js';
+
+export interface DescribeGroupResponse {
+  /**
+   * GROUP_ID_NOT_FOUND when the group has neither members nor committed offsets.
+   */
+  'errorCode'?: (string);
+  'errorMessage'?: (string);
+  'groupId'?: (string);
+  'state'?: (string);
+  'groupEpoch'?: (number);
+  'assignor'?: (string);
+  'coordinatorId'?: (number);
+  'members'?: (_tributary_v1_GroupMemberDescription)[];
+  'offsets'?: (_tributary_v1_CommittedOffset)[];
+}
+
+export interface DescribeGroupResponse__Output {
+  /**
+   * GROUP_ID_NOT_FOUND when the group has neither members nor committed offsets.
+   */
+  'errorCode': (string);
+  'errorMessage': (string);
+  'groupId': (string);
+  'state': (string);
+  'groupEpoch': (number);
+  'assignor': (string);
+  'coordinatorId': (number);
+  'members': (_tributary_v1_GroupMemberDescription__Output)[];
+  'offsets': (_tributary_v1_CommittedOffset__Output)[];
+}
