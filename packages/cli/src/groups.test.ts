@@ -41,6 +41,7 @@ describe('groups and consume --group: argument errors are one line, exit 2', () 
     ['--group with --partition', ['consume', 't', '--group', 'g', '--partition', '0']],
     ['--group with --offset', ['consume', 't', '--group', 'g', '--offset', '3']],
     ['empty --group', ['consume', 't', '--group', '']],
+    ['--session-timeout-ms without --group', ['consume', 't', '--session-timeout-ms', '6000']],
   ];
   for (const [name, argv] of cases) {
     it(name, async () => {

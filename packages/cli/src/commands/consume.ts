@@ -18,6 +18,8 @@ export interface ConsumeOptions extends ClientCommandOptions {
   readonly maxMessages?: number;
   /** Stop after this long without new data; undefined = never. */
   readonly idleTimeoutMs?: number;
+  /** Group mode: the member's session timeout. */
+  readonly sessionTimeoutMs?: number;
 }
 
 const UTF8 = new TextDecoder('utf-8');
@@ -108,6 +110,7 @@ async function consumeGroup(
       groupId: options.group,
       fromBeginning: options.fromBeginning,
       autoCommitIntervalMs: GROUP_COMMIT_INTERVAL_MS,
+      ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
       maxWaitMs: Math.min(FETCH_MAX_WAIT_MS, options.idleTimeoutMs ?? FETCH_MAX_WAIT_MS),
     });
     let closing: Promise<void> | undefined;

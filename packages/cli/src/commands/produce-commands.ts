@@ -142,6 +142,11 @@ function addConsumeCommand(program: Command, run: Runner): void {
     )
     .option('--from-beginning', 'start at the earliest offsets (default: the latest)')
     .option('--max-messages <n>', 'stop after n records', parsePositiveInt)
+    .option(
+      '--session-timeout-ms <ms>',
+      'with --group: the member is removed after this long without a heartbeat (default 45000)',
+      parsePositiveInt,
+    )
     .addHelpText('after', '\nWith the global --timeout-ms T, stops after T ms without new records.')
     .action(
       run((context, command) => {
@@ -151,8 +156,12 @@ function addConsumeCommand(program: Command, run: Runner): void {
           offset?: number;
           fromBeginning?: boolean;
           maxMessages?: number;
+          sessionTimeoutMs?: number;
         }>();
         if (options.group === '') usageError(command, '--group must not be empty');
+        if (options.sessionTimeoutMs !== undefined && options.group === undefined) {
+          usageError(command, '--session-timeout-ms needs --group');
+        }
         if (options.offset !== undefined && options.partition === undefined) {
           usageError(command, '--offset needs --partition');
         }
@@ -164,6 +173,7 @@ function addConsumeCommand(program: Command, run: Runner): void {
           ...(options.partition === undefined ? {} : { partition: options.partition }),
           ...(options.offset === undefined ? {} : { offset: options.offset }),
           ...(options.maxMessages === undefined ? {} : { maxMessages: options.maxMessages }),
+          ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
           ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
         });
       }),
