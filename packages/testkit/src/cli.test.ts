@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type ControllerQuorum, startControllerQuorum } from './controller-quorum.js';
 import { FakeBrokerFleet } from './fake-brokers.js';
 import { freePorts } from './ports.js';
-import { waitFor } from './wait.js';
+import { sleep, waitFor } from './wait.js';
 
 const TRIB_BIN = fileURLToPath(new URL('../../cli/dist/bin/trib.js', import.meta.url));
 const COMMAND_TIMEOUT_MS = 20_000;
@@ -131,6 +131,35 @@ describe('trib against a real quorum', () => {
     expect(next.term).toBeGreaterThan(first.term);
     const timestamps = lines.map((l) => l.timestamp);
     expect(timestamps).toEqual([...timestamps].sort((a, b) => a - b));
+  });
+
+  it('exits 0 without a stack trace when its reader goes away (`trib ... | head`)', async () => {
+    quorum = await startControllerQuorum({ size: 3 });
+    await quorum.waitForLeader({ timeoutMs: 15_000 });
+    const controllers = quorum.nodes.map((n) => n.address).join(',');
+    const args = [
+      'quorum',
+      'describe',
+      '--watch',
+      '--interval-ms',
+      '20',
+      '--json',
+      '--controllers',
+      controllers,
+    ];
+    const child = spawn(process.execPath, [TRIB_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    watcher = child;
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stdout?.once('data', () => resolve()));
+    // What `head` does after its first lines: close the read end of the pipe.
+    child.stdout?.destroy();
+    const code = await Promise.race([exited, sleep(WATCH_TIMEOUT_MS).then(() => 'timeout' as const)]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
   });
 
   it('creates and describes topics, and refuses bad input with one line and a non-zero exit', async () => {
