@@ -115,6 +115,23 @@ describe('Admin against a single-voter controller', () => {
     const listed = await admin().listTopics();
     expect(listed).toEqual([{ name: 'orders', id: created.id, partitionCount: 2, replicationFactor: 1 }]);
 
+    const altered = await admin().alterTopicConfigs('orders', {
+      set: { 'segment.bytes': '1048576' },
+      remove: ['retention.ms'],
+    });
+    expect(altered.configs).toEqual({ 'segment.bytes': '1048576' });
+    const preview = await admin().alterTopicConfigs('orders', {
+      set: { 'retention.ms': '5' },
+      validateOnly: true,
+    });
+    expect(preview.configs).toEqual({ 'retention.ms': '5', 'segment.bytes': '1048576' });
+    expect((await admin().describeTopics(['orders']))[0]?.configs).toEqual({ 'segment.bytes': '1048576' });
+    await expect(
+      admin().alterTopicConfigs('orders', { set: { 'retention.ms': 'soon' } }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_CONFIG',
+    });
+
     const grown = await admin().createPartitions('orders', 4);
     expect(grown.partitions.map((p) => p.partition)).toEqual([0, 1, 2, 3]);
     expect((await admin().describeTopics())[0]?.partitions).toHaveLength(4);

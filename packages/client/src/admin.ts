@@ -252,6 +252,32 @@ export class Admin {
     return topicDescription(this.requireTopic(response.topic, name));
   }
 
+  /**
+   * Sets and removes topic configs (Kafka's incrementalAlterConfigs); the whole resulting config must be
+   * valid. Resolves with the topic as it is afterwards (as it would be, with validateOnly).
+   */
+  async alterTopicConfigs(
+    name: string,
+    change: {
+      readonly set?: Readonly<Record<string, string>>;
+      readonly remove?: readonly string[];
+      readonly validateOnly?: boolean;
+    },
+    options: AdminCallOptions = {},
+  ): Promise<TopicDescription> {
+    const set = Object.entries(change.set ?? {}).map(([configName, value]) => ({ name: configName, value }));
+    const remove = [...(change.remove ?? [])];
+    if (set.length + remove.length > ADMIN_LIMITS.configEntriesMax) {
+      throw new TributaryError('INVALID_CONFIG', `at most ${ADMIN_LIMITS.configEntriesMax} config changes`);
+    }
+    const response = await this.connection.admin(
+      'AlterTopicConfigs',
+      { name, set, remove, validateOnly: change.validateOnly ?? false },
+      this.callOptions(options),
+    );
+    return topicDescription(this.requireTopic(response.topic, name));
+  }
+
   async listTopics(options: AdminCallOptions = {}): Promise<TopicListing[]> {
     const response = await this.connection.admin('ListTopics', {}, this.callOptions(options));
     return response.topics.map((t) => ({

@@ -106,6 +106,35 @@ describe('TributaryClient against fake brokers', () => {
     client.close();
   });
 
+  it('takes KafkaJS-shaped sends: optional keys, headers and explicit timestamps', async () => {
+    const producer = client.producer({ timeoutMs: 5_000 });
+    const [first, second] = await producer.send({
+      topic: 'orders',
+      messages: [
+        {
+          value: 'no-key',
+          partition: 3,
+          timestamp: 1_700_000_000_123,
+          headers: [{ key: 'h', value: Buffer.from('x') }],
+        },
+        { key: 'k', value: 'keyed', timestamp: 1_700_000_000_456 },
+      ],
+    });
+    expect(first?.partition).toBe(3);
+    expect(second?.partition).toBe(partitionForKey(Buffer.from('k'), 4));
+    const stored = (partition: number, offset: number) =>
+      cluster
+        .log('orders', partition)
+        .batches.flatMap((b) => decodeRecordBatch(b.bytes).records)
+        .find((r) => r.offset === offset);
+    const noKey = stored(3, first?.offset ?? -1);
+    expect(noKey?.key).toBeNull();
+    expect(noKey?.timestampMs).toBe(1_700_000_000_123);
+    expect(text(noKey?.headers[0]?.value ?? null)).toBe('x');
+    expect(stored(second?.partition ?? -1, second?.offset ?? -1)?.timestampMs).toBe(1_700_000_000_456);
+    client.close();
+  });
+
   it('retries NOT_LEADER after refreshing metadata and lands on the new leader', async () => {
     const producer = client.producer({ acks: 'all', timeoutMs: 5_000 });
     await producer.send('other', [{ key: null, value: 'warm-up' }]);

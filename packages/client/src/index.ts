@@ -66,6 +66,7 @@ export {
   type Acks,
   acksNumber,
   type BatchResult,
+  type ProduceRequest,
   Producer,
   type ProducerOptions,
   type ProducerRecord,

@@ -76,10 +76,19 @@ export interface ProducerOptions {
 }
 
 export interface ProducerRecord {
-  readonly key: Uint8Array | string | null;
+  /** Records with the same key go to the same partition (murmur2); none or null: spread (sticky). */
+  readonly key?: Uint8Array | string | null;
   readonly value: Uint8Array | string | null;
   readonly headers?: readonly RecordHeader[];
   readonly partition?: number;
+  /** Milliseconds since the Unix epoch (CreateTime); default: when send() encodes the record. */
+  readonly timestamp?: number;
+}
+
+/** KafkaJS's shape of a send: `producer.send({ topic, messages })`. */
+export interface ProduceRequest {
+  readonly topic: string;
+  readonly messages: readonly ProducerRecord[];
 }
 
 export interface RecordMetadata {
@@ -118,8 +127,8 @@ function firstError(results: readonly RecordResult[]): TributaryError | undefine
   return undefined;
 }
 
-function toBytes(value: Uint8Array | string | null): Uint8Array | null {
-  return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+function toBytes(value: Uint8Array | string | null | undefined): Uint8Array | null {
+  return typeof value === 'string' ? Buffer.from(value, 'utf8') : (value ?? null);
 }
 
 export function acksNumber(acks: Acks): number {
@@ -238,7 +247,14 @@ export class Producer {
    * been written). A non-retriable failure ends the send at once. Use sendWithResults() to learn which
    * records were acknowledged.
    */
-  send(topic: string, records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
+  send(request: ProduceRequest): Promise<RecordMetadata[]>;
+  send(topic: string, records: readonly ProducerRecord[]): Promise<RecordMetadata[]>;
+  send(
+    topicOrRequest: string | ProduceRequest,
+    maybeRecords: readonly ProducerRecord[] = [],
+  ): Promise<RecordMetadata[]> {
+    const topic = typeof topicOrRequest === 'string' ? topicOrRequest : topicOrRequest.topic;
+    const records = typeof topicOrRequest === 'string' ? maybeRecords : topicOrRequest.messages;
     if (records.length === 0) return Promise.resolve([]);
     const deadlineMs = this.clock.nowMs() + this.deliveryTimeoutMs;
     if (this.lingerMs <= 0) {
@@ -373,13 +389,16 @@ export class Producer {
       key: keys[index] ?? null,
       value: values[index] ?? null,
       headers: record.headers,
-      timestampMs: wallMs,
+      timestampMs: record.timestamp ?? wallMs,
     }));
     const groups = groupByPartition(partitions);
     const chunked = new Map<number, number[][]>();
     for (const [partition, indexes] of groups) chunked.set(partition, this.chunkGroup(inputs, indexes));
     const usedSticky = this.partitioner === undefined;
-    if (usedSticky && records.some((record) => record.key === null && record.partition === undefined)) {
+    if (
+      usedSticky &&
+      records.some((record) => (record.key ?? null) === null && record.partition === undefined)
+    ) {
       // The sticky partition's batch is closed: the next keyless send goes elsewhere (KIP-480).
       const stickyPartition = this.sticky.partition(topic, { numPartitions });
       this.sticky.onNewBatch(topic, { numPartitions }, stickyPartition);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Acks, Producer } from '@tributary/client';
-import { type Clock, systemClock } from '@tributary/core';
+import { type Clock, systemClock, TributaryError } from '@tributary/core';
 import type { RecordInput, SupportedCompression } from '@tributary/records';
 import type { CommandContext } from '../context.js';
 import {
@@ -27,6 +27,11 @@ export interface PerfProduceOptions extends ClientCommandOptions {
   readonly idempotent?: boolean;
   /** Default 'none'. */
   readonly compression?: SupportedCompression;
+  /**
+   * Distinct values cycled through (default PERF_DEFAULTS.payloadPoolSize). The default pool repeats within
+   * a batch, so compression finds it all; a pool larger than a batch gives incompressible-ish random text.
+   */
+  readonly valuePoolSize?: number;
   /** Records per second; undefined = as fast as possible. */
   readonly throughput?: number;
   readonly durationMs?: number;
@@ -42,6 +47,8 @@ export const PERF_DEFAULTS = {
   inFlight: 8,
   /** Distinct payloads cycled through (Kafka's perf test also reuses a pre-built pool). */
   payloadPoolSize: 64,
+  /** Bounds the memory of --value-pool. */
+  payloadPoolBytesMax: 256 * 1024 * 1024,
   batchRecordsMax: 20_000,
 } as const;
 
@@ -54,9 +61,15 @@ export function recordsPerBatch(recordSizeBytes: number, batchBytes: number, mes
   );
 }
 
-function payloadPool(recordSizeBytes: number): Buffer[] {
+function payloadPool(recordSizeBytes: number, size: number): Buffer[] {
+  if (size * recordSizeBytes > PERF_DEFAULTS.payloadPoolBytesMax) {
+    throw new TributaryError(
+      'INVALID_REQUEST',
+      `--value-pool ${size} x --record-size ${recordSizeBytes} exceeds ${PERF_DEFAULTS.payloadPoolBytesMax} bytes`,
+    );
+  }
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-  return Array.from({ length: PERF_DEFAULTS.payloadPoolSize }, () => {
+  return Array.from({ length: size }, () => {
     const bytes = randomBytes(recordSizeBytes);
     for (let i = 0; i < bytes.length; i++) bytes[i] = alphabet.charCodeAt((bytes[i] ?? 0) % alphabet.length);
     return bytes;
@@ -88,7 +101,7 @@ export async function perfProduce(
     const metadata = await client.metadata.requireTopic(topic, context.options.timeoutMs);
     const partitions =
       options.partition === undefined ? metadata.partitions.map((p) => p.partition) : [options.partition];
-    const pool = payloadPool(options.recordSizeBytes);
+    const pool = payloadPool(options.recordSizeBytes, options.valuePoolSize ?? PERF_DEFAULTS.payloadPoolSize);
     const batchSize = recordsPerBatch(options.recordSizeBytes, options.batchBytes, options.messages);
     const window = options.inFlight * Math.max(1, new Set(metadata.partitions.map((p) => p.leaderId)).size);
     const latency = new LatencyRecorder();

@@ -195,6 +195,12 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
     .option('--partition <p>', 'send only to this partition', parseNonNegativeInt)
     .option('--batch-bytes <bytes>', 'payload bytes per batch', parsePositiveInt, PERF_DEFAULTS.batchBytes)
     .option('--in-flight <n>', 'Produce calls in flight per broker', parsePositiveInt, PERF_DEFAULTS.inFlight)
+    .option(
+      '--value-pool <n>',
+      'distinct values cycled (the default repeats within a batch: best case for compression)',
+      parsePositiveInt,
+      PERF_DEFAULTS.payloadPoolSize,
+    )
     .action(
       run((context, command) => {
         const options = command.opts<{
@@ -206,6 +212,7 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
           partition?: number;
           batchBytes: number;
           inFlight: number;
+          valuePool: number;
           idempotence?: boolean;
           compression: SupportedCompression;
         }>();
@@ -217,6 +224,7 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
           compression: options.compression,
           batchBytes: options.batchBytes,
           inFlight: options.inFlight,
+          valuePoolSize: options.valuePool,
           progress: input.stderrIsTty && !context.options.json,
           ...idempotenceOf(options),
           ...(options.throughput === undefined ? {} : { throughput: options.throughput }),
