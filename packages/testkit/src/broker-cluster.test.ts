@@ -2,32 +2,16 @@
  * Brokers with real processes (issue 3, "how it is shown"): 3 controllers + 3 brokers on 127.0.0.1, RF=3,
  * acks=all. Every wait is bounded; the cluster is always stopped; failures print every process's log tail.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AckedProducer, checkAckedHistory, readBack } from './acked-history.js';
-import { type Cluster, startCluster } from './cluster.js';
+import type { Cluster } from './cluster.js';
+import { clusterPerTest } from './cluster-per-test.js';
 import type { TopicInfo } from './rpc.js';
 import { waitFor } from './wait.js';
 
 const RECOVERY_TIMEOUT_MS = 30_000;
 
-let cluster: Cluster | undefined;
-let producer: AckedProducer | undefined;
-afterEach(async () => {
-  await producer?.stop();
-  producer = undefined;
-  await cluster?.stop();
-  cluster = undefined;
-});
-
-async function withCluster(body: (c: Cluster) => Promise<void>): Promise<void> {
-  cluster = await startCluster({ brokers: 3 });
-  try {
-    await body(cluster);
-  } catch (error) {
-    console.error(`test failed; process output follows\n${cluster.dump(60)}`);
-    throw error;
-  }
-}
+const { withCluster, onCleanup } = clusterPerTest();
 
 async function createTopic(
   c: Cluster,
@@ -68,7 +52,7 @@ async function describe1(c: Cluster, name: string): Promise<TopicInfo> {
 
 function startProducer(c: Cluster, topic: string, partitions: number): AckedProducer {
   const started = new AckedProducer({ bootstrap: c.bootstrap, topic, partitions });
-  producer = started;
+  onCleanup(() => started.stop());
   started.start();
   return started;
 }

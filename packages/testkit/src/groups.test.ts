@@ -5,9 +5,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type GroupConsumer, TributaryClient } from '@tributary/client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Cluster, startCluster } from './cluster.js';
+import { TributaryClient } from '@tributary/client';
+import { describe, expect, it } from 'vitest';
+import type { Cluster } from './cluster.js';
+import { clusterPerTest } from './cluster-per-test.js';
 import { waitFor } from './wait.js';
 
 const TRIB_BIN = fileURLToPath(new URL('../../cli/dist/bin/trib.js', import.meta.url));
@@ -23,34 +24,14 @@ interface Seen {
   readonly value: string;
 }
 
-let cluster: Cluster | undefined;
-const clients: TributaryClient[] = [];
-const members: GroupConsumer[] = [];
-const children: ChildProcess[] = [];
-afterEach(async () => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
-  await Promise.allSettled(members.splice(0).map((member) => member.close()));
-  for (const client of clients.splice(0)) client.close();
-  await cluster?.stop();
-  cluster = undefined;
-});
-
-async function withCluster(body: (c: Cluster) => Promise<void>): Promise<void> {
-  cluster = await startCluster({ brokers: 3 });
-  try {
-    await body(cluster);
-  } catch (error) {
-    console.error(`test failed; process output follows\n${cluster.dump(60)}`);
-    throw error;
-  }
-}
+const { withCluster, onCleanup } = clusterPerTest();
 
 function clientOf(c: Cluster): TributaryClient {
   const client = new TributaryClient({
     bootstrap: c.bootstrap,
     controllers: c.quorum.nodes.map((node) => node.address),
   });
-  clients.push(client);
+  onCleanup(() => client.close());
   return client;
 }
 
@@ -102,7 +83,7 @@ function startMember(client: TributaryClient, name: string, topic: string, seen:
       events.lost.push(partitionsOf(partitions));
     },
   });
-  members.push(member);
+  onCleanup(() => member.close());
   member.subscribe({ topics: [topic] });
   const running = member
     .run({
@@ -145,7 +126,7 @@ function startTribMember(c: Cluster, topic: string, seen: Seen[]): ChildProcess 
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  children.push(child);
+  onCleanup(() => child.kill('SIGKILL'));
   let pending = '';
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     pending += chunk;
@@ -219,7 +200,7 @@ describe('consumer groups (real processes, RF=3)', () => {
       const aBefore = a.owned();
       const bBefore = b.owned();
       const revokedBefore = { a: a.events.revoked.length, b: b.events.revoked.length };
-      startTribMember(c, 'orders', seen);
+      const tribMember = startTribMember(c, 'orders', seen);
       await waitFor(
         'three members with two partitions each',
         async () => {
@@ -266,8 +247,7 @@ describe('consumer groups (real processes, RF=3)', () => {
       expect(overlaps(seen)).toEqual([]);
 
       // SIGKILL the trib member: after its session timeout its partitions go back to a and b.
-      const child = children[0];
-      child?.kill('SIGKILL');
+      tribMember.kill('SIGKILL');
       await waitFor(
         'a and b own all 6 partitions again',
         async () => ([...a.owned(), ...b.owned()].length === 6 ? true : undefined),

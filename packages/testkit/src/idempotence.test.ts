@@ -3,29 +3,20 @@
  * RF=3, acks=all. A response lost after the leader appended (a grpc-js interceptor drops it in the client),
  * and a leader SIGKILLed while sends are in flight: every record appears exactly once, in send order.
  */
-import { type ProducerRecord, TributaryClient } from '@tributary/client';
+import { type ProducerRecord, TributaryClient, type TributaryClientOptions } from '@tributary/client';
 import { loseResponses } from '@tributary/client/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AckedRecord, checkAckedHistory, readBack } from './acked-history.js';
-import { type Cluster, startCluster } from './cluster.js';
+import type { Cluster } from './cluster.js';
+import { clusterPerTest } from './cluster-per-test.js';
 import { waitFor } from './wait.js';
 
-let cluster: Cluster | undefined;
-const clients: TributaryClient[] = [];
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await cluster?.stop();
-  cluster = undefined;
-});
+const { withCluster, onCleanup } = clusterPerTest();
 
-async function withCluster(body: (c: Cluster) => Promise<void>): Promise<void> {
-  cluster = await startCluster({ brokers: 3 });
-  try {
-    await body(cluster);
-  } catch (error) {
-    console.error(`test failed; process output follows\n${cluster.dump(60)}`);
-    throw error;
-  }
+function clientOf(c: Cluster, options: Partial<TributaryClientOptions> = {}) {
+  const client = new TributaryClient({ ...options, bootstrap: c.bootstrap });
+  onCleanup(() => client.close());
+  return client;
 }
 
 async function createTopic(c: Cluster, name: string): Promise<number> {
@@ -59,8 +50,7 @@ describe('idempotent producer (real processes, RF=3, acks=all)', () => {
     await withCluster(async (c) => {
       await createTopic(c, 'lost-acks');
       const lost = loseResponses('Produce');
-      const client = new TributaryClient({ bootstrap: c.bootstrap, interceptors: [lost.interceptor] });
-      clients.push(client);
+      const client = clientOf(c, { interceptors: [lost.interceptor] });
       const producer = client.producer({ timeoutMs: 5_000, deliveryTimeoutMs: 30_000 });
       const acked: AckedRecord[] = [];
       for (let send = 0; send < 40; send++) {
@@ -91,8 +81,7 @@ describe('idempotent producer (real processes, RF=3, acks=all)', () => {
   it('SIGKILL of the leader while sends are in flight: every record once, in send order', async () => {
     await withCluster(async (c) => {
       const leaderId = await createTopic(c, 'idem-failover');
-      const client = new TributaryClient({ bootstrap: c.bootstrap });
-      clients.push(client);
+      const client = clientOf(c);
       const producer = client.producer({ timeoutMs: 3_000, deliveryTimeoutMs: 45_000 });
       const acked: AckedRecord[] = [];
       const failed: string[] = [];

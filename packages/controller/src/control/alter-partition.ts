@@ -12,9 +12,9 @@ import {
   type LeaderEpoch,
   type PartitionEpoch,
   partitionEpoch,
-  TributaryError,
 } from '@tributary/core';
 import type { MetadataImage, PartitionChangeRecord, PartitionState } from '@tributary/metadata';
+import { currentBroker } from './brokers.js';
 import type { ControlResult } from './context.js';
 
 export interface AlterPartitionItem {
@@ -63,16 +63,7 @@ export function alterPartition(
   image: MetadataImage,
   request: AlterPartitionRequest,
 ): ControlResult<AlterPartitionResponse> {
-  const broker = image.broker(request.brokerId);
-  if (broker === undefined) {
-    throw new TributaryError('UNKNOWN_BROKER', `broker ${request.brokerId} is not registered`);
-  }
-  if (request.brokerEpoch !== broker.brokerEpoch) {
-    throw new TributaryError(
-      'STALE_BROKER_EPOCH',
-      `broker ${broker.brokerId} sent epoch ${request.brokerEpoch}; its registration has epoch ${broker.brokerEpoch}`,
-    );
-  }
+  currentBroker(image, request.brokerId, request.brokerEpoch);
   const records: PartitionChangeRecord[] = [];
   const results: AlterPartitionItemResult[] = [];
   // Two changes to one partition in a request would both be based on the same partition epoch.

@@ -91,13 +91,7 @@ export function brokerHeartbeat(
   image: MetadataImage,
   request: BrokerHeartbeatRequest,
 ): ControlResult<BrokerHeartbeatResponse> {
-  const broker = registeredBroker(image, request.brokerId);
-  if (request.brokerEpoch !== broker.brokerEpoch) {
-    throw new TributaryError(
-      'STALE_BROKER_EPOCH',
-      `broker ${broker.brokerId} sent epoch ${request.brokerEpoch}; its registration has epoch ${broker.brokerEpoch}`,
-    );
-  }
+  const broker = currentBroker(image, request.brokerId, request.brokerEpoch);
   const caughtUp = request.metadataOffset >= broker.brokerEpoch;
   if (request.wantShutdown || request.wantFence) {
     const records = fenceRecords(image, broker);
@@ -143,6 +137,25 @@ function registeredBroker(image: MetadataImage, brokerId: BrokerId): BrokerRegis
   const broker = image.broker(brokerId);
   if (broker === undefined)
     throw new TributaryError('UNKNOWN_BROKER', `broker ${brokerId} is not registered`);
+  return broker;
+}
+
+/**
+ * The registration of a broker speaking in its current epoch: requests from a broker that is not registered
+ * (UNKNOWN_BROKER) or from an older incarnation of it (STALE_BROKER_EPOCH) are refused.
+ */
+export function currentBroker(
+  image: MetadataImage,
+  brokerId: BrokerId,
+  epoch: BrokerEpoch | number,
+): BrokerRegistration {
+  const broker = registeredBroker(image, brokerId);
+  if (epoch !== broker.brokerEpoch) {
+    throw new TributaryError(
+      'STALE_BROKER_EPOCH',
+      `broker ${broker.brokerId} sent epoch ${epoch}; its registration has epoch ${broker.brokerEpoch}`,
+    );
+  }
   return broker;
 }
 

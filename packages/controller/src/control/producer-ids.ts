@@ -8,6 +8,7 @@
  */
 import { assert, type BrokerEpoch, type BrokerId, TributaryError } from '@tributary/core';
 import type { MetadataImage, ProducerIdsRecord } from '@tributary/metadata';
+import { currentBroker } from './brokers.js';
 import type { ControlResult } from './context.js';
 
 /** Ids per block (Kafka's ProducerIdsBlock.PRODUCER_ID_BLOCK_SIZE). */
@@ -34,16 +35,7 @@ export function allocateProducerIds(
   image: MetadataImage,
   request: AllocateProducerIdsRequest,
 ): ControlResult<AllocateProducerIdsResponse> {
-  const broker = image.broker(request.brokerId);
-  if (broker === undefined) {
-    throw new TributaryError('UNKNOWN_BROKER', `broker ${request.brokerId} is not registered`);
-  }
-  if (request.brokerEpoch !== broker.brokerEpoch) {
-    throw new TributaryError(
-      'STALE_BROKER_EPOCH',
-      `broker ${broker.brokerId} sent epoch ${request.brokerEpoch}; its registration has epoch ${broker.brokerEpoch}`,
-    );
-  }
+  const broker = currentBroker(image, request.brokerId, request.brokerEpoch);
   const firstProducerId = image.nextProducerId;
   assert(
     Number.isSafeInteger(firstProducerId) && firstProducerId >= 0,
