@@ -11,11 +11,19 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Cluster, startCluster, type TopicInfo, waitFor } from '@tributary/testkit';
+import { type Cluster, startCluster } from '@tributary/testkit';
 import { type ProfileSummary, summarizeCpuProfile } from './broker/cpuprofile.js';
 import { BROKER_BENCH_USAGE, type BrokerBenchOptions, parseBrokerBenchArgs } from './broker/options.js';
 import { type PerfConsumeResult, type PerfProduceResult, runTrib, startTrib } from './broker/trib.js';
-import { median, round } from './stats.js';
+import {
+  consumeArgs,
+  createTopic,
+  describeTopic,
+  errorMessage as message,
+  produceArgs,
+  sleep,
+} from './cluster-helpers.js';
+import { round, type Series, series } from './stats.js';
 
 /** Aborts a hung run; the default run takes about 3 minutes. */
 const BENCH_TIMEOUT_MS = 235_000;
@@ -23,11 +31,6 @@ const LATENCY = { messages: 1_000, throughput: 200, batchBytes: 200, durationMs:
 const FAILOVER = { durationMs: 12_000, throughput: 20_000, killAfterMs: 3_000 } as const;
 
 type Signal = 'SIGKILL' | 'SIGTERM';
-
-interface Series {
-  readonly median: number;
-  readonly runs: number[];
-}
 
 interface FailoverRun {
   readonly victim: number;
@@ -81,61 +84,6 @@ function progress(line: string): void {
   process.stderr.write(`[broker-bench] ${line}\n`);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, ms));
-}
-
-function series(values: readonly number[], digits = 2): Series {
-  return { median: round(median(values), digits), runs: values.map((v) => round(v, digits)) };
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function createTopic(cluster: Cluster, name: string, partitions: number): Promise<void> {
-  await cluster.quorum.admin().admin('CreateTopic', { name, partitions, replicationFactor: 3, configs: [] });
-  await waitFor(
-    `${name} led on every broker`,
-    async () => {
-      const views = await Promise.all(cluster.brokers.filter((b) => b.isRunning).map((b) => b.metadata()));
-      const led = views.every((metadata) => {
-        const topic = metadata.topics.find((t) => t.topic?.name === name)?.topic;
-        return (
-          topic !== undefined &&
-          topic !== null &&
-          topic.partitions.length === partitions &&
-          topic.partitions.every((p) => p.leader >= 0)
-        );
-      });
-      return led ? true : undefined;
-    },
-    { timeoutMs: 15_000 },
-  );
-}
-
-async function describeTopic(cluster: Cluster, name: string): Promise<TopicInfo> {
-  const { topics } = await cluster.quorum.admin().admin('DescribeTopics', { names: [name] });
-  const topic = topics[0];
-  if (topic === undefined) throw new Error(`no topic ${name}`);
-  return topic;
-}
-
-function produceArgs(cluster: Cluster, topic: string, extra: readonly (string | number)[]): string[] {
-  return [
-    'perf',
-    'produce',
-    topic,
-    '--bootstrap',
-    cluster.bootstrap.join(','),
-    '--record-size',
-    '100',
-    '--acks',
-    'all',
-    ...extra.map(String),
-  ];
-}
-
 async function throughputPhase(
   cluster: Cluster,
   options: BrokerBenchOptions,
@@ -167,18 +115,9 @@ async function throughputPhase(
           `${round(result.mbPerSecond, 1)} MB/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
           `${result.acked} acked, ${result.failed} failed`,
       );
-      const consume = await runTrib<PerfConsumeResult>(
-        [
-          'perf',
-          'consume',
-          topic,
-          '--bootstrap',
-          cluster.bootstrap.join(','),
-          '--messages',
-          String(result.acked),
-        ],
-        { timeoutMs: 60_000 },
-      );
+      const consume = await runTrib<PerfConsumeResult>(consumeArgs(cluster, topic, result.acked), {
+        timeoutMs: 60_000,
+      });
       consumed.push(consume);
       progress(
         `consume run ${run + 1}/${options.runs}: ${round(consume.recordsPerSecond, 0)} records/s ` +

@@ -23,3 +23,13 @@ export function round(value: number, digits = 1): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 }
+
+/** A benchmark figure: the median of its runs, and every run (both rounded). */
+export interface Series {
+  readonly median: number;
+  readonly runs: number[];
+}
+
+export function series(values: readonly number[], digits = 2): Series {
+  return { median: round(median(values), digits), runs: values.map((v) => round(v, digits)) };
+}

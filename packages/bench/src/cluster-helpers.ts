@@ -1,0 +1,71 @@
+/** Helpers shared by the benchmarks that run a real cluster (broker-bench, client-bench). */
+import { type Cluster, type TopicInfo, waitFor } from '@tributary/testkit';
+
+/** How long a new topic may take until every partition has a leader on every running broker. */
+const TOPIC_LED_TIMEOUT_MS = 15_000;
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((done) => setTimeout(done, ms));
+}
+
+/** Creates an RF=3 topic and waits until every running broker sees a leader for each partition. */
+export async function createTopic(cluster: Cluster, name: string, partitions: number): Promise<void> {
+  await cluster.quorum.admin().admin('CreateTopic', { name, partitions, replicationFactor: 3, configs: [] });
+  await waitFor(
+    `${name} led on every broker`,
+    async () => {
+      const views = await Promise.all(cluster.brokers.filter((b) => b.isRunning).map((b) => b.metadata()));
+      const led = views.every((metadata) => {
+        const topic = metadata.topics.find((t) => t.topic?.name === name)?.topic;
+        return (
+          topic !== undefined &&
+          topic !== null &&
+          topic.partitions.length === partitions &&
+          topic.partitions.every((p) => p.leader >= 0)
+        );
+      });
+      return led ? true : undefined;
+    },
+    { timeoutMs: TOPIC_LED_TIMEOUT_MS },
+  );
+}
+
+export async function describeTopic(cluster: Cluster, name: string): Promise<TopicInfo> {
+  const { topics } = await cluster.quorum.admin().admin('DescribeTopics', { names: [name] });
+  const topic = topics[0];
+  if (topic === undefined) throw new Error(`no topic ${name}`);
+  return topic;
+}
+
+/** `trib perf produce TOPIC` arguments: 100-byte records, acks=all, plus `extra`. */
+export function produceArgs(cluster: Cluster, topic: string, extra: readonly (string | number)[]): string[] {
+  return [
+    'perf',
+    'produce',
+    topic,
+    '--bootstrap',
+    cluster.bootstrap.join(','),
+    '--record-size',
+    '100',
+    '--acks',
+    'all',
+    ...extra.map(String),
+  ];
+}
+
+/** `trib perf consume TOPIC --messages M` arguments. */
+export function consumeArgs(cluster: Cluster, topic: string, messages: number): string[] {
+  return [
+    'perf',
+    'consume',
+    topic,
+    '--bootstrap',
+    cluster.bootstrap.join(','),
+    '--messages',
+    String(messages),
+  ];
+}
