@@ -165,6 +165,11 @@ export class Idempotence {
     );
   }
 
+  /** Whether a batch for the partition would get a window slot at once (true before the first session). */
+  hasRoom(topic: string, partition: number): boolean {
+    return this.current === undefined || this.current.sequences(topic, partition).hasRoom;
+  }
+
   /** After a definitive failure under `session`: later sends get a new producer id, sequences from 0. */
   reset(session: ProducerSession): void {
     if (session.closed) return;

@@ -300,8 +300,7 @@ export class Producer {
     const deadlineMs = this.clock.nowMs() + this.deliveryTimeoutMs;
     const metadata = await this.deps.metadata.requireTopic(topic, this.requestTimeoutMs(deadlineMs));
     const numPartitions = metadata.partitions.length;
-    const partition = batch.partition ?? this.sticky.partition(topic, { numPartitions });
-    if (batch.partition === undefined) this.sticky.onNewBatch(topic, { numPartitions }, partition);
+    const partition = batch.partition ?? this.nextStickyPartition(topic, numPartitions);
     const delivery = await this.deliverer.deliverRound(
       topic,
       new Map([[partition, [batch.records]]]),
@@ -315,6 +314,29 @@ export class Producer {
       baseOffset: delivery.offsets.get(partition) ?? -1,
       recordCount: batch.records.length,
     };
+  }
+
+  /**
+   * The sticky partition for a keyless batch, moving on for the next one (KIP-480). With idempotence a
+   * partition whose window of unacknowledged batches is full would make the batch wait while others are
+   * idle, so the next partition with room is taken instead (as KIP-794's adaptive partitioning avoids busy
+   * ones); when none has room, the sticky choice waits its turn.
+   */
+  private nextStickyPartition(topic: string, numPartitions: number): number {
+    const sticky = this.sticky.partition(topic, { numPartitions });
+    let chosen = sticky;
+    const idempotence = this.idempotence;
+    if (idempotence !== undefined && !idempotence.hasRoom(topic, sticky)) {
+      for (let step = 1; step < numPartitions; step++) {
+        const candidate = (sticky + step) % numPartitions;
+        if (idempotence.hasRoom(topic, candidate)) {
+          chosen = candidate;
+          break;
+        }
+      }
+    }
+    this.sticky.onNewBatch(topic, { numPartitions }, sticky);
+    return chosen;
   }
 
   /** Sends whatever send() calls are lingering now. */

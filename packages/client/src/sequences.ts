@@ -72,6 +72,11 @@ export class PartitionSequences {
     return this.reserved + this.window.length;
   }
 
+  /** Whether one more batch would get a slot at once. */
+  get hasRoom(): boolean {
+    return this.waiters.length === 0 && this.occupied < this.windowMax;
+  }
+
   /**
    * Reserves `count` slots now when they are free and nobody queued earlier, else queues `onReady`, which
    * runs (with the slots reserved) once they are. Returns true when reserved at once.

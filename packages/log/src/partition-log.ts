@@ -213,6 +213,21 @@ export class PartitionLog {
     });
   }
 
+  /**
+   * Whether the first batch of `batches` comes from an idempotent producer whose earlier batch has not been
+   * appended yet. Concurrent requests can arrive out of order (HTTP/2 interleaves their frames), so a
+   * leader may wait briefly for the earlier batch instead of refusing this one (see the broker's produce).
+   */
+  producerSequenceAhead(batches: Buffer): boolean {
+    const codec = this.context.codec;
+    if (batches.length < codec.headerSize) return false;
+    return this.producerState.sequenceAhead({
+      producerId: codec.readProducerId(batches, 0),
+      producerEpoch: codec.readProducerEpoch(batches, 0),
+      baseSequence: codec.readBaseSequence(batches, 0),
+    });
+  }
+
   /** The producer state (read-only use: tests and diagnostics). */
   get producers(): ProducerStateManager {
     return this.producerState;

@@ -227,3 +227,37 @@ describe('ProducerStateManager', () => {
     );
   });
 });
+
+describe('sequenceAhead (a batch that overtook its predecessor)', () => {
+  it('is true only for a later sequence of the known epoch, or a new producer not starting at 0', () => {
+    const state = manager();
+    expect(state.sequenceAhead({ producerId: 7, producerEpoch: 0, baseSequence: 3 })).toBe(true);
+    expect(state.sequenceAhead({ producerId: 7, producerEpoch: 0, baseSequence: 0 })).toBe(false);
+    leaderAppend(state, batch(7, 0, 0, { records: 2 }));
+    expect(state.sequenceAhead({ producerId: 7, producerEpoch: 0, baseSequence: 2 })).toBe(false);
+    expect(state.sequenceAhead({ producerId: 7, producerEpoch: 0, baseSequence: 5 })).toBe(true);
+    // Behind (a retry) and other epochs are for check() to judge.
+    expect(state.sequenceAhead({ producerId: 7, producerEpoch: 0, baseSequence: 0 })).toBe(false);
+    expect(state.sequenceAhead({ producerId: 7, producerEpoch: 1, baseSequence: 5 })).toBe(false);
+    expect(state.sequenceAhead({ producerId: -1, producerEpoch: -1, baseSequence: -1 })).toBe(false);
+  });
+
+  it('reads the wrap: just past SEQUENCE_MAX is ahead, just before the expected one is behind', () => {
+    const state = manager();
+    const start = SEQUENCE_MAX - 1;
+    state.applyEntries([
+      {
+        producerId: 9,
+        producerEpoch: 0,
+        batches: [
+          { firstSequence: start, lastSequence: start, firstOffset: 0, lastOffset: 0, maxTimestamp: 0 },
+        ],
+        lastUpdateMs: 0,
+      },
+    ]);
+    // Expected next: SEQUENCE_MAX. 1 lies two ahead of it (after the wrap); start - 5 lies behind.
+    expect(state.sequenceAhead({ producerId: 9, producerEpoch: 0, baseSequence: SEQUENCE_MAX })).toBe(false);
+    expect(state.sequenceAhead({ producerId: 9, producerEpoch: 0, baseSequence: 1 })).toBe(true);
+    expect(state.sequenceAhead({ producerId: 9, producerEpoch: 0, baseSequence: start - 5 })).toBe(false);
+  });
+});

@@ -133,6 +133,24 @@ export class ProducerStateManager {
     return this.producers.get(producerId);
   }
 
+  /**
+   * Whether the batch is ahead of the sequence this partition expects from its producer: an earlier batch
+   * of the same producer and epoch (or, for a producer not seen yet, its first batch) has not been appended.
+   * Behind (a retry, a duplicate) and other epochs are not "ahead": check() decides those.
+   */
+  sequenceAhead(batch: Pick<ProducerBatch, 'producerId' | 'producerEpoch' | 'baseSequence'>): boolean {
+    if (!isIdempotent(batch) || batch.baseSequence < 0 || batch.baseSequence > SEQUENCE_MAX) return false;
+    const entry = this.producers.get(batch.producerId);
+    if (entry === undefined) return batch.baseSequence !== 0;
+    if (entry.producerEpoch !== batch.producerEpoch) return false;
+    const last = entry.batches[entry.batches.length - 1];
+    if (last === undefined) return false;
+    const sequences = SEQUENCE_MAX + 1;
+    const distance = (batch.baseSequence - nextSequence(last.lastSequence) + sequences) % sequences;
+    // Within half the sequence space ahead; the other half is behind (sequences wrap).
+    return distance > 0 && distance < sequences / 2;
+  }
+
   /** Every producer, least recently updated first. */
   entries(): ProducerEntry[] {
     return [...this.producers.values()];

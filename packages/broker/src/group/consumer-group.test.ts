@@ -76,6 +76,9 @@ describe('ConsumerGroup', () => {
     expect(parts(b2.assignment)).toHaveLength(2);
     expect(new Set([...parts(a3.assignment), ...parts(b2.assignment)])).toEqual(new Set([0, 1, 2, 3]));
     expect(group.state).toBe('Stable');
+    // While reconciling both were told to come back soon; once stable, the normal interval again.
+    expect([b1.heartbeatIntervalMs, a2.heartbeatIntervalMs]).toEqual([200, 200]);
+    expect([a3.heartbeatIntervalMs, b2.heartbeatIntervalMs]).toEqual([3_000, 3_000]);
   });
 
   it('an unknown member with an epoch is refused with UNKNOWN_MEMBER_ID', () => {

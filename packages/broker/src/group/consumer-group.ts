@@ -151,7 +151,9 @@ export class ConsumerGroup {
       memberId: member.memberId,
       memberEpoch: member.memberEpoch,
       heartbeatIntervalMs: Math.min(
-        GROUP_DEFAULTS.heartbeatIntervalMs,
+        this.#isStable(member)
+          ? GROUP_DEFAULTS.heartbeatIntervalMs
+          : GROUP_DEFAULTS.reconcilingHeartbeatIntervalMs,
         Math.floor(member.sessionTimeoutMs / 3),
       ),
       assignment: fromKeySet(member.assigned),

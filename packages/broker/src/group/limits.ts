@@ -7,6 +7,12 @@ export const GROUP_DEFAULTS = {
   sessionTimeoutMs: 45_000,
   /** As Kafka's group.consumer.heartbeat.interval.ms; never more than a third of the session timeout. */
   heartbeatIntervalMs: 3_000,
+  /**
+   * The interval given to a member that is not yet at the target assignment (it has partitions to revoke,
+   * or is waiting for partitions another member is giving up): a rebalance then completes in a few of these
+   * rather than a few full intervals. Only reconciling members heartbeat this often, and only briefly.
+   */
+  reconcilingHeartbeatIntervalMs: 200,
   /** How long a member may take to revoke partitions when it sends 0 (Kafka: max.poll.interval.ms). */
   rebalanceTimeoutMs: 300_000,
   assignor: 'cooperative-sticky',

@@ -29,6 +29,13 @@ export const REPLICA_LIMITS = {
   /** Bytes from one partition in one fetch when the request asks for none. */
   partitionFetchBytesDefault: 1024 * 1024,
   produceTimeoutMsMax: 300_000,
+  /**
+   * How long an idempotent producer's batch that arrived before its predecessor (concurrent requests are
+   * not ordered on an HTTP/2 connection) waits for it before being refused as out of order.
+   */
+  produceReorderWaitMsMax: 1_000,
+  /** Wake-ups one such batch may take while it waits (each append to the partition is one). */
+  produceReorderWakeupsMax: 1_000,
   /** How often the delayed-produce sweep checks deadlines. */
   produceSweepIntervalMs: 50,
 } as const;

@@ -228,6 +228,20 @@ describe('idempotent produce', () => {
     expect(c.logEnd(1)).toBe(1);
   }, 30_000);
 
+  it('holds a batch that arrived before its predecessor until the predecessor is in', async () => {
+    const c = await startCluster();
+    await c.startBroker(1);
+    await c.createTopic();
+    expect(await c.produce(1, 1, sequenced(0, 2))).toMatchObject({ errorCode: '', baseOffset: 0 });
+    // Sequence 4 overtakes sequence 2 (HTTP/2 interleaves concurrent requests): it waits instead of failing.
+    const early = c.produce(1, 1, sequenced(4, 1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(c.logEnd(1)).toBe(2);
+    expect(await c.produce(1, 1, sequenced(2, 2))).toMatchObject({ errorCode: '', baseOffset: 2 });
+    expect(await early).toMatchObject({ errorCode: '', baseOffset: 4 });
+    expect(c.logEnd(1)).toBe(5);
+  }, 30_000);
+
   it('answers an acks=all retry only once the original batch is replicated', async () => {
     const c = await startCluster();
     await c.startBroker(1);

@@ -58,6 +58,14 @@ async function produceOne(
   let baseOffset: number;
   let requiredOffset: number;
   try {
+    await waitForEarlierSequence(
+      partition,
+      Math.min(input.timeoutMs, REPLICA_LIMITS.produceReorderWaitMsMax),
+      input.records,
+    );
+    if (partition.role.kind !== 'leader' || partition.leaderEpoch !== leaderEpoch) {
+      return produceError(context, input, 'NOT_LEADER', 'leadership moved while the batch waited');
+    }
     const appended = await partition.log.append(input.records, { leaderEpoch, assignOffsets: true });
     // A retry of an idempotent producer's batch appends nothing and answers with the original offsets.
     // With acks=all it still waits for the high watermark to pass the ORIGINAL batch: the first attempt
@@ -92,6 +100,27 @@ async function produceOne(
     leaderId: context.brokerId,
     leaderEpoch,
   };
+}
+
+/**
+ * An idempotent producer keeps several batches of a partition in flight; on one HTTP/2 connection a later
+ * request can reach the broker first (their frames interleave). Rather than refusing it as out of order (the
+ * client would back off and resend), wait for the partition's next appends until the earlier batch is in,
+ * bounded in time and wake-ups; then the log's own check decides (OUT_OF_ORDER_SEQUENCE_NUMBER if the gap
+ * is still there).
+ */
+async function waitForEarlierSequence(
+  partition: Partition,
+  maxWaitMs: number,
+  records: Buffer,
+): Promise<void> {
+  const deadlineMs = performance.now() + maxWaitMs;
+  for (let wakeups = 0; wakeups < REPLICA_LIMITS.produceReorderWakeupsMax; wakeups++) {
+    if (!partition.log.producerSequenceAhead(records) || partition.role.kind !== 'leader') return;
+    const remainingMs = deadlineMs - performance.now();
+    if (remainingMs <= 0) return;
+    await waitForAny([partition], (target, wake) => target.onAppend(wake), remainingMs);
+  }
 }
 
 function produceError(
