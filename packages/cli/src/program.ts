@@ -13,6 +13,7 @@ import {
   parsePositiveInt,
 } from './args.js';
 import { brokersList } from './commands/brokers.js';
+import { clusterStatus } from './commands/cluster.js';
 import { addGroupCommands } from './commands/groups.js';
 import { metadataLog } from './commands/metadata-log.js';
 import { addClientCommands } from './commands/produce-commands.js';
@@ -115,6 +116,7 @@ export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput =
 
   addQuorumCommands(program, run);
   addBrokerCommands(program, run);
+  addClusterCommands(program, run);
   addTopicCommands(program, run);
   addMetadataCommands(program, run);
   addClientCommands(program, run, input);
@@ -145,6 +147,14 @@ function addBrokerCommands(program: Command, run: Runner): void {
     .command('list')
     .description('id, address, fenced/unfenced, epoch')
     .action(run((context) => brokersList(context)));
+}
+
+function addClusterCommands(program: Command, run: Runner): void {
+  const cluster = program.command('cluster').description('the whole cluster at a glance');
+  cluster
+    .command('status')
+    .description('quorum, brokers, under-replicated and offline partitions')
+    .action(run((context) => clusterStatus(context)));
 }
 
 function addTopicCommands(program: Command, run: Runner): void {

@@ -1,8 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { envName, flagName } from '@tributary/core/config';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseControllerArgs, parseVoters } from './config.js';
+import { CONTROLLER_CONFIG, ConfigError, parseControllerArgs, parseVoters, USAGE } from './config.js';
 
 const base = ['--node-id', '2', '--listen', '127.0.0.1:9094', '--data-dir', '/tmp/c2'];
 const voters = ['--voters', '1@127.0.0.1:9093,2@127.0.0.1:9094,3@127.0.0.1:9095'];
@@ -81,5 +82,54 @@ describe('controller flags', () => {
       { id: 1, address: 'a:1' },
       { id: 3, address: '[::1]:9095' },
     ]);
+  });
+
+  it('takes flags over TRIBUTARY_* over the config file over defaults', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trib-config-'));
+    try {
+      const file = join(dir, 'controller.json');
+      await writeFile(file, JSON.stringify({ tickMs: 30, electionTicks: 40, heartbeatTicks: 6, nodeId: 2 }));
+      const env = { TRIBUTARY_CONFIG: file, TRIBUTARY_TICK_MS: '20', TRIBUTARY_ELECTION_TICKS: '50' };
+      const config = parseControllerArgs([...base, ...voters, '--tick-ms', '15'], env);
+      expect(config).toMatchObject({
+        tickMs: 15,
+        electionTicks: 50,
+        heartbeatTicks: 6,
+        snapshotIntervalEntries: 10_000,
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads --metrics-listen and derives --suspect-after-ms from the heartbeat interval', () => {
+    const config = parseControllerArgs([...base, ...voters, '--heartbeat-interval-ms', '300'], {
+      TRIBUTARY_METRICS_LISTEN: '127.0.0.1:9193',
+    });
+    expect(config).toMatchObject({ metricsListen: '127.0.0.1:9193', suspectAfterMs: 600 });
+    expect(parseControllerArgs([...base, ...voters], {})).not.toHaveProperty('metricsListen');
+  });
+
+  it.each([
+    [['--node-idd', '2'], {}, 'unknown flag --node-idd (did you mean --node-id?)'],
+    [[...voters], { TRIBUTARY_NODE_ID: 'x' }, 'TRIBUTARY_NODE_ID: must be a non-negative integer, got "x"'],
+    [
+      [...base, ...voters],
+      { TRIBUTARY_CONTROLLERS: 'h:1' },
+      'unknown environment variable TRIBUTARY_CONTROLLERS',
+    ],
+    [[...base, '--voters', '1@127.0.0.1:9093'], {}, '--node-id 2 is not one of --voters'],
+    [[...base, '--voters', '2@a:1,x'], {}, '--voters: must be ID@HOST:PORT, got "x"'],
+    [[...base, ...voters, '--metrics-listen', '9100'], {}, '--metrics-listen: must be HOST:PORT, got "9100"'],
+  ])('explains %j %j in one line', (argv, env, message) => {
+    expect(() => parseControllerArgs(argv, env)).toThrow(new ConfigError(message));
+  });
+
+  it('lists every key in --help, with its flag and environment variable', () => {
+    for (const key of Object.keys(CONTROLLER_CONFIG.options)) {
+      expect(USAGE).toContain(`--${flagName(key)}`);
+      expect(USAGE).toContain(envName(key));
+    }
+    expect(USAGE).toContain('--config FILE');
   });
 });

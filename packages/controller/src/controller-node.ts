@@ -23,15 +23,20 @@ import {
   addControllerAdminService,
   addMetadataStreamService,
   addRaftService,
+  addStandardServices,
   bindServer,
   createServer,
+  instrumentServer,
+  type MetricsServerHandle,
   shutdownServer,
+  startMetricsServer,
 } from '@tributary/protocol';
 import type { Status } from '@tributary/raft';
 import { type Logger, pino } from 'pino';
 import { CommandContextFactory } from './commands.js';
 import { CONTROLLER_DEFAULTS, type LogLevel, type VoterAddress } from './config.js';
 import { LeaseManager } from './lease-manager.js';
+import { ControllerMetrics } from './metrics/controller-metrics.js';
 import { QuorumController } from './quorum-controller.js';
 import { RaftDriver } from './raft-host/driver.js';
 import { LevelRaftStorage } from './raft-host/level-storage.js';
@@ -71,12 +76,16 @@ export interface ControllerOptions {
   readonly clock?: Clock;
   /** An unrecoverable error (failed fsync, broken invariant). Default: log fatal and exit(1). */
   readonly onFatal?: (error: unknown) => void;
+  /** HOST:PORT of the Prometheus /metrics endpoint (port 0 picks a free port); unset = no endpoint. */
+  readonly metricsListen?: string;
 }
 
 export interface ControllerHandle {
   readonly nodeId: number;
   /** The port the gRPC server is bound to. */
   readonly port: number;
+  /** The port of the /metrics endpoint; null without metricsListen. */
+  readonly metricsPort: number | null;
   readonly logger: Logger;
   /** The Raft status of this controller. */
   status(): Status;
@@ -87,6 +96,14 @@ export interface ControllerHandle {
   /** Transfers leadership away (when leader, bounded wait), then stops timers, server and storage. */
   close(): Promise<void>;
 }
+
+/** The tributary services a controller serves (each gets a health status). */
+const CONTROLLER_SERVICE_NAMES = [
+  'tributary.v1.Raft',
+  'tributary.v1.ControllerAdmin',
+  'tributary.v1.BrokerLifecycle',
+  'tributary.v1.MetadataStream',
+] as const;
 
 export function defaultClusterId(voters: readonly VoterAddress[]): string {
   const spec = voters.map((v) => `${v.id}@${v.address}`).join(',');
@@ -175,6 +192,14 @@ export async function startController(options: ControllerOptions): Promise<Contr
   driverRef = driver;
   raftStatus = () => driver.status();
   quorum.attach(driver);
+  const metrics = new ControllerMetrics({
+    nodeId: self,
+    status: () => driver.status(),
+    isActive: () => quorum.isActive(),
+    committedImage: () => quorum.committed,
+  });
+  driver.onLeaderChange((change) => metrics.onLeaderChange(change));
+  quorum.onCommit((appliedIndex) => metrics.onApplied(appliedIndex));
   driver.onLeaderChange((change) => {
     const fields = { term: change.term, leader: change.leaderId ?? -1 };
     if (change.isLeader) logger.info(fields, 'became leader');
@@ -193,6 +218,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
   });
   const metadataStream = new MetadataStreamService({ quorum, storage, logger });
   const server = createServer();
+  // Before any service is added: every RPC gets a request id and a latency observation.
+  instrumentServer(server, { onCallEnd: metrics.observeRpc, logger });
   addRaftService(
     server,
     createRaftHandlers({
@@ -217,11 +244,26 @@ export async function startController(options: ControllerOptions): Promise<Contr
   );
   addBrokerLifecycleService(server, createBrokerLifecycleHandlers({ quorum, leaseManager, logger }));
   addMetadataStreamService(server, metadataStream.handlers());
+  // Health: SERVING from the moment Raft runs until close() begins.
+  let started = false;
+  const standard = addStandardServices(server, {
+    serving: () => started,
+    services: CONTROLLER_SERVICE_NAMES,
+  });
 
   let port: number;
+  let metricsServer: MetricsServerHandle | null = null;
   try {
     port = await bindServer(server, options.listen);
+    if (options.metricsListen !== undefined) {
+      metricsServer = await startMetricsServer({
+        listen: options.metricsListen,
+        registry: metrics.registry,
+        onError: (error) => logger.warn({ err: error }, 'metrics endpoint error'),
+      });
+    }
   } catch (error) {
+    standard.close();
     leaseManager.close();
     metadataStream.close();
     server.forceShutdown();
@@ -229,6 +271,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
     throw error;
   }
   driver.start();
+  started = true;
+  standard.refresh();
   logger.info(
     {
       listen: options.listen,
@@ -238,16 +282,20 @@ export async function startController(options: ControllerOptions): Promise<Contr
       sessionTimeoutMs: leaseManager.leases.sessionTimeoutMs,
       suspectAfterMs: leaseManager.leases.suspectAfterMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? CONTROLLER_DEFAULTS.heartbeatIntervalMs,
+      metricsPort: metricsServer?.port ?? null,
     },
     'controller ready',
   );
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
+    standard.shutdown();
     await transferLeadershipAway(driver, self, tickMs);
     leaseManager.close();
     metadataStream.close();
     await shutdownServer(server, 500);
+    standard.close();
+    await metricsServer?.close();
     await driver.stop();
     transport.close();
     await storage.close();
@@ -256,6 +304,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   return {
     nodeId: self,
     port,
+    metricsPort: metricsServer?.port ?? null,
     logger,
     status: () => driver.status(),
     isActive: () => quorum.isActive(),

@@ -3,6 +3,7 @@ export {
   type CommandContextOptions,
 } from './commands.js';
 export {
+  CONTROLLER_CONFIG,
   CONTROLLER_DEFAULTS,
   ConfigError,
   type ControllerConfig,

@@ -32,6 +32,25 @@ export {
   toServiceError,
 } from './errors.js';
 export * from './generated/index.js';
+export {
+  addStandardServices,
+  HEALTH_REFRESH_INTERVAL_MS,
+  HEALTH_SERVICE_NAME,
+  type StandardServices,
+  type StandardServicesOptions,
+} from './health.js';
+export { checkHealth, type HealthStatus, listReflectedServices } from './health-client.js';
+export {
+  createMetricsRegistry,
+  createRpcDurationRecorder,
+  METRICS_PATH,
+  METRICS_REQUEST_TIMEOUT_MS,
+  type MetricsServerHandle,
+  type MetricsServerOptions,
+  parseListenAddress,
+  RPC_DURATION_BUCKETS_SECONDS,
+  startMetricsServer,
+} from './metrics-server.js';
 export { LOADER_OPTIONS, loadTributaryProtos, PROTO_FILES, PROTO_ROOT, type TributaryV1 } from './protos.js';
 export {
   type BackoffPolicy,
@@ -41,6 +60,15 @@ export {
   type RetryState,
   type RetryStep,
 } from './retry.js';
+export {
+  instrumentServer,
+  REQUEST_ID_HEADER,
+  REQUEST_ID_LENGTH_MAX,
+  type RpcCallEnd,
+  type RpcLogger,
+  type RpcObserverOptions,
+  requestIdOf,
+} from './rpc-observer.js';
 export { bindServer, createServer, shutdownServer } from './server.js';
 export {
   failStream,

@@ -17,6 +17,7 @@ import {
   ControllerConnection,
   createReplicationClient,
   createServer,
+  instrumentServer,
   type ReplicationClient,
   shutdownServer,
 } from '@tributary/protocol';
@@ -24,10 +25,13 @@ import type { Logger } from 'pino';
 import { createGroupCoordinatorHandlers, GROUP_DEFAULTS, GroupCoordinator } from '../group/index.js';
 import { BrokerLifecycleManager } from '../lifecycle/manager.js';
 import { MetadataFollower } from '../metadata-follower/metadata-follower.js';
+import { BrokerMetrics } from '../metrics/broker-metrics.js';
+import { type BrokerNodeParts, nodeScrapeSources } from '../metrics/node-sources.js';
+import { addBrokerStandardServices, startMetricsEndpoint } from '../metrics/observability.js';
 import { ProducerIdManager } from '../producer-ids/producer-id-manager.js';
 import { REPLICA_FETCH_RECONNECT_BACKOFF } from '../replica/follower-fetcher.js';
 import { UnreachableBrokers } from '../replica/unreachable-brokers.js';
-import { createBrokerHandlers } from '../services/broker-service.js';
+import { type BrokerDataPlane, createBrokerHandlers } from '../services/broker-service.js';
 import { createReplicationHandlers } from '../services/replication-service.js';
 import { openDefaultReplicaManager } from './default-replica-manager.js';
 import { ImageApplier } from './image-applier.js';
@@ -72,12 +76,16 @@ export interface BrokerOptions {
   readonly offsetsRetentionMs?: number;
   /** Session timeout of group members that send 0. */
   readonly groupSessionTimeoutMs?: number;
+  /** HOST:PORT of the Prometheus /metrics endpoint (port 0 picks a free port); unset = no endpoint. */
+  readonly metricsListen?: string;
 }
 
 export interface BrokerHandle {
   readonly nodeId: number;
   /** The port the gRPC server is bound to. */
   readonly port: number;
+  /** The port of the /metrics endpoint; null without metricsListen. */
+  readonly metricsPort: number | null;
   /** The address registered with the controller. */
   readonly advertisedAddress: string;
   readonly logger: Logger;
@@ -142,6 +150,9 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
   const brokerEpochNow = (): number => lifecycle?.snapshot().brokerEpoch ?? 0;
   // Leaders our replica fetches could not connect to: evidence for the controller's fast fencing.
   const unreachable = new UnreachableBrokers();
+  // Metrics read the parts at scrape time; each part is filled in here as it starts.
+  const parts: BrokerNodeParts = {};
+  const metrics = new BrokerMetrics(nodeScrapeSources(self, parts));
   const cleanups: Array<() => Promise<void> | void> = [
     () => replicationClients.close(),
     () => connection.close(),
@@ -163,14 +174,18 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       dataDir: join(options.dataDir, 'logs'),
       clock,
       logger,
-      alterPartition: async (items) => {
-        const response = await connection.lifecycle(
-          'AlterPartition',
-          { brokerId: self, brokerEpoch: brokerEpochNow(), items },
-          { deadlineMs: BROKER_DEFAULTS.controllerRequestTimeoutMs },
-        );
-        return response.results;
-      },
+      alterPartition: metrics.instrumentAlterPartition(
+        async (items) => {
+          const response = await connection.lifecycle(
+            'AlterPartition',
+            { brokerId: self, brokerEpoch: brokerEpochNow(), items },
+            { deadlineMs: BROKER_DEFAULTS.controllerRequestTimeoutMs },
+          );
+          return response.results;
+        },
+        (topic, partition) =>
+          parts.follower?.currentImage().topicByName(topic)?.partitions.get(partition)?.isr,
+      ),
       replicationClient: (address) => replicationClients.get(address),
       brokerEpoch: brokerEpochNow,
       onLeaderUnreachable: (leaderId) => {
@@ -179,6 +194,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       onLeaderReachable: (leaderId) => unreachable.reportSuccess(leaderId),
     });
     cleanups.push(() => replicaManager.close());
+    parts.replicaManager = replicaManager;
 
     const follower = await MetadataFollower.start({
       controllers: options.controllers,
@@ -187,6 +203,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       clock,
     });
     cleanups.push(() => follower.close());
+    parts.follower = follower;
     // Before the first image is applied, so that no leadership of __consumer_offsets is missed.
     const groupCoordinator = openGroupCoordinator({
       options,
@@ -197,6 +214,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       clock,
     });
     if (groupCoordinator !== null) cleanups.push(() => groupCoordinator.close());
+    parts.groupCoordinator = groupCoordinator;
     const applier = new ImageApplier((image) => replicaManager.applyMetadata(image), logger);
     const unsubscribe = follower.onImage((image) => applier.offer(image));
     applier.offer(follower.currentImage());
@@ -218,16 +236,26 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
 
     const server = createServer();
     cleanups.push(() => server.forceShutdown());
+    // Before any service is added: every RPC gets a request id (x-request-id) and a latency observation.
+    instrumentServer(server, { onCallEnd: metrics.observeRpc, logger });
     addServices(server, {
       options,
       logger,
       connection,
       follower,
       replicaManager,
+      dataPlane: metrics.instrumentDataPlane(replicaManager),
       producerIds,
       groupCoordinator,
     });
+    const standard = addBrokerStandardServices(server, {
+      lifecycle: () => lifecycle?.snapshot(),
+      groupCoordinator: groupCoordinator !== null,
+    });
+    cleanups.push(() => standard.close());
     const port = await bindServer(server, options.listen);
+    const metricsServer = await startMetricsEndpoint(options.metricsListen, metrics.registry, logger);
+    if (metricsServer !== null) cleanups.push(() => metricsServer.close());
     const advertisedAddress = advertisedAddressFor(options.listen, port, options.advertisedAddress);
 
     const manager = new BrokerLifecycleManager({
@@ -244,9 +272,16 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       clock,
     });
     lifecycle = manager;
+    parts.lifecycle = manager;
     manager.start();
     logger.info(
-      { listen: options.listen, port, advertisedAddress, controllers: options.controllers },
+      {
+        listen: options.listen,
+        port,
+        advertisedAddress,
+        controllers: options.controllers,
+        metricsPort: metricsServer?.port ?? null,
+      },
       'broker ready',
     );
 
@@ -254,6 +289,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       options.controlledShutdownTimeoutMs ?? BROKER_DEFAULTS.controlledShutdownTimeoutMs;
     let closing: Promise<void> | undefined;
     const close = async (): Promise<void> => {
+      standard.shutdown();
       const final = await manager.controlledShutdown({ timeoutMs: shutdownTimeoutMs });
       logger.info({ completed: final.shutdownCompleted }, 'controlled shutdown finished');
       await manager.close();
@@ -264,6 +300,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     return {
       nodeId: self,
       port,
+      metricsPort: metricsServer?.port ?? null,
       advertisedAddress,
       logger,
       follower,
@@ -289,6 +326,8 @@ function addServices(
     readonly connection: ControllerConnection;
     readonly follower: MetadataFollower;
     readonly replicaManager: ReplicaManagerPort;
+    /** The replica manager as the Broker service sees it (with traffic metrics). */
+    readonly dataPlane: BrokerDataPlane;
     readonly producerIds: ProducerIdManager;
     readonly groupCoordinator: GroupCoordinator | null;
   },
@@ -313,7 +352,7 @@ function addServices(
   addBrokerService(
     server,
     createBrokerHandlers({
-      dataPlane: replicaManager,
+      dataPlane: parts.dataPlane,
       producerIds,
       metadata: follower,
       autoCreate,

@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { envName, flagName } from '@tributary/core/config';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseBrokerArgs } from './config.js';
+import { BROKER_CONFIG, ConfigError, parseBrokerArgs, USAGE } from './config.js';
 
 const BASE = [
   '--node-id',
@@ -44,5 +48,85 @@ describe('broker config: consumer group flags', () => {
   it('refuses a group session timeout outside [1000, 300000]', () => {
     expect(() => parseBrokerArgs([...BASE, '--group-session-timeout-ms', '999'])).toThrow(ConfigError);
     expect(() => parseBrokerArgs([...BASE, '--offsets-topic-partitions', '0'])).toThrow(ConfigError);
+  });
+});
+
+describe('broker config: sources and errors', () => {
+  it('parses the required flags and applies the defaults', () => {
+    expect(parseBrokerArgs(BASE, {})).toEqual({
+      nodeId: 1,
+      listen: '127.0.0.1:9092',
+      dataDir: '/tmp/x',
+      controllers: ['h:9093'],
+      logLevel: 'info',
+      autoCreateTopics: false,
+      defaultPartitions: 1,
+      defaultReplicationFactor: 1,
+      offsetsTopicPartitions: 16,
+      offsetsTopicReplicationFactor: 3,
+      offsetsRetentionMs: 604_800_000,
+      groupSessionTimeoutMs: 45_000,
+    });
+  });
+
+  it('takes flags over TRIBUTARY_* over the config file over defaults', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trib-broker-config-'));
+    try {
+      const file = join(dir, 'broker.json');
+      await writeFile(
+        file,
+        JSON.stringify({
+          'default-partitions': 3,
+          defaultReplicationFactor: 2,
+          autoCreateTopics: true,
+          controllers: ['a:1', 'b:2'],
+        }),
+      );
+      const env = { TRIBUTARY_DEFAULT_PARTITIONS: '5', TRIBUTARY_METRICS_LISTEN: '0.0.0.0:9192' };
+      const argv = ['--node-id', '4', '--listen', 'h:1', '--data-dir', '/d', '--config', file];
+      const config = parseBrokerArgs([...argv, '--default-replication-factor', '3'], env);
+      expect(config).toMatchObject({
+        controllers: ['a:1', 'b:2'],
+        autoCreateTopics: true,
+        defaultPartitions: 5,
+        defaultReplicationFactor: 3,
+        metricsListen: '0.0.0.0:9192',
+      });
+      await writeFile(file, JSON.stringify({ listn: 'h:1' }));
+      expect(() => parseBrokerArgs(argv, {})).toThrow(
+        new ConfigError(`config file ${file}: unknown key "listn" (did you mean "listen"?)`),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [
+      [...BASE, '--auto-create-topic'],
+      {},
+      'unknown flag --auto-create-topic (did you mean --auto-create-topics?)',
+    ],
+    [
+      BASE,
+      { TRIBUTARY_NODE_ID: '1', TRIBUTARY_VOTERS: '1@h:1' },
+      'unknown environment variable TRIBUTARY_VOTERS',
+    ],
+    [[...BASE, '--controllers', 'a:1,b'], {}, '--controllers: must be HOST:PORT, got "b"'],
+    [[...BASE, '--advertised-address', 'x'], {}, '--advertised-address: must be HOST:PORT, got "x"'],
+    [
+      BASE.slice(2),
+      { TRIBUTARY_NODE_ID: '-1' },
+      'TRIBUTARY_NODE_ID: must be a non-negative integer, got "-1"',
+    ],
+  ])('explains %j %j in one line', (argv, env, message) => {
+    expect(() => parseBrokerArgs(argv, env)).toThrow(new ConfigError(message));
+  });
+
+  it('lists every key in --help, with its flag and environment variable', () => {
+    for (const key of Object.keys(BROKER_CONFIG.options)) {
+      expect(USAGE).toContain(`--${flagName(key)}`);
+      expect(USAGE).toContain(envName(key));
+    }
   });
 });

@@ -6,6 +6,7 @@ export {
   startBroker,
 } from './broker-node.js';
 export {
+  BROKER_CONFIG,
   type BrokerConfig,
   ConfigError as BrokerConfigError,
   parseBrokerArgs,

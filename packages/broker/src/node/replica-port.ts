@@ -18,6 +18,11 @@ export interface ReplicaManagerPort extends BrokerDataPlane, ReplicationDataPlan
   applyMetadata(image: MetadataImage): Promise<void>;
   leaderPartitions(): readonly { readonly topic: string; readonly partition: number }[];
   close(): Promise<void>;
+  /** This broker's replica of a partition, for the metrics gauges (optional for test doubles). */
+  partitionReplica?(
+    topic: string,
+    partition: number,
+  ): { readonly highWatermark: number; readonly log: { readonly logEndOffset: number } } | undefined;
   /**
    * What the group coordinator needs (packages/broker/src/group). Optional so that test doubles without
    * a log can stand in; the coordinator runs only when both are there.

@@ -2,51 +2,24 @@
 /**
  * tributary: the combined process. `tributary dev [--data-dir DIR] [--controller-listen HOST:PORT]
  * [--broker-listen HOST:PORT] [--default-partitions N] [--log-level LEVEL]` starts the embedded
- * development cluster, one controller and one broker (what `npm start` runs).
+ * development cluster, one controller and one broker (what `npm start` runs). The flags are also read
+ * from TRIBUTARY_* variables and a --config file (see dev-config.ts); bad ones exit 2.
  * Logs are JSON lines, pretty only on a TTY. SIGTERM/SIGINT close it cleanly.
  */
 import { runService } from '@tributary/core';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ConfigError } from '@tributary/core/config';
+import { Command, CommanderError } from 'commander';
 import { type Logger, pino } from 'pino';
 import pretty from 'pino-pretty';
-import { DEV_DEFAULTS, type DevCluster, devBanner, startDevCluster } from '../dev.js';
-
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+import { type DevCluster, devBanner, startDevCluster } from '../dev.js';
+import { DEV_USAGE, type DevFlags, parseDevArgs } from '../dev-config.js';
 
 function makeLogger(level: string): Logger {
   if (process.stdout.isTTY) return pino({ level }, pretty({ colorize: true, sync: true }));
   return pino({ level });
 }
 
-function parseHostPort(value: string): string {
-  const colon = value.lastIndexOf(':');
-  const port = value.slice(colon + 1);
-  if (colon <= 0 || !/^\d+$/.test(port) || Number(port) > 65_535) {
-    throw new InvalidArgumentError('must be HOST:PORT');
-  }
-  return value;
-}
-
-function parsePartitions(value: string): number {
-  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 100_000) {
-    throw new InvalidArgumentError('must be an integer in [1, 100000]');
-  }
-  return n;
-}
-
-function parseLevel(value: string): string {
-  if (!LEVELS.includes(value)) throw new InvalidArgumentError(`must be one of ${LEVELS.join(', ')}`);
-  return value;
-}
-
-async function runDev(options: {
-  dataDir: string;
-  controllerListen: string;
-  brokerListen: string;
-  defaultPartitions: number;
-  logLevel: string;
-}): Promise<void> {
+async function runDev(options: DevFlags): Promise<void> {
   const logger = makeLogger(options.logLevel);
   await runService({
     logger,
@@ -68,25 +41,29 @@ const program = new Command('tributary')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] ?? text) });
 
+// dev's flags come from its configuration schema (flags, TRIBUTARY_* variables, --config), so commander
+// hands them over unparsed.
 program
   .command('dev')
   .description('start a single-node development cluster (controller + broker in one process)')
-  .option('--data-dir <dir>', 'where the data lives', DEV_DEFAULTS.dataDir)
-  .option(
-    '--controller-listen <host:port>',
-    'the controller address',
-    parseHostPort,
-    DEV_DEFAULTS.controllerListen,
-  )
-  .option('--broker-listen <host:port>', 'the broker address', parseHostPort, DEV_DEFAULTS.brokerListen)
-  .option(
-    '--default-partitions <n>',
-    'partitions of topics created on first use',
-    parsePartitions,
-    DEV_DEFAULTS.defaultPartitions,
-  )
-  .option('--log-level <level>', `one of ${LEVELS.join(', ')}`, parseLevel, 'info')
-  .action(runDev);
+  .helpOption(false)
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .action(async (_options: unknown, command: Command) => {
+    let flags: DevFlags | null;
+    try {
+      flags = parseDevArgs(command.args);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`tributary dev: ${error.message}\n`);
+      process.exit(2);
+    }
+    if (flags === null) {
+      process.stdout.write(`${DEV_USAGE}\n`);
+      return;
+    }
+    await runDev(flags);
+  });
 
 try {
   await program.parseAsync(process.argv);

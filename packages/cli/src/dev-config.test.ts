@@ -1,0 +1,40 @@
+import { ConfigError, envName, flagName } from '@tributary/core/config';
+import { describe, expect, it } from 'vitest';
+import { DEV_CONFIG, DEV_USAGE, parseDevArgs } from './dev-config.js';
+
+describe('tributary dev flags', () => {
+  it('keeps the defaults of the embedded cluster', () => {
+    expect(parseDevArgs([], {})).toEqual({
+      dataDir: './data',
+      controllerListen: '127.0.0.1:9093',
+      brokerListen: '127.0.0.1:9092',
+      defaultPartitions: 1,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads flags over TRIBUTARY_* variables', () => {
+    const env = { TRIBUTARY_DATA_DIR: '/env', TRIBUTARY_LOG_LEVEL: 'debug' };
+    expect(parseDevArgs(['--data-dir', '/flag', '--default-partitions', '4'], env)).toMatchObject({
+      dataDir: '/flag',
+      defaultPartitions: 4,
+      logLevel: 'debug',
+    });
+  });
+
+  it.each([
+    [['--broker-listen', 'x'], '--broker-listen: must be HOST:PORT, got "x"'],
+    [['--default-partitions', '0'], '--default-partitions: must be an integer in [1, 100000], got "0"'],
+    [['--data-dri', 'x'], 'unknown flag --data-dri (did you mean --data-dir?)'],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseDevArgs(argv, {})).toThrow(new ConfigError(message));
+  });
+
+  it('returns null for --help, whose text lists every key', () => {
+    expect(parseDevArgs(['--help'], {})).toBeNull();
+    for (const key of Object.keys(DEV_CONFIG.options)) {
+      expect(DEV_USAGE).toContain(`--${flagName(key)}`);
+      expect(DEV_USAGE).toContain(envName(key));
+    }
+  });
+});

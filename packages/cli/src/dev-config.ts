@@ -1,0 +1,39 @@
+/**
+ * The flags of `tributary dev` as a configuration schema (the same mechanism as the controller and broker
+ * bins): flags, TRIBUTARY_* environment variables and a JSON config file, flags winning.
+ */
+import {
+  type ConfigValues,
+  defineConfig,
+  type Env,
+  helpText,
+  option,
+  parseConfig,
+} from '@tributary/core/config';
+import { DEV_DEFAULTS } from './dev.js';
+
+/** As the broker's limit on --default-partitions for the development cluster. */
+const DEV_PARTITIONS_MAX = 100_000;
+
+export const DEV_CONFIG = defineConfig({
+  command: 'tributary dev',
+  summary: 'A single-node development cluster: one controller and one broker in one process.',
+  options: {
+    dataDir: option.text('where the data lives', 'DIR').default(DEV_DEFAULTS.dataDir),
+    controllerListen: option.hostPort('the controller address').default(DEV_DEFAULTS.controllerListen),
+    brokerListen: option.hostPort('the broker address').default(DEV_DEFAULTS.brokerListen),
+    defaultPartitions: option
+      .integer('partitions of topics created on first use', { min: 1, max: DEV_PARTITIONS_MAX })
+      .default(DEV_DEFAULTS.defaultPartitions),
+    logLevel: option.logLevel().default('info'),
+  },
+});
+
+export type DevFlags = ConfigValues<typeof DEV_CONFIG.options>;
+
+export const DEV_USAGE = helpText(DEV_CONFIG);
+
+/** Parses the arguments after `dev`; null when --help was asked for. Problems throw a ConfigError. */
+export function parseDevArgs(argv: readonly string[], env: Env = process.env): DevFlags | null {
+  return parseConfig(DEV_CONFIG, { argv, env });
+}
