@@ -21,6 +21,7 @@ import {
   describeTopic,
   errorMessage as message,
   produceArgs,
+  runBenchMain,
   sleep,
 } from './cluster-helpers.js';
 import { round, type Series, series } from './stats.js';
@@ -498,12 +499,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `broker-bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBenchMain('broker-bench', main);

@@ -12,7 +12,7 @@ import { type GroupPhaseReport, groupPhase } from './client/group-phase.js';
 import { CLIENT_BENCH_USAGE, type ClientBenchOptions, parseClientBenchArgs } from './client/options.js';
 import { PRODUCE_VARIANTS, produceVariantsPhase, type VariantReport } from './client/produce-variants.js';
 import { runTimeoutMs } from './client/timeouts.js';
-import { errorMessage } from './cluster-helpers.js';
+import { errorMessage, runBenchMain } from './cluster-helpers.js';
 import { round, type Series } from './stats.js';
 
 /** Cluster start, topic creation and shutdown on top of the runs' own bounds. */
@@ -125,12 +125,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `client-bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBenchMain('client-bench', main);

@@ -69,3 +69,16 @@ export function consumeArgs(cluster: Cluster, topic: string, messages: number): 
     String(messages),
   ];
 }
+
+/** Runs a benchmark's main and exits with its code; a crash prints one line with the stack and exits 1. */
+export function runBenchMain(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(
+        `${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}
