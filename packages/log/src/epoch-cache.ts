@@ -106,7 +106,15 @@ export class LeaderEpochCache {
     }
     const entries = lines.slice(2).map((line) => {
       const [epoch, startOffset] = line.split(' ').map(Number);
-      if (!Number.isSafeInteger(epoch) || !Number.isSafeInteger(startOffset)) {
+      // Negative values would trip assign()'s assertion: they are corruption, not a bug.
+      if (
+        epoch === undefined ||
+        startOffset === undefined ||
+        !Number.isSafeInteger(epoch) ||
+        !Number.isSafeInteger(startOffset) ||
+        epoch < 0 ||
+        startOffset < 0
+      ) {
         throw new TributaryError('STORAGE_ERROR', `leader-epoch checkpoint line '${line}' is malformed`);
       }
       return { epoch: epoch ?? 0, startOffset: startOffset ?? 0 };

@@ -3,7 +3,8 @@ import { AssertionError, assert, type Clock, TributaryError } from '@tributary/c
 import { LogAppendError, parseAppendBatches } from './append-validation.js';
 import { type BatchCodec, type BatchInfo, kafkaV2BatchCodec } from './batch-codec.js';
 import { type LogConfig, resolveLogConfig } from './config.js';
-import { type EpochEndOffset, type EpochEntry, LeaderEpochCache } from './epoch-cache.js';
+import type { EpochEndOffset, EpochEntry, LeaderEpochCache } from './epoch-cache.js';
+import { loadOrRebuildEpochCache } from './epoch-recovery.js';
 import { upperBound } from './indexes.js';
 import { LOG_LIMITS } from './limits.js';
 import {
@@ -117,7 +118,7 @@ export class PartitionLog {
     const segments = await openSegments({ context, bases, clean, recoveryPoint, nowMs, logger });
     if (segments.length === 0) segments.push(await LogSegment.create(context, 0, nowMs));
     const epochPath = join(options.dir, EPOCH_CHECKPOINT_FILE);
-    const epochCache = await LeaderEpochCache.load(epochPath);
+    const epochCache = await loadOrRebuildEpochCache({ path: epochPath, dir: options.dir, segments, logger });
     const first = segments[0];
     const last = segments[segments.length - 1];
     assert(first !== undefined && last !== undefined, 'a log has at least one segment');

@@ -26,6 +26,21 @@ export interface ServiceErrorLike {
 
 type GrpcStatusName = keyof typeof grpc.status;
 
+/**
+ * Most characters of a status's details sent. The details travel in the grpc-message trailer
+ * (percent-encoded: up to 9 bytes per character), and an HTTP/2 peer drops the whole connection
+ * when a header list passes its limit (16 KiB by default). Messages that echo client input, such
+ * as a 100,000-character topic name, are therefore cut here; found by the gRPC fuzz suite.
+ */
+export const STATUS_DETAILS_CHARS_MAX = 1_000;
+
+/** Cuts details to STATUS_DETAILS_CHARS_MAX, saying how much was cut. */
+export function boundedDetails(text: string): string {
+  if (text.length <= STATUS_DETAILS_CHARS_MAX) return text;
+  const cut = text.length - STATUS_DETAILS_CHARS_MAX;
+  return `${text.slice(0, STATUS_DETAILS_CHARS_MAX)}... (${cut} more characters cut)`;
+}
+
 function grpcStatusOf(code: ErrorCode): grpc.status {
   const name: GrpcStatusName = ERROR_CODES[code].grpc;
   return grpc.status[name];
@@ -48,11 +63,11 @@ export function toServiceError(error: unknown): TributaryServiceError {
       metadata.set(LEADER_ID_TRAILER, String(error.leaderHint.id));
       metadata.set(LEADER_ADDRESS_TRAILER, error.leaderHint.address);
     }
-    return serviceError(grpcStatusOf(error.code), error.message, metadata);
+    return serviceError(grpcStatusOf(error.code), boundedDetails(error.message), metadata);
   }
   metadata.set(ERROR_CODE_TRAILER, 'UNKNOWN');
   const details = error instanceof Error ? `${error.name}: ${error.message}` : `thrown: ${String(error)}`;
-  return serviceError(grpc.status.INTERNAL, firstLine(details), metadata);
+  return serviceError(grpc.status.INTERNAL, boundedDetails(firstLine(details)), metadata);
 }
 
 function firstLine(text: string): string {

@@ -27,6 +27,8 @@ export interface BrokerProcessOptions {
   readonly dataDir: string;
   /** `127.0.0.1:P1,127.0.0.1:P2,...` */
   readonly controllers: string;
+  /** What other brokers and clients are told to connect to (a link proxy); default: the listen address. */
+  readonly advertisedAddress?: string;
   readonly logLevel?: string;
   readonly extraArgs?: readonly string[];
   readonly binPath?: string;
@@ -67,6 +69,9 @@ export class BrokerProcess {
       this.options.controllers,
       '--log-level',
       this.options.logLevel ?? 'info',
+      ...(this.options.advertisedAddress === undefined
+        ? []
+        : ['--advertised-address', this.options.advertisedAddress]),
       ...(this.options.extraArgs ?? []),
     ];
   }

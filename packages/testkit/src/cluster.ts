@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BrokerProcess } from './broker-process.js';
+import { LinkNetwork } from './chaos/link-proxy.js';
 import { type ControllerQuorum, startControllerQuorum } from './controller-quorum.js';
 import { HARNESS_LIMITS } from './limits.js';
 import { freePorts } from './ports.js';
@@ -18,6 +19,11 @@ export interface ClusterOptions {
   readonly brokerArgs?: readonly string[];
   readonly controllerArgs?: readonly string[];
   readonly logLevel?: string;
+  /**
+   * Route every process-to-process link (and clients' links to brokers) through in-process TCP proxies that
+   * the chaos nemesis can cut and slow (see chaos/link-proxy.ts). Default false: direct links.
+   */
+  readonly linkProxies?: boolean;
 }
 
 export class Cluster {
@@ -25,10 +31,15 @@ export class Cluster {
     readonly quorum: ControllerQuorum,
     readonly brokers: readonly BrokerProcess[],
     private readonly tempDir: TempDir,
+    /** The link proxies, when started with `linkProxies: true`. */
+    readonly links?: LinkNetwork,
   ) {}
 
+  /** Where clients start: the brokers' proxies when links are proxied (as metadata advertises), else the brokers. */
   get bootstrap(): string[] {
-    return this.brokers.map((broker) => broker.address);
+    const links = this.links;
+    if (links === undefined) return this.brokers.map((broker) => broker.address);
+    return this.brokers.map((broker) => links.proxyAddress(`broker ${broker.nodeId}`));
   }
 
   broker(nodeId: number): BrokerProcess {
@@ -59,36 +70,44 @@ export class Cluster {
   async stop(): Promise<void> {
     await Promise.allSettled(this.brokers.map((broker) => broker.dispose()));
     await this.quorum.stop();
+    await this.links?.close();
     await this.tempDir.remove();
   }
 }
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  const quorum = await startControllerQuorum({
-    size: options.controllers ?? 3,
-    ...(options.controllerArgs === undefined ? {} : { extraArgs: options.controllerArgs }),
-    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-  });
+  const links = options.linkProxies === true ? new LinkNetwork() : undefined;
+  let quorum: ControllerQuorum;
+  try {
+    quorum = await startQuorumFor(options, links);
+  } catch (error) {
+    await links?.close();
+    throw error;
+  }
   const tempDir = await makeTempDir('tributary-brokers');
   const ports = await freePorts(options.brokers);
-  const controllers = quorum.nodes.map((node) => node.address).join(',');
+  const controllers = quorum.nodes
+    .map((node) => (links === undefined ? node.address : links.proxyAddress(`controller ${node.nodeId}`)))
+    .join(',');
   const brokers: BrokerProcess[] = [];
   for (const [index, port] of ports.entries()) {
     const nodeId = index + 1;
     const dataDir = join(tempDir.path, `broker-${nodeId}`);
     await mkdir(dataDir, { recursive: true });
-    brokers.push(
-      new BrokerProcess({
-        nodeId,
-        port,
-        dataDir,
-        controllers,
-        ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-        ...(options.brokerArgs === undefined ? {} : { extraArgs: options.brokerArgs }),
-      }),
-    );
+    const advertisedAddress = await links?.addProxy(`broker ${nodeId}`, `127.0.0.1:${port}`);
+    const broker = new BrokerProcess({
+      nodeId,
+      port,
+      dataDir,
+      controllers,
+      ...(advertisedAddress === undefined ? {} : { advertisedAddress }),
+      ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+      ...(options.brokerArgs === undefined ? {} : { extraArgs: options.brokerArgs }),
+    });
+    links?.registerProcess(`broker ${nodeId}`, () => broker.process.pid);
+    brokers.push(broker);
   }
-  const cluster = new Cluster(quorum, brokers, tempDir);
+  const cluster = new Cluster(quorum, brokers, tempDir, links);
   try {
     await quorum.waitForLeader({ timeoutMs: HARNESS_LIMITS.readyTimeoutMs });
     for (const broker of brokers) broker.start();
@@ -100,4 +119,13 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await cluster.stop();
     throw new Error(message);
   }
+}
+
+function startQuorumFor(options: ClusterOptions, links: LinkNetwork | undefined): Promise<ControllerQuorum> {
+  return startControllerQuorum({
+    size: options.controllers ?? 3,
+    ...(options.controllerArgs === undefined ? {} : { extraArgs: options.controllerArgs }),
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    ...(links === undefined ? {} : { links }),
+  });
 }

@@ -11,6 +11,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LinkNetwork } from './chaos/link-proxy.js';
 import { ControllerProcess } from './controller-process.js';
 import { LeaderFollowingClient, type LeaderFollowingClientOptions } from './leader-client.js';
 import { HARNESS_LIMITS } from './limits.js';
@@ -26,6 +27,11 @@ export interface ControllerQuorumOptions {
   readonly logLevel?: string;
   readonly readyTimeoutMs?: number;
   readonly binPath?: string;
+  /**
+   * Route controller-to-controller links through proxies of this network (`--voters` names the proxies, one
+   * per controller, named "controller N"); the caller closes the network. Default: direct links.
+   */
+  readonly links?: LinkNetwork;
 }
 
 export interface LeaderView {
@@ -165,13 +171,24 @@ function votersFlag(nodeIds: readonly number[], ports: readonly number[]): strin
   return nodeIds.map((id, index) => `${id}@127.0.0.1:${ports[index]}`).join(',');
 }
 
+function portOf(address: string): number {
+  return Number(address.slice(address.lastIndexOf(':') + 1));
+}
+
 /** Spawns a quorum and waits until every node answers DescribeQuorum; on failure, cleans up and throws. */
 export async function startControllerQuorum(options: ControllerQuorumOptions): Promise<ControllerQuorum> {
   if (options.size !== 3 && options.size !== 5)
     throw new RangeError(`quorum size must be 3 or 5, got ${options.size}`);
   const ports = await freePorts(options.size);
   const nodeIds = ports.map((_, index) => index + 1);
-  const voters = votersFlag(nodeIds, ports);
+  const links = options.links;
+  const voterPorts: number[] = [];
+  for (const [index, nodeId] of nodeIds.entries()) {
+    const port = ports[index] ?? 0;
+    if (links === undefined) voterPorts.push(port);
+    else voterPorts.push(portOf(await links.addProxy(`controller ${nodeId}`, `127.0.0.1:${port}`)));
+  }
+  const voters = votersFlag(nodeIds, voterPorts);
   const tempDir = await makeTempDir('tributary-quorum');
   const nodes: ControllerProcess[] = [];
   for (const [index, nodeId] of nodeIds.entries()) {
@@ -192,6 +209,7 @@ export async function startControllerQuorum(options: ControllerQuorumOptions): P
       }),
     );
   }
+  for (const node of nodes) links?.registerProcess(`controller ${node.nodeId}`, () => node.pid);
   const quorum = new ControllerQuorum(nodes, tempDir);
   try {
     for (const node of nodes) node.start();

@@ -78,6 +78,8 @@ export interface BrokerOptions {
   readonly groupSessionTimeoutMs?: number;
   /** HOST:PORT of the Prometheus /metrics endpoint (port 0 picks a free port); unset = no endpoint. */
   readonly metricsListen?: string;
+  /** Bound on record bytes of Produce requests in flight; REQUEST_LIMITS.produceInFlightBytesMax by default. */
+  readonly produceInFlightBytesMax?: number;
 }
 
 export interface BrokerHandle {
@@ -358,6 +360,9 @@ function addServices(
       autoCreate,
       logger,
       ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
+      ...(options.produceInFlightBytesMax === undefined
+        ? {}
+        : { produceInFlightBytesMax: options.produceInFlightBytesMax }),
     }),
   );
   addReplicationService(server, createReplicationHandlers({ dataPlane: replicaManager, logger }));

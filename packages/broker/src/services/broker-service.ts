@@ -28,6 +28,8 @@ import {
   type ImageSource,
   waitForTopics,
 } from './auto-create.js';
+import { InFlightBytes } from './in-flight-bytes.js';
+import { REQUEST_LIMITS } from './limits.js';
 import { metadataResponse } from './metadata-view.js';
 import {
   validateFetchRequest,
@@ -57,17 +59,23 @@ export interface BrokerServiceOptions {
   /** Null: auto-creation is off (the broker's auto.create.topics.enable). */
   readonly autoCreate: AutoCreateOptions | null;
   readonly logger: Logger;
+  /** The in-flight produce bytes quota; REQUEST_LIMITS.produceInFlightBytesMax by default. */
+  readonly produceInFlightBytesMax?: number;
 }
 
 export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandlers {
   const { dataPlane, logger } = options;
+  const produceInFlight = new InFlightBytes(
+    options.produceInFlightBytesMax ?? REQUEST_LIMITS.produceInFlightBytesMax,
+    'produce',
+  );
   const handleOptions = {
     onUnexpectedError: (error: unknown) => logger.error({ err: error }, 'broker handler failed'),
   };
   return {
     Produce: handleUnary(async (request: ProduceRequest__Output) => {
       validateProduceRequest(request);
-      return { results: await dataPlane.produce(request) };
+      return { results: await produceInFlight.run(produceBytes(request), () => dataPlane.produce(request)) };
     }, handleOptions),
     Fetch: handleUnary(async (request: FetchRequest__Output) => {
       validateFetchRequest(request);
@@ -96,6 +104,14 @@ export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandl
       handleOptions,
     ),
   };
+}
+
+function produceBytes(request: ProduceRequest__Output): number {
+  let bytes = 0;
+  for (const topic of request.topics) {
+    for (const data of topic.partitions) bytes += data.records.length;
+  }
+  return bytes;
 }
 
 async function answerMetadata(

@@ -11,6 +11,7 @@ export {
   createBrokerHandlers,
   type ProducerIdSource,
 } from './broker-service.js';
+export { InFlightBytes } from './in-flight-bytes.js';
 export { REQUEST_LIMITS } from './limits.js';
 export { brokerInfo, metadataResponse, topicInfo } from './metadata-view.js';
 export { createReplicationHandlers, type ReplicationDataPlane } from './replication-service.js';

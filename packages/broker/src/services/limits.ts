@@ -8,6 +8,12 @@ export const REQUEST_LIMITS = {
   partitionsPerRequestMax: 10_000,
   /** Record bytes across all partitions of one Produce: the request-size quota. */
   produceBytesPerRequestMax: 64 * 1024 * 1024,
+  /**
+   * Record bytes across all Produce requests admitted and not yet answered on one broker: the
+   * in-flight quota (services/in-flight-bytes.ts). Beyond it Produce gets RESOURCE_EXHAUSTED (retriable).
+   * A named limit rather than a config key because the config schema lives elsewhere.
+   */
+  produceInFlightBytesMax: 256 * 1024 * 1024,
   /** How long a Produce may wait for acknowledgements. */
   produceTimeoutMsMax: 300_000,
   /** How long a Fetch or ReplicaFetch may long-poll. */

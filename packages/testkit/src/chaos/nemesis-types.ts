@@ -1,0 +1,40 @@
+/**
+ * The contract between the chaos runner (workloads, history, checkers) and the nemesis (faults). The runner
+ * starts a cluster, starts the nemesis on it, runs its workloads, then stops the nemesis — which heals every
+ * fault it caused — before the final reads and the checks.
+ */
+import type { Cluster } from '../cluster.js';
+
+export const NEMESIS_KINDS = ['kill', 'pause', 'partition', 'slow', 'corrupt'] as const;
+export type NemesisKind = (typeof NEMESIS_KINDS)[number];
+
+/** One fault as injected (and when it was healed), for the summary and for anomaly reports. */
+export interface FaultRecord {
+  /** performance.now() of the injection. */
+  readonly atMs: number;
+  readonly kind: NemesisKind;
+  /** e.g. "broker 2", "controller 1", "link broker 1 -> broker 3". */
+  readonly target: string;
+  readonly detail: string;
+  healedAtMs?: number;
+}
+
+export interface NemesisOptions {
+  readonly seed: number;
+  readonly kinds: readonly NemesisKind[];
+  /** Mean time between two faults; default 3,000 ms. */
+  readonly intervalMs?: number;
+  /** How long a fault lasts before it is healed; default 2,000–6,000 ms (seeded). */
+  readonly faultDurationMs?: { readonly min: number; readonly max: number };
+}
+
+export interface Nemesis {
+  /** Starts injecting faults on the seeded schedule. */
+  start(): void;
+  /** Stops injecting and heals everything (restart killed processes, resume paused ones, reconnect links). */
+  stop(): Promise<void>;
+  readonly faults: readonly FaultRecord[];
+}
+
+/** Creates the nemesis for a running cluster (started with link proxies when 'partition' or 'slow' is wanted). */
+export type CreateNemesis = (cluster: Cluster, options: NemesisOptions) => Nemesis;
