@@ -38,4 +38,12 @@ describe('chaos (short CI mix: kill, pause)', () => {
     console.log(`chaos: random seed ${RANDOM_SEED}`);
     await runAndCheck(RANDOM_SEED, 15);
   }, 120_000);
+
+  it('finds the duplicates of a producer without idempotence whose responses are lost (the checks can fail)', async () => {
+    const result = await runChaos({ durationS: 6, seed: 5, kinds: [], brokenProducer: true });
+    const duplicates = result.anomalies.get('duplicates') ?? [];
+    console.log(formatReport(result).split('\n').slice(-3).join('\n'));
+    expect(duplicates.length).toBeGreaterThan(0);
+    expect(totals(result).duplicated).toBeGreaterThan(0);
+  }, 120_000);
 });

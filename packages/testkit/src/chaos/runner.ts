@@ -4,13 +4,13 @@
  * wait is bounded; the cluster is always stopped. The seed fixes the nemesis schedule (not the OS's
  * scheduling), so a failing seed is a strong hint to replay, not a guarantee.
  */
-import { SeededRandom } from '@tributary/core';
 import type { Cluster } from '../cluster.js';
 import { startCluster } from '../cluster.js';
 import { sleep, waitFor } from '../wait.js';
 import { type Anomaly, CHECKERS } from './checkers.js';
 import { emptyHistory, type History } from './history.js';
-import type { CreateNemesis, FaultRecord, Nemesis, NemesisKind } from './nemesis-types.js';
+import { createNemesis } from './nemesis.js';
+import type { FaultRecord, Nemesis, NemesisKind } from './nemesis-types.js';
 import {
   ConsumerWorkload,
   finalRead,
@@ -29,9 +29,6 @@ export const CHAOS_DEFAULTS = {
   topicReadyTimeoutMs: 30_000,
   /** How long the consumers may keep reading after the producers stopped, before they are stopped. */
   consumerDrainMs: 3_000,
-  /** The built-in kill nemesis: one fault every this many ms, restarting after downMs. */
-  fallbackIntervalMs: 4_000,
-  fallbackDownMs: { min: 1_000, max: 3_000 },
 } as const;
 
 export interface ChaosOptions {
@@ -39,6 +36,11 @@ export interface ChaosOptions {
   readonly seed: number;
   readonly kinds: readonly NemesisKind[];
   readonly brokers?: number;
+  /**
+   * The suite's self-check: produce WITHOUT idempotence and lose some Produce responses after the append, so the
+   * retries write duplicates that the checkers must find (see chaos.test.ts).
+   */
+  readonly brokenProducer?: boolean;
   /** Progress lines (not the summary); default: none. */
   readonly log?: (line: string) => void;
 }
@@ -87,9 +89,13 @@ async function runOnCluster(
   const history = emptyHistory(CHAOS_DEFAULTS.topic, CHAOS_DEFAULTS.partitions);
   await createTopic(cluster);
   const observer = new MetadataObserver(cluster, history);
-  const producers = new ProducerWorkload(cluster, history);
+  const producers = new ProducerWorkload(
+    cluster,
+    history,
+    options.brokenProducer === true ? { broken: true } : {},
+  );
   const consumers = new ConsumerWorkload(cluster, history);
-  const { nemesis, name: nemesisName } = await makeNemesis(cluster, options);
+  const { nemesis, name: nemesisName } = makeNemesis(cluster, options);
   observer.start();
   producers.start();
   consumers.start();
@@ -168,73 +174,11 @@ async function createTopic(cluster: Cluster): Promise<void> {
   );
 }
 
-/** The real nemesis (nemesis.ts) when it is there, else the tiny built-in kill nemesis below. */
-async function makeNemesis(
-  cluster: Cluster,
-  options: ChaosOptions,
-): Promise<{ nemesis: Nemesis; name: string }> {
-  // A variable specifier: nemesis.ts is written separately and may not exist in this build.
-  const specifier = './nemesis.js';
-  try {
-    const module = (await import(specifier)) as { createNemesis?: CreateNemesis };
-    if (typeof module.createNemesis === 'function') {
-      return {
-        nemesis: module.createNemesis(cluster, { seed: options.seed, kinds: options.kinds }),
-        name: 'full',
-      };
-    }
-  } catch {
-    // Missing module: fall through to the built-in nemesis.
-  }
-  return { nemesis: new KillNemesis(cluster, options.seed), name: 'built-in kill' };
-}
-
-/** SIGKILLs one seeded-random broker every few seconds and restarts it after a seeded pause. */
-class KillNemesis implements Nemesis {
-  readonly faults: FaultRecord[] = [];
-  private readonly random: SeededRandom;
-  private stopped = false;
-  private running: Promise<void> | undefined;
-
-  constructor(
-    private readonly cluster: Cluster,
-    seed: number,
-  ) {
-    this.random = new SeededRandom(seed);
-  }
-
-  start(): void {
-    this.running = this.loop();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.running;
-    // Heal: whatever is down comes back.
-    await Promise.allSettled(this.cluster.brokers.filter((b) => !b.isRunning).map((b) => b.restart()));
-  }
-
-  private async loop(): Promise<void> {
-    while (!this.stopped) {
-      await sleep(CHAOS_DEFAULTS.fallbackIntervalMs);
-      if (this.stopped) return;
-      const broker = this.cluster.brokers[this.random.int(0, this.cluster.brokers.length)];
-      if (broker === undefined) continue;
-      const { min, max } = CHAOS_DEFAULTS.fallbackDownMs;
-      const downMs = this.random.int(min, max + 1);
-      const fault: FaultRecord = {
-        atMs: performance.now(),
-        kind: 'kill',
-        target: `broker ${broker.nodeId}`,
-        detail: `SIGKILL, restart after ${downMs} ms`,
-      };
-      this.faults.push(fault);
-      await broker.kill('SIGKILL');
-      await sleep(downMs);
-      await broker.restart().catch(() => undefined);
-      fault.healedAtMs = performance.now();
-    }
-  }
+/** The seeded nemesis, or none at all when no fault kind is asked for (the suite's self-check runs). */
+function makeNemesis(cluster: Cluster, options: ChaosOptions): { nemesis: Nemesis; name: string } {
+  if (options.kinds.length === 0)
+    return { nemesis: { start() {}, stop: async () => {}, faults: [] }, name: 'no' };
+  return { nemesis: createNemesis(cluster, { seed: options.seed, kinds: options.kinds }), name: 'seeded' };
 }
 
 /** Counts for the summary line. */

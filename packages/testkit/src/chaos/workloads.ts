@@ -5,6 +5,7 @@
  * checkers' job. Every loop stops on stop() and every call has a deadline.
  */
 import { type EachBatchPayload, type GroupConsumer, TributaryClient } from '@tributary/client';
+import { type LostResponses, loseResponses } from '@tributary/client/testing';
 import { TributaryError } from '@tributary/core';
 import { readBack } from '../acked-history.js';
 import type { Cluster } from '../cluster.js';
@@ -54,12 +55,27 @@ export class ProducerWorkload implements Workload {
   private stopped = false;
   private running: Promise<void>[] = [];
 
+  private readonly lostResponses: LostResponses | undefined;
+
+  /**
+   * `broken`: the suite's own check — a producer WITHOUT idempotence whose Produce responses are lost now
+   * and then after the leader appended; its retries write duplicates, which the checkers must report.
+   */
   constructor(
     cluster: Cluster,
     private readonly history: History,
-    private readonly workers: number = WORKLOAD_DEFAULTS.producerWorkers,
+    private readonly options: { readonly workers?: number; readonly broken?: boolean } = {},
   ) {
-    this.client = new TributaryClient({ bootstrap: cluster.bootstrap, allowAutoTopicCreation: false });
+    this.lostResponses = options.broken === true ? loseResponses('Produce') : undefined;
+    this.client = new TributaryClient({
+      bootstrap: cluster.bootstrap,
+      allowAutoTopicCreation: false,
+      ...(this.lostResponses === undefined ? {} : { interceptors: [this.lostResponses.interceptor] }),
+    });
+  }
+
+  private get workers(): number {
+    return this.options.workers ?? WORKLOAD_DEFAULTS.producerWorkers;
   }
 
   start(): void {
@@ -77,9 +93,11 @@ export class ProducerWorkload implements Workload {
     const producer = this.client.producer({
       timeoutMs: WORKLOAD_DEFAULTS.requestTimeoutMs,
       deliveryTimeoutMs: WORKLOAD_DEFAULTS.deliveryTimeoutMs,
+      ...(this.lostResponses === undefined ? {} : { idempotent: false }),
     });
     let next = 0;
     for (let send = 0; !this.stopped; send++) {
+      if (this.lostResponses !== undefined && send % 10 === 5) this.lostResponses.lose(1);
       const partition = (worker + send) % this.history.partitions;
       const values = Array.from({ length: WORKLOAD_DEFAULTS.recordsPerSend }, () => `w${worker}-${next++}`);
       const sentAtMs = performance.now();
