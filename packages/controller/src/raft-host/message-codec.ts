@@ -157,7 +157,39 @@ export function messageToWire(message: Message): WireMessage {
 }
 
 /** Decodes and validates a wire message; `snapshotData` is the reassembled data of a snapshot message. */
+/**
+ * The largest term or index a message may carry. Real ones stay far below (a term per election, an index per
+ * command); the bound leaves the core room to add to them (a candidate's term + 1) without leaving the safe
+ * integers, which a forged term near 2^53 would make it do.
+ */
+export const RAFT_NUMBER_MAX = 2 ** 50;
+
+function checkBounds(wire: WireMessage): void {
+  const numbers: [string, number][] = [
+    ['term', wire.term],
+    ['log term', wire.logTerm],
+    ['index', wire.index],
+    ['commit', wire.commit],
+    ['reject hint index', wire.rejectHintIndex],
+    ['reject hint term', wire.rejectHintTerm],
+    ...(wire.snapshot === null
+      ? []
+      : ([
+          ['snapshot index', wire.snapshot.index],
+          ['snapshot term', wire.snapshot.term],
+        ] as [string, number][])),
+    ...wire.entries.flatMap((entry): [string, number][] => [
+      ['entry index', entry.index],
+      ['entry term', entry.term],
+    ]),
+  ];
+  for (const [name, value] of numbers) {
+    if (value > RAFT_NUMBER_MAX) throw new RangeError(`${name} ${value} is above ${RAFT_NUMBER_MAX}`);
+  }
+}
+
 export function messageFromWire(wire: WireMessage, snapshotData: Uint8Array = EMPTY): Message {
+  checkBounds(wire);
   const base: { from: NodeId; to: NodeId; term: Term } = {
     from: nodeId(wire.from),
     to: nodeId(wire.to),

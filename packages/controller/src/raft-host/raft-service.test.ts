@@ -68,6 +68,36 @@ describe('the Raft service', () => {
     client.close();
   });
 
+  // Found by the Raft fuzzer (src/fuzz/raft-grpc.fuzz.test.ts): each used to reach the core's assertions and stop
+  // the controller (onFatal), instead of being refused.
+  it('refuses a message from this node to itself, a snapshot sent with Step, and a term near 2^53', async () => {
+    const client = createRaftClient(address);
+    const before = received.length;
+    const refusals: [string, object][] = [
+      ['self', messageToWire(heartbeat(2, 2))],
+      [
+        'snapshot via Step',
+        {
+          type: 'RAFT_MESSAGE_TYPE_SNAPSHOT',
+          from: 1,
+          to: 2,
+          term: 7,
+          snapshot: { index: 7, term: 7, voters: [1, 2, 3] },
+        },
+      ],
+      ['huge term', { ...messageToWire(heartbeat(1, 2)), term: Number.MAX_SAFE_INTEGER }],
+      ['huge commit', { ...messageToWire(heartbeat(1, 2)), commit: 2 ** 52 }],
+    ];
+    for (const [name, message] of refusals) {
+      await expect(
+        unary(client, 'Step', { messages: [message] }, { deadlineMs: 2_000 }),
+        name,
+      ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    }
+    expect(received.length).toBe(before);
+    client.close();
+  });
+
   it('reassembles an InstallSnapshot stream', async () => {
     received.length = 0;
     const message: Message = {

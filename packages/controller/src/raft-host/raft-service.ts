@@ -45,6 +45,10 @@ function decode(options: RaftServiceOptions, wire: RaftMessage__Output, data?: U
       `raft message addressed to node ${message.to}, this is node ${selfId}`,
     );
   }
+  // The core asserts that no node messages itself: such a message can only be forged or misrouted.
+  if (message.from === selfId) {
+    throw new TributaryError('INVALID_REQUEST', `raft message from node ${message.from} to itself`);
+  }
   if (!options.voterIds.includes(message.from)) {
     throw new TributaryError(
       'INVALID_REQUEST',
@@ -61,6 +65,14 @@ export function createRaftHandlers(options: RaftServiceOptions): RaftHandlers {
     Step: handleUnary(
       async (request): Promise<RaftStepResponse> => {
         const messages = request.messages.map((wire) => decode(options, wire));
+        // A snapshot's data comes only in InstallSnapshot chunks; one arriving here would carry none.
+        const snapshot = messages.find((message) => message.type === 'snapshot');
+        if (snapshot !== undefined) {
+          throw new TributaryError(
+            'INVALID_REQUEST',
+            `raft message from node ${snapshot.from}: snapshots are sent with InstallSnapshot, not Step`,
+          );
+        }
         for (const message of messages) options.step(message);
         return {};
       },
