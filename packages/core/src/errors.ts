@@ -131,6 +131,11 @@ export const ERROR_CODES = {
     grpc: 'FAILED_PRECONDITION',
     message: 'the group has active members',
   },
+  BROKER_NOT_READY: {
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'the broker is still catching up with the metadata log after starting',
+  },
   GROUP_ID_NOT_FOUND: { retriable: false, grpc: 'NOT_FOUND', message: 'the group does not exist' },
   INVALID_GROUP_ID: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'the group id is not valid' },
 } as const satisfies Record<string, { retriable: boolean; grpc: string; message: string }>;

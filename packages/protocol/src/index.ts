@@ -72,6 +72,7 @@ export {
 export { bindServer, createServer, shutdownServer } from './server.js';
 export {
   failStream,
+  gateUnaryService,
   type HandleOptions,
   handleServerStream,
   handleUnary,

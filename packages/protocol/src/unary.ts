@@ -133,6 +133,27 @@ export function handleUnary<Request, Response>(
   };
 }
 
+/**
+ * Wraps every handler of a service whose methods are all unary: while `refusal()` returns an error, calls
+ * are answered with it and the handlers are not run (a broker still catching up with the metadata log after
+ * a restart must not answer from the older image it started from).
+ */
+export function gateUnaryService<Handlers extends grpc.UntypedServiceImplementation>(
+  handlers: Handlers,
+  refusal: () => Error | undefined,
+): Handlers {
+  const gated: grpc.UntypedServiceImplementation = {};
+  for (const [name, handler] of Object.entries(handlers)) {
+    const unaryHandler = handler as grpc.handleUnaryCall<unknown, unknown>;
+    gated[name] = ((call, callback) => {
+      const refused = refusal();
+      if (refused === undefined) unaryHandler(call, callback);
+      else callback(toServiceError(refused));
+    }) satisfies grpc.handleUnaryCall<unknown, unknown>;
+  }
+  return gated as Handlers;
+}
+
 /** Ends a server stream with the status for `error` (grpc-js turns an 'error' event into the status). */
 export function failStream(call: grpc.ServerWritableStream<unknown, unknown>, error: unknown): void {
   call.emit('error', toServiceError(error));

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ControllerHandle, startController } from '@tributary/controller';
+import { freePort } from '@tributary/core/testing';
 import type { MetadataImage } from '@tributary/metadata';
 import type {
   FetchPartitionResult,
@@ -154,6 +155,34 @@ describe('startBroker (wiring, fake replica manager)', () => {
     await cluster?.close();
     cluster = undefined;
   });
+
+  // Found by the chaos suite (seed 101): a restarted broker answered Metadata from the older snapshot it had
+  // loaded, before catching up with the metadata log, so clients saw leader and broker epochs go backwards.
+  it('answers client RPCs with BROKER_NOT_READY until it has caught up with the metadata log', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trib-broker-not-ready-'));
+    // No controller listens there: the broker can never register, so it never catches up.
+    const broker = await startBroker({
+      nodeId: 7,
+      listen: '127.0.0.1:0',
+      dataDir: join(dir, 'broker'),
+      controllers: [`127.0.0.1:${await freePort()}`],
+      logger: pino({ level: 'silent' }),
+      controlledShutdownTimeoutMs: 500,
+    });
+    const client = createBrokerClient(`127.0.0.1:${broker.port}`);
+    try {
+      for (const call of [
+        unary(client, 'Metadata', { topics: [] }, { deadlineMs: 5_000 }),
+        unary(client, 'InitProducerId', {}, { deadlineMs: 5_000 }),
+      ]) {
+        await expect(call).rejects.toMatchObject({ code: 'BROKER_NOT_READY' });
+      }
+    } finally {
+      client.close();
+      await broker.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('registers with its bound port, gets unfenced, answers Metadata and auto-creates topics', async () => {
     cluster = await TestCluster.start();

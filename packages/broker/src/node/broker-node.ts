@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
-import { assert, type Clock, systemClock, brokerId as toBrokerId } from '@tributary/core';
+import { assert, type Clock, systemClock, TributaryError, brokerId as toBrokerId } from '@tributary/core';
 import {
   addBrokerService,
   addGroupCoordinatorService,
@@ -17,6 +17,7 @@ import {
   ControllerConnection,
   createReplicationClient,
   createServer,
+  gateUnaryService,
   instrumentServer,
   type ReplicationClient,
   shutdownServer,
@@ -149,6 +150,8 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
   // The lifecycle manager needs the bound port, so it is created last; the replica manager asks it for
   // the broker epoch only once replication starts.
   let lifecycle: BrokerLifecycleManager | undefined;
+  /** Latched: once caught up with the metadata log, this process never serves from an older image again. */
+  let metadataCaughtUp = false;
   const brokerEpochNow = (): number => lifecycle?.snapshot().brokerEpoch ?? 0;
   // Leaders our replica fetches could not connect to: evidence for the controller's fast fencing.
   const unreachable = new UnreachableBrokers();
@@ -249,6 +252,10 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       dataPlane: metrics.instrumentDataPlane(replicaManager),
       producerIds,
       groupCoordinator,
+      metadataReady: () => {
+        metadataCaughtUp ||= lifecycle?.snapshot().caughtUp === true;
+        return metadataCaughtUp;
+      },
     });
     const standard = addBrokerStandardServices(server, {
       lifecycle: () => lifecycle?.snapshot(),
@@ -332,6 +339,8 @@ function addServices(
     readonly dataPlane: BrokerDataPlane;
     readonly producerIds: ProducerIdManager;
     readonly groupCoordinator: GroupCoordinator | null;
+    /** True once this process has caught up with the metadata log (latched). */
+    readonly metadataReady: () => boolean;
   },
 ): void {
   const { options, logger, connection, follower, replicaManager, producerIds } = parts;
@@ -351,23 +360,39 @@ function addServices(
           waitMs: BROKER_DEFAULTS.autoCreateWaitMs,
         }
       : null;
+  // Until this process has caught up with the metadata log (to its own registration, which is newer than any
+  // image it served before a restart), it would answer from the older snapshot it started from: metadata
+  // going backwards for clients, and leaderships it no longer holds. Clients retry elsewhere meanwhile.
+  const notReady = (): TributaryError | undefined =>
+    parts.metadataReady()
+      ? undefined
+      : new TributaryError(
+          'BROKER_NOT_READY',
+          `broker ${options.nodeId} is catching up with the metadata log`,
+        );
   addBrokerService(
     server,
-    createBrokerHandlers({
-      dataPlane: parts.dataPlane,
-      producerIds,
-      metadata: follower,
-      autoCreate,
-      logger,
-      ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
-      ...(options.produceInFlightBytesMax === undefined
-        ? {}
-        : { produceInFlightBytesMax: options.produceInFlightBytesMax }),
-    }),
+    gateUnaryService(
+      createBrokerHandlers({
+        dataPlane: parts.dataPlane,
+        producerIds,
+        metadata: follower,
+        autoCreate,
+        logger,
+        ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
+        ...(options.produceInFlightBytesMax === undefined
+          ? {}
+          : { produceInFlightBytesMax: options.produceInFlightBytesMax }),
+      }),
+      notReady,
+    ),
   );
   addReplicationService(server, createReplicationHandlers({ dataPlane: replicaManager, logger }));
   if (parts.groupCoordinator !== null) {
-    addGroupCoordinatorService(server, createGroupCoordinatorHandlers(parts.groupCoordinator, logger));
+    addGroupCoordinatorService(
+      server,
+      gateUnaryService(createGroupCoordinatorHandlers(parts.groupCoordinator, logger), notReady),
+    );
   }
 }
 
