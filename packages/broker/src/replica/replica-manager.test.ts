@@ -360,7 +360,13 @@ describe('ReplicaManager fetch', () => {
     const [before] = await c.manager(1).fetch(fetchRequest(0));
     expect(before).toMatchObject({ errorCode: '', highWatermark: 0 });
     expect(before?.records?.length).toBe(0);
-    const [beyond] = await c.manager(1).fetch(fetchRequest(1));
+    // Between the high watermark and the log end: nothing to read yet, but not out of range. Found by the chaos
+    // suite (seed 303): a new leader's high watermark lags the old one's for a moment after a failover, and a
+    // consumer at the old high watermark got OFFSET_OUT_OF_RANGE there and reset to the earliest offset.
+    const [between] = await c.manager(1).fetch(fetchRequest(1));
+    expect(between).toMatchObject({ errorCode: '', highWatermark: 0 });
+    expect(between?.records?.length).toBe(0);
+    const [beyond] = await c.manager(1).fetch(fetchRequest(3));
     expect(beyond?.errorCode).toBe('OFFSET_OUT_OF_RANGE');
 
     await c.startBroker(2);

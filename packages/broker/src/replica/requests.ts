@@ -180,9 +180,12 @@ async function readForConsumer(
       const { partition } = checked;
       const highWatermark = partition.highWatermark;
       const logStartOffset = partition.log.logStartOffset;
-      if (wanted.fetchOffset < logStartOffset || wanted.fetchOffset > highWatermark) {
+      // Out of range means outside the log, as in Kafka: between the high watermark and the log end there is just
+      // nothing to read yet (a new leader's high watermark trails its predecessor's for a moment after failover).
+      const logEndOffset = partition.log.logEndOffset;
+      if (wanted.fetchOffset < logStartOffset || wanted.fetchOffset > logEndOffset) {
         anyError = true;
-        const message = `offset ${wanted.fetchOffset} outside [${logStartOffset}, ${highWatermark}]`;
+        const message = `offset ${wanted.fetchOffset} outside the log [${logStartOffset}, ${logEndOffset}]`;
         results.push(fetchError(context, base, 'OFFSET_OUT_OF_RANGE', message));
         continue;
       }
