@@ -64,6 +64,11 @@ export class FuzzCluster {
       ...extra,
     });
     this.brokers.push(broker);
+    // Client RPCs answer BROKER_NOT_READY until the broker has caught up with the metadata log.
+    await waitUntil(
+      `broker ${nodeId} caught up with the metadata log`,
+      () => broker.lifecycle.snapshot().caughtUp,
+    );
     return broker;
   }
 

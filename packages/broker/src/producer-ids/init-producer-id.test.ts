@@ -45,7 +45,10 @@ async function start(nodeId: number): Promise<{ broker: BrokerHandle; client: Br
     controlledShutdownTimeoutMs: 3_000,
   });
   brokers.push(broker);
-  await waitUntil(`broker ${nodeId} registered`, () => (broker.lifecycle.snapshot().brokerEpoch ?? 0) > 0);
+  await waitUntil(
+    `broker ${nodeId} caught up with the metadata log`,
+    () => broker.lifecycle.snapshot().caughtUp,
+  );
   const client = createBrokerClient(`127.0.0.1:${broker.port}`);
   clients.push(client);
   return { broker, client };
