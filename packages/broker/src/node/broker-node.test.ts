@@ -2,7 +2,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ControllerHandle, startController } from '@tributary/controller';
 import { freePort } from '@tributary/core/testing';
 import type { MetadataImage } from '@tributary/metadata';
 import type {
@@ -12,17 +11,12 @@ import type {
   ProduceRequest__Output,
   ReplicaFetchPartitionResult,
 } from '@tributary/protocol';
-import {
-  type BrokerClient,
-  type ControllerAdminClient,
-  createBrokerClient,
-  createControllerAdminClient,
-  unary,
-} from '@tributary/protocol';
+import { createBrokerClient, unary } from '@tributary/protocol';
 import { decodeRecordBatch, encodeRecordBatch } from '@tributary/records';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BrokerHandle, type BrokerOptions, startBroker } from './broker-node.js';
+import { InProcessCluster } from '../testing/in-process-cluster.js';
+import { startBroker } from './broker-node.js';
 import type { ReplicaManagerPort } from './replica-port.js';
 
 async function waitUntil(
@@ -34,79 +28,6 @@ async function waitUntil(
   while (!(await condition())) {
     if (Date.now() > endMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-class TestCluster {
-  readonly brokers: BrokerHandle[] = [];
-  readonly clients: Array<BrokerClient | ControllerAdminClient> = [];
-
-  private constructor(
-    readonly dir: string,
-    readonly controller: ControllerHandle,
-  ) {}
-
-  static async start(): Promise<TestCluster> {
-    const dir = await mkdtemp(join(tmpdir(), 'trib-broker-node-'));
-    const controller = await startController({
-      nodeId: 1,
-      listen: '127.0.0.1:0',
-      dataDir: join(dir, 'controller'),
-      voters: [{ id: 1, address: '127.0.0.1:0' }],
-      logger: pino({ level: 'silent' }),
-      sessionTimeoutMs: 3_000,
-    });
-    await waitUntil('the controller to become active', () => controller.isActive());
-    return new TestCluster(dir, controller);
-  }
-
-  get controllerAddress(): string {
-    return `127.0.0.1:${this.controller.port}`;
-  }
-
-  async startBroker(nodeId: number, extra: Partial<BrokerOptions> = {}): Promise<BrokerHandle> {
-    const broker = await startBroker({
-      nodeId,
-      listen: '127.0.0.1:0',
-      dataDir: join(this.dir, `broker-${nodeId}`),
-      controllers: [this.controllerAddress],
-      logger: pino({ level: 'silent' }),
-      heartbeatIntervalMs: 100,
-      controlledShutdownTimeoutMs: 3_000,
-      ...extra,
-    });
-    this.brokers.push(broker);
-    return broker;
-  }
-
-  admin(): ControllerAdminClient {
-    const client = createControllerAdminClient(this.controllerAddress);
-    this.clients.push(client);
-    return client;
-  }
-
-  brokerClient(broker: BrokerHandle): BrokerClient {
-    const client = createBrokerClient(`127.0.0.1:${broker.port}`);
-    this.clients.push(client);
-    return client;
-  }
-
-  /** Waits until every started broker is registered and unfenced in the controller's view. */
-  async waitUnfenced(): Promise<void> {
-    const admin = this.admin();
-    await waitUntil('every broker to be unfenced', async () => {
-      const cluster = await unary(admin, 'DescribeCluster', {}, { deadlineMs: 2_000 });
-      return this.brokers.every((b) =>
-        cluster.brokers.some((info) => info.brokerId === b.nodeId && !info.fenced),
-      );
-    });
-  }
-
-  async close(): Promise<void> {
-    for (const client of this.clients) client.close();
-    await Promise.all(this.brokers.map((broker) => broker.close()));
-    await this.controller.close();
-    await rm(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -150,7 +71,7 @@ class FakeReplicaManager implements ReplicaManagerPort {
 }
 
 describe('startBroker (wiring, fake replica manager)', () => {
-  let cluster: TestCluster | undefined;
+  let cluster: InProcessCluster | undefined;
   afterEach(async () => {
     await cluster?.close();
     cluster = undefined;
@@ -185,7 +106,7 @@ describe('startBroker (wiring, fake replica manager)', () => {
   }, 30_000);
 
   it('registers with its bound port, gets unfenced, answers Metadata and auto-creates topics', async () => {
-    cluster = await TestCluster.start();
+    cluster = await InProcessCluster.start({ name: 'trib-broker-node' });
     const fake = new FakeReplicaManager();
     const broker = await cluster.startBroker(1, {
       openReplicaManager: async () => fake,
@@ -246,14 +167,14 @@ describe('startBroker (wiring, fake replica manager)', () => {
 });
 
 describe('startBroker (three brokers, real replica manager)', () => {
-  let cluster: TestCluster | undefined;
+  let cluster: InProcessCluster | undefined;
   afterEach(async () => {
     await cluster?.close();
     cluster = undefined;
   });
 
   it('replicates a produce with acks=all, serves it from the leader, refuses it on a follower', async () => {
-    cluster = await TestCluster.start();
+    cluster = await InProcessCluster.start({ name: 'trib-broker-node' });
     const brokers = [
       await cluster.startBroker(1),
       await cluster.startBroker(2),
