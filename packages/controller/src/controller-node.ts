@@ -17,7 +17,7 @@ import {
   systemClock,
   systemRandom,
 } from '@tributary/core';
-import type { MetadataImage } from '@tributary/metadata';
+import { decodeSnapshot, type MetadataImage } from '@tributary/metadata';
 import {
   addBrokerLifecycleService,
   addControllerAdminService,
@@ -226,6 +226,11 @@ export async function startController(options: ControllerOptions): Promise<Contr
       selfId: self,
       voterIds: voters.map((v) => nodeId(v.id)),
       step: (message) => driver.step(message),
+      validateSnapshot: (data, index) => {
+        if (data.length === 0 && index === 0) return;
+        const image = decodeSnapshot(data);
+        if (image.offset !== index) throw new RangeError(`its image is at offset ${image.offset}`);
+      },
       logger,
     }),
   );

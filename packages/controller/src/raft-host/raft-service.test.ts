@@ -121,4 +121,44 @@ describe('the Raft service', () => {
     client.close();
     expect(received).toEqual([message]);
   });
+
+  // Found by the Raft fuzzer: a snapshot whose data was not a metadata snapshot was installed, and restoring it
+  // stopped the controller. Now the data is checked before Raft sees it.
+  it('refuses an InstallSnapshot whose data the state machine could not restore', async () => {
+    const checking = createServer();
+    const stepped: Message[] = [];
+    addRaftService(
+      checking,
+      createRaftHandlers({
+        selfId: nodeId(2),
+        voterIds: [nodeId(1), nodeId(2), nodeId(3)],
+        step: (message) => stepped.push(message),
+        validateSnapshot: (data) => {
+          if (data.length < 100) throw new RangeError(`only ${data.length} bytes`);
+        },
+        logger: pino({ level: 'silent' }),
+      }),
+    );
+    const checkingAddress = `127.0.0.1:${await bindServer(checking, '127.0.0.1:0')}`;
+    const message: Message = {
+      type: 'snapshot',
+      from: nodeId(1),
+      to: nodeId(2),
+      term: term(4),
+      snapshot: {
+        meta: { index: logIndex(9), term: term(3), voters: [nodeId(1), nodeId(2), nodeId(3)] },
+        data: new Uint8Array(13).fill(1),
+      },
+    };
+    const client = createRaftClient(checkingAddress);
+    const outcome = await new Promise<unknown>((resolve) => {
+      const call = client.InstallSnapshot({ deadline: Date.now() + 2_000 }, (error) => resolve(error));
+      for (const chunk of snapshotChunks(message, 1000)) call.write(chunk);
+      call.end();
+    });
+    client.close();
+    await shutdownServer(checking, 100);
+    expect(String((outcome as Error | null)?.message)).toContain('snapshot at 9: only 13 bytes');
+    expect(stepped).toEqual([]);
+  });
 });

@@ -25,6 +25,11 @@ export interface RaftServiceOptions {
   /** Every voter; messages from anyone else are refused. */
   readonly voterIds: readonly NodeId[];
   readonly step: (message: Message) => void;
+  /**
+   * Checks a received snapshot's data against its index before it reaches Raft (throws on a mismatch or
+   * undecodable data): once installed, the state machine must restore it, and it cannot refuse it then.
+   */
+  readonly validateSnapshot?: (data: Uint8Array, index: number) => void;
   readonly logger: Logger;
 }
 
@@ -116,6 +121,14 @@ function receiveSnapshot(
         const message = decode(options, header, data);
         if (message.type !== 'snapshot')
           throw new TributaryError('INVALID_REQUEST', 'InstallSnapshot without a snapshot message');
+        try {
+          options.validateSnapshot?.(data, message.snapshot.meta.index);
+        } catch (error) {
+          throw new TributaryError(
+            'INVALID_REQUEST',
+            `snapshot at ${message.snapshot.meta.index}: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
         options.step(message);
         finish(null);
       }
