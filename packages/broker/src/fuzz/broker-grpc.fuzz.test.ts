@@ -27,7 +27,7 @@ import {
   FuzzCluster,
   isDeserializeError,
   RawClient,
-  serializeRequest,
+  rawRequestBodies,
   waitUntil,
 } from './harness.js';
 import { brokerRequests } from './requests.js';
@@ -178,33 +178,8 @@ describe('gRPC fuzzing of the Broker, Replication and GroupCoordinator services'
 
   it('every method ends cleanly for raw bytes: random, or a valid encoding truncated or with a flipped byte', async () => {
     const raw = cluster.track(new RawClient(`127.0.0.1:${broker.port}`));
-    const random = fc.record({
-      path: fc.constantFrom(
-        ...services.flatMap(({ service, methods }) => methods.map((m) => `/tributary.v1.${service}/${m}`)),
-      ),
-      bytes: fc.uint8Array({ maxLength: 512 }).map((a) => Buffer.from(a)),
-    });
-    const damagedEncodings = services.flatMap(({ service, methods }) =>
-      methods.map((method) =>
-        fc
-          .tuple(
-            requests[method] as fc.Arbitrary<unknown>,
-            fc.nat(),
-            fc.integer({ min: 1, max: 255 }),
-            fc.boolean(),
-          )
-          .map(([request, at, xor, truncate]) => {
-            const bytes = serializeRequest(service, method, request);
-            const position = bytes.length === 0 ? 0 : at % bytes.length;
-            if (truncate)
-              return { path: `/tributary.v1.${service}/${method}`, bytes: bytes.subarray(0, position) };
-            if (bytes.length > 0) bytes.writeUInt8((bytes.readUInt8(position) ^ xor) & 0xff, position);
-            return { path: `/tributary.v1.${service}/${method}`, bytes };
-          }),
-      ),
-    );
     await assertProperty(
-      fc.asyncProperty(fc.oneof(random, ...damagedEncodings), async ({ path, bytes }) => {
+      fc.asyncProperty(rawRequestBodies(services, requests), async ({ path, bytes }) => {
         await expectCleanOutcome(path, raw.call(path, bytes), isDeserializeError);
       }),
       400,

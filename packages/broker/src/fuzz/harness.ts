@@ -38,5 +38,6 @@ export {
   isDeserializeError,
   type Outcome,
   RawClient,
+  rawRequestBodies,
   serializeRequest,
 } from '@tributary/protocol/testing/fuzz';

@@ -8,5 +8,6 @@ export {
   FUZZ_CALL_DEADLINE_MS,
   isDeserializeError,
   RawClient,
+  rawRequestBodies,
   serializeRequest,
 } from '@tributary/protocol/testing/fuzz';

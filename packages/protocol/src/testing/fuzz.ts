@@ -107,3 +107,39 @@ export async function assertProperty(
     `property failed after ${details.numRuns} runs (seed ${details.seed}, path "${details.counterexamplePath}"): ${error.slice(0, 400)}\n  counterexample: ${example}`,
   );
 }
+
+/** The services and methods a suite fuzzes, by proto service name. */
+export type FuzzedServices = readonly { readonly service: string; readonly methods: readonly string[] }[];
+
+/**
+ * Raw request bodies for every listed method: random bytes, or a valid encoding of one of `requests[method]`
+ * cut short or with one byte flipped. Each comes with the method's path.
+ */
+export function rawRequestBodies(
+  services: FuzzedServices,
+  requests: Readonly<Record<string, fc.Arbitrary<unknown>>>,
+): fc.Arbitrary<{ path: string; bytes: Buffer }> {
+  const pathOf = (service: string, method: string) => `/tributary.v1.${service}/${method}`;
+  const random = fc.record({
+    path: fc.constantFrom(
+      ...services.flatMap(({ service, methods }) => methods.map((m) => pathOf(service, m))),
+    ),
+    bytes: fc.uint8Array({ maxLength: 512 }).map((a) => Buffer.from(a)),
+  });
+  const damagedEncodings = services.flatMap(({ service, methods }) =>
+    methods.map((method) => {
+      const request = requests[method];
+      if (request === undefined) throw new Error(`no request arbitrary for ${service}.${method}`);
+      return fc
+        .tuple(request, fc.nat(), fc.integer({ min: 1, max: 255 }), fc.boolean())
+        .map(([value, at, xor, truncate]) => {
+          const bytes = serializeRequest(service, method, value);
+          const position = bytes.length === 0 ? 0 : at % bytes.length;
+          if (truncate) return { path: pathOf(service, method), bytes: bytes.subarray(0, position) };
+          if (bytes.length > 0) bytes.writeUInt8((bytes.readUInt8(position) ^ xor) & 0xff, position);
+          return { path: pathOf(service, method), bytes };
+        });
+    }),
+  );
+  return fc.oneof(random, ...damagedEncodings);
+}
