@@ -1,15 +1,6 @@
-/**
- * The group coordinator over real gRPC: an in-process one-voter controller and one or three brokers
- * with the real replica manager.
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type ControllerHandle, startController } from '@tributary/controller';
 import { waitFor } from '@tributary/core/testing';
 import {
   createBrokerClient,
-  createControllerAdminClient,
   createGroupCoordinatorClient,
   type GroupCoordinatorClient,
   type GroupHeartbeatRequest,
@@ -17,61 +8,33 @@ import {
   unary,
 } from '@tributary/protocol';
 import { encodeRecordBatch } from '@tributary/records';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type BrokerHandle, startBroker } from '../node/broker-node.js';
+import type { BrokerHandle } from '../node/broker-node.js';
+import { InProcessCluster } from '../testing/in-process-cluster.js';
 import { OFFSETS_TOPIC } from './limits.js';
 
 const CALL = { deadlineMs: 10_000 };
 
+/** The package's in-process cluster with group helpers; brokers host a 3-partition `__consumer_offsets`. */
 class Cluster {
-  readonly brokers: BrokerHandle[] = [];
-  readonly closers: Array<{ close(): void }> = [];
-
-  private constructor(
-    readonly dir: string,
-    readonly controller: ControllerHandle,
-  ) {}
+  private constructor(readonly base: InProcessCluster) {}
 
   static async start(brokerCount: number): Promise<Cluster> {
-    const dir = await mkdtemp(join(tmpdir(), 'trib-groups-'));
-    const controller = await startController({
-      nodeId: 1,
-      listen: '127.0.0.1:0',
-      dataDir: join(dir, 'controller'),
-      voters: [{ id: 1, address: '127.0.0.1:0' }],
-      logger: pino({ level: 'silent' }),
-      sessionTimeoutMs: 3_000,
+    const base = await InProcessCluster.start({
+      name: 'trib-groups',
+      brokerDefaults: { offsetsTopicPartitions: 3, offsetsTopicReplicationFactor: 3 },
     });
-    await waitFor('the controller to become active', () => controller.isActive());
-    const cluster = new Cluster(dir, controller);
-    for (let id = 1; id <= brokerCount; id++) {
-      cluster.brokers.push(
-        await startBroker({
-          nodeId: id,
-          listen: '127.0.0.1:0',
-          dataDir: join(dir, `broker-${id}`),
-          controllers: [`127.0.0.1:${controller.port}`],
-          logger: pino({ level: 'silent' }),
-          heartbeatIntervalMs: 100,
-          controlledShutdownTimeoutMs: 3_000,
-          offsetsTopicPartitions: 3,
-          offsetsTopicReplicationFactor: 3,
-        }),
-      );
-    }
-    const admin = createControllerAdminClient(`127.0.0.1:${controller.port}`);
-    cluster.closers.push(admin);
-    await waitFor('every broker to be unfenced', async () => {
-      const described = await unary(admin, 'DescribeCluster', {}, CALL);
-      return described.brokers.filter((b) => !b.fenced).length === brokerCount;
-    });
-    return cluster;
+    for (let id = 1; id <= brokerCount; id++) await base.startBroker(id);
+    await base.waitUnfenced();
+    return new Cluster(base);
+  }
+
+  get brokers(): BrokerHandle[] {
+    return this.base.brokers;
   }
 
   async createTopic(name: string, partitions: number, replicationFactor: number): Promise<void> {
-    const admin = createControllerAdminClient(`127.0.0.1:${this.controller.port}`);
-    this.closers.push(admin);
+    const admin = this.base.admin();
     await unary(admin, 'CreateTopic', { name, partitions, replicationFactor }, CALL);
     await waitFor(`every broker to see ${name}`, () =>
       this.brokers.every((b) => b.follower.currentImage().topicByName(name) !== undefined),
@@ -79,9 +42,7 @@ class Cluster {
   }
 
   groups(address: string): GroupCoordinatorClient {
-    const client = createGroupCoordinatorClient(address);
-    this.closers.push(client);
-    return client;
+    return this.base.track(createGroupCoordinatorClient(address));
   }
 
   /** Asks `via` for the coordinator until one is named and answers (loaded); returns a client for it. */
@@ -104,11 +65,8 @@ class Cluster {
     );
   }
 
-  async close(): Promise<void> {
-    for (const closer of this.closers) closer.close();
-    await Promise.all(this.brokers.map((b) => b.close()));
-    await this.controller.close();
-    await rm(this.dir, { recursive: true, force: true });
+  close(): Promise<void> {
+    return this.base.close();
   }
 }
 
@@ -228,7 +186,7 @@ describe('group coordinator over gRPC', () => {
 
     // Clients may not write the internal topic.
     const brokerClient = createBrokerClient(broker.advertisedAddress);
-    cluster.closers.push(brokerClient);
+    cluster.base.track(brokerClient);
     const records = encodeRecordBatch({ records: [{ key: null, value: Buffer.from('x'), timestampMs: 0 }] });
     await expect(
       unary(

@@ -11,7 +11,7 @@ import type {
   ProduceRequest__Output,
   ReplicaFetchPartitionResult,
 } from '@tributary/protocol';
-import { createBrokerClient, unary } from '@tributary/protocol';
+import { createBrokerClient, createGroupCoordinatorClient, unary } from '@tributary/protocol';
 import { decodeRecordBatch, encodeRecordBatch } from '@tributary/records';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,15 +91,18 @@ describe('startBroker (wiring, fake replica manager)', () => {
       controlledShutdownTimeoutMs: 500,
     });
     const client = createBrokerClient(`127.0.0.1:${broker.port}`);
+    const groups = createGroupCoordinatorClient(`127.0.0.1:${broker.port}`);
     try {
       for (const call of [
         unary(client, 'Metadata', { topics: [] }, { deadlineMs: 5_000 }),
         unary(client, 'InitProducerId', {}, { deadlineMs: 5_000 }),
+        unary(groups, 'FindCoordinator', { groupId: 'g' }, { deadlineMs: 5_000 }),
       ]) {
         await expect(call).rejects.toMatchObject({ code: 'BROKER_NOT_READY' });
       }
     } finally {
       client.close();
+      groups.close();
       await broker.close();
       await rm(dir, { recursive: true, force: true });
     }
