@@ -24,6 +24,7 @@ function quorum(nodeId: number, role: string, term: number) {
     voters: role === 'leader' ? voters : voters.map((voter) => ({ ...voter, matchIndex: 0, lag: 0 })),
     snapshotIndex: 0,
     appliedIndex: 10,
+    observers: [],
   };
 }
 
@@ -138,8 +139,26 @@ describe('brokers and topics output', () => {
       topicId: 'id',
       configs: [{ name: 'retention.ms', value: '1000' }],
       partitions: [
-        { partition: 1, leader: 2, leaderEpoch: 3, partitionEpoch: 4, replicas: [2, 3], isr: [2] },
-        { partition: 0, leader: -1, leaderEpoch: 1, partitionEpoch: 1, replicas: [1], isr: [] },
+        {
+          partition: 1,
+          leader: 2,
+          leaderEpoch: 3,
+          partitionEpoch: 4,
+          replicas: [2, 3],
+          isr: [2],
+          addingReplicas: [],
+          removingReplicas: [],
+        },
+        {
+          partition: 0,
+          leader: -1,
+          leaderEpoch: 1,
+          partitionEpoch: 1,
+          replicas: [1],
+          isr: [],
+          addingReplicas: [],
+          removingReplicas: [],
+        },
       ],
     });
     expect(summary.partitions[0]).toEqual({

@@ -214,6 +214,7 @@ describe('preferredQuorumAnswer', () => {
     commitIndex: 0,
     lastIndex: 0,
     voters: [],
+    observers: [],
     snapshotIndex: 0,
     appliedIndex: 0,
   });

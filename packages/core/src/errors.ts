@@ -138,6 +138,33 @@ export const ERROR_CODES = {
   },
   GROUP_ID_NOT_FOUND: { retriable: false, grpc: 'NOT_FOUND', message: 'the group does not exist' },
   INVALID_GROUP_ID: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'the group id is not valid' },
+  INVALID_REPLICA_ASSIGNMENT: {
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the replica assignment is not valid',
+  },
+  NO_REASSIGNMENT_IN_PROGRESS: {
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'no reassignment is in progress for the partition',
+  },
+  PREFERRED_LEADER_NOT_AVAILABLE: {
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'the preferred leader is not in the ISR or not available',
+  },
+  ELECTION_NOT_NEEDED: {
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the partition is already led by its preferred leader',
+  },
+  RECONFIGURATION_IN_PROGRESS: {
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'a controller quorum membership change is already in progress',
+  },
+  DUPLICATE_VOTER: { retriable: false, grpc: 'ALREADY_EXISTS', message: 'the node is already a voter' },
+  VOTER_NOT_FOUND: { retriable: false, grpc: 'NOT_FOUND', message: 'the node is not a voter' },
 } as const satisfies Record<string, { retriable: boolean; grpc: string; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,7 +6,8 @@
  * JSON because metadata records are few and small next to the data plane, and `trib metadata log` and a
  * person with `xxd` can read them. Field order is fixed, so one record has exactly one encoding (the
  * golden fixtures in testdata/records/ pin it). Optional fields (PartitionChange's leader, isr,
- * replicas) are left out when absent, never written as null.
+ * replicas; the reassignment sets of both partition records) are left out when absent, never written
+ * as null, so records written before reassignment existed keep their exact bytes.
  *
  * Decoding is strict: the bytes must be UTF-8, the JSON an object with v = 1, a known type, every
  * required field present with the right type and range, and no other field. Anything else is
@@ -71,6 +72,8 @@ const FIELDS: FieldTable = {
     { name: 'leader', kind: 'leader' },
     { name: 'leaderEpoch', kind: 'id' },
     { name: 'partitionEpoch', kind: 'id' },
+    { name: 'addingReplicas', kind: 'brokerIds', optional: true },
+    { name: 'removingReplicas', kind: 'brokerIds', optional: true },
   ],
   PartitionChange: [
     { name: 'topicId', kind: 'nonEmptyString' },
@@ -78,6 +81,8 @@ const FIELDS: FieldTable = {
     { name: 'leader', kind: 'leader', optional: true },
     { name: 'isr', kind: 'brokerIds', optional: true },
     { name: 'replicas', kind: 'brokerIds', optional: true },
+    { name: 'addingReplicas', kind: 'brokerIds', optional: true },
+    { name: 'removingReplicas', kind: 'brokerIds', optional: true },
     { name: 'leaderEpoch', kind: 'id' },
     { name: 'partitionEpoch', kind: 'id' },
   ],

@@ -242,7 +242,16 @@ export class MetadataDelta {
     const existing = change.changed.get(record.partition) ?? change.basePartitions.get(record.partition);
     assert(existing === undefined, () => `Partition: ${record.topicId}/${record.partition} already exists`);
     const { topicId, partition, replicas, isr, leader, leaderEpoch, partitionEpoch } = record;
-    const state: PartitionState = { topicId, partition, replicas, isr, leader, leaderEpoch, partitionEpoch };
+    const state: PartitionState = {
+      topicId,
+      partition,
+      replicas,
+      isr,
+      leader,
+      leaderEpoch,
+      partitionEpoch,
+      ...reassignmentSets(record.addingReplicas, record.removingReplicas),
+    };
     checkPartitionState(state);
     change.changed.set(partition, state);
   }
@@ -273,6 +282,10 @@ export class MetadataDelta {
       leader,
       leaderEpoch: record.leaderEpoch,
       partitionEpoch: record.partitionEpoch,
+      ...reassignmentSets(
+        record.addingReplicas ?? old.addingReplicas,
+        record.removingReplicas ?? old.removingReplicas,
+      ),
     };
     checkPartitionState(state);
     change.changed.set(record.partition, state);
@@ -382,6 +395,17 @@ export class MetadataDelta {
   }
 }
 
+/** A partition state carries the reassignment sets only when they are non-empty. */
+function reassignmentSets(
+  adding: readonly BrokerId[] | undefined,
+  removing: readonly BrokerId[] | undefined,
+): Pick<PartitionState, 'addingReplicas' | 'removingReplicas'> {
+  return {
+    ...(adding !== undefined && adding.length > 0 ? { addingReplicas: adding } : {}),
+    ...(removing !== undefined && removing.length > 0 ? { removingReplicas: removing } : {}),
+  };
+}
+
 /** Invariants every partition state keeps, whichever record produced it. */
 function checkPartitionState(state: PartitionState): void {
   const where = `partition ${state.topicId}/${state.partition}`;
@@ -396,6 +420,21 @@ function checkPartitionState(state: PartitionState): void {
   assert(
     state.leader === NO_LEADER || state.isr.includes(state.leader),
     () => `${where}: leader ${state.leader} is not in the ISR [${state.isr}]`,
+  );
+  const adding = state.addingReplicas ?? [];
+  const removing = state.removingReplicas ?? [];
+  assert(
+    adding.every((id) => state.replicas.includes(id)) && removing.every((id) => state.replicas.includes(id)),
+    () =>
+      `${where}: reassignment sets [${adding}] / [${removing}] are not within replicas [${state.replicas}]`,
+  );
+  assert(
+    !adding.some((id) => removing.includes(id)),
+    () => `${where}: a replica is both adding and removing`,
+  );
+  assert(
+    removing.length < state.replicas.length,
+    () => `${where}: a reassignment would remove every replica`,
   );
 }
 

@@ -29,6 +29,26 @@ export interface PartitionState {
   readonly leader: BrokerId | typeof NO_LEADER;
   readonly leaderEpoch: LeaderEpoch;
   readonly partitionEpoch: PartitionEpoch;
+  /**
+   * Only while a reassignment runs (never present and empty): replicas being added, and replicas to
+   * remove once every adding replica is in the ISR. `replicas` is then the union of old and target.
+   */
+  readonly addingReplicas?: readonly BrokerId[];
+  readonly removingReplicas?: readonly BrokerId[];
+}
+
+/** Whether a reassignment is moving this partition's replicas. */
+export function isReassigning(state: PartitionState): boolean {
+  return state.addingReplicas !== undefined || state.removingReplicas !== undefined;
+}
+
+/**
+ * The replica list a reassignment is heading for (replicas minus removing), or the replicas when none
+ * runs. Its first element is the preferred leader once the move completes.
+ */
+export function targetReplicas(state: PartitionState): readonly BrokerId[] {
+  const removing = state.removingReplicas;
+  return removing === undefined ? state.replicas : state.replicas.filter((id) => !removing.includes(id));
 }
 
 export interface TopicImage {

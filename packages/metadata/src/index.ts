@@ -3,12 +3,14 @@ export { type MetadataChanges, MetadataDelta, replayAll } from './delta.js';
 export {
   type BrokerRegistration,
   configResourceKey,
+  isReassigning,
   MetadataImage,
   type MetadataImageParts,
   type PartitionState,
   type ProducerIdsState,
   parseConfigResourceKey,
   type TopicImage,
+  targetReplicas,
 } from './image.js';
 export { type PlacementBroker, type PlaceReplicasOptions, placeReplicas } from './placement.js';
 export * from './records.js';

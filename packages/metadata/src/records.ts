@@ -60,6 +60,13 @@ export interface PartitionRecord {
   readonly leader: BrokerId | typeof NO_LEADER;
   readonly leaderEpoch: LeaderEpoch;
   readonly partitionEpoch: PartitionEpoch;
+  /**
+   * Set while a reassignment (KIP-455) is in progress, left out otherwise: the replicas being added
+   * (catching up as followers) and the ones to remove once they have joined the ISR. Both are subsets of
+   * `replicas`, which holds the union of the old and the target replica lists while the move runs.
+   */
+  readonly addingReplicas?: readonly BrokerId[];
+  readonly removingReplicas?: readonly BrokerId[];
 }
 
 /**
@@ -73,6 +80,9 @@ export interface PartitionChangeRecord {
   readonly leader?: BrokerId | typeof NO_LEADER;
   readonly isr?: readonly BrokerId[];
   readonly replicas?: readonly BrokerId[];
+  /** A reassignment's replica sets; an empty list ends the reassignment's use of the field. */
+  readonly addingReplicas?: readonly BrokerId[];
+  readonly removingReplicas?: readonly BrokerId[];
   readonly leaderEpoch: LeaderEpoch;
   readonly partitionEpoch: PartitionEpoch;
 }

@@ -44,6 +44,12 @@ async function startFake(name: string): Promise<FakeController> {
     DescribeTopics: handleUnary(async () => unused()),
     DescribeCluster: handleUnary(async () => unused()),
     DescribeQuorum: handleUnary(async () => unused()),
+    AlterPartitionReassignments: handleUnary(async () => unused()),
+    ListPartitionReassignments: handleUnary(async () => unused()),
+    ElectLeaders: handleUnary(async () => unused()),
+    DecommissionBroker: handleUnary(async () => unused()),
+    AddVoter: handleUnary(async () => unused()),
+    RemoveVoter: handleUnary(async () => unused()),
   };
   addControllerAdminService(server, handlers);
   const port = await bindServer(server, '127.0.0.1:0');

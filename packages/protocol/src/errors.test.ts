@@ -46,6 +46,12 @@ function throwingAdmin(unexpected: unknown[]): ControllerAdminHandlers {
     DescribeTopics: handleUnary(async () => notImplemented()),
     DescribeCluster: handleUnary(async () => notImplemented()),
     DescribeQuorum: handleUnary(async () => notImplemented()),
+    AlterPartitionReassignments: handleUnary(async () => notImplemented()),
+    ListPartitionReassignments: handleUnary(async () => notImplemented()),
+    ElectLeaders: handleUnary(async () => notImplemented()),
+    DecommissionBroker: handleUnary(async () => notImplemented()),
+    AddVoter: handleUnary(async () => notImplemented()),
+    RemoveVoter: handleUnary(async () => notImplemented()),
   };
 }
 

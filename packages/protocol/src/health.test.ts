@@ -27,6 +27,7 @@ const brokerHandlers: BrokerHandlers = {
   ListOffsets: handleUnary(async () => unused()),
   Metadata: handleUnary(async () => unused()),
   InitProducerId: handleUnary(async () => unused()),
+  DescribeReplicas: handleUnary(async () => unused()),
 };
 
 async function start(serving: () => boolean): Promise<{ address: string; standard: StandardServices }> {

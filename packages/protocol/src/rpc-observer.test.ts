@@ -55,6 +55,9 @@ async function start(): Promise<{
     InitProducerId: handleUnary(async () => {
       throw new TributaryError('INVALID_REQUEST', 'unused');
     }),
+    DescribeReplicas: handleUnary(async () => {
+      throw new TributaryError('INVALID_REQUEST', 'unused');
+    }),
   };
   addBrokerService(server, handlers);
   const port = await bindServer(server, '127.0.0.1:0');

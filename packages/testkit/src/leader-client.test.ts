@@ -38,6 +38,12 @@ function handlers(
     DescribeTopics: answer({ topics: [] }),
     DescribeCluster: answer({ clusterId: 'c', controllerId: 2, brokers: [], metadataOffset: 0 }),
     DescribeQuorum: answer({ nodeId: 2, leaderId: 2, term: 1, role: 'leader' }),
+    AlterPartitionReassignments: answer({ results: [] }),
+    ListPartitionReassignments: answer({ reassignments: [] }),
+    ElectLeaders: answer({ results: [] }),
+    DecommissionBroker: answer({ reassignments: [] }),
+    AddVoter: answer({ voters: [] }),
+    RemoveVoter: answer({ voters: [] }),
   };
 }
 

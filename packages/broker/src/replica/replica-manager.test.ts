@@ -221,6 +221,8 @@ class Cluster {
           partitionEpoch: next,
           replicas: [...state.replicas],
           isr,
+          addingReplicas: [],
+          removingReplicas: [],
         },
       });
     }

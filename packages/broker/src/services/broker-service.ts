@@ -103,6 +103,10 @@ export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandl
       },
       handleOptions,
     ),
+    // PLACEHOLDER (issue 7): replaced by the real handler before commit.
+    DescribeReplicas: handleUnary(async () => {
+      throw new TributaryError('INVALID_REQUEST', 'DescribeReplicas: not built yet');
+    }, handleOptions),
   };
 }
 

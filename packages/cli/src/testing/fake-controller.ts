@@ -159,6 +159,30 @@ function adminHandlers(state: FakeControllerState): ControllerAdminHandlers {
       };
     }),
     DescribeQuorum: handleUnary(async () => state.quorum),
+    // PLACEHOLDER (issue 7): replaced before commit.
+    ...(Object.fromEntries(
+      [
+        'AlterPartitionReassignments',
+        'ListPartitionReassignments',
+        'ElectLeaders',
+        'DecommissionBroker',
+        'AddVoter',
+        'RemoveVoter',
+      ].map((m) => [
+        m,
+        handleUnary(async () => {
+          throw new TributaryError('INVALID_REQUEST', 'not built');
+        }),
+      ]),
+    ) as unknown as Pick<
+      ControllerAdminHandlers,
+      | 'AlterPartitionReassignments'
+      | 'ListPartitionReassignments'
+      | 'ElectLeaders'
+      | 'DecommissionBroker'
+      | 'AddVoter'
+      | 'RemoveVoter'
+    >),
   };
 }
 

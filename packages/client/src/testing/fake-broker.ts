@@ -271,6 +271,10 @@ function handlers(
       state.requests.push({ brokerId: id, method: 'Metadata', topics: request.topics, request });
       return metadataResponse(request, state, brokers);
     }),
+    // PLACEHOLDER (issue 7): replaced before commit.
+    DescribeReplicas: handleUnary(async () => {
+      throw new TributaryError('INVALID_REQUEST', 'DescribeReplicas: not built yet');
+    }),
   };
 }
 

@@ -376,5 +376,6 @@ function forwardingBroker(upstream: BrokerClient): BrokerHandlers {
     ListOffsets: forward('ListOffsets'),
     Metadata: forward('Metadata'),
     InitProducerId: forward('InitProducerId'),
+    DescribeReplicas: forward('DescribeReplicas'),
   };
 }

@@ -28,6 +28,9 @@ import type { QuorumController } from '../quorum-controller.js';
 import type { RaftDriver } from '../raft-host/driver.js';
 import type { LevelRaftStorage } from '../raft-host/level-storage.js';
 import { brokerInfo, sortedTopics, topicInfo, topicListing } from './convert.js';
+import { createLeaderHandlers } from './leader-handlers.js';
+import { createQuorumHandlers } from './quorum-handlers.js';
+import { createReassignmentHandlers } from './reassignment-handlers.js';
 
 export interface ControllerAdminOptions {
   readonly quorum: QuorumController;
@@ -205,6 +208,10 @@ export function createControllerAdminHandlers(options: ControllerAdminOptions): 
       async (): Promise<DescribeQuorumResponse> => describeQuorum(options),
       handleOptions,
     ),
+    // Issue 7's commands live in their own files: reassignment, leader election, quorum membership.
+    ...createReassignmentHandlers(options, handleOptions),
+    ...createLeaderHandlers(options, handleOptions),
+    ...createQuorumHandlers(options, handleOptions),
   };
 }
 

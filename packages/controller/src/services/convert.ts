@@ -31,6 +31,8 @@ export function partitionInfo(state: PartitionState): PartitionInfo {
     partitionEpoch: state.partitionEpoch,
     replicas: [...state.replicas],
     isr: [...state.isr],
+    addingReplicas: [...(state.addingReplicas ?? [])],
+    removingReplicas: [...(state.removingReplicas ?? [])],
   };
 }
 

@@ -3,6 +3,9 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { BrokerClient as _tributary_v1_BrokerClient, BrokerDefinition as _tributary_v1_BrokerDefinition } from './tributary/v1/Broker.js';
 import type { BrokerInfo as _tributary_v1_BrokerInfo, BrokerInfo__Output as _tributary_v1_BrokerInfo__Output } from './tributary/v1/BrokerInfo.js';
+import type { DescribeReplicasRequest as _tributary_v1_DescribeReplicasRequest, DescribeReplicasRequest__Output as _tributary_v1_DescribeReplicasRequest__Output } from './tributary/v1/DescribeReplicasRequest.js';
+import type { DescribeReplicasResponse as _tributary_v1_DescribeReplicasResponse, DescribeReplicasResponse__Output as _tributary_v1_DescribeReplicasResponse__Output } from './tributary/v1/DescribeReplicasResponse.js';
+import type { DescribedPartitionReplicas as _tributary_v1_DescribedPartitionReplicas, DescribedPartitionReplicas__Output as _tributary_v1_DescribedPartitionReplicas__Output } from './tributary/v1/DescribedPartitionReplicas.js';
 import type { DivergingEpoch as _tributary_v1_DivergingEpoch, DivergingEpoch__Output as _tributary_v1_DivergingEpoch__Output } from './tributary/v1/DivergingEpoch.js';
 import type { FetchPartition as _tributary_v1_FetchPartition, FetchPartition__Output as _tributary_v1_FetchPartition__Output } from './tributary/v1/FetchPartition.js';
 import type { FetchPartitionResult as _tributary_v1_FetchPartitionResult, FetchPartitionResult__Output as _tributary_v1_FetchPartitionResult__Output } from './tributary/v1/FetchPartitionResult.js';
@@ -29,9 +32,11 @@ import type { ReplicaFetchPartition as _tributary_v1_ReplicaFetchPartition, Repl
 import type { ReplicaFetchPartitionResult as _tributary_v1_ReplicaFetchPartitionResult, ReplicaFetchPartitionResult__Output as _tributary_v1_ReplicaFetchPartitionResult__Output } from './tributary/v1/ReplicaFetchPartitionResult.js';
 import type { ReplicaFetchRequest as _tributary_v1_ReplicaFetchRequest, ReplicaFetchRequest__Output as _tributary_v1_ReplicaFetchRequest__Output } from './tributary/v1/ReplicaFetchRequest.js';
 import type { ReplicaFetchResponse as _tributary_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _tributary_v1_ReplicaFetchResponse__Output } from './tributary/v1/ReplicaFetchResponse.js';
+import type { ReplicaProgress as _tributary_v1_ReplicaProgress, ReplicaProgress__Output as _tributary_v1_ReplicaProgress__Output } from './tributary/v1/ReplicaProgress.js';
 import type { ReplicationClient as _tributary_v1_ReplicationClient, ReplicationDefinition as _tributary_v1_ReplicationDefinition } from './tributary/v1/Replication.js';
 import type { TopicConfigEntry as _tributary_v1_TopicConfigEntry, TopicConfigEntry__Output as _tributary_v1_TopicConfigEntry__Output } from './tributary/v1/TopicConfigEntry.js';
 import type { TopicInfo as _tributary_v1_TopicInfo, TopicInfo__Output as _tributary_v1_TopicInfo__Output } from './tributary/v1/TopicInfo.js';
+import type { TopicPartitionRef as _tributary_v1_TopicPartitionRef, TopicPartitionRef__Output as _tributary_v1_TopicPartitionRef__Output } from './tributary/v1/TopicPartitionRef.js';
 
 type SubtypeConstructor<Constructor extends new (...args: never[]) => unknown, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -50,6 +55,9 @@ export interface ProtoGrpcType {
        */
       Broker: SubtypeConstructor<typeof grpc.Client, _tributary_v1_BrokerClient> & { service: _tributary_v1_BrokerDefinition }
       BrokerInfo: MessageTypeDefinition<_tributary_v1_BrokerInfo, _tributary_v1_BrokerInfo__Output>
+      DescribeReplicasRequest: MessageTypeDefinition<_tributary_v1_DescribeReplicasRequest, _tributary_v1_DescribeReplicasRequest__Output>
+      DescribeReplicasResponse: MessageTypeDefinition<_tributary_v1_DescribeReplicasResponse, _tributary_v1_DescribeReplicasResponse__Output>
+      DescribedPartitionReplicas: MessageTypeDefinition<_tributary_v1_DescribedPartitionReplicas, _tributary_v1_DescribedPartitionReplicas__Output>
       DivergingEpoch: MessageTypeDefinition<_tributary_v1_DivergingEpoch, _tributary_v1_DivergingEpoch__Output>
       FetchPartition: MessageTypeDefinition<_tributary_v1_FetchPartition, _tributary_v1_FetchPartition__Output>
       FetchPartitionResult: MessageTypeDefinition<_tributary_v1_FetchPartitionResult, _tributary_v1_FetchPartitionResult__Output>
@@ -76,12 +84,14 @@ export interface ProtoGrpcType {
       ReplicaFetchPartitionResult: MessageTypeDefinition<_tributary_v1_ReplicaFetchPartitionResult, _tributary_v1_ReplicaFetchPartitionResult__Output>
       ReplicaFetchRequest: MessageTypeDefinition<_tributary_v1_ReplicaFetchRequest, _tributary_v1_ReplicaFetchRequest__Output>
       ReplicaFetchResponse: MessageTypeDefinition<_tributary_v1_ReplicaFetchResponse, _tributary_v1_ReplicaFetchResponse__Output>
+      ReplicaProgress: MessageTypeDefinition<_tributary_v1_ReplicaProgress, _tributary_v1_ReplicaProgress__Output>
       /**
        * Broker-to-broker replication: followers pull from the leader (DESIGN §6).
        */
       Replication: SubtypeConstructor<typeof grpc.Client, _tributary_v1_ReplicationClient> & { service: _tributary_v1_ReplicationDefinition }
       TopicConfigEntry: MessageTypeDefinition<_tributary_v1_TopicConfigEntry, _tributary_v1_TopicConfigEntry__Output>
       TopicInfo: MessageTypeDefinition<_tributary_v1_TopicInfo, _tributary_v1_TopicInfo__Output>
+      TopicPartitionRef: MessageTypeDefinition<_tributary_v1_TopicPartitionRef, _tributary_v1_TopicPartitionRef__Output>
     }
   }
 }

@@ -1,9 +1,13 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AddVoterRequest as _tributary_v1_AddVoterRequest, AddVoterRequest__Output as _tributary_v1_AddVoterRequest__Output } from './tributary/v1/AddVoterRequest.js';
+import type { AddVoterResponse as _tributary_v1_AddVoterResponse, AddVoterResponse__Output as _tributary_v1_AddVoterResponse__Output } from './tributary/v1/AddVoterResponse.js';
 import type { AllocateProducerIdsRequest as _tributary_v1_AllocateProducerIdsRequest, AllocateProducerIdsRequest__Output as _tributary_v1_AllocateProducerIdsRequest__Output } from './tributary/v1/AllocateProducerIdsRequest.js';
 import type { AllocateProducerIdsResponse as _tributary_v1_AllocateProducerIdsResponse, AllocateProducerIdsResponse__Output as _tributary_v1_AllocateProducerIdsResponse__Output } from './tributary/v1/AllocateProducerIdsResponse.js';
 import type { AlterPartitionItem as _tributary_v1_AlterPartitionItem, AlterPartitionItem__Output as _tributary_v1_AlterPartitionItem__Output } from './tributary/v1/AlterPartitionItem.js';
+import type { AlterPartitionReassignmentsRequest as _tributary_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tributary_v1_AlterPartitionReassignmentsRequest__Output } from './tributary/v1/AlterPartitionReassignmentsRequest.js';
+import type { AlterPartitionReassignmentsResponse as _tributary_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tributary_v1_AlterPartitionReassignmentsResponse__Output } from './tributary/v1/AlterPartitionReassignmentsResponse.js';
 import type { AlterPartitionRequest as _tributary_v1_AlterPartitionRequest, AlterPartitionRequest__Output as _tributary_v1_AlterPartitionRequest__Output } from './tributary/v1/AlterPartitionRequest.js';
 import type { AlterPartitionResponse as _tributary_v1_AlterPartitionResponse, AlterPartitionResponse__Output as _tributary_v1_AlterPartitionResponse__Output } from './tributary/v1/AlterPartitionResponse.js';
 import type { AlterPartitionResult as _tributary_v1_AlterPartitionResult, AlterPartitionResult__Output as _tributary_v1_AlterPartitionResult__Output } from './tributary/v1/AlterPartitionResult.js';
@@ -18,6 +22,8 @@ import type { CreatePartitionsRequest as _tributary_v1_CreatePartitionsRequest, 
 import type { CreatePartitionsResponse as _tributary_v1_CreatePartitionsResponse, CreatePartitionsResponse__Output as _tributary_v1_CreatePartitionsResponse__Output } from './tributary/v1/CreatePartitionsResponse.js';
 import type { CreateTopicRequest as _tributary_v1_CreateTopicRequest, CreateTopicRequest__Output as _tributary_v1_CreateTopicRequest__Output } from './tributary/v1/CreateTopicRequest.js';
 import type { CreateTopicResponse as _tributary_v1_CreateTopicResponse, CreateTopicResponse__Output as _tributary_v1_CreateTopicResponse__Output } from './tributary/v1/CreateTopicResponse.js';
+import type { DecommissionBrokerRequest as _tributary_v1_DecommissionBrokerRequest, DecommissionBrokerRequest__Output as _tributary_v1_DecommissionBrokerRequest__Output } from './tributary/v1/DecommissionBrokerRequest.js';
+import type { DecommissionBrokerResponse as _tributary_v1_DecommissionBrokerResponse, DecommissionBrokerResponse__Output as _tributary_v1_DecommissionBrokerResponse__Output } from './tributary/v1/DecommissionBrokerResponse.js';
 import type { DeleteTopicRequest as _tributary_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _tributary_v1_DeleteTopicRequest__Output } from './tributary/v1/DeleteTopicRequest.js';
 import type { DeleteTopicResponse as _tributary_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _tributary_v1_DeleteTopicResponse__Output } from './tributary/v1/DeleteTopicResponse.js';
 import type { DescribeClusterRequest as _tributary_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _tributary_v1_DescribeClusterRequest__Output } from './tributary/v1/DescribeClusterRequest.js';
@@ -26,20 +32,31 @@ import type { DescribeQuorumRequest as _tributary_v1_DescribeQuorumRequest, Desc
 import type { DescribeQuorumResponse as _tributary_v1_DescribeQuorumResponse, DescribeQuorumResponse__Output as _tributary_v1_DescribeQuorumResponse__Output } from './tributary/v1/DescribeQuorumResponse.js';
 import type { DescribeTopicsRequest as _tributary_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _tributary_v1_DescribeTopicsRequest__Output } from './tributary/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse as _tributary_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _tributary_v1_DescribeTopicsResponse__Output } from './tributary/v1/DescribeTopicsResponse.js';
+import type { ElectLeadersRequest as _tributary_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _tributary_v1_ElectLeadersRequest__Output } from './tributary/v1/ElectLeadersRequest.js';
+import type { ElectLeadersResponse as _tributary_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _tributary_v1_ElectLeadersResponse__Output } from './tributary/v1/ElectLeadersResponse.js';
+import type { ElectLeadersResult as _tributary_v1_ElectLeadersResult, ElectLeadersResult__Output as _tributary_v1_ElectLeadersResult__Output } from './tributary/v1/ElectLeadersResult.js';
 import type { FetchMetadataEvent as _tributary_v1_FetchMetadataEvent, FetchMetadataEvent__Output as _tributary_v1_FetchMetadataEvent__Output } from './tributary/v1/FetchMetadataEvent.js';
 import type { FetchMetadataRequest as _tributary_v1_FetchMetadataRequest, FetchMetadataRequest__Output as _tributary_v1_FetchMetadataRequest__Output } from './tributary/v1/FetchMetadataRequest.js';
+import type { ListPartitionReassignmentsRequest as _tributary_v1_ListPartitionReassignmentsRequest, ListPartitionReassignmentsRequest__Output as _tributary_v1_ListPartitionReassignmentsRequest__Output } from './tributary/v1/ListPartitionReassignmentsRequest.js';
+import type { ListPartitionReassignmentsResponse as _tributary_v1_ListPartitionReassignmentsResponse, ListPartitionReassignmentsResponse__Output as _tributary_v1_ListPartitionReassignmentsResponse__Output } from './tributary/v1/ListPartitionReassignmentsResponse.js';
 import type { ListTopicsRequest as _tributary_v1_ListTopicsRequest, ListTopicsRequest__Output as _tributary_v1_ListTopicsRequest__Output } from './tributary/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse as _tributary_v1_ListTopicsResponse, ListTopicsResponse__Output as _tributary_v1_ListTopicsResponse__Output } from './tributary/v1/ListTopicsResponse.js';
 import type { MetadataEntry as _tributary_v1_MetadataEntry, MetadataEntry__Output as _tributary_v1_MetadataEntry__Output } from './tributary/v1/MetadataEntry.js';
 import type { MetadataSnapshotChunk as _tributary_v1_MetadataSnapshotChunk, MetadataSnapshotChunk__Output as _tributary_v1_MetadataSnapshotChunk__Output } from './tributary/v1/MetadataSnapshotChunk.js';
 import type { MetadataStreamClient as _tributary_v1_MetadataStreamClient, MetadataStreamDefinition as _tributary_v1_MetadataStreamDefinition } from './tributary/v1/MetadataStream.js';
+import type { OngoingReassignment as _tributary_v1_OngoingReassignment, OngoingReassignment__Output as _tributary_v1_OngoingReassignment__Output } from './tributary/v1/OngoingReassignment.js';
 import type { PartitionInfo as _tributary_v1_PartitionInfo, PartitionInfo__Output as _tributary_v1_PartitionInfo__Output } from './tributary/v1/PartitionInfo.js';
 import type { QuorumVoter as _tributary_v1_QuorumVoter, QuorumVoter__Output as _tributary_v1_QuorumVoter__Output } from './tributary/v1/QuorumVoter.js';
+import type { ReassignmentResult as _tributary_v1_ReassignmentResult, ReassignmentResult__Output as _tributary_v1_ReassignmentResult__Output } from './tributary/v1/ReassignmentResult.js';
+import type { ReassignmentTarget as _tributary_v1_ReassignmentTarget, ReassignmentTarget__Output as _tributary_v1_ReassignmentTarget__Output } from './tributary/v1/ReassignmentTarget.js';
 import type { RegisterBrokerRequest as _tributary_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _tributary_v1_RegisterBrokerRequest__Output } from './tributary/v1/RegisterBrokerRequest.js';
 import type { RegisterBrokerResponse as _tributary_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _tributary_v1_RegisterBrokerResponse__Output } from './tributary/v1/RegisterBrokerResponse.js';
+import type { RemoveVoterRequest as _tributary_v1_RemoveVoterRequest, RemoveVoterRequest__Output as _tributary_v1_RemoveVoterRequest__Output } from './tributary/v1/RemoveVoterRequest.js';
+import type { RemoveVoterResponse as _tributary_v1_RemoveVoterResponse, RemoveVoterResponse__Output as _tributary_v1_RemoveVoterResponse__Output } from './tributary/v1/RemoveVoterResponse.js';
 import type { TopicConfigEntry as _tributary_v1_TopicConfigEntry, TopicConfigEntry__Output as _tributary_v1_TopicConfigEntry__Output } from './tributary/v1/TopicConfigEntry.js';
 import type { TopicInfo as _tributary_v1_TopicInfo, TopicInfo__Output as _tributary_v1_TopicInfo__Output } from './tributary/v1/TopicInfo.js';
 import type { TopicListing as _tributary_v1_TopicListing, TopicListing__Output as _tributary_v1_TopicListing__Output } from './tributary/v1/TopicListing.js';
+import type { TopicPartitionRef as _tributary_v1_TopicPartitionRef, TopicPartitionRef__Output as _tributary_v1_TopicPartitionRef__Output } from './tributary/v1/TopicPartitionRef.js';
 
 type SubtypeConstructor<Constructor extends new (...args: never[]) => unknown, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -48,9 +65,13 @@ type SubtypeConstructor<Constructor extends new (...args: never[]) => unknown, S
 export interface ProtoGrpcType {
   tributary: {
     v1: {
+      AddVoterRequest: MessageTypeDefinition<_tributary_v1_AddVoterRequest, _tributary_v1_AddVoterRequest__Output>
+      AddVoterResponse: MessageTypeDefinition<_tributary_v1_AddVoterResponse, _tributary_v1_AddVoterResponse__Output>
       AllocateProducerIdsRequest: MessageTypeDefinition<_tributary_v1_AllocateProducerIdsRequest, _tributary_v1_AllocateProducerIdsRequest__Output>
       AllocateProducerIdsResponse: MessageTypeDefinition<_tributary_v1_AllocateProducerIdsResponse, _tributary_v1_AllocateProducerIdsResponse__Output>
       AlterPartitionItem: MessageTypeDefinition<_tributary_v1_AlterPartitionItem, _tributary_v1_AlterPartitionItem__Output>
+      AlterPartitionReassignmentsRequest: MessageTypeDefinition<_tributary_v1_AlterPartitionReassignmentsRequest, _tributary_v1_AlterPartitionReassignmentsRequest__Output>
+      AlterPartitionReassignmentsResponse: MessageTypeDefinition<_tributary_v1_AlterPartitionReassignmentsResponse, _tributary_v1_AlterPartitionReassignmentsResponse__Output>
       AlterPartitionRequest: MessageTypeDefinition<_tributary_v1_AlterPartitionRequest, _tributary_v1_AlterPartitionRequest__Output>
       AlterPartitionResponse: MessageTypeDefinition<_tributary_v1_AlterPartitionResponse, _tributary_v1_AlterPartitionResponse__Output>
       AlterPartitionResult: MessageTypeDefinition<_tributary_v1_AlterPartitionResult, _tributary_v1_AlterPartitionResult__Output>
@@ -72,6 +93,8 @@ export interface ProtoGrpcType {
       CreatePartitionsResponse: MessageTypeDefinition<_tributary_v1_CreatePartitionsResponse, _tributary_v1_CreatePartitionsResponse__Output>
       CreateTopicRequest: MessageTypeDefinition<_tributary_v1_CreateTopicRequest, _tributary_v1_CreateTopicRequest__Output>
       CreateTopicResponse: MessageTypeDefinition<_tributary_v1_CreateTopicResponse, _tributary_v1_CreateTopicResponse__Output>
+      DecommissionBrokerRequest: MessageTypeDefinition<_tributary_v1_DecommissionBrokerRequest, _tributary_v1_DecommissionBrokerRequest__Output>
+      DecommissionBrokerResponse: MessageTypeDefinition<_tributary_v1_DecommissionBrokerResponse, _tributary_v1_DecommissionBrokerResponse__Output>
       DeleteTopicRequest: MessageTypeDefinition<_tributary_v1_DeleteTopicRequest, _tributary_v1_DeleteTopicRequest__Output>
       DeleteTopicResponse: MessageTypeDefinition<_tributary_v1_DeleteTopicResponse, _tributary_v1_DeleteTopicResponse__Output>
       DescribeClusterRequest: MessageTypeDefinition<_tributary_v1_DescribeClusterRequest, _tributary_v1_DescribeClusterRequest__Output>
@@ -80,8 +103,13 @@ export interface ProtoGrpcType {
       DescribeQuorumResponse: MessageTypeDefinition<_tributary_v1_DescribeQuorumResponse, _tributary_v1_DescribeQuorumResponse__Output>
       DescribeTopicsRequest: MessageTypeDefinition<_tributary_v1_DescribeTopicsRequest, _tributary_v1_DescribeTopicsRequest__Output>
       DescribeTopicsResponse: MessageTypeDefinition<_tributary_v1_DescribeTopicsResponse, _tributary_v1_DescribeTopicsResponse__Output>
+      ElectLeadersRequest: MessageTypeDefinition<_tributary_v1_ElectLeadersRequest, _tributary_v1_ElectLeadersRequest__Output>
+      ElectLeadersResponse: MessageTypeDefinition<_tributary_v1_ElectLeadersResponse, _tributary_v1_ElectLeadersResponse__Output>
+      ElectLeadersResult: MessageTypeDefinition<_tributary_v1_ElectLeadersResult, _tributary_v1_ElectLeadersResult__Output>
       FetchMetadataEvent: MessageTypeDefinition<_tributary_v1_FetchMetadataEvent, _tributary_v1_FetchMetadataEvent__Output>
       FetchMetadataRequest: MessageTypeDefinition<_tributary_v1_FetchMetadataRequest, _tributary_v1_FetchMetadataRequest__Output>
+      ListPartitionReassignmentsRequest: MessageTypeDefinition<_tributary_v1_ListPartitionReassignmentsRequest, _tributary_v1_ListPartitionReassignmentsRequest__Output>
+      ListPartitionReassignmentsResponse: MessageTypeDefinition<_tributary_v1_ListPartitionReassignmentsResponse, _tributary_v1_ListPartitionReassignmentsResponse__Output>
       ListTopicsRequest: MessageTypeDefinition<_tributary_v1_ListTopicsRequest, _tributary_v1_ListTopicsRequest__Output>
       ListTopicsResponse: MessageTypeDefinition<_tributary_v1_ListTopicsResponse, _tributary_v1_ListTopicsResponse__Output>
       MetadataEntry: MessageTypeDefinition<_tributary_v1_MetadataEntry, _tributary_v1_MetadataEntry__Output>
@@ -91,13 +119,19 @@ export interface ProtoGrpcType {
        * when that offset has been compacted away.
        */
       MetadataStream: SubtypeConstructor<typeof grpc.Client, _tributary_v1_MetadataStreamClient> & { service: _tributary_v1_MetadataStreamDefinition }
+      OngoingReassignment: MessageTypeDefinition<_tributary_v1_OngoingReassignment, _tributary_v1_OngoingReassignment__Output>
       PartitionInfo: MessageTypeDefinition<_tributary_v1_PartitionInfo, _tributary_v1_PartitionInfo__Output>
       QuorumVoter: MessageTypeDefinition<_tributary_v1_QuorumVoter, _tributary_v1_QuorumVoter__Output>
+      ReassignmentResult: MessageTypeDefinition<_tributary_v1_ReassignmentResult, _tributary_v1_ReassignmentResult__Output>
+      ReassignmentTarget: MessageTypeDefinition<_tributary_v1_ReassignmentTarget, _tributary_v1_ReassignmentTarget__Output>
       RegisterBrokerRequest: MessageTypeDefinition<_tributary_v1_RegisterBrokerRequest, _tributary_v1_RegisterBrokerRequest__Output>
       RegisterBrokerResponse: MessageTypeDefinition<_tributary_v1_RegisterBrokerResponse, _tributary_v1_RegisterBrokerResponse__Output>
+      RemoveVoterRequest: MessageTypeDefinition<_tributary_v1_RemoveVoterRequest, _tributary_v1_RemoveVoterRequest__Output>
+      RemoveVoterResponse: MessageTypeDefinition<_tributary_v1_RemoveVoterResponse, _tributary_v1_RemoveVoterResponse__Output>
       TopicConfigEntry: MessageTypeDefinition<_tributary_v1_TopicConfigEntry, _tributary_v1_TopicConfigEntry__Output>
       TopicInfo: MessageTypeDefinition<_tributary_v1_TopicInfo, _tributary_v1_TopicInfo__Output>
       TopicListing: MessageTypeDefinition<_tributary_v1_TopicListing, _tributary_v1_TopicListing__Output>
+      TopicPartitionRef: MessageTypeDefinition<_tributary_v1_TopicPartitionRef, _tributary_v1_TopicPartitionRef__Output>
     }
   }
 }

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { DescribeReplicasRequest as _tributary_v1_DescribeReplicasRequest, DescribeReplicasRequest__Output as _tributary_v1_DescribeReplicasRequest__Output } from '../../tributary/v1/DescribeReplicasRequest.js';
+import type { DescribeReplicasResponse as _tributary_v1_DescribeReplicasResponse, DescribeReplicasResponse__Output as _tributary_v1_DescribeReplicasResponse__Output } from '../../tributary/v1/DescribeReplicasResponse.js';
 import type { FetchRequest as _tributary_v1_FetchRequest, FetchRequest__Output as _tributary_v1_FetchRequest__Output } from '../../tributary/v1/FetchRequest.js';
 import type { FetchResponse as _tributary_v1_FetchResponse, FetchResponse__Output as _tributary_v1_FetchResponse__Output } from '../../tributary/v1/FetchResponse.js';
 import type { InitProducerIdRequest as _tributary_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _tributary_v1_InitProducerIdRequest__Output } from '../../tributary/v1/InitProducerIdRequest.js';
@@ -22,6 +24,23 @@ import type { ProduceResponse as _tributary_v1_ProduceResponse, ProduceResponse_
  * Whole-request failures (malformed request, shutting down) are gRPC statuses as elsewhere.
  */
 export interface BrokerClient extends grpc.Client {
+  /**
+   * Answered by a partition's leader: its log's extent and size and each replica's log end offset as the
+   * leader last saw it (reassignment progress: bytes behind and ETA per moving replica).
+   */
+  DescribeReplicas(argument: _tributary_v1_DescribeReplicasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeReplicas(argument: _tributary_v1_DescribeReplicasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeReplicas(argument: _tributary_v1_DescribeReplicasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeReplicas(argument: _tributary_v1_DescribeReplicasRequest, callback: grpc.requestCallback<_tributary_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Answered by a partition's leader: its log's extent and size and each replica's log end offset as the
+   * leader last saw it (reassignment progress: bytes behind and ETA per moving replica).
+   */
+  describeReplicas(argument: _tributary_v1_DescribeReplicasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  describeReplicas(argument: _tributary_v1_DescribeReplicasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  describeReplicas(argument: _tributary_v1_DescribeReplicasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  describeReplicas(argument: _tributary_v1_DescribeReplicasRequest, callback: grpc.requestCallback<_tributary_v1_DescribeReplicasResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Long poll: waits up to max_wait_ms for min_bytes of data at or below the high watermark.
    */
@@ -93,6 +112,12 @@ export interface BrokerClient extends grpc.Client {
  */
 export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Answered by a partition's leader: its log's extent and size and each replica's log end offset as the
+   * leader last saw it (reassignment progress: bytes behind and ETA per moving replica).
+   */
+  DescribeReplicas: grpc.handleUnaryCall<_tributary_v1_DescribeReplicasRequest__Output, _tributary_v1_DescribeReplicasResponse>;
+  
+  /**
    * Long poll: waits up to max_wait_ms for min_bytes of data at or below the high watermark.
    */
   Fetch: grpc.handleUnaryCall<_tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse>;
@@ -112,6 +137,7 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface BrokerDefinition extends grpc.ServiceDefinition {
+  DescribeReplicas: MethodDefinition<_tributary_v1_DescribeReplicasRequest, _tributary_v1_DescribeReplicasResponse, _tributary_v1_DescribeReplicasRequest__Output, _tributary_v1_DescribeReplicasResponse__Output>
   Fetch: MethodDefinition<_tributary_v1_FetchRequest, _tributary_v1_FetchResponse, _tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse__Output>
   InitProducerId: MethodDefinition<_tributary_v1_InitProducerIdRequest, _tributary_v1_InitProducerIdResponse, _tributary_v1_InitProducerIdRequest__Output, _tributary_v1_InitProducerIdResponse__Output>
   ListOffsets: MethodDefinition<_tributary_v1_ListOffsetsRequest, _tributary_v1_ListOffsetsResponse, _tributary_v1_ListOffsetsRequest__Output, _tributary_v1_ListOffsetsResponse__Output>

@@ -2,12 +2,18 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AddVoterRequest as _tributary_v1_AddVoterRequest, AddVoterRequest__Output as _tributary_v1_AddVoterRequest__Output } from '../../tributary/v1/AddVoterRequest.js';
+import type { AddVoterResponse as _tributary_v1_AddVoterResponse, AddVoterResponse__Output as _tributary_v1_AddVoterResponse__Output } from '../../tributary/v1/AddVoterResponse.js';
+import type { AlterPartitionReassignmentsRequest as _tributary_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tributary_v1_AlterPartitionReassignmentsRequest__Output } from '../../tributary/v1/AlterPartitionReassignmentsRequest.js';
+import type { AlterPartitionReassignmentsResponse as _tributary_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tributary_v1_AlterPartitionReassignmentsResponse__Output } from '../../tributary/v1/AlterPartitionReassignmentsResponse.js';
 import type { AlterTopicConfigsRequest as _tributary_v1_AlterTopicConfigsRequest, AlterTopicConfigsRequest__Output as _tributary_v1_AlterTopicConfigsRequest__Output } from '../../tributary/v1/AlterTopicConfigsRequest.js';
 import type { AlterTopicConfigsResponse as _tributary_v1_AlterTopicConfigsResponse, AlterTopicConfigsResponse__Output as _tributary_v1_AlterTopicConfigsResponse__Output } from '../../tributary/v1/AlterTopicConfigsResponse.js';
 import type { CreatePartitionsRequest as _tributary_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tributary_v1_CreatePartitionsRequest__Output } from '../../tributary/v1/CreatePartitionsRequest.js';
 import type { CreatePartitionsResponse as _tributary_v1_CreatePartitionsResponse, CreatePartitionsResponse__Output as _tributary_v1_CreatePartitionsResponse__Output } from '../../tributary/v1/CreatePartitionsResponse.js';
 import type { CreateTopicRequest as _tributary_v1_CreateTopicRequest, CreateTopicRequest__Output as _tributary_v1_CreateTopicRequest__Output } from '../../tributary/v1/CreateTopicRequest.js';
 import type { CreateTopicResponse as _tributary_v1_CreateTopicResponse, CreateTopicResponse__Output as _tributary_v1_CreateTopicResponse__Output } from '../../tributary/v1/CreateTopicResponse.js';
+import type { DecommissionBrokerRequest as _tributary_v1_DecommissionBrokerRequest, DecommissionBrokerRequest__Output as _tributary_v1_DecommissionBrokerRequest__Output } from '../../tributary/v1/DecommissionBrokerRequest.js';
+import type { DecommissionBrokerResponse as _tributary_v1_DecommissionBrokerResponse, DecommissionBrokerResponse__Output as _tributary_v1_DecommissionBrokerResponse__Output } from '../../tributary/v1/DecommissionBrokerResponse.js';
 import type { DeleteTopicRequest as _tributary_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _tributary_v1_DeleteTopicRequest__Output } from '../../tributary/v1/DeleteTopicRequest.js';
 import type { DeleteTopicResponse as _tributary_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _tributary_v1_DeleteTopicResponse__Output } from '../../tributary/v1/DeleteTopicResponse.js';
 import type { DescribeClusterRequest as _tributary_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _tributary_v1_DescribeClusterRequest__Output } from '../../tributary/v1/DescribeClusterRequest.js';
@@ -16,14 +22,60 @@ import type { DescribeQuorumRequest as _tributary_v1_DescribeQuorumRequest, Desc
 import type { DescribeQuorumResponse as _tributary_v1_DescribeQuorumResponse, DescribeQuorumResponse__Output as _tributary_v1_DescribeQuorumResponse__Output } from '../../tributary/v1/DescribeQuorumResponse.js';
 import type { DescribeTopicsRequest as _tributary_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _tributary_v1_DescribeTopicsRequest__Output } from '../../tributary/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse as _tributary_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _tributary_v1_DescribeTopicsResponse__Output } from '../../tributary/v1/DescribeTopicsResponse.js';
+import type { ElectLeadersRequest as _tributary_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _tributary_v1_ElectLeadersRequest__Output } from '../../tributary/v1/ElectLeadersRequest.js';
+import type { ElectLeadersResponse as _tributary_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _tributary_v1_ElectLeadersResponse__Output } from '../../tributary/v1/ElectLeadersResponse.js';
+import type { ListPartitionReassignmentsRequest as _tributary_v1_ListPartitionReassignmentsRequest, ListPartitionReassignmentsRequest__Output as _tributary_v1_ListPartitionReassignmentsRequest__Output } from '../../tributary/v1/ListPartitionReassignmentsRequest.js';
+import type { ListPartitionReassignmentsResponse as _tributary_v1_ListPartitionReassignmentsResponse, ListPartitionReassignmentsResponse__Output as _tributary_v1_ListPartitionReassignmentsResponse__Output } from '../../tributary/v1/ListPartitionReassignmentsResponse.js';
 import type { ListTopicsRequest as _tributary_v1_ListTopicsRequest, ListTopicsRequest__Output as _tributary_v1_ListTopicsRequest__Output } from '../../tributary/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse as _tributary_v1_ListTopicsResponse, ListTopicsResponse__Output as _tributary_v1_ListTopicsResponse__Output } from '../../tributary/v1/ListTopicsResponse.js';
+import type { RemoveVoterRequest as _tributary_v1_RemoveVoterRequest, RemoveVoterRequest__Output as _tributary_v1_RemoveVoterRequest__Output } from '../../tributary/v1/RemoveVoterRequest.js';
+import type { RemoveVoterResponse as _tributary_v1_RemoveVoterResponse, RemoveVoterResponse__Output as _tributary_v1_RemoveVoterResponse__Output } from '../../tributary/v1/RemoveVoterResponse.js';
 
 /**
  * Admin requests served by the active controller. A standby answers NOT_CONTROLLER with the
  * leader's address in the trailers; clients follow it.
  */
 export interface ControllerAdminClient extends grpc.Client {
+  /**
+   * Controller quorum membership, one change at a time (docs/decisions.md): AddVoter first replicates the
+   * log to the new node as an observer and promotes it once caught up; RemoveVoter drops a voter (the
+   * active controller steps down once its own removal commits). Both answer once the change is committed.
+   */
+  AddVoter(argument: _tributary_v1_AddVoterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  AddVoter(argument: _tributary_v1_AddVoterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  AddVoter(argument: _tributary_v1_AddVoterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  AddVoter(argument: _tributary_v1_AddVoterRequest, callback: grpc.requestCallback<_tributary_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Controller quorum membership, one change at a time (docs/decisions.md): AddVoter first replicates the
+   * log to the new node as an observer and promotes it once caught up; RemoveVoter drops a voter (the
+   * active controller steps down once its own removal commits). Both answer once the change is committed.
+   */
+  addVoter(argument: _tributary_v1_AddVoterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  addVoter(argument: _tributary_v1_AddVoterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  addVoter(argument: _tributary_v1_AddVoterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  addVoter(argument: _tributary_v1_AddVoterRequest, callback: grpc.requestCallback<_tributary_v1_AddVoterResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Partition reassignment (KIP-455): starts or cancels moves of partitions to target replica lists. The
+   * target replicas are added and catch up as followers; once all are in the ISR, leadership moves to the
+   * target's first replica if needed and the old replicas are removed (their brokers delete the data).
+   * Answers once the records starting (or cancelling) each move are committed, not when moves finish.
+   */
+  AlterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Partition reassignment (KIP-455): starts or cancels moves of partitions to target replica lists. The
+   * target replicas are added and catch up as followers; once all are in the ISR, leadership moves to the
+   * target's first replica if needed and the old replicas are removed (their brokers delete the data).
+   * Answers once the records starting (or cancelling) each move are committed, not when moves finish.
+   */
+  alterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterPartitionReassignments(argument: _tributary_v1_AlterPartitionReassignmentsRequest, callback: grpc.requestCallback<_tributary_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Sets and removes topic configs (Kafka's IncrementalAlterConfigs for topics). The whole resulting
    * config is validated as CreateTopic validates it; brokers apply it from the metadata log.
@@ -58,6 +110,21 @@ export interface ControllerAdminClient extends grpc.Client {
   createTopic(argument: _tributary_v1_CreateTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_CreateTopicResponse__Output>): grpc.ClientUnaryCall;
   createTopic(argument: _tributary_v1_CreateTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_CreateTopicResponse__Output>): grpc.ClientUnaryCall;
   createTopic(argument: _tributary_v1_CreateTopicRequest, callback: grpc.requestCallback<_tributary_v1_CreateTopicResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Drains a broker: no new replicas are placed on it and each of its replicas is reassigned elsewhere.
+   */
+  DecommissionBroker(argument: _tributary_v1_DecommissionBrokerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DecommissionBrokerResponse__Output>): grpc.ClientUnaryCall;
+  DecommissionBroker(argument: _tributary_v1_DecommissionBrokerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_DecommissionBrokerResponse__Output>): grpc.ClientUnaryCall;
+  DecommissionBroker(argument: _tributary_v1_DecommissionBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DecommissionBrokerResponse__Output>): grpc.ClientUnaryCall;
+  DecommissionBroker(argument: _tributary_v1_DecommissionBrokerRequest, callback: grpc.requestCallback<_tributary_v1_DecommissionBrokerResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Drains a broker: no new replicas are placed on it and each of its replicas is reassigned elsewhere.
+   */
+  decommissionBroker(argument: _tributary_v1_DecommissionBrokerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DecommissionBrokerResponse__Output>): grpc.ClientUnaryCall;
+  decommissionBroker(argument: _tributary_v1_DecommissionBrokerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_DecommissionBrokerResponse__Output>): grpc.ClientUnaryCall;
+  decommissionBroker(argument: _tributary_v1_DecommissionBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DecommissionBrokerResponse__Output>): grpc.ClientUnaryCall;
+  decommissionBroker(argument: _tributary_v1_DecommissionBrokerRequest, callback: grpc.requestCallback<_tributary_v1_DecommissionBrokerResponse__Output>): grpc.ClientUnaryCall;
   
   DeleteTopic(argument: _tributary_v1_DeleteTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
   DeleteTopic(argument: _tributary_v1_DeleteTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
@@ -101,6 +168,30 @@ export interface ControllerAdminClient extends grpc.Client {
   describeTopics(argument: _tributary_v1_DescribeTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DescribeTopicsResponse__Output>): grpc.ClientUnaryCall;
   describeTopics(argument: _tributary_v1_DescribeTopicsRequest, callback: grpc.requestCallback<_tributary_v1_DescribeTopicsResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Preferred leader election: leadership back to each partition's first replica where it is in the ISR.
+   */
+  ElectLeaders(argument: _tributary_v1_ElectLeadersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _tributary_v1_ElectLeadersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _tributary_v1_ElectLeadersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  ElectLeaders(argument: _tributary_v1_ElectLeadersRequest, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Preferred leader election: leadership back to each partition's first replica where it is in the ISR.
+   */
+  electLeaders(argument: _tributary_v1_ElectLeadersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _tributary_v1_ElectLeadersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _tributary_v1_ElectLeadersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  electLeaders(argument: _tributary_v1_ElectLeadersRequest, callback: grpc.requestCallback<_tributary_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  ListPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  ListPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  ListPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listPartitionReassignments(argument: _tributary_v1_ListPartitionReassignmentsRequest, callback: grpc.requestCallback<_tributary_v1_ListPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  
   ListTopics(argument: _tributary_v1_ListTopicsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
   ListTopics(argument: _tributary_v1_ListTopicsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
   ListTopics(argument: _tributary_v1_ListTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
@@ -110,6 +201,15 @@ export interface ControllerAdminClient extends grpc.Client {
   listTopics(argument: _tributary_v1_ListTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
   listTopics(argument: _tributary_v1_ListTopicsRequest, callback: grpc.requestCallback<_tributary_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
   
+  RemoveVoter(argument: _tributary_v1_RemoveVoterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  RemoveVoter(argument: _tributary_v1_RemoveVoterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  RemoveVoter(argument: _tributary_v1_RemoveVoterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  RemoveVoter(argument: _tributary_v1_RemoveVoterRequest, callback: grpc.requestCallback<_tributary_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  removeVoter(argument: _tributary_v1_RemoveVoterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  removeVoter(argument: _tributary_v1_RemoveVoterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  removeVoter(argument: _tributary_v1_RemoveVoterRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  removeVoter(argument: _tributary_v1_RemoveVoterRequest, callback: grpc.requestCallback<_tributary_v1_RemoveVoterResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 /**
@@ -117,6 +217,21 @@ export interface ControllerAdminClient extends grpc.Client {
  * leader's address in the trailers; clients follow it.
  */
 export interface ControllerAdminHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Controller quorum membership, one change at a time (docs/decisions.md): AddVoter first replicates the
+   * log to the new node as an observer and promotes it once caught up; RemoveVoter drops a voter (the
+   * active controller steps down once its own removal commits). Both answer once the change is committed.
+   */
+  AddVoter: grpc.handleUnaryCall<_tributary_v1_AddVoterRequest__Output, _tributary_v1_AddVoterResponse>;
+  
+  /**
+   * Partition reassignment (KIP-455): starts or cancels moves of partitions to target replica lists. The
+   * target replicas are added and catch up as followers; once all are in the ISR, leadership moves to the
+   * target's first replica if needed and the old replicas are removed (their brokers delete the data).
+   * Answers once the records starting (or cancelling) each move are committed, not when moves finish.
+   */
+  AlterPartitionReassignments: grpc.handleUnaryCall<_tributary_v1_AlterPartitionReassignmentsRequest__Output, _tributary_v1_AlterPartitionReassignmentsResponse>;
+  
   /**
    * Sets and removes topic configs (Kafka's IncrementalAlterConfigs for topics). The whole resulting
    * config is validated as CreateTopic validates it; brokers apply it from the metadata log.
@@ -126,6 +241,11 @@ export interface ControllerAdminHandlers extends grpc.UntypedServiceImplementati
   CreatePartitions: grpc.handleUnaryCall<_tributary_v1_CreatePartitionsRequest__Output, _tributary_v1_CreatePartitionsResponse>;
   
   CreateTopic: grpc.handleUnaryCall<_tributary_v1_CreateTopicRequest__Output, _tributary_v1_CreateTopicResponse>;
+  
+  /**
+   * Drains a broker: no new replicas are placed on it and each of its replicas is reassigned elsewhere.
+   */
+  DecommissionBroker: grpc.handleUnaryCall<_tributary_v1_DecommissionBrokerRequest__Output, _tributary_v1_DecommissionBrokerResponse>;
   
   DeleteTopic: grpc.handleUnaryCall<_tributary_v1_DeleteTopicRequest__Output, _tributary_v1_DeleteTopicResponse>;
   
@@ -138,17 +258,32 @@ export interface ControllerAdminHandlers extends grpc.UntypedServiceImplementati
   
   DescribeTopics: grpc.handleUnaryCall<_tributary_v1_DescribeTopicsRequest__Output, _tributary_v1_DescribeTopicsResponse>;
   
+  /**
+   * Preferred leader election: leadership back to each partition's first replica where it is in the ISR.
+   */
+  ElectLeaders: grpc.handleUnaryCall<_tributary_v1_ElectLeadersRequest__Output, _tributary_v1_ElectLeadersResponse>;
+  
+  ListPartitionReassignments: grpc.handleUnaryCall<_tributary_v1_ListPartitionReassignmentsRequest__Output, _tributary_v1_ListPartitionReassignmentsResponse>;
+  
   ListTopics: grpc.handleUnaryCall<_tributary_v1_ListTopicsRequest__Output, _tributary_v1_ListTopicsResponse>;
+  
+  RemoveVoter: grpc.handleUnaryCall<_tributary_v1_RemoveVoterRequest__Output, _tributary_v1_RemoveVoterResponse>;
   
 }
 
 export interface ControllerAdminDefinition extends grpc.ServiceDefinition {
+  AddVoter: MethodDefinition<_tributary_v1_AddVoterRequest, _tributary_v1_AddVoterResponse, _tributary_v1_AddVoterRequest__Output, _tributary_v1_AddVoterResponse__Output>
+  AlterPartitionReassignments: MethodDefinition<_tributary_v1_AlterPartitionReassignmentsRequest, _tributary_v1_AlterPartitionReassignmentsResponse, _tributary_v1_AlterPartitionReassignmentsRequest__Output, _tributary_v1_AlterPartitionReassignmentsResponse__Output>
   AlterTopicConfigs: MethodDefinition<_tributary_v1_AlterTopicConfigsRequest, _tributary_v1_AlterTopicConfigsResponse, _tributary_v1_AlterTopicConfigsRequest__Output, _tributary_v1_AlterTopicConfigsResponse__Output>
   CreatePartitions: MethodDefinition<_tributary_v1_CreatePartitionsRequest, _tributary_v1_CreatePartitionsResponse, _tributary_v1_CreatePartitionsRequest__Output, _tributary_v1_CreatePartitionsResponse__Output>
   CreateTopic: MethodDefinition<_tributary_v1_CreateTopicRequest, _tributary_v1_CreateTopicResponse, _tributary_v1_CreateTopicRequest__Output, _tributary_v1_CreateTopicResponse__Output>
+  DecommissionBroker: MethodDefinition<_tributary_v1_DecommissionBrokerRequest, _tributary_v1_DecommissionBrokerResponse, _tributary_v1_DecommissionBrokerRequest__Output, _tributary_v1_DecommissionBrokerResponse__Output>
   DeleteTopic: MethodDefinition<_tributary_v1_DeleteTopicRequest, _tributary_v1_DeleteTopicResponse, _tributary_v1_DeleteTopicRequest__Output, _tributary_v1_DeleteTopicResponse__Output>
   DescribeCluster: MethodDefinition<_tributary_v1_DescribeClusterRequest, _tributary_v1_DescribeClusterResponse, _tributary_v1_DescribeClusterRequest__Output, _tributary_v1_DescribeClusterResponse__Output>
   DescribeQuorum: MethodDefinition<_tributary_v1_DescribeQuorumRequest, _tributary_v1_DescribeQuorumResponse, _tributary_v1_DescribeQuorumRequest__Output, _tributary_v1_DescribeQuorumResponse__Output>
   DescribeTopics: MethodDefinition<_tributary_v1_DescribeTopicsRequest, _tributary_v1_DescribeTopicsResponse, _tributary_v1_DescribeTopicsRequest__Output, _tributary_v1_DescribeTopicsResponse__Output>
+  ElectLeaders: MethodDefinition<_tributary_v1_ElectLeadersRequest, _tributary_v1_ElectLeadersResponse, _tributary_v1_ElectLeadersRequest__Output, _tributary_v1_ElectLeadersResponse__Output>
+  ListPartitionReassignments: MethodDefinition<_tributary_v1_ListPartitionReassignmentsRequest, _tributary_v1_ListPartitionReassignmentsResponse, _tributary_v1_ListPartitionReassignmentsRequest__Output, _tributary_v1_ListPartitionReassignmentsResponse__Output>
   ListTopics: MethodDefinition<_tributary_v1_ListTopicsRequest, _tributary_v1_ListTopicsResponse, _tributary_v1_ListTopicsRequest__Output, _tributary_v1_ListTopicsResponse__Output>
+  RemoveVoter: MethodDefinition<_tributary_v1_RemoveVoterRequest, _tributary_v1_RemoveVoterResponse, _tributary_v1_RemoveVoterRequest__Output, _tributary_v1_RemoveVoterResponse__Output>
 }

@@ -19,6 +19,10 @@ export interface DescribeQuorumResponse {
   'voters'?: (_tributary_v1_QuorumVoter)[];
   'snapshotIndex'?: (number | string | Long);
   'appliedIndex'?: (number | string | Long);
+  /**
+   * Non-voting members the leader replicates to (a node being added as a voter catches up here first).
+   */
+  'observers'?: (_tributary_v1_QuorumVoter)[];
 }
 
 export interface DescribeQuorumResponse__Output {
@@ -37,4 +41,8 @@ export interface DescribeQuorumResponse__Output {
   'voters': (_tributary_v1_QuorumVoter__Output)[];
   'snapshotIndex': (number);
   'appliedIndex': (number);
+  /**
+   * Non-voting members the leader replicates to (a node being added as a voter catches up here first).
+   */
+  'observers': (_tributary_v1_QuorumVoter__Output)[];
 }

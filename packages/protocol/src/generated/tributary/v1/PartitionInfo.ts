@@ -9,8 +9,16 @@ export interface PartitionInfo {
   'leader'?: (number);
   'leaderEpoch'?: (number);
   'partitionEpoch'?: (number);
+  /**
+   * While a reassignment runs, `replicas` is the union of the old and the target replicas.
+   */
   'replicas'?: (number)[];
   'isr'?: (number)[];
+  /**
+   * Only while a reassignment runs: the replicas catching up, and those to drop once they are in the ISR.
+   */
+  'addingReplicas'?: (number)[];
+  'removingReplicas'?: (number)[];
 }
 
 export interface PartitionInfo__Output {
@@ -21,6 +29,14 @@ export interface PartitionInfo__Output {
   'leader': (number);
   'leaderEpoch': (number);
   'partitionEpoch': (number);
+  /**
+   * While a reassignment runs, `replicas` is the union of the old and the target replicas.
+   */
   'replicas': (number)[];
   'isr': (number)[];
+  /**
+   * Only while a reassignment runs: the replicas catching up, and those to drop once they are in the ISR.
+   */
+  'addingReplicas': (number)[];
+  'removingReplicas': (number)[];
 }

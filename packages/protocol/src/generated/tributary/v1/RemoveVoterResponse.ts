@@ -1,0 +1,11 @@
+// Original file: protos/tributary/v1/controller.proto
+
+import type { QuorumVoter as _tributary_v1_QuorumVoter, QuorumVoter__Output as _tributary_v1_QuorumVoter__Output } from '../../tributary/v1/QuorumVoter.js';
+
+export interface RemoveVoterResponse {
+  'voters'?: (_tributary_v1_QuorumVoter)[];
+}
+
+export interface RemoveVoterResponse__Output {
+  'voters': (_tributary_v1_QuorumVoter__Output)[];
+}

@@ -1,0 +1,12 @@
+// Original file: protos/tributary/v1/common.proto
+
+
+export interface TopicPartitionRef {
+  'topic'?: (string);
+  'partition'?: (number);
+}
+
+export interface TopicPartitionRef__Output {
+  'topic': (string);
+  'partition': (number);
+}
