@@ -37,6 +37,18 @@ export interface PartitionState {
   readonly removingReplicas?: readonly BrokerId[];
 }
 
+/**
+ * Broker config the active controller sets to "true" while it drains a broker (`trib brokers
+ * decommission`): no new replica is placed there. Removed when the decommission is cancelled.
+ */
+export const BROKER_DECOMMISSIONED_CONFIG = 'decommissioned';
+
+/**
+ * Cluster config: the byte rate (per second, per broker) at which replicas a reassignment is adding may
+ * fetch, so moving data does not starve produce traffic. Absent = unthrottled.
+ */
+export const REPLICATION_THROTTLE_CONFIG = 'replication.throttled.rate';
+
 /** Whether a reassignment is moving this partition's replicas. */
 export function isReassigning(state: PartitionState): boolean {
   return state.addingReplicas !== undefined || state.removingReplicas !== undefined;
@@ -164,6 +176,24 @@ export class MetadataImage {
     const ids: BrokerId[] = [];
     for (const broker of this.brokers.values()) if (!broker.fenced) ids.push(broker.brokerId);
     return ids.sort((a, b) => a - b);
+  }
+
+  /** Whether the broker is being drained (BROKER_DECOMMISSIONED_CONFIG). */
+  isDecommissioned(id: BrokerId): boolean {
+    return this.configsOf('broker', String(id)).get(BROKER_DECOMMISSIONED_CONFIG) === 'true';
+  }
+
+  /** Unfenced brokers that are not being decommissioned, ascending: where new replicas may go. */
+  placeableBrokerIds(): BrokerId[] {
+    return this.unfencedBrokerIds().filter((id) => !this.isDecommissioned(id));
+  }
+
+  /** The replication throttle for adding replicas in bytes per second, or null when none is set. */
+  replicationThrottle(): number | null {
+    const value = this.configsOf('cluster', '').get(REPLICATION_THROTTLE_CONFIG);
+    if (value === undefined) return null;
+    const rate = Number(value);
+    return Number.isSafeInteger(rate) && rate > 0 ? rate : null;
   }
 
   topicByName(name: string): TopicImage | undefined {

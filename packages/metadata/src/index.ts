@@ -1,6 +1,7 @@
 export { decodeRecord, encodeRecord, METADATA_RECORD_VERSION } from './codec.js';
 export { type MetadataChanges, MetadataDelta, replayAll } from './delta.js';
 export {
+  BROKER_DECOMMISSIONED_CONFIG,
   type BrokerRegistration,
   configResourceKey,
   isReassigning,
@@ -9,6 +10,7 @@ export {
   type PartitionState,
   type ProducerIdsState,
   parseConfigResourceKey,
+  REPLICATION_THROTTLE_CONFIG,
   type TopicImage,
   targetReplicas,
 } from './image.js';
