@@ -27,13 +27,50 @@ export interface ClusterOptions {
 }
 
 export class Cluster {
+  readonly #brokers: BrokerProcess[];
+
   constructor(
     readonly quorum: ControllerQuorum,
-    readonly brokers: readonly BrokerProcess[],
+    brokers: readonly BrokerProcess[],
     private readonly tempDir: TempDir,
     /** The link proxies, when started with `linkProxies: true`. */
     readonly links?: LinkNetwork,
-  ) {}
+    private readonly brokerDefaults: BrokerDefaults = {},
+  ) {
+    this.#brokers = [...brokers];
+  }
+
+  /** Every broker process, including ones added with addBroker(). */
+  get brokers(): readonly BrokerProcess[] {
+    return this.#brokers;
+  }
+
+  /**
+   * Starts one more broker (scaling out) with the cluster's broker arguments, waits until it is ready and
+   * registered unfenced, and returns it. Its data dir sits with the others; stop() removes it too.
+   */
+  async addBroker(nodeId: number): Promise<BrokerProcess> {
+    if (this.#brokers.some((b) => b.nodeId === nodeId))
+      throw new RangeError(`broker ${nodeId} already exists`);
+    if (this.links !== undefined) throw new Error('addBroker does not support proxied links');
+    const [port] = await freePorts(1);
+    if (port === undefined) throw new Error('no free port');
+    const dataDir = join(this.tempDir.path, `broker-${nodeId}`);
+    await mkdir(dataDir, { recursive: true });
+    const broker = new BrokerProcess({
+      nodeId,
+      port,
+      dataDir,
+      controllers: this.quorum.nodes.map((node) => node.address).join(','),
+      ...(this.brokerDefaults.logLevel === undefined ? {} : { logLevel: this.brokerDefaults.logLevel }),
+      ...(this.brokerDefaults.extraArgs === undefined ? {} : { extraArgs: this.brokerDefaults.extraArgs }),
+    });
+    this.#brokers.push(broker);
+    broker.start();
+    await broker.waitReady();
+    await this.waitForUnfencedBrokers([nodeId]);
+    return broker;
+  }
 
   /** Where clients start: the brokers' proxies when links are proxied (as metadata advertises), else the brokers. */
   get bootstrap(): string[] {
@@ -75,6 +112,12 @@ export class Cluster {
   }
 }
 
+/** What addBroker() passes to new brokers, as startCluster() did to the first ones. */
+interface BrokerDefaults {
+  readonly logLevel?: string;
+  readonly extraArgs?: readonly string[];
+}
+
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const links = options.linkProxies === true ? new LinkNetwork() : undefined;
   let quorum: ControllerQuorum;
@@ -107,7 +150,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     links?.registerProcess(`broker ${nodeId}`, () => broker.process.pid);
     brokers.push(broker);
   }
-  const cluster = new Cluster(quorum, brokers, tempDir, links);
+  const cluster = new Cluster(quorum, brokers, tempDir, links, {
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    ...(options.brokerArgs === undefined ? {} : { extraArgs: options.brokerArgs }),
+  });
   try {
     await quorum.waitForLeader({ timeoutMs: HARNESS_LIMITS.readyTimeoutMs });
     for (const broker of brokers) broker.start();
