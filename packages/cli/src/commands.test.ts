@@ -78,6 +78,7 @@ describe('trib quorum describe', () => {
         { id: 2, address: 'c2', matchIndex: 18, lag: 2, lastContactMsAgo: 40, reachable: true },
         { id: 3, address: 'c3', matchIndex: 5, lag: 15, lastContactMsAgo: null, reachable: false },
       ],
+      observers: [],
       timestamp: Date.parse('2030-01-01T00:00:00.000Z'),
     });
   });

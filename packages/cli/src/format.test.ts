@@ -74,6 +74,7 @@ describe('summarizeQuorum', () => {
         { id: 2, address: 'c2:9093', matchIndex: 8, lag: 2, lastContactMsAgo: 120, reachable: true },
         { id: 3, address: 'c3:9093', matchIndex: 0, lag: 10, lastContactMsAgo: 9000, reachable: false },
       ],
+      observers: [],
       timestamp: at,
     });
   });

@@ -12,12 +12,13 @@ import {
   parseNonNegativeInt,
   parsePositiveInt,
 } from './args.js';
-import { brokersList } from './commands/brokers.js';
+import { addDecommissionCommand, brokersList } from './commands/brokers.js';
 import { clusterStatus } from './commands/cluster.js';
 import { addGroupCommands } from './commands/groups.js';
 import { metadataLog } from './commands/metadata-log.js';
+import { addPartitionCommands } from './commands/partition-commands.js';
 import { addClientCommands } from './commands/produce-commands.js';
-import { quorumDescribe } from './commands/quorum.js';
+import { addQuorumMembershipCommands, quorumDescribe } from './commands/quorum.js';
 import {
   topicsAddPartitions,
   topicsAlterConfig,
@@ -37,6 +38,8 @@ export interface CliInput {
   readonly stdin: AsyncIterable<string | Buffer>;
   /** Whether stderr is a terminal (progress lines are printed only then). */
   readonly stderrIsTty: boolean;
+  /** Whether stdout is a terminal (watch tables are redrawn in place only then). */
+  readonly stdoutIsTty?: boolean;
 }
 
 const PROCESS_INPUT: CliInput = {
@@ -45,6 +48,9 @@ const PROCESS_INPUT: CliInput = {
   },
   get stderrIsTty() {
     return process.stderr.isTTY === true;
+  },
+  get stdoutIsTty() {
+    return process.stdout.isTTY === true;
   },
 };
 
@@ -115,9 +121,10 @@ export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput =
     };
 
   addQuorumCommands(program, run);
-  addBrokerCommands(program, run);
+  addBrokerCommands(program, run, input);
   addClusterCommands(program, run);
   addTopicCommands(program, run);
+  addPartitionCommands(program, run, input);
   addMetadataCommands(program, run);
   addClientCommands(program, run, input);
   addGroupCommands(program, run);
@@ -139,14 +146,16 @@ function addQuorumCommands(program: Command, run: Runner): void {
         return quorumDescribe(context, { watch: options.watch === true, intervalMs: options.intervalMs });
       }),
     );
+  addQuorumMembershipCommands(quorum, run);
 }
 
-function addBrokerCommands(program: Command, run: Runner): void {
+function addBrokerCommands(program: Command, run: Runner, input: CliInput): void {
   const brokers = program.command('brokers').description('registered brokers');
   brokers
     .command('list')
     .description('id, address, fenced/unfenced, epoch')
     .action(run((context) => brokersList(context)));
+  addDecommissionCommand(brokers, run, input);
 }
 
 function addClusterCommands(program: Command, run: Runner): void {

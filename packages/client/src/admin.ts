@@ -11,12 +11,30 @@ import {
   ControllerConnection,
   createControllerAdminClient,
   type DescribeQuorumResponse__Output,
+  type QuorumVoter__Output,
   type TopicInfo__Output,
   unary,
 } from '@tributary/protocol';
 import type { TopicPartitionOffset } from './group/commit-manager.js';
 import type { GroupAdmin, GroupDescription, GroupListing, OffsetResetTarget } from './group/group-admin.js';
 import type { TopicPartitionList } from './group/reconcile.js';
+import {
+  type BrokerSide,
+  describeReplicasFromLeaders,
+  type ElectionOutcome,
+  electionOutcome,
+  type OngoingReassignmentDescription,
+  ongoingReassignment,
+  type PartitionReplicasDescription,
+  type ReassignmentListing,
+  type ReassignmentOutcome,
+  type ReassignmentTargetSpec,
+  reassignmentOutcome,
+  requireThrottle,
+  requireValidPartitions,
+  requireValidTargets,
+  type TopicPartitionRef,
+} from './reassignments.js';
 
 export const ADMIN_DEFAULTS = {
   /** Overall deadline of one admin call, retries included. */
@@ -42,6 +60,23 @@ export interface AdminOptions {
   readonly random?: Random;
   /** The broker side (group coordinators) for the group methods; TributaryClient.admin() provides it. */
   readonly groups?: GroupAdmin;
+  /** Broker metadata and channels for describeReplicas; TributaryClient.admin() provides them. */
+  readonly brokers?: BrokerSide;
+}
+
+export interface AlterReassignmentsOptions extends AdminCallOptions {
+  /** Replication throttle for the moving replicas, bytes/s per broker (absent: leave it as it is). */
+  readonly throttleBytesPerSec?: number;
+  /** Removes the throttle now. */
+  readonly removeThrottle?: boolean;
+  /** Check the targets without starting anything. */
+  readonly validateOnly?: boolean;
+}
+
+export interface DecommissionOptions extends AdminCallOptions {
+  readonly throttleBytesPerSec?: number;
+  /** Takes the broker back: new replicas may be placed on it again. */
+  readonly cancel?: boolean;
 }
 
 export interface AdminCallOptions {
@@ -114,6 +149,17 @@ export interface QuorumDescription {
   readonly term: number;
   readonly commitIndex: number;
   readonly voters: QuorumVoterDescription[];
+  /** Non-voting members (learners): a controller being added catches up here before its promotion. */
+  readonly observers: QuorumVoterDescription[];
+}
+
+/** Default deadline of addVoter/removeVoter: the controller waits up to 60 s for a new voter to catch up. */
+export const MEMBERSHIP_CHANGE_DEADLINE_MS = 90_000;
+
+function requireVoterId(id: number): void {
+  if (!Number.isInteger(id) || id < 0 || id > 0xffff_ffff) {
+    throw new TributaryError('INVALID_REQUEST', `voter id must be an integer in [0, 4294967295], got ${id}`);
+  }
 }
 
 function leaderOrNull(id: number): number | null {
@@ -140,13 +186,18 @@ export function quorumDescription(response: DescribeQuorumResponse__Output): Quo
     leaderId: leaderOrNull(response.leaderId),
     term: response.term,
     commitIndex: response.commitIndex,
-    voters: response.voters.map((v) => ({
-      id: v.id,
-      address: v.address,
-      matchIndex: v.matchIndex,
-      lag: v.lag,
-      lastContactMsAgo: v.lastContactMsAgo < 0 ? null : v.lastContactMsAgo,
-    })),
+    voters: response.voters.map(quorumVoterDescription),
+    observers: response.observers.map(quorumVoterDescription),
+  };
+}
+
+function quorumVoterDescription(v: QuorumVoter__Output): QuorumVoterDescription {
+  return {
+    id: v.id,
+    address: v.address,
+    matchIndex: v.matchIndex,
+    lag: v.lag,
+    lastContactMsAgo: v.lastContactMsAgo < 0 ? null : v.lastContactMsAgo,
   };
 }
 
@@ -189,6 +240,7 @@ export class Admin {
   private readonly quorumClients = new Map<string, ControllerAdminClient>();
   private closedFlag = false;
   private readonly groups: GroupAdmin | undefined;
+  private readonly brokers: BrokerSide | undefined;
 
   constructor(options: AdminOptions) {
     if (options.controllers.length === 0) {
@@ -197,6 +249,7 @@ export class Admin {
     this.controllers = [...new Set(options.controllers)].slice(0, ADMIN_LIMITS.controllersMax);
     this.defaultDeadlineMs = options.deadlineMs ?? ADMIN_DEFAULTS.deadlineMs;
     this.groups = options.groups;
+    this.brokers = options.brokers;
     assert(this.defaultDeadlineMs > 0, 'the admin deadline must be positive');
     this.connection = new ControllerConnection({
       addresses: this.controllers,
@@ -344,6 +397,53 @@ export class Admin {
     });
   }
 
+  /**
+   * Adds controller `id` (listening at `address`, started with --join) as a voter: the active controller
+   * replicates the log to it as an observer, promotes it once caught up, and answers once the promotion
+   * committed (REQUEST_TIMED_OUT if it could not catch up; it then stays an observer and a retry resumes).
+   * One membership change at a time (RECONFIGURATION_IN_PROGRESS). Resolves to the voters afterwards.
+   */
+  async addVoter(
+    id: number,
+    address: string,
+    options: AdminCallOptions = {},
+  ): Promise<QuorumVoterDescription[]> {
+    requireVoterId(id);
+    const response = await this.connection.admin(
+      'AddVoter',
+      { voterId: id, address },
+      this.membershipCallOptions(options),
+    );
+    return response.voters.map(quorumVoterDescription);
+  }
+
+  /**
+   * Removes controller `id` from the quorum (voter or observer); answers once the removal committed. The
+   * active controller may remove itself: it steps down afterwards. Resolves to the voters afterwards.
+   */
+  async removeVoter(id: number, options: AdminCallOptions = {}): Promise<QuorumVoterDescription[]> {
+    requireVoterId(id);
+    const response = await this.connection.admin(
+      'RemoveVoter',
+      { voterId: id },
+      this.membershipCallOptions(options),
+    );
+    return response.voters.map(quorumVoterDescription);
+  }
+
+  /**
+   * Membership changes wait for a catch-up (up to a minute): a longer default deadline than other calls,
+   * and one attempt may take all of it (a retry while the first attempt still runs would race it).
+   */
+  private membershipCallOptions(options: AdminCallOptions): {
+    deadlineMs: number;
+    signal?: AbortSignal;
+    attemptTimeoutMs: number;
+  } {
+    const callOptions = this.callOptions({ deadlineMs: MEMBERSHIP_CHANGE_DEADLINE_MS, ...options });
+    return { ...callOptions, attemptTimeoutMs: callOptions.deadlineMs };
+  }
+
   /** Every consumer group, from every broker's answer merged. */
   async listGroups(options: AdminCallOptions = {}): Promise<GroupListing[]> {
     return this.requireGroups().listGroups(this.groupCallOptions(options));
@@ -382,6 +482,125 @@ export class Admin {
     options: AdminCallOptions = {},
   ): Promise<number> {
     return this.requireGroups().deleteGroupOffsets(groupId, topics, this.groupCallOptions(options));
+  }
+
+  /**
+   * Starts moving partitions to target replica lists (KIP-455). Resolves once the moves are started (not
+   * finished), with one outcome per target: a refused target carries its error instead of failing the call.
+   */
+  async alterPartitionReassignments(
+    targets: readonly ReassignmentTargetSpec[],
+    options: AlterReassignmentsOptions = {},
+  ): Promise<ReassignmentOutcome[]> {
+    requireValidTargets(targets);
+    const response = await this.connection.admin(
+      'AlterPartitionReassignments',
+      {
+        targets: targets.map((t) => ({
+          topic: t.topic,
+          partition: t.partition,
+          replicas: [...t.replicas],
+          cancel: false,
+        })),
+        throttleBytesPerSec: requireThrottle(options.throttleBytesPerSec),
+        removeThrottle: options.removeThrottle ?? false,
+        validateOnly: options.validateOnly ?? false,
+      },
+      this.callOptions(options),
+    );
+    return response.results.map(reassignmentOutcome);
+  }
+
+  /** Cancels running reassignments: each partition goes back to its original replicas. */
+  async cancelPartitionReassignments(
+    partitions: readonly TopicPartitionRef[],
+    options: AdminCallOptions = {},
+  ): Promise<ReassignmentOutcome[]> {
+    requireValidPartitions(partitions);
+    const response = await this.connection.admin(
+      'AlterPartitionReassignments',
+      {
+        targets: partitions.map((p) => ({
+          topic: p.topic,
+          partition: p.partition,
+          replicas: [],
+          cancel: true,
+        })),
+        throttleBytesPerSec: 0,
+        removeThrottle: false,
+        validateOnly: false,
+      },
+      this.callOptions(options),
+    );
+    return response.results.map(reassignmentOutcome);
+  }
+
+  /** The running reassignments (of the named topics, or all) and the replication throttle. */
+  async listPartitionReassignments(
+    topics: readonly string[] = [],
+    options: AdminCallOptions = {},
+  ): Promise<ReassignmentListing> {
+    const response = await this.connection.admin(
+      'ListPartitionReassignments',
+      { topics: [...topics] },
+      this.callOptions(options),
+    );
+    return {
+      reassignments: response.reassignments.map(ongoingReassignment),
+      throttleBytesPerSec: response.throttleBytesPerSec > 0 ? response.throttleBytesPerSec : null,
+    };
+  }
+
+  /** Preferred leader election for the named partitions (or every partition); one outcome each. */
+  async electLeaders(
+    partitions: readonly TopicPartitionRef[] = [],
+    options: AdminCallOptions = {},
+  ): Promise<ElectionOutcome[]> {
+    requireValidPartitions(partitions);
+    const response = await this.connection.admin(
+      'ElectLeaders',
+      { partitions: partitions.map((p) => ({ topic: p.topic, partition: p.partition })) },
+      this.callOptions(options),
+    );
+    return response.results.map(electionOutcome);
+  }
+
+  /** Drains a broker (or, with cancel, takes it back); resolves with the reassignments started. */
+  async decommissionBroker(
+    brokerId: number,
+    options: DecommissionOptions = {},
+  ): Promise<OngoingReassignmentDescription[]> {
+    if (!Number.isSafeInteger(brokerId) || brokerId < 0 || brokerId > 0xffff_ffff) {
+      throw new TributaryError('INVALID_REQUEST', `bad broker id ${brokerId}`);
+    }
+    const response = await this.connection.admin(
+      'DecommissionBroker',
+      {
+        brokerId,
+        throttleBytesPerSec: requireThrottle(options.throttleBytesPerSec),
+        cancel: options.cancel ?? false,
+      },
+      this.callOptions(options),
+    );
+    return response.reassignments.map(ongoingReassignment);
+  }
+
+  /**
+   * Each partition's log extent and size and its replicas' log end offsets, asked of the partition's
+   * leader broker (from the client's metadata). Per-partition failures are entries with an error.
+   */
+  async describeReplicas(
+    partitions: readonly TopicPartitionRef[],
+    options: AdminCallOptions = {},
+  ): Promise<PartitionReplicasDescription[]> {
+    this.requireOpen();
+    if (this.brokers === undefined) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        'describeReplicas needs the brokers: use TributaryClient.admin()',
+      );
+    }
+    return describeReplicasFromLeaders(this.brokers, partitions, this.callOptions(options).deadlineMs);
   }
 
   /** Closes every controller channel; later calls fail with SHUTTING_DOWN. Idempotent. */

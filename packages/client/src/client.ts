@@ -111,6 +111,7 @@ export class TributaryClient {
           ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
           ...(this.options.random === undefined ? {} : { random: this.options.random }),
         }),
+        brokers: { metadata: this.metadata, connections: this.connections },
         ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
         ...(this.options.random === undefined ? {} : { random: this.options.random }),
       });

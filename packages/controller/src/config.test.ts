@@ -118,11 +118,45 @@ describe('controller flags', () => {
       { TRIBUTARY_CONTROLLERS: 'h:1' },
       'unknown environment variable TRIBUTARY_CONTROLLERS',
     ],
-    [[...base, '--voters', '1@127.0.0.1:9093'], {}, '--node-id 2 is not one of --voters'],
+    [
+      [...base, '--voters', '1@127.0.0.1:9093'],
+      {},
+      '--node-id 2 is not one of --voters (use --join to add a controller)',
+    ],
+    [
+      [...base, ...voters, '--join'],
+      {},
+      '--join: --node-id 2 must not be one of --voters (they are the quorum to join)',
+    ],
     [[...base, '--voters', '2@a:1,x'], {}, '--voters: must be ID@HOST:PORT, got "x"'],
     [[...base, ...voters, '--metrics-listen', '9100'], {}, '--metrics-listen: must be HOST:PORT, got "9100"'],
   ])('explains %j %j in one line', (argv, env, message) => {
     expect(() => parseControllerArgs(argv, env)).toThrow(new ConfigError(message));
+  });
+
+  it('reads the automatic leader balance flags (on, 10 %, 60 s by default) and refuses a percentage above 100', () => {
+    expect(parseControllerArgs([...base, ...voters])).toMatchObject({
+      autoLeaderRebalance: true,
+      leaderImbalancePerBrokerPercentage: 10,
+      leaderImbalanceCheckIntervalMs: 60_000,
+    });
+    const config = parseControllerArgs([
+      ...base,
+      ...voters,
+      '--auto-leader-rebalance=false',
+      '--leader-imbalance-per-broker-percentage',
+      '25',
+      '--leader-imbalance-check-interval-ms',
+      '5000',
+    ]);
+    expect(config).toMatchObject({
+      autoLeaderRebalance: false,
+      leaderImbalancePerBrokerPercentage: 25,
+      leaderImbalanceCheckIntervalMs: 5_000,
+    });
+    expect(() =>
+      parseControllerArgs([...base, ...voters, '--leader-imbalance-per-broker-percentage', '101']),
+    ).toThrow(ConfigError);
   });
 
   it('lists every key in --help, with its flag and environment variable', () => {
@@ -131,5 +165,13 @@ describe('controller flags', () => {
       expect(USAGE).toContain(envName(key));
     }
     expect(USAGE).toContain('--config FILE');
+  });
+});
+
+describe('--join', () => {
+  it('lets a controller outside --voters start as a non-voter waiting to be added', () => {
+    const config = parseControllerArgs([...base, '--voters', '1@127.0.0.1:9093,3@127.0.0.1:9095', '--join']);
+    expect(config).toMatchObject({ nodeId: 2, join: true });
+    expect(parseControllerArgs([...base, ...voters])).toMatchObject({ join: false });
   });
 });

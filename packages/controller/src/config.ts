@@ -37,6 +37,11 @@ export const CONTROLLER_DEFAULTS = {
   heartbeatIntervalMs: 500,
   snapshotIntervalEntries: 10_000,
   logLevel: 'info' as LogLevel,
+  // Kafka's auto.leader.rebalance.enable, leader.imbalance.per.broker.percentage and
+  // leader.imbalance.check.interval.seconds (300 s there; a minute here, the check is cheap).
+  autoLeaderRebalance: true,
+  leaderImbalancePerBrokerPercentage: 10,
+  leaderImbalanceCheckIntervalMs: 60_000,
 } as const;
 
 const NODE_ID_MAX = 0xffff_ffff;
@@ -78,9 +83,14 @@ export const CONTROLLER_CONFIG = defineConfig({
         kind: 'list',
         schema: votersSchema,
         placeholder: 'ID@HOST:PORT,...',
-        doc: 'every voter of the quorum, this one included',
+        doc: 'every voter of the quorum, this one included (with `--join`: the current voters, to contact)',
       })
       .required(),
+    join: option
+      .boolean(
+        'start outside the quorum and wait to be added with `trib quorum add-voter` (`--node-id` must not be in `--voters`; keep the flag on restarts: the membership then comes from the log)',
+      )
+      .default(false),
     logLevel: option.logLevel().default(CONTROLLER_DEFAULTS.logLevel),
     tickMs: option.integer('the Raft tick', { min: 1, max: TICKS_MAX }).default(CONTROLLER_DEFAULTS.tickMs),
     electionTicks: option
@@ -108,11 +118,29 @@ export const CONTROLLER_CONFIG = defineConfig({
       .integer('committed entries between metadata snapshots', { min: 2, max: 1e9 })
       .default(CONTROLLER_DEFAULTS.snapshotIntervalEntries),
     metricsListen: option.hostPort('address of the Prometheus `/metrics` HTTP endpoint').optional('off'),
+    autoLeaderRebalance: option
+      .boolean('move leadership back to preferred leaders when a broker is imbalanced (active controller)')
+      .default(CONTROLLER_DEFAULTS.autoLeaderRebalance),
+    leaderImbalancePerBrokerPercentage: option
+      .integer(
+        'a broker is imbalanced when more than this percentage of the partitions it prefers to lead are led elsewhere',
+        { min: 0, max: 100 },
+      )
+      .default(CONTROLLER_DEFAULTS.leaderImbalancePerBrokerPercentage),
+    leaderImbalanceCheckIntervalMs: option
+      .integer('how often the active controller checks leader balance', { min: 10, max: INTERVAL_MS_MAX })
+      .default(CONTROLLER_DEFAULTS.leaderImbalanceCheckIntervalMs),
   },
   rules: [
     {
-      holds: (config) => config.voters.some((voter) => voter.id === config.nodeId),
-      message: (config) => `--node-id ${config.nodeId} is not one of --voters`,
+      holds: (config) => config.join || config.voters.some((voter) => voter.id === config.nodeId),
+      message: (config) =>
+        `--node-id ${config.nodeId} is not one of --voters (use --join to add a controller)`,
+    },
+    {
+      holds: (config) => !config.join || !config.voters.some((voter) => voter.id === config.nodeId),
+      message: (config) =>
+        `--join: --node-id ${config.nodeId} must not be one of --voters (they are the quorum to join)`,
     },
     {
       holds: (config) => config.heartbeatTicks < config.electionTicks,

@@ -35,6 +35,7 @@ import type { Status } from '@tributary/raft';
 import { type Logger, pino } from 'pino';
 import { CommandContextFactory } from './commands.js';
 import { CONTROLLER_DEFAULTS, type LogLevel, type VoterAddress } from './config.js';
+import { LeaderBalancer } from './leader-balancer.js';
 import { LeaseManager } from './lease-manager.js';
 import { ControllerMetrics } from './metrics/controller-metrics.js';
 import { QuorumController } from './quorum-controller.js';
@@ -57,8 +58,13 @@ export interface ControllerOptions {
   /** host:port to listen on (port 0 picks a free port; see handle.port). */
   readonly listen: string;
   readonly dataDir: string;
-  /** Every voter of the quorum, this node included. */
+  /** Every voter of the quorum, this node included (with `join`: the current voters, this node not). */
   readonly voters: readonly VoterAddress[];
+  /**
+   * Start outside the quorum, as a non-voter waiting for AddVoter (the leader replicates to it once it is a
+   * learner). After that, and after any membership change, the membership comes from the log/snapshot.
+   */
+  readonly join?: boolean;
   readonly tickMs?: number;
   readonly electionTicks?: number;
   readonly heartbeatTicks?: number;
@@ -78,6 +84,12 @@ export interface ControllerOptions {
   readonly onFatal?: (error: unknown) => void;
   /** HOST:PORT of the Prometheus /metrics endpoint (port 0 picks a free port); unset = no endpoint. */
   readonly metricsListen?: string;
+  /** Automatic leader balance (LeaderBalancer); default on. */
+  readonly autoLeaderRebalance?: boolean;
+  /** Default CONTROLLER_DEFAULTS.leaderImbalancePerBrokerPercentage. */
+  readonly leaderImbalancePerBrokerPercentage?: number;
+  /** Default CONTROLLER_DEFAULTS.leaderImbalanceCheckIntervalMs. */
+  readonly leaderImbalanceCheckIntervalMs?: number;
 }
 
 export interface ControllerHandle {
@@ -112,9 +124,10 @@ export function defaultClusterId(voters: readonly VoterAddress[]): string {
 
 function validateOptions(options: ControllerOptions): void {
   assert(options.voters.length > 0, 'voters must not be empty');
-  assert(
-    options.voters.some((v) => v.id === options.nodeId),
-    () => `node ${options.nodeId} is not one of the voters`,
+  assert(options.voters.some((v) => v.id === options.nodeId) !== (options.join === true), () =>
+    options.join === true
+      ? `node ${options.nodeId} joins the quorum, so it must not be one of the voters`
+      : `node ${options.nodeId} is not one of the voters`,
   );
   assert(new Set(options.voters.map((v) => v.id)).size === options.voters.length, 'voter ids must be unique');
 }
@@ -181,7 +194,13 @@ export async function startController(options: ControllerOptions): Promise<Contr
     core,
     storage,
     stateMachine: quorum,
-    sender: transport,
+    sender: {
+      // Peers follow the membership in force (new members reachable, removed ones forgotten).
+      send: (messages) => {
+        transport.syncMembers(core.status());
+        transport.send(messages);
+      },
+    },
     logger,
     tickMs,
     snapshotIntervalEntries,
@@ -217,6 +236,18 @@ export async function startController(options: ControllerOptions): Promise<Contr
     logger,
   });
   const metadataStream = new MetadataStreamService({ quorum, storage, logger });
+  const leaderBalancer =
+    (options.autoLeaderRebalance ?? CONTROLLER_DEFAULTS.autoLeaderRebalance)
+      ? new LeaderBalancer({
+          quorum,
+          checkIntervalMs:
+            options.leaderImbalanceCheckIntervalMs ?? CONTROLLER_DEFAULTS.leaderImbalanceCheckIntervalMs,
+          imbalancePercentage:
+            options.leaderImbalancePerBrokerPercentage ??
+            CONTROLLER_DEFAULTS.leaderImbalancePerBrokerPercentage,
+          logger,
+        })
+      : null;
   const server = createServer();
   // Before any service is added: every RPC gets a request id and a latency observation.
   instrumentServer(server, { onCallEnd: metrics.observeRpc, logger });
@@ -224,7 +255,12 @@ export async function startController(options: ControllerOptions): Promise<Contr
     server,
     createRaftHandlers({
       selfId: self,
-      voterIds: voters.map((v) => nodeId(v.id)),
+      acceptsFrom: (id) => {
+        const status = driver.status();
+        const isMember = (n: NodeId) => status.voters.includes(n) || status.learners.includes(n);
+        // The leader too: one that removed itself leads until its removal commits.
+        return isMember(id) || voters.some((v) => v.id === id) || status.leaderId === id || !isMember(self);
+      },
       step: (message) => driver.step(message),
       validateSnapshot: (data, index) => {
         if (data.length === 0 && index === 0) return;
@@ -270,6 +306,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   } catch (error) {
     standard.close();
     leaseManager.close();
+    leaderBalancer?.close();
     metadataStream.close();
     server.forceShutdown();
     await storage.close();
@@ -297,6 +334,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     standard.shutdown();
     await transferLeadershipAway(driver, self, tickMs);
     leaseManager.close();
+    leaderBalancer?.close();
     metadataStream.close();
     await shutdownServer(server, 500);
     standard.close();
@@ -328,7 +366,8 @@ async function transferLeadershipAway(driver: RaftDriver, self: NodeId, tickMs: 
   let target: NodeId | null = null;
   let best: LogIndex | -1 = -1;
   for (const [id, progress] of status.progress) {
-    if (id !== self && progress.match > best) {
+    // Only voters can take over (learners' progress is listed too).
+    if (id !== self && status.voters.includes(id) && progress.match > best) {
       best = progress.match;
       target = id;
     }

@@ -137,10 +137,13 @@ export class QuorumController implements StateMachine {
 
   /** The hint NOT_CONTROLLER carries: the leader's id and address, when known. */
   leaderHint(): LeaderHint | undefined {
-    const leaderId = this.driver?.status().leaderId ?? null;
+    const status = this.driver?.status();
+    const leaderId = status?.leaderId ?? null;
     if (leaderId === null) return undefined;
-    const voter = this.options.voters.find((v) => v.id === leaderId);
-    return voter === undefined ? undefined : { id: voter.id, address: voter.address };
+    // A voter added by a membership change is not in --voters: its address travels with the membership.
+    const address =
+      status?.addresses[String(leaderId)] ?? this.options.voters.find((v) => v.id === leaderId)?.address;
+    return address === undefined ? undefined : { id: leaderId, address };
   }
 
   notController(): TributaryError {

@@ -48,6 +48,51 @@ export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig 
   return config;
 }
 
+/** One setting that a reconfigure changed (for the log line and the caller). */
+export interface LogConfigChange {
+  readonly key: keyof LogConfig;
+  readonly from: LogConfig[keyof LogConfig] | undefined;
+  readonly to: LogConfig[keyof LogConfig] | undefined;
+}
+
+/** What a live reconfigure may change; index.interval.bytes and producer-id expiration are fixed at open. */
+const RECONFIGURABLE_KEYS: readonly (keyof LogConfig)[] = [
+  'segmentBytes',
+  'segmentMs',
+  'retentionMs',
+  'retentionBytes',
+  'flush',
+];
+
+/**
+ * The config a live reconfigure produces (pure): `overrides` over the defaults, validated like
+ * resolveLogConfig, with the settings fixed at open kept from `current`; plus what changed.
+ */
+export function reconfiguredLogConfig(
+  current: LogConfig,
+  overrides: Partial<LogConfig>,
+): { readonly config: LogConfig; readonly changes: readonly LogConfigChange[] } {
+  const resolved = resolveLogConfig(overrides);
+  const config: LogConfig = {
+    ...resolved,
+    indexIntervalBytes: current.indexIntervalBytes,
+    producerIdExpirationMs: current.producerIdExpirationMs,
+  };
+  const changes: LogConfigChange[] = [];
+  for (const key of RECONFIGURABLE_KEYS) {
+    if (!sameSetting(current[key], config[key])) changes.push({ key, from: current[key], to: config[key] });
+  }
+  return { config, changes };
+}
+
+function sameSetting(
+  a: LogConfig[keyof LogConfig] | undefined,
+  b: LogConfig[keyof LogConfig] | undefined,
+): boolean {
+  if (typeof a === 'object' && typeof b === 'object') return a.intervalMs === b.intervalMs;
+  return a === b;
+}
+
 function checkRange(name: string, value: number, min: number, max: number): void {
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new TributaryError(

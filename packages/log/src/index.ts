@@ -7,7 +7,7 @@ export {
   kafkaV2BatchCodec,
   V2,
 } from './batch-codec.js';
-export { DEFAULT_LOG_CONFIG, type FlushPolicy, type LogConfig } from './config.js';
+export { DEFAULT_LOG_CONFIG, type FlushPolicy, type LogConfig, type LogConfigChange } from './config.js';
 export {
   type EpochEndOffset,
   type EpochEntry,

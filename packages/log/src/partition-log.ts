@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { AssertionError, assert, type Clock, TributaryError } from '@tributary/core';
 import { LogAppendError, parseAppendBatches } from './append-validation.js';
 import { type BatchCodec, type BatchInfo, kafkaV2BatchCodec } from './batch-codec.js';
-import { type LogConfig, resolveLogConfig } from './config.js';
+import { type LogConfig, type LogConfigChange, reconfiguredLogConfig, resolveLogConfig } from './config.js';
 import type { EpochEndOffset, EpochEntry, LeaderEpochCache } from './epoch-cache.js';
 import { loadOrRebuildEpochCache } from './epoch-recovery.js';
 import { upperBound } from './indexes.js';
@@ -88,7 +88,7 @@ export class PartitionLog {
 
   private constructor(
     private readonly dir: string,
-    private readonly config: LogConfig,
+    private config: LogConfig,
     private readonly clock: Clock,
     private readonly context: SegmentContext,
     private readonly logger: LogLogger,
@@ -172,6 +172,29 @@ export class PartitionLog {
 
   get leaderEpochEntries(): readonly EpochEntry[] {
     return this.epochCache.list();
+  }
+
+  /** The configuration in force (after any reconfigure). */
+  get currentConfig(): LogConfig {
+    return this.config;
+  }
+
+  /**
+   * Live reconfiguration (a topic's configs altered while the log is open): `overrides` replace the whole
+   * override set the log was opened with, so a key left out goes back to its default. Validated as `open`
+   * validates (INVALID_CONFIG, nothing changes). Takes effect at once for what is read per operation:
+   * segment.bytes / segment.ms at the next append (the active segment rolls when it would pass the new
+   * size; older segments stay as they are), retention at the next applyRetention (the caller runs one right
+   * after a retention change), flush at the next append. index.interval.bytes and the producer-id
+   * expiration are fixed when the log opens (the segments and producer state hold them) and kept.
+   * Synchronous on purpose: an append already past its roll check finishes under the old size.
+   */
+  reconfigure(overrides: Partial<LogConfig>): readonly LogConfigChange[] {
+    this.checkOpen();
+    const { config, changes } = reconfiguredLogConfig(this.config, overrides);
+    this.config = config;
+    if (changes.length > 0) this.logger('info', 'log reconfigured', { dir: this.dir, changes });
+    return changes;
   }
 
   /**

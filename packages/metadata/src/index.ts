@@ -14,7 +14,22 @@ export {
   type TopicImage,
   targetReplicas,
 } from './image.js';
-export { type PlacementBroker, type PlaceReplicasOptions, placeReplicas } from './placement.js';
+export {
+  type BrokerLoad,
+  type PlaceLeastLoadedOptions,
+  type PlacementBroker,
+  type PlaceReplicasOptions,
+  placeReplicas,
+  placeReplicasLeastLoaded,
+} from './placement.js';
+export {
+  planRebalance,
+  type RebalanceBroker,
+  type RebalanceInput,
+  type RebalancePartition,
+  type RebalanceTarget,
+} from './rebalance.js';
+export { type BrokerBalance, type RebalanceSummary, summarizeRebalance } from './rebalance-summary.js';
 export * from './records.js';
 export {
   crc32,

@@ -28,6 +28,12 @@ export interface ConnectionCallOptions {
   /** Overall deadline for the call including every retry, in ms from now. */
   readonly deadlineMs: number;
   readonly signal?: AbortSignal;
+  /**
+   * One attempt's deadline for this call (default: the connection's attemptTimeoutMs). Calls the controller
+   * answers only after a long wait (AddVoter waits for a new voter to catch up) set it longer, so an
+   * attempt is not cut short and retried while the first is still running.
+   */
+  readonly attemptTimeoutMs?: number;
 }
 
 /** Attempts at most, whatever the caller asks: bounded retries. */
@@ -150,7 +156,7 @@ export class ControllerConnection {
       if (remainingMs <= 0) break;
       tried.add(target);
       try {
-        const deadlineMs = Math.min(remainingMs, this.attemptTimeoutMs);
+        const deadlineMs = Math.min(remainingMs, options.attemptTimeoutMs ?? this.attemptTimeoutMs);
         const signalOption = options.signal === undefined ? {} : { signal: options.signal };
         const response = await attemptCall(target, { deadlineMs, ...signalOption });
         this.leaderAddress = target;

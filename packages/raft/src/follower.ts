@@ -152,8 +152,7 @@ function handleSnapshot(r: Raft, m: SnapshotRequest): void {
     respondAppend(r, m, r.log.committed);
     return;
   }
-  r.log.restore(m.snapshot);
-  if (meta.voters.length > 0) r.voters = [...meta.voters];
+  r.log.restore(m.snapshot); // also takes the snapshot's membership
   assert(r.log.lastIndex() === meta.index, 'a restored log ends at the snapshot');
   respondAppend(r, m, r.log.lastIndex());
 }

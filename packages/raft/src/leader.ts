@@ -4,6 +4,12 @@
  * point, heartbeats, check-quorum and leadership transfer.
  */
 import { assert, LIMITS, type LogIndex, logIndex, type NodeId, TributaryError } from '@tributary/core';
+import {
+  applyMembershipChange,
+  encodeMembership,
+  type Membership,
+  type MembershipChange,
+} from './membership.js';
 import type { Progress } from './progress.js';
 import type { Raft } from './raft.js';
 import {
@@ -61,12 +67,13 @@ export function tickLeader(r: Raft): void {
   }
 }
 
+/** Check-quorum counts voters only: a leader removed from the voters does not count itself. */
 function hasActiveQuorum(r: Raft): boolean {
   let active = 0;
-  for (const [id, pr] of r.progress) {
-    if (id === r.id || pr.recentActive) active++;
-    pr.recentActive = false;
+  for (const id of r.voters) {
+    if (id === r.id || r.progress.get(id)?.recentActive === true) active++;
   }
+  for (const pr of r.progress.values()) pr.recentActive = false;
   return active >= r.quorum();
 }
 
@@ -83,6 +90,8 @@ export function appendEntries(r: Raft, payloads: readonly Uint8Array[], type: En
   r.log.truncateAndAppend(entries);
   const newLast = r.log.lastIndex();
   assert(newLast === last + entries.length, 'the leader only appends to its log');
+  // Thesis §4.1: a new configuration takes effect as soon as it is in the log; replicate to new members.
+  if (type === 'membership') r.syncProgress();
   r.ownProgress().maybeUpdate(newLast);
   maybeCommit(r);
   return newLast;
@@ -112,6 +121,62 @@ export function propose(r: Raft, data: Uint8Array): LogIndex {
 }
 
 /**
+ * Leader-side membership change, one server at a time (thesis §4.1). Refused (TributaryError) when:
+ * not the leader or transferring (NOT_LEADER); an earlier membership entry is uncommitted, or no entry of
+ * this term is committed yet (RECONFIGURATION_IN_PROGRESS: the latter is Ongaro's fix for the
+ * single-server change bug — a leader must not change the configuration before its own term's no-op
+ * commits, else a change made by a deposed leader of an earlier term could combine with this one into
+ * two non-overlapping majorities); or when the change itself is invalid (applyMembershipChange).
+ */
+export function proposeMembership(
+  r: Raft,
+  change: MembershipChange,
+): { index: LogIndex; membership: Membership } {
+  if (r.role !== 'leader' || r.transferee !== null) {
+    throw new TributaryError(
+      'NOT_LEADER',
+      `node ${r.id} is not the leader (leader: ${r.leaderId ?? 'unknown'})`,
+    );
+  }
+  const pendingIndex = r.log.memberships.latestIndex();
+  if (pendingIndex > r.log.committed && !r.knobs.unsafeConcurrentMembershipChanges) {
+    throw new TributaryError(
+      'RECONFIGURATION_IN_PROGRESS',
+      `the membership change at index ${pendingIndex} is not committed yet (commit ${r.log.committed})`,
+    );
+  }
+  if (r.log.term(r.log.committed) !== r.term) {
+    throw new TributaryError(
+      'RECONFIGURATION_IN_PROGRESS',
+      `leader ${r.id} has not yet committed an entry of its term ${r.term}`,
+    );
+  }
+  const membership = applyMembershipChange(r.membership, change);
+  const index = appendEntries(r, [encodeMembership(membership)], 'membership');
+  bcastAppend(r);
+  return { index, membership };
+}
+
+/**
+ * A leader that removed itself leads (without counting itself) until the removal commits, then steps down
+ * (thesis §4.2.2); being non-promotable it never campaigns again. It hands over at once to the most
+ * caught-up voter with TimeoutNow rather than making the others wait out an election timeout.
+ */
+function maybeStepDownAfterRemoval(r: Raft): void {
+  if (r.promotable() || r.log.memberships.latestIndex() > r.log.committed) return;
+  let best: { id: NodeId; match: LogIndex } | null = null;
+  for (const id of r.voters) {
+    const match = r.progress.get(id)?.match ?? logIndex(0);
+    if (best === null || match > best.match) best = { id, match };
+  }
+  const term = r.term;
+  r.becomeFollower(term, null);
+  if (best !== null && best.match === r.log.lastIndex()) {
+    r.send({ type: 'timeout-now', from: r.id, to: best.id, term });
+  }
+}
+
+/**
  * Raft §5.3/§5.4.2: commit the highest index stored on a quorum, but only if it is of the current term;
  * earlier-term entries commit indirectly with it (figure 8). The commit index never goes back.
  */
@@ -125,8 +190,9 @@ export function maybeCommit(r: Raft): boolean {
   return true;
 }
 
+/** Appends go to every member: voters and learners (learners must keep up to be promoted). */
 export function bcastAppend(r: Raft): void {
-  for (const id of r.voters) if (id !== r.id) sendAppend(r, id, true);
+  for (const id of r.progress.keys()) if (id !== r.id) sendAppend(r, id, true);
 }
 
 function bcastHeartbeat(r: Raft): void {
@@ -208,8 +274,11 @@ function handleAppendResponse(r: Raft, m: AppendResponse): void {
     pr.becomeReplicate();
   }
   // A follower that was paused may have missed commit updates: tell it now, even with no entries to send.
-  if (maybeCommit(r)) bcastAppend(r);
-  else if (wasPaused) sendAppend(r, m.from, true);
+  if (maybeCommit(r)) {
+    bcastAppend(r);
+    maybeStepDownAfterRemoval(r);
+    if (r.role !== 'leader') return;
+  } else if (wasPaused) sendAppend(r, m.from, true);
   while (sendAppend(r, m.from, false)) {
     // Keep the pipeline full until paused or caught up.
   }

@@ -16,10 +16,12 @@
 import { assert, LIMITS, type LogIndex, logIndex, type NodeId, type Term } from '@tributary/core';
 import {
   propose as leaderPropose,
+  proposeMembership as leaderProposeMembership,
   reportSnapshot as leaderReportSnapshot,
   reportUnreachable as leaderReportUnreachable,
   transferLeadership as leaderTransfer,
 } from './leader.js';
+import type { Membership, MembershipChange } from './membership.js';
 import { Raft } from './raft.js';
 import type {
   HardState,
@@ -67,6 +69,26 @@ export class RaftNode {
   propose(data: Uint8Array): { index: LogIndex; term: Term } {
     const index = leaderPropose(this.raft, data);
     return { index, term: this.raft.term };
+  }
+
+  /**
+   * Appends a membership change on the leader (thesis §4.1: one server at a time; see
+   * leader.proposeMembership for when it is refused, always with a TributaryError: NOT_LEADER,
+   * RECONFIGURATION_IN_PROGRESS, DUPLICATE_VOTER, VOTER_NOT_FOUND or INVALID_REQUEST). The new membership is
+   * in force at once; it is committed like any entry (Ready.committedEntries at this index and term).
+   */
+  proposeMembership(change: MembershipChange): { index: LogIndex; term: Term; membership: Membership } {
+    const { index, membership } = leaderProposeMembership(this.raft, change);
+    return { index, term: this.raft.term, membership };
+  }
+
+  /**
+   * The membership in force once the log holds exactly the entries up to `index`, for a snapshot taken at
+   * `index`. Known from the applied index on; null for older indexes (pruned) and while a snapshot from the
+   * leader awaits installing (the shell then skips its own snapshot).
+   */
+  membershipAt(index: LogIndex): Membership | null {
+    return this.raft.log.memberships.at(index);
   }
 
   /** Hands leadership to `to` (thesis §3.10); proposals are refused until it completes or times out. */
@@ -148,7 +170,9 @@ export class RaftNode {
       applied: r.log.applied,
       lastIndex: r.log.lastIndex(),
       snapshotIndex: logIndex(r.log.firstIndex() - 1),
-      voters: r.voters,
+      voters: r.membership.voters,
+      learners: r.membership.learners,
+      addresses: r.membership.addresses,
       progress: r.role === 'leader' ? progressStatus(r) : null,
       transferee: r.transferee,
     };

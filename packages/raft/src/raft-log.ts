@@ -6,8 +6,12 @@
  * replaces a committed entry.
  */
 import { assert, type LogIndex, logIndex, type Term, term } from '@tributary/core';
+import { decodeMembership, type Membership, MembershipHistory } from './membership.js';
 import { limitSize } from './storage.js';
 import { CompactedError, type Entry, type Snapshot, type Storage, UnavailableError } from './types.js';
+
+/** Bytes per batch when scanning the stored log at start. */
+const LIMITS_SCAN_BYTES = 4 * 1024 * 1024;
 
 export class RaftLog {
   /** Highest index known to be stored on a quorum. */
@@ -19,17 +23,46 @@ export class RaftLog {
   /** Entries not yet persisted; unstableEntries[k].index === unstableOffset + k. */
   unstableEntries: Entry[] = [];
   unstableOffset: LogIndex;
+  /** The membership entries in the log (thesis §4.1: the latest one is in force, committed or not). */
+  readonly memberships: MembershipHistory;
 
+  /** `base` is the membership as of the snapshot (or the bootstrap voters); the log's entries follow it. */
   constructor(
     readonly storage: Storage,
-    committed: LogIndex,
-    applied: LogIndex,
+    options: { committed: LogIndex; applied: LogIndex; base: Membership },
   ) {
+    const { committed, applied } = options;
     this.committed = committed;
     this.applied = applied;
     this.unstableOffset = logIndex(storage.lastIndex() + 1);
     assert(committed <= storage.lastIndex(), () => `commit ${committed} > last ${storage.lastIndex()}`);
     assert(applied <= committed, () => `applied ${applied} > commit ${committed}`);
+    this.memberships = new MembershipHistory(logIndex(storage.firstIndex() - 1), options.base);
+    this.scanMemberships(storage);
+  }
+
+  /** Rebuilds the history from the stored entries after the snapshot, in bounded batches. */
+  private scanMemberships(storage: Storage): void {
+    const last = storage.lastIndex();
+    for (let lo = storage.firstIndex(); lo <= last; ) {
+      const batch = storage.entries(lo, logIndex(last + 1), LIMITS_SCAN_BYTES);
+      assert(batch.length > 0, 'storage returns at least one entry');
+      for (const entry of batch) this.noteMembership(entry);
+      lo = logIndex(lo + batch.length);
+    }
+  }
+
+  private noteMembership(entry: Entry): void {
+    if (entry.type !== 'membership') return;
+    // Only leaders create membership entries, from a validated change: an undecodable one is corruption.
+    let membership: Membership;
+    try {
+      membership = decodeMembership(entry.data);
+    } catch (error) {
+      assert(false, () => `membership entry ${entry.index} does not decode: ${String(error)}`);
+      throw error;
+    }
+    this.memberships.append(entry.index, membership);
   }
 
   firstIndex(): LogIndex {
@@ -99,6 +132,8 @@ export class RaftLog {
       () => `truncating committed entry ${first.index} <= ${this.committed}`,
     );
     assert(first.index <= this.lastIndex() + 1, () => `append at ${first.index} leaves a gap`);
+    if (first.index <= this.lastIndex()) this.memberships.truncateFrom(first.index);
+    for (const entry of entries) this.noteMembership(entry);
     const after = first.index;
     if (after === this.unstableOffset + this.unstableEntries.length) {
       for (const entry of entries) this.unstableEntries.push(entry);
@@ -154,6 +189,7 @@ export class RaftLog {
     assert(index <= this.committed, () => `applied ${index} > commit ${this.committed}`);
     assert(index >= this.applied, () => `applied goes back from ${this.applied} to ${index}`);
     this.applied = index;
+    this.memberships.prune(index);
   }
 
   /** The shell persisted entries up to (index, t): drop them from the unstable tail if still there. */
@@ -177,6 +213,10 @@ export class RaftLog {
     this.unstableSnapshot = snapshot;
     this.unstableEntries = [];
     this.unstableOffset = logIndex(snapshot.meta.index + 1);
+    const { voters, learners, addresses } = snapshot.meta;
+    // A snapshot without voters (none of ours send one) keeps the configuration we had.
+    const membership = voters.length > 0 ? { voters, learners, addresses } : this.memberships.latest();
+    this.memberships.reset(snapshot.meta.index, membership);
   }
 
   /** Raft thesis §5.4.2 (fast back-off): the last index <= index whose term is <= t. */

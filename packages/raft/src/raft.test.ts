@@ -1,5 +1,6 @@
 import { AssertionError, LIMITS, logIndex, type NodeId, nodeId, TributaryError, term } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
+import { bootstrapMembership } from './membership.js';
 import type { MemoryStorage } from './storage.js';
 import { storageWithTerms, TestCluster } from './testing/test-cluster.js';
 import type { AppendResponse, Message } from './types.js';
@@ -197,7 +198,7 @@ describe('snapshots', () => {
     const leader = c.node(1);
     const applied = leader.applied[leader.applied.length - 1]?.index ?? logIndex(0);
     expect(applied).toBe(21);
-    leader.storage.createSnapshot(applied, encode('state@21'), c.voters);
+    leader.storage.createSnapshot(applied, encode('state@21'), bootstrapMembership(c.voters));
     leader.storage.compact(logIndex(applied - 2));
     c.heal();
     c.tickAll(5);
@@ -265,7 +266,7 @@ describe('a follower that lost its disk', () => {
   it('receives a snapshot when the leader compacted the entries it needs', () => {
     const c = wipeFollowerWhileLeaderGoesOn();
     const leader = c.node(1);
-    leader.storage.createSnapshot(logIndex(11), encode('state@11'), c.voters);
+    leader.storage.createSnapshot(logIndex(11), encode('state@11'), bootstrapMembership(c.voters));
     leader.storage.compact(logIndex(9));
     c.heal();
     c.tickAll(3);

@@ -16,6 +16,7 @@ import {
 } from '@tributary/core';
 import { stepCandidate, stepFollower } from './follower.js';
 import { appendEntries, bcastAppend, stepLeader, tickLeader } from './leader.js';
+import { bootstrapMembership, type Membership } from './membership.js';
 import { Progress } from './progress.js';
 import { RaftLog } from './raft-log.js';
 import type {
@@ -52,8 +53,7 @@ export class Raft {
   leaderId: NodeId | null = null;
   role: Role = 'follower';
   readonly log: RaftLog;
-  voters: readonly NodeId[];
-  /** Leader only: each voter's replication progress, including the leader's own. */
+  /** Leader only: each member's (voters' and learners') replication progress, including the leader's own. */
   progress = new Map<NodeId, Progress>();
   /** Candidates only: the answers received so far (true = granted). */
   votes = new Map<NodeId, boolean>();
@@ -78,13 +78,13 @@ export class Raft {
     this.maxBytesPerAppend = config.maxBytesPerAppend ?? LIMITS.raftBytesPerMessageMax;
     this.maxInflightAppends = config.maxInflightAppends ?? 256;
     this.knobs = config.testingKnobs ?? {};
-    const { hardState, voters } = storage.initialState();
-    this.voters = [...(voters ?? config.voters)];
-    assert(this.voters.length > 0, 'a Raft group needs at least one voter');
+    const { hardState, membership } = storage.initialState();
+    const base = membership ?? bootstrapMembership(config.voters);
+    assert(base.voters.length > 0, 'a Raft group needs at least one voter');
     const snapshotIndex = logIndex(storage.firstIndex() - 1);
     const applied = config.applied ?? snapshotIndex;
     assert(applied >= snapshotIndex, () => `applied ${applied} is below the snapshot at ${snapshotIndex}`);
-    this.log = new RaftLog(storage, hardState.commit, applied);
+    this.log = new RaftLog(storage, { committed: hardState.commit, applied, base });
     this.term = hardState.term;
     this.votedFor = hardState.votedFor;
     this.becomeFollower(this.term, null);
@@ -100,12 +100,45 @@ export class Raft {
     return { role: this.role, leaderId: this.leaderId };
   }
 
+  /** The configuration in force: the latest membership entry in our log, committed or not (thesis §4.1). */
+  get membership(): Membership {
+    return this.log.memberships.latest();
+  }
+
+  get voters(): readonly NodeId[] {
+    return this.membership.voters;
+  }
+
+  /** Raft §5.2 and thesis §4.1: only voters count, in the configuration in force. */
   quorum(): number {
     return Math.floor(this.voters.length / 2) + 1;
   }
 
+  /** Whether we are a voter in the configuration in force (our own vote counts only then). */
   promotable(): boolean {
     return this.voters.includes(this.id);
+  }
+
+  /**
+   * Whether we may start elections: voters may; so may a node whose removal is still uncommitted in its log
+   * (thesis §4.2.2: it may still be needed to commit that entry — the other voters may lack it, so none of
+   * them can win without it). It does not count its own vote. Learners, and nodes that know their removal
+   * committed, never campaign.
+   */
+  canCampaign(): boolean {
+    if (this.promotable()) return true;
+    const latest = this.log.memberships.latestIndex();
+    if (latest <= this.log.committed) return false;
+    return this.log.memberships.at(logIndex(latest - 1))?.voters.includes(this.id) === true;
+  }
+
+  /** The leader keeps a Progress for every member (and itself, even once removed); new ones are probed. */
+  syncProgress(): void {
+    const { voters, learners } = this.membership;
+    const members = new Set<NodeId>([...voters, ...learners, this.id]);
+    for (const id of [...this.progress.keys()]) if (!members.has(id)) this.progress.delete(id);
+    const next = logIndex(this.log.lastIndex() + 1);
+    for (const id of members) if (!this.progress.has(id)) this.progress.set(id, new Progress(next));
   }
 
   send(m: Message): void {
@@ -167,10 +200,9 @@ export class Raft {
     this.randomizedElectionTimeout = this.random.int(this.electionTicks, 2 * this.electionTicks);
     this.transferee = null;
     this.votes.clear();
-    const next = logIndex(this.log.lastIndex() + 1);
-    this.progress = new Map(this.voters.map((id) => [id, new Progress(next)]));
-    const own = this.progress.get(this.id);
-    if (own !== undefined) own.match = this.log.lastIndex();
+    this.progress = new Map();
+    this.syncProgress();
+    this.ownProgress().match = this.log.lastIndex();
   }
 
   // --- time --------------------------------------------------------------------------------------------
@@ -181,7 +213,7 @@ export class Raft {
       return;
     }
     this.electionElapsed++;
-    if (this.promotable() && this.electionElapsed >= this.randomizedElectionTimeout) {
+    if (this.canCampaign() && this.electionElapsed >= this.randomizedElectionTimeout) {
       this.electionElapsed = 0;
       this.hup(false);
     }
@@ -189,7 +221,7 @@ export class Raft {
 
   /** Starts an election: with pre-vote first unless a leadership transfer asked for it (thesis §3.10). */
   hup(transfer: boolean): void {
-    if (this.role === 'leader' || !this.promotable()) return;
+    if (this.role === 'leader' || !this.canCampaign()) return;
     this.campaign(this.preVote && !transfer ? 'pre-vote' : 'vote', transfer);
   }
 
@@ -209,12 +241,18 @@ export class Raft {
     }
   }
 
+  /** Counts a vote; answers from non-voters (learners, removed nodes) are not counted. */
   poll(from: NodeId, granted: boolean): 'won' | 'lost' | 'pending' {
-    if (!this.votes.has(from)) this.votes.set(from, granted);
+    if (!this.votes.has(from) && this.voters.includes(from)) this.votes.set(from, granted);
     let grants = 0;
-    for (const vote of this.votes.values()) if (vote) grants++;
+    let rejects = 0;
+    for (const [id, vote] of this.votes) {
+      if (!this.voters.includes(id)) continue;
+      if (vote) grants++;
+      else rejects++;
+    }
     if (grants >= this.quorum()) return 'won';
-    if (this.votes.size - grants >= this.quorum()) return 'lost';
+    if (rejects >= this.quorum()) return 'lost';
     return 'pending';
   }
 

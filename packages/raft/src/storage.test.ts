@@ -1,5 +1,6 @@
 import { logIndex, nodeId, term } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
+import { bootstrapMembership } from './membership.js';
 import { MemoryStorage } from './storage.js';
 import { CompactedError, type Entry, UnavailableError } from './types.js';
 
@@ -20,8 +21,8 @@ describe('MemoryStorage', () => {
     expect(s.firstIndex()).toBe(1);
     expect(s.lastIndex()).toBe(0);
     expect(s.term(logIndex(0))).toBe(0);
-    expect(s.initialState().voters).toEqual([1, 2]);
-    expect(new MemoryStorage().initialState().voters).toBeNull();
+    expect(s.initialState().membership).toEqual({ voters: [1, 2], learners: [], addresses: {} });
+    expect(new MemoryStorage().initialState().membership).toBeNull();
   });
 
   it('returns [lo, hi) and cuts at maxBytes, keeping at least one entry', () => {
@@ -46,9 +47,11 @@ describe('MemoryStorage', () => {
     const s = new MemoryStorage();
     s.append(entries(1, [1, 1, 2, 2, 3]));
     s.setHardState({ term: term(3), votedFor: null, commit: logIndex(4) });
-    const snap = s.createSnapshot(logIndex(4), new Uint8Array([9]), [nodeId(1)]);
+    const snap = s.createSnapshot(logIndex(4), new Uint8Array([9]), bootstrapMembership([nodeId(1)]));
     expect(snap.meta).toMatchObject({ index: 4, term: 2 });
-    expect(() => s.createSnapshot(logIndex(5), new Uint8Array(), [])).toThrow(/commit/);
+    expect(() => s.createSnapshot(logIndex(5), new Uint8Array(), bootstrapMembership([nodeId(1)]))).toThrow(
+      /commit/,
+    );
     s.compact(logIndex(3));
     expect(s.firstIndex()).toBe(4);
     expect(s.term(logIndex(3))).toBe(2);
@@ -62,7 +65,7 @@ describe('MemoryStorage', () => {
     const s = new MemoryStorage();
     s.append(entries(1, [1, 1]));
     s.applySnapshot({
-      meta: { index: logIndex(10), term: term(4), voters: [nodeId(1)] },
+      meta: { index: logIndex(10), term: term(4), voters: [nodeId(1)], learners: [], addresses: {} },
       data: new Uint8Array(),
     });
     expect(s.firstIndex()).toBe(11);

@@ -7,6 +7,7 @@
  * point); real entries follow it, so `entries[k].index === entries[0].index + k`.
  */
 import { assert, type LogIndex, logIndex, type NodeId, type Term, term } from '@tributary/core';
+import type { Membership } from './membership.js';
 import {
   CompactedError,
   type Entry,
@@ -45,13 +46,15 @@ export class MemoryStorage implements Storage {
 
   /** `voters` (when given) are recorded in the initial empty snapshot, as a bootstrapped cluster would. */
   constructor(voters: readonly NodeId[] = []) {
-    this.snap = { meta: { index: logIndex(0), term: term(0), voters: [...voters] }, data: EMPTY_DATA };
+    this.snap = {
+      meta: { index: logIndex(0), term: term(0), voters: [...voters], learners: [], addresses: {} },
+      data: EMPTY_DATA,
+    };
     this.log = [dummyEntry(logIndex(0), term(0))];
   }
 
-  initialState(): { readonly hardState: HardState; readonly voters: readonly NodeId[] | null } {
-    const voters = this.snap.meta.voters;
-    return { hardState: this.hardState, voters: voters.length > 0 ? voters : null };
+  initialState(): { readonly hardState: HardState; readonly membership: Membership | null } {
+    return { hardState: this.hardState, membership: snapshotMembership(this.snap) };
   }
 
   /** Entries in [lo, hi), cut after maxBytes (at least one entry). */
@@ -123,13 +126,19 @@ export class MemoryStorage implements Storage {
 
   /**
    * Records a snapshot of the state machine as of `index` (which the shell has applied, so index <= commit).
-   * Does not compact; call compact() to drop the entries it covers.
+   * `membership` is the one in force at `index` (RaftNode.membershipAt). Does not compact; call compact()
+   * to drop the entries it covers.
    */
-  createSnapshot(index: LogIndex, data: Uint8Array, voters: readonly NodeId[]): Snapshot {
+  createSnapshot(index: LogIndex, data: Uint8Array, membership: Membership): Snapshot {
     assert(index <= this.hardState.commit, () => `snapshot at ${index} > commit ${this.hardState.commit}`);
     assert(index <= this.lastIndex(), () => `snapshot at ${index} > last index ${this.lastIndex()}`);
     if (index <= this.snap.meta.index) return this.snap;
-    this.snap = { meta: { index, term: this.term(index), voters: [...voters] }, data };
+    assert(membership.voters.length > 0, 'a snapshot records at least one voter');
+    const { voters, learners, addresses } = membership;
+    this.snap = {
+      meta: { index, term: this.term(index), voters: [...voters], learners: [...learners], addresses },
+      data,
+    };
     return this.snap;
   }
 
@@ -146,6 +155,12 @@ export class MemoryStorage implements Storage {
   private offset(): LogIndex {
     return (this.log[0] as Entry).index;
   }
+}
+
+/** The membership a snapshot records, or null for an empty bootstrap snapshot without voters. */
+export function snapshotMembership(snapshot: Snapshot): Membership | null {
+  const { voters, learners, addresses } = snapshot.meta;
+  return voters.length > 0 ? { voters, learners, addresses } : null;
 }
 
 function isContiguous(entries: readonly Entry[]): boolean {

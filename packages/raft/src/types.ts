@@ -9,8 +9,10 @@
  *   4. call `advance(ready)`.
  */
 import type { LogIndex, NodeId, Random, Term } from '@tributary/core';
+import type { Membership } from './membership.js';
 
-export type EntryType = 'normal' | 'leader-change';
+/** 'membership' entries hold a new configuration (membership.ts); it takes effect once appended. */
+export type EntryType = 'normal' | 'leader-change' | 'membership';
 
 export interface Entry {
   readonly index: LogIndex;
@@ -30,7 +32,10 @@ export interface SnapshotMeta {
   /** The last log index the snapshot covers, and that entry's term. */
   readonly index: LogIndex;
   readonly term: Term;
+  /** The membership as of `index` (the latest membership entry at or before it). */
   readonly voters: readonly NodeId[];
+  readonly learners: readonly NodeId[];
+  readonly addresses: Readonly<Record<string, string>>;
 }
 
 export interface Snapshot {
@@ -136,7 +141,11 @@ export interface Ready {
 
 export interface RaftConfig {
   readonly id: NodeId;
-  /** Voters at bootstrap; ignored when storage has a snapshot (its voters win). */
+  /**
+   * Voters at bootstrap; ignored when storage has a snapshot with voters (its membership wins), and
+   * overridden by any membership entry in the log. A node not in it is not promotable until a membership
+   * entry makes it a voter (a controller started with --join).
+   */
   readonly voters: readonly NodeId[];
   /** Base election timeout in ticks; each node draws its timeout from [electionTicks, 2*electionTicks). */
   readonly electionTicks: number;
@@ -163,6 +172,8 @@ export interface RaftTestingKnobs {
   readonly unsafeCommitEarlierTermByCounting?: boolean;
   /** Grant votes without the §5.4.1 check that the candidate's log is at least as up-to-date. */
   readonly unsafeSkipVoteLogCheck?: boolean;
+  /** Accept a membership change while an earlier one is uncommitted (breaks one-change-at-a-time, §4.1). */
+  readonly unsafeConcurrentMembershipChanges?: boolean;
 }
 
 export interface ProgressStatus {
@@ -183,7 +194,10 @@ export interface Status {
   readonly lastIndex: LogIndex;
   readonly snapshotIndex: LogIndex;
   readonly voters: readonly NodeId[];
-  /** Only on the leader: each voter's replication progress (including the leader itself). */
+  readonly learners: readonly NodeId[];
+  /** Member id → "host:port", as carried by the membership (may miss bootstrap members). */
+  readonly addresses: Readonly<Record<string, string>>;
+  /** Only on the leader: each member's replication progress (voters and learners, and the leader itself). */
   readonly progress: ReadonlyMap<NodeId, ProgressStatus> | null;
   /** Set while a leadership transfer is in progress. */
   readonly transferee: NodeId | null;
@@ -204,7 +218,8 @@ export class UnavailableError extends Error {
  * compaction) through its own implementation, e.g. MemoryStorage mirrored to disk.
  */
 export interface Storage {
-  initialState(): { readonly hardState: HardState; readonly voters: readonly NodeId[] | null };
+  /** The hard state, and the snapshot's membership (null when the snapshot records no voters). */
+  initialState(): { readonly hardState: HardState; readonly membership: Membership | null };
   /** Entries in [lo, hi), cut after maxBytes (at least one entry). CompactedError if lo <= snapshot index. */
   entries(lo: LogIndex, hi: LogIndex, maxBytes: number): readonly Entry[];
   /** The term of entry i; i may equal the snapshot index. CompactedError/UnavailableError out of range. */

@@ -118,7 +118,10 @@ describe('gRPC fuzzing of the Broker, Replication and GroupCoordinator services'
 
   const requests = brokerRequests([TOPIC]);
   const services = [
-    { service: 'Broker', methods: ['Produce', 'Fetch', 'ListOffsets', 'Metadata', 'InitProducerId'] },
+    {
+      service: 'Broker',
+      methods: ['Produce', 'Fetch', 'ListOffsets', 'Metadata', 'InitProducerId', 'DescribeReplicas'],
+    },
     { service: 'Replication', methods: ['ReplicaFetch'] },
     {
       service: 'GroupCoordinator',

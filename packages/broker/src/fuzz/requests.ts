@@ -6,6 +6,7 @@
 import type {
   DeleteGroupOffsetsRequest,
   DescribeGroupRequest,
+  DescribeReplicasRequest,
   FetchRequest,
   FindCoordinatorRequest,
   GroupHeartbeatRequest,
@@ -83,6 +84,9 @@ export function brokerRequests(topics: readonly string[]) {
     InitProducerId: fc.record({
       transactionalId: nastyString(),
     }) satisfies fc.Arbitrary<InitProducerIdRequest>,
+    DescribeReplicas: fc.record({
+      partitions: list(fc.record({ topic: name, partition }), { topic: 'huge', partition: 0 }),
+    }) satisfies fc.Arbitrary<DescribeReplicasRequest>,
     ReplicaFetch: fc.record({
       replicaId: uint32(),
       brokerEpoch: uint64(),

@@ -117,6 +117,18 @@ describe('BrokerMetrics (unit)', () => {
     expect(sample(text, 'tributary_broker_lifecycle_state', { state: 'unfenced' }, 4)).toBe(0);
   });
 
+  it('reports the replication throttle rate and totals (0 without a throttle)', async () => {
+    let stats = { rateBytesPerSec: null as number | null, throttledBytesTotal: 0, throttledWaitsTotal: 0 };
+    const metrics = new BrokerMetrics({ ...idleSources(), replicationThrottle: () => stats });
+    let text = await metrics.registry.metrics();
+    expect(sample(text, 'tributary_broker_replication_throttle_rate_bytes', {}, 4)).toBe(0);
+    stats = { rateBytesPerSec: 5_000, throttledBytesTotal: 12_345, throttledWaitsTotal: 3 };
+    text = await metrics.registry.metrics();
+    expect(sample(text, 'tributary_broker_replication_throttle_rate_bytes', {}, 4)).toBe(5_000);
+    expect(sample(text, 'tributary_broker_replication_throttled_bytes_total', {}, 4)).toBe(12_345);
+    expect(sample(text, 'tributary_broker_replication_throttle_waits_total', {}, 4)).toBe(3);
+  });
+
   it('counts accepted ISR shrinks and expands, not refused ones', async () => {
     const metrics = new BrokerMetrics(idleSources());
     const isr = new Map([

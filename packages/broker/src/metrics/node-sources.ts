@@ -38,6 +38,7 @@ export function nodeScrapeSources(brokerId: number, parts: BrokerNodeParts): Bro
     lifecycle: () => parts.lifecycle?.snapshot() ?? { status: 'unregistered', brokerEpoch: undefined },
     leaderPartitions: () => parts.replicaManager?.leaderPartitions() ?? [],
     partitionReplica: (topic, partition) => parts.replicaManager?.partitionReplica?.(topic, partition),
+    replicationThrottle: () => parts.replicaManager?.replicationThrottleStats?.(),
     groups: () => {
       const coordinator = parts.groupCoordinator;
       return coordinator === undefined || coordinator === null ? [] : groupOffsets(coordinator);

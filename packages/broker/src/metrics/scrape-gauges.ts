@@ -6,7 +6,7 @@
  */
 import type { MetadataImage } from '@tributary/metadata';
 import { NO_LEADER } from '@tributary/metadata';
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 export const BROKER_METRICS_LIMITS = {
   /** Led partitions reported with their own log end offset and high watermark series. */
@@ -40,6 +40,15 @@ export interface BrokerScrapeSources {
   partitionReplica?(topic: string, partition: number): PartitionOffsets | undefined;
   /** Committed offsets of the groups this broker coordinates (empty without a coordinator). */
   groups(): readonly GroupOffsets[];
+  /** The follower-side replication throttle (undefined for test doubles without one). */
+  replicationThrottle?(): ReplicationThrottleReading | undefined;
+}
+
+/** What the replication throttle gauges read (the replica manager's ReplicationThrottleStats). */
+export interface ReplicationThrottleReading {
+  readonly rateBytesPerSec: number | null;
+  readonly throttledBytesTotal: number;
+  readonly throttledWaitsTotal: number;
 }
 
 /** The lifecycle states reported by tributary_broker_lifecycle_state (one is 1, the rest 0). */
@@ -117,6 +126,39 @@ export function registerScrapeGauges(registry: Registry, sources: BrokerScrapeSo
   });
   registerPartitionOffsetGauges(registry, sources, dropped);
   registerGroupLagGauge(registry, sources, dropped);
+  registerThrottleMetrics(registry, sources);
+}
+
+function registerThrottleMetrics(registry: Registry, sources: BrokerScrapeSources): void {
+  const registers = [registry];
+  const read = (): ReplicationThrottleReading | undefined => sources.replicationThrottle?.();
+  new Gauge({
+    name: 'tributary_broker_replication_throttle_rate_bytes',
+    help: 'replication.throttled.rate in force for replicas being moved here (bytes/s; 0 = no throttle)',
+    registers,
+    collect() {
+      this.set(read()?.rateBytesPerSec ?? 0);
+    },
+  });
+  // Totals kept by the throttle itself: each scrape copies them (reset + inc keeps the counter type).
+  new Counter({
+    name: 'tributary_broker_replication_throttled_bytes_total',
+    help: 'Record bytes fetched through the replication throttle (replicas being moved here)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(read()?.throttledBytesTotal ?? 0);
+    },
+  });
+  new Counter({
+    name: 'tributary_broker_replication_throttle_waits_total',
+    help: 'Follower fetch rounds that waited for the replication throttle to refill',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(read()?.throttledWaitsTotal ?? 0);
+    },
+  });
 }
 
 function registerPartitionOffsetGauges(

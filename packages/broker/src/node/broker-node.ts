@@ -383,6 +383,9 @@ function addServices(
         ...(options.produceInFlightBytesMax === undefined
           ? {}
           : { produceInFlightBytesMax: options.produceInFlightBytesMax }),
+        ...(replicaManager.describeReplicas === undefined
+          ? {}
+          : { replicas: { describeReplicas: (wanted) => replicaManager.describeReplicas?.(wanted) ?? [] } }),
       }),
       notReady,
     ),

@@ -11,7 +11,9 @@ import type {
 } from '@tributary/protocol';
 import type { Logger } from 'pino';
 import type { LeadershipListener, LocalLogRead } from '../replica/replica-manager.js';
+import type { ReplicationThrottleStats } from '../replica/replication-throttle.js';
 import type { BrokerDataPlane } from '../services/broker-service.js';
+import type { ReplicaDescriber } from '../services/describe-replicas.js';
 import type { ReplicationDataPlane } from '../services/replication-service.js';
 
 export interface ReplicaManagerPort extends BrokerDataPlane, ReplicationDataPlane {
@@ -23,6 +25,10 @@ export interface ReplicaManagerPort extends BrokerDataPlane, ReplicationDataPlan
     topic: string,
     partition: number,
   ): { readonly highWatermark: number; readonly log: { readonly logEndOffset: number } } | undefined;
+  /** The replication throttle's rate and totals, for the metrics (optional for test doubles). */
+  replicationThrottleStats?(): ReplicationThrottleStats;
+  /** Broker.DescribeReplicas (optional for test doubles: they then describe nothing). */
+  describeReplicas?: ReplicaDescriber['describeReplicas'];
   /**
    * What the group coordinator needs (packages/broker/src/group). Optional so that test doubles without
    * a log can stand in; the coordinator runs only when both are there.

@@ -17,6 +17,7 @@ import {
 import type { Logger } from 'pino';
 import { REPLICA_DEFAULTS } from './config.js';
 import type { Partition } from './partition.js';
+import type { FetchThrottle } from './replication-throttle.js';
 
 /** Follower = client: a large HTTP/2 window lets 1 MiB+ fetches move at ~1 GB/s (DESIGN §8). */
 export const REPLICA_FETCH_FLOW_CONTROL_WINDOW_BYTES = 16 * 1024 * 1024;
@@ -60,6 +61,11 @@ export interface FollowerFetcherOptions {
   readonly onLeaderUnreachable?: (leaderId: number) => void;
   /** A fetch from the leader succeeded. */
   readonly onLeaderReachable?: (leaderId: number) => void;
+  /**
+   * Set for the fetcher of throttled partitions (replicas being moved here): each round asks for no more
+   * bytes than the throttle grants, and waits instead of fetching while it grants none.
+   */
+  readonly throttle?: FetchThrottle;
 }
 
 export function partitionKey(topic: string, partition: number): string {
@@ -125,6 +131,26 @@ export class FollowerFetcher {
 
   /** One ReplicaFetch round trip; false when the caller should back off. */
   private async fetchOnce(): Promise<boolean> {
+    const throttle = this.options.throttle;
+    if (throttle === undefined) return this.fetchRound(this.options.maxBytes);
+    const reserved = throttle.reserve(this.options.maxBytes);
+    if (reserved === 0) {
+      // The bucket is empty: wait for it to refill rather than send a fetch (never a busy loop).
+      await sleep(throttle.waitMs(), this.abort.signal);
+      return true;
+    }
+    let usedBytes = 0;
+    try {
+      return await this.fetchRound(reserved, (bytes) => {
+        usedBytes += bytes;
+      });
+    } finally {
+      throttle.settle(reserved, usedBytes);
+    }
+  }
+
+  /** Fetches every partition with at most `maxBytes` in total; `onRecords` sees each partition's bytes. */
+  private async fetchRound(maxBytes: number, onRecords?: (bytes: number) => void): Promise<boolean> {
     const sent = new Map<string, { partition: Partition; leaderEpoch: number; fetchOffset: number }>();
     for (const [key, partition] of this.partitions) {
       sent.set(key, {
@@ -138,7 +164,7 @@ export class FollowerFetcher {
       brokerEpoch: this.options.brokerEpoch(),
       maxWaitMs: this.options.maxWaitMs,
       minBytes: 1,
-      maxBytes: this.options.maxBytes,
+      maxBytes,
       partitions: [...sent.values()].map(({ partition, leaderEpoch, fetchOffset }) => ({
         topic: partition.topic,
         partition: partition.partition,
@@ -159,6 +185,7 @@ export class FollowerFetcher {
       return false;
     }
     this.options.onLeaderReachable?.(this.leaderId);
+    if (onRecords !== undefined) for (const result of response.results) onRecords(result.records.length);
     const done = this.handleResponse(response.results, sent);
     this.processing = done.then(
       () => undefined,

@@ -1,4 +1,5 @@
 export { logConfigFor, minInsyncReplicas, REPLICA_DEFAULTS, REPLICA_LIMITS } from './config.js';
+export { describeReplicas, type TopicPartition } from './describe-replicas.js';
 export {
   createReplicaFetchClient,
   FollowerFetcher,
@@ -13,6 +14,13 @@ export {
   type ReplicaProgress,
 } from './partition-state.js';
 export { ReplicaManager, type ReplicaManagerOptions } from './replica-manager.js';
+export {
+  type FetchThrottle,
+  ReplicationThrottle,
+  type ReplicationThrottleStats,
+  THROTTLE_LIMITS,
+} from './replication-throttle.js';
+export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export {
   UNREACHABLE_BROKERS_DEFAULTS,
   UNREACHABLE_BROKERS_MAX,

@@ -163,7 +163,23 @@ describe('LeaderPartitionState ISR expand', () => {
   it('tracks replicas added by a reassignment', () => {
     const state = leader({ replicas: [1, 2], isr: [1, 2] });
     state.applyPartitionChange({ partitionEpoch: 6, isr: [1, 2], replicas: [1, 2, 4] });
+    // Never caught up until it fetches at the leader's log end (DescribeReplicas shows -1).
+    expect(state.replicaProgress(4)?.lastCaughtUpMs).toBe(-1);
     state.recordFollowerFetch(4, 0, 1_001);
     expect(state.expandCandidates()).toEqual([4]);
+    expect(state.replicaProgress(4)?.lastCaughtUpMs).toBe(1_001);
+  });
+
+  it('does not expand with an adding replica that is behind the high watermark', () => {
+    const state = leader({ replicas: [1, 2], isr: [1, 2] });
+    state.updateLeaderLogEnd(10);
+    state.recordFollowerFetch(2, 10, 1_001);
+    state.maybeAdvanceHighWatermark();
+    state.applyPartitionChange({ partitionEpoch: 6, isr: [1, 2], replicas: [1, 2, 4] });
+    state.recordFollowerFetch(4, 3, 1_002);
+    expect(state.expandCandidates()).toEqual([]);
+    expect(state.replicaProgress(4)?.lastCaughtUpMs).toBe(-1);
+    state.recordFollowerFetch(4, 10, 1_003);
+    expect(state.proposeIsrChange(1_003, 10_000)).toEqual({ newIsr: [1, 2, 4], removed: [], added: [4] });
   });
 });

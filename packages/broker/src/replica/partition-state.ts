@@ -9,7 +9,7 @@ import { assert } from '@tributary/core';
 export interface ReplicaProgress {
   /** -1 until the replica has fetched in this leader epoch. */
   readonly logEndOffset: number;
-  /** The last time the replica had everything the leader had (Kafka: lastCaughtUpTimeMs). */
+  /** The last time the replica had everything the leader had (Kafka: lastCaughtUpTimeMs); -1 never. */
   readonly lastCaughtUpMs: number;
   readonly lastFetchMs: number;
   /** The leader's log end at the replica's previous fetch. */
@@ -203,9 +203,10 @@ export class LeaderPartitionState {
     for (const id of this.progress.keys()) if (!change.replicas.includes(id)) this.progress.delete(id);
     for (const id of change.replicas) {
       if (id !== this.leaderId && !this.progress.has(id)) {
+        // A replica added under this leader (a reassignment) has never been caught up: -1, not a time.
         this.progress.set(id, {
           logEndOffset: -1,
-          lastCaughtUpMs: 0,
+          lastCaughtUpMs: -1,
           lastFetchMs: 0,
           leaderLogEndAtLastFetch: -1,
         });

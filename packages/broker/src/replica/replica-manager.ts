@@ -8,11 +8,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssertionError, assert, type Clock, brokerId as toBrokerId } from '@tributary/core';
-import { type LogConfig, PartitionLog } from '@tributary/log';
+import { type LogConfig, type LogConfigChange, PartitionLog } from '@tributary/log';
 import type { MetadataImage } from '@tributary/metadata';
 import type {
   AlterPartitionItem,
   AlterPartitionResult__Output,
+  DescribedPartitionReplicas,
   FetchPartitionResult,
   FetchRequest__Output,
   ListOffsetsPartitionResult,
@@ -25,10 +26,12 @@ import type {
 } from '@tributary/protocol';
 import type pino from 'pino';
 import { logConfigFor, minInsyncReplicas, REPLICA_DEFAULTS, REPLICA_LIMITS } from './config.js';
+import { describeReplicas, type TopicPartition } from './describe-replicas.js';
 import { FollowerFetcher, partitionKey } from './follower-fetcher.js';
 import { readHighWatermarks, writeHighWatermarks } from './hw-checkpoint.js';
 import { Partition, type PartitionMetadata } from './partition.js';
 import { handleReplicaFetch } from './replica-fetch.js';
+import { ReplicationThrottle, type ReplicationThrottleStats } from './replication-throttle.js';
 import type { RequestContext } from './request-context.js';
 import { handleFetch, handleListOffsets, handleProduce } from './requests.js';
 
@@ -78,6 +81,13 @@ interface Assignment {
   readonly metadata: PartitionMetadata;
   readonly minInsyncReplicas: number;
   readonly logConfig: Partial<LogConfig>;
+  /** This broker is an adding replica (being moved here): its fetches may be throttled. */
+  readonly adding: boolean;
+}
+
+/** Fetchers are per leader, with a second one for the throttled partitions of that leader. */
+function fetcherKey(leaderId: number, throttled: boolean): string {
+  return throttled ? `${leaderId}/throttled` : `${leaderId}`;
 }
 
 export class ReplicaManager {
@@ -85,7 +95,12 @@ export class ReplicaManager {
   private readonly logger: pino.Logger;
   private readonly lagMaxMs: number;
   private readonly partitions = new Map<string, Partition>();
-  private readonly fetchers = new Map<number, FollowerFetcher>();
+  private readonly fetchers = new Map<string, FollowerFetcher>();
+  /** Which fetcher (fetcherKey) each followed partition is attached to. */
+  private readonly attachedTo = new Map<string, string>();
+  /** The log overrides each open log runs with, as JSON, to tell when a topic's configs changed. */
+  private readonly appliedLogConfigs = new Map<string, string>();
+  private readonly throttle: ReplicationThrottle;
   private readonly timers: NodeJS.Timeout[] = [];
   /** applyMetadata calls run one at a time, in order. */
   private metadataChain: Promise<void> = Promise.resolve();
@@ -102,6 +117,7 @@ export class ReplicaManager {
     this.checkpointedHighWatermarks = checkpointed;
     this.logger = options.logger.child({ subsystem: 'replica-manager' });
     this.lagMaxMs = options.config?.replicaLagTimeMaxMs ?? REPLICA_DEFAULTS.replicaLagTimeMaxMs;
+    this.throttle = new ReplicationThrottle(options.clock);
     assert(this.lagMaxMs > 0, 'replicaLagTimeMaxMs is positive');
     this.context = {
       brokerId: options.brokerId,
@@ -151,6 +167,22 @@ export class ReplicaManager {
   /** Test and metrics hook: the replica of one partition, when hosted here. */
   partitionReplica(topic: string, partition: number): Partition | undefined {
     return this.partitions.get(partitionKey(topic, partition));
+  }
+
+  /** Broker.DescribeReplicas (the request already validated): see describe-replicas.ts. */
+  describeReplicas(wanted: readonly TopicPartition[] | null): DescribedPartitionReplicas[] {
+    return describeReplicas({
+      wanted,
+      lookup: (topic, index) => this.partitions.get(partitionKey(topic, index)),
+      all: () => this.partitions.values(),
+      brokerId: this.options.brokerId,
+      nowMs: this.options.clock.nowMs(),
+    });
+  }
+
+  /** The replication throttle's rate and counters (metrics, tests). */
+  replicationThrottleStats(): ReplicationThrottleStats {
+    return this.throttle.stats();
   }
 
   /** Subscribes to leadership changes (see LeadershipListener); returns the unsubscribe function. */
@@ -262,6 +294,10 @@ export class ReplicaManager {
       return;
     }
     this.lastImageOffset = image.offset;
+    const throttleRate = image.replicationThrottle();
+    if (this.throttle.setRate(throttleRate)) {
+      this.logger.info({ bytesPerSec: throttleRate }, 'replication throttle for adding replicas changed');
+    }
     await this.dropMovedFetchers(image);
     const assigned = this.assignments(image);
     for (const [key, partition] of [...this.partitions]) {
@@ -304,6 +340,7 @@ export class ReplicaManager {
             this.options.config?.defaultMinInsyncReplicas,
           ),
           logConfig: logConfigFor(configs, this.options.config?.logDefaults),
+          adding: state.addingReplicas?.some((id) => id === brokerId) === true,
         });
       }
     }
@@ -331,6 +368,15 @@ export class ReplicaManager {
         initialHighWatermark: this.checkpointedHighWatermarks.get(key) ?? 0,
       });
       this.partitions.set(key, partition);
+      this.appliedLogConfigs.set(key, JSON.stringify(assignment.logConfig));
+    } else {
+      await this.maybeReconfigure(key, partition, assignment);
+    }
+    if (partition.minInsyncReplicas !== assignment.minInsyncReplicas) {
+      this.logger.info(
+        { partition: key, from: partition.minInsyncReplicas, to: assignment.minInsyncReplicas },
+        'min.insync.replicas changed',
+      );
     }
     partition.minInsyncReplicas = assignment.minInsyncReplicas;
     if (metadata.leaderEpoch < partition.leaderEpoch) {
@@ -354,19 +400,66 @@ export class ReplicaManager {
         this.notifyLeadership(partition.topic, partition.partition, false, metadata.leaderEpoch);
       }
     }
-    this.ensureFetching(partition, image);
+    await this.ensureFetching(partition, image, assignment.adding && this.throttle.rate !== null);
   }
 
-  /** A follower fetches from its leader's current address (once the leader's registration is known). */
-  private ensureFetching(partition: Partition, image: MetadataImage): void {
+  /**
+   * A topic's configs changed in the image: the open log takes the new overrides at once (PartitionLog
+   * .reconfigure), and a retention change is applied right away rather than at the next periodic check.
+   * A value the log refuses is logged and the log keeps its current config.
+   */
+  private async maybeReconfigure(key: string, partition: Partition, assignment: Assignment): Promise<void> {
+    const json = JSON.stringify(assignment.logConfig);
+    if (this.appliedLogConfigs.get(key) === json) return;
+    this.appliedLogConfigs.set(key, json);
+    let changes: readonly LogConfigChange[];
+    try {
+      changes = partition.log.reconfigure(assignment.logConfig);
+    } catch (error) {
+      this.logger.warn(
+        { err: error, partition: key },
+        'topic config refused by the log; keeping the old one',
+      );
+      return;
+    }
+    if (changes.length === 0) return;
+    this.logger.info({ partition: key, changes }, 'topic config applied to the partition log');
+    if (changes.some((change) => change.key === 'retentionMs' || change.key === 'retentionBytes')) {
+      await partition.log.applyRetention(this.options.clock.wallMs());
+    }
+  }
+
+  /**
+   * A follower fetches from its leader's current address (once the leader's registration is known), through
+   * the leader's throttled fetcher when it is an adding replica and a throttle is set. Moving between the two
+   * waits until the old fetcher can no longer append for the partition.
+   */
+  private async ensureFetching(
+    partition: Partition,
+    image: MetadataImage,
+    throttled: boolean,
+  ): Promise<void> {
     const role = partition.role;
     if (role.kind !== 'follower' || role.leaderId < 0) return;
     const address = image.broker(toBrokerId(role.leaderId))?.address;
-    if (address !== undefined) this.fetcherFor(role.leaderId, address).addPartition(partition);
+    if (address === undefined) return;
+    const key = partitionKey(partition.topic, partition.partition);
+    const wanted = fetcherKey(role.leaderId, throttled);
+    const current = this.attachedTo.get(key);
+    if (current !== undefined && current !== wanted) {
+      await this.detachFromFetcher(partition);
+      this.logger.info(
+        { partition: key, throttled },
+        'partition moved between throttled and normal fetching',
+      );
+    }
+    this.fetcherFor(role.leaderId, address, throttled).addPartition(partition);
+    this.attachedTo.set(key, wanted);
   }
 
-  private fetcherFor(leaderId: number, address: string): FollowerFetcher {
-    const existing = this.fetchers.get(leaderId);
+  private fetcherFor(leaderId: number, address: string, throttled: boolean): FollowerFetcher {
+    const key = fetcherKey(leaderId, throttled);
+    const existing = this.fetchers.get(key);
     if (existing !== undefined) {
       assert(existing.address === address, 'fetchers for moved leaders are dropped first');
       return existing;
@@ -380,7 +473,8 @@ export class ReplicaManager {
       brokerEpoch: this.options.brokerEpoch,
       maxWaitMs: config?.replicaFetchMaxWaitMs ?? REPLICA_DEFAULTS.replicaFetchMaxWaitMs,
       maxBytes: config?.replicaFetchMaxBytes ?? REPLICA_DEFAULTS.replicaFetchMaxBytes,
-      logger: this.logger.child({ leaderId }),
+      logger: this.logger.child({ leaderId, throttled }),
+      ...(throttled ? { throttle: this.throttle } : {}),
       ...(this.options.onLeaderUnreachable === undefined
         ? {}
         : { onLeaderUnreachable: this.options.onLeaderUnreachable }),
@@ -388,38 +482,49 @@ export class ReplicaManager {
         ? {}
         : { onLeaderReachable: this.options.onLeaderReachable }),
     });
-    this.fetchers.set(leaderId, fetcher);
+    this.fetchers.set(key, fetcher);
     fetcher.start();
     return fetcher;
   }
 
   /** Leaders whose address changed or that left the image: their followers re-attach in ensureFetching. */
   private async dropMovedFetchers(image: MetadataImage): Promise<void> {
-    for (const [leaderId, fetcher] of [...this.fetchers]) {
-      if (image.broker(toBrokerId(leaderId))?.address === fetcher.address) continue;
-      this.fetchers.delete(leaderId);
+    for (const [key, fetcher] of [...this.fetchers]) {
+      if (image.broker(toBrokerId(fetcher.leaderId))?.address === fetcher.address) continue;
+      this.fetchers.delete(key);
       await fetcher.stop();
+      this.forgetAttachments(key);
     }
   }
 
   private async stopIdleFetchers(): Promise<void> {
-    for (const [leaderId, fetcher] of [...this.fetchers]) {
+    for (const [key, fetcher] of [...this.fetchers]) {
       if (fetcher.size > 0) continue;
-      this.fetchers.delete(leaderId);
+      this.fetchers.delete(key);
       await fetcher.stop();
+      this.forgetAttachments(key);
+    }
+  }
+
+  private forgetAttachments(fetcher: string): void {
+    for (const [partition, attached] of [...this.attachedTo]) {
+      if (attached === fetcher) this.attachedTo.delete(partition);
     }
   }
 
   private async detachFromFetcher(partition: Partition): Promise<void> {
-    if (partition.role.kind !== 'follower') return;
-    const fetcher = this.fetchers.get(partition.role.leaderId);
-    await fetcher?.removePartition(partition.topic, partition.partition);
+    const key = partitionKey(partition.topic, partition.partition);
+    const attached = this.attachedTo.get(key);
+    if (attached === undefined) return;
+    this.attachedTo.delete(key);
+    await this.fetchers.get(attached)?.removePartition(partition.topic, partition.partition);
   }
 
   private async removePartition(partition: Partition): Promise<void> {
     const key = partitionKey(partition.topic, partition.partition);
     await this.detachFromFetcher(partition);
     this.partitions.delete(key);
+    this.appliedLogConfigs.delete(key);
     this.notifyLeadership(partition.topic, partition.partition, false, -1);
     partition.shutdown();
     await partition.log.close();

@@ -9,6 +9,8 @@ import { TributaryError } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
 import {
   type BrokerHandlers,
+  type DescribeReplicasRequest__Output,
+  type DescribeReplicasResponse,
   type FetchPartitionResult,
   type FetchRequest__Output,
   handleUnary,
@@ -28,6 +30,7 @@ import {
   type ImageSource,
   waitForTopics,
 } from './auto-create.js';
+import { answerDescribeReplicas, type ReplicaDescriber } from './describe-replicas.js';
 import { InFlightBytes } from './in-flight-bytes.js';
 import { REQUEST_LIMITS } from './limits.js';
 import { metadataResponse } from './metadata-view.js';
@@ -61,6 +64,8 @@ export interface BrokerServiceOptions {
   readonly logger: Logger;
   /** The in-flight produce bytes quota; REQUEST_LIMITS.produceInFlightBytesMax by default. */
   readonly produceInFlightBytesMax?: number;
+  /** Answers DescribeReplicas (the replica manager); without it the broker leads nothing it can describe. */
+  readonly replicas?: ReplicaDescriber;
 }
 
 export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandlers {
@@ -103,10 +108,11 @@ export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandl
       },
       handleOptions,
     ),
-    // PLACEHOLDER (issue 7): replaced by the real handler before commit.
-    DescribeReplicas: handleUnary(async () => {
-      throw new TributaryError('INVALID_REQUEST', 'DescribeReplicas: not built yet');
-    }, handleOptions),
+    DescribeReplicas: handleUnary(
+      async (request: DescribeReplicasRequest__Output): Promise<DescribeReplicasResponse> =>
+        answerDescribeReplicas(request, options.replicas),
+      handleOptions,
+    ),
   };
 }
 

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ControllerHandle, startController } from '@tributary/controller';
+import { type ControllerHandle, type ControllerOptions, startController } from '@tributary/controller';
 import { waitFor } from '@tributary/core/testing';
 import {
   type BrokerClient,
@@ -26,6 +26,8 @@ export interface InProcessClusterOptions {
   readonly name?: string;
   /** Merged into every broker's options (startBroker's `extra` wins). */
   readonly brokerDefaults?: Partial<BrokerOptions>;
+  /** Merged into the controller's options (e.g. a short leader balance interval). */
+  readonly controllerOptions?: Partial<ControllerOptions>;
 }
 
 export class InProcessCluster {
@@ -47,6 +49,7 @@ export class InProcessCluster {
       voters: [{ id: 1, address: '127.0.0.1:0' }],
       logger: pino({ level: 'silent' }),
       sessionTimeoutMs: 3_000,
+      ...options.controllerOptions,
     });
     await waitFor('the controller to become active', () => controller.isActive(), WAIT_MS);
     return new InProcessCluster(dir, controller, options.brokerDefaults ?? {});

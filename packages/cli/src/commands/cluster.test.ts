@@ -109,7 +109,15 @@ describe('summarizeStatus', () => {
       metadataOffset: 3,
       brokers: [{ id: 1, address: 'b1', rack: null, fenced: false, epoch: 2 }],
     };
-    const quorum = { leaderId: 1, term: 2, commitIndex: 3, lastIndex: 3, voters: [], timestamp: 0 };
+    const quorum = {
+      leaderId: 1,
+      term: 2,
+      commitIndex: 3,
+      lastIndex: 3,
+      voters: [],
+      observers: [],
+      timestamp: 0,
+    };
     const partition = { partition: 0, leader: 1, leaderEpoch: 0, partitionEpoch: 0, replicas: [1], isr: [1] };
     const topic = { name: 't', topicId: 'x', partitions: [partition], configs: [] };
     expect(summarizeStatus(quorum, cluster, [topic as never]).healthy).toBe(true);

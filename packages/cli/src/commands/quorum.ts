@@ -1,6 +1,9 @@
 /**
  * `trib quorum describe`: asks every listed controller for its view of the Raft quorum at once,
- * tolerates dead ones, and reports the leader's view (the highest term wins if two claim to lead).
+ * tolerates dead ones, and reports the leader's view (the highest term wins if two claim to lead), voters
+ * and observers (controllers being added, catching up before their promotion).
+ * `trib quorum add-voter --id N --address H:P` / `remove-voter --id N`: one membership change at a time,
+ * through the active controller; each answers once the change is committed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TributaryError } from '@tributary/core';
@@ -11,8 +14,11 @@ import {
   type DescribeQuorumResponse__Output,
   unary,
 } from '@tributary/protocol';
-import type { CommandContext } from '../context.js';
-import { cell, formatTable, jsonLine } from '../format.js';
+import type { Command } from 'commander';
+import { parseNonNegativeInt } from '../args.js';
+import { type CommandContext, callOptions, withConnection } from '../context.js';
+import { cell, formatTable, jsonLine, list } from '../format.js';
+import type { Runner } from '../program.js';
 
 /** A quorum question should be quick: a controller slower than this is shown as unreachable. */
 const QUORUM_CALL_TIMEOUT_MS_MAX = 1_500;
@@ -34,6 +40,8 @@ export interface QuorumSummary {
   readonly commitIndex: number | null;
   readonly lastIndex: number | null;
   readonly voters: readonly VoterSummary[];
+  /** Non-voting members (learners), from the same view. */
+  readonly observers: readonly VoterSummary[];
   /** Milliseconds since the Unix epoch when the answers were gathered. */
   readonly timestamp: number;
 }
@@ -57,38 +65,49 @@ export function summarizeQuorum(answers: readonly QuorumAnswer[], timestamp: num
   const view = leader ?? [...responses].sort(byTermDescending)[0];
   if (view === undefined) return null;
   const answeredIds = new Set(responses.map((response) => response.nodeId));
-  const voters = view.voters.map(
-    (voter): VoterSummary => ({
-      id: voter.id,
-      address: voter.address,
-      matchIndex: leader === undefined ? null : voter.matchIndex,
-      lag: leader === undefined ? null : voter.lag,
-      lastContactMsAgo: leader === undefined || voter.lastContactMsAgo < 0 ? null : voter.lastContactMsAgo,
-      reachable: answeredIds.has(voter.id),
-    }),
-  );
+  const summarize = (voter: DescribeQuorumResponse__Output['voters'][number]): VoterSummary => ({
+    id: voter.id,
+    address: voter.address,
+    matchIndex: leader === undefined ? null : voter.matchIndex,
+    lag: leader === undefined ? null : voter.lag,
+    lastContactMsAgo: leader === undefined || voter.lastContactMsAgo < 0 ? null : voter.lastContactMsAgo,
+    reachable: answeredIds.has(voter.id),
+  });
   return {
     leaderId: leader === undefined ? null : leader.nodeId,
     term: view.term,
     commitIndex: view.commitIndex,
     lastIndex: view.lastIndex,
-    voters,
+    voters: view.voters.map(summarize),
+    observers: (view.observers ?? []).map(summarize),
     timestamp,
   };
 }
 
 export function noQuorumSummary(timestamp: number): QuorumSummary {
-  return { leaderId: null, term: null, commitIndex: null, lastIndex: null, voters: [], timestamp };
+  return {
+    leaderId: null,
+    term: null,
+    commitIndex: null,
+    lastIndex: null,
+    voters: [],
+    observers: [],
+    timestamp,
+  };
 }
 
 export function formatQuorumTable(summary: QuorumSummary): string[] {
   const header =
     `leader ${cell(summary.leaderId)}  term ${cell(summary.term)}  ` +
     `commit index ${cell(summary.commitIndex)}  last index ${cell(summary.lastIndex)}`;
-  const rows = summary.voters.map((voter) => [
+  const members = [
+    ...summary.voters.map((voter) => ({ voter, role: voter.id === summary.leaderId ? 'leader' : 'voter' })),
+    ...summary.observers.map((voter) => ({ voter, role: 'observer' })),
+  ];
+  const rows = members.map(({ voter, role }) => [
     String(voter.id),
     voter.address,
-    voter.id === summary.leaderId ? 'leader' : 'voter',
+    role,
     cell(voter.matchIndex),
     cell(voter.lag),
     cell(voter.lastContactMsAgo),
@@ -169,4 +188,80 @@ export async function quorumDescribe(context: CommandContext, options: QuorumDes
   } finally {
     probe.close();
   }
+}
+
+/** A membership change's answer: the voters once it committed. */
+export interface MembershipChangeSummary {
+  readonly change: 'add-voter' | 'remove-voter';
+  readonly id: number;
+  readonly voters: readonly { readonly id: number; readonly address: string }[];
+}
+
+/**
+ * The deadline of a membership change: the controller waits up to a minute for a new voter to catch up,
+ * so the global --timeout-ms is raised to at least this.
+ */
+export const MEMBERSHIP_CHANGE_TIMEOUT_MS_MIN = 90_000;
+
+function membershipCallOptions(context: CommandContext): {
+  deadlineMs: number;
+  signal: AbortSignal;
+  attemptTimeoutMs: number;
+} {
+  const options = callOptions(context);
+  const deadlineMs = Math.max(options.deadlineMs, MEMBERSHIP_CHANGE_TIMEOUT_MS_MIN);
+  // One attempt may take the whole deadline: a retry while the first attempt still runs would race it.
+  return { ...options, deadlineMs, attemptTimeoutMs: deadlineMs };
+}
+
+function printMembershipChange(context: CommandContext, summary: MembershipChangeSummary): void {
+  if (context.options.json) {
+    context.io.out(jsonLine(summary));
+    return;
+  }
+  const verb = summary.change === 'add-voter' ? 'added' : 'removed';
+  context.io.out(`${verb} voter ${summary.id}; voters now ${list(summary.voters.map((voter) => voter.id))}`);
+}
+
+/** Adds controller `id` (started with --join, listening at `address`) to the quorum as a voter. */
+export async function quorumAddVoter(context: CommandContext, id: number, address: string): Promise<void> {
+  const response = await withConnection(context, (connection) =>
+    connection.admin('addVoter', { voterId: id, address }, membershipCallOptions(context)),
+  );
+  const voters = response.voters.map((voter) => ({ id: voter.id, address: voter.address }));
+  printMembershipChange(context, { change: 'add-voter', id, voters });
+}
+
+/** Removes controller `id` from the quorum. */
+export async function quorumRemoveVoter(context: CommandContext, id: number): Promise<void> {
+  const response = await withConnection(context, (connection) =>
+    connection.admin('removeVoter', { voterId: id }, membershipCallOptions(context)),
+  );
+  const voters = response.voters.map((voter) => ({ id: voter.id, address: voter.address }));
+  printMembershipChange(context, { change: 'remove-voter', id, voters });
+}
+
+/** `quorum add-voter` and `quorum remove-voter`, registered under the `quorum` command. */
+export function addQuorumMembershipCommands(quorum: Command, run: Runner): void {
+  quorum
+    .command('add-voter')
+    .description('add a controller (started with --join) as a voter, once it has caught up')
+    .requiredOption('--id <n>', 'the controller’s node id', parseNonNegativeInt)
+    .requiredOption('--address <host:port>', 'where the other controllers reach it')
+    .action(
+      run((context, command) => {
+        const options = command.opts<{ id: number; address: string }>();
+        return quorumAddVoter(context, options.id, options.address);
+      }),
+    );
+  quorum
+    .command('remove-voter')
+    .description('remove a controller from the quorum (the active controller may remove itself)')
+    .requiredOption('--id <n>', 'the controller’s node id', parseNonNegativeInt)
+    .action(
+      run((context, command) => {
+        const options = command.opts<{ id: number }>();
+        return quorumRemoveVoter(context, options.id);
+      }),
+    );
 }

@@ -141,15 +141,38 @@ export async function topicsDelete(context: CommandContext, name: string): Promi
   else context.io.out(`deleted topic ${name} (id ${response.topicId})`);
 }
 
+/** Printed after add-partitions: what changes for keyed records (as in Kafka). */
+export const ADD_PARTITIONS_KEY_NOTE =
+  'note: keyed records may now map to different partitions (the default partitioner hashes the key modulo the partition count); per-key order holds only among records written after this change';
+
 export async function topicsAddPartitions(
   context: CommandContext,
   name: string,
   totalCount: number,
 ): Promise<void> {
-  const response = await withConnection(context, (connection) =>
-    connection.admin('createPartitions', { name, totalCount }, callOptions(context)),
-  );
-  printTopic(context, response.topic, `topic ${name} now has ${totalCount} partitions`);
+  const response = await withConnection(context, async (connection) => {
+    // The count before, to tell the new partitions apart in the answer.
+    const before = await connection.admin('describeTopics', { names: [name] }, callOptions(context));
+    const previousCount = before.topics.find((t) => t.name === name)?.partitions.length ?? 0;
+    const grown = await connection.admin('createPartitions', { name, totalCount }, callOptions(context));
+    return { grown, previousCount };
+  });
+  const { grown, previousCount } = response;
+  if (grown.topic === null) throw new TributaryError('UNKNOWN', 'the controller answered without the topic');
+  const added = summarizeTopic(grown.topic).partitions.filter((p) => p.partition >= previousCount);
+  if (context.options.json) {
+    context.io.out(
+      jsonLine({ ...summarizeTopic(grown.topic), newPartitions: added, note: ADD_PARTITIONS_KEY_NOTE }),
+    );
+    return;
+  }
+  printTopic(context, grown.topic, `topic ${name} now has ${totalCount} partitions`);
+  for (const p of added) {
+    context.io.out(
+      `new partition ${p.partition}: replicas ${list(p.replicas)} (preferred leader ${cell(p.replicas[0])})`,
+    );
+  }
+  context.io.out(ADD_PARTITIONS_KEY_NOTE);
 }
 
 export interface TopicAlterConfigOptions {

@@ -7,6 +7,7 @@ import { TributaryError } from '@tributary/core';
 import {
   addControllerAdminService,
   addMetadataStreamService,
+  type BrokerInfo,
   bindServer,
   type ControllerAdminHandlers,
   createServer,
@@ -20,17 +21,36 @@ import {
   type TopicConfigEntry,
   type TopicInfo,
 } from '@tributary/protocol';
+import { scalingHandlers } from './fake-scaling.js';
 
-interface FakeTopic {
+export interface FakeTopic {
   readonly name: string;
   readonly topicId: string;
   partitionCount: number;
   readonly configs: TopicConfigEntry[];
 }
 
+/** A reassignment the fake is running (issue 7): its original and target replicas. */
+export interface FakeReassignment {
+  readonly original: readonly number[];
+  readonly target: readonly number[];
+  /** ListPartitionReassignments calls that still show it; at 0 the next list completes it. null: never. */
+  listsLeft: number | null;
+}
+
 export interface FakeControllerState {
   quorum: DescribeQuorumResponse;
   topics: Map<string, FakeTopic>;
+  /** Partitions that differ from the canned layout, by `topic-partition` (moves, elections). */
+  partitionOverrides: Map<string, PartitionInfo>;
+  reassignments: Map<string, FakeReassignment>;
+  /** How many list calls show a new reassignment before it completes (null: it never does). */
+  completeAfterLists: number | null;
+  /** The replication throttle, bytes/s (0: none). */
+  throttleBytesPerSec: number;
+  decommissioned: Set<number>;
+  /** Brokers DescribeCluster lists after the canned two; also where decommissioned replicas go. */
+  extraBrokers: BrokerInfo[];
   /** Events FetchMetadata sends; with follow it then waits until cancelled. */
   metadataEvents: FetchMetadataEvent[];
   /** When set, every admin call fails with this error. */
@@ -55,11 +75,13 @@ function partitions(count: number): PartitionInfo[] {
   }));
 }
 
-function topicInfo(topic: FakeTopic): TopicInfo {
+export function topicInfo(topic: FakeTopic, overrides?: ReadonlyMap<string, PartitionInfo>): TopicInfo {
   return {
     name: topic.name,
     topicId: topic.topicId,
-    partitions: partitions(topic.partitionCount),
+    partitions: partitions(topic.partitionCount).map(
+      (p) => overrides?.get(`${topic.name}-${p.partition}`) ?? p,
+    ),
     configs: topic.configs,
   };
 }
@@ -100,7 +122,7 @@ function adminHandlers(state: FakeControllerState): ControllerAdminHandlers {
       record('CreatePartitions', request);
       const topic = topicOrThrow(state, request.name);
       topic.partitionCount = request.totalCount;
-      return { topic: topicInfo(topic) };
+      return { topic: topicInfo(topic, state.partitionOverrides) };
     }),
     AlterTopicConfigs: handleUnary(async (request) => {
       record('AlterTopicConfigs', request);
@@ -127,8 +149,8 @@ function adminHandlers(state: FakeControllerState): ControllerAdminHandlers {
     DescribeTopics: handleUnary(async (request) => {
       record('DescribeTopics', request);
       return {
-        topics: request.names.flatMap((name) =>
-          state.topics.has(name) ? [topicInfo(topicOrThrow(state, name))] : [],
+        topics: (request.names.length > 0 ? request.names : [...state.topics.keys()]).flatMap((name) =>
+          state.topics.has(name) ? [topicInfo(topicOrThrow(state, name), state.partitionOverrides)] : [],
         ),
       };
     }),
@@ -155,34 +177,38 @@ function adminHandlers(state: FakeControllerState): ControllerAdminHandlers {
             fenced: false,
             incarnationId: 'a',
           },
+          ...state.extraBrokers,
         ],
       };
     }),
     DescribeQuorum: handleUnary(async () => state.quorum),
-    // PLACEHOLDER (issue 7): replaced before commit.
-    ...(Object.fromEntries(
-      [
-        'AlterPartitionReassignments',
-        'ListPartitionReassignments',
-        'ElectLeaders',
-        'DecommissionBroker',
-        'AddVoter',
-        'RemoveVoter',
-      ].map((m) => [
-        m,
-        handleUnary(async () => {
-          throw new TributaryError('INVALID_REQUEST', 'not built');
-        }),
-      ]),
-    ) as unknown as Pick<
-      ControllerAdminHandlers,
-      | 'AlterPartitionReassignments'
-      | 'ListPartitionReassignments'
-      | 'ElectLeaders'
-      | 'DecommissionBroker'
-      | 'AddVoter'
-      | 'RemoveVoter'
-    >),
+    ...scalingHandlers(state, record),
+    // Quorum membership (issue 7): the fake changes its canned DescribeQuorum voters at once.
+    AddVoter: handleUnary(async (request) => {
+      record('AddVoter', request);
+      const voters = state.quorum.voters ?? [];
+      if (voters.some((voter) => voter.id === request.voterId)) {
+        throw new TributaryError('DUPLICATE_VOTER', `voter_id: node ${request.voterId} is already a voter`);
+      }
+      const added = {
+        id: request.voterId,
+        address: request.address,
+        matchIndex: 0,
+        lag: 0,
+        lastContactMsAgo: -1,
+      };
+      state.quorum = { ...state.quorum, voters: [...voters, added] };
+      return { voters: state.quorum.voters ?? [] };
+    }),
+    RemoveVoter: handleUnary(async (request) => {
+      record('RemoveVoter', request);
+      const voters = state.quorum.voters ?? [];
+      if (!voters.some((voter) => voter.id === request.voterId)) {
+        throw new TributaryError('VOTER_NOT_FOUND', `voter_id: node ${request.voterId} is not a voter`);
+      }
+      state.quorum = { ...state.quorum, voters: voters.filter((voter) => voter.id !== request.voterId) };
+      return { voters: state.quorum.voters ?? [] };
+    }),
   };
 }
 
@@ -202,6 +228,12 @@ export async function startFakeController(quorum: DescribeQuorumResponse): Promi
   const state: FakeControllerState = {
     quorum,
     topics: new Map(),
+    partitionOverrides: new Map(),
+    reassignments: new Map(),
+    completeAfterLists: 1,
+    throttleBytesPerSec: 0,
+    decommissioned: new Set(),
+    extraBrokers: [],
     metadataEvents: [],
     adminError: undefined,
     requests: [],

@@ -11,6 +11,8 @@ import {
   type BrokerHandlers,
   bindServer,
   createServer,
+  type DescribedPartitionReplicas,
+  type DescribeReplicasRequest__Output,
   type FetchPartitionResult,
   type FetchRequest__Output,
   handleUnary,
@@ -72,6 +74,26 @@ export interface FakeClusterState {
   nextProducerId: number;
   /** Every request received, with the topics it named (Produce and Fetch). */
   readonly requests: { brokerId: number; method: string; topics: readonly string[]; request: unknown }[];
+  /**
+   * DescribeReplicas: the replicas' progress per `topic-partition` as the leader reports it (default: the
+   * leader alone, caught up), and the log extent and size (default: from the in-memory log).
+   */
+  readonly replicaProgress: Map<string, FakeReplicaProgress[]>;
+  readonly logExtents: Map<string, FakeLogExtent>;
+}
+
+export interface FakeReplicaProgress {
+  readonly brokerId: number;
+  readonly logEndOffset: number;
+  readonly inIsr: boolean;
+  /** -1: never caught up. */
+  readonly caughtUpMsAgo: number;
+}
+
+export interface FakeLogExtent {
+  readonly logStartOffset: number;
+  readonly logEndOffset: number;
+  readonly sizeBytes: number;
 }
 
 export interface FakeBroker {
@@ -108,6 +130,8 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     injectedInitProducerId: [],
     nextProducerId: 1000,
     requests: [],
+    replicaProgress: new Map(),
+    logExtents: new Map(),
   };
   for (const [topic, count] of Object.entries(options.topics)) {
     state.leaders.set(
@@ -271,11 +295,60 @@ function handlers(
       state.requests.push({ brokerId: id, method: 'Metadata', topics: request.topics, request });
       return metadataResponse(request, state, brokers);
     }),
-    // PLACEHOLDER (issue 7): replaced before commit.
-    DescribeReplicas: handleUnary(async () => {
-      throw new TributaryError('INVALID_REQUEST', 'DescribeReplicas: not built yet');
+    DescribeReplicas: handleUnary(async (request: DescribeReplicasRequest__Output) => {
+      state.requests.push({
+        brokerId: id,
+        method: 'DescribeReplicas',
+        topics: request.partitions.map((p) => p.topic),
+        request,
+      });
+      return { partitions: describeReplicas(id, state, request) };
     }),
   };
+}
+
+/** The leader's view of its replicas, from the canned state (partitions it does not lead: NOT_LEADER). */
+function describeReplicas(
+  id: number,
+  state: FakeClusterState,
+  request: DescribeReplicasRequest__Output,
+): DescribedPartitionReplicas[] {
+  const refs =
+    request.partitions.length > 0
+      ? request.partitions
+      : [...state.leaders].flatMap(([topic, leaders]) =>
+          leaders.flatMap((leader, partition) => (leader === id ? [{ topic, partition }] : [])),
+        );
+  return refs.map(({ topic, partition }) => {
+    const leader = state.leaders.get(topic)?.[partition];
+    if (leader === undefined) {
+      return {
+        topic,
+        partition,
+        errorCode: 'UNKNOWN_TOPIC_OR_PARTITION',
+        errorMessage: `no ${topic}-${partition}`,
+      };
+    }
+    if (leader !== id)
+      return { topic, partition, errorCode: 'NOT_LEADER', errorMessage: `leader is ${leader}` };
+    const log = state.logs.get(key(topic, partition)) as FakePartitionLog;
+    const extent = state.logExtents.get(key(topic, partition)) ?? {
+      logStartOffset: 0,
+      logEndOffset: log.endOffset,
+      sizeBytes: log.batches.reduce((sum, batch) => sum + batch.bytes.length, 0),
+    };
+    return {
+      topic,
+      partition,
+      errorCode: '',
+      leaderEpoch: state.leaderEpochs.get(topic)?.[partition] ?? 0,
+      ...extent,
+      highWatermark: extent.logEndOffset,
+      replicas: state.replicaProgress.get(key(topic, partition)) ?? [
+        { brokerId: id, logEndOffset: extent.logEndOffset, inIsr: true, caughtUpMsAgo: 0 },
+      ],
+    };
+  });
 }
 
 type Check = (

@@ -11,11 +11,23 @@ import {
   type ErrorCode,
   type LeaderEpoch,
   type PartitionEpoch,
-  partitionEpoch,
 } from '@tributary/core';
-import type { MetadataImage, PartitionChangeRecord, PartitionState } from '@tributary/metadata';
+import {
+  isReassigning,
+  type MetadataImage,
+  type PartitionChangeRecord,
+  type PartitionState,
+} from '@tributary/metadata';
 import { currentBroker } from './brokers.js';
 import type { ControlResult } from './context.js';
+import {
+  anyReassigning,
+  applied,
+  completedIfCaughtUp,
+  partitionChange,
+  partitionKey,
+  throttleRecords,
+} from './reassignment.js';
 
 export interface AlterPartitionItem {
   readonly topic: string;
@@ -65,6 +77,7 @@ export function alterPartition(
 ): ControlResult<AlterPartitionResponse> {
   currentBroker(image, request.brokerId, request.brokerEpoch);
   const records: PartitionChangeRecord[] = [];
+  const changed = new Map<string, PartitionState>();
   const results: AlterPartitionItemResult[] = [];
   // Two changes to one partition in a request would both be based on the same partition epoch.
   const seen = new Set<string>();
@@ -73,11 +86,24 @@ export function alterPartition(
     const duplicate = seen.has(key);
     seen.add(key);
     const decision = decideItem(image, request.brokerId, item, duplicate);
-    if (decision.record !== null) records.push(decision.record);
+    if (decision.record !== null && decision.result.state !== null) {
+      records.push(decision.record);
+      changed.set(partitionKey(decision.result.state), decision.result.state);
+    }
     results.push(decision.result);
   }
   assert(results.length === request.items.length, 'one result per item');
-  return { records, response: { results } };
+  // Completing the last running reassignment also lifts its replication throttle.
+  const throttle = throttleRecords(image, {
+    throttleBytesPerSec: 0,
+    removeThrottle: false,
+    endedSome: [...changed.values()].some((after) => {
+      const before = image.partition(after.topicId, after.partition);
+      return before !== undefined && isReassigning(before) && !isReassigning(after);
+    }),
+    stillReassigning: () => anyReassigning(image, changed),
+  });
+  return { records: [...records, ...throttle], response: { results } };
 }
 
 interface ItemDecision {
@@ -109,18 +135,12 @@ function decideItem(
   if (sameMembers(item.newIsr, state.isr)) {
     return { record: null, result: { topic, partition, error: null, state } };
   }
-  const isr = [...item.newIsr];
-  const nextEpoch = partitionEpoch(state.partitionEpoch + 1);
-  const record: PartitionChangeRecord = {
-    type: 'PartitionChange',
-    topicId: state.topicId,
-    partition,
-    isr,
-    leaderEpoch: state.leaderEpoch,
-    partitionEpoch: nextEpoch,
-  };
-  const next: PartitionState = { ...state, isr, partitionEpoch: nextEpoch };
-  return { record, result: { topic, partition, error: null, state: next } };
+  // An expansion that brings the last target replica of a reassignment into sync completes it in the
+  // same record (KIP-455): a second record would bump the partition epoch again for nothing.
+  const after = completedIfCaughtUp(image, { ...state, isr: [...item.newIsr] });
+  const record = partitionChange(state, after);
+  assert(record !== null, 'a changed ISR is a change');
+  return { record, result: { topic, partition, error: null, state: applied(state, after) } };
 }
 
 /** Why the item is refused, or null. Kafka's order: leadership, then leader epoch, then partition epoch. */

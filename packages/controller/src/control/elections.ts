@@ -2,12 +2,13 @@
  * Partition leader and ISR changes caused by a broker going away or coming back. Elections are clean
  * only (DESIGN §5): a new leader always comes from the ISR, so it holds every committed record.
  */
-import { type BrokerId, leaderEpoch, partitionEpoch } from '@tributary/core';
+import { assert, type BrokerId, leaderEpoch, partitionEpoch } from '@tributary/core';
 import {
   type MetadataImage,
   NO_LEADER,
   type PartitionChangeRecord,
   type PartitionState,
+  targetReplicas,
 } from '@tributary/metadata';
 
 /** The preferred (first in replica order) ISR member that is registered, unfenced and not excluded. */
@@ -76,4 +77,57 @@ export function electOnUnfence(image: MetadataImage, brokerId: BrokerId): Partit
     });
   }
   return records;
+}
+
+/**
+ * A partition's preferred leader: its first replica, or during a reassignment the first replica of the
+ * list it is heading for (targetReplicas), so leadership is not pulled back to a replica being removed.
+ */
+export function preferredLeader(state: PartitionState): BrokerId {
+  const preferred = targetReplicas(state)[0];
+  assert(preferred !== undefined, () => `partition ${state.topicId}/${state.partition} has no replicas`);
+  return preferred;
+}
+
+/** What a preferred leader election (Kafka's ElectLeaders with PREFERRED) decides for one partition. */
+export type PreferredElection =
+  | { readonly outcome: 'elected'; readonly leader: BrokerId; readonly record: PartitionChangeRecord }
+  | { readonly outcome: 'not-needed'; readonly leader: BrokerId }
+  | {
+      readonly outcome: 'not-available';
+      /** The partition's leader, unchanged. */
+      readonly leader: BrokerId | typeof NO_LEADER;
+      readonly reason: string;
+    };
+
+/**
+ * Moves leadership to the preferred leader when it is registered, unfenced and in the ISR (a clean
+ * election: it holds every committed record). A new leader epoch fences the old leader; the partition
+ * epoch grows with every change, as elsewhere.
+ */
+export function electPreferredLeader(image: MetadataImage, state: PartitionState): PreferredElection {
+  const preferred = preferredLeader(state);
+  if (state.leader === preferred) return { outcome: 'not-needed', leader: preferred };
+  const broker = image.broker(preferred);
+  const reason =
+    broker === undefined
+      ? `preferred leader ${preferred} is not registered`
+      : broker.fenced
+        ? `preferred leader ${preferred} is fenced`
+        : !state.isr.includes(preferred)
+          ? `preferred leader ${preferred} is not in the ISR [${state.isr.join(', ')}]`
+          : null;
+  if (reason !== null) return { outcome: 'not-available', leader: state.leader, reason };
+  return {
+    outcome: 'elected',
+    leader: preferred,
+    record: {
+      type: 'PartitionChange',
+      topicId: state.topicId,
+      partition: state.partition,
+      leader: preferred,
+      leaderEpoch: leaderEpoch(state.leaderEpoch + 1),
+      partitionEpoch: partitionEpoch(state.partitionEpoch + 1),
+    },
+  };
 }

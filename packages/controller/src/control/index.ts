@@ -17,7 +17,34 @@ export {
   registerBroker,
 } from './brokers.js';
 export type { ControllerContext, ControlResult } from './context.js';
-export { chooseLeader, electOnUnfence, removeBrokerFromPartitions } from './elections.js';
+export {
+  DECOMMISSION_PARTITIONS_PER_COMMAND,
+  type DecommissionBrokerRequest,
+  type DecommissionBrokerResponse,
+  type DecommissionMove,
+  decommissionBroker,
+} from './decommission.js';
+export {
+  chooseLeader,
+  electOnUnfence,
+  electPreferredLeader,
+  type PreferredElection,
+  preferredLeader,
+  removeBrokerFromPartitions,
+} from './elections.js';
+export {
+  type BrokerLeaderImbalance,
+  balanceLeaders,
+  ELECT_LEADERS_PARTITIONS_MAX,
+  type ElectionResult,
+  type ElectPreferredLeadersRequest,
+  type ElectPreferredLeadersResponse,
+  electPreferredLeaders,
+  type LeaderBalanceOptions,
+  type LeaderBalanceResponse,
+  PREFERRED_ELECTIONS_PER_COMMAND_MAX,
+  type TopicPartitionName,
+} from './leader-balance.js';
 export {
   BrokerLeases,
   type BrokerLeasesOptions,
@@ -31,6 +58,18 @@ export {
   PRODUCER_ID_BLOCK_SIZE,
   PRODUCER_ID_LIMIT,
 } from './producer-ids.js';
+export {
+  type AlterReassignmentsRequest,
+  type AlterReassignmentsResponse,
+  alterPartitionReassignments,
+  cancelledState,
+  completedIfCaughtUp,
+  originalReplicas,
+  type ReassignmentItemError,
+  type ReassignmentItemResult,
+  type ReassignmentTarget,
+  reassignedState,
+} from './reassignment.js';
 export { TOPIC_CONFIG_CHECKS, validateTopicConfigs } from './topic-configs.js';
 export {
   type CreatePartitionsRequest,

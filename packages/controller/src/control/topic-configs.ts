@@ -52,7 +52,8 @@ const checkRatio: ValueCheck = (value) => {
 export const TOPIC_CONFIG_CHECKS: Readonly<Record<string, ValueCheck>> = {
   'retention.ms': integer(-1),
   'retention.bytes': integer(-1),
-  'segment.bytes': integer(14, INT32_MAX),
+  // The log refuses segments under 1 KiB (packages/log LOG_LIMITS.segmentBytesMin); refuse them here, not on open.
+  'segment.bytes': integer(1024, INT32_MAX),
   'segment.ms': integer(1),
   'segment.index.bytes': integer(4, INT32_MAX),
   'min.insync.replicas': checkMinInsyncReplicas,

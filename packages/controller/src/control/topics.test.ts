@@ -7,7 +7,12 @@ import {
   SeededRandom,
   TributaryError,
 } from '@tributary/core';
-import { MetadataDelta, MetadataImage, type MetadataRecord } from '@tributary/metadata';
+import {
+  BROKER_DECOMMISSIONED_CONFIG,
+  MetadataDelta,
+  MetadataImage,
+  type MetadataRecord,
+} from '@tributary/metadata';
 import { describe, expect, it } from 'vitest';
 import type { ControllerContext, ControlResult } from './context.js';
 import { alterTopicConfigs, createPartitions, createTopic, deleteTopic } from './topics.js';
@@ -168,7 +173,8 @@ describe('createTopic', () => {
     [{ 'retention.msec': '1' }, 'unknown topic config "retention.msec"'],
     [{ 'retention.ms': 'soon' }, 'must be an integer'],
     [{ 'retention.ms': '-2' }, 'must be >= -1'],
-    [{ 'segment.bytes': '3000000000' }, 'between 14 and'],
+    [{ 'segment.bytes': '3000000000' }, 'between 1024 and'],
+    [{ 'segment.bytes': '100' }, 'between 1024 and'],
     [{ 'cleanup.policy': 'delete,delete' }, "must be 'delete'"],
     [{ 'cleanup.policy': 'archive' }, "must be 'delete'"],
     [{ 'compression.type': 'brotli' }, 'must be one of'],
@@ -291,6 +297,66 @@ describe('createPartitions', () => {
       'INVALID_REPLICATION_FACTOR',
       'the 1 available',
     );
+  });
+});
+
+describe('placement on placeable brokers, least-loaded for added partitions', () => {
+  function decommission(image: MetadataImage, id: number): MetadataImage {
+    return replay(image, [
+      {
+        type: 'Config',
+        resourceType: 'broker',
+        resourceName: String(id),
+        name: BROKER_DECOMMISSIONED_CONFIG,
+        value: 'true',
+      },
+    ]);
+  }
+
+  it('createTopic and createPartitions never place on a decommissioned broker', () => {
+    const image = decommission(cluster(4), 2);
+    const created = createTopic(image, { name: 't', partitions: 8, replicationFactor: 3 }, context());
+    expect(created.response.assignments.flat()).not.toContain(2);
+    const after = commit(image, created);
+    const added = createPartitions(after, { name: 't', totalCount: 16 }, context());
+    expect(added.response.assignments.flat()).not.toContain(2);
+    expectCode(
+      () => createTopic(image, { name: 'u', partitions: 1, replicationFactor: 4 }, context()),
+      'INVALID_REPLICATION_FACTOR',
+      'the 3 available',
+    );
+  });
+
+  it('puts added partitions on a newly registered broker first and spreads preferred leaders', () => {
+    const three = cluster(3);
+    const withTopic = commit(
+      three,
+      createTopic(three, { name: 't', partitions: 6, replicationFactor: 2 }, context()),
+    );
+    const four = replay(withTopic, [
+      {
+        type: 'RegisterBroker',
+        brokerId: brokerId(4),
+        brokerEpoch: brokerEpoch(4),
+        incarnationId: 'inc-4',
+        address: 'h4:9092',
+        rack: null,
+        fenced: false,
+      },
+    ]);
+    const result = createPartitions(four, { name: 't', totalCount: 10 }, context());
+    // Brokers 1-3 hold 4 replicas and 2 preferred leaderships each, broker 4 nothing: it takes one replica
+    // of every new partition and leads until it has as many leaderships as the others (3 vs 2, then the
+    // fourth goes to one of them); the other 4 replicas spread over brokers 1-3.
+    expect(result.response.assignments.map((replicas) => replicas[0]).slice(0, 3)).toEqual([4, 4, 4]);
+    expect(result.response.assignments.every((replicas) => replicas.includes(brokerId(4)))).toBe(true);
+    expect(result.response.assignments[3]?.[0]).not.toBe(4);
+    const counts = new Map<number, number>();
+    for (const state of commit(four, result).topicByName('t')?.partitions.values() ?? []) {
+      for (const id of state.replicas) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    expect(counts.get(4)).toBe(4);
+    expect([1, 2, 3].map((id) => counts.get(id)).sort()).toEqual([5, 5, 6]);
   });
 });
 

@@ -9,11 +9,15 @@ import {
   validateTopicName,
 } from '@tributary/core';
 import {
+  type BrokerLoad,
   type MetadataImage,
   type MetadataRecord,
+  type PlacementBroker,
   placeReplicas,
+  placeReplicasLeastLoaded,
   type TopicId,
   type TopicImage,
+  targetReplicas,
 } from '@tributary/metadata';
 import type { ControllerContext, ControlResult } from './context.js';
 import { validateTopicConfigs } from './topic-configs.js';
@@ -129,12 +133,18 @@ export function createPartitions(
     );
   }
   checkPartitionCount(request.totalCount, current + 1);
-  const replicationFactor = topic.partitions.get(0)?.replicas.length ?? context.defaultReplicationFactor;
-  const assignments = place(
-    image,
-    { partitionCount: request.totalCount - current, replicationFactor, startPartition: current },
-    context,
-  );
+  // targetReplicas: during a reassignment `replicas` is the union of the old and the new lists.
+  const first = topic.partitions.get(0);
+  const replicationFactor =
+    first === undefined ? context.defaultReplicationFactor : targetReplicas(first).length;
+  // Least-loaded rather than round-robin: added partitions fill brokers added since the topic was created.
+  const brokers = placementBrokers(image, replicationFactor);
+  const assignments = placeReplicasLeastLoaded({
+    brokers,
+    load: brokerLoads(image, brokers),
+    partitionCount: request.totalCount - current,
+    replicationFactor,
+  });
   const response = { topicId: topic.topicId, assignments };
   if (request.validateOnly === true) return { records: [], response };
   return { records: partitionRecords(topic.topicId, current, assignments), response };
@@ -212,13 +222,22 @@ function checkPartitionCount(count: number, min: number): void {
   }
 }
 
+/** Kafka-like round-robin placement (placeReplicas) over the placeable brokers. */
 function place(
   image: MetadataImage,
   shape: { partitionCount: number; replicationFactor: number; startPartition: number },
   context: ControllerContext,
 ): BrokerId[][] {
-  const unfenced = image.unfencedBrokerIds();
-  const { replicationFactor } = shape;
+  const brokers = placementBrokers(image, shape.replicationFactor);
+  return placeReplicas({ ...shape, brokers, random: context.random });
+}
+
+/**
+ * The brokers new replicas may go to: unfenced and not being decommissioned (placeableBrokerIds), with
+ * their racks. Refuses a replication factor they cannot hold.
+ */
+function placementBrokers(image: MetadataImage, replicationFactor: number): PlacementBroker[] {
+  const placeable = image.placeableBrokerIds();
   if (!Number.isSafeInteger(replicationFactor) || replicationFactor < 1) {
     throw new TributaryError(
       'INVALID_REPLICATION_FACTOR',
@@ -231,14 +250,33 @@ function place(
       `replication factor ${replicationFactor} is above the limit ${LIMITS.replicationFactorMax}`,
     );
   }
-  if (replicationFactor > unfenced.length) {
+  if (replicationFactor > placeable.length) {
     throw new TributaryError(
       'INVALID_REPLICATION_FACTOR',
-      `replication factor ${replicationFactor} is larger than the ${unfenced.length} available (unfenced) brokers`,
+      `replication factor ${replicationFactor} is larger than the ${placeable.length} available (unfenced) brokers that are not being decommissioned`,
     );
   }
-  const brokers = unfenced.map((id) => ({ id, rack: image.broker(id)?.rack ?? null }));
-  return placeReplicas({ ...shape, brokers, random: context.random });
+  return placeable.map((id) => ({ id, rack: image.broker(id)?.rack ?? null }));
+}
+
+/**
+ * Each broker's replicas and preferred leaderships over all topics, counted where reassignments are
+ * heading (targetReplicas): a replica being moved away no longer counts against its broker.
+ */
+function brokerLoads(image: MetadataImage, brokers: readonly PlacementBroker[]): Map<BrokerId, BrokerLoad> {
+  const loads = new Map<BrokerId, BrokerLoad>();
+  for (const { id } of brokers) {
+    let replicas = 0;
+    let preferredLeaders = 0;
+    for (const state of image.partitionsWithReplica(id)) {
+      const target = targetReplicas(state);
+      if (!target.includes(id)) continue;
+      replicas += 1;
+      if (target[0] === id) preferredLeaders += 1;
+    }
+    loads.set(id, { replicas, preferredLeaders });
+  }
+  return loads;
 }
 
 function partitionRecords(

@@ -6,15 +6,19 @@
  */
 import type {
   AllocateProducerIdsRequest,
+  AlterPartitionReassignmentsRequest,
   AlterPartitionRequest,
   AlterTopicConfigsRequest,
   BrokerHeartbeatRequest,
   CreatePartitionsRequest,
   CreateTopicRequest,
+  DecommissionBrokerRequest,
   DeleteTopicRequest,
   DescribeClusterRequest,
   DescribeQuorumRequest,
   DescribeTopicsRequest,
+  ElectLeadersRequest,
+  ListPartitionReassignmentsRequest,
   ListTopicsRequest,
   RegisterBrokerRequest,
 } from '@tributary/protocol';
@@ -111,6 +115,34 @@ export function controllerRequests(topics: readonly string[]) {
     DescribeTopics: fc.record({ names: list(name, 'huge') }) satisfies fc.Arbitrary<DescribeTopicsRequest>,
     DescribeCluster: fc.constant({}) satisfies fc.Arbitrary<DescribeClusterRequest>,
     DescribeQuorum: fc.constant({}) satisfies fc.Arbitrary<DescribeQuorumRequest>,
+    AlterPartitionReassignments: fc.record({
+      targets: list(
+        fc.record({
+          topic: name,
+          partition: fc.oneof(fc.nat(3), uint32()),
+          replicas: list(brokerId, 1),
+          cancel: fc.boolean(),
+        }),
+        { topic: 'fuzz-topic', partition: 0, replicas: [1], cancel: false },
+      ),
+      throttleBytesPerSec: uint64(),
+      removeThrottle: fc.boolean(),
+      validateOnly: fc.boolean(),
+    }) satisfies fc.Arbitrary<AlterPartitionReassignmentsRequest>,
+    ListPartitionReassignments: fc.record({
+      topics: list(name, 'huge'),
+    }) satisfies fc.Arbitrary<ListPartitionReassignmentsRequest>,
+    ElectLeaders: fc.record({
+      partitions: list(fc.record({ topic: name, partition: fc.oneof(fc.nat(3), uint32()) }), {
+        topic: 'fuzz-topic',
+        partition: 0,
+      }),
+    }) satisfies fc.Arbitrary<ElectLeadersRequest>,
+    DecommissionBroker: fc.record({
+      brokerId,
+      throttleBytesPerSec: uint64(),
+      cancel: fc.boolean(),
+    }) satisfies fc.Arbitrary<DecommissionBrokerRequest>,
     RegisterBroker: fc.record({
       brokerId,
       incarnationId: nastyString(),

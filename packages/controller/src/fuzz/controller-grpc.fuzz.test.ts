@@ -157,6 +157,10 @@ describe('gRPC fuzzing of the ControllerAdmin and BrokerLifecycle services', () 
         'DescribeTopics',
         'DescribeCluster',
         'DescribeQuorum',
+        'AlterPartitionReassignments',
+        'ListPartitionReassignments',
+        'ElectLeaders',
+        'DecommissionBroker',
       ],
     },
     {

@@ -58,6 +58,8 @@ function leaderStatus(lastIndex: number, matches: ReadonlyMap<number, number>): 
     lastIndex: lastIndex as LogIndex,
     snapshotIndex: 0 as LogIndex,
     voters: [...matches.keys()].map((id) => nodeId(id)),
+    learners: [],
+    addresses: {},
     progress,
     transferee: null,
   };

@@ -9,7 +9,7 @@
  * must not continue (its promises to peers may be void).
  */
 import { assert, LIMITS, type LogIndex, type NodeId, type Term, TributaryError } from '@tributary/core';
-import type { Entry, Message, Ready, Snapshot, Status } from '@tributary/raft';
+import type { Entry, Membership, MembershipChange, Message, Ready, Snapshot, Status } from '@tributary/raft';
 import type { Logger } from 'pino';
 import type { LevelRaftStorage } from './level-storage.js';
 import type { RaftCore } from './raft-core.js';
@@ -138,6 +138,40 @@ export class RaftDriver {
         cause: error,
       });
     }
+    return this.track(proposed);
+  }
+
+  /**
+   * Proposes a one-server membership change (see RaftNode.proposeMembership). Throws NOT_CONTROLLER on a
+   * non-leader, and the core's refusal otherwise (RECONFIGURATION_IN_PROGRESS, DUPLICATE_VOTER,
+   * VOTER_NOT_FOUND, INVALID_REQUEST). The promise settles like propose()'s.
+   */
+  proposeMembership(change: MembershipChange): {
+    readonly index: LogIndex;
+    readonly membership: Membership;
+    readonly committed: Promise<LogIndex>;
+  } {
+    if (this.stopped) throw new TributaryError('SHUTTING_DOWN', 'the controller is shutting down');
+    const status = this.core.status();
+    if (status.role !== 'leader') {
+      throw new TributaryError('NOT_CONTROLLER', `node ${status.id} is not the Raft leader`);
+    }
+    let proposed: { index: LogIndex; term: Term; membership: Membership };
+    try {
+      proposed = this.core.proposeMembership(change);
+    } catch (error) {
+      if (error instanceof TributaryError && error.code !== 'NOT_LEADER') throw error;
+      throw new TributaryError('NOT_CONTROLLER', `node ${status.id} cannot take proposals now`, {
+        cause: error,
+      });
+    }
+    return { ...this.track(proposed), membership: proposed.membership };
+  }
+
+  private track(proposed: { index: LogIndex; term: Term }): {
+    readonly index: LogIndex;
+    readonly committed: Promise<LogIndex>;
+  } {
     const { index, term } = proposed;
     const committed = new Promise<LogIndex>((resolve, reject) => {
       this.pending.set(index, { term, resolve, reject });
@@ -269,6 +303,9 @@ export class RaftDriver {
     const storage = this.options.storage;
     const snapshotIndex = storage.snapshot().meta.index;
     if (last.index - snapshotIndex < this.options.snapshotIntervalEntries) return;
+    // The membership as of the snapshot's index: a newer (uncommitted) one must not leak into it.
+    const membership = this.core.membershipAt(last.index);
+    if (membership === null) return;
     const data = this.options.stateMachine.snapshotData();
     const compactIndex = Math.max(
       storage.firstIndex() - 1,
@@ -277,7 +314,7 @@ export class RaftDriver {
     const snapshot = await storage.snapshotAndCompact({
       index: last.index,
       data,
-      voters: this.core.status().voters,
+      membership,
       compactIndex: compactIndex as LogIndex,
     });
     this.options.logger.info(

@@ -35,7 +35,7 @@ describe('LevelRaftStorage', () => {
 
   it('starts empty with the bootstrap voters', async () => {
     const storage = await LevelRaftStorage.open(dir, voters);
-    expect(storage.initialState().voters).toEqual(voters);
+    expect(storage.initialState().membership).toEqual({ voters, learners: [], addresses: {} });
     expect(storage.firstIndex()).toBe(1);
     expect(storage.lastIndex()).toBe(0);
     await storage.close();
@@ -71,14 +71,20 @@ describe('LevelRaftStorage', () => {
     await first.snapshotAndCompact({
       index: logIndex(8),
       data: Uint8Array.of(8, 8),
-      voters,
+      membership: { voters, learners: [nodeId(4)], addresses: { '4': 'h4:9' } },
       compactIndex: logIndex(6),
     });
     expect(first.firstIndex()).toBe(7);
     expect(() => first.entries(logIndex(6), logIndex(7), 100)).toThrow(/compacted/);
     await first.close();
     const second = await LevelRaftStorage.open(dir, voters);
-    expect(second.snapshot().meta).toEqual({ index: 8, term: 1, voters });
+    expect(second.snapshot().meta).toEqual({
+      index: 8,
+      term: 1,
+      voters,
+      learners: [4],
+      addresses: { '4': 'h4:9' },
+    });
     expect(second.snapshot().data).toEqual(Uint8Array.of(8, 8));
     expect(second.firstIndex()).toBe(9);
     expect(second.lastIndex()).toBe(10);
@@ -89,7 +95,10 @@ describe('LevelRaftStorage', () => {
   it('replaces the log with a snapshot received from the leader', async () => {
     const first = await LevelRaftStorage.open(dir, voters);
     await first.persist({ snapshot: null, entries: entriesUpTo(1, 4, 1), hardState: hardState(1, 2) });
-    const snapshot = { meta: { index: logIndex(20), term: term(3), voters }, data: Uint8Array.of(20) };
+    const snapshot = {
+      meta: { index: logIndex(20), term: term(3), voters, learners: [], addresses: {} },
+      data: Uint8Array.of(20),
+    };
     await first.persist({ snapshot, entries: [entry(21, 3)], hardState: hardState(3, 20) });
     expect(first.firstIndex()).toBe(21);
     expect(first.lastIndex()).toBe(21);

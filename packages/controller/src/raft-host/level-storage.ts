@@ -8,17 +8,21 @@
  *   0x01                     hard state      term u64 | voted flag u8 | votedFor u32 | commit u64
  *   0x02                     snapshot        index u64 | term u64 | voter count u32 | voters u32* | data
  *   0x03 | index u64 BE      log entry       term u64 | type u8 | data
+ *   0x04                     snapshot membership  the snapshot's membership as a membership entry encodes it
+ *                            (written in the same batch as 0x02; absent in stores from before membership
+ *                            changes, whose snapshots then have no learners and no addresses)
  * After a restart the log starts after the snapshot (entries kept as a trailing margin before it are
  * dropped; a follower that needs them gets the snapshot instead).
  */
 import { assert, type LogIndex, logIndex, type NodeId, nodeId, type Term, term } from '@tributary/core';
-import type { Entry, EntryType, HardState, Ready, Snapshot, Storage } from '@tributary/raft';
-import { MemoryStorage } from '@tributary/raft';
+import type { Entry, EntryType, HardState, Membership, Ready, Snapshot, Storage } from '@tributary/raft';
+import { decodeMembership, encodeMembership, MemoryStorage, snapshotMembership } from '@tributary/raft';
 import { Level } from 'level';
 
 const HARD_STATE_KEY = Uint8Array.of(0x01);
 const SNAPSHOT_KEY = Uint8Array.of(0x02);
 const ENTRY_PREFIX = 0x03;
+const SNAPSHOT_MEMBERSHIP_KEY = Uint8Array.of(0x04);
 const TWO_32 = 2 ** 32;
 
 type BatchOperation =
@@ -71,7 +75,7 @@ export function decodeHardState(bytes: Uint8Array): HardState {
   };
 }
 
-const ENTRY_TYPES: readonly EntryType[] = ['normal', 'leader-change'];
+const ENTRY_TYPES: readonly EntryType[] = ['normal', 'leader-change', 'membership'];
 
 export function encodeEntry(entry: Entry): Uint8Array {
   const out = new Uint8Array(9 + entry.data.length);
@@ -109,12 +113,28 @@ export function decodeSnapshot(bytes: Uint8Array): Snapshot {
   const voters: NodeId[] = [];
   for (let i = 0; i < count; i++) voters.push(nodeId(view.getUint32(20 + 4 * i)));
   return {
-    meta: { index: logIndex(readUint64(view, 0)), term: term(readUint64(view, 8)), voters },
+    meta: {
+      index: logIndex(readUint64(view, 0)),
+      term: term(readUint64(view, 8)),
+      voters,
+      learners: [],
+      addresses: {},
+    },
     data: plain(bytes.subarray(20 + 4 * count)),
   };
 }
 
 type Db = Level<Uint8Array, Uint8Array>;
+
+/** The batch operations that store a snapshot and its membership together. */
+function snapshotOps(snapshot: Snapshot): BatchOperation[] {
+  const ops: BatchOperation[] = [{ type: 'put', key: SNAPSHOT_KEY, value: encodeSnapshot(snapshot) }];
+  const membership = snapshotMembership(snapshot);
+  // A snapshot without voters keeps no membership: never leave an older snapshot's beside it.
+  if (membership === null) ops.push({ type: 'del', key: SNAPSHOT_MEMBERSHIP_KEY });
+  else ops.push({ type: 'put', key: SNAPSHOT_MEMBERSHIP_KEY, value: encodeMembership(membership) });
+  return ops;
+}
 
 export class LevelRaftStorage implements Storage {
   private closed = false;
@@ -131,7 +151,15 @@ export class LevelRaftStorage implements Storage {
     try {
       const mirror = new MemoryStorage(voters);
       const snapshotBytes = await db.get(SNAPSHOT_KEY);
-      if (snapshotBytes !== undefined) mirror.applySnapshot(decodeSnapshot(snapshotBytes));
+      if (snapshotBytes !== undefined) {
+        const snapshot = decodeSnapshot(snapshotBytes);
+        const membershipBytes = await db.get(SNAPSHOT_MEMBERSHIP_KEY);
+        const meta =
+          membershipBytes === undefined
+            ? snapshot.meta
+            : { ...snapshot.meta, ...decodeMembership(plain(membershipBytes)) };
+        mirror.applySnapshot({ meta, data: snapshot.data });
+      }
       const hardStateBytes = await db.get(HARD_STATE_KEY);
       if (hardStateBytes !== undefined) mirror.setHardState(decodeHardState(hardStateBytes));
       const entries: Entry[] = [];
@@ -153,7 +181,7 @@ export class LevelRaftStorage implements Storage {
     }
   }
 
-  initialState(): { readonly hardState: HardState; readonly voters: readonly NodeId[] | null } {
+  initialState(): { readonly hardState: HardState; readonly membership: Membership | null } {
     return this.mirror.initialState();
   }
   entries(lo: LogIndex, hi: LogIndex, maxBytes: number): readonly Entry[] {
@@ -185,7 +213,7 @@ export class LevelRaftStorage implements Storage {
     let last: number = this.mirror.lastIndex();
     const snapshot = ready.snapshot;
     if (snapshot !== null && snapshot.meta.index > this.mirror.snapshot().meta.index) {
-      ops.push({ type: 'put', key: SNAPSHOT_KEY, value: encodeSnapshot(snapshot) });
+      ops.push(...snapshotOps(snapshot));
       // Applying a snapshot replaces the whole log.
       for (let i = first; i <= last; i++) ops.push({ type: 'del', key: entryKey(i) });
       first = snapshot.meta.index + 1;
@@ -216,19 +244,28 @@ export class LevelRaftStorage implements Storage {
   async snapshotAndCompact(options: {
     readonly index: LogIndex;
     readonly data: Uint8Array;
-    readonly voters: readonly NodeId[];
+    /** The membership as of `index` (RaftNode.membershipAt), not the possibly newer current one. */
+    readonly membership: Membership;
     readonly compactIndex: LogIndex;
   }): Promise<Snapshot> {
-    const { index, data, voters, compactIndex } = options;
+    const { index, data, membership, compactIndex } = options;
     assert(compactIndex <= index, () => `compact at ${compactIndex} past snapshot ${index}`);
     const current = this.mirror.snapshot();
     if (index <= current.meta.index) return current;
-    const snapshot: Snapshot = { meta: { index, term: this.mirror.term(index), voters: [...voters] }, data };
-    const ops: BatchOperation[] = [{ type: 'put', key: SNAPSHOT_KEY, value: encodeSnapshot(snapshot) }];
+    const { voters, learners, addresses } = membership;
+    const meta = {
+      index,
+      term: this.mirror.term(index),
+      voters: [...voters],
+      learners: [...learners],
+      addresses,
+    };
+    const snapshot: Snapshot = { meta, data };
+    const ops: BatchOperation[] = snapshotOps(snapshot);
     for (let i = this.mirror.firstIndex(); i <= compactIndex; i++)
       ops.push({ type: 'del', key: entryKey(i) });
     await this.write(ops);
-    this.mirror.createSnapshot(index, data, voters);
+    this.mirror.createSnapshot(index, data, membership);
     this.mirror.compact(compactIndex);
     return this.mirror.snapshot();
   }

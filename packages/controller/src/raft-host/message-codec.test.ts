@@ -1,5 +1,5 @@
 import { logIndex, nodeId, term } from '@tributary/core';
-import type { Entry, Message, MessageType } from '@tributary/raft';
+import { type Entry, encodeMembership, type Message, type MessageType } from '@tributary/raft';
 import { describe, expect, it } from 'vitest';
 import { messageFromWire, messageToWire, type WireMessage } from './message-codec.js';
 
@@ -10,6 +10,16 @@ const t = term(7);
 const entries: Entry[] = [
   { index: logIndex(11), term: term(6), type: 'leader-change', data: new Uint8Array(0) },
   { index: logIndex(12), term: term(7), type: 'normal', data: Uint8Array.of(1, 2, 3) },
+  {
+    index: logIndex(13),
+    term: term(7),
+    type: 'membership',
+    data: encodeMembership({
+      voters: [nodeId(1), nodeId(2)],
+      learners: [nodeId(3)],
+      addresses: { '3': 'h:1' },
+    }),
+  },
 ];
 
 const samples: Record<MessageType, Message> = {
@@ -53,7 +63,13 @@ const samples: Record<MessageType, Message> = {
     to,
     term: t,
     snapshot: {
-      meta: { index: logIndex(100), term: term(6), voters: [nodeId(1), nodeId(2)] },
+      meta: {
+        index: logIndex(100),
+        term: term(6),
+        voters: [nodeId(1), nodeId(2)],
+        learners: [nodeId(3)],
+        addresses: { '3': 'h3:1' },
+      },
       data: Uint8Array.of(9),
     },
   },
@@ -71,7 +87,13 @@ describe('raft message codec', () => {
 
   it('leaves snapshot data out of the message', () => {
     const wire = messageToWire(samples.snapshot);
-    expect(wire.snapshot).toEqual({ index: 100, term: 6, voters: [1, 2] });
+    expect(wire.snapshot).toEqual({
+      index: 100,
+      term: 6,
+      voters: [1, 2],
+      learners: [3],
+      addresses: [{ id: 3, address: 'h3:1' }],
+    });
     expect(wire.context.length).toBe(0);
   });
 
@@ -86,5 +108,29 @@ describe('raft message codec', () => {
       { ...good, type: 'RAFT_MESSAGE_TYPE_BOGUS' as WireMessage['type'] },
     ];
     for (const wire of bad) expect(() => messageFromWire(wire)).toThrow(RangeError);
+  });
+});
+
+describe('membership on the wire', () => {
+  it('refuses a membership entry whose data does not decode (the core would assert on it)', () => {
+    const wire = messageToWire(samples.append);
+    const bad = {
+      ...wire,
+      entries: wire.entries.map((e) =>
+        e.type === 'RAFT_ENTRY_TYPE_MEMBERSHIP' ? { ...e, data: Uint8Array.of(1) } : e,
+      ),
+    };
+    expect(() => messageFromWire(bad)).toThrow(RangeError);
+  });
+
+  it('refuses a snapshot meta whose membership is invalid', () => {
+    const wire = messageToWire(samples.snapshot);
+    const meta = wire.snapshot;
+    expect(meta).not.toBeNull();
+    if (meta === null) return;
+    const twice = { ...wire, snapshot: { ...meta, learners: [1] } };
+    expect(() => messageFromWire(twice, Uint8Array.of(1))).toThrow(RangeError);
+    const badAddress = { ...wire, snapshot: { ...meta, addresses: [{ id: 3, address: 'no port' }] } };
+    expect(() => messageFromWire(badAddress, Uint8Array.of(1))).toThrow(RangeError);
   });
 });

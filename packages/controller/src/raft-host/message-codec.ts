@@ -7,7 +7,15 @@
  * `messageToWire` of a snapshot message carries only its meta and `messageFromWire` takes the data.
  */
 import { assertNever, type LogIndex, logIndex, type NodeId, nodeId, type Term, term } from '@tributary/core';
-import type { Entry, EntryType, Message, MessageType } from '@tributary/raft';
+import {
+  decodeMembership,
+  type Entry,
+  type EntryType,
+  encodeMembership,
+  type Membership,
+  type Message,
+  type MessageType,
+} from '@tributary/raft';
 
 export type WireMessageType =
   | 'RAFT_MESSAGE_TYPE_UNSPECIFIED'
@@ -22,7 +30,10 @@ export type WireMessageType =
   | 'RAFT_MESSAGE_TYPE_SNAPSHOT'
   | 'RAFT_MESSAGE_TYPE_TIMEOUT_NOW';
 
-export type WireEntryType = 'RAFT_ENTRY_TYPE_NORMAL' | 'RAFT_ENTRY_TYPE_LEADER_CHANGE';
+export type WireEntryType =
+  | 'RAFT_ENTRY_TYPE_NORMAL'
+  | 'RAFT_ENTRY_TYPE_LEADER_CHANGE'
+  | 'RAFT_ENTRY_TYPE_MEMBERSHIP';
 
 /** The decoded shape of tributary.v1.RaftEntry (proto-loader with defaults, longs as numbers). */
 export interface WireEntry {
@@ -36,6 +47,8 @@ export interface WireSnapshotMeta {
   readonly index: number;
   readonly term: number;
   readonly voters: number[];
+  readonly learners: number[];
+  readonly addresses: { readonly id: number; readonly address: string }[];
 }
 
 /** The decoded shape of tributary.v1.RaftMessage. */
@@ -92,16 +105,30 @@ export function entryToWire(entry: Entry): WireEntry {
   return {
     index: entry.index,
     term: entry.term,
-    type: entry.type === 'normal' ? 'RAFT_ENTRY_TYPE_NORMAL' : 'RAFT_ENTRY_TYPE_LEADER_CHANGE',
+    type: TO_WIRE_ENTRY_TYPE[entry.type],
     data: entry.data,
   };
 }
+
+const TO_WIRE_ENTRY_TYPE: { readonly [K in EntryType]: WireEntryType } = {
+  normal: 'RAFT_ENTRY_TYPE_NORMAL',
+  'leader-change': 'RAFT_ENTRY_TYPE_LEADER_CHANGE',
+  membership: 'RAFT_ENTRY_TYPE_MEMBERSHIP',
+};
 
 export function entryFromWire(wire: WireEntry): Entry {
   let type: EntryType;
   if (wire.type === 'RAFT_ENTRY_TYPE_NORMAL') type = 'normal';
   else if (wire.type === 'RAFT_ENTRY_TYPE_LEADER_CHANGE') type = 'leader-change';
-  else throw new RangeError(`entry ${wire.index}: unknown entry type ${String(wire.type)}`);
+  else if (wire.type === 'RAFT_ENTRY_TYPE_MEMBERSHIP') {
+    type = 'membership';
+    // The core trusts membership entries in its log (it asserts they decode): check them at the edge.
+    try {
+      decodeMembership(wire.data);
+    } catch (error) {
+      throw new RangeError(`entry ${wire.index}: invalid membership: ${String(error)}`);
+    }
+  } else throw new RangeError(`entry ${wire.index}: unknown entry type ${String(wire.type)}`);
   return { index: logIndex(wire.index), term: term(wire.term), type, data: wire.data };
 }
 
@@ -149,7 +176,16 @@ export function messageToWire(message: Message): WireMessage {
       return base;
     case 'snapshot': {
       const meta = message.snapshot.meta;
-      return { ...base, snapshot: { index: meta.index, term: meta.term, voters: [...meta.voters] } };
+      return {
+        ...base,
+        snapshot: {
+          index: meta.index,
+          term: meta.term,
+          voters: [...meta.voters],
+          learners: [...meta.learners],
+          addresses: Object.entries(meta.addresses).map(([id, address]) => ({ id: Number(id), address })),
+        },
+      };
     }
     default:
       return assertNever(message, 'raft message');
@@ -244,11 +280,7 @@ export function messageFromWire(wire: WireMessage, snapshotData: Uint8Array = EM
         ...base,
         type: 'snapshot',
         snapshot: {
-          meta: {
-            index: logIndex(meta.index),
-            term: term(meta.term),
-            voters: meta.voters.map((v) => nodeId(v)),
-          },
+          meta: { index: logIndex(meta.index), term: term(meta.term), ...snapshotMembershipFromWire(meta) },
           data: snapshotData,
         },
       };
@@ -257,6 +289,28 @@ export function messageFromWire(wire: WireMessage, snapshotData: Uint8Array = EM
       throw new RangeError('raft message type is unspecified');
     default:
       throw new RangeError(`unknown raft message type ${String(wire.type)}`);
+  }
+}
+
+/**
+ * The membership a snapshot meta carries, validated as strictly as a membership entry (an empty voter list
+ * is allowed: the core then keeps the membership it has).
+ */
+function snapshotMembershipFromWire(meta: WireSnapshotMeta): Membership {
+  if (meta.voters.length === 0 && meta.learners.length === 0 && meta.addresses.length === 0) {
+    return { voters: [], learners: [], addresses: {} };
+  }
+  const addresses: Record<string, string> = {};
+  for (const { id, address } of meta.addresses) addresses[String(id)] = address;
+  const membership: Membership = {
+    voters: meta.voters.map((v) => nodeId(v)),
+    learners: meta.learners.map((v) => nodeId(v)),
+    addresses,
+  };
+  try {
+    return decodeMembership(encodeMembership(membership));
+  } catch (error) {
+    throw new RangeError(`snapshot meta: invalid membership: ${String(error)}`);
   }
 }
 

@@ -4,6 +4,8 @@
  */
 import type { LogIndex, NodeId, Term } from '@tributary/core';
 import {
+  type Membership,
+  type MembershipChange,
   type Message,
   type RaftConfig,
   RaftNode,
@@ -17,6 +19,10 @@ export interface RaftCore {
   step(message: Message): void;
   /** Appends `data` on the leader. Throws a TributaryError (NOT_LEADER, RESOURCE_EXHAUSTED) otherwise. */
   propose(data: Uint8Array): { index: LogIndex; term: Term };
+  /** A one-server membership change on the leader (thesis §4.1); throws a TributaryError when refused. */
+  proposeMembership(change: MembershipChange): { index: LogIndex; term: Term; membership: Membership };
+  /** The membership in force at `index` (from the applied index on), or null (see RaftNode). */
+  membershipAt(index: LogIndex): Membership | null;
   hasReady(): boolean;
   ready(): Ready;
   advance(ready: Ready): void;

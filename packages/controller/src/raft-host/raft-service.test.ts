@@ -24,7 +24,7 @@ describe('the Raft service', () => {
       server,
       createRaftHandlers({
         selfId: nodeId(2),
-        voterIds: [nodeId(1), nodeId(2), nodeId(3)],
+        acceptsFrom: (id) => [1, 2, 3].includes(id),
         step: (message) => received.push(message),
         logger: pino({ level: 'silent' }),
       }),
@@ -106,7 +106,13 @@ describe('the Raft service', () => {
       to: nodeId(2),
       term: term(4),
       snapshot: {
-        meta: { index: logIndex(9), term: term(3), voters: [nodeId(1), nodeId(2), nodeId(3)] },
+        meta: {
+          index: logIndex(9),
+          term: term(3),
+          voters: [nodeId(1), nodeId(2), nodeId(3)],
+          learners: [],
+          addresses: {},
+        },
         data: new Uint8Array(3000).fill(7),
       },
     };
@@ -131,7 +137,7 @@ describe('the Raft service', () => {
       checking,
       createRaftHandlers({
         selfId: nodeId(2),
-        voterIds: [nodeId(1), nodeId(2), nodeId(3)],
+        acceptsFrom: (id) => [1, 2, 3].includes(id),
         step: (message) => stepped.push(message),
         validateSnapshot: (data) => {
           if (data.length < 100) throw new RangeError(`only ${data.length} bytes`);
@@ -146,7 +152,13 @@ describe('the Raft service', () => {
       to: nodeId(2),
       term: term(4),
       snapshot: {
-        meta: { index: logIndex(9), term: term(3), voters: [nodeId(1), nodeId(2), nodeId(3)] },
+        meta: {
+          index: logIndex(9),
+          term: term(3),
+          voters: [nodeId(1), nodeId(2), nodeId(3)],
+          learners: [],
+          addresses: {},
+        },
         data: new Uint8Array(13).fill(1),
       },
     };

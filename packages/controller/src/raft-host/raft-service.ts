@@ -22,8 +22,11 @@ export const SNAPSHOT_BYTES_MAX = 1024 * 1024 * 1024;
 
 export interface RaftServiceOptions {
   readonly selfId: NodeId;
-  /** Every voter; messages from anyone else are refused. */
-  readonly voterIds: readonly NodeId[];
+  /**
+   * Whether messages from `id` are taken: members of the membership in force and the --voters given at
+   * start; anyone while this node is not yet a member itself (joining: it learns who leads from the log).
+   */
+  readonly acceptsFrom: (id: NodeId) => boolean;
   readonly step: (message: Message) => void;
   /**
    * Checks a received snapshot's data against its index before it reaches Raft (throws on a mismatch or
@@ -54,10 +57,10 @@ function decode(options: RaftServiceOptions, wire: RaftMessage__Output, data?: U
   if (message.from === selfId) {
     throw new TributaryError('INVALID_REQUEST', `raft message from node ${message.from} to itself`);
   }
-  if (!options.voterIds.includes(message.from)) {
+  if (!options.acceptsFrom(message.from)) {
     throw new TributaryError(
       'INVALID_REQUEST',
-      `raft message from node ${message.from}, which is not a voter`,
+      `raft message from node ${message.from}, which is not a member of the quorum`,
     );
   }
   return message;

@@ -11,7 +11,16 @@ function snapshotMessage(bytes: number): SnapshotRequest {
     from: nodeId(1),
     to: nodeId(2),
     term: term(3),
-    snapshot: { meta: { index: logIndex(50), term: term(2), voters: [nodeId(1), nodeId(2)] }, data },
+    snapshot: {
+      meta: {
+        index: logIndex(50),
+        term: term(2),
+        voters: [nodeId(1), nodeId(2)],
+        learners: [],
+        addresses: {},
+      },
+      data,
+    },
   };
 }
 

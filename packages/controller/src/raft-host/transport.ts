@@ -7,7 +7,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { LIMITS, type NodeId } from '@tributary/core';
 import { createRaftClient, type RaftClient, type RaftSnapshotChunk } from '@tributary/protocol';
-import type { Message, SnapshotRequest } from '@tributary/raft';
+import type { Message, SnapshotRequest, Status } from '@tributary/raft';
 import type { Logger } from 'pino';
 import type { VoterAddress } from '../config.js';
 import { messageToWire } from './message-codec.js';
@@ -35,6 +35,7 @@ interface Peer {
 
 export interface RaftTransportOptions {
   readonly selfId: NodeId;
+  /** The --voters given at start: where to reach bootstrap members whose address the log does not carry. */
   readonly voters: readonly VoterAddress[];
   readonly logger: Logger;
   readonly onUnreachable: (peer: NodeId) => void;
@@ -51,19 +52,69 @@ export class RaftTransport {
   };
   private readonly peers = new Map<NodeId, Peer>();
   private closed = false;
+  /** The membership last synced (status objects are replaced, never mutated, when it changes). */
+  private syncedFrom: {
+    voters: unknown;
+    learners: unknown;
+    addresses: unknown;
+    leaderId: unknown;
+  } | null = null;
 
   constructor(private readonly options: RaftTransportOptions) {
-    for (const voter of options.voters) {
-      if (voter.id === options.selfId) continue;
-      const id = voter.id as NodeId;
-      this.peers.set(id, {
-        id,
-        address: voter.address,
-        client: undefined,
-        stepsInFlight: 0,
-        snapshotInFlight: false,
-      });
+    for (const voter of options.voters) this.addPeer(voter.id as NodeId, voter.address);
+  }
+
+  /**
+   * Follows the membership in force (Raft status): reaches new members at the address their membership
+   * entry carries (falling back to --voters for bootstrap members) and forgets removed ones, except the
+   * current leader: a leader that removed itself leads until its removal commits, and needs our answers
+   * for that. Cheap when nothing changed; called before every send.
+   */
+  syncMembers(status: Pick<Status, 'voters' | 'learners' | 'addresses' | 'leaderId'>): void {
+    const synced = this.syncedFrom;
+    if (
+      synced !== null &&
+      synced.voters === status.voters &&
+      synced.learners === status.learners &&
+      synced.addresses === status.addresses &&
+      synced.leaderId === status.leaderId
+    ) {
+      return;
     }
+    this.syncedFrom = {
+      voters: status.voters,
+      learners: status.learners,
+      addresses: status.addresses,
+      leaderId: status.leaderId,
+    };
+    const wanted = new Map<NodeId, string>();
+    for (const id of [...status.voters, ...status.learners]) {
+      const address = status.addresses[String(id)] ?? this.options.voters.find((v) => v.id === id)?.address;
+      if (address !== undefined) wanted.set(id, address);
+    }
+    const leader = status.leaderId === null ? undefined : this.peers.get(status.leaderId);
+    if (leader !== undefined && !wanted.has(leader.id)) wanted.set(leader.id, leader.address);
+    for (const [id, peer] of this.peers) {
+      if (wanted.get(id) === peer.address) continue;
+      peer.client?.close();
+      this.peers.delete(id);
+      this.options.logger.info({ peer: id, address: peer.address }, 'raft peer forgotten');
+    }
+    for (const [id, address] of wanted) {
+      if (this.peers.has(id) || !this.addPeer(id, address)) continue;
+      this.options.logger.info({ peer: id, address }, 'raft peer added');
+    }
+  }
+
+  /** The peers messages can go to, with their addresses (for tests and diagnostics). */
+  peerAddresses(): ReadonlyMap<NodeId, string> {
+    return new Map([...this.peers].map(([id, peer]) => [id, peer.address]));
+  }
+
+  private addPeer(id: NodeId, address: string): boolean {
+    if (id === this.options.selfId) return false;
+    this.peers.set(id, { id, address, client: undefined, stepsInFlight: 0, snapshotInFlight: false });
+    return true;
   }
 
   send(messages: readonly Message[]): void {
@@ -96,7 +147,9 @@ export class RaftTransport {
 
   private peerOf(to: NodeId): Peer | undefined {
     const peer = this.peers.get(to);
-    if (peer === undefined) this.options.logger.warn({ to }, 'raft message to an unknown peer dropped');
+    // Expected briefly around membership changes (a removed node's late answers, a joining node that has
+    // not yet received the entry naming the leader's address); Raft retries.
+    if (peer === undefined) this.options.logger.debug({ to }, 'raft message to an unknown peer dropped');
     return peer;
   }
 

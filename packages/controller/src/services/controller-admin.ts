@@ -217,19 +217,22 @@ export function createControllerAdminHandlers(options: ControllerAdminOptions): 
 
 export function describeQuorum(options: ControllerAdminOptions): DescribeQuorumResponse {
   const status = options.driver.status();
-  const voters: QuorumVoter[] = options.voters.map((voter) => {
-    const progress = status.progress?.get(nodeId(voter.id));
-    if (progress === undefined)
-      return { id: voter.id, address: voter.address, matchIndex: 0, lag: 0, lastContactMsAgo: -1 };
-    const self = voter.id === status.id;
+  // The membership in force (from the Raft log), not the --voters given at start: voters and learners
+  // (listed as observers), each at the address its membership entry carries, else its --voters address.
+  const describe = (id: number): QuorumVoter => {
+    const address =
+      status.addresses[String(id)] ?? options.voters.find((voter) => voter.id === id)?.address ?? '';
+    const progress = status.progress?.get(nodeId(id));
+    if (progress === undefined) return { id, address, matchIndex: 0, lag: 0, lastContactMsAgo: -1 };
+    const self = id === status.id;
     return {
-      id: voter.id,
-      address: voter.address,
+      id,
+      address,
       matchIndex: progress.match,
       lag: Math.max(0, status.lastIndex - progress.match),
       lastContactMsAgo: self ? 0 : progress.ticksSinceContact * options.tickMs,
     };
-  });
+  };
   return {
     nodeId: status.id,
     leaderId: status.leaderId ?? -1,
@@ -237,7 +240,8 @@ export function describeQuorum(options: ControllerAdminOptions): DescribeQuorumR
     commitIndex: status.commit,
     lastIndex: status.lastIndex,
     role: status.role,
-    voters,
+    voters: [...status.voters].sort((x, y) => x - y).map(describe),
+    observers: [...status.learners].sort((x, y) => x - y).map(describe),
     snapshotIndex: options.storage.snapshot().meta.index,
     appliedIndex: options.quorum.appliedIndex,
   };

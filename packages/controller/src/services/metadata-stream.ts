@@ -161,7 +161,9 @@ function entryEvent(entry: Entry, applied: number): FetchMetadataEvent {
     entry: {
       offset: entry.index,
       term: entry.term,
-      records: leaderChange ? [] : decodeEntryBatch(entry.data),
+      // Only 'normal' entries hold metadata records; leader no-ops and quorum membership entries (Raft's
+      // own, which brokers never see as such) travel as empty entries so offsets stay contiguous.
+      records: entry.type === 'normal' ? decodeEntryBatch(entry.data) : [],
       leaderChange,
     },
     highWatermark: applied,

@@ -1,21 +1,161 @@
-/** PLACEHOLDER: being written (issue 7); replaced before commit. */
-
-import { TributaryError } from '@tributary/core';
-import { type ControllerAdminHandlers, handleUnary } from '@tributary/protocol';
-import type { ControllerAdminOptions } from './controller-admin.js';
+/**
+ * ControllerAdmin.AddVoter / RemoveVoter: controller quorum membership changes, one server at a time
+ * (Raft thesis §4.1; the voter set lives in the Raft log, see packages/raft/src/membership.ts). Active
+ * controller only (NOT_CONTROLLER with the leader hint elsewhere).
+ *
+ *   AddVoter:    add the node as a learner (the leader starts replicating to it), wait — bounded — until
+ *                its log is within CATCH_UP_ENTRIES_MAX of the leader's, then promote it; answer once the
+ *                promotion commits. A retry after a timeout resumes: a node already a learner is not added
+ *                again. Promoting a node that cannot keep up would stall commits if another voter failed.
+ *   RemoveVoter: propose the removal and answer once it commits. When the active controller removes
+ *                itself, it answers and then steps down (the core hands leadership to a caught-up voter).
+ */
+import { type LogIndex, type NodeId, nodeId, TributaryError } from '@tributary/core';
+import {
+  type AddVoterResponse,
+  type ControllerAdminHandlers,
+  handleUnary,
+  type RemoveVoterResponse,
+  requireIntInRange,
+} from '@tributary/protocol';
+import { type MembershipChange, validAddress } from '@tributary/raft';
+import { type ControllerAdminOptions, describeQuorum } from './controller-admin.js';
 
 type HandleOptions = { readonly onUnexpectedError: (error: unknown) => void };
 
+/** How long AddVoter waits for the new node to catch up before answering REQUEST_TIMED_OUT. */
+export const ADD_VOTER_CATCH_UP_MS = 60_000;
+/** A learner this close to the leader's last index is caught up enough to become a voter. */
+export const CATCH_UP_ENTRIES_MAX = 10;
+/** Node ids are uint32 on the wire; Raft treats them as opaque. */
+const NODE_ID_MAX = 0xffff_ffff;
+const POLL_MS_MIN = 5;
+
 export function createQuorumHandlers(
-  _options: ControllerAdminOptions,
+  options: ControllerAdminOptions,
   handleOptions: HandleOptions,
 ): Pick<ControllerAdminHandlers, 'AddVoter' | 'RemoveVoter'> {
   return {
-    AddVoter: handleUnary(async () => {
-      throw new TributaryError('INVALID_REQUEST', 'AddVoter: not built yet');
+    AddVoter: handleUnary(async (request): Promise<AddVoterResponse> => {
+      const id = nodeId(requireIntInRange(request.voterId, 'voter_id', { max: NODE_ID_MAX }));
+      const address = requireAddress(request.address, 'address');
+      await addVoter(options, id, address);
+      return { voters: describeQuorum(options).voters ?? [] };
     }, handleOptions),
-    RemoveVoter: handleUnary(async () => {
-      throw new TributaryError('INVALID_REQUEST', 'RemoveVoter: not built yet');
+    RemoveVoter: handleUnary(async (request): Promise<RemoveVoterResponse> => {
+      const id = nodeId(requireIntInRange(request.voterId, 'voter_id', { max: NODE_ID_MAX }));
+      requireActive(options);
+      const status = options.driver.status();
+      if (!status.voters.includes(id) && !status.learners.includes(id)) {
+        throw new TributaryError('VOTER_NOT_FOUND', `voter_id: node ${id} is not a voter`);
+      }
+      await commitChange(options, { type: 'remove', id });
+      options.logger.info({ voter: id }, 'controller quorum: voter removed');
+      return { voters: describeQuorum(options).voters ?? [] };
     }, handleOptions),
   };
+}
+
+function requireAddress(value: string, field: string): string {
+  const port = Number(value.slice(value.lastIndexOf(':') + 1));
+  if (!validAddress(value) || port < 1 || port > 65_535) {
+    throw new TributaryError(
+      'INVALID_REQUEST',
+      `${field}: must be HOST:PORT with a port in [1, 65535], got "${value}"`,
+    );
+  }
+  return value;
+}
+
+/** Throws NOT_CONTROLLER (with the leader hint) unless this is the active controller. */
+function requireActive(options: ControllerAdminOptions): void {
+  options.quorum.latestImage();
+}
+
+async function addVoter(options: ControllerAdminOptions, id: NodeId, address: string): Promise<void> {
+  requireActive(options);
+  const status = options.driver.status();
+  if (status.voters.includes(id))
+    throw new TributaryError('DUPLICATE_VOTER', `voter_id: node ${id} is already a voter`);
+  const known = status.addresses[String(id)];
+  if (status.learners.includes(id) && known !== address) {
+    throw new TributaryError(
+      'INVALID_REQUEST',
+      `address: node ${id} is being added at ${known ?? 'an unknown address'}, not ${address}; remove it first`,
+    );
+  }
+  if (!status.learners.includes(id)) {
+    await commitChange(options, { type: 'add-learner', id, address });
+    options.logger.info(
+      { voter: id, address },
+      'controller quorum: learner added, waiting for it to catch up',
+    );
+  }
+  await waitCaughtUp(options, id);
+  await commitChange(options, { type: 'promote', id });
+  options.logger.info({ voter: id, address }, 'controller quorum: voter added');
+}
+
+/**
+ * Proposes `change` and waits for it to commit. A leader that removed itself steps down as the removal
+ * commits, which may reject the wait with NOT_CONTROLLER just after the commit: the entry is then found in
+ * our own log, committed, in the term we proposed it.
+ */
+async function commitChange(options: ControllerAdminOptions, change: MembershipChange): Promise<void> {
+  const driver = options.driver;
+  let proposal: ReturnType<typeof driver.proposeMembership>;
+  try {
+    proposal = driver.proposeMembership(change);
+  } catch (error) {
+    throw asNotController(options, error);
+  }
+  const term = driver.status().term;
+  try {
+    await proposal.committed;
+  } catch (error) {
+    if (committedInOwnLog(options, proposal.index, term)) return;
+    throw asNotController(options, error);
+  }
+}
+
+function committedInOwnLog(options: ControllerAdminOptions, index: LogIndex, term: number): boolean {
+  const status = options.driver.status();
+  if (status.commit < index || index < options.storage.firstIndex()) return false;
+  try {
+    return options.storage.term(index) === term;
+  } catch {
+    return false;
+  }
+}
+
+function asNotController(options: ControllerAdminOptions, error: unknown): unknown {
+  return error instanceof TributaryError && error.code === 'NOT_CONTROLLER'
+    ? options.quorum.notController()
+    : error;
+}
+
+/** Waits (bounded by ADD_VOTER_CATCH_UP_MS) until the learner's match is near the leader's last index. */
+async function waitCaughtUp(options: ControllerAdminOptions, id: NodeId): Promise<void> {
+  const pollMs = Math.max(POLL_MS_MIN, options.tickMs);
+  const polls = Math.ceil(ADD_VOTER_CATCH_UP_MS / pollMs);
+  let behind = { match: 0, last: 0 };
+  for (let i = 0; i <= polls; i++) {
+    const status = options.driver.status();
+    if (status.role !== 'leader') throw options.quorum.notController();
+    if (!status.learners.includes(id)) {
+      throw new TributaryError(
+        'RECONFIGURATION_IN_PROGRESS',
+        `node ${id} stopped being a learner while catching up`,
+      );
+    }
+    const match = status.progress?.get(id)?.match ?? 0;
+    behind = { match, last: status.lastIndex };
+    if (status.lastIndex - match <= CATCH_UP_ENTRIES_MAX) return;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  throw new TributaryError(
+    'REQUEST_TIMED_OUT',
+    `node ${id} did not catch up within ${ADD_VOTER_CATCH_UP_MS} ms: it is ${behind.last - behind.match} entries behind ` +
+      `(match ${behind.match}, leader's last index ${behind.last}); it stays a learner, retry AddVoter to promote it`,
+  );
 }

@@ -94,6 +94,7 @@ export * from './tributary/v1/QuorumVoter.js';
 export * from './tributary/v1/Raft.js';
 export * from './tributary/v1/RaftEntry.js';
 export * from './tributary/v1/RaftEntryType.js';
+export * from './tributary/v1/RaftMemberAddress.js';
 export * from './tributary/v1/RaftMessage.js';
 export * from './tributary/v1/RaftMessageBatch.js';
 export * from './tributary/v1/RaftMessageType.js';

@@ -3,6 +3,7 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { RaftClient as _tributary_v1_RaftClient, RaftDefinition as _tributary_v1_RaftDefinition } from './tributary/v1/Raft.js';
 import type { RaftEntry as _tributary_v1_RaftEntry, RaftEntry__Output as _tributary_v1_RaftEntry__Output } from './tributary/v1/RaftEntry.js';
+import type { RaftMemberAddress as _tributary_v1_RaftMemberAddress, RaftMemberAddress__Output as _tributary_v1_RaftMemberAddress__Output } from './tributary/v1/RaftMemberAddress.js';
 import type { RaftMessage as _tributary_v1_RaftMessage, RaftMessage__Output as _tributary_v1_RaftMessage__Output } from './tributary/v1/RaftMessage.js';
 import type { RaftMessageBatch as _tributary_v1_RaftMessageBatch, RaftMessageBatch__Output as _tributary_v1_RaftMessageBatch__Output } from './tributary/v1/RaftMessageBatch.js';
 import type { RaftSnapshotChunk as _tributary_v1_RaftSnapshotChunk, RaftSnapshotChunk__Output as _tributary_v1_RaftSnapshotChunk__Output } from './tributary/v1/RaftSnapshotChunk.js';
@@ -24,6 +25,7 @@ export interface ProtoGrpcType {
       Raft: SubtypeConstructor<typeof grpc.Client, _tributary_v1_RaftClient> & { service: _tributary_v1_RaftDefinition }
       RaftEntry: MessageTypeDefinition<_tributary_v1_RaftEntry, _tributary_v1_RaftEntry__Output>
       RaftEntryType: EnumTypeDefinition
+      RaftMemberAddress: MessageTypeDefinition<_tributary_v1_RaftMemberAddress, _tributary_v1_RaftMemberAddress__Output>
       RaftMessage: MessageTypeDefinition<_tributary_v1_RaftMessage, _tributary_v1_RaftMessage__Output>
       RaftMessageBatch: MessageTypeDefinition<_tributary_v1_RaftMessageBatch, _tributary_v1_RaftMessageBatch__Output>
       RaftMessageType: EnumTypeDefinition

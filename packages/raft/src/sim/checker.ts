@@ -5,7 +5,9 @@
  *     node's persisted log, so equal (index, term) implies identical prefixes;
  *   - leader completeness: a new leader's log holds every entry committed so far;
  *   - state machine safety: every node applies the same entry at each index (and snapshots agree);
- *   - commit monotonic: a node's commit index never goes back (persisted: across restarts too).
+ *   - commit monotonic: a node's commit index never goes back (persisted: across restarts too);
+ *   - one membership change at a time: a leader's log holds at most one uncommitted membership entry
+ *     (thesis §4.1; with election safety and log matching this keeps consecutive majorities overlapping).
  * Usable by other packages' simulations: feed it what nodes persist, elect and apply.
  */
 import type { LogIndex, NodeId, Term } from '@tributary/core';
@@ -17,6 +19,7 @@ export type Invariant =
   | 'leader-completeness'
   | 'state-machine-safety'
   | 'commit-monotonic'
+  | 'membership-one-at-a-time'
   | 'liveness'
   | 'core-assertion';
 
@@ -146,6 +149,25 @@ export class InvariantChecker {
       throw new InvariantViolation(
         'state-machine-safety',
         `node ${id} committed term ${entry.term} at ${entry.index}; term ${known.term} was committed there`,
+      );
+    }
+  }
+
+  /**
+   * A leader's persisted log holds at most one membership entry past its commit. Called after the leader
+   * persisted a Ready, with its storage and its commit index.
+   */
+  checkOneMembershipChange(id: NodeId, log: Storage, commit: LogIndex): void {
+    const from = Math.max(commit + 1, log.firstIndex());
+    const last = log.lastIndex();
+    if (from > last) return;
+    const pending = log
+      .entries(from as LogIndex, (last + 1) as LogIndex, Number.MAX_SAFE_INTEGER)
+      .filter((e) => e.type === 'membership');
+    if (pending.length > 1) {
+      throw new InvariantViolation(
+        'membership-one-at-a-time',
+        `leader ${id} holds uncommitted membership entries at ${pending.map((e) => e.index).join(', ')} (commit ${commit})`,
       );
     }
   }

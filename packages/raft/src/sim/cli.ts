@@ -3,9 +3,10 @@
  *
  *   node packages/raft/dist/sim/cli.js --seeds N [--start S] [--nodes 3|5]
  *   node packages/raft/dist/sim/cli.js --seed X [--nodes 3|5]     replay one seed with a verbose trace
+ *   add --membership to either for runs that change the membership (add learner, promote, remove)
  *
- * TEST-ONLY: `--break skip-vote-log-check` or `--break commit-earlier-term` runs a deliberately broken core,
- * to watch the checkers catch it.
+ * TEST-ONLY: `--break skip-vote-log-check`, `--break commit-earlier-term` or (with --membership)
+ * `--break concurrent-membership-changes` runs a deliberately broken core, to watch the checkers catch it.
  *
  * Exits 1 and prints the failing seed (and how to replay it) on the first failure.
  */
@@ -17,6 +18,7 @@ import { runSimulation, SimulationFailure } from './simulation.js';
 const BREAKS: Readonly<Record<string, RaftTestingKnobs>> = {
   'skip-vote-log-check': { unsafeSkipVoteLogCheck: true },
   'commit-earlier-term': { unsafeCommitEarlierTermByCounting: true },
+  'concurrent-membership-changes': { unsafeConcurrentMembershipChanges: true },
 };
 
 interface CliOptions {
@@ -24,7 +26,7 @@ interface CliOptions {
   readonly start: number;
   readonly nodes: number | undefined;
   readonly replaySeed: number | undefined;
-  readonly knobs: { readonly testingKnobs?: RaftTestingKnobs };
+  readonly knobs: { readonly testingKnobs?: RaftTestingKnobs; readonly membershipChanges: boolean };
 }
 
 function parseOptions(argv: readonly string[]): CliOptions {
@@ -36,6 +38,7 @@ function parseOptions(argv: readonly string[]): CliOptions {
       nodes: { type: 'string' },
       seed: { type: 'string' },
       break: { type: 'string' },
+      membership: { type: 'boolean', default: false },
     },
   });
   const integer = (raw: string | undefined, what: string): number | undefined => {
@@ -52,7 +55,10 @@ function parseOptions(argv: readonly string[]): CliOptions {
     throw new Error(`--break must be one of: ${Object.keys(BREAKS).join(', ')}`);
   }
   return {
-    knobs: knobs === undefined ? {} : { testingKnobs: knobs },
+    knobs: {
+      ...(knobs === undefined ? {} : { testingKnobs: knobs }),
+      membershipChanges: values.membership === true,
+    },
     seeds: integer(values.seeds, 'seeds') ?? 100,
     start: integer(values.start, 'start') ?? 1,
     nodes,

@@ -37,6 +37,11 @@ export interface SimNode {
 export interface ClusterOptions {
   readonly seed: number;
   readonly nodeCount: number;
+  /**
+   * Nodes beyond nodeCount that start outside the membership (as a controller started with --join): they
+   * run from the start but take part only once a membership change adds them.
+   */
+  readonly spareCount?: number;
   /** Config fields shared by all nodes (id, voters and random are set per node). */
   readonly config?: Partial<Omit<RaftConfig, 'id' | 'voters' | 'random'>>;
   readonly random: Random;
@@ -46,11 +51,13 @@ export interface ClusterOptions {
 /** Ready rounds per node per tick; a core that never runs out of Ready is a bug. */
 const READY_ROUNDS_MAX = 1_000;
 
+const ENTRY_TYPE_CODES = { normal: 1, 'leader-change': 2, membership: 3 } as const;
+
 export function digestEntry(digest: number, entry: Entry): number {
   // FNV-1a over (index, term, type, data): cheap, and any difference changes it with high probability.
   let h = digest ^ entry.index;
   h = Math.imul(h, 0x01000193) ^ entry.term;
-  h = Math.imul(h, 0x01000193) ^ (entry.type === 'normal' ? 1 : 2);
+  h = Math.imul(h, 0x01000193) ^ ENTRY_TYPE_CODES[entry.type];
   for (const byte of entry.data) h = Math.imul(h ^ byte, 0x01000193);
   return h >>> 0;
 }
@@ -75,7 +82,10 @@ export class SimCluster {
   readonly nodes: SimNode[];
   readonly network: SimNetwork;
   readonly checker = new InvariantChecker();
+  /** The bootstrap voters (1..nodeCount); membership changes move on from them. */
   readonly voters: readonly NodeId[];
+  /** Every node, members or not. */
+  readonly ids: readonly NodeId[];
   nowTick = 0;
   /** Probability that a node's Ready waits for a later tick (a slow disk). */
   slowDiskRate = 0;
@@ -84,8 +94,10 @@ export class SimCluster {
 
   constructor(private readonly options: ClusterOptions) {
     this.voters = Array.from({ length: options.nodeCount }, (_, i) => nodeId(i + 1));
+    const total = options.nodeCount + (options.spareCount ?? 0);
+    this.ids = Array.from({ length: total }, (_, i) => nodeId(i + 1));
     this.network = new SimNetwork(options.random);
-    this.nodes = this.voters.map((id) => {
+    this.nodes = this.ids.map((id) => {
       const storage = new MemoryStorage(this.voters);
       const node: SimNode = {
         id,
@@ -188,6 +200,8 @@ export class SimCluster {
       this.checker.hardStatePersisted(node.id, rd.hardState, node.storage);
     }
     this.checkLeadership(node, raft, rd);
+    const status = raft.status();
+    if (status.role === 'leader') this.checker.checkOneMembershipChange(node.id, node.storage, status.commit);
     for (const message of rd.messages) this.network.send(message, this.nowTick);
     for (const entry of rd.committedEntries) this.apply(node, entry);
     raft.advance(rd);
@@ -195,6 +209,9 @@ export class SimCluster {
 
   private checkLeadership(node: SimNode, raft: RaftNode, rd: Ready): void {
     const status = raft.status();
+    if (rd.softState !== null && rd.softState.role !== 'leader') {
+      this.trace(`node ${node.id} is ${rd.softState.role} in term ${status.term} (last ${status.lastIndex})`);
+    }
     if (status.role !== 'leader') return;
     this.checker.leaderElected(node.id, status.term);
     if (rd.softState?.role === 'leader') {
@@ -225,7 +242,10 @@ export class SimCluster {
   snapshotAndCompact(node: SimNode, keepEntries: number): void {
     const sm = node.stateMachine;
     if (node.raft === null || sm.applied <= node.storage.firstIndex()) return;
-    const snapshot = node.storage.createSnapshot(sm.applied, encodeStateMachine(sm), this.voters);
+    // The snapshot carries the membership as of its index, not the (maybe newer, uncommitted) current one.
+    const membership = node.raft.membershipAt(sm.applied);
+    if (membership === null) return; // a snapshot from the leader is about to replace ours
+    const snapshot = node.storage.createSnapshot(sm.applied, encodeStateMachine(sm), membership);
     const compactTo = Math.max(node.storage.firstIndex() - 1, snapshot.meta.index - keepEntries);
     node.storage.compact(logIndex(compactTo));
     this.trace(`node ${node.id} snapshot at ${snapshot.meta.index}, compacted to ${compactTo}`);

@@ -98,6 +98,24 @@ export class TestCluster {
     });
   }
 
+  /**
+   * Starts a node outside the membership (as a controller started with --join): it bootstraps with the
+   * cluster's voters, which do not include it, so it waits until a membership change adds it.
+   */
+  addNode(id: number): TestNode {
+    assert(!this.nodes.has(nodeId(id)), () => `node ${id} exists`);
+    const storage = new MemoryStorage(this.voters);
+    const node: TestNode = {
+      id: nodeId(id),
+      storage,
+      raft: this.newRaft(nodeId(id), storage),
+      applied: [],
+      snapshotsInstalled: [],
+    };
+    this.nodes.set(node.id, node);
+    return node;
+  }
+
   /** Drops everything to and from `id` (until heal()). */
   isolate(...ids: number[]): void {
     this.dropIf = (m) => ids.includes(m.from) || ids.includes(m.to);

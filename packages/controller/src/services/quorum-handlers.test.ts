@@ -1,0 +1,147 @@
+/**
+ * AddVoter / RemoveVoter through gRPC against real in-process controllers: a one-voter quorum grows to two
+ * (controller 2 started with `join`), shrinks back when the active controller removes itself, and every
+ * invalid request is answered with a status naming the problem.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TributaryError } from '@tributary/core';
+import { freePort, waitFor } from '@tributary/core/testing';
+import { type ControllerAdminClient, createControllerAdminClient, unary } from '@tributary/protocol';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ControllerHandle, startController } from '../controller-node.js';
+
+const DEADLINE_MS = 20_000;
+
+async function failure(call: Promise<unknown>): Promise<TributaryError> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TributaryError) return error;
+    throw error;
+  }
+  throw new Error('the call succeeded');
+}
+
+describe('AddVoter / RemoveVoter', () => {
+  const dirs: string[] = [];
+  const handles: ControllerHandle[] = [];
+  let admin1: ControllerAdminClient | undefined;
+  let admin2: ControllerAdminClient | undefined;
+  let address1 = '';
+  let address2 = '';
+
+  async function start(
+    nodeId: number,
+    address: string,
+    join_: boolean,
+    dataDir?: string,
+  ): Promise<ControllerHandle> {
+    const dir = dataDir ?? (await mkdtemp(join(tmpdir(), `trib-quorum-handlers-${nodeId}-`)));
+    if (dataDir === undefined) dirs.push(dir);
+    const handle = await startController({
+      nodeId,
+      listen: address,
+      dataDir: dir,
+      voters: [{ id: 1, address: address1 }],
+      join: join_,
+      tickMs: 10,
+      // Snapshots every few entries: the joiner catches up from one, and restarts from its own.
+      snapshotIntervalEntries: 2,
+      logger: pino({ level: 'silent' }),
+      onFatal: (error) => {
+        throw error;
+      },
+    });
+    handles.push(handle);
+    return handle;
+  }
+
+  beforeAll(async () => {
+    address1 = `127.0.0.1:${await freePort()}`;
+    address2 = `127.0.0.1:${await freePort()}`;
+    const first = await start(1, address1, false);
+    await waitFor('activation', () => (first.isActive() ? true : undefined));
+    await start(2, address2, true);
+    admin1 = createControllerAdminClient(address1);
+    admin2 = createControllerAdminClient(address2);
+  }, 30_000);
+
+  afterAll(async () => {
+    admin1?.close();
+    admin2?.close();
+    for (const handle of handles) await handle.close();
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses invalid requests, naming the field', async () => {
+    const admin = admin1 as ControllerAdminClient;
+    const call = (request: { voterId: number; address: string }) =>
+      unary(admin, 'AddVoter', request, { deadlineMs: DEADLINE_MS });
+    const badAddress = await failure(call({ voterId: 2, address: 'nowhere' }));
+    expect(badAddress.code).toBe('INVALID_REQUEST');
+    expect(badAddress.message).toMatch(/address/);
+    const badPort = await failure(call({ voterId: 2, address: 'h:0' }));
+    expect(badPort.message).toMatch(/address/);
+    expect((await failure(call({ voterId: 1, address: address1 }))).code).toBe('DUPLICATE_VOTER');
+    const remove = (voterId: number) => unary(admin, 'RemoveVoter', { voterId }, { deadlineMs: DEADLINE_MS });
+    expect((await failure(remove(9))).code).toBe('VOTER_NOT_FOUND');
+    const last = await failure(remove(1));
+    expect(last.code).toBe('INVALID_REQUEST');
+    expect(last.message).toMatch(/last voter/);
+  });
+
+  it('answers NOT_CONTROLLER on a controller that is not active', async () => {
+    const refused = await failure(
+      unary(admin2 as ControllerAdminClient, 'RemoveVoter', { voterId: 1 }, { deadlineMs: DEADLINE_MS }),
+    );
+    expect(refused.code).toBe('NOT_CONTROLLER');
+  });
+
+  it('adds a joining controller as a voter, then the active controller removes itself and hands over', async () => {
+    const added = await unary(
+      admin1 as ControllerAdminClient,
+      'AddVoter',
+      { voterId: 2, address: address2 },
+      { deadlineMs: DEADLINE_MS },
+    );
+    expect(added.voters.map((v) => v.id)).toEqual([1, 2]);
+    const [first, second] = handles as [ControllerHandle, ControllerHandle];
+    await waitFor('controller 2 to see itself as a voter', () =>
+      second.status().voters.includes(second.status().id) ? true : undefined,
+    );
+    const removed = await unary(
+      admin1 as ControllerAdminClient,
+      'RemoveVoter',
+      { voterId: 1 },
+      { deadlineMs: DEADLINE_MS },
+    );
+    expect(removed.voters.map((v) => v.id)).toEqual([2]);
+    await waitFor('controller 2 to become active', () => (second.isActive() ? true : undefined), 10_000);
+    expect(first.status().role).toBe('follower');
+    const quorum = await unary(
+      admin2 as ControllerAdminClient,
+      'DescribeQuorum',
+      {},
+      { deadlineMs: DEADLINE_MS },
+    );
+    expect(quorum.voters.map((v) => v.id)).toEqual([2]);
+    expect(quorum.voters[0]?.address).toBe(address2);
+  }, 30_000);
+
+  it('a restarted controller takes its membership from its snapshot and log, not from --voters', async () => {
+    const second = handles[1] as ControllerHandle;
+    expect(second.status().snapshotIndex).toBeGreaterThan(0);
+    await second.close();
+    // Still started with join and --voters naming only controller 1, which is no longer a voter.
+    const restarted = await start(2, address2, true, dirs[1]);
+    expect(restarted.status().voters).toEqual([2]);
+    await waitFor('the restarted controller 2 to become active', () =>
+      restarted.isActive() ? true : undefined,
+    );
+    const image = restarted.committedImage();
+    expect(image.offset).toBeGreaterThan(0);
+  }, 30_000);
+});
