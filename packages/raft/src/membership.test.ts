@@ -114,6 +114,8 @@ describe('membership changes in a cluster (thesis §4.1)', () => {
     expect(c.raft(4).status().commit).toBe(last);
     expect(c.raft(1).status().learners).toEqual(ids(4));
     expect(c.raft(1).status().progress?.get(nodeId(4))?.match).toBe(last);
+    // Leadership goes to voters only.
+    expect(codeOf(() => c.raft(1).transferLeadership(nodeId(4)))).toBe('INVALID_REQUEST');
     // Commits need 2 of the 3 voters: with 2 and 3 cut off, the learner's ack is not enough.
     c.isolate(2, 3);
     const index = c.raft(1).propose(encode('x')).index;

@@ -1,8 +1,9 @@
 import { logIndex, nodeId, term } from '@tributary/core';
 import type { SnapshotRequest } from '@tributary/raft';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { messageFromWire, type WireMessage } from './message-codec.js';
-import { snapshotChunks } from './transport.js';
+import { RaftTransport, snapshotChunks } from './transport.js';
 
 function snapshotMessage(bytes: number): SnapshotRequest {
   const data = new Uint8Array(bytes).map((_, i) => i % 251);
@@ -34,5 +35,51 @@ describe('snapshot chunking', () => {
     const data = Buffer.concat(chunks.map((c) => c.data as Uint8Array));
     const header = chunks[0]?.message as WireMessage;
     expect(messageFromWire(header, new Uint8Array(data))).toEqual(message);
+  });
+});
+
+describe('peers follow the membership', () => {
+  const ids = (...values: number[]) => values.map(nodeId);
+  function transport(): RaftTransport {
+    return new RaftTransport({
+      selfId: nodeId(2),
+      voters: [
+        { id: 1, address: 'h1:1' },
+        { id: 2, address: 'h2:1' },
+        { id: 3, address: 'h3:1' },
+      ],
+      logger: pino({ level: 'silent' }),
+      onUnreachable: () => undefined,
+      onSnapshotSent: () => undefined,
+    });
+  }
+
+  it('starts with the --voters, adds members at their membership address, forgets removed ones', () => {
+    const t = transport();
+    expect([...t.peerAddresses()]).toEqual([
+      [1, 'h1:1'],
+      [3, 'h3:1'],
+    ]);
+    t.syncMembers({
+      voters: ids(1, 2, 3),
+      learners: ids(4),
+      addresses: { '4': 'h4:1' },
+      leaderId: nodeId(1),
+    });
+    expect(t.peerAddresses().get(nodeId(4))).toBe('h4:1');
+    // 3 removed while 1 leads: 3 is forgotten.
+    t.syncMembers({ voters: ids(1, 2, 4), learners: [], addresses: { '4': 'h4:1' }, leaderId: nodeId(1) });
+    expect([...t.peerAddresses().keys()].sort()).toEqual([1, 4]);
+    t.close();
+  });
+
+  it('keeps a removed leader reachable until another leads (it needs our answers to commit its removal)', () => {
+    const t = transport();
+    const membership = { voters: ids(2, 3), learners: [], addresses: {} };
+    t.syncMembers({ ...membership, leaderId: nodeId(1) });
+    expect(t.peerAddresses().has(nodeId(1))).toBe(true);
+    t.syncMembers({ ...membership, leaderId: nodeId(3) });
+    expect(t.peerAddresses().has(nodeId(1))).toBe(false);
+    t.close();
   });
 });

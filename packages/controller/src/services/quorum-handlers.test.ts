@@ -8,7 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TributaryError } from '@tributary/core';
 import { freePort, waitFor } from '@tributary/core/testing';
-import { type ControllerAdminClient, createControllerAdminClient, unary } from '@tributary/protocol';
+import {
+  type ControllerAdminClient,
+  createBrokerLifecycleClient,
+  createControllerAdminClient,
+  unary,
+} from '@tributary/protocol';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControllerHandle, startController } from '../controller-node.js';
@@ -25,7 +30,10 @@ async function failure(call: Promise<unknown>): Promise<TributaryError> {
   throw new Error('the call succeeded');
 }
 
+const silent = pino({ level: 'silent' });
+
 describe('AddVoter / RemoveVoter', () => {
+  const log1: string[] = [];
   const dirs: string[] = [];
   const handles: ControllerHandle[] = [];
   let admin1: ControllerAdminClient | undefined;
@@ -50,7 +58,8 @@ describe('AddVoter / RemoveVoter', () => {
       tickMs: 10,
       // Snapshots every few entries: the joiner catches up from one, and restarts from its own.
       snapshotIntervalEntries: 2,
-      logger: pino({ level: 'silent' }),
+      // Controller 1's log lines are kept: the test checks the joiner was caught up with a snapshot.
+      logger: nodeId === 1 ? pino({ level: 'info' }, { write: (line: string) => log1.push(line) }) : silent,
       onFatal: (error) => {
         throw error;
       },
@@ -64,6 +73,25 @@ describe('AddVoter / RemoveVoter', () => {
     address2 = `127.0.0.1:${await freePort()}`;
     const first = await start(1, address1, false);
     await waitFor('activation', () => (first.isActive() ? true : undefined));
+    // A few entries (a broker registering and heartbeating), so controller 1 snapshots and compacts the
+    // start of its log: the joiner then has to catch up from a snapshot.
+    const lifecycle = createBrokerLifecycleClient(address1);
+    const { brokerEpoch } = await unary(
+      lifecycle,
+      'RegisterBroker',
+      { brokerId: 1, incarnationId: 'inc-1', address: '127.0.0.1:1', rack: '' },
+      { deadlineMs: DEADLINE_MS },
+    );
+    await unary(
+      lifecycle,
+      'BrokerHeartbeat',
+      { brokerId: 1, brokerEpoch, metadataOffset: brokerEpoch, wantFence: false, wantShutdown: false },
+      { deadlineMs: DEADLINE_MS },
+    );
+    lifecycle.close();
+    await waitFor('controller 1 to compact its log', () =>
+      first.status().snapshotIndex >= 2 ? true : undefined,
+    );
     await start(2, address2, true);
     admin1 = createControllerAdminClient(address1);
     admin2 = createControllerAdminClient(address2);
@@ -108,6 +136,9 @@ describe('AddVoter / RemoveVoter', () => {
       { deadlineMs: DEADLINE_MS },
     );
     expect(added.voters.map((v) => v.id)).toEqual([1, 2]);
+    // Snapshots every 2 entries compacted what the joiner needed: it caught up from an InstallSnapshot,
+    // whose meta carried the membership over the wire.
+    expect(log1.some((line) => line.includes('"snapshot sent"') && line.includes('"to":2'))).toBe(true);
     const [first, second] = handles as [ControllerHandle, ControllerHandle];
     await waitFor('controller 2 to see itself as a voter', () =>
       second.status().voters.includes(second.status().id) ? true : undefined,

@@ -86,4 +86,19 @@ describe('simulation with membership changes (thesis §4.1, one server at a time
     expect(failure?.invariant).toBe('membership-one-at-a-time');
     expect(failure?.message).toMatch(/--membership$/);
   });
+
+  it('shows why: with that check off, concurrent changes break Raft safety itself', () => {
+    // Two uncommitted single-server changes add up to a two-server change, whose old and new majorities
+    // need not overlap. Seeds 1-100 (all passing with the rule enforced, above) include such a split brain.
+    const failure = firstFailure(range(1, 100), (seed) =>
+      runSimulation({
+        seed,
+        membershipChanges: true,
+        uncheckedMembershipChanges: true,
+        testingKnobs: { unsafeConcurrentMembershipChanges: true },
+      }),
+    );
+    expect(failure).not.toBeNull();
+    expect(['leader-completeness', 'state-machine-safety', 'election-safety']).toContain(failure?.invariant);
+  });
 });

@@ -31,6 +31,8 @@ export interface SimulationOptions {
   readonly membershipChanges?: boolean;
   /** TEST-ONLY: break the core to prove the checkers bite. */
   readonly testingKnobs?: RaftTestingKnobs;
+  /** TEST-ONLY: skip the one-membership-change-at-a-time check, so the safety checks must catch the harm. */
+  readonly uncheckedMembershipChanges?: boolean;
   readonly trace?: (line: string) => void;
 }
 
@@ -91,6 +93,7 @@ export function runSimulation(options: SimulationOptions): SimulationResult {
       ...(options.testingKnobs === undefined ? {} : { testingKnobs: options.testingKnobs }),
     },
     ...(options.trace === undefined ? {} : { trace: options.trace }),
+    ...(options.uncheckedMembershipChanges === true ? { uncheckedMembershipChanges: true } : {}),
   });
   try {
     const chaosTicks = options.chaosTicks ?? DEFAULT_CHAOS_TICKS;
