@@ -4,7 +4,7 @@
  * leader hint. ListTopics, DescribeTopics and DescribeCluster are served by any controller from its
  * committed image (spreading read load); DescribeQuorum by any controller from its own Raft status.
  */
-import { type ErrorCode, LIMITS, nodeId, TributaryError, validateTopicName } from '@tributary/core';
+import { type ErrorCode, LIMITS, nodeId, TributaryError } from '@tributary/core';
 import {
   type AlterTopicConfigsResponse,
   type ControllerAdminHandlers,
@@ -31,6 +31,7 @@ import { brokerInfo, sortedTopics, topicInfo, topicListing } from './convert.js'
 import { createLeaderHandlers } from './leader-handlers.js';
 import { createQuorumHandlers } from './quorum-handlers.js';
 import { createReassignmentHandlers } from './reassignment-handlers.js';
+import { requireTopicName } from './request-checks.js';
 
 export interface ControllerAdminOptions {
   readonly quorum: QuorumController;
@@ -58,16 +59,6 @@ function configEntries(
     configs[entry.name] = entry.value;
   }
   return configs;
-}
-
-function requireTopicName(name: string, field: string): string {
-  try {
-    validateTopicName(name);
-  } catch (error) {
-    if (error instanceof TributaryError) throw new TributaryError(error.code, `${field}: ${error.message}`);
-    throw error;
-  }
-  return name;
 }
 
 /** Runs a field check, answering with a more specific code than INVALID_REQUEST (same message). */

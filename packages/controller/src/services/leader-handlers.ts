@@ -1,9 +1,3 @@
-/**
- * ControllerAdmin.ElectLeaders: preferred leader election (Kafka's ElectLeaders with PREFERRED). The
- * active controller decides it (control/leader-balance.ts) and answers once the leader changes commit;
- * a standby answers NOT_CONTROLLER with the leader hint.
- */
-import { TributaryError, validateTopicName } from '@tributary/core';
 import {
   type ControllerAdminHandlers,
   type ElectLeadersResponse,
@@ -19,6 +13,7 @@ import {
   type TopicPartitionName,
 } from '../control/leader-balance.js';
 import type { ControllerAdminOptions } from './controller-admin.js';
+import { requireTopicName } from './request-checks.js';
 
 type HandleOptions = { readonly onUnexpectedError: (error: unknown) => void };
 
@@ -32,7 +27,7 @@ export function createLeaderHandlers(
       if (request.partitions.length === 0) return { results: await electAll(options) };
       const partitions = request.partitions.map(
         (ref, i): TopicPartitionName => ({
-          topic: requireTopic(ref.topic, `partitions[${i}].topic`),
+          topic: requireTopicName(ref.topic, `partitions[${i}].topic`),
           partition: ref.partition,
         }),
       );
@@ -63,16 +58,6 @@ async function electAll(options: ControllerAdminOptions): Promise<ElectLeadersRe
     if (!response.more) break;
   }
   return [...results.values()].map(toWire);
-}
-
-function requireTopic(name: string, field: string): string {
-  try {
-    validateTopicName(name);
-  } catch (error) {
-    if (error instanceof TributaryError) throw new TributaryError(error.code, `${field}: ${error.message}`);
-    throw error;
-  }
-  return name;
 }
 
 function toWire(result: ElectionResult): ElectLeadersResult {

@@ -4,7 +4,7 @@
  * answered once committed; a standby answers NOT_CONTROLLER with the leader hint (runCommand). The
  * list is served by any controller from its committed image.
  */
-import { brokerId, LIMITS, TributaryError, validateTopicName } from '@tributary/core';
+import { brokerId, LIMITS, TributaryError } from '@tributary/core';
 import { isReassigning, type MetadataImage } from '@tributary/metadata';
 import {
   type AlterPartitionReassignmentsResponse,
@@ -30,6 +30,7 @@ import {
 } from '../control/reassignment.js';
 import type { ControllerAdminOptions } from './controller-admin.js';
 import { partitionInfo, sortedTopics } from './convert.js';
+import { requireTopicName } from './request-checks.js';
 
 type HandleOptions = { readonly onUnexpectedError: (error: unknown) => void };
 
@@ -61,7 +62,7 @@ export function createReassignmentHandlers(
           const field = `targets[${i}]`;
           requireCountAtMost(target.replicas, `${field}.replicas`, TARGET_REPLICAS_MAX);
           return {
-            topic: requireTopic(target.topic, `${field}.topic`),
+            topic: requireTopicName(target.topic, `${field}.topic`),
             partition: requireIntInRange(target.partition, `${field}.partition`, {
               max: LIMITS.partitionsPerTopicMax - 1,
             }),
@@ -93,7 +94,7 @@ export function createReassignmentHandlers(
     ListPartitionReassignments: handleUnary(async (request): Promise<ListPartitionReassignmentsResponse> => {
       requireCountAtMost(request.topics, 'topics', LIMITS.topicsPerRequestMax);
       const image = quorum.committed;
-      const names = request.topics.map((name, i) => requireTopic(name, `topics[${i}]`));
+      const names = request.topics.map((name, i) => requireTopicName(name, `topics[${i}]`));
       for (const name of names) {
         if (image.topicByName(name) === undefined) {
           throw new TributaryError('UNKNOWN_TOPIC', `topic ${name} does not exist`);
@@ -162,14 +163,4 @@ function resultToWire(result: ReassignmentItemResult): ReassignmentResult {
 
 function requireThrottle(value: number): number {
   return requireSafeUint(value, 'throttle_bytes_per_sec');
-}
-
-function requireTopic(name: string, field: string): string {
-  try {
-    validateTopicName(name);
-  } catch (error) {
-    if (error instanceof TributaryError) throw new TributaryError(error.code, `${field}: ${error.message}`);
-    throw error;
-  }
-  return name;
 }
