@@ -1,30 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type * as grpc from '@grpc/grpc-js';
-import { brokerEpoch, brokerId, leaderEpoch, ManualClock, partitionEpoch } from '@tributary/core';
+import { brokerId, leaderEpoch, partitionEpoch } from '@tributary/core';
 import { PartitionLog } from '@tributary/log';
-import { MetadataImage, type MetadataRecord, replayAll } from '@tributary/metadata';
-import {
-  type AlterPartitionItem,
-  type AlterPartitionResult__Output,
-  addReplicationService,
-  bindServer,
-  createServer,
-  handleUnary,
-  type ProduceRequest__Output,
-  type ReplicationClient,
-  shutdownServer,
-} from '@tributary/protocol';
+import type { ProduceRequest__Output } from '@tributary/protocol';
 import { encodeRecordBatch } from '@tributary/records';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createReplicaFetchClient } from './follower-fetcher.js';
-import { ReplicaManager } from './replica-manager.js';
+import { ReplicaTestCluster, waitUntil } from './test-cluster.js';
 
 const TOPIC = 'orders';
 const TOPIC_ID = 't-orders';
-const logger = pino({ level: 'silent' });
 
 function batch(value: string, count = 1): Buffer {
   return encodeRecordBatch({
@@ -40,218 +23,39 @@ function produceRequest(acks: number, records: Buffer, timeoutMs = 10_000): Prod
   return { acks, timeoutMs, topics: [{ name: TOPIC, partitions: [{ partition: 0, records }] }] };
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Followers long-poll for 200 ms (as before ReplicaTestCluster; the ISR shrink test's comment counts on it). */
+const FETCH_CONFIG = { replicaFetchMaxWaitMs: 200 };
+
+/** Topic "orders" with partition 0; the ISR defaults to every replica, the leader to the first. */
+async function createTopic(
+  c: ReplicaTestCluster,
+  options: { replicas: number[]; isr?: number[]; leader?: number; epoch?: number },
+): Promise<void> {
+  await c.publish([
+    { type: 'Topic', name: TOPIC, topicId: TOPIC_ID },
+    {
+      type: 'Partition',
+      topicId: TOPIC_ID,
+      partition: 0,
+      replicas: options.replicas.map(brokerId),
+      isr: (options.isr ?? options.replicas).map(brokerId),
+      leader: brokerId(options.leader ?? options.replicas[0] ?? 1),
+      leaderEpoch: leaderEpoch(options.epoch ?? 0),
+      partitionEpoch: partitionEpoch(0),
+    },
+  ]);
 }
 
-interface Node {
-  id: number;
-  dataDir: string;
-  server: grpc.Server;
-  address: string;
-  manager: ReplicaManager | null;
-}
+let cluster: ReplicaTestCluster | null = null;
 
-/** Three brokers in one process, replicating over real gRPC, with a fake controller for AlterPartition. */
-class Cluster {
-  readonly clock = new ManualClock(1_000);
-  readonly nodes: Node[] = [];
-  image = MetadataImage.EMPTY;
-  alterCalls: AlterPartitionItem[][] = [];
-  private readonly clients = new Map<string, ReplicationClient>();
-
-  /** Like the broker node: one shared client per leader address, closed by the owner. */
-  client(address: string): ReplicationClient {
-    let client = this.clients.get(address);
-    if (client === undefined) {
-      client = createReplicaFetchClient(address);
-      this.clients.set(address, client);
-    }
-    return client;
-  }
-
-  static async start(root: string): Promise<Cluster> {
-    const cluster = new Cluster();
-    for (const id of [1, 2, 3]) {
-      const server = createServer();
-      const node: Node = { id, dataDir: join(root, `broker-${id}`), server, address: '', manager: null };
-      addReplicationService(server, {
-        ReplicaFetch: handleUnary(async (request) => {
-          if (node.manager === null) throw new Error('broker down');
-          return { results: await node.manager.replicaFetch(request) };
-        }),
-      });
-      const port = await bindServer(server, '127.0.0.1:0');
-      node.address = `127.0.0.1:${port}`;
-      cluster.nodes.push(node);
-    }
-    cluster.replay(
-      cluster.nodes.map(
-        (node): MetadataRecord => ({
-          type: 'RegisterBroker',
-          brokerId: brokerId(node.id),
-          brokerEpoch: brokerEpoch(node.id),
-          incarnationId: `inc-${node.id}`,
-          address: node.address,
-          rack: null,
-          fenced: false,
-        }),
-      ),
-    );
-    return cluster;
-  }
-
-  node(id: number): Node {
-    const node = this.nodes.find((n) => n.id === id);
-    if (node === undefined) throw new Error(`no node ${id}`);
-    return node;
-  }
-
-  manager(id: number): ReplicaManager {
-    const manager = this.node(id).manager;
-    if (manager === null) throw new Error(`broker ${id} is down`);
-    return manager;
-  }
-
-  async startBroker(id: number, applyImage = true): Promise<ReplicaManager> {
-    const node = this.node(id);
-    node.manager = await ReplicaManager.open({
-      brokerId: id,
-      dataDir: node.dataDir,
-      clock: this.clock,
-      logger,
-      alterPartition: (items) => this.alterPartition(items),
-      replicationClient: (address) => this.client(address),
-      brokerEpoch: () => id,
-      config: { replicaLagTimeMaxMs: 10_000, replicaFetchMaxWaitMs: 200 },
-    });
-    if (applyImage) await node.manager.applyMetadata(this.image);
-    return node.manager;
-  }
-
-  async stopBroker(id: number): Promise<void> {
-    const node = this.node(id);
-    const manager = node.manager;
-    node.manager = null;
-    await manager?.close();
-  }
-
-  replay(records: readonly MetadataRecord[]): void {
-    const start = this.image.offset + 1;
-    this.image = replayAll(
-      this.image,
-      records.map((record, i) => ({ record, offset: start + i })),
-    );
-  }
-
-  async publish(records: readonly MetadataRecord[]): Promise<void> {
-    this.replay(records);
-    await Promise.all(this.nodes.map((node) => node.manager?.applyMetadata(this.image)));
-  }
-
-  async createTopic(options: {
-    replicas: number[];
-    isr?: number[];
-    leader?: number;
-    epoch?: number;
-  }): Promise<void> {
-    await this.publish([
-      { type: 'Topic', name: TOPIC, topicId: TOPIC_ID },
-      {
-        type: 'Partition',
-        topicId: TOPIC_ID,
-        partition: 0,
-        replicas: options.replicas.map(brokerId),
-        isr: (options.isr ?? options.replicas).map(brokerId),
-        leader: brokerId(options.leader ?? options.replicas[0] ?? 1),
-        leaderEpoch: leaderEpoch(options.epoch ?? 0),
-        partitionEpoch: partitionEpoch(0),
-      },
-    ]);
-  }
-
-  isr(): readonly number[] {
-    return this.image.topicByName(TOPIC)?.partitions.get(0)?.isr ?? [];
-  }
-
-  private async alterPartition(items: AlterPartitionItem[]): Promise<AlterPartitionResult__Output[]> {
-    this.alterCalls.push(items);
-    const results: AlterPartitionResult__Output[] = [];
-    for (const item of items) {
-      const state = this.image.topicByName(item.topic ?? '')?.partitions.get(item.partition ?? 0);
-      if (
-        state === undefined ||
-        state.partitionEpoch !== item.partitionEpoch ||
-        state.leaderEpoch !== item.leaderEpoch
-      ) {
-        results.push({
-          topic: item.topic ?? '',
-          partition: item.partition ?? 0,
-          errorCode: 'STALE_PARTITION_EPOCH',
-          errorMessage: 'stale',
-          partitionInfo: null,
-        });
-        continue;
-      }
-      const next = partitionEpoch(state.partitionEpoch + 1);
-      const isr = (item.newIsr ?? []).map(brokerId);
-      await this.publish([
-        {
-          type: 'PartitionChange',
-          topicId: TOPIC_ID,
-          partition: 0,
-          isr,
-          leaderEpoch: state.leaderEpoch,
-          partitionEpoch: next,
-        },
-      ]);
-      results.push({
-        topic: item.topic ?? '',
-        partition: item.partition ?? 0,
-        errorCode: '',
-        errorMessage: '',
-        partitionInfo: {
-          partition: 0,
-          leader: state.leader,
-          leaderEpoch: state.leaderEpoch,
-          partitionEpoch: next,
-          replicas: [...state.replicas],
-          isr,
-          addingReplicas: [],
-          removingReplicas: [],
-        },
-      });
-    }
-    return results;
-  }
-
-  async close(): Promise<void> {
-    for (const node of this.nodes) {
-      await node.manager?.close();
-      node.manager = null;
-      await shutdownServer(node.server, 100);
-    }
-    for (const client of this.clients.values()) client.close();
-  }
-}
-
-let root = '';
-let cluster: Cluster | null = null;
-
-async function startCluster(): Promise<Cluster> {
-  root = await mkdtemp(join(tmpdir(), 'replica-'));
-  cluster = await Cluster.start(root);
+async function startCluster(): Promise<ReplicaTestCluster> {
+  cluster = await ReplicaTestCluster.start([1, 2, 3]);
   return cluster;
 }
 
 afterEach(async () => {
   await cluster?.close();
   cluster = null;
-  if (root !== '') await rm(root, { recursive: true, force: true });
 });
 
 function fetchRequest(fetchOffset: number, maxWaitMs = 0, minBytes = 1) {
@@ -271,8 +75,8 @@ function fetchRequest(fetchOffset: number, maxWaitMs = 0, minBytes = 1) {
 describe('ReplicaManager produce', () => {
   it('acks=all completes only after the followers fetched; acks=1 answers at once', async () => {
     const c = await startCluster();
-    await c.startBroker(1);
-    await c.createTopic({ replicas: [1, 2, 3] });
+    await c.startBroker(1, FETCH_CONFIG);
+    await createTopic(c, { replicas: [1, 2, 3] });
     const leader = c.manager(1);
 
     const [one] = await leader.produce(produceRequest(1, batch('a')));
@@ -288,21 +92,28 @@ describe('ReplicaManager produce', () => {
     expect(allDone).toBe(false);
     expect(leader.partitionReplica(TOPIC, 0)?.highWatermark).toBe(0);
 
-    await c.startBroker(2);
-    await c.startBroker(3);
+    await c.startBroker(2, FETCH_CONFIG);
+    await c.startBroker(3, FETCH_CONFIG);
     const [result] = await all;
     expect(result?.errorCode).toBe('');
     expect(result?.baseOffset).toBe(1);
     expect(leader.partitionReplica(TOPIC, 0)?.highWatermark).toBeGreaterThanOrEqual(4);
-    await waitFor(() => c.manager(2).partitionReplica(TOPIC, 0)?.log.logEndOffset === 4);
+    await waitUntil(
+      'broker 2 to replicate 4 records',
+      () => c.manager(2).partitionReplica(TOPIC, 0)?.log.logEndOffset === 4,
+    );
     expect(leader.leaderPartitions()).toEqual([{ topic: TOPIC, partition: 0 }]);
     expect(c.manager(2).leaderPartitions()).toEqual([]);
   });
 
   it('answers NOT_LEADER on a follower, with the leader it knows', async () => {
     const c = await startCluster();
-    await Promise.all([c.startBroker(1), c.startBroker(2), c.startBroker(3)]);
-    await c.createTopic({ replicas: [1, 2, 3], epoch: 4 });
+    await Promise.all([
+      c.startBroker(1, FETCH_CONFIG),
+      c.startBroker(2, FETCH_CONFIG),
+      c.startBroker(3, FETCH_CONFIG),
+    ]);
+    await createTopic(c, { replicas: [1, 2, 3], epoch: 4 });
     const [result] = await c.manager(2).produce(produceRequest(1, batch('a')));
     expect(result).toMatchObject({ errorCode: 'NOT_LEADER', leaderId: 1, leaderEpoch: 4, baseOffset: -1 });
     const [fetched] = await c.manager(3).fetch(fetchRequest(0));
@@ -311,8 +122,8 @@ describe('ReplicaManager produce', () => {
 
   it('refuses acks=all with NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas', async () => {
     const c = await startCluster();
-    await c.startBroker(1);
-    await c.createTopic({ replicas: [1, 2, 3], isr: [1] });
+    await c.startBroker(1, FETCH_CONFIG);
+    await createTopic(c, { replicas: [1, 2, 3], isr: [1] });
     const [all] = await c.manager(1).produce(produceRequest(-1, batch('a')));
     expect(all?.errorCode).toBe('NOT_ENOUGH_REPLICAS');
     const [one] = await c.manager(1).produce(produceRequest(1, batch('a')));
@@ -321,8 +132,8 @@ describe('ReplicaManager produce', () => {
 
   it('validates acks and batches without crashing', async () => {
     const c = await startCluster();
-    await c.startBroker(1);
-    await c.createTopic({ replicas: [1] });
+    await c.startBroker(1, FETCH_CONFIG);
+    await createTopic(c, { replicas: [1] });
     const [badAcks] = await c.manager(1).produce(produceRequest(2, batch('a')));
     expect(badAcks?.errorCode).toBe('INVALID_REQUIRED_ACKS');
     const corrupt = batch('a');
@@ -342,8 +153,8 @@ describe('ReplicaManager produce', () => {
 
   it('times out a waiting acks=all write with REQUEST_TIMED_OUT', async () => {
     const c = await startCluster();
-    await c.startBroker(1);
-    await c.createTopic({ replicas: [1, 2] });
+    await c.startBroker(1, FETCH_CONFIG);
+    await createTopic(c, { replicas: [1, 2] });
     const pending = c.manager(1).produce(produceRequest(-1, batch('a'), 500));
     await new Promise((resolve) => setTimeout(resolve, 20));
     c.clock.advance(600);
@@ -356,8 +167,8 @@ describe('ReplicaManager produce', () => {
 describe('ReplicaManager fetch', () => {
   it('never serves consumers above the high watermark', async () => {
     const c = await startCluster();
-    await c.startBroker(1);
-    await c.createTopic({ replicas: [1, 2] });
+    await c.startBroker(1, FETCH_CONFIG);
+    await createTopic(c, { replicas: [1, 2] });
     await c.manager(1).produce(produceRequest(1, batch('a', 2)));
     const [before] = await c.manager(1).fetch(fetchRequest(0));
     expect(before).toMatchObject({ errorCode: '', highWatermark: 0 });
@@ -371,8 +182,11 @@ describe('ReplicaManager fetch', () => {
     const [beyond] = await c.manager(1).fetch(fetchRequest(3));
     expect(beyond?.errorCode).toBe('OFFSET_OUT_OF_RANGE');
 
-    await c.startBroker(2);
-    await waitFor(() => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 2);
+    await c.startBroker(2, FETCH_CONFIG);
+    await waitUntil(
+      'the high watermark to reach 2',
+      () => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 2,
+    );
     const [after] = await c.manager(1).fetch(fetchRequest(0));
     expect(after?.highWatermark).toBe(2);
     expect(after?.records?.length).toBeGreaterThan(0);
@@ -392,8 +206,12 @@ describe('ReplicaManager fetch', () => {
 
   it('long-poll fetch wakes when a produce moves the high watermark', async () => {
     const c = await startCluster();
-    await Promise.all([c.startBroker(1), c.startBroker(2), c.startBroker(3)]);
-    await c.createTopic({ replicas: [1, 2, 3] });
+    await Promise.all([
+      c.startBroker(1, FETCH_CONFIG),
+      c.startBroker(2, FETCH_CONFIG),
+      c.startBroker(3, FETCH_CONFIG),
+    ]);
+    await createTopic(c, { replicas: [1, 2, 3] });
     const started = Date.now();
     const polling = c.manager(1).fetch(fetchRequest(0, 5_000));
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -407,8 +225,8 @@ describe('ReplicaManager fetch', () => {
 
   it('a fetch at the high watermark returns empty after max wait', async () => {
     const c = await startCluster();
-    await c.startBroker(1);
-    await c.createTopic({ replicas: [1] });
+    await c.startBroker(1, FETCH_CONFIG);
+    await createTopic(c, { replicas: [1] });
     const started = Date.now();
     const [result] = await c.manager(1).fetch(fetchRequest(0, 100));
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
@@ -422,7 +240,7 @@ describe('ReplicaManager replication', () => {
     const c = await startCluster();
     // Both logs share two batches of epoch 0; broker 2 also holds two more that broker 1 never saw.
     for (const id of [1, 2]) {
-      const log = await PartitionLog.open({ dir: join(c.node(id).dataDir, `${TOPIC}-0`), clock: c.clock });
+      const log = await PartitionLog.open({ dir: join(c.dataDir(id), `${TOPIC}-0`), clock: c.clock });
       await log.append(batch('common-0'), { leaderEpoch: 0, assignOffsets: true });
       await log.append(batch('common-1'), { leaderEpoch: 0, assignOffsets: true });
       if (id === 2) {
@@ -431,15 +249,18 @@ describe('ReplicaManager replication', () => {
       }
       await log.close();
     }
-    await c.startBroker(1);
-    await c.createTopic({ replicas: [1, 2], epoch: 1 });
+    await c.startBroker(1, FETCH_CONFIG);
+    await createTopic(c, { replicas: [1, 2], epoch: 1 });
     const [produced] = await c.manager(1).produce(produceRequest(1, batch('new-2', 3)));
     expect(produced?.baseOffset).toBe(2);
 
-    await c.startBroker(2);
+    await c.startBroker(2, FETCH_CONFIG);
     const leaderLog = c.manager(1).partitionReplica(TOPIC, 0)?.log;
     const followerLog = c.manager(2).partitionReplica(TOPIC, 0)?.log;
-    await waitFor(() => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 5);
+    await waitUntil(
+      'the high watermark to reach 5',
+      () => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 5,
+    );
     expect(followerLog?.logEndOffset).toBe(5);
     const leaderBytes = await leaderLog?.read(0, { maxBytes: 1 << 20 });
     const followerBytes = await followerLog?.read(0, { maxBytes: 1 << 20 });
@@ -452,11 +273,18 @@ describe('ReplicaManager replication', () => {
 
   it('fails over to a new leader; the old leader rejoins as a follower and drops its unreplicated tail', async () => {
     const c = await startCluster();
-    await Promise.all([c.startBroker(1), c.startBroker(2), c.startBroker(3)]);
-    await c.createTopic({ replicas: [1, 2, 3] });
+    await Promise.all([
+      c.startBroker(1, FETCH_CONFIG),
+      c.startBroker(2, FETCH_CONFIG),
+      c.startBroker(3, FETCH_CONFIG),
+    ]);
+    await createTopic(c, { replicas: [1, 2, 3] });
     const [first] = await c.manager(1).produce(produceRequest(-1, batch('acked', 2)));
     expect(first?.errorCode).toBe('');
-    await waitFor(() => c.manager(3).partitionReplica(TOPIC, 0)?.highWatermark === 2);
+    await waitUntil(
+      'broker 3 to see high watermark 2',
+      () => c.manager(3).partitionReplica(TOPIC, 0)?.highWatermark === 2,
+    );
 
     // Followers go away; the leader takes a write nobody else sees, then dies too.
     await c.stopBroker(2);
@@ -465,7 +293,7 @@ describe('ReplicaManager replication', () => {
     expect(lost?.baseOffset).toBe(2);
     await c.stopBroker(1);
 
-    c.replay([
+    await c.publish([
       {
         type: 'PartitionChange',
         topicId: TOPIC_ID,
@@ -476,15 +304,16 @@ describe('ReplicaManager replication', () => {
         partitionEpoch: partitionEpoch(1),
       },
     ]);
-    await c.startBroker(2);
-    await c.startBroker(3);
+    await c.startBroker(2, FETCH_CONFIG);
+    await c.startBroker(3, FETCH_CONFIG);
     expect(c.manager(2).leaderPartitions()).toEqual([{ topic: TOPIC, partition: 0 }]);
     const [next] = await c.manager(2).produce(produceRequest(-1, batch('after', 1)));
     expect(next).toMatchObject({ errorCode: '', baseOffset: 2, leaderEpoch: 1 });
 
-    await c.startBroker(1);
+    await c.startBroker(1, FETCH_CONFIG);
     const oldLeaderLog = c.manager(1).partitionReplica(TOPIC, 0)?.log;
-    await waitFor(
+    await waitUntil(
+      'the old leader to truncate and catch up',
       () => oldLeaderLog?.leaderEpochEntries.at(-1)?.epoch === 1 && oldLeaderLog.logEndOffset === 3,
     );
     const expected = await c
@@ -493,19 +322,19 @@ describe('ReplicaManager replication', () => {
       ?.log.read(0, { maxBytes: 1 << 20 });
     const actual = await oldLeaderLog?.read(0, { maxBytes: 1 << 20 });
     expect(actual?.bytes.equals(expected?.bytes ?? Buffer.alloc(1))).toBe(true);
-    await waitFor(() => c.isr().length === 3);
+    await waitUntil('the ISR to be all three again', () => c.state(TOPIC).isr.length === 3);
     expect(c.manager(1).partitionReplica(TOPIC, 0)?.role.kind).toBe('follower');
   });
 
   it('keeps the high watermark across a restart (checkpoint)', async () => {
     const c = await startCluster();
-    await Promise.all([c.startBroker(1), c.startBroker(2)]);
-    await c.createTopic({ replicas: [1, 2] });
+    await Promise.all([c.startBroker(1, FETCH_CONFIG), c.startBroker(2, FETCH_CONFIG)]);
+    await createTopic(c, { replicas: [1, 2] });
     const [produced] = await c.manager(1).produce(produceRequest(-1, batch('a', 4)));
     expect(produced?.errorCode).toBe('');
     await c.stopBroker(2);
     await c.stopBroker(1);
-    await c.startBroker(1);
+    await c.startBroker(1, FETCH_CONFIG);
     // Broker 2 is down, so only the checkpoint can explain a high watermark above 0.
     expect(c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark).toBe(4);
     const [fetched] = await c.manager(1).fetch(fetchRequest(0));
@@ -514,16 +343,24 @@ describe('ReplicaManager replication', () => {
 
   it('shrinks the ISR after a follower lags and expands it once it caught up', async () => {
     const c = await startCluster();
-    await Promise.all([c.startBroker(1), c.startBroker(2), c.startBroker(3)]);
-    await c.createTopic({ replicas: [1, 2, 3] });
+    await Promise.all([
+      c.startBroker(1, FETCH_CONFIG),
+      c.startBroker(2, FETCH_CONFIG),
+      c.startBroker(3, FETCH_CONFIG),
+    ]);
+    await createTopic(c, { replicas: [1, 2, 3] });
     await c.manager(1).produce(produceRequest(-1, batch('a')));
 
     await c.stopBroker(3);
     await c.manager(1).produce(produceRequest(1, batch('b')));
-    await waitFor(() => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 1);
+    await waitUntil(
+      'the high watermark to reach 1',
+      () => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 1,
+    );
     c.clock.advance(10_001);
     // Broker 2 fetches again (long poll of 200 ms) and is caught up at the new time; broker 3 is not.
-    await waitFor(
+    await waitUntil(
+      'broker 3 to be the only shrink candidate',
       () =>
         (
           c.manager(1).partitionReplica(TOPIC, 0)?.leaderState()?.shrinkCandidates(c.clock.nowMs(), 10_000) ??
@@ -531,34 +368,40 @@ describe('ReplicaManager replication', () => {
         ).join() === '3',
     );
     c.manager(1).checkIsr();
-    await waitFor(() => c.manager(1).partitionReplica(TOPIC, 0)?.isr.join() === '1,2');
-    expect(c.isr()).toEqual([1, 2]);
-    await waitFor(() => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 2);
+    await waitUntil(
+      'the ISR on the leader to shrink to 1,2',
+      () => c.manager(1).partitionReplica(TOPIC, 0)?.isr.join() === '1,2',
+    );
+    expect(c.state(TOPIC).isr).toEqual([1, 2]);
+    await waitUntil(
+      'the high watermark to reach 2',
+      () => c.manager(1).partitionReplica(TOPIC, 0)?.highWatermark === 2,
+    );
 
     await c.manager(1).produce(produceRequest(-1, batch('c')));
-    await c.startBroker(3);
-    await waitFor(() => c.isr().length === 3);
-    expect([...c.isr()].sort()).toEqual([1, 2, 3]);
+    await c.startBroker(3, FETCH_CONFIG);
+    await waitUntil('broker 3 to rejoin the ISR', () => c.state(TOPIC).isr.length === 3);
+    expect([...c.state(TOPIC).isr].sort()).toEqual([1, 2, 3]);
     expect(c.manager(3).partitionReplica(TOPIC, 0)?.log.logEndOffset).toBe(3);
   });
 
   it('fails waiting acks=all writes when the ISR shrinks below min.insync.replicas', async () => {
     const c = await startCluster();
-    await c.startBroker(1);
-    await c.createTopic({ replicas: [1, 2, 3] });
+    await c.startBroker(1, FETCH_CONFIG);
+    await createTopic(c, { replicas: [1, 2, 3] });
     const pending = c.manager(1).produce(produceRequest(-1, batch('a')));
     await new Promise((resolve) => setTimeout(resolve, 20));
     c.clock.advance(10_001);
     c.manager(1).checkIsr();
     const [result] = await pending;
     expect(result?.errorCode).toBe('NOT_ENOUGH_REPLICAS_AFTER_APPEND');
-    expect(c.isr()).toEqual([1]);
+    expect(c.state(TOPIC).isr).toEqual([1]);
   });
 
   it('fences replica fetches by leader epoch and deletes partitions no longer assigned', async () => {
     const c = await startCluster();
-    await c.startBroker(1);
-    await c.createTopic({ replicas: [1, 2], epoch: 3 });
+    await c.startBroker(1, FETCH_CONFIG);
+    await createTopic(c, { replicas: [1, 2], epoch: 3 });
     const request = (currentLeaderEpoch: number) => ({
       replicaId: 2,
       brokerEpoch: 2,

@@ -109,7 +109,10 @@ export class ReplicaTestCluster {
     return manager;
   }
 
-  async startBroker(id: number, config: { replicaFetchMaxBytes?: number } = {}): Promise<ReplicaManager> {
+  async startBroker(
+    id: number,
+    config: { replicaFetchMaxBytes?: number; replicaFetchMaxWaitMs?: number } = {},
+  ): Promise<ReplicaManager> {
     const node = this.node(id);
     node.manager = await ReplicaManager.open({
       brokerId: id,
@@ -123,6 +126,14 @@ export class ReplicaTestCluster {
     });
     await node.manager.applyMetadata(this.image);
     return node.manager;
+  }
+
+  /** Closes broker `id`'s manager (its server stays bound and answers "broker down"); startBroker reopens it. */
+  async stopBroker(id: number): Promise<void> {
+    const node = this.node(id);
+    const manager = node.manager;
+    node.manager = null;
+    await manager?.close();
   }
 
   /** Commits records to the image and hands it to every running broker. */

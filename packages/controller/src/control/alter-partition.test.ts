@@ -1,69 +1,33 @@
-import {
-  brokerEpoch,
-  brokerId,
-  type ErrorCode,
-  leaderEpoch,
-  partitionEpoch,
-  TributaryError,
-} from '@tributary/core';
-import { MetadataDelta, MetadataImage, type MetadataRecord } from '@tributary/metadata';
+import { brokerEpoch, brokerId, type ErrorCode, leaderEpoch, partitionEpoch } from '@tributary/core';
+import type { MetadataImage } from '@tributary/metadata';
 import { describe, expect, it } from 'vitest';
 import { type AlterPartitionItem, alterPartition } from './alter-partition.js';
-import { brokerHeartbeat, registerBroker } from './brokers.js';
-import type { ControlResult } from './context.js';
+import {
+  commit,
+  expectCode,
+  heartbeat,
+  partitionRecord,
+  TOPIC,
+  unfencedBrokers,
+  withOrders,
+} from './testing.js';
 
 const b = brokerId;
-const TOPIC = 't-id';
 const LEADER_EPOCH = 2;
 const PARTITION_EPOCH = 5;
-
-function replay(image: MetadataImage, records: readonly MetadataRecord[]): MetadataImage {
-  const delta = new MetadataDelta(image);
-  for (const record of records) delta.replay(record, image.offset + 1);
-  return delta.apply();
-}
-
-function commit<R>(image: MetadataImage, result: ControlResult<R>): MetadataImage {
-  return replay(image, result.records);
-}
-
-function heartbeat(image: MetadataImage, id: number, wantFence = false) {
-  return brokerHeartbeat(image, {
-    brokerId: b(id),
-    brokerEpoch: image.broker(b(id))?.brokerEpoch ?? brokerEpoch(0),
-    metadataOffset: image.offset,
-    wantFence,
-    wantShutdown: false,
-  });
-}
 
 /**
  * Brokers 1..5 unfenced, then 5 fenced; topic "orders" with leader epoch 2 and partition epoch 5 on
  * every partition: 0: replicas [1,2,3] ISR [1,2,3]; 1: [2,3,1] ISR [2,3,1]; 2: [1,4,5] ISR [1].
  */
 function setup(): MetadataImage {
-  let image = MetadataImage.EMPTY;
-  for (let id = 1; id <= 5; id++) {
-    const request = { brokerId: b(id), incarnationId: `inc-${id}`, address: `h${id}:9092`, rack: null };
-    image = commit(image, registerBroker(image, request, { isLeaseAlive: () => false }));
-  }
-  for (let id = 1; id <= 5; id++) image = commit(image, heartbeat(image, id));
-  image = commit(image, heartbeat(image, 5, true));
-  const partition = (index: number, replicas: number[], isr: number[]): MetadataRecord => ({
-    type: 'Partition',
-    topicId: TOPIC,
-    partition: index,
-    replicas: replicas.map(b),
-    isr: isr.map(b),
-    leader: b(isr[0] ?? 0),
-    leaderEpoch: leaderEpoch(LEADER_EPOCH),
-    partitionEpoch: partitionEpoch(PARTITION_EPOCH),
-  });
-  return replay(image, [
-    { type: 'Topic', name: 'orders', topicId: TOPIC },
-    partition(0, [1, 2, 3], [1, 2, 3]),
-    partition(1, [2, 3, 1], [2, 3, 1]),
-    partition(2, [1, 4, 5], [1]),
+  let image = unfencedBrokers(5);
+  image = commit(image, heartbeat(image, 5, { wantFence: true }));
+  const epochs = { leaderEpoch: LEADER_EPOCH, partitionEpoch: PARTITION_EPOCH };
+  return withOrders(image, [
+    partitionRecord(0, [1, 2, 3], [1, 2, 3], epochs),
+    partitionRecord(1, [2, 3, 1], [2, 3, 1], epochs),
+    partitionRecord(2, [1, 4, 5], [1], epochs),
   ]);
 }
 
@@ -139,23 +103,12 @@ describe('alterPartition', () => {
   it('refuses an unknown broker or a stale broker epoch for the whole request', () => {
     const image = setup();
     const epoch = image.broker(b(1))?.brokerEpoch ?? brokerEpoch(0);
-    const expectThrows = (action: () => unknown, code: ErrorCode, fragment: string): void => {
-      try {
-        action();
-      } catch (error) {
-        expect(error).toBeInstanceOf(TributaryError);
-        expect((error as TributaryError).code).toBe(code);
-        expect((error as TributaryError).message).toContain(fragment);
-        return;
-      }
-      expect.fail(`expected ${code}`);
-    };
-    expectThrows(
+    expectCode(
       () => alterPartition(image, { brokerId: b(9), brokerEpoch: epoch, items: [item(0, [1, 2])] }),
       'UNKNOWN_BROKER',
       'broker 9',
     );
-    expectThrows(
+    expectCode(
       () =>
         alterPartition(image, {
           brokerId: b(1),

@@ -1,95 +1,34 @@
-import {
-  type BrokerId,
-  brokerEpoch,
-  brokerId,
-  type ErrorCode,
-  leaderEpoch,
-  partitionEpoch,
-  SeededRandom,
-  TributaryError,
-} from '@tributary/core';
-import { MetadataDelta, MetadataImage, type MetadataRecord } from '@tributary/metadata';
+import { type BrokerId, brokerEpoch, brokerId, SeededRandom } from '@tributary/core';
+import { MetadataImage } from '@tributary/metadata';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { brokerHeartbeat, fenceBroker, registerBroker } from './brokers.js';
 import type { ControlResult } from './context.js';
+import {
+  commit,
+  expectCode,
+  heartbeat,
+  partitionRecord,
+  replay,
+  TOPIC,
+  unfencedBrokers,
+  withOrders,
+} from './testing.js';
 import { createTopic } from './topics.js';
 
 const b = brokerId;
-const TOPIC = 't-id';
-
-function replay(image: MetadataImage, records: readonly MetadataRecord[]): MetadataImage {
-  const delta = new MetadataDelta(image);
-  for (const record of records) delta.replay(record, image.offset + 1);
-  return delta.apply();
-}
-
-function commit<R>(image: MetadataImage, result: ControlResult<R>): MetadataImage {
-  return replay(image, result.records);
-}
 
 const leaseDead = { isLeaseAlive: () => false };
 const leaseAlive = { isLeaseAlive: () => true };
 
-/** Registers brokers 1..count through the commands and unfences them with caught-up heartbeats. */
-function cluster(count: number): MetadataImage {
-  let image = MetadataImage.EMPTY;
-  for (let id = 1; id <= count; id++) {
-    const request = { brokerId: b(id), incarnationId: `inc-${id}`, address: `h${id}:9092`, rack: null };
-    image = commit(image, registerBroker(image, request, leaseDead));
-  }
-  for (let id = 1; id <= count; id++) image = commit(image, heartbeat(image, id));
-  return image;
-}
-
-function heartbeat(
-  image: MetadataImage,
-  id: number,
-  fields: Partial<{ wantFence: boolean; wantShutdown: boolean; metadataOffset: number }> = {},
-) {
-  const epoch = image.broker(b(id))?.brokerEpoch ?? brokerEpoch(0);
-  return brokerHeartbeat(image, {
-    brokerId: b(id),
-    brokerEpoch: epoch,
-    metadataOffset: image.offset,
-    wantFence: false,
-    wantShutdown: false,
-    ...fields,
-  });
-}
-
 /** Brokers 1..4 with partitions 0: [1,2,3], 1: [2,3,1], 2: [1] (sole replica), 3: [1,4] with ISR [1]. */
 function withPartitions(): MetadataImage {
-  const image = cluster(4);
-  const partition = (index: number, replicas: number[], isr: number[]): MetadataRecord => ({
-    type: 'Partition',
-    topicId: TOPIC,
-    partition: index,
-    replicas: replicas.map(b),
-    isr: isr.map(b),
-    leader: b(isr[0] ?? 0),
-    leaderEpoch: leaderEpoch(0),
-    partitionEpoch: partitionEpoch(0),
-  });
-  return replay(image, [
-    { type: 'Topic', name: 'orders', topicId: TOPIC },
-    partition(0, [1, 2, 3], [1, 2, 3]),
-    partition(1, [2, 3, 1], [2, 3, 1]),
-    partition(2, [1], [1]),
-    partition(3, [1, 4], [1]),
+  return withOrders(unfencedBrokers(4), [
+    partitionRecord(0, [1, 2, 3], [1, 2, 3]),
+    partitionRecord(1, [2, 3, 1], [2, 3, 1]),
+    partitionRecord(2, [1], [1]),
+    partitionRecord(3, [1, 4], [1]),
   ]);
-}
-
-function expectCode(action: () => unknown, code: ErrorCode, fragment: string): void {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TributaryError);
-    expect((error as TributaryError).code).toBe(code);
-    expect((error as TributaryError).message).toContain(fragment);
-    return;
-  }
-  expect.fail(`expected ${code}`);
 }
 
 describe('registerBroker', () => {
@@ -120,7 +59,7 @@ describe('registerBroker', () => {
   });
 
   it('refuses another incarnation while the old lease is alive, accepts it once lapsed', () => {
-    const image = cluster(1);
+    const image = unfencedBrokers(1);
     const request = { brokerId: b(1), incarnationId: 'other', address: 'h9:9092', rack: null };
     expectCode(() => registerBroker(image, request, leaseAlive), 'DUPLICATE_BROKER_REGISTRATION', 'inc-1');
     const after = commit(image, registerBroker(image, request, leaseDead));
@@ -175,7 +114,7 @@ describe('brokerHeartbeat', () => {
   });
 
   it('refuses unknown brokers and stale epochs', () => {
-    const image = cluster(1);
+    const image = unfencedBrokers(1);
     expectCode(() => heartbeat(image, 7), 'UNKNOWN_BROKER', 'broker 7');
     const stale = {
       brokerId: b(1),
@@ -210,7 +149,7 @@ describe('brokerHeartbeat', () => {
   });
 
   it('fences an unfenced broker that asks for it', () => {
-    const image = cluster(2);
+    const image = unfencedBrokers(2);
     const result = heartbeat(image, 2, { wantFence: true });
     expect(result.response.fenced).toBe(true);
     expect(commit(image, result).unfencedBrokerIds()).toEqual([1]);
@@ -268,7 +207,7 @@ describe('random command sequences', () => {
     fc.assert(
       fc.property(fc.nat(), fc.array(fc.nat({ max: 99 }), { maxLength: 60 }), (seed, steps) => {
         const random = new SeededRandom(seed);
-        let image = cluster(5);
+        let image = unfencedBrokers(5);
         let topics = 0;
         for (const step of steps) {
           const id = b(1 + (step % 5));
@@ -308,7 +247,7 @@ describe('random command sequences', () => {
 
 describe('epochs', () => {
   it('grow across unregistration because they come from the metadata offset', () => {
-    let image = cluster(1);
+    let image = unfencedBrokers(1);
     const first = image.broker(b(1))?.brokerEpoch ?? -1;
     image = replay(image, [{ type: 'UnregisterBroker', brokerId: b(1), brokerEpoch: brokerEpoch(first) }]);
     const result = registerBroker(

@@ -1,66 +1,18 @@
-import { brokerEpoch, brokerId, leaderEpoch, partitionEpoch, TributaryError } from '@tributary/core';
-import {
-  MetadataDelta,
-  MetadataImage,
-  type MetadataRecord,
-  REPLICATION_THROTTLE_CONFIG,
-  targetReplicas,
-} from '@tributary/metadata';
+import { brokerId, TributaryError } from '@tributary/core';
+import { type MetadataImage, REPLICATION_THROTTLE_CONFIG, targetReplicas } from '@tributary/metadata';
 import { describe, expect, it } from 'vitest';
-import { brokerHeartbeat, registerBroker } from './brokers.js';
-import type { ControlResult } from './context.js';
 import { type DecommissionBrokerRequest, decommissionBroker } from './decommission.js';
 import { alterPartitionReassignments } from './reassignment.js';
+import { commit, partitionRecord, TOPIC, unfencedBrokers, withOrders } from './testing.js';
 
 const b = brokerId;
-const TOPIC = 't-id';
-
-function replay(image: MetadataImage, records: readonly MetadataRecord[]): MetadataImage {
-  const delta = new MetadataDelta(image);
-  for (const record of records) delta.replay(record, image.offset + 1);
-  return delta.apply();
-}
-
-function commit<R>(image: MetadataImage, result: ControlResult<R>): MetadataImage {
-  return replay(image, result.records);
-}
 
 /** Unfenced brokers with the given racks (null: none); topic "orders" with partitions in sync. */
 function cluster(racks: readonly (string | null)[], partitions: readonly number[][]): MetadataImage {
-  let image = MetadataImage.EMPTY;
-  racks.forEach((rack, i) => {
-    const request = { brokerId: b(i + 1), incarnationId: `inc-${i}`, address: `h${i}:9092`, rack };
-    image = commit(image, registerBroker(image, request, { isLeaseAlive: () => false }));
-  });
-  racks.forEach((_, i) => {
-    const id = b(i + 1);
-    const epoch = image.broker(id)?.brokerEpoch ?? brokerEpoch(0);
-    image = commit(
-      image,
-      brokerHeartbeat(image, {
-        brokerId: id,
-        brokerEpoch: epoch,
-        metadataOffset: image.offset,
-        wantFence: false,
-        wantShutdown: false,
-      }),
-    );
-  });
-  return replay(image, [
-    { type: 'Topic', name: 'orders', topicId: TOPIC },
-    ...partitions.map(
-      (replicas, index): MetadataRecord => ({
-        type: 'Partition',
-        topicId: TOPIC,
-        partition: index,
-        replicas: replicas.map(b),
-        isr: replicas.map(b),
-        leader: b(replicas[0] ?? 0),
-        leaderEpoch: leaderEpoch(0),
-        partitionEpoch: partitionEpoch(0),
-      }),
-    ),
-  ]);
+  return withOrders(
+    unfencedBrokers(racks),
+    partitions.map((replicas, index) => partitionRecord(index, replicas, replicas)),
+  );
 }
 
 function decommission(image: MetadataImage, id: number, fields: Partial<DecommissionBrokerRequest> = {}) {

@@ -1,16 +1,7 @@
-import {
-  type BrokerId,
-  brokerEpoch,
-  brokerId,
-  leaderEpoch,
-  partitionEpoch,
-  TributaryError,
-} from '@tributary/core';
+import { type BrokerId, brokerId, leaderEpoch, partitionEpoch, TributaryError } from '@tributary/core';
 import {
   BROKER_DECOMMISSIONED_CONFIG,
-  MetadataDelta,
   MetadataImage,
-  type MetadataRecord,
   type PartitionChangeRecord,
   type PartitionRecord,
 } from '@tributary/metadata';
@@ -18,18 +9,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ControlResult } from './context.js';
 import { balanceLeaders, electPreferredLeaders } from './leader-balance.js';
+import { brokerRecords, commit, replay } from './testing.js';
 
 const b = brokerId;
-
-function replay(image: MetadataImage, records: readonly MetadataRecord[]): MetadataImage {
-  const delta = new MetadataDelta(image);
-  for (const record of records) delta.replay(record, image.offset + 1);
-  return delta.apply();
-}
-
-function commit<R>(image: MetadataImage, result: ControlResult<R>): MetadataImage {
-  return replay(image, result.records);
-}
 
 interface PartitionSpec {
   readonly replicas: readonly number[];
@@ -46,18 +28,7 @@ function image(options: {
   fenced?: readonly number[];
   partitions: readonly PartitionSpec[];
 }): MetadataImage {
-  const records: MetadataRecord[] = [];
-  for (let id = 1; id <= options.brokerCount; id++) {
-    records.push({
-      type: 'RegisterBroker',
-      brokerId: b(id),
-      brokerEpoch: brokerEpoch(id),
-      incarnationId: `inc-${id}`,
-      address: `h${id}:9092`,
-      rack: null,
-      fenced: options.fenced?.includes(id) ?? false,
-    });
-  }
+  const records = brokerRecords(options.brokerCount, options.fenced);
   records.push({ type: 'Topic', name: 't', topicId: 't-id' });
   options.partitions.forEach((spec, partition) => {
     const record: PartitionRecord = {

@@ -1,16 +1,7 @@
-import {
-  type BrokerId,
-  brokerEpoch,
-  brokerId,
-  leaderEpoch,
-  partitionEpoch,
-  TributaryError,
-} from '@tributary/core';
+import { type BrokerId, brokerEpoch, brokerId, TributaryError } from '@tributary/core';
 import {
   isReassigning,
-  MetadataDelta,
-  MetadataImage,
-  type MetadataRecord,
+  type MetadataImage,
   NO_LEADER,
   type PartitionState,
   REPLICATION_THROTTLE_CONFIG,
@@ -18,57 +9,20 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { alterPartition } from './alter-partition.js';
-import { brokerHeartbeat, fenceBroker, registerBroker } from './brokers.js';
-import type { ControlResult } from './context.js';
+import { fenceBroker } from './brokers.js';
 import { decommissionBroker } from './decommission.js';
 import { type AlterReassignmentsRequest, alterPartitionReassignments } from './reassignment.js';
+import { commit, heartbeat, partitionRecord, replay, TOPIC, unfencedBrokers, withOrders } from './testing.js';
 
 const b = brokerId;
-const TOPIC = 't-id';
-
-function replay(image: MetadataImage, records: readonly MetadataRecord[]): MetadataImage {
-  const delta = new MetadataDelta(image);
-  for (const record of records) delta.replay(record, image.offset + 1);
-  return delta.apply();
-}
-
-function commit<R>(image: MetadataImage, result: ControlResult<R>): MetadataImage {
-  return replay(image, result.records);
-}
-
-function heartbeat(image: MetadataImage, id: number, wantFence = false) {
-  return brokerHeartbeat(image, {
-    brokerId: b(id),
-    brokerEpoch: image.broker(b(id))?.brokerEpoch ?? brokerEpoch(0),
-    metadataOffset: image.offset,
-    wantFence,
-    wantShutdown: false,
-  });
-}
 
 /** Brokers 1..6 unfenced; topic "orders": 0: [1,2,3] ISR [1,2,3]; 1: [1] ISR [1]; 2: [2,3] ISR [2]. */
-export function setup(): MetadataImage {
-  let image = MetadataImage.EMPTY;
-  for (let id = 1; id <= 6; id++) {
-    const request = { brokerId: b(id), incarnationId: `inc-${id}`, address: `h${id}:9092`, rack: null };
-    image = commit(image, registerBroker(image, request, { isLeaseAlive: () => false }));
-  }
-  for (let id = 1; id <= 6; id++) image = commit(image, heartbeat(image, id));
-  const partition = (index: number, replicas: number[], isr: number[]): MetadataRecord => ({
-    type: 'Partition',
-    topicId: TOPIC,
-    partition: index,
-    replicas: replicas.map(b),
-    isr: isr.map(b),
-    leader: b(isr[0] ?? 0),
-    leaderEpoch: leaderEpoch(2),
-    partitionEpoch: partitionEpoch(5),
-  });
-  return replay(image, [
-    { type: 'Topic', name: 'orders', topicId: TOPIC },
-    partition(0, [1, 2, 3], [1, 2, 3]),
-    partition(1, [1], [1]),
-    partition(2, [2, 3], [2]),
+function setup(): MetadataImage {
+  const epochs = { leaderEpoch: 2, partitionEpoch: 5 };
+  return withOrders(unfencedBrokers(6), [
+    partitionRecord(0, [1, 2, 3], [1, 2, 3], epochs),
+    partitionRecord(1, [1], [1], epochs),
+    partitionRecord(2, [2, 3], [2], epochs),
   ]);
 }
 
@@ -303,7 +257,7 @@ describe('cancel', () => {
     let image = commit(setup(), reassign(setup(), [{ partition: 1, replicas: [2, 3] }]));
     image = commit(image, expandIsr(image, 1, [1, 2]));
     // Broker 1 (the only original replica) is fenced: it leaves the ISR, 2 leads.
-    image = commit(image, heartbeat(image, 1, true));
+    image = commit(image, heartbeat(image, 1, { wantFence: true }));
     expect(view(state(image, 1))).toMatchObject({ isr: [2], leader: 2 });
     const result = reassign(image, [{ partition: 1, replicas: null }]);
     expect(result.response.results[0]?.error?.code).toBe('INVALID_REPLICA_ASSIGNMENT');

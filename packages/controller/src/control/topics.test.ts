@@ -1,31 +1,9 @@
-import {
-  type BrokerId,
-  brokerEpoch,
-  brokerId,
-  type ErrorCode,
-  LIMITS,
-  SeededRandom,
-  TributaryError,
-} from '@tributary/core';
-import {
-  BROKER_DECOMMISSIONED_CONFIG,
-  MetadataDelta,
-  MetadataImage,
-  type MetadataRecord,
-} from '@tributary/metadata';
+import { type BrokerId, brokerEpoch, brokerId, LIMITS, SeededRandom } from '@tributary/core';
+import { BROKER_DECOMMISSIONED_CONFIG, MetadataImage } from '@tributary/metadata';
 import { describe, expect, it } from 'vitest';
-import type { ControllerContext, ControlResult } from './context.js';
+import type { ControllerContext } from './context.js';
+import { brokerRecords, commit, expectCode, replay } from './testing.js';
 import { alterTopicConfigs, createPartitions, createTopic, deleteTopic } from './topics.js';
-
-function replay(image: MetadataImage, records: readonly MetadataRecord[]): MetadataImage {
-  const delta = new MetadataDelta(image);
-  for (const record of records) delta.replay(record, image.offset + 1);
-  return delta.apply();
-}
-
-function commit<R>(image: MetadataImage, result: ControlResult<R>): MetadataImage {
-  return replay(image, result.records);
-}
 
 function context(seed = 1): ControllerContext {
   let next = 0;
@@ -40,31 +18,7 @@ function context(seed = 1): ControllerContext {
 
 /** Brokers 1..count, unfenced except those listed. */
 function cluster(count: number, fenced: readonly number[] = []): MetadataImage {
-  const records: MetadataRecord[] = [];
-  for (let id = 1; id <= count; id++) {
-    records.push({
-      type: 'RegisterBroker',
-      brokerId: brokerId(id),
-      brokerEpoch: brokerEpoch(id),
-      incarnationId: `inc-${id}`,
-      address: `h${id}:9092`,
-      rack: null,
-      fenced: fenced.includes(id),
-    });
-  }
-  return replay(MetadataImage.EMPTY, records);
-}
-
-function expectCode(action: () => unknown, code: ErrorCode, fragment: string): void {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TributaryError);
-    expect((error as TributaryError).code).toBe(code);
-    expect((error as TributaryError).message).toContain(fragment);
-    return;
-  }
-  expect.fail(`expected ${code}`);
+  return replay(MetadataImage.EMPTY, brokerRecords(count, fenced));
 }
 
 describe('createTopic', () => {

@@ -1,64 +1,36 @@
 /** AlterTopicConfigs through gRPC against a real one-voter controller: committed, described, validated. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TributaryError } from '@tributary/core';
-import { freePort, waitFor } from '@tributary/core/testing';
+import { waitFor } from '@tributary/core/testing';
 import {
   type ControllerAdminClient,
   createBrokerLifecycleClient,
   createControllerAdminClient,
   unary,
 } from '@tributary/protocol';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ControllerHandle, startController } from '../controller-node.js';
-
-const DEADLINE_MS = 5_000;
+import {
+  DEADLINE_MS,
+  registerUnfencedBroker,
+  type SingleController,
+  startSingleController,
+} from './testing.js';
 
 describe('AlterTopicConfigs', () => {
-  let dataDir = '';
-  let handle: ControllerHandle | undefined;
+  let controller: SingleController | undefined;
   let admin: ControllerAdminClient | undefined;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'trib-controller-admin-'));
-    const address = `127.0.0.1:${await freePort()}`;
-    handle = await startController({
-      nodeId: 1,
-      listen: address,
-      dataDir,
-      voters: [{ id: 1, address }],
-      tickMs: 10,
-      sessionTimeoutMs: 20_000,
-      logger: pino({ level: 'silent' }),
-      onFatal: (error) => {
-        throw error;
-      },
-    });
-    await waitFor('activation', () => (handle?.isActive() === true ? true : undefined));
+    controller = await startSingleController('controller-admin', { sessionTimeoutMs: 20_000 });
     // One unfenced broker, so a topic with replication factor 1 can be placed.
-    const lifecycle = createBrokerLifecycleClient(address);
-    const { brokerEpoch } = await unary(
-      lifecycle,
-      'RegisterBroker',
-      { brokerId: 1, incarnationId: 'inc-1', address: '127.0.0.1:1', rack: '' },
-      { deadlineMs: DEADLINE_MS },
-    );
-    await unary(
-      lifecycle,
-      'BrokerHeartbeat',
-      { brokerId: 1, brokerEpoch, metadataOffset: brokerEpoch, wantFence: false, wantShutdown: false },
-      { deadlineMs: DEADLINE_MS },
-    );
+    const lifecycle = createBrokerLifecycleClient(controller.address);
+    await registerUnfencedBroker(lifecycle, 1);
     lifecycle.close();
-    admin = createControllerAdminClient(address);
+    admin = createControllerAdminClient(controller.address);
   }, 20_000);
 
   afterAll(async () => {
     admin?.close();
-    await handle?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await controller?.close();
   });
 
   const client = (): ControllerAdminClient => {

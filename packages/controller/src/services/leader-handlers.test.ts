@@ -1,9 +1,5 @@
 /** ElectLeaders through gRPC against a real one-voter controller with two (simulated) brokers. */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { TributaryError } from '@tributary/core';
-import { freePort, waitFor } from '@tributary/core/testing';
+import type { TributaryError } from '@tributary/core';
 import {
   type BrokerLifecycleClient,
   type ControllerAdminClient,
@@ -12,58 +8,39 @@ import {
   type PartitionInfo__Output,
   unary,
 } from '@tributary/protocol';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ControllerHandle, startController } from '../controller-node.js';
+import {
+  DEADLINE_MS,
+  refused,
+  registerUnfencedBroker,
+  type SingleController,
+  startSingleController,
+} from './testing.js';
 
-const DEADLINE_MS = 5_000;
 /** Far above any offset here: the heartbeat counts as caught up, so the broker is unfenced. */
 const CAUGHT_UP_OFFSET = 1_000_000;
 
 describe('ElectLeaders', () => {
-  let dataDir = '';
-  let handle: ControllerHandle | undefined;
+  let controller: SingleController | undefined;
   let admin: ControllerAdminClient | undefined;
   let lifecycle: BrokerLifecycleClient | undefined;
   const epochs = new Map<number, number>();
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'trib-elect-leaders-'));
-    const address = `127.0.0.1:${await freePort()}`;
-    handle = await startController({
-      nodeId: 1,
-      listen: address,
-      dataDir,
-      voters: [{ id: 1, address }],
-      tickMs: 10,
+    controller = await startSingleController('elect-leaders', {
       sessionTimeoutMs: 60_000,
       // This test elects by hand; the automatic balance would race it.
       autoLeaderRebalance: false,
-      logger: pino({ level: 'silent' }),
-      onFatal: (error) => {
-        throw error;
-      },
     });
-    await waitFor('activation', () => (handle?.isActive() === true ? true : undefined));
-    lifecycle = createBrokerLifecycleClient(address);
-    for (const brokerId of [1, 2]) {
-      const { brokerEpoch } = await unary(
-        lifecycle,
-        'RegisterBroker',
-        { brokerId, incarnationId: `inc-${brokerId}`, address: `127.0.0.1:${brokerId}`, rack: '' },
-        { deadlineMs: DEADLINE_MS },
-      );
-      epochs.set(brokerId, Number(brokerEpoch));
-      await heartbeat(brokerId, false);
-    }
-    admin = createControllerAdminClient(address);
+    lifecycle = createBrokerLifecycleClient(controller.address);
+    for (const brokerId of [1, 2]) epochs.set(brokerId, await registerUnfencedBroker(lifecycle, brokerId));
+    admin = createControllerAdminClient(controller.address);
   }, 20_000);
 
   afterAll(async () => {
     admin?.close();
     lifecycle?.close();
-    await handle?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await controller?.close();
   });
 
   const client = (): ControllerAdminClient => {
@@ -97,15 +74,8 @@ describe('ElectLeaders', () => {
     return topics[0]?.partitions ?? [];
   }
 
-  async function refusal(request: object): Promise<TributaryError> {
-    try {
-      await unary(client(), 'ElectLeaders', request, { deadlineMs: DEADLINE_MS });
-    } catch (error) {
-      if (error instanceof TributaryError) return error;
-      throw error;
-    }
-    throw new Error('expected ElectLeaders to be refused');
-  }
+  const refusal = (request: object): Promise<TributaryError> =>
+    refused(unary(client(), 'ElectLeaders', request, { deadlineMs: DEADLINE_MS }));
 
   it('moves leadership back once the preferred leader is in the ISR; answers per partition', async () => {
     await unary(

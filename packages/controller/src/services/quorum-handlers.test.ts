@@ -6,7 +6,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TributaryError } from '@tributary/core';
 import { freePort, waitFor } from '@tributary/core/testing';
 import {
   type ControllerAdminClient,
@@ -17,18 +16,9 @@ import {
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControllerHandle, startController } from '../controller-node.js';
+import { refused, registerUnfencedBroker } from './testing.js';
 
 const DEADLINE_MS = 20_000;
-
-async function failure(call: Promise<unknown>): Promise<TributaryError> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TributaryError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 const silent = pino({ level: 'silent' });
 
@@ -76,18 +66,7 @@ describe('AddVoter / RemoveVoter', () => {
     // A few entries (a broker registering and heartbeating), so controller 1 snapshots and compacts the
     // start of its log: the joiner then has to catch up from a snapshot.
     const lifecycle = createBrokerLifecycleClient(address1);
-    const { brokerEpoch } = await unary(
-      lifecycle,
-      'RegisterBroker',
-      { brokerId: 1, incarnationId: 'inc-1', address: '127.0.0.1:1', rack: '' },
-      { deadlineMs: DEADLINE_MS },
-    );
-    await unary(
-      lifecycle,
-      'BrokerHeartbeat',
-      { brokerId: 1, brokerEpoch, metadataOffset: brokerEpoch, wantFence: false, wantShutdown: false },
-      { deadlineMs: DEADLINE_MS },
-    );
+    await registerUnfencedBroker(lifecycle, 1, DEADLINE_MS);
     lifecycle.close();
     await waitFor('controller 1 to compact its log', () =>
       first.status().snapshotIndex >= 2 ? true : undefined,
@@ -108,24 +87,24 @@ describe('AddVoter / RemoveVoter', () => {
     const admin = admin1 as ControllerAdminClient;
     const call = (request: { voterId: number; address: string }) =>
       unary(admin, 'AddVoter', request, { deadlineMs: DEADLINE_MS });
-    const badAddress = await failure(call({ voterId: 2, address: 'nowhere' }));
+    const badAddress = await refused(call({ voterId: 2, address: 'nowhere' }));
     expect(badAddress.code).toBe('INVALID_REQUEST');
     expect(badAddress.message).toMatch(/address/);
-    const badPort = await failure(call({ voterId: 2, address: 'h:0' }));
+    const badPort = await refused(call({ voterId: 2, address: 'h:0' }));
     expect(badPort.message).toMatch(/address/);
-    expect((await failure(call({ voterId: 1, address: address1 }))).code).toBe('DUPLICATE_VOTER');
+    expect((await refused(call({ voterId: 1, address: address1 }))).code).toBe('DUPLICATE_VOTER');
     const remove = (voterId: number) => unary(admin, 'RemoveVoter', { voterId }, { deadlineMs: DEADLINE_MS });
-    expect((await failure(remove(9))).code).toBe('VOTER_NOT_FOUND');
-    const last = await failure(remove(1));
+    expect((await refused(remove(9))).code).toBe('VOTER_NOT_FOUND');
+    const last = await refused(remove(1));
     expect(last.code).toBe('INVALID_REQUEST');
     expect(last.message).toMatch(/last voter/);
   });
 
   it('answers NOT_CONTROLLER on a controller that is not active', async () => {
-    const refused = await failure(
+    const refusal = await refused(
       unary(admin2 as ControllerAdminClient, 'RemoveVoter', { voterId: 1 }, { deadlineMs: DEADLINE_MS }),
     );
-    expect(refused.code).toBe('NOT_CONTROLLER');
+    expect(refusal.code).toBe('NOT_CONTROLLER');
   });
 
   it('adds a joining controller as a voter, then the active controller removes itself and hands over', async () => {

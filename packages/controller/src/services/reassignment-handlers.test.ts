@@ -3,11 +3,7 @@
  * real one-voter controller. The brokers are registrations only (nobody replicates), so every move
  * started here stays running until it is cancelled.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { TributaryError } from '@tributary/core';
-import { freePort, waitFor } from '@tributary/core/testing';
+import { waitFor } from '@tributary/core/testing';
 import {
   type ControllerAdminClient,
   createBrokerLifecycleClient,
@@ -16,51 +12,27 @@ import {
 } from '@tributary/protocol';
 import { assertProperty, expectCleanOutcome, FUZZ_CALL_DEADLINE_MS } from '@tributary/protocol/testing/fuzz';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ControllerHandle, startController } from '../controller-node.js';
+import {
+  DEADLINE_MS,
+  refused,
+  registerUnfencedBroker,
+  type SingleController,
+  startSingleController,
+} from './testing.js';
 
-const DEADLINE_MS = 5_000;
 const BROKERS = [1, 2, 3];
 
 describe('reassignment handlers', () => {
-  let dataDir = '';
-  let handle: ControllerHandle | undefined;
+  let controller: SingleController | undefined;
   let admin: ControllerAdminClient | undefined;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'trib-reassignment-handlers-'));
-    const address = `127.0.0.1:${await freePort()}`;
-    handle = await startController({
-      nodeId: 1,
-      listen: address,
-      dataDir,
-      voters: [{ id: 1, address }],
-      tickMs: 10,
-      sessionTimeoutMs: 60_000,
-      logger: pino({ level: 'silent' }),
-      onFatal: (error) => {
-        throw error;
-      },
-    });
-    await waitFor('activation', () => (handle?.isActive() === true ? true : undefined));
-    const lifecycle = createBrokerLifecycleClient(address);
-    for (const id of BROKERS) {
-      const { brokerEpoch } = await unary(
-        lifecycle,
-        'RegisterBroker',
-        { brokerId: id, incarnationId: `inc-${id}`, address: `127.0.0.1:${id}`, rack: '' },
-        { deadlineMs: DEADLINE_MS },
-      );
-      await unary(
-        lifecycle,
-        'BrokerHeartbeat',
-        { brokerId: id, brokerEpoch, metadataOffset: brokerEpoch, wantFence: false, wantShutdown: false },
-        { deadlineMs: DEADLINE_MS },
-      );
-    }
+    controller = await startSingleController('reassignment-handlers', { sessionTimeoutMs: 60_000 });
+    const lifecycle = createBrokerLifecycleClient(controller.address);
+    for (const id of BROKERS) await registerUnfencedBroker(lifecycle, id);
     lifecycle.close();
-    admin = createControllerAdminClient(address);
+    admin = createControllerAdminClient(controller.address);
     const client = admin;
     await waitFor('three unfenced brokers', async () => {
       const { brokers } = await unary(client, 'DescribeCluster', {}, { deadlineMs: DEADLINE_MS });
@@ -76,8 +48,7 @@ describe('reassignment handlers', () => {
 
   afterAll(async () => {
     admin?.close();
-    await handle?.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await controller?.close();
   });
 
   const client = (): ControllerAdminClient => {
@@ -97,13 +68,8 @@ describe('reassignment handlers', () => {
     method: 'AlterPartitionReassignments' | 'DecommissionBroker' | 'ListPartitionReassignments',
     request: object,
   ) => {
-    try {
-      await unary(client(), method, request as never, { deadlineMs: DEADLINE_MS });
-    } catch (error) {
-      if (error instanceof TributaryError) return `${error.code}: ${error.message}`;
-      throw error;
-    }
-    throw new Error('expected a refusal');
+    const error = await refused(unary(client(), method, request as never, { deadlineMs: DEADLINE_MS }));
+    return `${error.code}: ${error.message}`;
   };
 
   it('starts a move with a throttle, lists it, and a cancel of the last move lifts the throttle', async () => {
