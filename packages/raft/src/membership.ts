@@ -5,7 +5,7 @@
  * truncated away, it falls back to the latest one that remains, so the history below keeps every
  * membership entry a truncation could expose.
  *
- * Why one server at a time and not joint consensus (§4.3): any majority of the old voter set and any
+ * Why one server at a time and not joint consensus (§4.3): every majority of the old voter set and every
  * majority of a set that differs from it by one server overlap, so two leaders can never be elected in
  * one term by disjoint majorities; joint consensus allows arbitrary changes but needs two-phase entries and
  * double-majority counting everywhere. Learners (non-voting members) catch up before they are promoted, so

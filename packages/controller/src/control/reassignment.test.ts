@@ -306,7 +306,7 @@ describe('replication throttle', () => {
   });
 });
 
-describe('property: any sequence of moves, cancels, ISR changes and fencing', () => {
+describe('property: every sequence of moves, cancels, ISR changes and fencing', () => {
   type Step =
     | { kind: 'move'; partition: number; replicas: number[] }
     | { kind: 'cancel'; partition: number }
