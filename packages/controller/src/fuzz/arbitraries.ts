@@ -21,6 +21,7 @@ import type {
   ListPartitionReassignmentsRequest,
   ListTopicsRequest,
   RegisterBrokerRequest,
+  RemoveVoterRequest,
 } from '@tributary/protocol';
 import fc from 'fast-check';
 
@@ -143,6 +144,11 @@ export function controllerRequests(topics: readonly string[]) {
       throttleBytesPerSec: uint64(),
       cancel: fc.boolean(),
     }) satisfies fc.Arbitrary<DecommissionBrokerRequest>,
+    // AddVoter is left out: a well-formed request adds a learner and waits up to 60 s for it to catch up,
+    // longer than a fuzz call's deadline (its validation is covered by services/quorum-handlers.test.ts).
+    RemoveVoter: fc.record({
+      voterId: fc.oneof(fc.constantFrom(0, 1, 2), uint32()),
+    }) satisfies fc.Arbitrary<RemoveVoterRequest>,
     RegisterBroker: fc.record({
       brokerId,
       incarnationId: nastyString(),

@@ -161,6 +161,7 @@ describe('gRPC fuzzing of the ControllerAdmin and BrokerLifecycle services', () 
         'ListPartitionReassignments',
         'ElectLeaders',
         'DecommissionBroker',
+        'RemoveVoter',
       ],
     },
     {
