@@ -16,14 +16,14 @@ import {
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControllerHandle, startController } from '../controller-node.js';
+import { CATCH_UP_ENTRIES_MAX } from './quorum-handlers.js';
 import { refused, registerUnfencedBroker } from './testing.js';
 
 const DEADLINE_MS = 20_000;
 
-const silent = pino({ level: 'silent' });
-
 describe('AddVoter / RemoveVoter', () => {
   const log1: string[] = [];
+  const log2: string[] = [];
   const dirs: string[] = [];
   const handles: ControllerHandle[] = [];
   let admin1: ControllerAdminClient | undefined;
@@ -49,13 +49,30 @@ describe('AddVoter / RemoveVoter', () => {
       // Snapshots every few entries: the joiner catches up from one, and restarts from its own.
       snapshotIntervalEntries: 2,
       // Controller 1's log lines are kept: the test checks the joiner was caught up with a snapshot.
-      logger: nodeId === 1 ? pino({ level: 'info' }, { write: (line: string) => log1.push(line) }) : silent,
+      // Controller 2's too, for diagnosing a failure (see diagnostics()).
+      logger: pino({ level: 'info' }, { write: (line: string) => (nodeId === 1 ? log1 : log2).push(line) }),
       onFatal: (error) => {
         throw error;
       },
     });
     handles.push(handle);
     return handle;
+  }
+
+  /** What a failure report needs: both controllers' Raft status and captured log lines. */
+  function diagnostics(): string {
+    const statuses = handles.map((handle) => {
+      const { progress, ...status } = handle.status();
+      return JSON.stringify({ ...status, progress: progress === null ? null : Object.fromEntries(progress) });
+    });
+    return [
+      `address1 ${address1}, address2 ${address2}`,
+      ...statuses.map((s, k) => `status of handle ${k}: ${s}`),
+      '--- controller 1 log:',
+      ...log1.map((line) => line.trimEnd()),
+      '--- controller 2 log:',
+      ...log2.map((line) => line.trimEnd()),
+    ].join('\n');
   }
 
   beforeAll(async () => {
@@ -83,7 +100,8 @@ describe('AddVoter / RemoveVoter', () => {
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
-  it('refuses invalid requests, naming the field', async () => {
+  it('refuses invalid requests, naming the field', async ({ onTestFailed }) => {
+    onTestFailed(() => console.error(diagnostics()));
     const admin = admin1 as ControllerAdminClient;
     const call = (request: { voterId: number; address: string }) =>
       unary(admin, 'AddVoter', request, { deadlineMs: DEADLINE_MS });
@@ -100,14 +118,43 @@ describe('AddVoter / RemoveVoter', () => {
     expect(last.message).toMatch(/last voter/);
   });
 
-  it('answers NOT_CONTROLLER on a controller that is not active', async () => {
+  it('answers NOT_CONTROLLER on a controller that is not active', async ({ onTestFailed }) => {
+    onTestFailed(() => console.error(diagnostics()));
     const refusal = await refused(
       unary(admin2 as ControllerAdminClient, 'RemoveVoter', { voterId: 1 }, { deadlineMs: DEADLINE_MS }),
     );
     expect(refusal.code).toBe('NOT_CONTROLLER');
   });
 
-  it('adds a joining controller as a voter, then the active controller removes itself and hands over', async () => {
+  it('does not promote a learner that has acknowledged nothing, however short the log', async ({
+    onTestFailed,
+  }) => {
+    onTestFailed(() => console.error(diagnostics()));
+    const admin = admin1 as ControllerAdminClient;
+    const first = handles[0] as ControllerHandle;
+    // Nothing listens on port 1, so node 3 never answers. The log is short enough that counting entries
+    // alone would call node 3 caught up at once; promoting it would make the one-voter leader need two of
+    // two, and check-quorum would depose it (the rare failure of the next test, when its joiner answered
+    // more slowly than a check-quorum round).
+    expect(first.status().lastIndex).toBeLessThanOrEqual(CATCH_UP_ENTRIES_MAX);
+    const adding = refused(
+      unary(admin, 'AddVoter', { voterId: 3, address: '127.0.0.1:1' }, { deadlineMs: DEADLINE_MS }),
+    );
+    await waitFor('node 3 to be added as a learner', () =>
+      log1.some((line) => line.includes('learner added') && line.includes('"voter":3')) ? true : undefined,
+    );
+    expect(first.status()).toMatchObject({ role: 'leader', voters: [1], learners: [3] });
+    const removed = await unary(admin, 'RemoveVoter', { voterId: 3 }, { deadlineMs: DEADLINE_MS });
+    expect(removed.voters.map((v) => v.id)).toEqual([1]);
+    // The waiting AddVoter notices its learner is gone.
+    expect((await adding).code).toBe('RECONFIGURATION_IN_PROGRESS');
+    expect(first.status()).toMatchObject({ role: 'leader', voters: [1], learners: [] });
+  });
+
+  it('adds a joining controller as a voter, then the active controller removes itself and hands over', async ({
+    onTestFailed,
+  }) => {
+    onTestFailed(() => console.error(diagnostics()));
     const added = await unary(
       admin1 as ControllerAdminClient,
       'AddVoter',
@@ -141,7 +188,10 @@ describe('AddVoter / RemoveVoter', () => {
     expect(quorum.voters[0]?.address).toBe(address2);
   }, 30_000);
 
-  it('a restarted controller takes its membership from its snapshot and log, not from --voters', async () => {
+  it('a restarted controller takes its membership from its snapshot and log, not from --voters', async ({
+    onTestFailed,
+  }) => {
+    onTestFailed(() => console.error(diagnostics()));
     const second = handles[1] as ControllerHandle;
     expect(second.status().snapshotIndex).toBeGreaterThan(0);
     await second.close();

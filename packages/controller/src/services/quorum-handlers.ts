@@ -4,9 +4,10 @@
  * controller only (NOT_CONTROLLER with the leader hint elsewhere).
  *
  *   AddVoter:    add the node as a learner (the leader starts replicating to it), wait — bounded — until
- *                its log is within CATCH_UP_ENTRIES_MAX of the leader's, then promote it; answer once the
- *                promotion commits. A retry after a timeout resumes: a node already a learner is not added
- *                again. Promoting a node that cannot keep up would stall commits if another voter failed.
+ *                it has acknowledged the log to within CATCH_UP_ENTRIES_MAX of the leader's last index
+ *                (see caughtUp), then promote it; answer once the promotion commits. A retry after a
+ *                timeout resumes: a node already a learner is not added again. Promoting a node that cannot
+ *                keep up would stall commits if another voter failed.
  *   RemoveVoter: propose the removal and answer once it commits. When the active controller removes
  *                itself, it answers and then steps down (the core hands leadership to a caught-up voter).
  */
@@ -30,6 +31,8 @@ export const CATCH_UP_ENTRIES_MAX = 10;
 /** Node ids are uint32 on the wire; Raft treats them as opaque. */
 const NODE_ID_MAX = 0xffff_ffff;
 const POLL_MS_MIN = 5;
+/** A learner is promoted only if the leader heard from it this recently (heartbeats come far more often). */
+const RECENT_CONTACT_MS = 1_000;
 
 export function createQuorumHandlers(
   options: ControllerAdminOptions,
@@ -134,7 +137,20 @@ function asNotController(options: ControllerAdminOptions, error: unknown): unkno
     : error;
 }
 
-/** Waits (bounded by ADD_VOTER_CATCH_UP_MS) until the learner's match is near the leader's last index. */
+/**
+ * Whether a learner whose acknowledged index is `match` may be promoted. Match 0 means the learner has not
+ * acknowledged anything to this leader (progress starts at 0, also after a leader change), so it is not
+ * caught up however short the log is: promoting a node that never answered would make it a voter the
+ * quorum cannot do without, and check-quorum would depose the leader (a one-voter leader at once: it then
+ * needs two of two) until that node answers — forever if it is unreachable. A leader's log always holds its
+ * no-op, so a caught-up learner has match >= 1. It must also have answered recently: one that caught up and
+ * then stopped would be the same dead voter.
+ */
+function caughtUp(match: number, leaderLastIndex: number, msSinceContact: number): boolean {
+  return match > 0 && leaderLastIndex - match <= CATCH_UP_ENTRIES_MAX && msSinceContact <= RECENT_CONTACT_MS;
+}
+
+/** Waits (bounded by ADD_VOTER_CATCH_UP_MS) until the learner is caught up (see caughtUp). */
 async function waitCaughtUp(options: ControllerAdminOptions, id: NodeId): Promise<void> {
   const pollMs = Math.max(POLL_MS_MIN, options.tickMs);
   const polls = Math.ceil(ADD_VOTER_CATCH_UP_MS / pollMs);
@@ -148,9 +164,11 @@ async function waitCaughtUp(options: ControllerAdminOptions, id: NodeId): Promis
         `node ${id} stopped being a learner while catching up`,
       );
     }
-    const match = status.progress?.get(id)?.match ?? 0;
+    const progress = status.progress?.get(id);
+    const match = progress?.match ?? 0;
     behind = { match, last: status.lastIndex };
-    if (status.lastIndex - match <= CATCH_UP_ENTRIES_MAX) return;
+    const msSinceContact = (progress?.ticksSinceContact ?? Number.POSITIVE_INFINITY) * options.tickMs;
+    if (caughtUp(match, status.lastIndex, msSinceContact)) return;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   throw new TributaryError(
