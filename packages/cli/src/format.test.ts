@@ -186,6 +186,7 @@ describe('metadata log lines', () => {
         term: 2,
         leaderChange: false,
         records: [encodeJson({ type: 'Topic', name: 'orders', topicId: 'u1' }), Buffer.from('garbage')],
+        quorumMembership: '',
       },
       jsonDecoders,
     );
@@ -196,8 +197,25 @@ describe('metadata log lines', () => {
     expect(formatLogLine(lines[0] ?? noLine(), true)).toBe(
       '{"offset":7,"term":2,"type":"Topic","fields":{"name":"orders","topicId":"u1"}}',
     );
-    const noop = entryLines({ offset: 8, term: 3, leaderChange: true, records: [] }, jsonDecoders);
+    const noop = entryLines(
+      { offset: 8, term: 3, leaderChange: true, records: [], quorumMembership: '' },
+      jsonDecoders,
+    );
     expect(noop.map((line) => formatLogLine(line, false))).toEqual(['8 3 LeaderChange {}']);
+  });
+
+  it('shows controller quorum membership changes, and what it cannot read as Undecodable', () => {
+    const membership = '{"voters":[1,2],"learners":[4],"addresses":{"4":"h4:9093"}}';
+    const lines = entryLines(
+      { offset: 9, term: 3, leaderChange: false, records: [], quorumMembership: membership },
+      jsonDecoders,
+    );
+    expect(lines.map((line) => formatLogLine(line, false))).toEqual([`9 3 QuorumMembership ${membership}`]);
+    const bad = entryLines(
+      { offset: 10, term: 3, leaderChange: false, records: [], quorumMembership: '[1' },
+      jsonDecoders,
+    );
+    expect(bad[0]?.type).toBe('Undecodable');
   });
 });
 

@@ -7,6 +7,11 @@
  * with the same flags (--voters still naming 1, 2, 3) and keeps the membership from its own log.
  */
 import { Admin } from '@tributary/client';
+import {
+  createMetadataStreamClient,
+  type FetchMetadataEvent__Output,
+  type MetadataEntry__Output,
+} from '@tributary/protocol';
 import { describe, expect, it } from 'vitest';
 import { AckedProducer, checkAckedHistory, readBack } from './acked-history.js';
 import { clusterPerTest } from './cluster-per-test.js';
@@ -49,6 +54,24 @@ async function leaderAmong(nodes: readonly ControllerProcess[]): Promise<number>
   );
 }
 
+/** Every committed metadata entry from offset 1 (the stream closes once caught up; 10 s at most). */
+async function fetchEntries(address: string): Promise<MetadataEntry__Output[]> {
+  const client = createMetadataStreamClient(address);
+  try {
+    return await new Promise((resolve, reject) => {
+      const entries: MetadataEntry__Output[] = [];
+      const call = client.FetchMetadata({ fromOffset: 1, follow: false }, { deadline: Date.now() + 10_000 });
+      call.on('data', (event: FetchMetadataEvent__Output) => {
+        if (event.entry !== null && event.entry !== undefined) entries.push(event.entry);
+      });
+      call.on('error', reject);
+      call.on('end', () => resolve(entries));
+    });
+  } finally {
+    client.close();
+  }
+}
+
 describe('controller quorum membership change (real processes)', () => {
   it('adds controller 4 with --join, removes the active controller, and keeps serving throughout', async () => {
     await withCluster(async (c) => {
@@ -87,6 +110,16 @@ describe('controller quorum membership change (real processes)', () => {
         { timeoutMs: 10_000 },
       );
       await producer.waitForAcks(100, 30_000);
+      // The metadata log shows both membership entries (learner, then voter) to inspection tools.
+      const memberships = (await fetchEntries(joiner.address)).flatMap((entry) =>
+        entry.quorumMembership === ''
+          ? []
+          : [JSON.parse(entry.quorumMembership) as { voters: number[]; learners: number[] }],
+      );
+      expect(memberships).toMatchObject([
+        { voters: [1, 2, 3], learners: [4] },
+        { voters: [1, 2, 3, 4], learners: [] },
+      ]);
 
       // Remove the active controller (the harder case: it removes itself, answers, then steps down), then
       // stop it. It is one of 1, 2, 3: the leader does not change while nothing fails.

@@ -24,8 +24,22 @@ export interface LogLine {
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
+/** A controller quorum membership change; shown as-is when it is not the JSON object it should be. */
+function membershipLine(offset: number, term: number, json: string): LogLine {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+      return { offset, term, type: 'QuorumMembership', fields: parsed as Record<string, unknown> };
+    }
+  } catch {
+    // Falls through: an inspection tool shows what it cannot read instead of stopping at it.
+  }
+  return { offset, term, type: 'Undecodable', fields: { quorumMembership: json } };
+}
+
 export function entryLines(entry: MetadataEntry__Output, decoders: CliDecoders): LogLine[] {
   const { offset, term } = entry;
+  if (entry.quorumMembership !== '') return [membershipLine(offset, term, entry.quorumMembership)];
   if (entry.records.length === 0) {
     return [{ offset, term, type: entry.leaderChange ? 'LeaderChange' : 'NoOp', fields: {} }];
   }

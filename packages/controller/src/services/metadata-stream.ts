@@ -155,6 +155,8 @@ export class MetadataStreamService {
   }
 }
 
+const utf8 = new TextDecoder();
+
 function entryEvent(entry: Entry, applied: number): FetchMetadataEvent {
   const leaderChange = entry.type === 'leader-change';
   return {
@@ -165,6 +167,8 @@ function entryEvent(entry: Entry, applied: number): FetchMetadataEvent {
       // own, which brokers never see as such) travel as empty entries so offsets stay contiguous.
       records: entry.type === 'normal' ? decodeEntryBatch(entry.data) : [],
       leaderChange,
+      // The Raft core's own canonical JSON encoding of the membership (packages/raft membership.ts).
+      quorumMembership: entry.type === 'membership' ? utf8.decode(entry.data) : '',
     },
     highWatermark: applied,
   };

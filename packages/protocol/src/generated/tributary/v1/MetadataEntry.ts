@@ -10,6 +10,11 @@ export interface MetadataEntry {
    */
   'records'?: (Buffer | Uint8Array | string)[];
   'leaderChange'?: (boolean);
+  /**
+   * Set when this entry changes the controller quorum (a Raft membership entry, no records): the new
+   * membership as JSON {voters, learners, addresses}. Brokers ignore it; `trib metadata log` shows it.
+   */
+  'quorumMembership'?: (string);
 }
 
 export interface MetadataEntry__Output {
@@ -20,4 +25,9 @@ export interface MetadataEntry__Output {
    */
   'records': (Buffer)[];
   'leaderChange': (boolean);
+  /**
+   * Set when this entry changes the controller quorum (a Raft membership entry, no records): the new
+   * membership as JSON {voters, learners, addresses}. Brokers ignore it; `trib metadata log` shows it.
+   */
+  'quorumMembership': (string);
 }
