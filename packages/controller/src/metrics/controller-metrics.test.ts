@@ -97,11 +97,28 @@ describe('ControllerMetrics', () => {
     expect(sample(text, 'tributary_controller_raft_elections_won_total')).toBe(2);
     expect(sample(text, 'tributary_controller_metadata_entries_applied_total')).toBe(5);
 
+    // A controller being added (a learner) has its own series, not a voter's.
+    const withObserver = leaderStatus(
+      42,
+      new Map([
+        [1, 42],
+        [2, 40],
+        [3, 12],
+        [4, 5],
+      ]),
+    );
+    status = { ...withObserver, voters: [nodeId(1), nodeId(2), nodeId(3)], learners: [nodeId(4)] };
+    text = await metrics.registry.metrics();
+    expect(sample(text, 'tributary_controller_raft_observer_lag_entries', { observer: '4' })).toBe(37);
+    expect(sample(text, 'tributary_controller_raft_follower_lag_entries', { voter: '4' })).toBeUndefined();
+    expect(sample(text, 'tributary_controller_raft_follower_lag_entries', { voter: '3' })).toBe(30);
+
     // A follower has no progress: the lag series disappear rather than going stale.
     status = { ...status, role: 'follower', leaderId: nodeId(2), progress: null };
     text = await metrics.registry.metrics();
     expect(sample(text, 'tributary_controller_raft_leader')).toBe(0);
     expect(text).not.toContain('tributary_controller_raft_follower_lag_entries{');
+    expect(text).not.toContain('tributary_controller_raft_observer_lag_entries{');
   });
 });
 

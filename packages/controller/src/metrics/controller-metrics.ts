@@ -92,7 +92,25 @@ export class ControllerMetrics {
         const status = sources.status();
         if (status.progress === null) return;
         for (const [voter, progress] of status.progress) {
+          if (!status.voters.includes(voter)) continue;
           this.set({ voter: String(voter) }, Math.max(0, status.lastIndex - progress.match));
+        }
+      },
+    });
+    new Gauge({
+      name: 'tributary_controller_raft_observer_lag_entries',
+      help: 'On the leader: entries each observer (a controller being added, not yet a voter) is behind',
+      labelNames: ['observer'] as const,
+      registers,
+      collect() {
+        this.reset();
+        const status = sources.status();
+        if (status.progress === null) return;
+        for (const observer of status.learners) {
+          const progress = status.progress.get(observer);
+          if (progress !== undefined) {
+            this.set({ observer: String(observer) }, Math.max(0, status.lastIndex - progress.match));
+          }
         }
       },
     });
