@@ -1,4 +1,5 @@
 /** What every command receives: parsed global options, the IO shell and the injected decoders. */
+import { type Admin, TributaryClient } from '@tributary/client';
 import { ControllerConnection } from '@tributary/protocol';
 import type { CliDecoders, CliIo } from './io.js';
 
@@ -28,6 +29,27 @@ export async function withConnection<T>(
     return await work(connection);
   } finally {
     connection.close();
+  }
+}
+
+/**
+ * Runs `work` with an admin client that reaches the controllers and the `bootstrap` brokers (group
+ * coordinators, partition leaders) and always closes it.
+ */
+export async function withAdmin<T>(
+  context: CommandContext,
+  bootstrap: readonly string[],
+  work: (admin: Admin) => Promise<T>,
+): Promise<T> {
+  const client = new TributaryClient({
+    bootstrap,
+    controllers: context.options.controllers,
+    timeoutMs: context.options.timeoutMs,
+  });
+  try {
+    return await work(client.admin());
+  } finally {
+    client.close();
   }
 }
 

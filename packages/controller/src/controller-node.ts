@@ -47,6 +47,7 @@ import { RaftTransport } from './raft-host/transport.js';
 import { createBrokerLifecycleHandlers } from './services/broker-lifecycle.js';
 import { createControllerAdminHandlers } from './services/controller-admin.js';
 import { MetadataStreamService } from './services/metadata-stream.js';
+import { ADD_VOTER_CATCH_UP_MS } from './services/quorum-handlers.js';
 
 /** How long close() waits for a leadership transfer before shutting down anyway. */
 export const LEADERSHIP_TRANSFER_WAIT_MS = 1_000;
@@ -90,6 +91,8 @@ export interface ControllerOptions {
   readonly leaderImbalancePerBrokerPercentage?: number;
   /** Default CONTROLLER_DEFAULTS.leaderImbalanceCheckIntervalMs. */
   readonly leaderImbalanceCheckIntervalMs?: number;
+  /** How long AddVoter waits for the new node to catch up; default ADD_VOTER_CATCH_UP_MS (60 s). */
+  readonly addVoterCatchUpMs?: number;
 }
 
 export interface ControllerHandle {
@@ -279,6 +282,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
       storage,
       voters,
       tickMs,
+      addVoterCatchUpMs: options.addVoterCatchUpMs ?? ADD_VOTER_CATCH_UP_MS,
       clusterId: options.clusterId ?? defaultClusterId(voters),
       logger,
     }),

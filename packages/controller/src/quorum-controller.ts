@@ -160,8 +160,13 @@ export class QuorumController implements StateMachine {
    * The image the next command decides against (active controller only); throws NOT_CONTROLLER with
    * the leader hint elsewhere.
    */
-  latestImage(): MetadataImage {
+  /** Throws NOT_CONTROLLER (with the leader hint) unless this controller is active. */
+  requireActive(): void {
     if (this.activeTerm === null || this.driver === undefined) throw this.notController();
+  }
+
+  latestImage(): MetadataImage {
+    this.requireActive();
     if (this.speculativeStale) {
       if (this.inFlight > 0) throw this.notController();
       this.speculative = this.committedImage;

@@ -4,11 +4,11 @@
  */
 import type { DescribeClusterResponse__Output } from '@tributary/protocol';
 import type { Command } from 'commander';
-import { type CommandContext, callOptions, withConnection } from '../context.js';
+import { type CommandContext, callOptions, withAdmin, withConnection } from '../context.js';
 import { cell, formatTable, jsonLine, list } from '../format.js';
 import type { CliInput, Runner } from '../program.js';
 import { addWaitOptions, parseRate, waitSettings } from './partition-commands.js';
-import { adminCall, type WaitSettings, withAdmin } from './partitions.js';
+import { adminCall, type WaitSettings } from './partitions.js';
 import { partitionKey, watchReassignments } from './reassignment-watch.js';
 
 export interface BrokerSummary {

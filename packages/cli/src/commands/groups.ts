@@ -2,39 +2,19 @@
  * `trib groups list | describe G | reset-offsets G --topic T --to-earliest|--to-latest|--to-offset N`:
  * consumer-group admin through the brokers' group coordinators (`--bootstrap`).
  */
-import {
-  type Admin,
-  type GroupDescription,
-  type GroupListing,
-  type OffsetResetTarget,
-  type TopicPartitionList,
-  type TopicPartitionOffset,
-  TributaryClient,
+import type {
+  GroupDescription,
+  GroupListing,
+  OffsetResetTarget,
+  TopicPartitionList,
+  TopicPartitionOffset,
 } from '@tributary/client';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseNonNegativeInt } from '../args.js';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, withAdmin } from '../context.js';
 import { cell, formatTable, jsonLine } from '../format.js';
 import type { Runner } from '../program.js';
 import type { ClientCommandOptions } from './produce.js';
-
-/** Runs `work` with an admin client that reaches the brokers (and controllers) and always closes it. */
-async function withGroupAdmin<T>(
-  context: CommandContext,
-  options: ClientCommandOptions,
-  work: (admin: Admin) => Promise<T>,
-): Promise<T> {
-  const client = new TributaryClient({
-    bootstrap: options.bootstrap,
-    controllers: context.options.controllers,
-    timeoutMs: context.options.timeoutMs,
-  });
-  try {
-    return await work(client.admin());
-  } finally {
-    client.close();
-  }
-}
 
 /** "orders:0,1,2 other:3" for an assignment; "-" when empty. */
 export function formatAssignment(lists: readonly TopicPartitionList[]): string {
@@ -88,7 +68,7 @@ export function formatResetOffsets(groupId: string, offsets: readonly TopicParti
 }
 
 export async function groupsList(context: CommandContext, options: ClientCommandOptions): Promise<void> {
-  const groups = await withGroupAdmin(context, options, (admin) =>
+  const groups = await withAdmin(context, options.bootstrap, (admin) =>
     admin.listGroups({ deadlineMs: context.options.timeoutMs }),
   );
   if (context.options.json) context.io.out(jsonLine({ groups }));
@@ -100,7 +80,7 @@ export async function groupsDescribe(
   groupId: string,
   options: ClientCommandOptions,
 ): Promise<void> {
-  const group = await withGroupAdmin(context, options, (admin) =>
+  const group = await withAdmin(context, options.bootstrap, (admin) =>
     admin.describeGroup(groupId, { deadlineMs: context.options.timeoutMs }),
   );
   if (context.options.json) context.io.out(jsonLine(group));
@@ -119,7 +99,7 @@ export async function groupsResetOffsets(
   groupId: string,
   options: ResetOffsetsOptions,
 ): Promise<void> {
-  const offsets = await withGroupAdmin(context, options, (admin) =>
+  const offsets = await withAdmin(context, options.bootstrap, (admin) =>
     admin.resetGroupOffsets(groupId, options.topic, { to: options.to }, options.partitions, {
       deadlineMs: context.options.timeoutMs,
     }),

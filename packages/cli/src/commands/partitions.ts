@@ -3,12 +3,7 @@
  * moves and preferred leader election through the active controller, with progress read from the
  * partition leaders (`--bootstrap`). The planner is packages/metadata's planRebalance (pure).
  */
-import {
-  type Admin,
-  type ReassignmentOutcome,
-  type ReassignmentTargetSpec,
-  TributaryClient,
-} from '@tributary/client';
+import type { Admin, ReassignmentOutcome, ReassignmentTargetSpec } from '@tributary/client';
 import { isErrorCode, TributaryError, validateTopicName } from '@tributary/core';
 import {
   planRebalance,
@@ -16,7 +11,7 @@ import {
   type RebalanceTarget,
   summarizeRebalance,
 } from '@tributary/metadata';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, withAdmin } from '../context.js';
 import { formatTable, jsonLine, list } from '../format.js';
 import { partitionKey, watchReassignments } from './reassignment-watch.js';
 
@@ -29,24 +24,6 @@ export interface WaitSettings {
   /** The overall limit of a wait: --timeout-ms when given, else WATCH_DEFAULT_TIMEOUT_MS. */
   readonly waitTimeoutMs: number;
   readonly redraw: boolean;
-}
-
-/** Runs `work` with an admin client for the controllers and the bootstrap brokers, always closed. */
-export async function withAdmin<T>(
-  context: CommandContext,
-  bootstrap: readonly string[],
-  work: (admin: Admin) => Promise<T>,
-): Promise<T> {
-  const client = new TributaryClient({
-    bootstrap,
-    controllers: context.options.controllers,
-    timeoutMs: context.options.timeoutMs,
-  });
-  try {
-    return await work(client.admin());
-  } finally {
-    client.close();
-  }
 }
 
 export function adminCall(context: CommandContext): { deadlineMs: number; signal: AbortSignal } {

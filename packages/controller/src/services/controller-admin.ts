@@ -40,6 +40,8 @@ export interface ControllerAdminOptions {
   readonly storage: LevelRaftStorage;
   readonly voters: readonly VoterAddress[];
   readonly tickMs: number;
+  /** How long AddVoter waits for the new node to catch up before REQUEST_TIMED_OUT. */
+  readonly addVoterCatchUpMs: number;
   readonly clusterId: string;
   readonly logger: Logger;
 }

@@ -17,7 +17,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControllerHandle, startController } from '../controller-node.js';
 import { CATCH_UP_ENTRIES_MAX } from './quorum-handlers.js';
-import { refused, registerUnfencedBroker } from './testing.js';
+import { refused, registerUnfencedBroker, startSingleController } from './testing.js';
 
 const DEADLINE_MS = 20_000;
 
@@ -204,4 +204,27 @@ describe('AddVoter / RemoveVoter', () => {
     const image = restarted.committedImage();
     expect(image.offset).toBeGreaterThan(0);
   }, 30_000);
+});
+
+describe('AddVoter catch-up deadline', () => {
+  it('answers REQUEST_TIMED_OUT naming the lag, keeps the node a learner, and a retry resumes', async () => {
+    const controller = await startSingleController('quorum-timeout', { addVoterCatchUpMs: 300 });
+    const admin = createControllerAdminClient(controller.address);
+    try {
+      const addDead = () =>
+        refused(unary(admin, 'AddVoter', { voterId: 3, address: '127.0.0.1:1' }, { deadlineMs: 10_000 }));
+      const timedOut = await addDead();
+      expect(timedOut.code).toBe('REQUEST_TIMED_OUT');
+      expect(timedOut.message).toMatch(/node 3 did not catch up within 300 ms: .*stays a learner/);
+      expect(controller.handle.status()).toMatchObject({ role: 'leader', voters: [1], learners: [3] });
+      // A retry does not add it twice: it waits again (and times out again, nothing listens there).
+      expect((await addDead()).code).toBe('REQUEST_TIMED_OUT');
+      const removed = await unary(admin, 'RemoveVoter', { voterId: 3 }, { deadlineMs: 10_000 });
+      expect(removed.voters.map((v) => v.id)).toEqual([1]);
+      expect(controller.handle.status()).toMatchObject({ role: 'leader', voters: [1], learners: [] });
+    } finally {
+      admin.close();
+      await controller.close();
+    }
+  });
 });

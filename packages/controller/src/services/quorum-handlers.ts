@@ -24,7 +24,7 @@ import { type ControllerAdminOptions, describeQuorum } from './controller-admin.
 
 type HandleOptions = { readonly onUnexpectedError: (error: unknown) => void };
 
-/** How long AddVoter waits for the new node to catch up before answering REQUEST_TIMED_OUT. */
+/** How long AddVoter waits by default for the new node to catch up before answering REQUEST_TIMED_OUT. */
 export const ADD_VOTER_CATCH_UP_MS = 60_000;
 /** A learner this close to the leader's last index is caught up enough to become a voter. */
 export const CATCH_UP_ENTRIES_MAX = 10;
@@ -47,7 +47,7 @@ export function createQuorumHandlers(
     }, handleOptions),
     RemoveVoter: handleUnary(async (request): Promise<RemoveVoterResponse> => {
       const id = nodeId(requireIntInRange(request.voterId, 'voter_id', { max: NODE_ID_MAX }));
-      requireActive(options);
+      options.quorum.requireActive();
       const status = options.driver.status();
       if (!status.voters.includes(id) && !status.learners.includes(id)) {
         throw new TributaryError('VOTER_NOT_FOUND', `voter_id: node ${id} is not a voter`);
@@ -70,13 +70,8 @@ function requireAddress(value: string, field: string): string {
   return value;
 }
 
-/** Throws NOT_CONTROLLER (with the leader hint) unless this is the active controller. */
-function requireActive(options: ControllerAdminOptions): void {
-  options.quorum.latestImage();
-}
-
 async function addVoter(options: ControllerAdminOptions, id: NodeId, address: string): Promise<void> {
-  requireActive(options);
+  options.quorum.requireActive();
   const status = options.driver.status();
   if (status.voters.includes(id))
     throw new TributaryError('DUPLICATE_VOTER', `voter_id: node ${id} is already a voter`);
@@ -150,10 +145,10 @@ function caughtUp(match: number, leaderLastIndex: number, msSinceContact: number
   return match > 0 && leaderLastIndex - match <= CATCH_UP_ENTRIES_MAX && msSinceContact <= RECENT_CONTACT_MS;
 }
 
-/** Waits (bounded by ADD_VOTER_CATCH_UP_MS) until the learner is caught up (see caughtUp). */
+/** Waits (bounded by options.addVoterCatchUpMs) until the learner is caught up (see caughtUp). */
 async function waitCaughtUp(options: ControllerAdminOptions, id: NodeId): Promise<void> {
   const pollMs = Math.max(POLL_MS_MIN, options.tickMs);
-  const polls = Math.ceil(ADD_VOTER_CATCH_UP_MS / pollMs);
+  const polls = Math.ceil(options.addVoterCatchUpMs / pollMs);
   let behind = { match: 0, last: 0 };
   for (let i = 0; i <= polls; i++) {
     const status = options.driver.status();
@@ -173,7 +168,7 @@ async function waitCaughtUp(options: ControllerAdminOptions, id: NodeId): Promis
   }
   throw new TributaryError(
     'REQUEST_TIMED_OUT',
-    `node ${id} did not catch up within ${ADD_VOTER_CATCH_UP_MS} ms: it is ${behind.last - behind.match} entries behind ` +
+    `node ${id} did not catch up within ${options.addVoterCatchUpMs} ms: it is ${behind.last - behind.match} entries behind ` +
       `(match ${behind.match}, leader's last index ${behind.last}); it stays a learner, retry AddVoter to promote it`,
   );
 }
