@@ -3,171 +3,395 @@
  * (KafkaJS keeps its server error codes as data in the same way). `retriable` tells a client whether
  * trying again (after refreshing metadata where the code says so) can succeed.
  */
+/** One row of the table: the Kafka wire code (DESIGN §9; -1 = UNKNOWN_SERVER_ERROR where Kafka has none). */
+export interface ErrorCodeEntry {
+  readonly kafka: number;
+  readonly retriable: boolean;
+  readonly grpc: string;
+  readonly message: string;
+}
+
 export const ERROR_CODES = {
-  UNKNOWN: { retriable: false, grpc: 'UNKNOWN', message: 'an unexpected server error' },
+  UNKNOWN: { kafka: -1, retriable: false, grpc: 'UNKNOWN', message: 'an unexpected server error' },
   NOT_CONTROLLER: {
+    kafka: 41,
     retriable: true,
     grpc: 'UNAVAILABLE',
     message: 'this controller is not the active controller',
   },
-  NOT_LEADER: { retriable: true, grpc: 'UNAVAILABLE', message: 'this node is not the leader' },
-  LEADER_NOT_AVAILABLE: { retriable: true, grpc: 'UNAVAILABLE', message: 'there is no leader right now' },
-  REQUEST_TIMED_OUT: { retriable: true, grpc: 'DEADLINE_EXCEEDED', message: 'the request timed out' },
-  INVALID_REQUEST: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'the request is malformed' },
-  INVALID_TOPIC: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'the topic name is not valid' },
+  NOT_LEADER: { kafka: 6, retriable: true, grpc: 'UNAVAILABLE', message: 'this node is not the leader' },
+  LEADER_NOT_AVAILABLE: {
+    kafka: 5,
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'there is no leader right now',
+  },
+  REQUEST_TIMED_OUT: {
+    kafka: 7,
+    retriable: true,
+    grpc: 'DEADLINE_EXCEEDED',
+    message: 'the request timed out',
+  },
+  INVALID_REQUEST: {
+    kafka: 42,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the request is malformed',
+  },
+  INVALID_TOPIC: {
+    kafka: 17,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the topic name is not valid',
+  },
   INVALID_PARTITIONS: {
+    kafka: 37,
     retriable: false,
     grpc: 'INVALID_ARGUMENT',
     message: 'the partition count is not valid',
   },
   INVALID_REPLICATION_FACTOR: {
+    kafka: 38,
     retriable: false,
     grpc: 'INVALID_ARGUMENT',
     message: 'the replication factor is not valid',
   },
   INVALID_CONFIG: {
+    kafka: 40,
     retriable: false,
     grpc: 'INVALID_ARGUMENT',
     message: 'a configuration value is not valid',
   },
-  TOPIC_ALREADY_EXISTS: { retriable: false, grpc: 'ALREADY_EXISTS', message: 'the topic already exists' },
-  UNKNOWN_TOPIC: { retriable: false, grpc: 'NOT_FOUND', message: 'the topic does not exist' },
-  UNKNOWN_BROKER: { retriable: false, grpc: 'NOT_FOUND', message: 'the broker is not registered' },
-  STALE_BROKER_EPOCH: { retriable: false, grpc: 'FAILED_PRECONDITION', message: 'the broker epoch is stale' },
+  TOPIC_ALREADY_EXISTS: {
+    kafka: 36,
+    retriable: false,
+    grpc: 'ALREADY_EXISTS',
+    message: 'the topic already exists',
+  },
+  UNKNOWN_TOPIC: { kafka: 3, retriable: false, grpc: 'NOT_FOUND', message: 'the topic does not exist' },
+  UNKNOWN_BROKER: {
+    kafka: 102,
+    retriable: false,
+    grpc: 'NOT_FOUND',
+    message: 'the broker is not registered',
+  },
+  STALE_BROKER_EPOCH: {
+    kafka: 77,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the broker epoch is stale',
+  },
   DUPLICATE_BROKER_REGISTRATION: {
+    kafka: 101,
     retriable: true,
     grpc: 'FAILED_PRECONDITION',
     message: 'another live broker holds this broker id',
   },
   STALE_PARTITION_EPOCH: {
+    kafka: 95,
     retriable: false,
     grpc: 'FAILED_PRECONDITION',
     message: 'the partition epoch is stale',
   },
-  OFFSET_OUT_OF_RANGE: { retriable: false, grpc: 'OUT_OF_RANGE', message: 'the offset is out of range' },
+  OFFSET_OUT_OF_RANGE: {
+    kafka: 1,
+    retriable: false,
+    grpc: 'OUT_OF_RANGE',
+    message: 'the offset is out of range',
+  },
   SNAPSHOT_REQUIRED: {
+    kafka: -1,
     retriable: false,
     grpc: 'OUT_OF_RANGE',
     message: 'the requested offset was compacted into a snapshot',
   },
-  RESOURCE_EXHAUSTED: { retriable: true, grpc: 'RESOURCE_EXHAUSTED', message: 'a server limit was reached' },
-  SHUTTING_DOWN: { retriable: true, grpc: 'UNAVAILABLE', message: 'the server is shutting down' },
-  STORAGE_ERROR: { retriable: false, grpc: 'INTERNAL', message: 'a storage operation failed' },
+  RESOURCE_EXHAUSTED: {
+    kafka: 89,
+    retriable: true,
+    grpc: 'RESOURCE_EXHAUSTED',
+    message: 'a server limit was reached',
+  },
+  SHUTTING_DOWN: { kafka: 6, retriable: true, grpc: 'UNAVAILABLE', message: 'the server is shutting down' },
+  STORAGE_ERROR: { kafka: 56, retriable: false, grpc: 'INTERNAL', message: 'a storage operation failed' },
   UNKNOWN_TOPIC_OR_PARTITION: {
+    kafka: 3,
     retriable: true,
     grpc: 'NOT_FOUND',
     message: 'this broker does not host that topic-partition (its metadata may be behind)',
   },
   NOT_ENOUGH_REPLICAS: {
+    kafka: 19,
     retriable: true,
     grpc: 'FAILED_PRECONDITION',
     message: 'fewer in-sync replicas than min.insync.replicas',
   },
   NOT_ENOUGH_REPLICAS_AFTER_APPEND: {
+    kafka: 20,
     retriable: true,
     grpc: 'FAILED_PRECONDITION',
     message: 'written to the leader, but the ISR shrank below min.insync.replicas before it was replicated',
   },
   FENCED_LEADER_EPOCH: {
+    kafka: 74,
     retriable: true,
     grpc: 'FAILED_PRECONDITION',
     message: 'the leader epoch in the request is older than the current one',
   },
   UNKNOWN_LEADER_EPOCH: {
+    kafka: 75,
     retriable: true,
     grpc: 'FAILED_PRECONDITION',
     message: 'the leader epoch in the request is newer than this broker knows',
   },
-  CORRUPT_MESSAGE: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'a record batch is corrupt' },
-  RECORD_TOO_LARGE: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'a record batch is too large' },
-  INVALID_REQUIRED_ACKS: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'acks must be -1, 0 or 1' },
+  CORRUPT_MESSAGE: {
+    kafka: 2,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'a record batch is corrupt',
+  },
+  RECORD_TOO_LARGE: {
+    kafka: 10,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'a record batch is too large',
+  },
+  INVALID_REQUIRED_ACKS: {
+    kafka: 21,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'acks must be -1, 0 or 1',
+  },
   OUT_OF_ORDER_SEQUENCE_NUMBER: {
+    kafka: 45,
     retriable: false,
     grpc: 'FAILED_PRECONDITION',
     message: "the batch's sequence number does not follow the producer's last one on this partition",
   },
   INVALID_PRODUCER_EPOCH: {
+    kafka: 47,
     retriable: false,
     grpc: 'FAILED_PRECONDITION',
     message: 'the producer epoch is older than the one this partition has seen',
   },
   NOT_COORDINATOR: {
+    kafka: 16,
     retriable: true,
     grpc: 'FAILED_PRECONDITION',
     message: 'this broker is not the coordinator of the group',
   },
   COORDINATOR_NOT_AVAILABLE: {
+    kafka: 15,
     retriable: true,
     grpc: 'UNAVAILABLE',
     message: 'the group coordinator is not available',
   },
   COORDINATOR_LOAD_IN_PROGRESS: {
+    kafka: 14,
     retriable: true,
     grpc: 'UNAVAILABLE',
     message: 'the coordinator is still loading the group state',
   },
   UNKNOWN_MEMBER_ID: {
+    kafka: 25,
     retriable: false,
     grpc: 'FAILED_PRECONDITION',
     message: 'the group has no member with that id (it timed out or left); rejoin',
   },
   FENCED_MEMBER_EPOCH: {
+    kafka: 110,
     retriable: false,
     grpc: 'FAILED_PRECONDITION',
     message: "the member epoch is not the member's current one; rejoin",
   },
   STALE_MEMBER_EPOCH: {
+    kafka: 113,
     retriable: true,
     grpc: 'FAILED_PRECONDITION',
     message: 'the commit carries an older member epoch; retry with the current one',
   },
   INCONSISTENT_GROUP_PROTOCOL: {
+    kafka: 23,
     retriable: false,
     grpc: 'FAILED_PRECONDITION',
     message: "the member's assignor differs from the group's",
   },
   GROUP_NOT_EMPTY: {
+    kafka: 68,
     retriable: false,
     grpc: 'FAILED_PRECONDITION',
     message: 'the group has active members',
   },
   BROKER_NOT_READY: {
+    kafka: 5,
     retriable: true,
     grpc: 'UNAVAILABLE',
     message: 'the broker is still catching up with the metadata log after starting',
   },
-  GROUP_ID_NOT_FOUND: { retriable: false, grpc: 'NOT_FOUND', message: 'the group does not exist' },
-  INVALID_GROUP_ID: { retriable: false, grpc: 'INVALID_ARGUMENT', message: 'the group id is not valid' },
+  GROUP_ID_NOT_FOUND: { kafka: 69, retriable: false, grpc: 'NOT_FOUND', message: 'the group does not exist' },
+  INVALID_GROUP_ID: {
+    kafka: 24,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the group id is not valid',
+  },
   INVALID_REPLICA_ASSIGNMENT: {
+    kafka: 39,
     retriable: false,
     grpc: 'INVALID_ARGUMENT',
     message: 'the replica assignment is not valid',
   },
   NO_REASSIGNMENT_IN_PROGRESS: {
+    kafka: 85,
     retriable: false,
     grpc: 'FAILED_PRECONDITION',
     message: 'no reassignment is in progress for the partition',
   },
   PREFERRED_LEADER_NOT_AVAILABLE: {
+    kafka: 80,
     retriable: true,
     grpc: 'UNAVAILABLE',
     message: 'the preferred leader is not in the ISR or not available',
   },
   ELECTION_NOT_NEEDED: {
+    kafka: 84,
     retriable: false,
     grpc: 'FAILED_PRECONDITION',
     message: 'the partition is already led by its preferred leader',
   },
   RECONFIGURATION_IN_PROGRESS: {
+    kafka: -1,
     retriable: true,
     grpc: 'UNAVAILABLE',
     message: 'a controller quorum membership change is already in progress',
   },
-  DUPLICATE_VOTER: { retriable: false, grpc: 'ALREADY_EXISTS', message: 'the node is already a voter' },
-  VOTER_NOT_FOUND: { retriable: false, grpc: 'NOT_FOUND', message: 'the node is not a voter' },
-} as const satisfies Record<string, { retriable: boolean; grpc: string; message: string }>;
+  DUPLICATE_VOTER: {
+    kafka: 126,
+    retriable: false,
+    grpc: 'ALREADY_EXISTS',
+    message: 'the node is already a voter',
+  },
+  VOTER_NOT_FOUND: { kafka: 127, retriable: false, grpc: 'NOT_FOUND', message: 'the node is not a voter' },
+  // Codes that exist for the Kafka listener (DESIGN §9) and its clients; numbers are Kafka's.
+  UNSUPPORTED_VERSION: {
+    kafka: 35,
+    retriable: false,
+    grpc: 'UNIMPLEMENTED',
+    message: 'the API version is not supported by this broker',
+  },
+  UNSUPPORTED_FOR_MESSAGE_FORMAT: {
+    kafka: 43,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the message format (magic 0 or 1) is not supported; use RecordBatch v2',
+  },
+  UNSUPPORTED_COMPRESSION_TYPE: {
+    kafka: 76,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the compression codec is not supported',
+  },
+  INVALID_RECORD: { kafka: 87, retriable: false, grpc: 'INVALID_ARGUMENT', message: 'a record is not valid' },
+  INVALID_FETCH_SIZE: {
+    kafka: 4,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the fetch size is not valid',
+  },
+  ILLEGAL_GENERATION: {
+    kafka: 22,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: "the generation id is not the group's current one; rejoin",
+  },
+  INVALID_SESSION_TIMEOUT: {
+    kafka: 26,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: "the session timeout is outside the broker's allowed range",
+  },
+  REBALANCE_IN_PROGRESS: {
+    kafka: 27,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the group is rebalancing; rejoin',
+  },
+  MEMBER_ID_REQUIRED: {
+    kafka: 79,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'join again with the member id the coordinator assigned',
+  },
+  GROUP_MAX_SIZE_REACHED: {
+    kafka: 81,
+    retriable: false,
+    grpc: 'RESOURCE_EXHAUSTED',
+    message: 'the group has reached its maximum size',
+  },
+  FENCED_INSTANCE_ID: {
+    kafka: 82,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'another member has joined with the same group.instance.id',
+  },
+  UNKNOWN_PRODUCER_ID: {
+    kafka: 59,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the broker has no state for the producer id',
+  },
+  DUPLICATE_SEQUENCE_NUMBER: {
+    kafka: 46,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the batch is a duplicate of one already written',
+  },
+  POLICY_VIOLATION: {
+    kafka: 44,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the request breaks a broker policy',
+  },
+  OFFSET_NOT_AVAILABLE: {
+    kafka: 78,
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'the leader does not yet know the offset (its high watermark is behind)',
+  },
+  THROTTLING_QUOTA_EXCEEDED: {
+    kafka: 89,
+    retriable: true,
+    grpc: 'RESOURCE_EXHAUSTED',
+    message: 'a quota was exceeded',
+  },
+  CLUSTER_AUTHORIZATION_FAILED: {
+    kafka: 31,
+    retriable: false,
+    grpc: 'PERMISSION_DENIED',
+    message: 'the principal may not perform that cluster operation',
+  },
+  INVALID_TXN_STATE: {
+    kafka: 48,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the transaction is not in a state that allows the request',
+  },
+  TRANSACTIONAL_ID_NOT_FOUND: {
+    kafka: 105,
+    retriable: false,
+    grpc: 'NOT_FOUND',
+    message: 'no transaction has that transactional id',
+  },
+} as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Kafka error code 0: success. */
+export const KAFKA_NONE = 0;
+
+/** Kafka's numeric code for a Tributary error code (DESIGN §9). */
+export function kafkaErrorCode(code: ErrorCode): number {
+  return ERROR_CODES[code].kafka;
+}
 
 export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(ERROR_CODES, value);

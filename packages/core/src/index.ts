@@ -3,7 +3,10 @@ export { type Clock, ManualClock, systemClock } from './clock.js';
 export {
   ERROR_CODES,
   type ErrorCode,
+  type ErrorCodeEntry,
   isErrorCode,
+  KAFKA_NONE,
+  kafkaErrorCode,
   type LeaderHint,
   TributaryError,
   type TributaryErrorOptions,
