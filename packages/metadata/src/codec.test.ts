@@ -81,14 +81,18 @@ const brokerAndEpoch = { brokerId: id, brokerEpoch: id };
 
 /** Any structurally valid record (the codec checks shape; replay checks meaning). */
 const arbitraryRecord: fc.Arbitrary<MetadataRecord> = fc.oneof(
-  fc.record({
-    type: fc.constant('RegisterBroker'),
-    ...brokerAndEpoch,
-    incarnationId: nonEmpty,
-    address: text,
-    rack: fc.option(text),
-    fenced: fc.boolean(),
-  }),
+  fc.record(
+    {
+      type: fc.constant('RegisterBroker'),
+      ...brokerAndEpoch,
+      incarnationId: nonEmpty,
+      address: text,
+      rack: fc.option(text),
+      fenced: fc.boolean(),
+      kafkaAddress: nonEmpty,
+    },
+    { requiredKeys: ['type', 'brokerId', 'brokerEpoch', 'incarnationId', 'address', 'rack', 'fenced'] },
+  ),
   fc.record({ type: fc.constantFrom('UnregisterBroker', 'FenceBroker', 'UnfenceBroker'), ...brokerAndEpoch }),
   fc.record({ type: fc.constant('Topic'), name: nonEmpty, topicId: nonEmpty }),
   fc.record({ type: fc.constant('RemoveTopic'), topicId: nonEmpty }),
@@ -124,6 +128,16 @@ const arbitraryRecord: fc.Arbitrary<MetadataRecord> = fc.oneof(
   }),
   fc.record({ type: fc.constant('ProducerIds'), ...brokerAndEpoch, nextProducerId: id }),
 ) as fc.Arbitrary<MetadataRecord>;
+
+describe('RegisterBroker with a Kafka listener', () => {
+  it('adds kafkaAddress after the other fields; records without it keep their golden bytes', () => {
+    const withKafka = { ...SAMPLES.RegisterBroker, kafkaAddress: 'localhost:9094' };
+    const text = Buffer.from(encodeRecord(withKafka)).toString('utf8');
+    expect(text.endsWith('"fenced":true,"kafkaAddress":"localhost:9094"}')).toBe(true);
+    expect(decodeRecord(encodeRecord(withKafka))).toEqual(withKafka);
+    expect(() => decodeJson({ ...JSON.parse(text), kafkaAddress: '' })).toThrow(/kafkaAddress/);
+  });
+});
 
 describe('record codec round trip', () => {
   it('decode(encode(r)) equals r and the encoding is canonical', () => {

@@ -6,7 +6,7 @@
  * JSON because metadata records are few and small next to the data plane, and `trib metadata log` and a
  * person with `xxd` can read them. Field order is fixed, so one record has exactly one encoding (the
  * golden fixtures in testdata/records/ pin it). Optional fields (PartitionChange's leader, isr,
- * replicas; the reassignment sets of both partition records) are left out when absent, never written
+ * replicas; the reassignment sets of both partition records; RegisterBroker's kafkaAddress) are left out when absent, never written
  * as null, so records written before reassignment existed keep their exact bytes.
  *
  * Decoding is strict: the bytes must be UTF-8, the JSON an object with v = 1, a known type, every
@@ -46,6 +46,7 @@ const FIELDS: FieldTable = {
     { name: 'address', kind: 'string' },
     { name: 'rack', kind: 'nullableString' },
     { name: 'fenced', kind: 'boolean' },
+    { name: 'kafkaAddress', kind: 'nonEmptyString', optional: true },
   ],
   UnregisterBroker: [
     { name: 'brokerId', kind: 'id' },

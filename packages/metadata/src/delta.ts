@@ -198,8 +198,16 @@ export class MetadataDelta {
       () =>
         `RegisterBroker ${record.brokerId}: epoch ${record.brokerEpoch} does not grow past ${previous?.brokerEpoch}`,
     );
-    const { brokerId, brokerEpoch, incarnationId, address, rack, fenced } = record;
-    this.#brokers.set(brokerId, { brokerId, brokerEpoch, incarnationId, address, rack, fenced });
+    const { brokerId, brokerEpoch, incarnationId, address, rack, fenced, kafkaAddress } = record;
+    this.#brokers.set(brokerId, {
+      brokerId,
+      brokerEpoch,
+      incarnationId,
+      address,
+      rack,
+      fenced,
+      ...(kafkaAddress === undefined ? {} : { kafkaAddress }),
+    });
   }
 
   #existingBroker(id: BrokerId, epoch: number, what: string): BrokerRegistration {

@@ -18,6 +18,8 @@ export interface BrokerRegistration {
   readonly address: string;
   readonly rack: string | null;
   readonly fenced: boolean;
+  /** host:port of the broker's Kafka listener; absent when it serves none (DESIGN §9). */
+  readonly kafkaAddress?: string;
 }
 
 export interface PartitionState {

@@ -19,6 +19,11 @@ export interface RegisterBrokerRecord {
   readonly rack: string | null;
   /** Registered brokers start fenced and are unfenced once caught up with the metadata log. */
   readonly fenced: boolean;
+  /**
+   * host:port of the broker's Kafka listener (DESIGN §9), what Kafka Metadata answers name; absent when
+   * the broker serves no Kafka listener (and in records written before there was one).
+   */
+  readonly kafkaAddress?: string;
 }
 
 export interface UnregisterBrokerRecord {

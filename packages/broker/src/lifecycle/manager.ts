@@ -21,6 +21,8 @@ export interface BrokerLifecycleOptions {
   /** host:port other brokers and clients reach this broker on. */
   readonly address: string;
   readonly rack?: string;
+  /** host:port Kafka clients reach this broker's Kafka listener on (DESIGN §9); unset = no listener. */
+  readonly kafkaAddress?: string;
   /** Shared with the caller; the manager never closes it. */
   readonly connection: ControllerConnection;
   /** The highest metadata offset this broker has applied. */
@@ -148,12 +150,18 @@ export class BrokerLifecycleManager {
   }
 
   private async register(nowMs: number): Promise<void> {
-    const { brokerId, address, rack, connection, logger } = this.options;
+    const { brokerId, address, rack, kafkaAddress, connection, logger } = this.options;
     this.state.requestSent('register', nowMs);
     try {
       const response = await connection.lifecycle(
         'RegisterBroker',
-        { brokerId, incarnationId: this.incarnationId, address, rack: rack ?? '' },
+        {
+          brokerId,
+          incarnationId: this.incarnationId,
+          address,
+          rack: rack ?? '',
+          kafkaAddress: kafkaAddress ?? '',
+        },
         { deadlineMs: this.requestTimeoutMs },
       );
       this.state.registered(brokerEpoch(response.brokerEpoch), this.clock.nowMs());

@@ -16,6 +16,8 @@ export interface RegisterBrokerRequest {
   readonly incarnationId: string;
   readonly address: string;
   readonly rack: string | null;
+  /** host:port of its Kafka listener; absent when it serves none. */
+  readonly kafkaAddress?: string;
 }
 
 export interface RegisterBrokerContext {
@@ -41,7 +43,7 @@ export function registerBroker(
   request: RegisterBrokerRequest,
   context: RegisterBrokerContext,
 ): ControlResult<{ readonly brokerEpoch: BrokerEpoch }> {
-  const { brokerId, incarnationId, address, rack } = request;
+  const { brokerId, incarnationId, address, rack, kafkaAddress } = request;
   if (incarnationId.length === 0) throw new TributaryError('INVALID_REQUEST', 'incarnation id is empty');
   if (address.length === 0) throw new TributaryError('INVALID_REQUEST', `broker ${brokerId} sent no address`);
   const existing = image.broker(brokerId);
@@ -54,7 +56,16 @@ export function registerBroker(
   const epoch = brokerEpoch(Math.max(image.offset + 1, (existing?.brokerEpoch ?? -1) + 1));
   assert(existing === undefined || epoch > existing.brokerEpoch, 'broker epochs only grow');
   const records: MetadataRecord[] = [
-    { type: 'RegisterBroker', brokerId, brokerEpoch: epoch, incarnationId, address, rack, fenced: true },
+    {
+      type: 'RegisterBroker',
+      brokerId,
+      brokerEpoch: epoch,
+      incarnationId,
+      address,
+      rack,
+      fenced: true,
+      ...(kafkaAddress === undefined ? {} : { kafkaAddress }),
+    },
   ];
   if (existing !== undefined) records.push(...removeBrokerFromPartitions(image, brokerId));
   return { records, response: { brokerEpoch: epoch } };

@@ -73,6 +73,17 @@ function parseAlterPartitionItem(item: AlterPartitionItem__Output, index: number
   };
 }
 
+/** A non-empty, bounded host:port (the broker's gRPC or Kafka address). */
+function requireAddress(value: string, field: string): string {
+  const address = requireLengthAtMost(requireNonEmpty(value, field), field, ADDRESS_LENGTH_MAX);
+  try {
+    parseHostPort(address, field);
+  } catch (error) {
+    throw new TributaryError('INVALID_REQUEST', error instanceof Error ? error.message : String(error));
+  }
+  return address;
+}
+
 export function createBrokerLifecycleHandlers(options: BrokerLifecycleOptions): BrokerLifecycleHandlers {
   const { quorum, leaseManager, logger } = options;
   const leases = leaseManager.leases;
@@ -87,21 +98,20 @@ export function createBrokerLifecycleHandlers(options: BrokerLifecycleOptions): 
         'incarnation_id',
         INCARNATION_ID_LENGTH_MAX,
       );
-      const address = requireLengthAtMost(
-        requireNonEmpty(request.address, 'address'),
-        'address',
-        ADDRESS_LENGTH_MAX,
-      );
-      try {
-        parseHostPort(address, 'address');
-      } catch (error) {
-        throw new TributaryError('INVALID_REQUEST', error instanceof Error ? error.message : String(error));
-      }
+      const address = requireAddress(request.address, 'address');
+      const kafkaAddress =
+        request.kafkaAddress === '' ? undefined : requireAddress(request.kafkaAddress, 'kafka_address');
       const rack = requireLengthAtMost(request.rack, 'rack', RACK_LENGTH_MAX);
       const { response } = await quorum.runCommand((image) =>
         registerBroker(
           image,
-          { brokerId: id, incarnationId, address, rack: rack === '' ? null : rack },
+          {
+            brokerId: id,
+            incarnationId,
+            address,
+            rack: rack === '' ? null : rack,
+            ...(kafkaAddress === undefined ? {} : { kafkaAddress }),
+          },
           { isLeaseAlive: (broker) => leases.isAlive(broker, leaseManager.now()) },
         ),
       );

@@ -67,6 +67,7 @@ export function brokerInfo(broker: BrokerRegistration): BrokerInfo {
     brokerEpoch: broker.brokerEpoch,
     fenced: broker.fenced,
     incarnationId: broker.incarnationId,
+    kafkaAddress: broker.kafkaAddress ?? '',
   };
 }
 

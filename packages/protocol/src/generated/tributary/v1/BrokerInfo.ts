@@ -9,6 +9,10 @@ export interface BrokerInfo {
   'brokerEpoch'?: (number | string | Long);
   'fenced'?: (boolean);
   'incarnationId'?: (string);
+  /**
+   * host:port of the broker's Kafka listener (DESIGN §9); empty when it serves none.
+   */
+  'kafkaAddress'?: (string);
 }
 
 export interface BrokerInfo__Output {
@@ -18,4 +22,8 @@ export interface BrokerInfo__Output {
   'brokerEpoch': (number);
   'fenced': (boolean);
   'incarnationId': (string);
+  /**
+   * host:port of the broker's Kafka listener (DESIGN §9); empty when it serves none.
+   */
+  'kafkaAddress': (string);
 }

@@ -9,6 +9,10 @@ export interface RegisterBrokerRequest {
   'incarnationId'?: (string);
   'address'?: (string);
   'rack'?: (string);
+  /**
+   * host:port of the broker's Kafka listener (DESIGN §9); empty when it serves none.
+   */
+  'kafkaAddress'?: (string);
 }
 
 export interface RegisterBrokerRequest__Output {
@@ -19,4 +23,8 @@ export interface RegisterBrokerRequest__Output {
   'incarnationId': (string);
   'address': (string);
   'rack': (string);
+  /**
+   * host:port of the broker's Kafka listener (DESIGN §9); empty when it serves none.
+   */
+  'kafkaAddress': (string);
 }
