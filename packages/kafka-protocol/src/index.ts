@@ -38,6 +38,7 @@ export {
   type Fields,
   field,
   nullable,
+  nullableTagged,
   type StructInput,
   type StructType,
   type StructValue,

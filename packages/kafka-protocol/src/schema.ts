@@ -80,6 +80,26 @@ export function tagged<T, TIn>(
   };
 }
 
+/**
+ * A KIP-482 tagged field that may be null in `options.nullable` (default value: null, so a null is
+ * simply left out). Kafka has these: Fetch v12's request ClusterId is a nullable string with tag 0.
+ */
+export function nullableTagged<T, TIn>(
+  type: WireType<T, TIn>,
+  versions: VersionSpec,
+  tag: number,
+  options: FieldOptions<T | null> & { readonly nullable: VersionSpec },
+): Field<T | null, TIn | null, true> {
+  const fallback = options.default === undefined ? null : options.default;
+  return {
+    type,
+    versions: parseVersions(versions),
+    nullableVersions: parseVersions(options.nullable),
+    tag,
+    defaultValue: () => fallback,
+  };
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: the phantom type parameters are inferred, never used as values
 type AnyField = Field<any, any, boolean>;
 export type Fields = Readonly<Record<string, AnyField>>;
