@@ -25,6 +25,8 @@ export function addBrokerStandardServices(
     services: [
       'tributary.v1.Broker',
       'tributary.v1.Replication',
+      // Forwarded to the active controller (services/admin-forwarding.ts).
+      'tributary.v1.ControllerAdmin',
       ...(parts.groupCoordinator ? ['tributary.v1.GroupCoordinator'] : []),
     ],
   });

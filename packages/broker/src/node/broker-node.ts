@@ -11,6 +11,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { assert, type Clock, systemClock, TributaryError, brokerId as toBrokerId } from '@tributary/core';
 import {
   addBrokerService,
+  addControllerAdminService,
   addGroupCoordinatorService,
   addReplicationService,
   bindServer,
@@ -32,6 +33,7 @@ import { addBrokerStandardServices, startMetricsEndpoint } from '../metrics/obse
 import { ProducerIdManager } from '../producer-ids/producer-id-manager.js';
 import { REPLICA_FETCH_RECONNECT_BACKOFF } from '../replica/follower-fetcher.js';
 import { UnreachableBrokers } from '../replica/unreachable-brokers.js';
+import { AdminForwarder, createAdminForwardingHandlers } from '../services/admin-forwarding.js';
 import { type BrokerDataPlane, createBrokerHandlers } from '../services/broker-service.js';
 import { createReplicationHandlers } from '../services/replication-service.js';
 import { openDefaultReplicaManager } from './default-replica-manager.js';
@@ -239,6 +241,8 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       logger: logger.child({ subsystem: 'producer-ids' }),
     });
 
+    // One per broker: the gRPC ControllerAdmin service and the Kafka listener's admin APIs share its bound.
+    const adminForwarder = new AdminForwarder({ connection });
     const server = createServer();
     cleanups.push(() => server.forceShutdown());
     // Before any service is added: every RPC gets a request id (x-request-id) and a latency observation.
@@ -252,6 +256,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       dataPlane: metrics.instrumentDataPlane(replicaManager),
       producerIds,
       groupCoordinator,
+      adminForwarder,
       metadataReady: () => {
         metadataCaughtUp ||= lifecycle?.snapshot().caughtUp === true;
         return metadataCaughtUp;
@@ -339,6 +344,7 @@ function addServices(
     readonly dataPlane: BrokerDataPlane;
     readonly producerIds: ProducerIdManager;
     readonly groupCoordinator: GroupCoordinator | null;
+    readonly adminForwarder: AdminForwarder;
     /** True once this process has caught up with the metadata log (latched). */
     readonly metadataReady: () => boolean;
   },
@@ -391,6 +397,15 @@ function addServices(
     ),
   );
   addReplicationService(server, createReplicationHandlers({ dataPlane: replicaManager, logger }));
+  // Not gated on metadataReady: forwarding reads no local metadata, the controller answers.
+  addControllerAdminService(
+    server,
+    createAdminForwardingHandlers({
+      forwarder: parts.adminForwarder,
+      logger,
+      clock: options.clock ?? systemClock,
+    }),
+  );
   if (parts.groupCoordinator !== null) {
     addGroupCoordinatorService(
       server,

@@ -1,4 +1,18 @@
 export {
+  type AdminConnection,
+  AdminForwarder,
+  type AdminForwarderOptions,
+  type AdminForwardingHandlersOptions,
+  createAdminForwardingHandlers,
+  FORWARDED_ADMIN_METHODS,
+  type ForwardedAdminMethod,
+  type ForwardedAdminRequest,
+  type ForwardedAdminResponse,
+  type ForwardOptions,
+  forwardDeadlineMs,
+  relayedError,
+} from './admin-forwarding.js';
+export {
   type AutoCreateOptions,
   type CreateTopicRequest,
   createMissingTopics,

@@ -22,4 +22,16 @@ export const REQUEST_LIMITS = {
   fetchBytesMax: 64 * 1024 * 1024,
   /** Topics one Metadata request may auto-create. */
   autoCreateTopicsPerRequestMax: 100,
+  /**
+   * Longest deadline of an admin call forwarded to the active controller (services/admin-forwarding.ts),
+   * whatever the caller asked: the controller answers a command once it commits, well within this.
+   */
+  adminForwardDeadlineMsMax: 30_000,
+  /**
+   * Taken off the caller's deadline when forwarding, so that the controller's answer (or its error) gets
+   * back to the caller before the caller gives up and sees only its own DEADLINE_EXCEEDED.
+   */
+  adminForwardReplyMarginMs: 100,
+  /** Forwarded admin calls in flight on one broker; beyond it RESOURCE_EXHAUSTED (retriable). */
+  adminForwardInFlightMax: 256,
 } as const;
