@@ -1,0 +1,67 @@
+/**
+ * What one Kafka API handler is: the API's definition, the versions advertised in ApiVersions, which of
+ * those are advertised only for compatibility and refused (DESIGN §9), and the function that answers a
+ * decoded request. Handlers call the broker's parts directly (replica manager, group coordinator,
+ * metadata image); they never go through the broker's own gRPC API.
+ */
+import type {
+  ApiDefinition,
+  RequestHeader,
+  RequestOf,
+  ResponseInputOf,
+  VersionRange,
+} from '@tributary/kafka-protocol';
+import type { Logger } from 'pino';
+
+/** Per request: who sent it and how, for the handler and its log lines. */
+export interface KafkaRequestContext {
+  readonly header: RequestHeader;
+  /** The client's address as seen by the listener (Kafka's client host). */
+  readonly clientHost: string;
+  readonly connectionId: string;
+  readonly logger: Logger;
+}
+
+/** The answer to a request; null = send nothing (Produce with acks=0). */
+export type HandlerResult<A> = ResponseInputOf<A> | null;
+
+export interface KafkaHandler<A extends ApiDefinition> {
+  readonly api: A;
+  /** The versions ApiVersions advertises; within the codec's implemented range. */
+  readonly advertised: VersionRange;
+  /**
+   * Versions advertised only so that older clients keep features on (librdkafka turns off compression
+   * unless Produce's minimum is 0): the request is answered with this error in every error field
+   * instead of being served, as Kafka 4 does.
+   */
+  readonly refused?: {
+    readonly versions: VersionRange;
+    readonly error: (request: RequestOf<A>) => HandlerResult<A>;
+  };
+  handle(request: RequestOf<A>, context: KafkaRequestContext): Promise<HandlerResult<A>> | HandlerResult<A>;
+}
+
+/** A handler with its API's types erased, so handlers of different APIs can share one registry. */
+export interface RegisteredHandler {
+  readonly api: ApiDefinition;
+  readonly advertised: VersionRange;
+  readonly refusedVersions: VersionRange | undefined;
+  answer(request: unknown, context: KafkaRequestContext): Promise<unknown>;
+}
+
+export function registerHandler<A extends ApiDefinition>(handler: KafkaHandler<A>): RegisteredHandler {
+  const refused = handler.refused;
+  return {
+    api: handler.api,
+    advertised: handler.advertised,
+    refusedVersions: refused?.versions,
+    async answer(request, context) {
+      const typed = request as RequestOf<A>;
+      const version = context.header.apiVersion;
+      if (refused !== undefined && version >= refused.versions.min && version <= refused.versions.max) {
+        return refused.error(typed);
+      }
+      return handler.handle(typed, context);
+    },
+  };
+}

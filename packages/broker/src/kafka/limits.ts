@@ -1,0 +1,28 @@
+/**
+ * Bounds of the Kafka listener (DESIGN §9), defined once. The request size bound itself is the codec's
+ * (KAFKA_LIMITS.requestBytesMax, Kafka's socket.request.max.bytes).
+ */
+export const KAFKA_LISTENER_LIMITS = {
+  /**
+   * Request bytes read but not yet answered on one connection, past which the listener stops reading
+   * from it (back-pressure: TCP's window then slows the client). One request is always let in, so a
+   * single request up to the frame bound still gets through.
+   */
+  connectionInFlightBytesMax: 64 * 1024 * 1024,
+  /** Requests read but not yet answered on one connection (librdkafka pipelines up to 1,000,000). */
+  connectionInFlightRequestsMax: 128,
+  /**
+   * Response bytes queued in the socket (a client that does not read) past which reading pauses until
+   * the socket drains.
+   */
+  connectionWriteBufferBytesMax: 32 * 1024 * 1024,
+  /** Open connections per listener; more are refused at accept (Kafka's max.connections). */
+  connectionsMax: 10_000,
+  /** Connections given this long to finish their in-flight requests when the listener closes. */
+  closeGraceMs: 2_000,
+} as const;
+
+export const KAFKA_LISTENER_DEFAULTS = {
+  /** `tributary dev`'s Kafka port (DESIGN §9). */
+  devPort: 9094,
+} as const;

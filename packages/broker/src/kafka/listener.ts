@@ -1,0 +1,85 @@
+/**
+ * The Kafka listener of a broker (DESIGN §9): a TCP server on --kafka-listen whose connections speak
+ * Kafka's binary protocol to the handlers in a KafkaApiRegistry. Connections beyond the bound are
+ * refused at accept; close() stops accepting, lets connections answer what they have read (bounded by
+ * a grace period), then ends them.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { DEFAULT_CONNECTION_LIMITS, KafkaConnection, type KafkaConnectionLimits } from './connection.js';
+import { KAFKA_LISTENER_LIMITS } from './limits.js';
+import type { KafkaApiRegistry } from './registry.js';
+
+export interface KafkaListenerOptions {
+  /** host:port; port 0 picks a free port (see KafkaListener.port). */
+  readonly listen: string;
+  readonly registry: KafkaApiRegistry;
+  readonly logger: Logger;
+  readonly limits?: KafkaConnectionLimits;
+  readonly connectionsMax?: number;
+}
+
+export interface KafkaListener {
+  readonly port: number;
+  readonly connectionCount: () => number;
+  close(): Promise<void>;
+}
+
+/** "host:port" or "[v6]:port" → parts; the config layer has already checked the form. */
+export function splitHostPort(listen: string): { host: string; port: number } {
+  const colon = listen.lastIndexOf(':');
+  const host = listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  const port = Number(listen.slice(colon + 1));
+  if (colon <= 0 || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RangeError(`Kafka listen address must be HOST:PORT, got "${listen}"`);
+  }
+  return { host, port };
+}
+
+export async function startKafkaListener(options: KafkaListenerOptions): Promise<KafkaListener> {
+  const logger = options.logger.child({ subsystem: 'kafka-listener' });
+  const { host, port } = splitHostPort(options.listen);
+  const connections = new Set<KafkaConnection>();
+  const connectionsMax = options.connectionsMax ?? KAFKA_LISTENER_LIMITS.connectionsMax;
+  let nextConnectionId = 0;
+  const server: Server = createServer((socket: Socket) => {
+    if (connections.size >= connectionsMax) {
+      logger.warn({ connectionsMax }, 'refusing a Kafka connection: too many open');
+      socket.destroy();
+      return;
+    }
+    const connection = new KafkaConnection({
+      id: `k${nextConnectionId++}`,
+      socket,
+      registry: options.registry,
+      logger,
+      limits: options.limits ?? DEFAULT_CONNECTION_LIMITS,
+    });
+    connections.add(connection);
+    socket.on('close', () => connections.delete(connection));
+  });
+  server.on('error', (error) => logger.error({ err: error }, 'Kafka listener error'));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  logger.info({ listen: options.listen, port: boundPort }, 'Kafka listener ready');
+  let closing: Promise<void> | undefined;
+  return {
+    port: boundPort,
+    connectionCount: () => connections.size,
+    close: () => {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all([...connections].map((c) => c.close(KAFKA_LISTENER_LIMITS.closeGraceMs)));
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}
