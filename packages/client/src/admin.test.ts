@@ -193,10 +193,12 @@ describe('Admin against a single-voter controller', () => {
     expect(await admin().listTopics()).toEqual([]);
   });
 
-  it('needs the controllers option', () => {
+  it('goes to the controllers when given, else through the bootstrap brokers; refuses neither', () => {
+    expect(admin().routedThrough).toBe('controllers');
     const plain = new TributaryClient({ bootstrap: ['127.0.0.1:1'] });
-    expect(() => plain.admin()).toThrow(TributaryError);
+    expect(plain.admin().routedThrough).toBe('brokers');
     plain.close();
+    expect(() => new Admin({ controllers: [], bootstrap: [] })).toThrow(TributaryError);
   });
 });
 

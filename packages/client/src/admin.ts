@@ -1,20 +1,21 @@
 /**
- * Topic and cluster administration, talking to the controllers (not the brokers). Every call except
- * describeQuorum goes to the active controller through ControllerConnection, which follows
- * NOT_CONTROLLER leader hints and retries retriable errors with jittered backoff within the call's
- * deadline. Answers are plain objects, decoupled from the generated protobuf types.
+ * Topic and cluster administration. Every call except describeQuorum goes to the active controller through
+ * ControllerConnection, which follows NOT_CONTROLLER leader hints and retries retriable errors with jittered
+ * backoff within the call's deadline: directly when controllers are given, otherwise through the bootstrap
+ * brokers, which forward it (admin-route.ts). Answers are plain objects, decoupled from the protobuf types.
  */
 import { assert, type Clock, type Random, TributaryError } from '@tributary/core';
 import {
   asTributaryError,
   type ControllerAdminClient,
-  ControllerConnection,
+  type ControllerConnection,
   createControllerAdminClient,
   type DescribeQuorumResponse__Output,
   type QuorumVoter__Output,
   type TopicInfo__Output,
   unary,
 } from '@tributary/protocol';
+import { type AdminRoute, openAdminConnection } from './admin-route.js';
 import type { TopicPartitionOffset } from './group/commit-manager.js';
 import type { GroupAdmin, GroupDescription, GroupListing, OffsetResetTarget } from './group/group-admin.js';
 import type { TopicPartitionList } from './group/reconcile.js';
@@ -47,13 +48,16 @@ const ADMIN_LIMITS = {
   describeNamesMax: 10_000,
   /** Config entries one createTopic call may carry. */
   configEntriesMax: 1_000,
-  /** Controllers describeQuorum asks at once. */
-  controllersMax: 64,
 } as const;
 
 export interface AdminOptions {
-  /** host:port of one or more controllers. */
-  readonly controllers: readonly string[];
+  /** host:port of controllers: when given, admin calls go to them directly. */
+  readonly controllers?: readonly string[];
+  /**
+   * host:port of brokers: without controllers, admin calls go to these, which forward them to the active
+   * controller (as KRaft brokers do). At least one of controllers and bootstrap is needed.
+   */
+  readonly bootstrap?: readonly string[];
   /** Deadline of calls that do not give their own (default ADMIN_DEFAULTS.deadlineMs). */
   readonly deadlineMs?: number;
   readonly clock?: Clock;
@@ -235,7 +239,9 @@ function requirePositiveInt(
 
 export class Admin {
   private readonly connection: ControllerConnection;
+  /** Controllers describeQuorum asks directly; empty when calls go through brokers. */
   private readonly controllers: readonly string[];
+  private readonly route: AdminRoute;
   private readonly defaultDeadlineMs: number;
   private readonly quorumClients = new Map<string, ControllerAdminClient>();
   private closedFlag = false;
@@ -243,19 +249,24 @@ export class Admin {
   private readonly brokers: BrokerSide | undefined;
 
   constructor(options: AdminOptions) {
-    if (options.controllers.length === 0) {
-      throw new TributaryError('INVALID_REQUEST', 'admin needs at least one controller address');
-    }
-    this.controllers = [...new Set(options.controllers)].slice(0, ADMIN_LIMITS.controllersMax);
     this.defaultDeadlineMs = options.deadlineMs ?? ADMIN_DEFAULTS.deadlineMs;
     this.groups = options.groups;
     this.brokers = options.brokers;
     assert(this.defaultDeadlineMs > 0, 'the admin deadline must be positive');
-    this.connection = new ControllerConnection({
-      addresses: this.controllers,
+    const routed = openAdminConnection({
+      ...(options.controllers === undefined ? {} : { controllers: options.controllers }),
+      ...(options.bootstrap === undefined ? {} : { bootstrap: options.bootstrap }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.random === undefined ? {} : { random: options.random }),
     });
+    this.connection = routed.connection;
+    this.route = routed.route;
+    this.controllers = routed.route === 'controllers' ? routed.addresses : [];
+  }
+
+  /** Whether calls go to the controllers directly or through the bootstrap brokers. */
+  get routedThrough(): AdminRoute {
+    return this.route;
   }
 
   get closed(): boolean {
@@ -374,10 +385,13 @@ export class Admin {
 
   /**
    * Asks every configured controller at once and prefers the leader's answer. Fails only when no
-   * controller answers (with the last error seen).
+   * controller answers (with the last error seen). Through brokers: the active controller's answer.
    */
   async describeQuorum(options: AdminCallOptions = {}): Promise<QuorumDescription> {
     this.requireOpen();
+    if (this.route === 'brokers') {
+      return quorumDescription(await this.connection.admin('DescribeQuorum', {}, this.callOptions(options)));
+    }
     const { deadlineMs, signal } = this.callOptions(options);
     const attempt = signal === undefined ? { deadlineMs } : { deadlineMs, signal };
     const settled = await Promise.allSettled(
@@ -402,6 +416,7 @@ export class Admin {
    * replicates the log to it as an observer, promotes it once caught up, and answers once the promotion
    * committed (REQUEST_TIMED_OUT if it could not catch up; it then stays an observer and a retry resumes).
    * One membership change at a time (RECONFIGURATION_IN_PROGRESS). Resolves to the voters afterwards.
+   * Needs the controllers: brokers do not forward membership changes (INVALID_REQUEST).
    */
   async addVoter(
     id: number,

@@ -1,6 +1,6 @@
 /** The entry point: one client per process, sharing broker connections and the metadata cache. */
 import type * as grpc from '@grpc/grpc-js';
-import { type Clock, type Random, TributaryError } from '@tributary/core';
+import type { Clock, Random } from '@tributary/core';
 import { Admin } from './admin.js';
 import { BrokerConnections } from './connections.js';
 import { Consumer } from './consumer.js';
@@ -14,7 +14,10 @@ import { Producer, type ProducerOptions } from './producer.js';
 export interface TributaryClientOptions {
   /** host:port of one or more brokers; any of them answers Metadata. */
   readonly bootstrap: readonly string[];
-  /** host:port of the controllers, needed by admin() only. */
+  /**
+   * host:port of the controllers, for admin() only and optional: without them admin calls go through the
+   * bootstrap brokers, which forward them to the active controller.
+   */
   readonly controllers?: readonly string[];
   readonly clientId?: string;
   /** Overall deadline of consumer lookups, retries included (default 30 s). */
@@ -92,17 +95,15 @@ export class TributaryClient {
   }
 
   /**
-   * The admin client, talking to the configured controllers. One per client, shared; a new one is
-   * made when the previous one was closed. close() closes it too.
+   * The admin client: controller calls go to the configured controllers, or through the bootstrap brokers
+   * when none are configured. One per client, shared; a new one is made when the previous one was closed.
+   * close() closes it too.
    */
   admin(): Admin {
-    const controllers = this.options.controllers ?? [];
-    if (controllers.length === 0) {
-      throw new TributaryError('INVALID_REQUEST', 'admin() needs the controllers option');
-    }
     if (this.adminClient === undefined || this.adminClient.closed) {
       this.adminClient = new Admin({
-        controllers,
+        ...(this.options.controllers === undefined ? {} : { controllers: this.options.controllers }),
+        bootstrap: this.options.bootstrap,
         groups: new GroupAdmin({
           metadata: this.metadata,
           connections: this.connections,

@@ -14,6 +14,14 @@ export {
   type TopicDescription,
   type TopicListing,
 } from './admin.js';
+export {
+  ADMIN_ROUTE_LIMITS,
+  type AdminConnectionOptions,
+  type AdminRoute,
+  adminRouteOf,
+  openAdminConnection,
+  type RoutedAdminConnection,
+} from './admin-route.js';
 export { TributaryClient, type TributaryClientOptions } from './client.js';
 export { BrokerConnections, Slots } from './connections.js';
 export {
