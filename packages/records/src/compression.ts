@@ -1,34 +1,47 @@
 /**
  * Codecs for the records section of a compressed RecordBatch v2. Kafka compresses everything after
  * recordCount as one blob; the 61-byte header stays plain, and the CRC covers the compressed bytes.
- * gzip uses node:zlib; lz4 uses the standard LZ4 frame format (what Kafka writes for magic 2).
- * snappy and zstd are recognised but refused.
+ * gzip uses node:zlib; lz4 uses the standard LZ4 frame format (what Kafka writes for magic 2); snappy
+ * (snappy.ts) and zstd (zstd.ts) read every framing Kafka clients write. Every codec is synchronous, and
+ * decompression is bounded by RECORD_LIMITS.decompressedBytesMax before anything is inflated.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { assertNever } from '@tributary/core';
 import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
 import { RecordBatchError } from './errors.js';
 import { type CompressionCodec, RECORD_LIMITS } from './layout.js';
+import { compressSnappy, decompressSnappy, snappyDecompressedBytes } from './snappy.js';
+import { compressZstd, decompressZstd, zstdFramesBytesBound } from './zstd.js';
 
-/** The codecs this package can write and read. */
-export const SUPPORTED_COMPRESSION = ['none', 'gzip', 'lz4'] as const;
+/** The codecs this package can write and read: all of Kafka's. */
+export const SUPPORTED_COMPRESSION = [
+  'none',
+  'gzip',
+  'snappy',
+  'lz4',
+  'zstd',
+] as const satisfies readonly CompressionCodec[];
 export type SupportedCompression = (typeof SUPPORTED_COMPRESSION)[number];
 
 export function isSupportedCompression(codec: string): codec is SupportedCompression {
   return (SUPPORTED_COMPRESSION as readonly string[]).includes(codec);
 }
 
-function unsupported(codec: CompressionCodec, position: number): RecordBatchError {
-  return new RecordBatchError(
-    'UNSUPPORTED_COMPRESSION',
-    position,
-    `${codec} batches are not supported; supported codecs are ${SUPPORTED_COMPRESSION.join(', ')}`,
-  );
-}
-
 export function compressRecords(codec: SupportedCompression, records: Buffer): Buffer {
-  if (codec === 'gzip') return gzipSync(records);
-  if (codec === 'lz4') return compressFrameSync(records);
-  return records;
+  switch (codec) {
+    case 'none':
+      return records;
+    case 'gzip':
+      return gzipSync(records);
+    case 'snappy':
+      return compressSnappy(records);
+    case 'lz4':
+      return compressFrameSync(records);
+    case 'zstd':
+      return compressZstd(records);
+    default:
+      return assertNever(codec, 'compression codec');
+  }
 }
 
 const LZ4_FRAME_MAGIC = 0x184d2204;
@@ -84,12 +97,50 @@ function tooLarge(position: number, codec: CompressionCodec): RecordBatchError {
   );
 }
 
-function inflate(codec: 'gzip' | 'lz4', blob: Buffer, position: number): Buffer {
-  const limit = RECORD_LIMITS.decompressedBytesMax;
-  if (codec === 'lz4' && lz4FrameBytesBound(blob, position) > limit) throw tooLarge(position, codec);
+type Compressed = Exclude<CompressionCodec, 'none'>;
+
+/**
+ * An upper bound on the codec's output, computed without inflating (gzip has none: zlib stops at
+ * maxOutputLength instead). Throws a RecordBatchError naming the codec on a malformed framing.
+ */
+function decompressedBytesBound(codec: Compressed, blob: Buffer, position: number): number {
+  switch (codec) {
+    case 'gzip':
+      return 0;
+    case 'snappy':
+      return snappyDecompressedBytes(blob, position);
+    case 'lz4':
+      return lz4FrameBytesBound(blob, position);
+    case 'zstd':
+      return zstdFramesBytesBound(blob, position);
+    default:
+      return assertNever(codec, 'compression codec');
+  }
+}
+
+function inflateUnchecked(codec: Compressed, blob: Buffer, position: number): Buffer {
+  switch (codec) {
+    case 'gzip':
+      return gunzipSync(blob, { maxOutputLength: RECORD_LIMITS.decompressedBytesMax });
+    case 'snappy':
+      return decompressSnappy(blob, position);
+    case 'lz4':
+      return decompressFrameSync(blob);
+    case 'zstd':
+      return decompressZstd(blob);
+    default:
+      return assertNever(codec, 'compression codec');
+  }
+}
+
+function inflate(codec: Compressed, blob: Buffer, position: number): Buffer {
+  if (decompressedBytesBound(codec, blob, position) > RECORD_LIMITS.decompressedBytesMax) {
+    throw tooLarge(position, codec);
+  }
   try {
-    return codec === 'gzip' ? gunzipSync(blob, { maxOutputLength: limit }) : decompressFrameSync(blob);
+    return inflateUnchecked(codec, blob, position);
   } catch (cause) {
+    if (cause instanceof RecordBatchError) throw cause;
     if ((cause as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(position, codec);
     throw new RecordBatchError(
       'BAD_RECORD',
@@ -101,12 +152,11 @@ function inflate(codec: 'gzip' | 'lz4', blob: Buffer, position: number): Buffer 
 
 /**
  * The plain records section of a batch whose compressed section is `blob` (starting at `position` in
- * the batch's buffer, for error messages). Refuses snappy and zstd, and any output over
- * RECORD_LIMITS.decompressedBytesMax.
+ * the batch's buffer, for error messages). Refuses any output over RECORD_LIMITS.decompressedBytesMax,
+ * before inflating where the codec's framing tells the size (all but gzip, which zlib stops instead).
  */
 export function decompressRecords(codec: CompressionCodec, blob: Buffer, position: number): Buffer {
   if (codec === 'none') return blob;
-  if (codec === 'snappy' || codec === 'zstd') throw unsupported(codec, position);
   const records = inflate(codec, blob, position);
   if (records.length > RECORD_LIMITS.decompressedBytesMax) throw tooLarge(position, codec);
   return records;

@@ -160,7 +160,7 @@ function recordsReader(header: RecordBatchHeader): ByteReader {
 }
 
 /**
- * Parses every record of a validated batch, decompressing gzip and lz4 sections; the count must match
+ * Parses every record of a validated batch, decompressing compressed sections; the count must match
  * recordCount exactly.
  */
 export function decodeRecords(header: RecordBatchHeader): DecodedRecord[] {

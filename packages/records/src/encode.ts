@@ -56,7 +56,7 @@ export interface EncodeBatchOptions {
   readonly producerId?: number | undefined;
   readonly producerEpoch?: number | undefined;
   readonly baseSequence?: number | undefined;
-  /** Defaults to 'none'. The records section is compressed as one blob; snappy and zstd are refused. */
+  /** Defaults to 'none'. The records section is compressed as one blob (compression.ts). */
   readonly compression?: CompressionCodec | undefined;
   readonly timestampType?: TimestampType | undefined;
   readonly isTransactional?: boolean | undefined;

@@ -41,7 +41,7 @@ export const ATTRIBUTE_TIMESTAMP_TYPE_BIT = 0x08;
 export const ATTRIBUTE_TRANSACTIONAL_BIT = 0x10;
 export const ATTRIBUTE_CONTROL_BIT = 0x20;
 
-/** Kafka's codec ids (attributes bits 0-2); 5-7 are invalid. snappy and zstd are refused (compression.ts). */
+/** Kafka's codec ids (attributes bits 0-2); 5-7 are invalid. All five are read and written (compression.ts). */
 export const COMPRESSION_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 export type CompressionCodec = (typeof COMPRESSION_CODECS)[number];
 export type TimestampType = 'create-time' | 'log-append-time';
