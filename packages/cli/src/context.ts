@@ -1,10 +1,18 @@
 /** What every command receives: parsed global options, the IO shell and the injected decoders. */
-import { type Admin, TributaryClient } from '@tributary/client';
-import { ControllerConnection } from '@tributary/protocol';
+import { type Admin, openAdminConnection, TributaryClient } from '@tributary/client';
+import { TributaryError } from '@tributary/core';
+import { asTributaryError, ControllerConnection } from '@tributary/protocol';
 import type { CliDecoders, CliIo } from './io.js';
 
 export interface GlobalOptions {
   readonly controllers: readonly string[];
+  /**
+   * Whether controllers were named (--controllers or TRIB_CONTROLLERS) rather than defaulted: admin
+   * commands then go to them directly instead of through the brokers (docs/cli.md).
+   */
+  readonly controllersGiven: boolean;
+  /** --bootstrap or TRIB_BOOTSTRAP (default 127.0.0.1:9092). */
+  readonly bootstrap: readonly string[];
   readonly json: boolean;
   /** Overall deadline of one command's RPCs (retries included). */
   readonly timeoutMs: number;
@@ -16,7 +24,43 @@ export interface CommandContext {
   readonly decoders: CliDecoders;
 }
 
-/** Runs `work` with a connection to the active controller and always closes it. */
+/**
+ * Runs `work` with a connection to the active controller for admin calls (topics, brokers, cluster) and
+ * always closes it: to the controllers when they were given, else through the bootstrap brokers, which
+ * forward each call to the active controller (the client's admin-route.ts decides for both).
+ */
+export async function withAdminConnection<T>(
+  context: CommandContext,
+  work: (connection: ControllerConnection) => Promise<T>,
+): Promise<T> {
+  const { connection, route } = openAdminConnection({
+    ...adminAddresses(context),
+    deadlineMs: context.options.timeoutMs,
+  });
+  try {
+    return await work(connection);
+  } catch (error) {
+    const failure = asTributaryError(error);
+    // Nothing could answer: say the calls went to brokers (the connection's message speaks of controllers).
+    if (route !== 'brokers' || !failure.retriable) throw failure;
+    throw new TributaryError(failure.code, `through brokers: ${failure.message}`, { cause: failure });
+  } finally {
+    connection.close();
+  }
+}
+
+/** Where admin calls go: the controllers only when they were given; the brokers always (as fallback). */
+function adminAddresses(context: CommandContext): {
+  controllers?: readonly string[];
+  bootstrap: readonly string[];
+} {
+  const { options } = context;
+  return options.controllersGiven
+    ? { controllers: options.controllers, bootstrap: options.bootstrap }
+    : { bootstrap: options.bootstrap };
+}
+
+/** Runs `work` with a connection to the controllers (quorum commands) and always closes it. */
 export async function withConnection<T>(
   context: CommandContext,
   work: (connection: ControllerConnection) => Promise<T>,
@@ -33,8 +77,9 @@ export async function withConnection<T>(
 }
 
 /**
- * Runs `work` with an admin client that reaches the controllers and the `bootstrap` brokers (group
- * coordinators, partition leaders) and always closes it.
+ * Runs `work` with an admin client that reaches the `bootstrap` brokers (group coordinators, partition
+ * leaders, and controller calls forwarded through them) or the controllers when they were given, and
+ * always closes it.
  */
 export async function withAdmin<T>(
   context: CommandContext,
@@ -43,7 +88,7 @@ export async function withAdmin<T>(
 ): Promise<T> {
   const client = new TributaryClient({
     bootstrap,
-    controllers: context.options.controllers,
+    ...(context.options.controllersGiven ? { controllers: context.options.controllers } : {}),
     timeoutMs: context.options.timeoutMs,
   });
   try {

@@ -73,13 +73,24 @@ export const EXIT_INTERRUPTED = 130;
 
 interface RawGlobalOptions {
   readonly controllers: string[];
+  readonly bootstrap: string[];
   readonly json?: boolean;
   readonly timeoutMs: number;
 }
 
-function globalOptions(command: Command): GlobalOptions {
+function globalOptions(command: Command, env: CliIo['env']): GlobalOptions {
   const raw = command.optsWithGlobals<RawGlobalOptions>();
-  return { controllers: raw.controllers, json: raw.json === true, timeoutMs: raw.timeoutMs };
+  // The environment variable is the option's default here, so commander reports it as 'default'.
+  const controllersGiven =
+    command.getOptionValueSourceWithGlobals('controllers') === 'cli' ||
+    (env.TRIB_CONTROLLERS ?? '').trim() !== '';
+  return {
+    controllers: raw.controllers,
+    controllersGiven,
+    bootstrap: raw.bootstrap,
+    json: raw.json === true,
+    timeoutMs: raw.timeoutMs,
+  };
 }
 
 export type Action = (context: CommandContext, command: Command) => Promise<void>;
@@ -95,12 +106,18 @@ export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput =
       outputError: (text, write) => write(text),
     })
     .addOption(
-      new Option('--controllers <host:port,...>', 'controller addresses (env TRIB_CONTROLLERS)')
+      new Option(
+        '--controllers <host:port,...>',
+        'controller addresses, for quorum and metadata commands; admin commands use them directly when given (env TRIB_CONTROLLERS)',
+      )
         .argParser(parseAddressList)
         .default(envAddresses(io.env, 'TRIB_CONTROLLERS', DEFAULT_CONTROLLERS)),
     )
     .addOption(
-      new Option('--bootstrap <host:port,...>', 'broker addresses (env TRIB_BOOTSTRAP)')
+      new Option(
+        '--bootstrap <host:port,...>',
+        'broker addresses; admin commands go through them unless --controllers is given (env TRIB_BOOTSTRAP)',
+      )
         .argParser(parseAddressList)
         .default(envAddresses(io.env, 'TRIB_BOOTSTRAP', DEFAULT_BOOTSTRAP)),
     )
@@ -117,7 +134,7 @@ export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput =
     (...args: unknown[]): Promise<void> => {
       // commander passes (…arguments, options, command); the command is always last.
       const command = args[args.length - 1] as Command;
-      return action({ io, decoders, options: globalOptions(command) }, command);
+      return action({ io, decoders, options: globalOptions(command, io.env) }, command);
     };
 
   addQuorumCommands(program, run);

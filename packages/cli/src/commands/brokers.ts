@@ -4,7 +4,7 @@
  */
 import type { DescribeClusterResponse__Output } from '@tributary/protocol';
 import type { Command } from 'commander';
-import { type CommandContext, callOptions, withAdmin, withConnection } from '../context.js';
+import { type CommandContext, callOptions, withAdmin, withAdminConnection } from '../context.js';
 import { cell, formatTable, jsonLine, list } from '../format.js';
 import type { CliInput, Runner } from '../program.js';
 import { addWaitOptions, parseRate, waitSettings } from './partition-commands.js';
@@ -55,7 +55,7 @@ export function formatBrokersTable(summary: ClusterSummary): string[] {
 }
 
 export async function brokersList(context: CommandContext): Promise<void> {
-  const response = await withConnection(context, (connection) =>
+  const response = await withAdminConnection(context, (connection) =>
     connection.admin('describeCluster', {}, callOptions(context)),
   );
   const summary = summarizeCluster(response);

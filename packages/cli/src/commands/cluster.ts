@@ -1,20 +1,28 @@
 /**
  * `trib cluster status`: one terminal overview of the cluster — the controller quorum (leader, term,
- * commit index, each voter's lag: DescribeQuorum to every controller), the brokers (DescribeCluster)
- * and the partitions that need attention (ListTopics + DescribeTopics): under-replicated (ISR smaller
- * than the replica set) and offline (no leader).
+ * commit index, each voter's lag: DescribeQuorum to every controller, or with brokers alone the active
+ * controller's view relayed by a broker), the brokers (DescribeCluster) and the partitions that need
+ * attention (ListTopics + DescribeTopics): under-replicated (ISR smaller than the replica set) and
+ * offline (no leader).
  */
 import { LIMITS } from '@tributary/core';
 import {
+  type ControllerConnection,
   createControllerAdminClient,
   type PartitionInfo__Output,
   type TopicInfo__Output,
   unary,
 } from '@tributary/protocol';
-import { type CommandContext, callOptions, withConnection } from '../context.js';
+import { type CommandContext, callOptions, withAdminConnection } from '../context.js';
 import { cell, formatTable, jsonLine, list } from '../format.js';
 import { type ClusterSummary, formatBrokersTable, summarizeCluster } from './brokers.js';
-import { formatQuorumTable, type QuorumAnswer, type QuorumSummary, summarizeQuorum } from './quorum.js';
+import {
+  formatQuorumTable,
+  type QuorumAnswer,
+  type QuorumSummary,
+  summarizeQuorum,
+  summarizeRelayedQuorum,
+} from './quorum.js';
 
 /** A quorum question should be quick: a controller slower than this is shown as unreachable. */
 const STATUS_QUORUM_CALL_TIMEOUT_MS_MAX = 1_500;
@@ -152,9 +160,26 @@ async function probeQuorum(context: CommandContext): Promise<QuorumSummary | nul
   }
 }
 
+/** DescribeQuorum relayed by a broker to the active controller; null when it does not answer in time. */
+async function relayedQuorum(
+  context: CommandContext,
+  connection: ControllerConnection,
+): Promise<QuorumSummary | null> {
+  const deadlineMs = Math.min(context.options.timeoutMs, STATUS_QUORUM_CALL_TIMEOUT_MS_MAX);
+  try {
+    const response = await connection.admin('describeQuorum', {}, { deadlineMs, signal: context.io.signal });
+    return summarizeRelayedQuorum(response, context.io.clock.wallMs());
+  } catch {
+    return null;
+  }
+}
+
 export async function clusterStatus(context: CommandContext): Promise<void> {
-  const quorum = await probeQuorum(context);
-  const { cluster, topics } = await withConnection(context, async (connection) => {
+  const { quorum, cluster, topics } = await withAdminConnection(context, async (connection) => {
+    // Given controllers are each asked (a dead one shows as unreachable); brokers relay the leader's view.
+    const quorum = context.options.controllersGiven
+      ? await probeQuorum(context)
+      : await relayedQuorum(context, connection);
     const described = await connection.admin('describeCluster', {}, callOptions(context));
     const listed = await connection.admin('listTopics', {}, callOptions(context));
     const names = listed.topics.map((topic) => topic.name);
@@ -165,7 +190,7 @@ export async function clusterStatus(context: CommandContext): Promise<void> {
       const response = await connection.admin('describeTopics', { names: chunk }, callOptions(context));
       infos.push(...response.topics);
     }
-    return { cluster: summarizeCluster(described), topics: infos };
+    return { quorum, cluster: summarizeCluster(described), topics: infos };
   });
   const status = summarizeStatus(quorum, cluster, topics);
   if (context.options.json) context.io.out(jsonLine(status));

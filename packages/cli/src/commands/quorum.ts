@@ -84,6 +84,31 @@ export function summarizeQuorum(answers: readonly QuorumAnswer[], timestamp: num
   };
 }
 
+/**
+ * A voter counts as reachable in a view relayed by a broker when the leader heard from it at most this
+ * long ago: twice the longest election timeout (500 ms), while the leader contacts each voter every 50 ms.
+ */
+export const RELAYED_CONTACT_RECENT_MS_MAX = 1_000;
+
+/**
+ * The summary of one answer relayed by a broker (the active controller's, normally the leader's): nobody
+ * else was asked, so reachability is the leader's own judgement of when it last heard from each member.
+ */
+export function summarizeRelayedQuorum(
+  response: DescribeQuorumResponse__Output,
+  timestamp: number,
+): QuorumSummary {
+  const summary = summarizeQuorum([{ address: '', response }], timestamp);
+  if (summary === null) return noQuorumSummary(timestamp);
+  const judged = (voter: VoterSummary): VoterSummary => ({
+    ...voter,
+    reachable:
+      voter.id === response.nodeId ||
+      (voter.lastContactMsAgo !== null && voter.lastContactMsAgo <= RELAYED_CONTACT_RECENT_MS_MAX),
+  });
+  return { ...summary, voters: summary.voters.map(judged), observers: summary.observers.map(judged) };
+}
+
 export function noQuorumSummary(timestamp: number): QuorumSummary {
   return {
     leaderId: null,

@@ -1,10 +1,10 @@
 /**
  * `trib topics create|list|describe|delete|add-partitions|alter-config`: topic admin through the active
- * controller.
+ * controller, reached through the bootstrap brokers or, when given, the controllers directly.
  */
 import { TributaryError, validateTopicName } from '@tributary/core';
 import type { TopicInfo__Output, TopicListing__Output } from '@tributary/protocol';
-import { type CommandContext, callOptions, withConnection } from '../context.js';
+import { type CommandContext, callOptions, withAdminConnection } from '../context.js';
 import { cell, formatTable, jsonLine, list } from '../format.js';
 
 export interface PartitionSummary {
@@ -109,14 +109,14 @@ export async function topicsCreate(
     replicationFactor: options.replicationFactor,
     configs: options.configs.map(([configName, value]) => ({ name: configName, value })),
   };
-  const response = await withConnection(context, (connection) =>
+  const response = await withAdminConnection(context, (connection) =>
     connection.admin('createTopic', request, callOptions(context)),
   );
   printTopic(context, response.topic, `created topic ${name}`);
 }
 
 export async function topicsList(context: CommandContext): Promise<void> {
-  const response = await withConnection(context, (connection) =>
+  const response = await withAdminConnection(context, (connection) =>
     connection.admin('listTopics', {}, callOptions(context)),
   );
   const topics = response.topics.map(summarizeListing).sort((a, b) => a.name.localeCompare(b.name));
@@ -125,7 +125,7 @@ export async function topicsList(context: CommandContext): Promise<void> {
 }
 
 export async function topicsDescribe(context: CommandContext, name: string): Promise<void> {
-  const response = await withConnection(context, (connection) =>
+  const response = await withAdminConnection(context, (connection) =>
     connection.admin('describeTopics', { names: [name] }, callOptions(context)),
   );
   const topic = response.topics.find((candidate) => candidate.name === name);
@@ -134,7 +134,7 @@ export async function topicsDescribe(context: CommandContext, name: string): Pro
 }
 
 export async function topicsDelete(context: CommandContext, name: string): Promise<void> {
-  const response = await withConnection(context, (connection) =>
+  const response = await withAdminConnection(context, (connection) =>
     connection.admin('deleteTopic', { name }, callOptions(context)),
   );
   if (context.options.json) context.io.out(jsonLine({ name, id: response.topicId }));
@@ -150,7 +150,7 @@ export async function topicsAddPartitions(
   name: string,
   totalCount: number,
 ): Promise<void> {
-  const response = await withConnection(context, async (connection) => {
+  const response = await withAdminConnection(context, async (connection) => {
     // The count before, to tell the new partitions apart in the answer.
     const before = await connection.admin('describeTopics', { names: [name] }, callOptions(context));
     const previousCount = before.topics.find((t) => t.name === name)?.partitions.length ?? 0;
@@ -196,7 +196,7 @@ export async function topicsAlterConfig(
     remove: [...options.remove],
     validateOnly: options.validateOnly,
   };
-  const response = await withConnection(context, (connection) =>
+  const response = await withAdminConnection(context, (connection) =>
     connection.admin('alterTopicConfigs', request, callOptions(context)),
   );
   const verb = options.validateOnly ? 'would change' : 'changed';
