@@ -318,7 +318,7 @@ describe('TributaryClient against fake brokers', () => {
     client.close();
   });
 
-  for (const compression of ['gzip', 'lz4'] as const) {
+  for (const compression of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
     it(`a ${compression} producer's batches are stored compressed and consumed decompressed`, async () => {
       const producer = client.producer({ acks: 'all', timeoutMs: 5_000, compression });
       const consumer = client.consumer();
@@ -345,8 +345,8 @@ describe('TributaryClient against fake brokers', () => {
   }
 
   it('refuses an unsupported producer compression', () => {
-    expect(() => client.producer({ compression: 'zstd' as 'gzip' })).toThrow(
-      /compression must be one of none, gzip, lz4/,
+    expect(() => client.producer({ compression: 'brotli' as 'gzip' })).toThrow(
+      /compression must be one of none, gzip, snappy, lz4, zstd, got brotli/,
     );
     client.close();
   });
