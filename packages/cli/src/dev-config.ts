@@ -22,6 +22,9 @@ export const DEV_CONFIG = defineConfig({
     dataDir: option.text('where the data lives', 'DIR').default(DEV_DEFAULTS.dataDir),
     controllerListen: option.hostPort('the controller address').default(DEV_DEFAULTS.controllerListen),
     brokerListen: option.hostPort('the broker address').default(DEV_DEFAULTS.brokerListen),
+    kafkaListen: option
+      .text("the broker's Kafka protocol address (HOST:PORT), or `off`", 'HOST:PORT')
+      .default(DEV_DEFAULTS.kafkaListen),
     defaultPartitions: option
       .integer('partitions of topics created on first use', { min: 1, max: DEV_PARTITIONS_MAX })
       .default(DEV_DEFAULTS.defaultPartitions),

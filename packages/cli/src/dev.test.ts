@@ -28,6 +28,7 @@ describe('tributary dev', () => {
       dataDir: dir,
       controllerListen: '127.0.0.1:0',
       brokerListen: '127.0.0.1:0',
+      kafkaListen: '127.0.0.1:0',
       logger: pino({ level: 'silent' }),
     });
     const admin = createControllerAdminClient(`127.0.0.1:${cluster.controller.port}`);
@@ -41,6 +42,10 @@ describe('tributary dev', () => {
         const described = await unary(admin, 'describeCluster', {}, { deadlineMs: 2_000 });
         return described.brokers.some((b) => b.brokerId === 1 && !b.fenced);
       });
+      // The broker registered its Kafka listener's address (DESIGN §9).
+      const registered = await unary(admin, 'describeCluster', {}, { deadlineMs: 2_000 });
+      expect(cluster.broker.kafkaPort).not.toBeNull();
+      expect(registered.brokers[0]?.kafkaAddress).toBe(`127.0.0.1:${cluster.broker.kafkaPort}`);
       const metadata = await unary(broker, 'metadata', { topics: [] }, { deadlineMs: 2_000 });
       expect(metadata.brokers.map((b) => [b.brokerId, b.address, b.fenced])).toEqual([
         [1, `127.0.0.1:${cluster.broker.port}`, false],
@@ -55,11 +60,13 @@ describe('tributary dev', () => {
     const lines = devBanner({
       controllerAddress: '127.0.0.1:9093',
       brokerAddress: '127.0.0.1:9092',
+      kafkaAddress: '127.0.0.1:9094',
       dataDir: './data',
     });
     const text = lines.join('\n');
     expect(text).toContain('127.0.0.1:9093');
     expect(text).toContain('127.0.0.1:9092');
+    expect(text).toContain('kcat -b 127.0.0.1:9094 -L');
     expect(lines.some((l) => l.includes('trib produce'))).toBe(true);
     expect(lines.some((l) => l.includes('trib consume'))).toBe(true);
   });

@@ -12,6 +12,8 @@ export interface DevOptions {
   readonly dataDir: string;
   readonly controllerListen: string;
   readonly brokerListen?: string;
+  /** The broker's Kafka listener (DESIGN §9); 'off' serves none. */
+  readonly kafkaListen?: string;
   /** Partitions of auto-created topics. */
   readonly defaultPartitions?: number;
   readonly logger: Logger;
@@ -21,6 +23,7 @@ export const DEV_DEFAULTS = {
   dataDir: './data',
   controllerListen: '127.0.0.1:9093',
   brokerListen: '127.0.0.1:9092',
+  kafkaListen: '127.0.0.1:9094',
   defaultPartitions: 1,
 } as const;
 
@@ -32,6 +35,11 @@ export interface DevCluster {
 
 function hostOf(address: string): string {
   return address.slice(0, address.lastIndexOf(':'));
+}
+
+/** `--kafka-listen off` turns the Kafka listener off (it is on by default in dev). */
+function kafkaListenOption(listen: string): { kafkaListen?: string } {
+  return listen === 'off' ? {} : { kafkaListen: listen };
 }
 
 /**
@@ -58,6 +66,7 @@ export async function startDevCluster(options: DevOptions): Promise<DevCluster> 
       autoCreateTopics: true,
       defaultPartitions: options.defaultPartitions ?? DEV_DEFAULTS.defaultPartitions,
       defaultReplicationFactor: 1,
+      ...kafkaListenOption(options.kafkaListen ?? DEV_DEFAULTS.kafkaListen),
     });
   } catch (error) {
     await controller.close();
@@ -82,14 +91,19 @@ export async function startDevCluster(options: DevOptions): Promise<DevCluster> 
 export function devBanner(options: {
   controllerAddress: string;
   brokerAddress: string;
+  kafkaAddress: string | null;
   dataDir: string;
 }): string[] {
+  const kafka =
+    options.kafkaAddress === null ? [] : [`  Kafka protocol (kcat, KafkaJS...): ${options.kafkaAddress}`];
+  const kcat = options.kafkaAddress === null ? [] : [`  kcat -b ${options.kafkaAddress} -L`];
   const c = `--controllers ${options.controllerAddress}`;
   const b = `--bootstrap ${options.brokerAddress}`;
   return [
     '',
     `Tributary dev cluster is up.`,
     `  broker:                          ${options.brokerAddress}`,
+    ...kafka,
     `  controller (Raft quorum of one): ${options.controllerAddress}`,
     `  data:                            ${resolve(options.dataDir)}`,
     '',
@@ -100,6 +114,7 @@ export function devBanner(options: {
     `  npx trib consume demo --from-beginning --max-messages 1 ${b}`,
     `  npx trib quorum describe ${c}`,
     `  npx trib metadata log ${c}`,
+    ...kcat,
     '',
     'Topics are also created on first use (1 partition, replication factor 1).',
     'Stop with Ctrl-C.',

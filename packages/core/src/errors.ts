@@ -375,6 +375,12 @@ export const ERROR_CODES = {
     grpc: 'FAILED_PRECONDITION',
     message: 'the transaction is not in a state that allows the request',
   },
+  UNKNOWN_TOPIC_ID: {
+    kafka: 100,
+    retriable: true,
+    grpc: 'NOT_FOUND',
+    message: 'no topic has that topic id',
+  },
   TRANSACTIONAL_ID_NOT_FOUND: {
     kafka: 105,
     retriable: false,

@@ -24,3 +24,15 @@ export function kafkaErrorMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.length <= ERROR_MESSAGE_CHARS_MAX ? text : `${text.slice(0, ERROR_MESSAGE_CHARS_MAX)}...`;
 }
+
+/**
+ * The replica manager answers with the gRPC message types, whose int64 fields may be typed as
+ * number | string | Long; it fills them with numbers, and this reads any of the three.
+ */
+export function int64Of(
+  value: number | string | { toString(): string } | undefined,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback;
+  return typeof value === 'number' ? value : Number(value.toString());
+}

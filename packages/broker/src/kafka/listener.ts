@@ -17,6 +17,8 @@ export interface KafkaListenerOptions {
   readonly logger: Logger;
   readonly limits?: KafkaConnectionLimits;
   readonly connectionsMax?: number;
+  /** Connections accepted before this resolves wait, unread, until it does (default: serve at once). */
+  readonly ready?: Promise<void>;
 }
 
 export interface KafkaListener {
@@ -48,6 +50,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
       socket.destroy();
       return;
     }
+    if (!ready) socket.pause();
     const connection = new KafkaConnection({
       id: `k${nextConnectionId++}`,
       socket,
@@ -57,7 +60,17 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     });
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
+    if (!ready) held.push(socket);
   });
+  let ready = options.ready === undefined;
+  const held: Socket[] = [];
+  options.ready?.then(
+    () => {
+      ready = true;
+      for (const socket of held.splice(0)) if (!socket.destroyed) socket.resume();
+    },
+    () => {},
+  );
   server.on('error', (error) => logger.error({ err: error }, 'Kafka listener error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

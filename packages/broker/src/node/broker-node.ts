@@ -5,7 +5,6 @@
  * active controller. close() hands leaderships over first (controlled shutdown), then stops the rest.
  */
 import { mkdir } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { assert, type Clock, systemClock, TributaryError, brokerId as toBrokerId } from '@tributary/core';
@@ -34,11 +33,16 @@ import { ProducerIdManager } from '../producer-ids/producer-id-manager.js';
 import { REPLICA_FETCH_RECONNECT_BACKOFF } from '../replica/follower-fetcher.js';
 import { UnreachableBrokers } from '../replica/unreachable-brokers.js';
 import { AdminForwarder, createAdminForwardingHandlers } from '../services/admin-forwarding.js';
+import type { AutoCreateOptions } from '../services/auto-create.js';
 import { type BrokerDataPlane, createBrokerHandlers } from '../services/broker-service.js';
 import { createReplicationHandlers } from '../services/replication-service.js';
+import { advertisedAddressFor } from './addresses.js';
 import { openDefaultReplicaManager } from './default-replica-manager.js';
 import { ImageApplier } from './image-applier.js';
+import { openKafkaListener } from './kafka-wiring.js';
 import type { OpenReplicaManager, ReplicaManagerPort } from './replica-port.js';
+
+export { advertisedAddressFor } from './addresses.js';
 
 export const BROKER_DEFAULTS = {
   defaultPartitions: 1,
@@ -83,6 +87,12 @@ export interface BrokerOptions {
   readonly metricsListen?: string;
   /** Bound on record bytes of Produce requests in flight; REQUEST_LIMITS.produceInFlightBytesMax by default. */
   readonly produceInFlightBytesMax?: number;
+  /** HOST:PORT of the Kafka listener (DESIGN §9; port 0 picks a free port); unset = no Kafka listener. */
+  readonly kafkaListen?: string;
+  /** What Kafka Metadata answers name for this broker. Default: kafkaListen's host with the bound port. */
+  readonly kafkaAdvertised?: string;
+  /** The broker's rack (Kafka's broker.rack): replica placement spreads over racks; Metadata names it. */
+  readonly rack?: string;
 }
 
 export interface BrokerHandle {
@@ -91,6 +101,10 @@ export interface BrokerHandle {
   readonly port: number;
   /** The port of the /metrics endpoint; null without metricsListen. */
   readonly metricsPort: number | null;
+  /** The port of the Kafka listener; null without kafkaListen. */
+  readonly kafkaPort: number | null;
+  /** The Kafka address registered with the controller; null without kafkaListen. */
+  readonly kafkaAddress: string | null;
   /** The address registered with the controller. */
   readonly advertisedAddress: string;
   readonly logger: Logger;
@@ -101,14 +115,6 @@ export interface BrokerHandle {
   readonly groupCoordinator: GroupCoordinator | null;
   /** Controlled shutdown (bounded), then server, replica manager, metadata follower. Idempotent. */
   close(): Promise<void>;
-}
-
-/** The address to register: the configured one, or listen's host (a wildcard becomes the hostname) and the bound port. */
-export function advertisedAddressFor(listen: string, port: number, advertised: string | undefined): string {
-  if (advertised !== undefined) return advertised;
-  const host = listen.slice(0, listen.lastIndexOf(':'));
-  const wildcard = host === '0.0.0.0' || host === '::' || host === '[::]' || host === '';
-  return `${wildcard ? hostname() : host}:${port}`;
 }
 
 /** Replication clients by leader address, shared by every partition this broker follows. */
@@ -243,6 +249,37 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
 
     // One per broker: the gRPC ControllerAdmin service and the Kafka listener's admin APIs share its bound.
     const adminForwarder = new AdminForwarder({ connection });
+    const dataPlane = metrics.instrumentDataPlane(replicaManager);
+    const metadataReady = (): boolean => {
+      metadataCaughtUp ||= lifecycle?.snapshot().caughtUp === true;
+      return metadataCaughtUp;
+    };
+    let onCaughtUp: () => void = () => {};
+    const caughtUp = new Promise<void>((resolve) => {
+      onCaughtUp = resolve;
+    });
+    const kafka =
+      options.kafkaListen === undefined
+        ? null
+        : await openKafkaListener({
+            listen: options.kafkaListen,
+            advertised: options.kafkaAdvertised,
+            parts: {
+              brokerId: self,
+              metadata: follower,
+              dataPlane,
+              producerIds,
+              groupCoordinator,
+              admin: adminForwarder,
+              autoCreate: autoCreateOptions(options, connection),
+              metadataReady,
+              logger,
+            },
+            admin: adminForwarder,
+            caughtUp,
+            logger,
+          });
+    if (kafka !== null) cleanups.push(() => kafka.listener.close());
     const server = createServer();
     cleanups.push(() => server.forceShutdown());
     // Before any service is added: every RPC gets a request id (x-request-id) and a latency observation.
@@ -253,14 +290,11 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       connection,
       follower,
       replicaManager,
-      dataPlane: metrics.instrumentDataPlane(replicaManager),
+      dataPlane,
       producerIds,
       groupCoordinator,
       adminForwarder,
-      metadataReady: () => {
-        metadataCaughtUp ||= lifecycle?.snapshot().caughtUp === true;
-        return metadataCaughtUp;
-      },
+      metadataReady,
     });
     const standard = addBrokerStandardServices(server, {
       lifecycle: () => lifecycle?.snapshot(),
@@ -275,6 +309,11 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     const manager = new BrokerLifecycleManager({
       brokerId: self,
       address: advertisedAddress,
+      ...(options.rack === undefined ? {} : { rack: options.rack }),
+      ...(kafka === null ? {} : { kafkaAddress: kafka.advertisedAddress }),
+      onStateChange: (snapshot) => {
+        if (snapshot.caughtUp) onCaughtUp();
+      },
       connection,
       metadataOffset: () => follower.appliedOffset(),
       unreachableBrokers: () => unreachable.list(clock.nowMs()),
@@ -295,6 +334,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
         advertisedAddress,
         controllers: options.controllers,
         metricsPort: metricsServer?.port ?? null,
+        kafkaAddress: kafka?.advertisedAddress ?? null,
       },
       'broker ready',
     );
@@ -307,6 +347,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       const final = await manager.controlledShutdown({ timeoutMs: shutdownTimeoutMs });
       logger.info({ completed: final.shutdownCompleted }, 'controlled shutdown finished');
       await manager.close();
+      await kafka?.listener.close();
       await shutdownServer(server, 500);
       await cleanUp();
       logger.info('broker stopped');
@@ -315,6 +356,8 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       nodeId: self,
       port,
       metricsPort: metricsServer?.port ?? null,
+      kafkaPort: kafka?.listener.port ?? null,
+      kafkaAddress: kafka?.advertisedAddress ?? null,
       advertisedAddress,
       logger,
       follower,
@@ -330,6 +373,26 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     await cleanUp();
     throw error;
   }
+}
+
+/** Auto-creation through the active controller (auto.create.topics.enable), or null when it is off. */
+function autoCreateOptions(
+  options: BrokerOptions,
+  connection: ControllerConnection,
+): AutoCreateOptions | null {
+  if (options.autoCreateTopics !== true) return null;
+  return {
+    createTopic: async (request) => {
+      await connection.admin(
+        'CreateTopic',
+        { ...request, configs: [], validateOnly: false },
+        { deadlineMs: BROKER_DEFAULTS.controllerRequestTimeoutMs },
+      );
+    },
+    defaultPartitions: options.defaultPartitions ?? BROKER_DEFAULTS.defaultPartitions,
+    defaultReplicationFactor: options.defaultReplicationFactor ?? BROKER_DEFAULTS.defaultReplicationFactor,
+    waitMs: BROKER_DEFAULTS.autoCreateWaitMs,
+  };
 }
 
 function addServices(
@@ -350,22 +413,7 @@ function addServices(
   },
 ): void {
   const { options, logger, connection, follower, replicaManager, producerIds } = parts;
-  const autoCreate =
-    options.autoCreateTopics === true
-      ? {
-          createTopic: async (request: { name: string; partitions: number; replicationFactor: number }) => {
-            await connection.admin(
-              'CreateTopic',
-              { ...request, configs: [], validateOnly: false },
-              { deadlineMs: BROKER_DEFAULTS.controllerRequestTimeoutMs },
-            );
-          },
-          defaultPartitions: options.defaultPartitions ?? BROKER_DEFAULTS.defaultPartitions,
-          defaultReplicationFactor:
-            options.defaultReplicationFactor ?? BROKER_DEFAULTS.defaultReplicationFactor,
-          waitMs: BROKER_DEFAULTS.autoCreateWaitMs,
-        }
-      : null;
+  const autoCreate = autoCreateOptions(options, connection);
   // Until this process has caught up with the metadata log (to its own registration, which is newer than any
   // image it served before a restart), it would answer from the older snapshot it started from: metadata
   // going backwards for clients, and leaderships it no longer holds. Clients retry elsewhere meanwhile.

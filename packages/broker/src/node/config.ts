@@ -83,6 +83,15 @@ export const BROKER_CONFIG = defineConfig({
       )
       .default(GROUP_DEFAULTS.sessionTimeoutMs),
     metricsListen: option.hostPort('address of the Prometheus `/metrics` HTTP endpoint').optional('off'),
+    kafkaListen: option
+      .hostPort('address of the Kafka wire-protocol listener (kcat, librdkafka, KafkaJS); port 0 picks one')
+      .optional('off'),
+    kafkaAdvertised: option
+      .hostPort('what Kafka Metadata answers tell clients to connect to for this broker')
+      .optional("--kafka-listen's host with the bound port"),
+    rack: option
+      .text("the broker's rack (Kafka's broker.rack): replicas spread across racks", 'RACK')
+      .optional('none'),
   },
 });
 

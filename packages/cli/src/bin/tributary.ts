@@ -29,6 +29,7 @@ async function runDev(options: DevFlags): Promise<void> {
       const banner = devBanner({
         controllerAddress: `${host}:${cluster.controller.port}`,
         brokerAddress: cluster.broker.advertisedAddress,
+        kafkaAddress: cluster.broker.kafkaAddress,
         dataDir: options.dataDir,
       });
       process.stderr.write(`${banner.join('\n')}\n`);

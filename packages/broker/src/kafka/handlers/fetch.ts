@@ -1,0 +1,135 @@
+/**
+ * Fetch for consumers (DESIGN §9): the replica manager's long-poll read up to the high watermark,
+ * returning whole batches (the one holding the requested offset included) as the same bytes that are
+ * on disk. Without transactions the last stable offset is the high watermark and nothing is aborted,
+ * so read_committed and read_uncommitted see the same records. Fetch sessions (KIP-227) are declined:
+ * session id 0 tells the client to send full fetches, which every client supports.
+ */
+import { ERROR_CODES } from '@tributary/core';
+import { Fetch, parseVersions, type RequestOf, type ResponseInputOf } from '@tributary/kafka-protocol';
+import type { FetchPartitionResult, FetchRequest__Output } from '@tributary/protocol';
+import { REQUEST_LIMITS } from '../../services/limits.js';
+import { type RegisteredHandler, registerHandler } from '../handler.js';
+import { int64Of, kafkaCodeOfError, kafkaCodeOfName } from '../kafka-errors.js';
+import type { KafkaBrokerParts } from '../parts.js';
+
+type FetchRequest = RequestOf<typeof Fetch>;
+type FetchResponse = ResponseInputOf<typeof Fetch>;
+type PartitionData = FetchResponse['responses'][number]['partitions'][number];
+
+const READ_COMMITTED = 1;
+const EMPTY = Buffer.alloc(0);
+
+export function fetchHandler(parts: KafkaBrokerParts): RegisteredHandler {
+  return registerHandler({
+    api: Fetch,
+    advertised: parseVersions('4-12'),
+    handle: (request) => fetch(parts, request),
+  });
+}
+
+function clamp(value: number, max: number): number {
+  return Math.max(0, Math.min(value, max));
+}
+
+function partitionError(partitionIndex: number, errorCode: number): PartitionData {
+  return {
+    partitionIndex,
+    errorCode,
+    highWatermark: -1,
+    lastStableOffset: -1,
+    logStartOffset: -1,
+    abortedTransactions: null,
+    preferredReadReplica: -1,
+    records: EMPTY,
+  };
+}
+
+async function fetch(parts: KafkaBrokerParts, request: FetchRequest): Promise<FetchResponse> {
+  // Followers replicate over the Replication service; a Kafka replica fetch (replica id >= 0) is refused.
+  const refusedCode = request.replicaId >= 0 ? ERROR_CODES.INVALID_REQUEST.kafka : null;
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  const forward: FetchRequest__Output = {
+    maxWaitMs: clamp(request.maxWaitMs, REQUEST_LIMITS.fetchMaxWaitMsMax),
+    minBytes: clamp(request.minBytes, REQUEST_LIMITS.fetchBytesMax),
+    maxBytes: clamp(request.maxBytes, REQUEST_LIMITS.fetchBytesMax),
+    topics: [],
+  };
+  for (const topic of request.topics) {
+    const partitions: FetchRequest__Output['topics'][number]['partitions'] = [];
+    for (const p of topic.partitions) {
+      const key = `${topic.topic}\u0000${p.partition}`;
+      if (seen.has(key)) {
+        duplicates.add(key);
+        continue;
+      }
+      seen.add(key);
+      partitions.push({
+        partition: p.partition,
+        fetchOffset: Math.max(-1, p.fetchOffset),
+        partitionMaxBytes: clamp(p.partitionMaxBytes, REQUEST_LIMITS.fetchBytesMax),
+        currentLeaderEpoch: Math.max(-1, p.currentLeaderEpoch),
+      });
+    }
+    if (partitions.length > 0) forward.topics.push({ name: topic.topic, partitions });
+  }
+  let results: FetchPartitionResult[] = [];
+  let failure: number | null = refusedCode;
+  if (failure === null && forward.topics.length > 0) {
+    try {
+      results = await parts.dataPlane.fetch(forward);
+    } catch (error) {
+      failure = kafkaCodeOfError(error);
+    }
+  }
+  const byKey = new Map(results.map((r) => [`${r.topic ?? ''}\u0000${r.partition ?? -1}`, r]));
+  const committed = request.isolationLevel === READ_COMMITTED;
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    sessionId: 0,
+    responses: request.topics.map((topic) => ({
+      topic: topic.topic,
+      partitions: topic.partitions.map((p): PartitionData => {
+        const key = `${topic.topic}\u0000${p.partition}`;
+        if (failure !== null) return partitionError(p.partition, failure);
+        if (duplicates.has(key)) return partitionError(p.partition, ERROR_CODES.INVALID_REQUEST.kafka);
+        const result = byKey.get(key);
+        if (result === undefined) return partitionError(p.partition, ERROR_CODES.UNKNOWN.kafka);
+        return partitionData(p.partition, result, committed);
+      }),
+    })),
+  };
+}
+
+function partitionData(
+  partitionIndex: number,
+  result: FetchPartitionResult,
+  committed: boolean,
+): PartitionData {
+  const errorCode = result.errorCode ?? '';
+  const highWatermark = int64Of(result.highWatermark, -1);
+  const data: PartitionData = {
+    partitionIndex,
+    errorCode: kafkaCodeOfName(errorCode),
+    highWatermark,
+    // No transactions yet: everything below the high watermark is stable.
+    lastStableOffset: highWatermark,
+    logStartOffset: int64Of(result.logStartOffset, -1),
+    abortedTransactions: committed ? [] : null,
+    preferredReadReplica: -1,
+    records: errorCode === '' ? (result.records === undefined ? EMPTY : asBuffer(result.records)) : EMPTY,
+  };
+  const leaderId = result.leaderId ?? -1;
+  if ((errorCode === 'NOT_LEADER' || errorCode === 'FENCED_LEADER_EPOCH') && leaderId >= 0) {
+    return { ...data, currentLeader: { leaderId, leaderEpoch: result.leaderEpoch ?? -1 } };
+  }
+  return data;
+}
+
+function asBuffer(records: Buffer | Uint8Array | string): Buffer {
+  if (Buffer.isBuffer(records)) return records;
+  if (typeof records === 'string') return Buffer.from(records, 'base64');
+  return Buffer.from(records.buffer, records.byteOffset, records.byteLength);
+}

@@ -1,0 +1,50 @@
+/**
+ * What the Kafka handlers use of the broker: its parts, called directly (DESIGN §9), never the broker's
+ * own gRPC API over loopback. The gRPC services use the same parts, so both APIs are one system: the
+ * same logs, producer state, group coordinator and committed offsets.
+ */
+import type { MetadataImage } from '@tributary/metadata';
+import type { Logger } from 'pino';
+import type { GroupCoordinator } from '../group/coordinator.js';
+import type { AdminForwarder } from '../services/admin-forwarding.js';
+import type { AutoCreateOptions, ImageSource } from '../services/auto-create.js';
+import type { BrokerDataPlane, ProducerIdSource } from '../services/broker-service.js';
+
+export interface KafkaBrokerParts {
+  readonly brokerId: number;
+  readonly metadata: ImageSource;
+  readonly dataPlane: BrokerDataPlane;
+  readonly producerIds: ProducerIdSource;
+  /** Null when the broker runs without one (test doubles): group APIs then answer COORDINATOR_NOT_AVAILABLE. */
+  readonly groupCoordinator: GroupCoordinator | null;
+  readonly admin: AdminForwarder;
+  /** Null: auto-creation is off (auto.create.topics.enable). */
+  readonly autoCreate: AutoCreateOptions | null;
+  /** The cluster id, once known (asked of the controller once); null until then. */
+  readonly clusterId: () => string | null;
+  /** False until this broker has caught up with the metadata log (its answers would go backwards). */
+  readonly metadataReady: () => boolean;
+  readonly logger: Logger;
+}
+
+/** host:port split for Kafka's (host, port) pairs; the address was checked when it was registered. */
+export function hostAndPort(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':');
+  return {
+    host: address.slice(0, colon).replace(/^\[(.*)\]$/, '$1'),
+    port: Number(address.slice(colon + 1)),
+  };
+}
+
+/** The brokers Kafka clients may connect to: unfenced ones with a Kafka listener, sorted by id. */
+export function kafkaBrokers(
+  image: MetadataImage,
+): { nodeId: number; host: string; port: number; rack: string | null }[] {
+  const out: { nodeId: number; host: string; port: number; rack: string | null }[] = [];
+  for (const id of image.unfencedBrokerIds()) {
+    const broker = image.broker(id);
+    if (broker?.kafkaAddress === undefined) continue;
+    out.push({ nodeId: id, ...hostAndPort(broker.kafkaAddress), rack: broker.rack });
+  }
+  return out.sort((a, b) => a.nodeId - b.nodeId);
+}

@@ -1,0 +1,57 @@
+/**
+ * Assembles a broker's Kafka listener: the handlers over the broker's parts, the registry that
+ * advertises them, and the TCP listener. The listener is bound at start (so that the broker can
+ * register its Kafka address), but connections are served only once the broker has caught up with
+ * the metadata log, as a KRaft broker enables request processing only then: before that, its answers
+ * would come from an older image.
+ */
+import type { Logger } from 'pino';
+import type { RegisteredHandler } from './handler.js';
+import { apiVersionsHandler } from './handlers/api-versions.js';
+import { describeClusterHandler } from './handlers/describe-cluster.js';
+import { fetchHandler } from './handlers/fetch.js';
+import { initProducerIdHandler } from './handlers/init-producer-id.js';
+import { listOffsetsHandler } from './handlers/list-offsets.js';
+import { metadataHandler } from './handlers/metadata.js';
+import { produceHandler } from './handlers/produce.js';
+import { type KafkaListener, startKafkaListener } from './listener.js';
+import type { KafkaBrokerParts } from './parts.js';
+import { KafkaApiRegistry } from './registry.js';
+
+/** Every handler a broker serves on its Kafka listener. */
+export function kafkaHandlers(
+  parts: KafkaBrokerParts,
+  registry: () => KafkaApiRegistry,
+): RegisteredHandler[] {
+  return [
+    apiVersionsHandler(() => registry().advertisedVersions()),
+    produceHandler(parts),
+    fetchHandler(parts),
+    listOffsetsHandler(parts),
+    metadataHandler(parts),
+    initProducerIdHandler(parts),
+    describeClusterHandler(parts),
+  ];
+}
+
+export function kafkaRegistry(parts: KafkaBrokerParts): KafkaApiRegistry {
+  const registry: KafkaApiRegistry = new KafkaApiRegistry(kafkaHandlers(parts, () => registry));
+  return registry;
+}
+
+export interface KafkaServerOptions {
+  readonly listen: string;
+  readonly parts: KafkaBrokerParts;
+  /** Resolves once the broker may serve (caught up with the metadata log). */
+  readonly ready: Promise<void>;
+  readonly logger: Logger;
+}
+
+export function startKafkaServer(options: KafkaServerOptions): Promise<KafkaListener> {
+  return startKafkaListener({
+    listen: options.listen,
+    registry: kafkaRegistry(options.parts),
+    logger: options.logger,
+    ready: options.ready,
+  });
+}

@@ -1,0 +1,53 @@
+/**
+ * The broker node's Kafka listener (DESIGN §9), wired to the same parts as its gRPC services. Kept out
+ * of broker-node.ts so that the node stays an outline: this file owns the listener's readiness (caught
+ * up with the metadata log, then the cluster id asked of the controller once) and its address.
+ */
+import type { Logger } from 'pino';
+import type { KafkaListener } from '../kafka/listener.js';
+import type { KafkaBrokerParts } from '../kafka/parts.js';
+import { startKafkaServer } from '../kafka/server.js';
+import type { AdminForwarder } from '../services/admin-forwarding.js';
+import { advertisedAddressFor } from './addresses.js';
+
+/** How long serving waits for the cluster id before answering with none (Metadata's cluster id is nullable). */
+const CLUSTER_ID_WAIT_MS = 2_000;
+
+export interface KafkaWiringOptions {
+  readonly listen: string;
+  readonly advertised: string | undefined;
+  readonly parts: Omit<KafkaBrokerParts, 'clusterId'>;
+  readonly admin: AdminForwarder;
+  /** Resolves once the broker has caught up with the metadata log. */
+  readonly caughtUp: Promise<void>;
+  readonly logger: Logger;
+}
+
+export interface KafkaWiring {
+  readonly listener: KafkaListener;
+  /** host:port registered with the controller and named in Metadata answers. */
+  readonly advertisedAddress: string;
+}
+
+export async function openKafkaListener(options: KafkaWiringOptions): Promise<KafkaWiring> {
+  let clusterId: string | null = null;
+  const fetchClusterId = async (): Promise<void> => {
+    try {
+      const answer = await options.admin.forward('DescribeCluster', {}, { deadlineMs: CLUSTER_ID_WAIT_MS });
+      clusterId = answer.clusterId === '' ? null : answer.clusterId;
+    } catch (error) {
+      options.logger.warn({ err: error }, 'could not learn the cluster id; Kafka Metadata answers name none');
+    }
+  };
+  const ready = options.caughtUp.then(fetchClusterId);
+  const listener = await startKafkaServer({
+    listen: options.listen,
+    parts: { ...options.parts, clusterId: () => clusterId },
+    ready,
+    logger: options.logger,
+  });
+  return {
+    listener,
+    advertisedAddress: advertisedAddressFor(options.listen, listener.port, options.advertised),
+  };
+}
