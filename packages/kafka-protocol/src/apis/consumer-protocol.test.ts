@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KafkaProtocolError, type KafkaProtocolErrorCode } from '../errors.js';
 import type { Fields, StructType } from '../schema.js';
 import { arbitraryStruct } from '../testing/arbitraries.js';
+import { decodeErrorCode } from '../testing/decode-error.js';
 import * as w from '../testing/wire-bytes.js';
 import {
   CONSUMER_PROTOCOL_VERSIONS,
@@ -21,16 +21,6 @@ import {
 
 const SEED = Number(process.env.KAFKA_CODEC_SEED ?? 20261207);
 const USER_DATA = Buffer.from([1, 2, 3]);
-
-function protocolError(run: () => unknown): KafkaProtocolErrorCode {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof KafkaProtocolError) return error.code;
-    throw error;
-  }
-  throw new Error('decoding succeeded');
-}
 
 const versions: number[] = [];
 for (let v = CONSUMER_PROTOCOL_VERSIONS.min; v <= CONSUMER_PROTOCOL_VERSIONS.max; v++) versions.push(v);
@@ -153,10 +143,10 @@ describe("Kafka's version rules", () => {
 
   it('refuses a negative version, a missing or cut-short body, and null topics', () => {
     const negative = w.concat(w.int16(-1), w.array(), w.bytes(null));
-    expect(protocolError(() => decodeConsumerSubscription(negative))).toBe('BAD_VALUE');
-    expect(protocolError(() => decodeConsumerAssignment(negative))).toBe('BAD_VALUE');
-    expect(protocolError(() => decodeConsumerAssignment(Buffer.alloc(0)))).toBe('TRUNCATED');
-    expect(protocolError(() => decodeConsumerSubscription(Buffer.of(0)))).toBe('TRUNCATED');
+    expect(decodeErrorCode(() => decodeConsumerSubscription(negative))).toBe('BAD_VALUE');
+    expect(decodeErrorCode(() => decodeConsumerAssignment(negative))).toBe('BAD_VALUE');
+    expect(decodeErrorCode(() => decodeConsumerAssignment(Buffer.alloc(0)))).toBe('TRUNCATED');
+    expect(decodeErrorCode(() => decodeConsumerSubscription(Buffer.of(0)))).toBe('TRUNCATED');
     const full = w.concat(
       w.int16(3),
       w.array(w.string('a')),
@@ -165,13 +155,13 @@ describe("Kafka's version rules", () => {
       w.int32(1),
       w.string('r1'),
     );
-    expect(protocolError(() => decodeConsumerSubscription(full.subarray(0, full.length - 1)))).toBe(
+    expect(decodeErrorCode(() => decodeConsumerSubscription(full.subarray(0, full.length - 1)))).toBe(
       'TRUNCATED',
     );
     expect(
-      protocolError(() => decodeConsumerSubscription(w.concat(w.int16(0), w.NULL_ARRAY, w.bytes(null)))),
+      decodeErrorCode(() => decodeConsumerSubscription(w.concat(w.int16(0), w.NULL_ARRAY, w.bytes(null)))),
     ).toBe('BAD_VALUE');
-    expect(protocolError(() => decodeConsumerAssignment(w.concat(w.int16(0), w.int32(1_000_000))))).toBe(
+    expect(decodeErrorCode(() => decodeConsumerAssignment(w.concat(w.int16(0), w.int32(1_000_000))))).toBe(
       'BAD_LENGTH',
     );
   });

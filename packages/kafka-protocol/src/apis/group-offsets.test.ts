@@ -5,22 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeRequestBytes } from '../api.js';
-import { KafkaProtocolError, type KafkaProtocolErrorCode } from '../errors.js';
+import { decodeErrorCode } from '../testing/decode-error.js';
 import * as w from '../testing/wire-bytes.js';
 import { expectRequestWire, expectResponseWire } from '../testing/wire-check.js';
 import { OffsetCommit, OffsetDelete, OffsetFetch } from './group-offsets.js';
 
 const { NO_TAGS } = w;
-
-function protocolError(run: () => unknown): KafkaProtocolErrorCode {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof KafkaProtocolError) return error.code;
-    throw error;
-  }
-  throw new Error('decoding succeeded');
-}
 
 /** An OffsetCommit partition with the defaults of the fields a version lacks. */
 function committed(partitionIndex: number, committedOffset: number, extra: object = {}) {
@@ -189,7 +179,7 @@ describe('OffsetFetch', () => {
       { groupId: 'g', topics: null, groups: [], requireStable: false },
       allTopics,
     );
-    expect(protocolError(() => decodeRequestBytes(OffsetFetch, 1, allTopics))).toBe('BAD_VALUE');
+    expect(decodeErrorCode(() => decodeRequestBytes(OffsetFetch, 1, allTopics))).toBe('BAD_VALUE');
   });
 
   it('v6 (flexible): the top-level error code follows the topics', () => {
