@@ -53,8 +53,9 @@ bench('decode', () => decodeRecordBatch(encoded));
 const WORDS = ['order', 'user', 'id=', '42', 'click', 'GET ', '/api', 'ok', '200', 'ms'];
 let seed = 1;
 const nextWord = (): string => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-  // The high bits: an LCG's low bits repeat with a short period, which long-window codecs would exploit.
+  // 32-bit arithmetic (a double product loses its low bits and the sequence falls into a short cycle) and
+  // the high bits (an LCG's low bits have short periods): repeats would flatter long-window codecs.
+  seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
   return WORDS[(seed >>> 16) % WORDS.length] ?? '';
 };
 function textRecords(count: number): RecordInput[] {
