@@ -238,7 +238,9 @@ describe('GroupCoordinator (shell, fakes)', () => {
     await coordinator.applyRetention();
     expect(coordinator.fetchOffsets('g', null)).toHaveLength(1);
     coordinator.sweep();
-    expect(coordinator.listGroups()).toEqual([{ groupId: 'g', state: 'Empty', members: 0 }]);
+    expect(coordinator.listGroups()).toEqual([
+      { groupId: 'g', state: 'Empty', members: 0, protocolType: 'consumer', groupType: 'consumer' },
+    ]);
     await coordinator.applyRetention();
     expect(coordinator.fetchOffsets('g', null)).toEqual([]);
     expect(coordinator.listGroups()).toEqual([]);

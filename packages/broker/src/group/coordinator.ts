@@ -4,77 +4,43 @@
  * as records through the replica manager with acks=all and applied only once acknowledged, one timer for
  * session/rebalance timeouts and one for offset retention, and FindCoordinator (creating the internal
  * topic on first use). Membership is soft state: after a failover members get UNKNOWN_MEMBER_ID and
- * rejoin, while committed offsets survive in the partition.
+ * rejoin, while committed offsets survive in the partition. The classic protocol (JoinGroup/SyncGroup,
+ * for the Kafka API) runs in the companion `classic` on the same shards, offsets and timer.
  */
-import { type Clock, TributaryError, brokerId as toBrokerId } from '@tributary/core';
-import type { MetadataImage } from '@tributary/metadata';
-import {
-  asTributaryError,
-  type ProducePartitionResult,
-  type ProduceRequest__Output,
-} from '@tributary/protocol';
-import { encodeRecordBatch, murmur2, toPositive } from '@tributary/records';
+import { TributaryError, brokerId as toBrokerId } from '@tributary/core';
+import type { ProduceRequest__Output } from '@tributary/protocol';
 import type { Logger } from 'pino';
-import type { LeadershipListener } from '../replica/replica-manager.js';
-import type { ImageSource } from '../services/auto-create.js';
 import { waitForTopics } from '../services/auto-create.js';
 import type { TopicPartition } from './assignment.js';
-import type { GroupDescription, HeartbeatInput, HeartbeatResult } from './consumer-group.js';
-import { GROUP_DEFAULTS, GROUP_LIMITS, OFFSETS_TOPIC } from './limits.js';
-import { loadShard, type ReadLocalLog } from './loader.js';
+import { ClassicGroupCoordinator } from './classic-coordinator.js';
+import type { HeartbeatInput, HeartbeatResult } from './consumer-group.js';
+import type {
+  GroupCoordinatorOptions,
+  GroupDetails,
+  GroupListFilter,
+  OffsetCommitInput,
+} from './coordinator-types.js';
+import { CLASSIC_GROUP_DEFAULTS, GROUP_DEFAULTS, GROUP_LIMITS, OFFSETS_TOPIC } from './limits.js';
+import { loadShard } from './loader.js';
 import type { CommittedOffset } from './offset-store.js';
 import {
-  encodeOffsetKey,
-  encodeOffsetValue,
-  type OffsetCommitKey,
-  type OffsetCommitValue,
-} from './offsets-codec.js';
+  appendOffsetsRecords,
+  createOffsetsTopic,
+  notAvailable,
+  type OffsetsRecord,
+  offsetsPartitionFor,
+} from './offsets-topic.js';
 import { CoordinatorShard, type GroupListing } from './shard.js';
 
-export interface CoordinatorDataPlane {
-  produce(request: ProduceRequest__Output): Promise<ProducePartitionResult[]>;
-  onLeadershipChange(listener: LeadershipListener): () => void;
-  readLocalLog: ReadLocalLog;
-}
-
-export interface GroupCoordinatorConfig {
-  readonly offsetsTopicPartitions: number;
-  readonly offsetsTopicReplicationFactor: number;
-  readonly offsetsRetentionMs: number;
-  readonly defaultSessionTimeoutMs: number;
-}
-
-export interface GroupCoordinatorOptions {
-  readonly brokerId: number;
-  readonly dataPlane: CoordinatorDataPlane;
-  readonly metadata: ImageSource;
-  /** Creates a topic through the active controller; rejects with a TributaryError. */
-  readonly createTopic: (request: {
-    name: string;
-    partitions: number;
-    replicationFactor: number;
-    configs: { name: string; value: string }[];
-  }) => Promise<void>;
-  readonly config: GroupCoordinatorConfig;
-  readonly clock: Clock;
-  readonly logger: Logger;
-}
-
-export interface OffsetCommitInput extends TopicPartition {
-  readonly offset: number;
-  readonly leaderEpoch: number;
-  readonly metadata: string;
-}
-
-export interface GroupDetails {
-  readonly description: GroupDescription | null;
-  readonly offsets: readonly CommittedOffset[];
-}
-
-/** Kafka's rule: the group's partition of __consumer_offsets is toPositive(murmur2(utf8(group))) % N. */
-export function offsetsPartitionFor(groupId: string, partitionCount: number): number {
-  return toPositive(murmur2(Buffer.from(groupId, 'utf8'))) % partitionCount;
-}
+export type {
+  CoordinatorDataPlane,
+  GroupCoordinatorConfig,
+  GroupCoordinatorOptions,
+  GroupDetails,
+  GroupListFilter,
+  OffsetCommitInput,
+} from './coordinator-types.js';
+export { offsetsPartitionFor } from './offsets-topic.js';
 
 export class GroupCoordinator {
   readonly #options: GroupCoordinatorOptions;
@@ -84,10 +50,19 @@ export class GroupCoordinator {
   readonly #unsubscribe: () => void;
   #creating: Promise<void> | null = null;
   #closed = false;
+  /** The classic group protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup) for the Kafka API. */
+  readonly classic: ClassicGroupCoordinator;
 
   constructor(options: GroupCoordinatorOptions) {
     this.#options = options;
     this.#logger = options.logger.child({ subsystem: 'group-coordinator' });
+    this.classic = new ClassicGroupCoordinator({
+      shardFor: (groupId) => this.#shardFor(groupId),
+      commit: (shard, groupId, commits) => this.#commit(shard, groupId, commits),
+      config: { ...CLASSIC_GROUP_DEFAULTS, ...options.config.classic },
+      clock: options.clock,
+      logger: this.#logger,
+    });
     this.#unsubscribe = options.dataPlane.onLeadershipChange((topic, partition, isLeader, epoch) => {
       if (topic === OFFSETS_TOPIC) this.#onLeadership(partition, isLeader, epoch);
     });
@@ -116,7 +91,10 @@ export class GroupCoordinator {
     this.#closed = true;
     this.#unsubscribe();
     for (const timer of this.#timers) clearInterval(timer);
-    for (const shard of this.#shards.values()) shard.state = 'closed';
+    for (const shard of this.#shards.values()) {
+      shard.state = 'closed';
+      this.classic.onShardClosed(shard);
+    }
     this.#shards.clear();
   }
 
@@ -124,7 +102,15 @@ export class GroupCoordinator {
   async findCoordinator(groupId: string): Promise<{ nodeId: number; address: string }> {
     let image = this.#options.metadata.currentImage();
     if (image.topicByName(OFFSETS_TOPIC) === undefined) {
-      await this.#createOffsetsTopic(image);
+      this.#creating ??= createOffsetsTopic(
+        image,
+        this.#options.config,
+        this.#options.createTopic,
+        this.#logger,
+      ).finally(() => {
+        this.#creating = null;
+      });
+      await this.#creating;
       image = await waitForTopics(
         this.#options.metadata,
         [OFFSETS_TOPIC],
@@ -167,42 +153,57 @@ export class GroupCoordinator {
     if (group !== undefined) group.validateCommit(member.memberId, member.memberEpoch);
     else if (member.memberId !== '' || member.memberEpoch !== -1) {
       throw new TributaryError('UNKNOWN_MEMBER_ID', `group ${groupId} has no member ${member.memberId}`);
+    } else if (shard.hasMembers(groupId)) {
+      throw new TributaryError('GROUP_NOT_EMPTY', `group ${groupId} has classic members; commit as a member`);
     }
     shard.checkRoomFor(groupId);
-    const commitTimestampMs = this.#options.clock.wallMs();
-    const records = commits.map((commit) => ({
-      key: { group: groupId, topic: commit.topic, partition: commit.partition },
-      value: {
-        offset: commit.offset,
-        leaderEpoch: commit.leaderEpoch,
-        metadata: commit.metadata,
-        commitTimestampMs,
-      },
-    }));
-    await this.#write(shard, records);
+    await this.#commit(shard, groupId, commits);
   }
 
   fetchOffsets(groupId: string, partitions: readonly TopicPartition[] | null): CommittedOffset[] {
     return this.#shardFor(groupId).offsets.fetch(groupId, partitions);
   }
 
-  listGroups(): GroupListing[] {
+  listGroups(filter: GroupListFilter = {}): GroupListing[] {
+    const states = filter.states?.map((state) => state.toLowerCase());
     return [...this.#shards.values()]
       .filter((shard) => shard.state === 'active')
-      .flatMap((shard) => shard.listings());
+      .flatMap((shard) => shard.listings())
+      .filter((g) => states === undefined || states.length === 0 || states.includes(g.state.toLowerCase()))
+      .filter(
+        (g) => filter.types === undefined || filter.types.length === 0 || filter.types.includes(g.groupType),
+      );
   }
 
   describeGroup(groupId: string): GroupDetails {
     const shard = this.#shardFor(groupId);
-    const group = shard.groups.get(groupId);
     const offsets = shard.offsets.fetch(groupId);
-    if ((group === undefined || group.memberCount === 0) && offsets.length === 0) {
+    if (!shard.hasMembers(groupId) && offsets.length === 0) {
       throw new TributaryError(
         'GROUP_ID_NOT_FOUND',
         `group ${groupId} has neither members nor committed offsets`,
       );
     }
-    return { description: group?.describe() ?? null, offsets };
+    const description = shard.groups.get(groupId)?.describe() ?? null;
+    return { description, classic: shard.classicGroups.get(groupId)?.describe() ?? null, offsets };
+  }
+
+  /** Kafka's DeleteGroups: GROUP_NOT_EMPTY while members remain; the offsets are deleted with tombstones. */
+  async deleteGroup(groupId: string): Promise<void> {
+    const shard = this.#shardFor(groupId);
+    if (shard.hasMembers(groupId))
+      throw new TributaryError('GROUP_NOT_EMPTY', `group ${groupId} has members`);
+    if (!shard.knows(groupId))
+      throw new TributaryError('GROUP_ID_NOT_FOUND', `group ${groupId} does not exist`);
+    const keys = shard.offsets
+      .fetch(groupId)
+      .map((c) => ({ group: groupId, topic: c.topic, partition: c.partition }));
+    await this.#write(
+      shard,
+      keys.map((key) => ({ key, value: null })),
+    );
+    // Members that joined while the tombstones were written keep the group (with no offsets).
+    if (!shard.hasMembers(groupId)) shard.dropGroup(groupId);
   }
 
   /** Deletes the group's offsets (all, or the named partitions'); only while it has no members. */
@@ -229,7 +230,8 @@ export class GroupCoordinator {
     const nowMs = this.#options.clock.nowMs();
     for (const shard of this.#shards.values()) {
       if (shard.state !== 'active') continue;
-      for (const { groupId, removed } of shard.sweep(nowMs)) {
+      const removals = [...shard.sweep(nowMs), ...this.classic.sweep(shard, nowMs)];
+      for (const { groupId, removed } of removals) {
         this.#logger.info({ groupId, members: removed }, 'members removed (session or rebalance timeout)');
       }
     }
@@ -281,6 +283,23 @@ export class GroupCoordinator {
     return shard;
   }
 
+  /** Writes committed offsets (acks=all); the shard applies them once acknowledged. */
+  #commit(shard: CoordinatorShard, groupId: string, commits: readonly OffsetCommitInput[]): Promise<void> {
+    const commitTimestampMs = this.#options.clock.wallMs();
+    return this.#write(
+      shard,
+      commits.map((commit) => ({
+        key: { group: groupId, topic: commit.topic, partition: commit.partition },
+        value: {
+          offset: commit.offset,
+          leaderEpoch: commit.leaderEpoch,
+          metadata: commit.metadata,
+          commitTimestampMs,
+        },
+      })),
+    );
+  }
+
   #partitionCounts(topics: readonly string[]): Map<string, number> {
     const image = this.#options.metadata.currentImage();
     const counts = new Map<string, number>();
@@ -289,26 +308,10 @@ export class GroupCoordinator {
   }
 
   /** Appends the records with acks=all; applies them to the shard only once acknowledged. */
-  async #write(
-    shard: CoordinatorShard,
-    records: readonly { key: OffsetCommitKey; value: OffsetCommitValue | null }[],
-  ): Promise<void> {
+  async #write(shard: CoordinatorShard, records: readonly OffsetsRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const timestampMs = this.#options.clock.wallMs();
-    const batch = encodeRecordBatch({
-      records: records.map((r) => ({
-        key: encodeOffsetKey(r.key),
-        value: r.value === null ? null : encodeOffsetValue(r.value),
-        timestampMs,
-      })),
-    });
-    const results = await this.#options.dataPlane.produce({
-      acks: -1,
-      timeoutMs: GROUP_DEFAULTS.writeTimeoutMs,
-      topics: [{ name: OFFSETS_TOPIC, partitions: [{ partition: shard.partition, records: batch }] }],
-    });
-    const result = results[0];
-    if (result === undefined || result.errorCode !== '') throw writeError(shard.partition, result);
+    const produce = (request: ProduceRequest__Output) => this.#options.dataPlane.produce(request);
+    await appendOffsetsRecords(produce, this.#options.clock, shard.partition, records);
     // A shard replaced meanwhile reloads from the log, which now holds these records.
     if (this.#shards.get(shard.partition) !== shard || shard.state !== 'active') return;
     for (const record of records) shard.offsets.apply(record.key, record.value);
@@ -320,6 +323,7 @@ export class GroupCoordinator {
     if (isLeader && existing !== undefined && existing.leaderEpoch === leaderEpoch) return;
     if (existing !== undefined) {
       existing.state = 'closed';
+      this.classic.onShardClosed(existing);
       this.#shards.delete(partition);
       this.#logger.info({ partition, leaderEpoch }, 'coordinator shard dropped');
     }
@@ -357,43 +361,4 @@ export class GroupCoordinator {
       },
     );
   }
-
-  #createOffsetsTopic(image: MetadataImage): Promise<void> {
-    this.#creating ??= (async () => {
-      const { offsetsTopicPartitions, offsetsTopicReplicationFactor } = this.#options.config;
-      const unfenced = image.unfencedBrokerIds().length;
-      const request = {
-        name: OFFSETS_TOPIC,
-        partitions: offsetsTopicPartitions,
-        replicationFactor: Math.max(1, Math.min(offsetsTopicReplicationFactor, unfenced)),
-        // No compaction yet: keep every commit rather than let time retention delete live offsets.
-        configs: [{ name: 'retention.ms', value: '-1' }],
-      };
-      try {
-        await this.#options.createTopic(request);
-        this.#logger.info(request, 'created the offsets topic');
-      } catch (thrown) {
-        const error = asTributaryError(thrown);
-        if (error.code !== 'TOPIC_ALREADY_EXISTS')
-          throw notAvailable(`creating ${OFFSETS_TOPIC} failed: ${error.message}`, error);
-      }
-    })().finally(() => {
-      this.#creating = null;
-    });
-    return this.#creating;
-  }
-}
-
-function notAvailable(message: string, cause?: unknown): TributaryError {
-  return new TributaryError('COORDINATOR_NOT_AVAILABLE', message, cause === undefined ? {} : { cause });
-}
-
-/** Kafka maps a failed offsets write to NOT_COORDINATOR (leadership moved) or COORDINATOR_NOT_AVAILABLE. */
-function writeError(partition: number, result: ProducePartitionResult | undefined): TributaryError {
-  const code = result?.errorCode ?? '';
-  const message = `writing to ${OFFSETS_TOPIC}-${partition} failed: ${code} ${result?.errorMessage ?? 'no result'}`;
-  if (code === 'NOT_LEADER' || code === 'UNKNOWN_TOPIC_OR_PARTITION' || code === 'FENCED_LEADER_EPOCH') {
-    return new TributaryError('NOT_COORDINATOR', message);
-  }
-  return notAvailable(message);
 }

@@ -52,3 +52,47 @@ export const GROUP_LIMITS = {
   /** Tombstones per retention write. */
   recordsPerWriteMax: 1_000,
 } as const;
+
+/**
+ * The classic group protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup) as Kafka's brokers run it; names
+ * follow Kafka's broker configs. Every value here can be overridden per coordinator (ClassicGroupConfig).
+ */
+export const CLASSIC_GROUP_DEFAULTS = {
+  /** group.min.session.timeout.ms: shorter session timeouts are refused with INVALID_SESSION_TIMEOUT. */
+  minSessionTimeoutMs: 6_000,
+  /** group.max.session.timeout.ms. */
+  maxSessionTimeoutMs: 1_800_000,
+  /**
+   * group.initial.rebalance.delay.ms: an Empty group waits this long (again for each member that joins
+   * meanwhile, up to the rebalance timeout) before completing its first rebalance, so a group whose
+   * consumers start together rebalances once rather than once per consumer.
+   */
+  initialRebalanceDelayMs: 3_000,
+  /** group.max.size (Kafka: unbounded); never above CLASSIC_GROUP_LIMITS.membersPerGroupMax. */
+  maxSize: 1_000,
+  /**
+   * Kafka's NewMemberJoinTimeoutMs: a member still waiting for its first JoinGroup answer is removed after
+   * this long, so a client that vanished mid-join cannot hold a rebalance for its whole rebalance timeout.
+   */
+  newMemberJoinTimeoutMs: 300_000,
+} as const;
+
+export const CLASSIC_GROUP_LIMITS = {
+  membersPerGroupMax: GROUP_LIMITS.membersPerGroupMax,
+  /** Member ids handed out with MEMBER_ID_REQUIRED (KIP-394) and not yet used, per group. */
+  pendingMembersPerGroupMax: 1_000,
+  protocolsPerMemberMax: 16,
+  protocolNameLengthMax: 255,
+  protocolTypeLengthMax: 255,
+  /** Kafka's rule for group.instance.id is a topic name's: at most 249 characters of [a-zA-Z0-9._-]. */
+  groupInstanceIdLengthMax: 249,
+  clientHostLengthMax: 255,
+  /** One protocol's metadata (a consumer's subscription: topics, owned partitions, user data). */
+  protocolMetadataBytesMax: 256 * 1024,
+  /** One member's assignment from the leader's SyncGroup. */
+  assignmentBytesMax: 1024 * 1024,
+  /** Members named in one LeaveGroup (KIP-345 batch removal). */
+  leaveMembersPerRequestMax: 1_000,
+  /** Groups named in one DescribeGroups or DeleteGroups. */
+  groupsPerRequestMax: 1_000,
+} as const;

@@ -1,0 +1,104 @@
+/**
+ * The internal topic __consumer_offsets: which of its partitions coordinates a group, creating it on the
+ * first FindCoordinator, and appending a shard's records to it (acks=all, through the ordinary
+ * replication path). Split out of the coordinator shell, which applies what these writes acknowledge.
+ */
+import { type Clock, TributaryError } from '@tributary/core';
+import type { MetadataImage } from '@tributary/metadata';
+import {
+  asTributaryError,
+  type ProducePartitionResult,
+  type ProduceRequest__Output,
+} from '@tributary/protocol';
+import { encodeRecordBatch, murmur2, toPositive } from '@tributary/records';
+import type { Logger } from 'pino';
+import { GROUP_DEFAULTS, OFFSETS_TOPIC } from './limits.js';
+import {
+  encodeOffsetKey,
+  encodeOffsetValue,
+  type OffsetCommitKey,
+  type OffsetCommitValue,
+} from './offsets-codec.js';
+
+export interface OffsetsRecord {
+  readonly key: OffsetCommitKey;
+  readonly value: OffsetCommitValue | null;
+}
+
+/** Kafka's rule: the group's partition of __consumer_offsets is toPositive(murmur2(utf8(group))) % N. */
+export function offsetsPartitionFor(groupId: string, partitionCount: number): number {
+  return toPositive(murmur2(Buffer.from(groupId, 'utf8'))) % partitionCount;
+}
+
+export function notAvailable(message: string, cause?: unknown): TributaryError {
+  return new TributaryError('COORDINATOR_NOT_AVAILABLE', message, cause === undefined ? {} : { cause });
+}
+
+/** Kafka maps a failed offsets write to NOT_COORDINATOR (leadership moved) or COORDINATOR_NOT_AVAILABLE. */
+function writeError(partition: number, result: ProducePartitionResult | undefined): TributaryError {
+  const code = result?.errorCode ?? '';
+  const message = `writing to ${OFFSETS_TOPIC}-${partition} failed: ${code} ${result?.errorMessage ?? 'no result'}`;
+  if (code === 'NOT_LEADER' || code === 'UNKNOWN_TOPIC_OR_PARTITION' || code === 'FENCED_LEADER_EPOCH') {
+    return new TributaryError('NOT_COORDINATOR', message);
+  }
+  return notAvailable(message);
+}
+
+/** Appends the records to the partition with acks=all; throws NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE. */
+export async function appendOffsetsRecords(
+  produce: (request: ProduceRequest__Output) => Promise<ProducePartitionResult[]>,
+  clock: Clock,
+  partition: number,
+  records: readonly OffsetsRecord[],
+): Promise<void> {
+  const timestampMs = clock.wallMs();
+  const batch = encodeRecordBatch({
+    records: records.map((r) => ({
+      key: encodeOffsetKey(r.key),
+      value: r.value === null ? null : encodeOffsetValue(r.value),
+      timestampMs,
+    })),
+  });
+  const results = await produce({
+    acks: -1,
+    timeoutMs: GROUP_DEFAULTS.writeTimeoutMs,
+    topics: [{ name: OFFSETS_TOPIC, partitions: [{ partition, records: batch }] }],
+  });
+  const result = results[0];
+  if (result === undefined || result.errorCode !== '') throw writeError(partition, result);
+}
+
+export interface OffsetsTopicSettings {
+  readonly offsetsTopicPartitions: number;
+  readonly offsetsTopicReplicationFactor: number;
+}
+
+/** Creates __consumer_offsets through the active controller; TOPIC_ALREADY_EXISTS counts as done. */
+export async function createOffsetsTopic(
+  image: MetadataImage,
+  settings: OffsetsTopicSettings,
+  createTopic: (request: {
+    name: string;
+    partitions: number;
+    replicationFactor: number;
+    configs: { name: string; value: string }[];
+  }) => Promise<void>,
+  logger: Logger,
+): Promise<void> {
+  const unfenced = image.unfencedBrokerIds().length;
+  const request = {
+    name: OFFSETS_TOPIC,
+    partitions: settings.offsetsTopicPartitions,
+    replicationFactor: Math.max(1, Math.min(settings.offsetsTopicReplicationFactor, unfenced)),
+    // No compaction yet: keep every commit rather than let time retention delete live offsets.
+    configs: [{ name: 'retention.ms', value: '-1' }],
+  };
+  try {
+    await createTopic(request);
+    logger.info(request, 'created the offsets topic');
+  } catch (thrown) {
+    const error = asTributaryError(thrown);
+    if (error.code !== 'TOPIC_ALREADY_EXISTS')
+      throw notAvailable(`creating ${OFFSETS_TOPIC} failed: ${error.message}`, error);
+  }
+}
