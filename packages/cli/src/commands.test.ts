@@ -108,9 +108,9 @@ describe('trib brokers list', () => {
   it('prints a table and JSON', async () => {
     const table = await trib(['brokers', 'list']);
     expect(table.out).toEqual([
-      'ID  ADDRESS         RACK  STATE     EPOCH',
-      '1   127.0.0.1:9101  r1    unfenced  5',
-      '2   127.0.0.1:9102  -     fenced    7',
+      'ID  ADDRESS         KAFKA  RACK  STATE     EPOCH',
+      '1   127.0.0.1:9101  -      r1    unfenced  5',
+      '2   127.0.0.1:9102  -      -     fenced    7',
     ]);
     const json = await trib(['--json', 'brokers', 'list']);
     expect(parseOnly(json.out)).toMatchObject({

@@ -122,15 +122,31 @@ describe('brokers and topics output', () => {
       controllerId: -1,
       metadataOffset: 3,
       brokers: [
-        { brokerId: 2, address: 'b2:9092', rack: '', brokerEpoch: 9, fenced: true, incarnationId: 'x' },
-        { brokerId: 1, address: 'b1:9092', rack: 'r1', brokerEpoch: 4, fenced: false, incarnationId: 'y' },
+        {
+          brokerId: 2,
+          address: 'b2:9092',
+          rack: '',
+          brokerEpoch: 9,
+          fenced: true,
+          incarnationId: 'x',
+          kafkaAddress: '',
+        },
+        {
+          brokerId: 1,
+          address: 'b1:9092',
+          rack: 'r1',
+          brokerEpoch: 4,
+          fenced: false,
+          incarnationId: 'y',
+          kafkaAddress: 'b1:9094',
+        },
       ],
     });
     expect(summary.controllerId).toBeNull();
     expect(formatBrokersTable(summary)).toEqual([
-      'ID  ADDRESS  RACK  STATE     EPOCH',
-      '1   b1:9092  r1    unfenced  4',
-      '2   b2:9092  -     fenced    9',
+      'ID  ADDRESS  KAFKA    RACK  STATE     EPOCH',
+      '1   b1:9092  b1:9094  r1    unfenced  4',
+      '2   b2:9092  -        -     fenced    9',
     ]);
   });
 

@@ -29,6 +29,8 @@ export interface BrokerProcessOptions {
   readonly controllers: string;
   /** What other brokers and clients are told to connect to (a link proxy); default: the listen address. */
   readonly advertisedAddress?: string;
+  /** Port of the broker's Kafka listener (DESIGN §9), fixed so that a restart keeps it; none when unset. */
+  readonly kafkaPort?: number;
   readonly logLevel?: string;
   readonly extraArgs?: readonly string[];
   readonly binPath?: string;
@@ -38,6 +40,8 @@ export class BrokerProcess {
   readonly nodeId: number;
   readonly address: string;
   readonly dataDir: string;
+  /** host:port of its Kafka listener; null when it serves none. */
+  readonly kafkaAddress: string | null;
   readonly process: ManagedProcess;
   private client: BrokerClient | undefined;
 
@@ -45,6 +49,7 @@ export class BrokerProcess {
     this.nodeId = options.nodeId;
     this.address = `127.0.0.1:${options.port}`;
     this.dataDir = options.dataDir;
+    this.kafkaAddress = options.kafkaPort === undefined ? null : `127.0.0.1:${options.kafkaPort}`;
     this.process = new ManagedProcess({
       name: `broker ${options.nodeId} (${this.address})`,
       tag: `b${options.nodeId}`,
@@ -72,6 +77,7 @@ export class BrokerProcess {
       ...(this.options.advertisedAddress === undefined
         ? []
         : ['--advertised-address', this.options.advertisedAddress]),
+      ...(this.kafkaAddress === null ? [] : ['--kafka-listen', this.kafkaAddress]),
       ...(this.options.extraArgs ?? []),
     ];
   }

@@ -24,6 +24,8 @@ export interface ClusterOptions {
    * the chaos nemesis can cut and slow (see chaos/link-proxy.ts). Default false: direct links.
    */
   readonly linkProxies?: boolean;
+  /** Give every broker a Kafka listener on its own port (DESIGN §9). Default false. */
+  readonly kafka?: boolean;
 }
 
 export class Cluster {
@@ -53,8 +55,8 @@ export class Cluster {
     if (this.#brokers.some((b) => b.nodeId === nodeId))
       throw new RangeError(`broker ${nodeId} already exists`);
     if (this.links !== undefined) throw new Error('addBroker does not support proxied links');
-    const [port] = await freePorts(1);
-    if (port === undefined) throw new Error('no free port');
+    const [port, kafkaPort] = await freePorts(2);
+    if (port === undefined || kafkaPort === undefined) throw new Error('no free port');
     const dataDir = join(this.tempDir.path, `broker-${nodeId}`);
     await mkdir(dataDir, { recursive: true });
     const broker = new BrokerProcess({
@@ -62,6 +64,7 @@ export class Cluster {
       port,
       dataDir,
       controllers: this.quorum.nodes.map((node) => node.address).join(','),
+      ...(this.brokerDefaults.kafka === true ? { kafkaPort } : {}),
       ...(this.brokerDefaults.logLevel === undefined ? {} : { logLevel: this.brokerDefaults.logLevel }),
       ...(this.brokerDefaults.extraArgs === undefined ? {} : { extraArgs: this.brokerDefaults.extraArgs }),
     });
@@ -70,6 +73,11 @@ export class Cluster {
     await broker.waitReady();
     await this.waitForUnfencedBrokers([nodeId]);
     return broker;
+  }
+
+  /** Where Kafka clients start: every broker's Kafka listener (startCluster with `kafka: true`). */
+  get kafkaBootstrap(): string[] {
+    return this.brokers.flatMap((broker) => (broker.kafkaAddress === null ? [] : [broker.kafkaAddress]));
   }
 
   /** Where clients start: the brokers' proxies when links are proxied (as metadata advertises), else the brokers. */
@@ -114,6 +122,7 @@ export class Cluster {
 
 /** What addBroker() passes to new brokers, as startCluster() did to the first ones. */
 interface BrokerDefaults {
+  readonly kafka?: boolean;
   readonly logLevel?: string;
   readonly extraArgs?: readonly string[];
 }
@@ -128,7 +137,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw error;
   }
   const tempDir = await makeTempDir('tributary-brokers');
-  const ports = await freePorts(options.brokers);
+  // One call, so that the Kafka ports differ from the gRPC ones (each call holds its ports open together).
+  const allPorts = await freePorts(options.kafka === true ? options.brokers * 2 : options.brokers);
+  const ports = allPorts.slice(0, options.brokers);
+  const kafkaPorts = allPorts.slice(options.brokers);
   const controllers = quorum.nodes
     .map((node) => (links === undefined ? node.address : links.proxyAddress(`controller ${node.nodeId}`)))
     .join(',');
@@ -144,6 +156,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       dataDir,
       controllers,
       ...(advertisedAddress === undefined ? {} : { advertisedAddress }),
+      ...(kafkaPorts[index] === undefined ? {} : { kafkaPort: kafkaPorts[index] }),
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       ...(options.brokerArgs === undefined ? {} : { extraArgs: options.brokerArgs }),
     });
@@ -151,6 +164,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     brokers.push(broker);
   }
   const cluster = new Cluster(quorum, brokers, tempDir, links, {
+    ...(options.kafka === true ? { kafka: true } : {}),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     ...(options.brokerArgs === undefined ? {} : { extraArgs: options.brokerArgs }),
   });

@@ -14,6 +14,8 @@ import { partitionKey, watchReassignments } from './reassignment-watch.js';
 export interface BrokerSummary {
   readonly id: number;
   readonly address: string;
+  /** Its Kafka listener (DESIGN §9); null when it serves none. */
+  readonly kafkaAddress: string | null;
   readonly rack: string | null;
   readonly fenced: boolean;
   readonly epoch: number;
@@ -35,6 +37,7 @@ export function summarizeCluster(response: DescribeClusterResponse__Output): Clu
       .map((broker) => ({
         id: broker.brokerId,
         address: broker.address,
+        kafkaAddress: broker.kafkaAddress === '' ? null : broker.kafkaAddress,
         rack: broker.rack === '' ? null : broker.rack,
         fenced: broker.fenced,
         epoch: broker.brokerEpoch,
@@ -47,11 +50,12 @@ export function formatBrokersTable(summary: ClusterSummary): string[] {
   const rows = summary.brokers.map((broker) => [
     String(broker.id),
     broker.address,
+    cell(broker.kafkaAddress),
     cell(broker.rack),
     broker.fenced ? 'fenced' : 'unfenced',
     String(broker.epoch),
   ]);
-  return formatTable(['ID', 'ADDRESS', 'RACK', 'STATE', 'EPOCH'], rows);
+  return formatTable(['ID', 'ADDRESS', 'KAFKA', 'RACK', 'STATE', 'EPOCH'], rows);
 }
 
 export async function brokersList(context: CommandContext): Promise<void> {

@@ -107,7 +107,7 @@ describe('summarizeStatus', () => {
       clusterId: 'c',
       controllerId: 1,
       metadataOffset: 3,
-      brokers: [{ id: 1, address: 'b1', rack: null, fenced: false, epoch: 2 }],
+      brokers: [{ id: 1, address: 'b1', kafkaAddress: null, rack: null, fenced: false, epoch: 2 }],
     };
     const quorum = {
       leaderId: 1,

@@ -38,6 +38,10 @@ export function formatRecord(record: ConsumedRecord, json: boolean): string {
     key: utf8(record.key),
     value,
     timestamp: record.timestampMs,
+    // Only when there are some, so that header-less output keeps its shape.
+    ...(record.headers.length === 0
+      ? {}
+      : { headers: record.headers.map((h) => ({ key: h.key, value: utf8(h.value) })) }),
   });
 }
 

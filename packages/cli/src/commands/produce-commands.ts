@@ -11,7 +11,7 @@ import type { CommandContext } from '../context.js';
 import type { CliInput, Runner } from '../program.js';
 import { consume } from './consume.js';
 import { PERF_DEFAULTS, perfConsume, perfProduce } from './perf.js';
-import { produce } from './produce.js';
+import { type LineHeader, produce } from './produce.js';
 
 export function parseAcks(value: string): Acks {
   switch (value) {
@@ -74,6 +74,13 @@ function idempotenceOf(options: { idempotence?: boolean }): { idempotent?: false
   return options.idempotence === false ? { idempotent: false } : {};
 }
 
+/** `--header k=v`, repeatable: the value may contain '='; the key may not be empty. */
+function collectHeader(text: string, previous: LineHeader[]): LineHeader[] {
+  const at = text.indexOf('=');
+  if (at <= 0) throw new InvalidArgumentError(`--header takes KEY=VALUE, got "${text}"`);
+  return [...previous, { key: text.slice(0, at), value: Buffer.from(text.slice(at + 1), 'utf8') }];
+}
+
 const compressionOption = (): Option =>
   new Option('--compression <codec>', 'codec for each batch')
     .choices(SUPPORTED_COMPRESSION)
@@ -92,6 +99,7 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
     .addOption(new Option('--key <key>', 'the key of every record').conflicts('keySeparator'))
     .option('--key-separator <separator>', 'split each line into key and value at the first separator')
     .option('--partition <p>', 'send every record to this partition', parseNonNegativeInt)
+    .option('--header <key=value>', 'a header on every record (repeatable)', collectHeader, [])
     .addOption(acksOption())
     .addOption(noIdempotenceOption())
     .addOption(compressionOption())
@@ -101,6 +109,7 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
           key?: string;
           keySeparator?: string;
           partition?: number;
+          header: LineHeader[];
           acks: Acks;
           idempotence?: boolean;
           compression: SupportedCompression;
@@ -117,6 +126,7 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
             ...(options.key === undefined ? {} : { key: options.key }),
             ...(options.keySeparator === undefined ? {} : { keySeparator: options.keySeparator }),
             ...(options.partition === undefined ? {} : { partition: options.partition }),
+            ...(options.header.length === 0 ? {} : { headers: options.header }),
           },
           readLines(input.stdin),
         );

@@ -21,6 +21,14 @@ export interface ProduceOptions extends ClientCommandOptions {
   readonly key?: string;
   readonly keySeparator?: string;
   readonly partition?: number;
+  /** Headers of every record (Kafka record headers; a key may repeat). */
+  readonly headers?: readonly LineHeader[];
+}
+
+/** A header as the record carries it (the value as UTF-8 bytes). */
+export interface LineHeader {
+  readonly key: string;
+  readonly value: Uint8Array;
 }
 
 /** Bounds for batching stdin lines. */
@@ -50,14 +58,18 @@ export interface LineRecord {
   readonly key: string | null;
   readonly value: string;
   readonly partition?: number;
+  readonly headers?: readonly LineHeader[];
 }
 
 /** A stdin line as a record: a fixed key, a key split off at the first separator, or no key. */
 export function lineToRecord(
   line: string,
-  options: Pick<ProduceOptions, 'key' | 'keySeparator' | 'partition'>,
+  options: Pick<ProduceOptions, 'key' | 'keySeparator' | 'partition' | 'headers'>,
 ): LineRecord {
-  const partition = options.partition === undefined ? {} : { partition: options.partition };
+  const partition = {
+    ...(options.partition === undefined ? {} : { partition: options.partition }),
+    ...(options.headers === undefined || options.headers.length === 0 ? {} : { headers: options.headers }),
+  };
   if (options.key !== undefined) return { key: options.key, value: line, ...partition };
   if (options.keySeparator !== undefined) {
     const at = line.indexOf(options.keySeparator);
