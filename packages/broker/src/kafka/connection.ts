@@ -16,10 +16,12 @@ import {
 import type { Logger } from 'pino';
 import { FrameSplitter } from './frame-splitter.js';
 import type { KafkaRequestContext } from './handler.js';
-import { KAFKA_LISTENER_LIMITS } from './limits.js';
+import { KAFKA_CONNECTION_IDLE_MS_DEFAULT, KAFKA_LISTENER_LIMITS } from './limits.js';
 import type { KafkaApiRegistry } from './registry.js';
 
 export interface KafkaConnectionLimits {
+  /** connections.max.idle.ms: closed after this long with no byte received and nothing in flight. */
+  readonly idleMs: number;
   readonly requestBytesMax: number;
   readonly inFlightBytesMax: number;
   readonly inFlightRequestsMax: number;
@@ -27,6 +29,7 @@ export interface KafkaConnectionLimits {
 }
 
 export const DEFAULT_CONNECTION_LIMITS: KafkaConnectionLimits = {
+  idleMs: KAFKA_CONNECTION_IDLE_MS_DEFAULT,
   requestBytesMax: KAFKA_LIMITS.requestBytesMax,
   inFlightBytesMax: KAFKA_LISTENER_LIMITS.connectionInFlightBytesMax,
   inFlightRequestsMax: KAFKA_LISTENER_LIMITS.connectionInFlightRequestsMax,
@@ -50,6 +53,8 @@ export class KafkaConnection {
   readonly #clientHost: string;
   readonly #slots: Slot[] = [];
   #inFlightBytes = 0;
+  /** When a byte last arrived or a response was last written (the idle clock). */
+  #lastActivityMs: number;
   #paused = false;
   #closed = false;
   readonly #closedWaiters: Array<() => void> = [];
@@ -72,7 +77,9 @@ export class KafkaConnection {
     });
     this.#splitter = new FrameSplitter(this.#limits.requestBytesMax);
     this.#socket.setNoDelay(true);
+    this.#lastActivityMs = Date.now();
     this.#socket.on('data', (chunk: Buffer) => {
+      this.#lastActivityMs = Date.now();
       this.#splitter.push(chunk);
       this.#readFrames();
     });
@@ -88,6 +95,22 @@ export class KafkaConnection {
   /** Requests read and not yet answered. */
   get inFlightRequests(): number {
     return this.#slots.length;
+  }
+
+  /**
+   * Closes the connection when it has been idle for the limit: nothing in flight and no byte for idleMs
+   * (a half-sent frame included). Called by the listener's one sweep timer; returns whether it closed.
+   */
+  closeIfIdle(nowMs: number): boolean {
+    if (this.#closed || this.#slots.length > 0 || nowMs - this.#lastActivityMs < this.#limits.idleMs)
+      return false;
+    const partial = this.#splitter.bufferedBytes;
+    this.#logger.info(
+      { idleMs: this.#limits.idleMs, partialFrameBytes: partial },
+      'closing an idle Kafka connection',
+    );
+    this.#socket.destroy();
+    return true;
   }
 
   /** Stops reading; answers what is in flight, then ends the connection (or destroys it after graceMs). */
@@ -214,6 +237,7 @@ export class KafkaConnection {
     while (slot?.done) {
       this.#slots.shift();
       this.#inFlightBytes -= slot.frameBytes;
+      this.#lastActivityMs = Date.now();
       if (slot.response !== null) {
         this.#socket.cork();
         for (const chunk of slot.response) this.#socket.write(chunk);

@@ -22,6 +22,13 @@ export const KAFKA_LISTENER_LIMITS = {
   closeGraceMs: 2_000,
 } as const;
 
+/**
+ * Kafka's connections.max.idle.ms: a connection with nothing in flight that sends no byte for this long is
+ * closed (a client that sent half a frame and stopped, or one that went away without a FIN). Clients
+ * reconnect on demand.
+ */
+export const KAFKA_CONNECTION_IDLE_MS_DEFAULT = 600_000;
+
 export const KAFKA_LISTENER_DEFAULTS = {
   /** `tributary dev`'s Kafka port (DESIGN §9). */
   devPort: 9094,

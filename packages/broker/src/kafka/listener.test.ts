@@ -1,6 +1,7 @@
 import { ApiVersions, KAFKA_LIMITS, parseVersions } from '@tributary/kafka-protocol';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CONNECTION_LIMITS } from './connection.js';
 import { type KafkaHandler, registerHandler } from './handler.js';
 import { apiVersionsHandler } from './handlers/api-versions.js';
 import { type KafkaListener, startKafkaListener } from './listener.js';
@@ -98,6 +99,7 @@ describe('Kafka listener', () => {
   it('stops reading while the in-flight request bound is reached, then resumes', async () => {
     const held = new Map<string, () => void>();
     const limits = {
+      idleMs: 60_000,
       requestBytesMax: 1024,
       inFlightBytesMax: 1 << 20,
       inFlightRequestsMax: 4,
@@ -114,6 +116,17 @@ describe('Kafka listener', () => {
       await c.nextFrame();
     }
     expect(held.size).toBe(20);
+  });
+
+  it('closes a connection idle past connections.max.idle.ms, a half-sent frame included', async () => {
+    const limits = { ...DEFAULT_CONNECTION_LIMITS, idleMs: 100 };
+    const listener = await listen(standardRegistry(), limits);
+    const halfSent = await client(listener);
+    halfSent.write(Buffer.from([0, 0, 0, 40, 0, 18])); // 6 of the 44 bytes promised
+    await halfSent.waitClosed();
+    const quiet = await client(listener);
+    expect((await quiet.request(ApiVersions, 3, v3('x'))).errorCode).toBe(0);
+    await quiet.waitClosed();
   });
 
   it('closes a connection on a malformed frame, an oversized frame or an unknown API, and keeps serving others', async () => {

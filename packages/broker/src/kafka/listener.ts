@@ -82,12 +82,23 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
   const address = server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   logger.info({ listen: options.listen, port: boundPort }, 'Kafka listener ready');
+  // One timer for every connection's idle check (not one per connection).
+  const idleMs = (options.limits ?? DEFAULT_CONNECTION_LIMITS).idleMs;
+  const sweep = setInterval(
+    () => {
+      const nowMs = Date.now();
+      for (const connection of connections) connection.closeIfIdle(nowMs);
+    },
+    Math.max(10, Math.floor(idleMs / 4)),
+  );
+  sweep.unref();
   let closing: Promise<void> | undefined;
   return {
     port: boundPort,
     connectionCount: () => connections.size,
     close: () => {
       closing ??= (async () => {
+        clearInterval(sweep);
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.all([...connections].map((c) => c.close(KAFKA_LISTENER_LIMITS.closeGraceMs)));
         await stopped;

@@ -6,6 +6,7 @@
  * would come from an older image.
  */
 import type { Logger } from 'pino';
+import { DEFAULT_CONNECTION_LIMITS } from './connection.js';
 import type { RegisteredHandler } from './handler.js';
 import { apiVersionsHandler } from './handlers/api-versions.js';
 import { describeClusterHandler } from './handlers/describe-cluster.js';
@@ -44,6 +45,8 @@ export interface KafkaServerOptions {
   readonly parts: KafkaBrokerParts;
   /** Resolves once the broker may serve (caught up with the metadata log). */
   readonly ready: Promise<void>;
+  /** connections.max.idle.ms; KAFKA_CONNECTION_IDLE_MS_DEFAULT by default. */
+  readonly connectionsMaxIdleMs?: number;
   readonly logger: Logger;
 }
 
@@ -53,5 +56,9 @@ export function startKafkaServer(options: KafkaServerOptions): Promise<KafkaList
     registry: kafkaRegistry(options.parts),
     logger: options.logger,
     ready: options.ready,
+    limits: {
+      ...DEFAULT_CONNECTION_LIMITS,
+      ...(options.connectionsMaxIdleMs === undefined ? {} : { idleMs: options.connectionsMaxIdleMs }),
+    },
   });
 }

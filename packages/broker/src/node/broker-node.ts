@@ -91,6 +91,8 @@ export interface BrokerOptions {
   readonly kafkaListen?: string;
   /** What Kafka Metadata answers name for this broker. Default: kafkaListen's host with the bound port. */
   readonly kafkaAdvertised?: string;
+  /** Kafka's connections.max.idle.ms for the Kafka listener; 10 minutes by default. */
+  readonly kafkaConnectionsMaxIdleMs?: number;
   /** The broker's rack (Kafka's broker.rack): replica placement spreads over racks; Metadata names it. */
   readonly rack?: string;
 }
@@ -277,6 +279,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
             },
             admin: adminForwarder,
             caughtUp,
+            connectionsMaxIdleMs: options.kafkaConnectionsMaxIdleMs,
             logger,
           });
     if (kafka !== null) cleanups.push(() => kafka.listener.close());

@@ -16,6 +16,7 @@ import {
   parseConfig,
 } from '@tributary/core/config';
 import { GROUP_DEFAULTS, GROUP_LIMITS } from '../group/limits.js';
+import { KAFKA_CONNECTION_IDLE_MS_DEFAULT } from '../kafka/limits.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel };
 
@@ -89,6 +90,13 @@ export const BROKER_CONFIG = defineConfig({
     kafkaAdvertised: option
       .hostPort('what Kafka Metadata answers tell clients to connect to for this broker')
       .optional("--kafka-listen's host with the bound port"),
+    kafkaConnectionsMaxIdleMs: option
+      .integer(
+        "close a Kafka connection idle this long (Kafka's connections.max.idle.ms)",
+        { min: 100, max: Number.MAX_SAFE_INTEGER },
+        'MS',
+      )
+      .default(KAFKA_CONNECTION_IDLE_MS_DEFAULT, '600000 (10 minutes)'),
     rack: option
       .text("the broker's rack (Kafka's broker.rack): replicas spread across racks", 'RACK')
       .optional('none'),

@@ -20,6 +20,7 @@ export interface KafkaWiringOptions {
   readonly admin: AdminForwarder;
   /** Resolves once the broker has caught up with the metadata log. */
   readonly caughtUp: Promise<void>;
+  readonly connectionsMaxIdleMs: number | undefined;
   readonly logger: Logger;
 }
 
@@ -45,6 +46,9 @@ export async function openKafkaListener(options: KafkaWiringOptions): Promise<Ka
     parts: { ...options.parts, clusterId: () => clusterId },
     ready,
     logger: options.logger,
+    ...(options.connectionsMaxIdleMs === undefined
+      ? {}
+      : { connectionsMaxIdleMs: options.connectionsMaxIdleMs }),
   });
   return {
     listener,
