@@ -40,3 +40,14 @@ export {
   SNAPSHOT_MAGIC,
   SNAPSHOT_VERSION,
 } from './snapshot.js';
+export {
+  TOPIC_CONFIG_CHECKS,
+  TOPIC_CONFIGS,
+  type TopicConfigCheck,
+  type TopicConfigDefault,
+  type TopicConfigDefinition,
+  type TopicConfigType,
+  topicConfigDefault,
+  topicConfigDefinition,
+  validateTopicConfigs,
+} from './topic-configs.js';

@@ -198,6 +198,17 @@ describe('deleteTopic', () => {
   it('refuses an unknown topic', () => {
     expectCode(() => deleteTopic(cluster(1), { name: 'nope' }), 'UNKNOWN_TOPIC', '"nope" does not exist');
   });
+
+  it('deletes by name and id only while the name still has that id', () => {
+    const base = cluster(3);
+    const image = commit(base, createTopic(base, { name: 'orders' }, context()));
+    expectCode(
+      () => deleteTopic(image, { name: 'orders', topicId: 'an-older-id' }),
+      'UNKNOWN_TOPIC_ID',
+      'deleted and created again',
+    );
+    expect(deleteTopic(image, { name: 'orders', topicId: 'topic-id-0' }).response.topicId).toBe('topic-id-0');
+  });
 });
 
 describe('createPartitions', () => {

@@ -84,6 +84,8 @@ export function createTopic(
 
 export interface DeleteTopicRequest {
   readonly name: string;
+  /** When given, the topic must have this id: a delete by id never removes a topic created again since. */
+  readonly topicId?: TopicId;
 }
 
 export function deleteTopic(
@@ -91,6 +93,12 @@ export function deleteTopic(
   request: DeleteTopicRequest,
 ): ControlResult<{ readonly topicId: TopicId }> {
   const topic = existingTopic(image, request.name);
+  if (request.topicId !== undefined && request.topicId !== topic.topicId) {
+    throw new TributaryError(
+      'UNKNOWN_TOPIC_ID',
+      `topic "${topic.name}" has id ${topic.topicId}, not ${request.topicId}: it was deleted and created again`,
+    );
+  }
   const records: MetadataRecord[] = [];
   // Replaying RemoveTopic drops the topic's configs too; the explicit removals make the log readable.
   for (const configName of [...image.topicConfigs(topic.name).keys()].sort()) {

@@ -129,7 +129,9 @@ export function createControllerAdminHandlers(options: ControllerAdminOptions): 
 
     DeleteTopic: handleUnary(async (request): Promise<DeleteTopicResponse> => {
       const name = requireTopicName(request.name, 'name');
-      const { response } = await quorum.runCommand((latest) => deleteTopic(latest, { name }));
+      // An empty topic_id (proto3's default) deletes by name alone.
+      const topicId = request.topicId === '' ? {} : { topicId: request.topicId };
+      const { response } = await quorum.runCommand((latest) => deleteTopic(latest, { name, ...topicId }));
       return { topicId: response.topicId };
     }, handleOptions),
 
@@ -139,7 +141,11 @@ export function createControllerAdminHandlers(options: ControllerAdminOptions): 
         requireIntInRange(request.totalCount, 'total_count', { min: 1, max: LIMITS.partitionsPerTopicMax }),
       );
       const { image } = await quorum.runCommand((latest) =>
-        createPartitions(latest, { name, totalCount }, contexts.contextFor(latest)),
+        createPartitions(
+          latest,
+          { name, totalCount, validateOnly: request.validateOnly },
+          contexts.contextFor(latest),
+        ),
       );
       const topic = image.topicByName(name);
       if (topic === undefined) throw new TributaryError('UNKNOWN_TOPIC', `topic ${name} does not exist`);

@@ -7,6 +7,10 @@ export interface CreatePartitionsRequest {
    * The new total partition count (as Kafka's CreatePartitions); must exceed the current count.
    */
   'totalCount'?: (number);
+  /**
+   * Check everything and answer with the topic as it is, but add nothing.
+   */
+  'validateOnly'?: (boolean);
 }
 
 export interface CreatePartitionsRequest__Output {
@@ -15,4 +19,8 @@ export interface CreatePartitionsRequest__Output {
    * The new total partition count (as Kafka's CreatePartitions); must exceed the current count.
    */
   'totalCount': (number);
+  /**
+   * Check everything and answer with the topic as it is, but add nothing.
+   */
+  'validateOnly': (boolean);
 }

@@ -1,0 +1,258 @@
+/**
+ * The topic configs Tributary knows — the one list of them: each key's value check, its type, its
+ * default and the broker-level config that supplies the default in Kafka (a small subset of Kafka's
+ * LogConfig; names and meanings are Kafka's so tools and people carry over). The controller validates
+ * creations and alterations with it; brokers describe configs from it (Kafka's DescribeConfigs) and
+ * read min.insync.replicas's default from it. It lives here, below both, because both need it.
+ *
+ * Unknown names are refused rather than stored, so a typo ("retention.msec") fails loudly instead of
+ * silently doing nothing.
+ */
+import { LIMITS, TributaryError } from '@tributary/core';
+
+const INT32_MAX = 2 ** 31 - 1;
+/** Kafka writes "never" (no age limit, no forced flush) as Long.MAX_VALUE. */
+const LONG_MAX = '9223372036854775807';
+
+/** Returns what is wrong with a value, or undefined when it is acceptable. */
+export type TopicConfigCheck = (
+  value: string,
+  context: { readonly replicationFactor: number },
+) => string | undefined;
+
+/** Kafka's config types (KIP-569), as DescribeConfigs v3+ reports them. */
+export type TopicConfigType = 'boolean' | 'string' | 'int' | 'long' | 'double' | 'list';
+
+/**
+ * The value that applies when a topic does not set the key: fixed, or (min.insync.replicas, DESIGN §6)
+ * a function of the topic's replication factor.
+ */
+export type TopicConfigDefault =
+  | { readonly kind: 'fixed'; readonly value: string }
+  | { readonly kind: 'per-replication-factor'; readonly of: (replicationFactor: number) => string };
+
+export interface TopicConfigDefinition {
+  readonly check: TopicConfigCheck;
+  readonly type: TopicConfigType;
+  /**
+   * What brokers apply without an override. Where the log or the record codec owns the number
+   * (retention, segment size, batch size), the broker's tests check that the two agree.
+   */
+  readonly default: TopicConfigDefault;
+  /** Kafka's broker config that supplies this default (DescribeConfigs synonyms and broker entries). */
+  readonly serverDefaultName: string;
+  readonly documentation: string;
+}
+
+function integer(min: number, max: number = Number.MAX_SAFE_INTEGER): TopicConfigCheck {
+  return (value) => {
+    if (!/^-?\d+$/.test(value)) return 'must be an integer';
+    const parsed = Number(value);
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      return max === Number.MAX_SAFE_INTEGER ? `must be >= ${min}` : `must be between ${min} and ${max}`;
+    }
+    return undefined;
+  };
+}
+
+function oneOf(...allowed: string[]): TopicConfigCheck {
+  return (value) => (allowed.includes(value) ? undefined : `must be one of ${allowed.join(', ')}`);
+}
+
+const checkCleanupPolicy: TopicConfigCheck = (value) => {
+  const parts = value.split(',').map((part) => part.trim());
+  const valid = parts.every((part) => part === 'delete' || part === 'compact');
+  if (!valid || parts.length === 0 || new Set(parts).size !== parts.length) {
+    return "must be 'delete', 'compact' or 'compact,delete'";
+  }
+  return undefined;
+};
+
+const checkMinInsyncReplicas: TopicConfigCheck = (value, { replicationFactor }) => {
+  const problem = integer(1)(value, { replicationFactor });
+  if (problem !== undefined) return problem;
+  // Kafka accepts this and then refuses every acks=all write; refusing it up front is kinder.
+  if (Number(value) > replicationFactor) {
+    return `is ${value}, above the replication factor ${replicationFactor}, so acks=all writes could never succeed`;
+  }
+  return undefined;
+};
+
+const checkRatio: TopicConfigCheck = (value) => {
+  const parsed = Number(value);
+  return value.trim() !== '' && parsed >= 0 && parsed <= 1 ? undefined : 'must be a number between 0 and 1';
+};
+
+function fixed(value: string): TopicConfigDefault {
+  return { kind: 'fixed', value };
+}
+
+export const TOPIC_CONFIGS: Readonly<Record<string, TopicConfigDefinition>> = {
+  'retention.ms': {
+    check: integer(-1),
+    type: 'long',
+    default: fixed(String(7 * 24 * 60 * 60 * 1000)),
+    serverDefaultName: 'log.retention.ms',
+    documentation: 'How long a segment is kept after its newest record; -1 keeps data forever.',
+  },
+  'retention.bytes': {
+    check: integer(-1),
+    type: 'long',
+    default: fixed('-1'),
+    serverDefaultName: 'log.retention.bytes',
+    documentation:
+      'Oldest segments are deleted while the partition stays this big without them; -1: no limit.',
+  },
+  // The log refuses segments under 1 KiB (packages/log LOG_LIMITS.segmentBytesMin); refuse them here, not on open.
+  'segment.bytes': {
+    check: integer(1024, INT32_MAX),
+    type: 'int',
+    default: fixed(String(1024 * 1024 * 1024)),
+    serverDefaultName: 'log.segment.bytes',
+    documentation: 'The size at which the active segment is rolled.',
+  },
+  'segment.ms': {
+    check: integer(1),
+    type: 'long',
+    default: fixed(LONG_MAX),
+    serverDefaultName: 'log.roll.ms',
+    documentation: 'The age at which the active segment is rolled even if not full; by default never.',
+  },
+  'segment.index.bytes': {
+    check: integer(4, INT32_MAX),
+    type: 'int',
+    default: fixed(String(10 * 1024 * 1024)),
+    serverDefaultName: 'log.index.size.max.bytes',
+    documentation: "Kafka's offset index size; accepted and stored, not applied (indexes grow as needed).",
+  },
+  'min.insync.replicas': {
+    check: checkMinInsyncReplicas,
+    type: 'int',
+    // DESIGN §6: 2 when the replication factor is at least 3, so acks=all survives one lost replica.
+    default: {
+      kind: 'per-replication-factor',
+      of: (replicationFactor) => (replicationFactor >= 3 ? '2' : '1'),
+    },
+    serverDefaultName: 'min.insync.replicas',
+    documentation: 'acks=all writes fail with NOT_ENOUGH_REPLICAS when fewer replicas are in sync.',
+  },
+  'cleanup.policy': {
+    check: checkCleanupPolicy,
+    type: 'list',
+    default: fixed('delete'),
+    serverDefaultName: 'log.cleanup.policy',
+    documentation: "'delete' removes old segments; 'compact' is accepted and stored but not applied yet.",
+  },
+  'max.message.bytes': {
+    check: integer(0, INT32_MAX),
+    type: 'int',
+    // The record codec's batch bound (RECORD_LIMITS.batchBytesMax): what a broker accepts today.
+    default: fixed(String(16 * 1024 * 1024)),
+    serverDefaultName: 'message.max.bytes',
+    documentation: 'The largest record batch; a per-topic value is stored, the 16 MiB bound applies.',
+  },
+  'compression.type': {
+    check: oneOf('producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'),
+    type: 'string',
+    default: fixed('producer'),
+    serverDefaultName: 'compression.type',
+    documentation:
+      "Batches are stored as the producer compressed them ('producer'); other values are stored only.",
+  },
+  'message.timestamp.type': {
+    check: oneOf('CreateTime', 'LogAppendTime'),
+    type: 'string',
+    default: fixed('CreateTime'),
+    serverDefaultName: 'log.message.timestamp.type',
+    documentation: "Records keep the producer's timestamp ('CreateTime'); LogAppendTime is stored only.",
+  },
+  'delete.retention.ms': {
+    check: integer(0),
+    type: 'long',
+    default: fixed(String(24 * 60 * 60 * 1000)),
+    serverDefaultName: 'log.cleaner.delete.retention.ms',
+    documentation: 'How long compaction keeps tombstones; stored until compaction exists.',
+  },
+  // Kafka's flush settings; the default is no fsync per write (durability comes from replication).
+  'flush.ms': {
+    check: integer(1),
+    type: 'long',
+    default: fixed(LONG_MAX),
+    serverDefaultName: 'log.flush.interval.ms',
+    documentation:
+      'fsync the log at most this long after an append; by default never (replication is durability).',
+  },
+  // Only 1 (fsync after every append) is supported; Kafka's "every N messages" has no use here.
+  'flush.messages': {
+    check: oneOf('1'),
+    type: 'long',
+    default: fixed(LONG_MAX),
+    serverDefaultName: 'log.flush.interval.messages',
+    documentation: '1: fsync after every append (the only value accepted); by default never.',
+  },
+  'min.cleanable.dirty.ratio': {
+    check: checkRatio,
+    type: 'double',
+    default: fixed('0.5'),
+    serverDefaultName: 'log.cleaner.min.cleanable.ratio',
+    documentation: 'The dirty share of a log at which compaction would run; stored until compaction exists.',
+  },
+  // DESIGN §5: unclean election (leader from outside the ISR) is off and cannot be turned on.
+  'unclean.leader.election.enable': {
+    check: oneOf('false'),
+    type: 'boolean',
+    default: fixed('false'),
+    serverDefaultName: 'unclean.leader.election.enable',
+    documentation:
+      'Always false: a leader comes only from the in-sync replicas, so no acknowledged record is lost.',
+  },
+};
+
+/** The value checks by key (what the controller's validation reads). */
+export const TOPIC_CONFIG_CHECKS: Readonly<Record<string, TopicConfigCheck>> = Object.fromEntries(
+  Object.entries(TOPIC_CONFIGS).map(([name, definition]) => [name, definition.check]),
+);
+
+export function topicConfigDefinition(name: string): TopicConfigDefinition | undefined {
+  return Object.hasOwn(TOPIC_CONFIGS, name) ? TOPIC_CONFIGS[name] : undefined;
+}
+
+/** The value a key has on a topic that does not set it. */
+export function topicConfigDefault(definition: TopicConfigDefinition, replicationFactor: number): string {
+  const { default: value } = definition;
+  return value.kind === 'fixed' ? value.value : value.of(replicationFactor);
+}
+
+/** Throws INVALID_CONFIG naming the first problem. */
+export function validateTopicConfigs(
+  configs: Readonly<Record<string, string>>,
+  replicationFactor: number,
+): void {
+  const entries = Object.entries(configs);
+  if (entries.length > LIMITS.configEntriesPerTopicMax) {
+    throw new TributaryError(
+      'INVALID_CONFIG',
+      `${entries.length} config entries; the limit is ${LIMITS.configEntriesPerTopicMax}`,
+    );
+  }
+  for (const [name, value] of entries) {
+    const definition = topicConfigDefinition(name);
+    if (definition === undefined) {
+      const known = Object.keys(TOPIC_CONFIGS).join(', ');
+      throw new TributaryError('INVALID_CONFIG', `unknown topic config "${name}" (known: ${known})`);
+    }
+    if (typeof value !== 'string') {
+      throw new TributaryError('INVALID_CONFIG', `config ${name} must be a string value`);
+    }
+    if (value.length > LIMITS.configValueLengthMax) {
+      throw new TributaryError(
+        'INVALID_CONFIG',
+        `config ${name} is ${value.length} characters; the limit is ${LIMITS.configValueLengthMax}`,
+      );
+    }
+    const problem = definition.check(value, { replicationFactor });
+    if (problem !== undefined) {
+      throw new TributaryError('INVALID_CONFIG', `config ${name}=${JSON.stringify(value)} ${problem}`);
+    }
+  }
+}
