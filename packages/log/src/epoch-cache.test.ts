@@ -22,7 +22,9 @@ describe('LeaderEpochCache', () => {
       { epoch: 2, startOffset: 5 },
       { epoch: 4, startOffset: 9 },
     ]);
-    expect(cache.endOffsetFor(1, 20)).toEqual({ leaderEpoch: -1, endOffset: -1 });
+    // Older than every entry (deleted records): itself and the first entry's start, as Kafka answers.
+    expect(cache.endOffsetFor(1, 20)).toEqual({ leaderEpoch: 1, endOffset: 5 });
+    expect(cache.endOffsetFor(-1, 20)).toEqual({ leaderEpoch: -1, endOffset: -1 });
     expect(cache.endOffsetFor(2, 20)).toEqual({ leaderEpoch: 2, endOffset: 9 });
     expect(cache.endOffsetFor(3, 20)).toEqual({ leaderEpoch: 2, endOffset: 9 });
     expect(cache.endOffsetFor(4, 20)).toEqual({ leaderEpoch: 4, endOffset: 20 });

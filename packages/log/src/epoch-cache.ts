@@ -56,11 +56,16 @@ export class LeaderEpochCache {
   /**
    * Kafka's OffsetsForLeaderEpoch: the end offset of `epoch` is the start offset of the first later epoch
    * in the cache, or the log end when `epoch` is the latest. The answer's epoch is the largest known epoch
-   * <= the requested one, so a follower can tell it diverged earlier.
+   * <= the requested one, so a follower can tell it diverged earlier. An epoch older than every entry
+   * (its records were deleted: retention, DeleteRecords) answers itself and the first entry's start, as
+   * Kafka's LeaderEpochFileCache does: a consumer positioned exactly at the log start keeps its position
+   * (UNDEFINED would make it reset by auto.offset.reset), and one positioned below it still finds out,
+   * from the fetch's OFFSET_OUT_OF_RANGE. Nothing known at all (or epoch -1) is UNDEFINED.
    */
   endOffsetFor(epoch: number, logEndOffset: number): EpochEndOffset {
     const first = this.entries[0];
-    if (first === undefined || epoch < first.epoch) return UNDEFINED_EPOCH_END;
+    if (first === undefined || epoch < 0) return UNDEFINED_EPOCH_END;
+    if (epoch < first.epoch) return { leaderEpoch: epoch, endOffset: first.startOffset };
     const laterIndex = this.entries.findIndex((entry) => entry.epoch > epoch);
     if (laterIndex < 0) return { leaderEpoch: this.latestEpoch(), endOffset: logEndOffset };
     const previous = this.entries[laterIndex - 1];

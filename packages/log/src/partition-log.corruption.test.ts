@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { V2 } from './batch-codec.js';
 import type { LogConfig } from './config.js';
 import { EPOCH_CHECKPOINT_FILE, RECOVERY_POINT_FILE } from './log-directory.js';
+import { LOG_START_OFFSET_FILE } from './log-start-offset.js';
 import { PartitionLog } from './partition-log.js';
 import { PRODUCER_SNAPSHOT_FILE } from './producer-snapshot.js';
 import { baseOffsetOf, buildBatch, splitBatches } from './test-batches.js';
@@ -226,10 +227,15 @@ describe('checkpoint and snapshot files damaged', () => {
       .map((s) => Buffer.from(s)),
   );
 
-  it('a corrupt leader-epoch checkpoint, recovery point or producer snapshot still opens the log with every batch', async () => {
+  it('a corrupt leader-epoch checkpoint, recovery point, log start checkpoint or producer snapshot still opens the log with every batch', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(EPOCH_CHECKPOINT_FILE, RECOVERY_POINT_FILE, PRODUCER_SNAPSHOT_FILE),
+        fc.constantFrom(
+          EPOCH_CHECKPOINT_FILE,
+          RECOVERY_POINT_FILE,
+          LOG_START_OFFSET_FILE,
+          PRODUCER_SNAPSHOT_FILE,
+        ),
         garbage,
         fc.boolean(),
         async (file, bytes, clean) => {

@@ -17,8 +17,10 @@ interface ModelBatch {
 }
 
 class ModelLog {
+  /** The batches served: every one reaching the log start (the first may begin below it). */
   batches: ModelBatch[] = [];
   logStartOffset = 0;
+  logEndOffset = 0;
   epochs: { epoch: number; startOffset: number }[] = [];
   assignEpoch(epoch: number): void {
     const latest = this.epochs[this.epochs.length - 1]?.epoch ?? -1;
@@ -26,14 +28,12 @@ class ModelLog {
     this.epochs = this.epochs.filter((entry) => entry.startOffset < this.logEndOffset);
     this.epochs.push({ epoch, startOffset: this.logEndOffset });
   }
-  get logEndOffset(): number {
-    return (this.batches[this.batches.length - 1]?.lastOffset ?? this.logStartOffset - 1) + 1;
-  }
   append(batches: Buffer[]): void {
     for (const batch of batches) {
       const baseOffset = this.logEndOffset;
       const lastOffset = baseOffset + batch.readInt32BE(V2.lastOffsetDelta);
       this.batches.push({ baseOffset, lastOffset, bytes: batch });
+      this.logEndOffset = lastOffset + 1;
     }
   }
   truncateTo(offset: number): void {
@@ -42,13 +42,32 @@ class ModelLog {
       this.restartAt(offset);
       return;
     }
+    // Whole batches: the one holding `offset` goes too, and the log ends at its base.
+    const cut = this.batches.find((batch) => batch.lastOffset >= offset);
+    if (cut === undefined) throw new Error('model: an offset inside the log is in a batch');
     this.batches = this.batches.filter((batch) => batch.lastOffset < offset);
+    this.logEndOffset = cut.baseOffset;
+    // A cut below a log start inside a batch leaves an empty log starting where it ends.
+    this.logStartOffset = Math.min(this.logStartOffset, this.logEndOffset);
     this.epochs = this.epochs.filter((entry) => entry.startOffset < this.logEndOffset);
   }
   restartAt(offset: number): void {
     this.batches = [];
     this.logStartOffset = offset;
+    this.logEndOffset = offset;
     this.epochs = [];
+  }
+  /** DeleteRecords: nothing below `offset` is served; the epoch covering it now starts there. */
+  advanceLogStartOffset(offset: number): void {
+    if (offset <= this.logStartOffset) return;
+    this.logStartOffset = offset;
+    this.batches = this.batches.filter((batch) => batch.lastOffset >= offset);
+    const covering = this.epochs.filter((entry) => entry.startOffset <= offset).pop();
+    if (covering === undefined) return;
+    this.epochs = [
+      { epoch: covering.epoch, startOffset: offset },
+      ...this.epochs.filter((entry) => entry.startOffset > offset),
+    ];
   }
   read(fromOffset: number, maxBytes: number, maxOffset: number): { bytes: Buffer; nextOffset: number } {
     const out: ModelBatch[] = [];
@@ -73,9 +92,19 @@ type Op =
   | { kind: 'append'; recordCounts: number[]; payloadBytes: number; epoch: number }
   | { kind: 'truncate'; offsetFraction: number }
   | { kind: 'restart'; offsetDelta: number }
+  | { kind: 'deleteRecords'; offsetFraction: number }
+  | { kind: 'retention' }
   | { kind: 'reopen' }
   | { kind: 'crash' }
   | { kind: 'read'; offsetFraction: number; maxBytes: number; maxOffsetFraction: number };
+
+/**
+ * A fraction of the log's span, spread evenly: fc.double favours its bounds, which would seldom put a
+ * truncation or a new log start inside a batch.
+ */
+function fraction(max: number): fc.Arbitrary<number> {
+  return fc.integer({ min: 0, max: Math.round(max * 1000) }).map((n) => n / 1000);
+}
 
 const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   {
@@ -90,7 +119,7 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
   {
     arbitrary: fc.record({
       kind: fc.constant('truncate' as const),
-      offsetFraction: fc.double({ min: 0, max: 1.1, noNaN: true }),
+      offsetFraction: fraction(1.1),
     }),
     weight: 1,
   },
@@ -101,6 +130,15 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
     }),
     weight: 1,
   },
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('deleteRecords' as const),
+      offsetFraction: fraction(1),
+    }),
+    weight: 2,
+  },
+  // Time and size retention never fire here (retentionMs -1): only segments wholly below the start go.
+  { arbitrary: fc.constant({ kind: 'retention' as const }), weight: 1 },
   { arbitrary: fc.constant({ kind: 'reopen' as const }), weight: 1 },
   { arbitrary: fc.constant({ kind: 'crash' as const }), weight: 1 },
   {
@@ -156,6 +194,15 @@ async function runScenario(ops: readonly Op[], config: Partial<LogConfig>): Prom
           latestEpoch = 0;
           break;
         }
+        case 'deleteRecords': {
+          const offset = offsetAt(model, op.offsetFraction);
+          expect(await log.advanceLogStartOffset(offset)).toBe(Math.max(offset, model.logStartOffset));
+          model.advanceLogStartOffset(offset);
+          break;
+        }
+        case 'retention':
+          await log.applyRetention(clock.wallMs());
+          break;
         case 'reopen':
           await log.close();
           log = await open();
@@ -190,14 +237,14 @@ async function runScenario(ops: readonly Op[], config: Partial<LogConfig>): Prom
 }
 
 describe('PartitionLog against a naive in-memory model', () => {
-  it('agrees over random append / truncate / restart / reopen / crash / read sequences', async () => {
+  it('agrees over random append / truncate / restart / delete records / retention / reopen / crash / read sequences', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(opArbitrary, { minLength: 1, maxLength: 60 }),
         fc.integer({ min: 1, max: 400 }),
         fc.integer({ min: 1024, max: 4096 }),
         async (ops, indexIntervalBytes, segmentBytes) => {
-          await runScenario(ops, { indexIntervalBytes, segmentBytes });
+          await runScenario(ops, { indexIntervalBytes, segmentBytes, retentionMs: -1 });
         },
       ),
       { numRuns: Number(process.env.LOG_PROPERTY_RUNS ?? 100) },

@@ -245,7 +245,7 @@ describe('leader epochs', () => {
       { epoch: 3, startOffset: 5 },
       { epoch: 4, startOffset: 10 },
     ]);
-    expect(log.endOffsetForEpoch(0)).toEqual({ leaderEpoch: -1, endOffset: -1 });
+    expect(log.endOffsetForEpoch(0)).toEqual({ leaderEpoch: 0, endOffset: 0 });
     expect(log.endOffsetForEpoch(1)).toEqual({ leaderEpoch: 1, endOffset: 5 });
     expect(log.endOffsetForEpoch(2)).toEqual({ leaderEpoch: 1, endOffset: 5 });
     expect(log.endOffsetForEpoch(3)).toEqual({ leaderEpoch: 3, endOffset: 10 });

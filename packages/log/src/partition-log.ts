@@ -16,6 +16,7 @@ import {
   writeRecoveryPoint,
 } from './log-directory.js';
 import { openSegments } from './log-recovery.js';
+import { readLogStartCheckpoint, resolveLogStart, writeLogStartOffset } from './log-start-offset.js';
 import {
   checkLeaderAppend,
   loadProducerState,
@@ -85,6 +86,11 @@ export class PartitionLog {
   /** Bumped whenever bytes are removed (truncation, retention, restart), so racing reads can tell. */
   private removalGeneration = 0;
   private lastProducerExpiryMs: number;
+  /**
+   * The log start as DeleteRecords or a restart set it, possibly inside the first segment; the log start is
+   * never below the first segment either (retention moves it by deleting segments): see `logStartOffset`.
+   */
+  private logStartFloor: number;
 
   private constructor(
     private readonly dir: string,
@@ -96,8 +102,10 @@ export class PartitionLog {
     private readonly epochCache: LeaderEpochCache,
     private recoveryPoint: number,
     private readonly producerState: ProducerStateManager,
+    logStartFloor: number,
   ) {
     this.segments = segments;
+    this.logStartFloor = logStartFloor;
     this.lastFlushMs = clock.nowMs();
     this.lastProducerExpiryMs = this.lastFlushMs;
     this.checkInvariants();
@@ -122,8 +130,13 @@ export class PartitionLog {
     const first = segments[0];
     const last = segments[segments.length - 1];
     assert(first !== undefined && last !== undefined, 'a log has at least one segment');
+    const start = resolveLogStart({
+      checkpoint: await readLogStartCheckpoint(options.dir, logger),
+      firstBaseOffset: first.baseOffset,
+      logEndOffset: last.nextOffset,
+    });
     const endChanged = epochCache.truncateFromEnd(last.nextOffset);
-    const startChanged = epochCache.truncateFromStart(first.baseOffset);
+    const startChanged = start.kind === 'start' && epochCache.truncateFromStart(start.offset);
     if (endChanged || startChanged) await epochCache.save(epochPath);
     const producerState = new ProducerStateManager({ producerIdExpirationMs: config.producerIdExpirationMs });
     const producersFrom = await loadProducerState({
@@ -141,7 +154,7 @@ export class PartitionLog {
         producers: producerState.producerCount,
       });
     }
-    return new PartitionLog(
+    const log = new PartitionLog(
       options.dir,
       config,
       options.clock,
@@ -151,11 +164,22 @@ export class PartitionLog {
       epochCache,
       recoveryPoint,
       producerState,
+      start.kind === 'start' ? start.offset : first.baseOffset,
     );
+    if (start.kind === 'restart') {
+      logger('warn', 'log end is below the checkpointed log start: restarting the log there', {
+        dir: options.dir,
+        logStartOffset: start.offset,
+        logEndOffset: last.nextOffset,
+      });
+      await log.truncateFullyAndStartAt(start.offset);
+    }
+    return log;
   }
 
+  /** The first offset served: records below it are gone (retention) or deleted (DeleteRecords). */
   get logStartOffset(): number {
-    return this.oldestSegment.baseOffset;
+    return Math.max(this.logStartFloor, this.oldestSegment.baseOffset);
   }
 
   get logEndOffset(): number {
@@ -257,10 +281,23 @@ export class PartitionLog {
     return this.producerState;
   }
 
-  /** The follower path: the leader's offsets are kept and must continue the log exactly. */
+  /**
+   * The follower path: the leader's offsets are kept and must continue the log exactly, with one exception
+   * (Kafka's appendRecordsToFollowerOrFutureReplica): an empty log whose start lies inside the first batch.
+   * The leader's start is inside a batch after DeleteRecords, and a follower starting over there is sent the
+   * whole batch; the log then restarts at the batch's base offset and keeps serving from its start.
+   */
   appendAsFollower(batches: Buffer): Promise<AppendResult> {
     return this.exclusive(async () => {
       const infos = parseAppendBatches(this.context.codec, batches);
+      const first = infos[0];
+      const logStart = this.logStartOffset;
+      const straddlesStart =
+        first !== undefined &&
+        this.logEndOffset === logStart &&
+        first.baseOffset < logStart &&
+        first.lastOffset >= logStart;
+      if (straddlesStart) await this.restartAt(first.baseOffset, logStart);
       let expected = this.logEndOffset;
       for (const info of infos) {
         if (info.baseOffset !== expected || info.lastOffset < info.baseOffset) {
@@ -272,7 +309,10 @@ export class PartitionLog {
         expected = info.lastOffset + 1;
       }
       for (const info of infos) await this.maybeAssignEpoch(info.partitionLeaderEpoch, info.baseOffset);
+      // The first epoch then starts at the log start, as it would had the log been written from there.
+      if (straddlesStart && this.epochCache.truncateFromStart(logStart)) await this.saveEpochCache();
       const result = await this.appendValidated(batches, infos);
+      if (straddlesStart) this.checkInvariants();
       // Followers keep the state too, unchecked, so that it is ready when this replica becomes leader.
       const nowMs = this.clock.nowMs();
       this.maybeExpireProducers(nowMs);
@@ -363,6 +403,12 @@ export class PartitionLog {
       }
       const newEnd = await this.activeSegment.truncateTo(offset);
       await this.activeSegment.flush();
+      if (newEnd < this.logStartFloor) {
+        // The cut removed the batch holding a log start DeleteRecords put inside it: nothing is left to
+        // serve, and the (empty) log starts where it now ends, as Kafka lowers its start on truncation.
+        this.logStartFloor = newEnd;
+        await writeLogStartOffset(this.dir, newEnd);
+      }
       if (this.epochCache.truncateFromEnd(newEnd)) await this.saveEpochCache();
       await this.lowerRecoveryPoint(this.activeSegment.baseOffset);
       // When a removed batch was some producer's, only the log says what its last batches are now. A
@@ -380,7 +426,34 @@ export class PartitionLog {
     return this.exclusive(() => this.restartAt(offset));
   }
 
-  /** Deletes whole oldest segments (never the active one) past retentionMs or beyond retentionBytes. */
+  /**
+   * Kafka's maybeIncrementLogStartOffset (DeleteRecords, KIP-107; a follower taking its leader's start):
+   * records below `offset` are never served again, though their bytes stay until retention deletes the
+   * segments wholly below it. Durable before it takes effect. No-op when `offset` is not past the log start;
+   * OFFSET_OUT_OF_RANGE past the log end (the caller checked against its high watermark, but a truncation
+   * may have run in between). Resolves with the log start after the call.
+   */
+  advanceLogStartOffset(offset: number): Promise<number> {
+    return this.exclusive(async () => {
+      assert(Number.isSafeInteger(offset) && offset >= 0, () => `log start offset ${offset} is valid`);
+      if (offset <= this.logStartOffset) return this.logStartOffset;
+      if (offset > this.logEndOffset) {
+        throw new TributaryError('OFFSET_OUT_OF_RANGE', `log start ${offset} > log end ${this.logEndOffset}`);
+      }
+      await writeLogStartOffset(this.dir, offset);
+      this.logStartFloor = offset;
+      // Kafka's order: the epoch covering the new start now starts there (older epochs hold no records).
+      if (this.epochCache.truncateFromStart(offset)) await this.saveEpochCache();
+      this.logger('info', 'log start offset moved', { dir: this.dir, logStartOffset: offset });
+      this.checkInvariants();
+      return offset;
+    });
+  }
+
+  /**
+   * Deletes whole oldest segments (never the active one) past retentionMs, beyond retentionBytes, or lying
+   * entirely below the log start (DeleteRecords: Kafka's deleteLogStartOffsetBreachedSegments).
+   */
   applyRetention(nowMs: number): Promise<RetentionResult> {
     return this.exclusive(async () => {
       let totalBytes = this.sizeBytes;
@@ -391,7 +464,8 @@ export class PartitionLog {
         const oldest = this.oldestSegment;
         const expired = retentionMs >= 0 && nowMs - oldest.maxTimestamp > retentionMs;
         const oversized = retentionBytes >= 0 && totalBytes - oldest.sizeBytes >= retentionBytes;
-        if (!expired && !oversized) break;
+        const deleted = oldest.nextOffset <= this.logStartFloor;
+        if (!expired && !oversized && !deleted) break;
         this.removalGeneration++;
         this.segments.shift();
         await oldest.delete();
@@ -497,8 +571,13 @@ export class PartitionLog {
     if (this.epochCache.assign(epoch, startOffset)) await this.saveEpochCache();
   }
 
-  private async restartAt(offset: number): Promise<void> {
+  /** Empties the log; it continues at `offset` and serves from `logStart` (>= offset; see appendAsFollower). */
+  private async restartAt(offset: number, logStart = offset): Promise<void> {
     assert(Number.isSafeInteger(offset) && offset >= 0, 'restart offset is valid');
+    assert(
+      Number.isSafeInteger(logStart) && logStart >= offset,
+      'a restarted log starts at or after its base',
+    );
     this.removalGeneration++;
     for (const segment of this.segments.splice(0)) await segment.delete();
     this.segments.push(await LogSegment.create(this.context, offset, this.clock.nowMs()));
@@ -507,8 +586,12 @@ export class PartitionLog {
     this.producerState.clear();
     this.recoveryPoint = offset;
     await writeRecoveryPoint(this.dir, offset);
-    this.logger('info', 'log restarted', { dir: this.dir, logStartOffset: offset });
-    this.checkInvariants();
+    // A restart may go below a start DeleteRecords set: the checkpoint must not keep the older, higher one.
+    this.logStartFloor = logStart;
+    await writeLogStartOffset(this.dir, logStart);
+    this.logger('info', 'log restarted', { dir: this.dir, baseOffset: offset, logStartOffset: logStart });
+    // With logStart > offset the log ends below its start until the caller's append (appendAsFollower).
+    if (logStart === offset) this.checkInvariants();
   }
 
   private async flushActive(): Promise<void> {
