@@ -5,7 +5,7 @@
  */
 import { TributaryError } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
-import { ClassicHarness, protocols } from './classic-testing.js';
+import { ClassicHarness, protocols } from './testing/classic-harness.js';
 
 /** Static members i1 (leader) and i2 synced to generation 1. */
 function staticGroup() {

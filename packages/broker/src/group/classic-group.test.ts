@@ -5,7 +5,7 @@
  * classic-group-membership.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { ClassicHarness, protocols } from './classic-testing.js';
+import { ClassicHarness, protocols } from './testing/classic-harness.js';
 
 /** Two dynamic members joined and synced to generation 1; a is the leader. */
 function stableGroup() {

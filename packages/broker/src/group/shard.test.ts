@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TEST_CONFIG } from './classic-testing.js';
 import { CoordinatorShard } from './shard.js';
+import { TEST_CONFIG } from './testing/classic-harness.js';
 
 const join = (memberId: string) => ({
   memberId,

@@ -4,14 +4,14 @@
  * answered with generation 1". Imported only by tests (classic-group.test.ts, the simulation).
  */
 import { TributaryError } from '@tributary/core';
-import { ClassicGroup } from './classic-group.js';
+import { ClassicGroup } from '../classic-group.js';
 import type {
   ClassicGroupConfig,
   ClassicJoinRequest,
   ClassicJoinResult,
   ClassicSyncResult,
-} from './classic-types.js';
-import { CLASSIC_GROUP_DEFAULTS } from './limits.js';
+} from '../classic-types.js';
+import { CLASSIC_GROUP_DEFAULTS } from '../limits.js';
 
 export const TEST_CONFIG: ClassicGroupConfig = {
   ...CLASSIC_GROUP_DEFAULTS,
