@@ -9,6 +9,7 @@
 # Ports (P = --base-port, default 19090):
 #   controllers 1..3  gRPC P, P+1, P+2          metrics P+20, P+21, P+22
 #   brokers 1..3      gRPC P+10, P+11, P+12     metrics P+23, P+24, P+25
+#                     Kafka P+30, P+31, P+32    (kcat -b 127.0.0.1:P+30 -L; DESIGN §9)
 # Files under DIR (default ./data/local): NAME/ (data dir), logs/NAME.log, pids/NAME.pid, cluster.env.
 # `start` waits (bounded) until every process answers; `stop` sends SIGTERM, waits (bounded), then SIGKILL.
 # Exit codes: 0 ok, 1 failure (the message says which process and where its log is), 2 bad usage.
@@ -66,8 +67,8 @@ parse_args() {
   [[ "$METRICS" == on || "$METRICS" == off ]] || { echo "--metrics must be on or off" >&2 && usage; }
   is_uint "$READY_TIMEOUT_S" && is_uint "$STOP_TIMEOUT_S" || { echo "timeouts must be whole seconds" >&2 && usage; }
   if [[ -n "$BASE_PORT" ]]; then
-    is_uint "$BASE_PORT" && ((BASE_PORT >= 1024 && BASE_PORT + 25 <= 65535)) ||
-      { echo "--base-port must be in [1024, 65510]" >&2 && usage; }
+    is_uint "$BASE_PORT" && ((BASE_PORT >= 1024 && BASE_PORT + 32 <= 65535)) ||
+      { echo "--base-port must be in [1024, 65503]" >&2 && usage; }
   fi
 }
 
@@ -97,6 +98,7 @@ grpc_port_of() {
   if [[ "$(kind_of "$1")" == controller ]]; then echo $((BASE_PORT + id - 1)); else echo $((BASE_PORT + 10 + id - 1)); fi
 }
 metrics_port_of() { echo $((BASE_PORT + 20 + $(index_of "$1"))); }
+kafka_port_of() { echo $((BASE_PORT + 30 + $(id_of "$1") - 1)); }
 pid_file_of() { echo "$DIR/pids/$1.pid"; }
 log_file_of() { echo "$DIR/logs/$1.log"; }
 pid_of() {
@@ -145,7 +147,8 @@ args_of() {
       --data-dir "$DIR/$name" --voters "$(voters)" --log-level "$LOG_LEVEL"
   else
     printf '%s\n' "$BROKER_BIN" --node-id "$id" --listen "$HOST:$(grpc_port_of "$name")" \
-      --data-dir "$DIR/$name" --controllers "$(controllers)" --log-level "$LOG_LEVEL"
+      --data-dir "$DIR/$name" --controllers "$(controllers)" --log-level "$LOG_LEVEL" \
+      --kafka-listen "$HOST:$(kafka_port_of "$name")"
   fi
   if metrics_supported; then printf '%s\n' --metrics-listen "$HOST:$(metrics_port_of "$name")"; fi
 }
@@ -225,8 +228,10 @@ status() {
   output="$(probe)" || all_ok=1
   for name in "${NAMES[@]}"; do
     line="$(grep "^$name " <<<"$output" || echo "$name alive=no")"
-    printf '%-13s grpc_port=%s metrics_port=%s %s log=%s\n' "$name" "$(grpc_port_of "$name")" \
-      "$(metrics_address_of "$name" | sed 's/.*://')" "${line#"$name" }" "$(log_file_of "$name")"
+    local kafka=-
+    [[ "$(kind_of "$name")" == broker ]] && kafka="$(kafka_port_of "$name")"
+    printf '%-13s grpc_port=%s metrics_port=%s kafka_port=%s %s log=%s\n' "$name" "$(grpc_port_of "$name")" \
+      "$(metrics_address_of "$name" | sed 's/.*://')" "$kafka" "${line#"$name" }" "$(log_file_of "$name")"
   done
   return "$all_ok"
 }

@@ -11,6 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { createBrokerClient, unary } from '@tributary/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './deploy-files.js';
+import { kcat } from './kafka/tools.js';
 import { HARNESS_LIMITS } from './limits.js';
 import { freePorts } from './ports.js';
 import { NodeConnection } from './rpc.js';
@@ -18,7 +19,7 @@ import { makeTempDir, type TempDir } from './temp-dir.js';
 
 const SCRIPT = `${REPO_ROOT}deploy/local/cluster.sh`;
 /** The script's port plan: P..P+2, P+10..P+12, P+20..P+25. */
-const PORT_SPAN = 26;
+const PORT_SPAN = 33;
 const BASE_PORT_ATTEMPTS_MAX = 20;
 const READY_TIMEOUT_S = 90;
 const STOP_TIMEOUT_S = 30;
@@ -185,6 +186,12 @@ describe('deploy/local/cluster.sh', () => {
         client.close();
       }
     }
+    // Every broker serves Kafka's protocol on P+30.. (DESIGN §9): kcat lists all three from any one.
+    const kafkaPorts = [30, 31, 32].map((i) => basePort + i);
+    const listed = JSON.parse(await kcat(['-b', `127.0.0.1:${kafkaPorts[0]}`, '-L', '-J'])) as {
+      brokers: { id: number; name: string }[];
+    };
+    expect(listed.brokers.map((b) => b.name).sort()).toEqual(kafkaPorts.map((p) => `127.0.0.1:${p}`));
     for (const port of metricsPorts()) expect(await metricsText(port)).toMatch(/^# (HELP|TYPE) /m);
     const controllerMetrics = await metricsText(metricsPorts()[0] ?? 0);
     expect(controllerMetrics).toMatch(/^tributary_controller_raft_term\{[^}]*\} [1-9]/m);
