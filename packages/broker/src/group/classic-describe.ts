@@ -6,14 +6,15 @@
  * protocol's bytes when the group uses it. Pure.
  */
 import type { ErrorCode } from '@tributary/core';
-import { type Assignment, EMPTY_ASSIGNMENT } from './assignment.js';
-import type { ClassicMemberDescription } from './classic-types.js';
+import { type Assignment, EMPTY_ASSIGNMENT, toTopicPartitions } from './assignment.js';
+import type { ClassicGroupDescription, ClassicMemberDescription } from './classic-types.js';
 import {
   decodeConsumerAssignment,
   decodeConsumerSubscription,
   encodeConsumerAssignment,
   encodeConsumerSubscription,
 } from './consumer-protocol.js';
+import type { GroupDetails } from './coordinator-types.js';
 import type { CoordinatorShard, GroupType } from './shard.js';
 
 export const CONSUMER_PROTOCOL_TYPE = 'consumer';
@@ -104,5 +105,54 @@ export function decodeClassicMember(
   return {
     subscribedTopics: decodeConsumerSubscription(member.metadata) ?? [],
     assignment: decodeConsumerAssignment(member.assignment) ?? EMPTY_ASSIGNMENT,
+  };
+}
+
+/** A classic group in this service's terms: generation as epoch, selected protocol as assignor. */
+function grpcClassicDescription(group: ClassicGroupDescription) {
+  return {
+    state: group.state,
+    groupEpoch: group.generationId,
+    assignor: group.protocolName,
+    protocolType: group.protocolType,
+    groupType: 'classic',
+    members: group.members.map((m) => {
+      const decoded = decodeClassicMember(m, group.protocolType);
+      return {
+        memberId: m.memberId,
+        clientId: m.clientId,
+        memberEpoch: group.generationId,
+        subscribedTopics: decoded.subscribedTopics,
+        assignment: toTopicPartitions(decoded.assignment),
+        pendingRevocation: [],
+        groupInstanceId: m.groupInstanceId ?? '',
+        clientHost: m.clientHost,
+      };
+    }),
+  };
+}
+
+/**
+ * DescribeGroup's answer over gRPC for whichever protocol uses the group (offsets-only groups: Empty,
+ * type classic as Kafka's simple groups).
+ */
+export function grpcGroupDescription({ description, classic }: GroupDetails) {
+  if (classic !== null) return grpcClassicDescription(classic);
+  return {
+    state: description?.state ?? 'Empty',
+    groupEpoch: description?.groupEpoch ?? 0,
+    assignor: description?.assignor ?? '',
+    protocolType: description === null ? '' : CONSUMER_PROTOCOL_TYPE,
+    groupType: description === null ? 'classic' : 'consumer',
+    members: (description?.members ?? []).map((m) => ({
+      memberId: m.memberId,
+      clientId: m.clientId,
+      memberEpoch: m.memberEpoch,
+      subscribedTopics: [...m.subscribedTopics],
+      assignment: toTopicPartitions(m.assignment),
+      pendingRevocation: toTopicPartitions(m.pendingRevocation),
+      groupInstanceId: '',
+      clientHost: '',
+    })),
   };
 }

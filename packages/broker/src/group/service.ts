@@ -18,6 +18,7 @@ import {
 } from '@tributary/protocol';
 import type { Logger } from 'pino';
 import { toTopicPartitions } from './assignment.js';
+import { grpcGroupDescription } from './classic-describe.js';
 import type { GroupCoordinator } from './coordinator.js';
 import type { CommittedOffset as StoredOffset } from './offset-store.js';
 import { topicPartitionsOf, validateGroupId, validateHeartbeat, validateOffsetCommit } from './validate.js';
@@ -111,31 +112,19 @@ export function createGroupCoordinatorHandlers(
     ListGroups: handleUnary(
       () =>
         answer(() => ({
-          groups: coordinator
-            .listGroups()
-            .map((g) => ({ groupId: g.groupId, state: g.state, members: g.members, coordinatorId })),
+          groups: coordinator.listGroups().map((g) => ({ ...g, coordinatorId })),
         })),
       options,
     ),
     DescribeGroup: handleUnary(
       (request: DescribeGroupRequest__Output) =>
         answer(() => {
-          const { description, offsets } = coordinator.describeGroup(validateGroupId(request.groupId));
+          const details = coordinator.describeGroup(validateGroupId(request.groupId));
           return {
             groupId: request.groupId,
-            state: description?.state ?? 'Empty',
-            groupEpoch: description?.groupEpoch ?? 0,
-            assignor: description?.assignor ?? '',
             coordinatorId,
-            members: (description?.members ?? []).map((m) => ({
-              memberId: m.memberId,
-              clientId: m.clientId,
-              memberEpoch: m.memberEpoch,
-              subscribedTopics: [...m.subscribedTopics],
-              assignment: toTopicPartitions(m.assignment),
-              pendingRevocation: toTopicPartitions(m.pendingRevocation),
-            })),
-            offsets: offsets.map(toCommitted),
+            ...grpcGroupDescription(details),
+            offsets: details.offsets.map(toCommitted),
           };
         }),
       options,

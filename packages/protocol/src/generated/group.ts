@@ -45,6 +45,8 @@ export interface ProtoGrpcType {
        * computes each member's target assignment with a server-side assignor and hands it out incrementally
        * (a partition is given to its new owner only after the previous owner has reported it revoked), so a
        * rebalance never stops the whole group. See docs/decisions.md, "Consumer groups".
+       * Kafka clients' classic groups (JoinGroup/SyncGroup on the Kafka listener) share the coordinator, the
+       * committed offsets and these admin RPCs; a group id serves one protocol at a time.
        */
       GroupCoordinator: SubtypeConstructor<typeof grpc.Client, _tributary_v1_GroupCoordinatorClient> & { service: _tributary_v1_GroupCoordinatorDefinition }
       GroupHeartbeatRequest: MessageTypeDefinition<_tributary_v1_GroupHeartbeatRequest, _tributary_v1_GroupHeartbeatRequest__Output>

@@ -16,6 +16,13 @@ export interface DescribeGroupResponse {
   'coordinatorId'?: (number);
   'members'?: (_tributary_v1_GroupMemberDescription)[];
   'offsets'?: (_tributary_v1_CommittedOffset)[];
+  /**
+   * As in GroupListing. For a classic group group_epoch is its generation, assignor its selected
+   * protocol, each member's member_epoch the generation, and its subscribed topics and assignment are
+   * decoded from the "consumer" protocol's bytes (empty for other protocol types or while rebalancing).
+   */
+  'protocolType'?: (string);
+  'groupType'?: (string);
 }
 
 export interface DescribeGroupResponse__Output {
@@ -31,4 +38,11 @@ export interface DescribeGroupResponse__Output {
   'coordinatorId': (number);
   'members': (_tributary_v1_GroupMemberDescription__Output)[];
   'offsets': (_tributary_v1_CommittedOffset__Output)[];
+  /**
+   * As in GroupListing. For a classic group group_epoch is its generation, assignor its selected
+   * protocol, each member's member_epoch the generation, and its subscribed topics and assignment are
+   * decoded from the "consumer" protocol's bytes (empty for other protocol types or while rebalancing).
+   */
+  'protocolType': (string);
+  'groupType': (string);
 }

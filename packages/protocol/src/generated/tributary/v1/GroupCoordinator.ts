@@ -24,6 +24,8 @@ import type { OffsetFetchResponse as _tributary_v1_OffsetFetchResponse, OffsetFe
  * computes each member's target assignment with a server-side assignor and hands it out incrementally
  * (a partition is given to its new owner only after the previous owner has reported it revoked), so a
  * rebalance never stops the whole group. See docs/decisions.md, "Consumer groups".
+ * Kafka clients' classic groups (JoinGroup/SyncGroup on the Kafka listener) share the coordinator, the
+ * committed offsets and these admin RPCs; a group id serves one protocol at a time.
  */
 export interface GroupCoordinatorClient extends grpc.Client {
   /**
@@ -122,6 +124,8 @@ export interface GroupCoordinatorClient extends grpc.Client {
  * computes each member's target assignment with a server-side assignor and hands it out incrementally
  * (a partition is given to its new owner only after the previous owner has reported it revoked), so a
  * rebalance never stops the whole group. See docs/decisions.md, "Consumer groups".
+ * Kafka clients' classic groups (JoinGroup/SyncGroup on the Kafka listener) share the coordinator, the
+ * committed offsets and these admin RPCs; a group id serves one protocol at a time.
  */
 export interface GroupCoordinatorHandlers extends grpc.UntypedServiceImplementation {
   /**

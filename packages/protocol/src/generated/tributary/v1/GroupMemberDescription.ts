@@ -12,6 +12,11 @@ export interface GroupMemberDescription {
    * Partitions the member still has to give up for the current target assignment.
    */
   'pendingRevocation'?: (_tributary_v1_TopicPartitions)[];
+  /**
+   * Classic members: group.instance.id of a static member (KIP-345), and the client's address.
+   */
+  'groupInstanceId'?: (string);
+  'clientHost'?: (string);
 }
 
 export interface GroupMemberDescription__Output {
@@ -24,4 +29,9 @@ export interface GroupMemberDescription__Output {
    * Partitions the member still has to give up for the current target assignment.
    */
   'pendingRevocation': (_tributary_v1_TopicPartitions__Output)[];
+  /**
+   * Classic members: group.instance.id of a static member (KIP-345), and the client's address.
+   */
+  'groupInstanceId': (string);
+  'clientHost': (string);
 }
