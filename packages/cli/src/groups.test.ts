@@ -94,9 +94,15 @@ describe('groups output (pure)', () => {
       ]),
     ).toBe('a:0,2 b:1');
     expect(formatAssignment([])).toBe('-');
-    expect(formatGroupList([{ groupId: 'g1', state: 'Stable', members: 2, coordinatorId: 3 }])).toEqual([
-      'GROUP  STATE   MEMBERS  COORDINATOR',
-      'g1     Stable  2        3',
+    expect(
+      formatGroupList([
+        { groupId: 'g1', state: 'Stable', members: 2, coordinatorId: 3, groupType: 'consumer' },
+        { groupId: 'k', state: 'PreparingRebalance', members: 1, coordinatorId: 1, groupType: 'classic' },
+      ]),
+    ).toEqual([
+      'GROUP  TYPE      STATE               MEMBERS  COORDINATOR',
+      'g1     consumer  Stable              2        3',
+      'k      classic   PreparingRebalance  1        1',
     ]);
     const lines = formatGroupDescription({
       groupId: 'g1',
@@ -125,6 +131,33 @@ describe('groups output (pure)', () => {
     expect(lines).toContain('m-1     trib    7      orders:0,1  -');
     expect(lines.at(-2)).toBe('orders  0          5          9        4    m-1');
     expect(lines.at(-1)).toBe('orders  1          -          3        -    m-1');
+    const classic = formatGroupDescription({
+      groupId: 'k',
+      state: 'Stable',
+      groupEpoch: 3,
+      assignor: 'range',
+      coordinatorId: 1,
+      protocolType: 'consumer',
+      groupType: 'classic',
+      members: [
+        {
+          memberId: 'i-1-abc',
+          clientId: 'rdkafka',
+          memberEpoch: 3,
+          subscribedTopics: ['orders'],
+          assignment: [{ topic: 'orders', partitions: [0] }],
+          pendingRevocation: [],
+          groupInstanceId: 'i-1',
+          clientHost: '/127.0.0.1',
+        },
+      ],
+      partitions: [],
+    });
+    expect(classic.slice(0, 3)).toEqual([
+      'group k  type classic  state Stable  generation 3  protocol consumer/range  coordinator 1  members 1',
+      'MEMBER   INSTANCE  CLIENT   HOST        ASSIGNMENT',
+      'i-1-abc  i-1       rdkafka  /127.0.0.1  orders:0',
+    ]);
     expect(formatResetOffsets('g1', [{ topic: 't', partition: 0, offset: 12 }])).toEqual([
       'reset offsets of group g1',
       'TOPIC  PARTITION  NEW OFFSET',

@@ -25,11 +25,37 @@ export function formatAssignment(lists: readonly TopicPartitionList[]): string {
 }
 
 export function formatGroupList(groups: readonly GroupListing[]): string[] {
-  const rows = groups.map((g) => [g.groupId, g.state, String(g.members), String(g.coordinatorId)]);
-  return formatTable(['GROUP', 'STATE', 'MEMBERS', 'COORDINATOR'], rows);
+  const rows = groups.map((g) => [
+    g.groupId,
+    g.groupType || '-',
+    g.state,
+    String(g.members),
+    String(g.coordinatorId),
+  ]);
+  return formatTable(['GROUP', 'TYPE', 'STATE', 'MEMBERS', 'COORDINATOR'], rows);
 }
 
-export function formatGroupDescription(group: GroupDescription): string[] {
+/** Kafka clients' classic groups: generation, selected protocol, static instance ids and hosts. */
+function formatClassicGroup(group: GroupDescription): string[] {
+  const header =
+    `group ${group.groupId}  type classic  state ${group.state}  generation ${group.groupEpoch}  ` +
+    `protocol ${group.protocolType || '-'}/${group.assignor || '-'}  coordinator ${group.coordinatorId}  ` +
+    `members ${group.members.length}`;
+  const members = formatTable(
+    ['MEMBER', 'INSTANCE', 'CLIENT', 'HOST', 'ASSIGNMENT'],
+    group.members.map((m) => [
+      m.memberId,
+      m.groupInstanceId || '-',
+      m.clientId || '-',
+      m.clientHost || '-',
+      formatAssignment(m.assignment),
+    ]),
+  );
+  return [header, ...members];
+}
+
+/** Tributary's own groups: epochs, assignor, and what each member still has to revoke. */
+function formatConsumerGroup(group: GroupDescription): string[] {
   const header =
     `group ${group.groupId}  state ${group.state}  epoch ${group.groupEpoch}  ` +
     `assignor ${group.assignor || '-'}  coordinator ${group.coordinatorId}  members ${group.members.length}`;
@@ -43,6 +69,14 @@ export function formatGroupDescription(group: GroupDescription): string[] {
       formatAssignment(m.pendingRevocation),
     ]),
   );
+  return [header, ...(group.members.length > 0 ? members : [])];
+}
+
+export function formatGroupDescription(group: GroupDescription): string[] {
+  const summary =
+    group.groupType === 'classic' && group.members.length > 0
+      ? formatClassicGroup(group)
+      : formatConsumerGroup(group);
   const partitions = formatTable(
     ['TOPIC', 'PARTITION', 'COMMITTED', 'LOG END', 'LAG', 'MEMBER'],
     group.partitions.map((p) => [
@@ -54,7 +88,7 @@ export function formatGroupDescription(group: GroupDescription): string[] {
       cell(p.memberId),
     ]),
   );
-  return [header, ...(group.members.length > 0 ? members : []), ...partitions];
+  return [...summary, ...partitions];
 }
 
 export function formatResetOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): string[] {

@@ -40,10 +40,14 @@ export interface GroupCallOptions {
 
 export interface GroupListing {
   readonly groupId: string;
-  /** Empty, Stable or Reconciling. */
+  /** Empty, Stable or Reconciling; Kafka's names (PreparingRebalance, ...) for classic groups. */
   readonly state: string;
   readonly members: number;
   readonly coordinatorId: number;
+  /** "consumer" for Tributary's groups and Kafka consumers; '' for a group with offsets only. */
+  readonly protocolType?: string;
+  /** "consumer" (Tributary's protocol) or "classic" (Kafka clients' JoinGroup/SyncGroup). */
+  readonly groupType?: string;
 }
 
 export interface GroupMemberDescription {
@@ -53,6 +57,9 @@ export interface GroupMemberDescription {
   readonly subscribedTopics: string[];
   readonly assignment: TopicPartitionList[];
   readonly pendingRevocation: TopicPartitionList[];
+  /** Classic members: a static member's group.instance.id ('' for dynamic ones) and the client's address. */
+  readonly groupInstanceId?: string;
+  readonly clientHost?: string;
 }
 
 export interface GroupPartitionLag {
@@ -74,6 +81,9 @@ export interface GroupDescription {
   readonly groupEpoch: number;
   readonly assignor: string;
   readonly coordinatorId: number;
+  /** As in GroupListing; for a classic group groupEpoch is its generation and assignor its protocol. */
+  readonly protocolType?: string;
+  readonly groupType?: string;
   readonly members: GroupMemberDescription[];
   readonly partitions: GroupPartitionLag[];
 }
@@ -120,6 +130,8 @@ export class GroupAdmin {
           state: g.state,
           members: g.members,
           coordinatorId: g.coordinatorId,
+          protocolType: g.protocolType,
+          groupType: g.groupType,
         });
       }
     }
@@ -145,6 +157,8 @@ export class GroupAdmin {
       subscribedTopics: [...m.subscribedTopics],
       assignment: groupPartitions(flattenPartitions(m.assignment)),
       pendingRevocation: groupPartitions(flattenPartitions(m.pendingRevocation)),
+      groupInstanceId: m.groupInstanceId,
+      clientHost: m.clientHost,
     }));
     const owners = new Map<string, string>();
     for (const m of members) {
@@ -166,6 +180,8 @@ export class GroupAdmin {
       groupEpoch: response.groupEpoch,
       assignor: response.assignor,
       coordinatorId: response.coordinatorId,
+      protocolType: response.protocolType,
+      groupType: response.groupType,
       members,
       partitions: partitions.map((tp) => {
         const key = `${tp.topic}\u0000${tp.partition}`;
