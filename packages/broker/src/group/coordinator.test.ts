@@ -162,10 +162,12 @@ describe('group coordinator over gRPC', () => {
       [1, -1, ''],
     ]);
     const listed = await unary(client, 'ListGroups', {}, CALL);
-    expect(listed.groups).toEqual([{ groupId: 'g', state: 'Stable', members: 2, coordinatorId: 1 }]);
+    const listing = { groupId: 'g', coordinatorId: 1, protocolType: 'consumer', groupType: 'consumer' };
+    expect(listed.groups).toEqual([{ ...listing, state: 'Stable', members: 2 }]);
     const described = await unary(client, 'DescribeGroup', { groupId: 'g' }, CALL);
     expect(described.members.map((m) => m.memberId)).toEqual(['a', 'b']);
     expect(described.assignor).toBe('cooperative-sticky');
+    expect([described.protocolType, described.groupType]).toEqual(['consumer', 'consumer']);
 
     const refused = await unary(client, 'DeleteGroupOffsets', { groupId: 'g' }, CALL);
     expect(refused.errorCode).toBe('GROUP_NOT_EMPTY');
@@ -177,7 +179,7 @@ describe('group coordinator over gRPC', () => {
       expect([left.errorCode, epoch > 0]).toEqual(['', true]);
     }
     const emptyListing = await unary(client, 'ListGroups', {}, CALL);
-    expect(emptyListing.groups).toEqual([{ groupId: 'g', state: 'Empty', members: 0, coordinatorId: 1 }]);
+    expect(emptyListing.groups).toEqual([{ ...listing, state: 'Empty', members: 0 }]);
     const deleted = await unary(client, 'DeleteGroupOffsets', { groupId: 'g' }, CALL);
     expect([deleted.errorCode, deleted.deleted]).toEqual(['', 1]);
     expect((await unary(client, 'DescribeGroup', { groupId: 'g' }, CALL)).errorCode).toBe(
