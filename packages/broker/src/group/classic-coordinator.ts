@@ -148,7 +148,7 @@ export class ClassicGroupCoordinator {
         return { errorCode: null, errorMessage: '', members };
       }
       const { results, effects } = group.leave(request.members, this.#deps.clock.nowMs());
-      this.#deliver(effects);
+      this.#deliver(request.groupId, effects);
       shard.forgetIfUnused(request.groupId);
       return { errorCode: null, errorMessage: '', members: results };
     } catch (error) {
@@ -210,7 +210,7 @@ export class ClassicGroupCoordinator {
     const out: { groupId: string; removed: string[] }[] = [];
     for (const [groupId, group] of [...shard.classicGroups]) {
       const { removed, effects } = group.tick(nowMs);
-      this.#deliver(effects);
+      this.#deliver(groupId, effects);
       if (removed.length > 0) out.push({ groupId, removed });
       shard.forgetIfUnused(groupId);
     }
@@ -219,7 +219,14 @@ export class ClassicGroupCoordinator {
 
   /** The shard is no longer ours: waiting requests get NOT_COORDINATOR; members rejoin elsewhere. */
   onShardClosed(shard: CoordinatorShard): void {
-    for (const group of shard.classicGroups.values()) this.#deliver(group.unload());
+    for (const [groupId, group] of shard.classicGroups) this.#deliver(groupId, group.unload());
+    if (shard.classicGroups.size > 0) {
+      const groups = shard.classicGroups.size;
+      this.#deps.logger.info(
+        { partition: shard.partition, groups },
+        'classic groups unloaded; members rejoin',
+      );
+    }
     shard.classicGroups.clear();
   }
 
@@ -306,7 +313,7 @@ export class ClassicGroupCoordinator {
   ): { code: TributaryError['code']; message: string } | null {
     let refused: { code: TributaryError['code']; message: string } | null = null;
     try {
-      this.#deliver(decide(token));
+      this.#deliver(group.groupId, decide(token));
     } catch (error) {
       refused = errorOf(error);
     }
@@ -325,8 +332,19 @@ export class ClassicGroupCoordinator {
     return waiter;
   }
 
-  #deliver(effects: readonly ClassicEffect[]): void {
+  #deliver(groupId: string, effects: readonly ClassicEffect[]): void {
     for (const effect of effects) {
+      const { kind, result } = effect;
+      if (
+        kind === 'join' &&
+        result.errorCode === null &&
+        result.members.length > 0 &&
+        !result.skipAssignment
+      ) {
+        const { generationId, protocolName, leaderId, members } = result;
+        const fields = { groupId, generationId, protocolName, leaderId, members: members.length };
+        this.#deps.logger.info(fields, 'classic group generation started');
+      }
       const waiter = this.#waiters.get(effect.token);
       assert(waiter !== undefined && waiter.kind === effect.kind, 'an effect answers a waiting request');
       this.#waiters.delete(effect.token);
