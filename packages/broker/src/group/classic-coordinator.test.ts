@@ -8,12 +8,14 @@ import { waitFor } from '@tributary/core/testing';
 import { describe, expect, it } from 'vitest';
 import type { ClassicJoinRequest } from './classic-types.js';
 import { decodeConsumerAssignment, encodeConsumerAssignment } from './consumer-protocol.js';
+import { CLASSIC_GROUP_LIMITS } from './limits.js';
 import { setUp } from './testing/coordinator-fixture.js';
 
 async function loaded(partitions = 2) {
   const fixture = setUp(partitions, { initialRebalanceDelayMs: 100 });
-  fixture.lead(fixture.partition);
-  await waitFor('loaded', () => fixture.coordinator.shardStates().get(fixture.partition) === 'active');
+  for (let partition = 0; partition < partitions; partition++) fixture.lead(partition);
+  const states = () => [...fixture.coordinator.shardStates().values()];
+  await waitFor('loaded', () => states().length === partitions && states().every((s) => s === 'active'));
   return fixture;
 }
 
@@ -282,6 +284,46 @@ describe('ClassicGroupCoordinator (shell, fakes)', () => {
     expect((await coordinator.classic.joinGroup(joinRequest({ groupInstanceId: 'a b' }))).errorCode).toBe(
       'INVALID_REQUEST',
     );
+  });
+
+  it('answers batched DescribeGroups and DeleteGroups per group, and bounds what a member may send', async () => {
+    const { coordinator, leader } = await stableGroup();
+    await coordinator.classic.commitOffsets({
+      groupId: 'idle',
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      partitions: [{ topic: 't', partition: 0, offset: 1, leaderEpoch: -1, metadata: '' }],
+    });
+    const described = coordinator.classic.describeGroups(['g', 'idle', 'nobody']);
+    expect(described.map((d) => [d.groupId, d.errorCode, d.state])).toEqual([
+      ['g', null, 'Stable'],
+      ['idle', null, 'Empty'],
+      ['nobody', 'GROUP_ID_NOT_FOUND', 'Dead'],
+    ]);
+    const deleted = await coordinator.deleteGroups(['g', 'idle', 'nobody']);
+    expect(deleted.map((d) => [d.groupId, d.errorCode])).toEqual([
+      ['g', 'GROUP_NOT_EMPTY'],
+      ['idle', null],
+      ['nobody', 'GROUP_ID_NOT_FOUND'],
+    ]);
+    const tooMuch = [
+      { name: 'range', metadata: Buffer.alloc(CLASSIC_GROUP_LIMITS.memberMetadataBytesMax + 1) },
+    ];
+    expect((await coordinator.classic.joinGroup(joinRequest({ protocols: tooMuch }))).errorCode).toBe(
+      'INVALID_REQUEST',
+    );
+    const big = Buffer.alloc(CLASSIC_GROUP_LIMITS.assignmentBytesMax + 1);
+    const sync = await coordinator.classic.syncGroup({
+      groupId: 'g',
+      generationId: 1,
+      memberId: leader,
+      groupInstanceId: null,
+      protocolType: null,
+      protocolName: null,
+      assignments: [{ memberId: leader, assignment: big }],
+    });
+    expect(sync.errorCode).toBe('INVALID_REQUEST');
   });
 
   it('answers NOT_COORDINATOR for groups of partitions this broker does not lead', async () => {

@@ -36,7 +36,7 @@ import {
   validateSync,
 } from './classic-validate.js';
 import type { OffsetCommitInput } from './coordinator-types.js';
-import { GROUP_LIMITS } from './limits.js';
+import { CLASSIC_GROUP_LIMITS, GROUP_LIMITS } from './limits.js';
 import type { CoordinatorShard } from './shard.js';
 import { validateGroupId } from './validate.js';
 
@@ -203,6 +203,15 @@ export class ClassicGroupCoordinator {
       const { code, message } = errorOf(error);
       return describedGroupError(groupId, code, message);
     }
+  }
+
+  /** DescribeGroups of several groups, each answered on its own (bounded by groupsPerRequestMax). */
+  describeGroups(groupIds: readonly string[]): DescribedGroup[] {
+    if (groupIds.length > CLASSIC_GROUP_LIMITS.groupsPerRequestMax) {
+      const message = `${groupIds.length} groups in one request; the limit is ${CLASSIC_GROUP_LIMITS.groupsPerRequestMax}`;
+      return groupIds.map((groupId) => describedGroupError(groupId, 'INVALID_REQUEST', message));
+    }
+    return groupIds.map((groupId) => this.describeGroup(groupId));
   }
 
   /** Timeouts of the shard's classic groups (the coordinator's sweep calls this); returns removals. */

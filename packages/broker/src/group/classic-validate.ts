@@ -44,16 +44,18 @@ function validProtocols(protocols: readonly ClassicProtocol[]): ClassicProtocol[
   requireCountAtMost(protocols, 'protocols', CLASSIC_GROUP_LIMITS.protocolsPerMemberMax);
   const seen = new Set<string>();
   const out: ClassicProtocol[] = [];
+  let metadataBytes = 0;
   for (const protocol of protocols) {
     requireLengthAtMost(protocol.name, 'protocols.name', CLASSIC_GROUP_LIMITS.protocolNameLengthMax);
-    if (protocol.metadata.length > CLASSIC_GROUP_LIMITS.protocolMetadataBytesMax) {
-      throw invalid(
-        `protocols.metadata of ${protocol.name} is ${protocol.metadata.length} bytes; the limit is ${CLASSIC_GROUP_LIMITS.protocolMetadataBytesMax}`,
-      );
-    }
     if (seen.has(protocol.name)) continue;
     seen.add(protocol.name);
     out.push(protocol);
+    metadataBytes += protocol.metadata.length;
+  }
+  if (metadataBytes > CLASSIC_GROUP_LIMITS.memberMetadataBytesMax) {
+    throw invalid(
+      `protocols.metadata takes ${metadataBytes} bytes; the limit is ${CLASSIC_GROUP_LIMITS.memberMetadataBytesMax}`,
+    );
   }
   return out;
 }
@@ -75,13 +77,20 @@ export function validateSync(request: ClassicSyncRequest): void {
   validateMemberIdentity(request.memberId, request.groupInstanceId);
   requireIntInRange(request.generationId, 'generation_id', { min: -1 - INT32_MAX, max: INT32_MAX });
   requireCountAtMost(request.assignments, 'assignments', CLASSIC_GROUP_LIMITS.membersPerGroupMax);
+  let totalBytes = 0;
   for (const { memberId, assignment } of request.assignments) {
+    totalBytes += assignment.length;
     requireLengthAtMost(memberId, 'assignments.member_id', GROUP_LIMITS.memberIdLengthMax);
     if (assignment.length > CLASSIC_GROUP_LIMITS.assignmentBytesMax) {
       throw invalid(
         `the assignment of ${memberId} is ${assignment.length} bytes; the limit is ${CLASSIC_GROUP_LIMITS.assignmentBytesMax}`,
       );
     }
+  }
+  if (totalBytes > CLASSIC_GROUP_LIMITS.syncAssignmentsBytesMax) {
+    throw invalid(
+      `assignments take ${totalBytes} bytes; the limit is ${CLASSIC_GROUP_LIMITS.syncAssignmentsBytesMax}`,
+    );
   }
 }
 

@@ -3,7 +3,7 @@
  * and what describe, list and commit take and give. A leaf file, so the classic shell can use them
  * without importing the coordinator.
  */
-import type { Clock } from '@tributary/core';
+import type { Clock, ErrorCode } from '@tributary/core';
 import type { ProducePartitionResult, ProduceRequest__Output } from '@tributary/protocol';
 import type { Logger } from 'pino';
 import type { LeadershipListener } from '../replica/replica-manager.js';
@@ -64,4 +64,11 @@ export interface GroupDetails {
 export interface GroupListFilter {
   readonly states?: readonly string[];
   readonly types?: readonly GroupType[];
+}
+
+/** One group's outcome in DeleteGroups (null = deleted). */
+export interface GroupDeletion {
+  readonly groupId: string;
+  readonly errorCode: ErrorCode | null;
+  readonly errorMessage: string;
 }

@@ -16,11 +16,18 @@ import { ClassicGroupCoordinator } from './classic-coordinator.js';
 import type { HeartbeatInput, HeartbeatResult } from './consumer-group.js';
 import type {
   GroupCoordinatorOptions,
+  GroupDeletion,
   GroupDetails,
   GroupListFilter,
   OffsetCommitInput,
 } from './coordinator-types.js';
-import { CLASSIC_GROUP_DEFAULTS, GROUP_DEFAULTS, GROUP_LIMITS, OFFSETS_TOPIC } from './limits.js';
+import {
+  CLASSIC_GROUP_DEFAULTS,
+  CLASSIC_GROUP_LIMITS,
+  GROUP_DEFAULTS,
+  GROUP_LIMITS,
+  OFFSETS_TOPIC,
+} from './limits.js';
 import { loadShard } from './loader.js';
 import type { CommittedOffset } from './offset-store.js';
 import {
@@ -36,6 +43,7 @@ export type {
   CoordinatorDataPlane,
   GroupCoordinatorConfig,
   GroupCoordinatorOptions,
+  GroupDeletion,
   GroupDetails,
   GroupListFilter,
   OffsetCommitInput,
@@ -186,6 +194,25 @@ export class GroupCoordinator {
     }
     const description = shard.groups.get(groupId)?.describe() ?? null;
     return { description, classic: shard.classicGroups.get(groupId)?.describe() ?? null, offsets };
+  }
+
+  /** Kafka's DeleteGroups: each group answered on its own (bounded by groupsPerRequestMax). */
+  async deleteGroups(groupIds: readonly string[]): Promise<GroupDeletion[]> {
+    if (groupIds.length > CLASSIC_GROUP_LIMITS.groupsPerRequestMax) {
+      const message = `${groupIds.length} groups in one request; the limit is ${CLASSIC_GROUP_LIMITS.groupsPerRequestMax}`;
+      return groupIds.map((groupId) => ({ groupId, errorCode: 'INVALID_REQUEST', errorMessage: message }));
+    }
+    return Promise.all(
+      groupIds.map((groupId) =>
+        this.deleteGroup(groupId).then(
+          () => ({ groupId, errorCode: null, errorMessage: '' }),
+          (error: unknown) => {
+            if (!(error instanceof TributaryError)) throw error;
+            return { groupId, errorCode: error.code, errorMessage: error.message };
+          },
+        ),
+      ),
+    );
   }
 
   /** Kafka's DeleteGroups: GROUP_NOT_EMPTY while members remain; the offsets are deleted with tombstones. */

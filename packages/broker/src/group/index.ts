@@ -15,6 +15,7 @@ export {
   GroupCoordinator,
   type GroupCoordinatorConfig,
   type GroupCoordinatorOptions,
+  type GroupDeletion,
   type GroupDetails,
   type GroupListFilter,
   type OffsetCommitInput,

@@ -87,10 +87,16 @@ export const CLASSIC_GROUP_LIMITS = {
   /** Kafka's rule for group.instance.id is a topic name's: at most 249 characters of [a-zA-Z0-9._-]. */
   groupInstanceIdLengthMax: 249,
   clientHostLengthMax: 255,
-  /** One protocol's metadata (a consumer's subscription: topics, owned partitions, user data). */
-  protocolMetadataBytesMax: 256 * 1024,
+  /**
+   * A member's protocol metadata, all protocols together (a consumer's subscription: topics, owned
+   * partitions, user data; 1,000 topics and 10,000 owned partitions take about 100 KiB). With the group
+   * size this bounds what one group holds: 1,000 members × 128 KiB.
+   */
+  memberMetadataBytesMax: 128 * 1024,
   /** One member's assignment from the leader's SyncGroup. */
-  assignmentBytesMax: 1024 * 1024,
+  assignmentBytesMax: 256 * 1024,
+  /** All the assignments of one SyncGroup (what the group holds between rebalances). */
+  syncAssignmentsBytesMax: 16 * 1024 * 1024,
   /** Members named in one LeaveGroup (KIP-345 batch removal). */
   leaveMembersPerRequestMax: 1_000,
   /** Groups named in one DescribeGroups or DeleteGroups. */
