@@ -198,6 +198,28 @@ describe('truncation and follower appends around the log start', () => {
   });
 });
 
+describe('restarting the log', () => {
+  it('never shows a concurrent reader a log without segments', async () => {
+    const log = await openLog();
+    await appendBatches(log, 30);
+    let done = false;
+    const finished = log.truncateFullyAndStartAt(500).then(() => {
+      done = true;
+    });
+    let observed = 0;
+    for (let polls = 0; !done && polls < 100_000; polls++) {
+      // Found by the replica tests: a follower's restart left the segment list empty across an await.
+      expect(log.logEndOffset).toBeGreaterThanOrEqual(0);
+      expect(log.logStartOffset).toBeGreaterThanOrEqual(0);
+      observed++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await finished;
+    expect(observed).toBeGreaterThan(0);
+    expect([log.logStartOffset, log.logEndOffset]).toEqual([500, 500]);
+  });
+});
+
 describe('the checkpoint after a crash', () => {
   it('a start past the recovered log end empties the log and restarts it there', async () => {
     const log = await openLog();

@@ -579,15 +579,18 @@ export class PartitionLog {
       'a restarted log starts at or after its base',
     );
     this.removalGeneration++;
-    for (const segment of this.segments.splice(0)) await segment.delete();
-    this.segments.push(await LogSegment.create(this.context, offset, this.clock.nowMs()));
+    // The old segments stay listed until the new one exists: readers never see a log without segments
+    // (a read of a deleted file fails as a read racing any removal does).
+    for (const segment of this.segments) await segment.delete();
+    const fresh = await LogSegment.create(this.context, offset, this.clock.nowMs());
+    this.segments.splice(0, this.segments.length, fresh);
+    this.logStartFloor = logStart;
     this.epochCache.clear();
     await this.saveEpochCache();
     this.producerState.clear();
     this.recoveryPoint = offset;
     await writeRecoveryPoint(this.dir, offset);
     // A restart may go below a start DeleteRecords set: the checkpoint must not keep the older, higher one.
-    this.logStartFloor = logStart;
     await writeLogStartOffset(this.dir, logStart);
     this.logger('info', 'log restarted', { dir: this.dir, baseOffset: offset, logStartOffset: logStart });
     // With logStart > offset the log ends below its start until the caller's append (appendAsFollower).
