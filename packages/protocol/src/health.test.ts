@@ -28,6 +28,7 @@ const brokerHandlers: BrokerHandlers = {
   Metadata: handleUnary(async () => unused()),
   InitProducerId: handleUnary(async () => unused()),
   DescribeReplicas: handleUnary(async () => unused()),
+  DeleteRecords: handleUnary(async () => unused()),
 };
 
 async function start(serving: () => boolean): Promise<{ address: string; standard: StandardServices }> {

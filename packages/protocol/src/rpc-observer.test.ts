@@ -58,6 +58,9 @@ async function start(): Promise<{
     DescribeReplicas: handleUnary(async () => {
       throw new TributaryError('INVALID_REQUEST', 'unused');
     }),
+    DeleteRecords: handleUnary(async () => {
+      throw new TributaryError('INVALID_REQUEST', 'unused');
+    }),
   };
   addBrokerService(server, handlers);
   const port = await bindServer(server, '127.0.0.1:0');

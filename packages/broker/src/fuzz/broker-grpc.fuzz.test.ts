@@ -120,7 +120,15 @@ describe('gRPC fuzzing of the Broker, Replication and GroupCoordinator services'
   const services = [
     {
       service: 'Broker',
-      methods: ['Produce', 'Fetch', 'ListOffsets', 'Metadata', 'InitProducerId', 'DescribeReplicas'],
+      methods: [
+        'Produce',
+        'Fetch',
+        'ListOffsets',
+        'Metadata',
+        'InitProducerId',
+        'DescribeReplicas',
+        'DeleteRecords',
+      ],
     },
     { service: 'Replication', methods: ['ReplicaFetch'] },
     {

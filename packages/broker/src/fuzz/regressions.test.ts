@@ -139,6 +139,12 @@ class BlockingReplicaManager implements ReplicaManagerPort {
   async listOffsets() {
     return [];
   }
+  async deleteRecords() {
+    return [];
+  }
+  offsetForLeaderEpoch() {
+    return [];
+  }
   async replicaFetch() {
     return [];
   }

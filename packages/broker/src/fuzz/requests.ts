@@ -5,6 +5,7 @@
  */
 import type {
   DeleteGroupOffsetsRequest,
+  DeleteRecordsRequest,
   DescribeGroupRequest,
   DescribeReplicasRequest,
   FetchRequest,
@@ -84,6 +85,18 @@ export function brokerRequests(topics: readonly string[]) {
     InitProducerId: fc.record({
       transactionalId: nastyString(),
     }) satisfies fc.Arbitrary<InitProducerIdRequest>,
+    DeleteRecords: fc.record({
+      timeoutMs: fc.oneof(fc.constantFrom(0, 1, 300_001), uint32()),
+      // Never the acknowledged topic (the run checks its batches read back): validation, policy and
+      // unknown partitions are what is fuzzed here; the replica tests cover real deletions.
+      topics: list(
+        fc.record({
+          name: nastyString(),
+          partitions: list(fc.record({ partition, offset: int64() }), { partition: 0, offset: 0 }),
+        }),
+        { name: 'huge', partitions: [] },
+      ),
+    }) satisfies fc.Arbitrary<DeleteRecordsRequest>,
     DescribeReplicas: fc.record({
       partitions: list(fc.record({ topic: name, partition }), { topic: 'huge', partition: 0 }),
     }) satisfies fc.Arbitrary<DescribeReplicasRequest>,

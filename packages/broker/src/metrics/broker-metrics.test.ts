@@ -81,6 +81,8 @@ describe('BrokerMetrics (unit)', () => {
       produce: async () => [produceResult],
       fetch: async () => [fetchResult],
       listOffsets: async () => [],
+      deleteRecords: async () => [],
+      offsetForLeaderEpoch: () => [],
     });
     const batch = Buffer.alloc(120);
     await dataPlane.produce({

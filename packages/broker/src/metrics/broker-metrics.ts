@@ -103,6 +103,8 @@ export class BrokerMetrics {
         return results;
       },
       listOffsets: (request) => dataPlane.listOffsets(request),
+      deleteRecords: (request) => dataPlane.deleteRecords(request),
+      offsetForLeaderEpoch: (queries) => dataPlane.offsetForLeaderEpoch(queries),
     };
   }
 

@@ -59,6 +59,12 @@ class FakeReplicaManager implements ReplicaManagerPort {
   async listOffsets(): Promise<ListOffsetsPartitionResult[]> {
     return [];
   }
+  async deleteRecords() {
+    return [];
+  }
+  offsetForLeaderEpoch() {
+    return [];
+  }
   async replicaFetch(): Promise<ReplicaFetchPartitionResult[]> {
     return [];
   }

@@ -236,8 +236,10 @@ export class FollowerFetcher {
     const log = partition.log;
     if (result.errorCode !== '') {
       if (result.errorCode === 'OFFSET_OUT_OF_RANGE' && result.logStartOffset > fetchOffset) {
-        // The leader deleted what we would fetch next (retention): start over at its log start.
+        // The leader deleted what we would fetch next (retention, DeleteRecords): start over at its log
+        // start, which is at or below its high watermark, so ours is that start until the next fetch.
         await log.truncateFullyAndStartAt(result.logStartOffset);
+        partition.updateFollowerHighWatermark(result.logStartOffset);
         return 'progress';
       }
       this.options.logger.debug(
@@ -264,6 +266,7 @@ export class FollowerFetcher {
       progressed = true;
     }
     partition.updateFollowerHighWatermark(result.highWatermark);
+    await takeLeaderLogStart(partition, result.logStartOffset);
     return progressed ? 'progress' : 'idle';
   }
 }
@@ -278,6 +281,18 @@ export function isTransportUnavailable(error: unknown): boolean {
   if (cause.code !== grpc.status.UNAVAILABLE) return false;
   const metadata = 'metadata' in cause ? cause.metadata : undefined;
   return !(metadata instanceof grpc.Metadata && metadata.get(ERROR_CODE_TRAILER).length > 0);
+}
+
+/**
+ * Kafka's follower maybeIncrementLogStartOffset(leaderLogStartOffset): records the leader deleted
+ * (DeleteRecords) are not served by this replica either, should it lead later. Capped at this replica's
+ * high watermark (itself capped at its log end), as Kafka refuses a start past it; the rest comes with a
+ * later fetch, and this replica's next fetch reports the start it took.
+ */
+async function takeLeaderLogStart(partition: Partition, leaderLogStartOffset: number): Promise<void> {
+  const target = Math.min(leaderLogStartOffset, partition.highWatermark);
+  if (target <= partition.log.logStartOffset) return;
+  await partition.log.advanceLogStartOffset(target);
 }
 
 function lastEpochOf(partition: Partition): number {

@@ -183,3 +183,34 @@ describe('LeaderPartitionState ISR expand', () => {
     expect(state.proposeIsrChange(1_003, 10_000)).toEqual({ newIsr: [1, 2, 4], removed: [], added: [4] });
   });
 });
+
+describe('LeaderPartitionState log start over the ISR (DeleteRecords)', () => {
+  it('is the smallest log start of the leader and the ISR followers, -1 until each reported', () => {
+    const state = leader();
+    state.updateLeaderLogEnd(20);
+    expect(state.isrLogStartOffset(12)).toBe(-1);
+    state.recordFollowerFetch(2, 20, 1_001);
+    state.recordFollowerLogStart(2, 12, 20);
+    expect(state.isrLogStartOffset(12)).toBe(-1);
+    state.recordFollowerFetch(3, 15, 1_001);
+    state.recordFollowerLogStart(3, 9, 15);
+    expect(state.isrLogStartOffset(12)).toBe(9);
+    state.recordFollowerLogStart(3, 14, 15);
+    expect(state.isrLogStartOffset(12)).toBe(12);
+    // A follower cannot start past what it holds.
+    state.recordFollowerLogStart(2, 30, 20);
+    expect(state.isrLogStartOffset(25)).toBe(14);
+  });
+
+  it('ignores followers outside the ISR and forgets removed replicas', () => {
+    const state = leader({ isr: [1, 2] });
+    state.recordFollowerFetch(2, 0, 1_001);
+    state.recordFollowerLogStart(2, 0, 0);
+    state.recordFollowerFetch(3, 0, 1_001);
+    state.recordFollowerLogStart(3, 0, 0);
+    expect(state.isrLogStartOffset(0)).toBe(0);
+    state.applyPartitionChange({ partitionEpoch: 6, isr: [1], replicas: [1, 2] });
+    expect(state.isrLogStartOffset(4)).toBe(4);
+    expect(() => state.recordFollowerLogStart(3, 0, 0)).toThrow(AssertionError);
+  });
+});

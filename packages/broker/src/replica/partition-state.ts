@@ -45,6 +45,8 @@ export class LeaderPartitionState {
   private highWatermarkValue: number;
   private leaderLogEndOffsetValue: number;
   private readonly progress = new Map<number, ReplicaProgress>();
+  /** Each follower's log start offset as its last fetch reported it (DeleteRecords waits on them). */
+  private readonly followerLogStarts = new Map<number, number>();
   /** The ISR sent to the controller and not answered yet; at most one in flight. */
   private inFlightIsr: readonly number[] | null = null;
   /** After STALE_PARTITION_EPOCH: propose nothing until metadata brings a newer partition epoch. */
@@ -126,6 +128,28 @@ export class LeaderPartitionState {
   }
 
   /**
+   * A follower's fetch reported its log start offset (capped at its fetch offset: it cannot start past
+   * what it holds). Kept apart from the fetch progress, which ISR and high watermark decisions read.
+   */
+  recordFollowerLogStart(replicaId: number, logStartOffset: number, fetchOffset: number): void {
+    assert(this.progress.has(replicaId), () => `replica ${replicaId} is a follower of this partition`);
+    this.followerLogStarts.set(replicaId, Math.min(logStartOffset, fetchOffset));
+  }
+
+  /**
+   * Kafka's lowWatermarkIfLeader over the ISR: the smallest log start among the leader (`leaderLogStart`)
+   * and the ISR followers (-1 for one that has not reported since this leader took over). The maximal
+   * ISR counts, so a member being added is not left with records a DeleteRecords was told are gone.
+   */
+  isrLogStartOffset(leaderLogStart: number): number {
+    let lowest = leaderLogStart;
+    for (const id of this.maximalIsr()) {
+      if (id !== this.leaderId) lowest = Math.min(lowest, this.followerLogStarts.get(id) ?? -1);
+    }
+    return lowest;
+  }
+
+  /**
    * The high watermark is the smallest log end over the ISR (Kafka's maybeIncrementLeaderHW); while an
    * expansion is in flight the proposed members count too (the "maximal ISR"), so an acknowledged write
    * never depends on a member the controller has not confirmed. Returns whether it moved; never decreases.
@@ -201,6 +225,9 @@ export class LeaderPartitionState {
     this.isrValue = [...change.isr];
     this.replicasValue = [...change.replicas];
     for (const id of this.progress.keys()) if (!change.replicas.includes(id)) this.progress.delete(id);
+    for (const id of this.followerLogStarts.keys()) {
+      if (!change.replicas.includes(id)) this.followerLogStarts.delete(id);
+    }
     for (const id of change.replicas) {
       if (id !== this.leaderId && !this.progress.has(id)) {
         // A replica added under this leader (a reassignment) has never been caught up: -1, not a time.

@@ -52,6 +52,8 @@ export class Partition {
   private readonly highWatermarkListeners = new Set<() => void>();
   /** Woken when the leader appends (replica fetch long polls). */
   private readonly appendListeners = new Set<() => void>();
+  /** Woken when the leader's view of its followers or ISR changes (DeleteRecords waiting for the ISR). */
+  private readonly leaderStateListeners = new Set<() => void>();
 
   constructor(options: {
     readonly topic: string;
@@ -165,6 +167,7 @@ export class Partition {
   onLeaderStateChanged(): void {
     const state = this.leaderState();
     if (state === null) return;
+    this.wake(this.leaderStateListeners);
     if (state.maybeAdvanceHighWatermark()) this.wake(this.highWatermarkListeners);
     if (this.produceWaiters.length === 0) return;
     const belowMinIsr = state.isr.length < this.minInsyncReplicas;
@@ -215,6 +218,23 @@ export class Partition {
   onAppend(listener: () => void): (() => void) | null {
     return this.listen(this.appendListeners, listener);
   }
+  onLeaderStateChange(listener: () => void): (() => void) | null {
+    return this.listen(this.leaderStateListeners, listener);
+  }
+
+  /**
+   * Leader: the log start moved (DeleteRecords). Followers' long polls answer at once, so they take the
+   * new start now rather than at their next append or poll timeout.
+   */
+  onLeaderLogStartMoved(): void {
+    const state = this.leaderState();
+    assert(state !== null, 'only a leader moves the log start for its followers');
+    assert(
+      this.log.logStartOffset <= state.highWatermark && state.highWatermark <= this.log.logEndOffset,
+      'log start <= high watermark <= log end',
+    );
+    this.wake(this.appendListeners);
+  }
 
   /** Stops everything parked here (the partition is closing or deleted). */
   shutdown(): void {
@@ -255,5 +275,6 @@ export class Partition {
   private wakeAll(): void {
     this.wake(this.highWatermarkListeners);
     this.wake(this.appendListeners);
+    this.wake(this.leaderStateListeners);
   }
 }

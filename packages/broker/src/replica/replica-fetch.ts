@@ -106,6 +106,7 @@ async function replicaFetchOne(
     // The log end may be ahead of the state when an append resolved but its continuation has not run.
     if (log.logEndOffset > state.leaderLogEndOffset) partition.onLeaderAppend(log.logEndOffset);
     state.recordFollowerFetch(replicaId, wanted.fetchOffset, context.clock.nowMs());
+    state.recordFollowerLogStart(replicaId, wanted.logStartOffset, wanted.fetchOffset);
     partition.onLeaderStateChanged();
     context.afterFollowerFetch(partition);
   }

@@ -13,6 +13,8 @@ import type { MetadataImage } from '@tributary/metadata';
 import type {
   AlterPartitionItem,
   AlterPartitionResult__Output,
+  DeleteRecordsPartitionResult__Output,
+  DeleteRecordsRequest__Output,
   DescribedPartitionReplicas,
   FetchPartitionResult,
   FetchRequest__Output,
@@ -26,9 +28,15 @@ import type {
 } from '@tributary/protocol';
 import type pino from 'pino';
 import { logConfigFor, minInsyncReplicas, REPLICA_DEFAULTS, REPLICA_LIMITS } from './config.js';
+import { handleDeleteRecords } from './delete-records.js';
 import { describeReplicas, type TopicPartition } from './describe-replicas.js';
 import { FollowerFetcher, partitionKey } from './follower-fetcher.js';
 import { readHighWatermarks, writeHighWatermarks } from './hw-checkpoint.js';
+import {
+  handleOffsetForLeaderEpoch,
+  type LeaderEpochEndOffset,
+  type LeaderEpochQuery,
+} from './offset-for-leader-epoch.js';
 import { Partition, type PartitionMetadata } from './partition.js';
 import { handleReplicaFetch } from './replica-fetch.js';
 import { ReplicationThrottle, type ReplicationThrottleStats } from './replication-throttle.js';
@@ -155,6 +163,16 @@ export class ReplicaManager {
 
   listOffsets(request: ListOffsetsRequest__Output): Promise<ListOffsetsPartitionResult[]> {
     return handleListOffsets(this.context, request);
+  }
+
+  /** DeleteRecords on the partitions this broker leads: see delete-records.ts. */
+  deleteRecords(request: DeleteRecordsRequest__Output): Promise<DeleteRecordsPartitionResult__Output[]> {
+    return handleDeleteRecords(this.context, request);
+  }
+
+  /** OffsetForLeaderEpoch for consumers: see offset-for-leader-epoch.ts. */
+  offsetForLeaderEpoch(queries: readonly LeaderEpochQuery[]): LeaderEpochEndOffset[] {
+    return handleOffsetForLeaderEpoch(this.context, queries);
   }
 
   /** Partitions this broker leads (for controlled shutdown and metrics). */

@@ -1,14 +1,16 @@
 /**
- * The client-facing Broker service (DESIGN §6, §7): Produce, Fetch and ListOffsets are validated and
- * handed to the replica manager; Metadata answers from the broker's metadata image, creating missing
- * topics first when the request and the broker allow it; InitProducerId hands out producer ids for
- * idempotent producers (producer-ids/). Bad input is an INVALID_REQUEST status;
+ * The client-facing Broker service (DESIGN §6, §7): Produce, Fetch, ListOffsets and DeleteRecords are
+ * validated and handed to the replica manager (DeleteRecords after services/delete-records.ts's policy);
+ * Metadata answers from the broker's metadata image, creating missing topics first when the request and
+ * the broker allow it; InitProducerId hands out producer ids for idempotent producers (producer-ids/). Bad input is an INVALID_REQUEST status;
  * nothing a client sends can crash the broker (handleUnary maps every throw to a status).
  */
 import { TributaryError } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
 import {
   type BrokerHandlers,
+  type DeleteRecordsPartitionResult__Output,
+  type DeleteRecordsRequest__Output,
   type DescribeReplicasRequest__Output,
   type DescribeReplicasResponse,
   type FetchPartitionResult,
@@ -24,28 +26,36 @@ import {
   type ProduceRequest__Output,
 } from '@tributary/protocol';
 import type { Logger } from 'pino';
+import { DELETE_RECORDS_LIMITS } from '../replica/delete-records.js';
+import type { LeaderEpochEndOffset, LeaderEpochQuery } from '../replica/offset-for-leader-epoch.js';
 import {
   type AutoCreateOptions,
   createMissingTopics,
   type ImageSource,
   waitForTopics,
 } from './auto-create.js';
+import { applyDeleteRecordsPolicy } from './delete-records.js';
 import { answerDescribeReplicas, type ReplicaDescriber } from './describe-replicas.js';
 import { InFlightBytes } from './in-flight-bytes.js';
 import { REQUEST_LIMITS } from './limits.js';
 import { metadataResponse } from './metadata-view.js';
 import {
+  validateDeleteRecordsRequest,
   validateFetchRequest,
   validateListOffsetsRequest,
   validateMetadataRequest,
   validateProduceRequest,
 } from './validate.js';
 
-/** The part of the replica manager the Broker service uses. */
+/** The part of the replica manager the Broker service and the Kafka listener use. */
 export interface BrokerDataPlane {
   produce(request: ProduceRequest__Output): Promise<ProducePartitionResult[]>;
   fetch(request: FetchRequest__Output): Promise<FetchPartitionResult[]>;
   listOffsets(request: ListOffsetsRequest__Output): Promise<ListOffsetsPartitionResult[]>;
+  /** timeoutMs as given: 0 answers without waiting for the followers (the Broker service maps 0 to a default). */
+  deleteRecords(request: DeleteRecordsRequest__Output): Promise<DeleteRecordsPartitionResult__Output[]>;
+  /** Kafka's OffsetForLeaderEpoch for consumers (the Kafka listener only; followers use replica fetch). */
+  offsetForLeaderEpoch(queries: readonly LeaderEpochQuery[]): LeaderEpochEndOffset[];
 }
 
 /** Where InitProducerId gets its ids (a ProducerIdManager). */
@@ -89,6 +99,15 @@ export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandl
     ListOffsets: handleUnary(async (request: ListOffsetsRequest__Output) => {
       validateListOffsetsRequest(request);
       return { results: await dataPlane.listOffsets(request) };
+    }, handleOptions),
+    DeleteRecords: handleUnary(async (request: DeleteRecordsRequest__Output) => {
+      validateDeleteRecordsRequest(request);
+      // proto3 cannot tell 0 from unset: 0 is the default wait, as Produce's timeout.
+      const timeoutMs = request.timeoutMs || DELETE_RECORDS_LIMITS.defaultTimeoutMs;
+      const image = options.metadata.currentImage();
+      const { forward, refused } = applyDeleteRecordsPolicy(image, { ...request, timeoutMs });
+      const deleted = forward.topics.length === 0 ? [] : await dataPlane.deleteRecords(forward);
+      return { results: [...refused, ...deleted] };
     }, handleOptions),
     Metadata: handleUnary(
       (request: MetadataRequest__Output) => answerMetadata(request, options),

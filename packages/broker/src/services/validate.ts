@@ -5,6 +5,7 @@
  */
 import { TributaryError } from '@tributary/core';
 import {
+  type DeleteRecordsRequest__Output,
   type FetchRequest__Output,
   type ListOffsetsRequest__Output,
   type MetadataRequest__Output,
@@ -16,6 +17,7 @@ import {
   requireSafeUint,
 } from '@tributary/protocol';
 import { OFFSETS_TOPIC } from '../group/limits.js';
+import { DELETE_RECORDS_LIMITS } from '../replica/delete-records.js';
 import { REQUEST_LIMITS } from './limits.js';
 
 const INT32_MAX = 0x7fff_ffff;
@@ -110,6 +112,20 @@ export function validateListOffsetsRequest(request: ListOffsetsRequest__Output):
   }
 }
 
+export function validateDeleteRecordsRequest(request: DeleteRecordsRequest__Output): void {
+  requireIntInRange(request.timeoutMs, 'timeout_ms', { max: DELETE_RECORDS_LIMITS.timeoutMsMax });
+  checkTopics(request.topics, 'topics');
+  for (const topic of request.topics) {
+    for (const partition of topic.partitions) {
+      // -1: the high watermark.
+      requireIntInRange(partition.offset, 'topics.partitions.offset', {
+        min: -1,
+        max: Number.MAX_SAFE_INTEGER,
+      });
+    }
+  }
+}
+
 export function validateMetadataRequest(request: MetadataRequest__Output): void {
   requireCountAtMost(request.topics, 'topics', REQUEST_LIMITS.topicsPerRequestMax);
   for (const name of request.topics) requireNonEmpty(name, 'topics');
@@ -131,6 +147,7 @@ export function validateReplicaFetchRequest(request: ReplicaFetchRequest__Output
       min: -1,
       max: INT32_MAX,
     });
+    requireSafeUint(partition.logStartOffset, 'partitions.log_start_offset');
     const key = `${partition.topic}\u0000${partition.partition}`;
     if (seen.has(key)) throw invalid(`partitions name ${partition.topic}-${partition.partition} twice`);
     seen.add(key);

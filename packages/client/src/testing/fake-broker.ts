@@ -11,6 +11,8 @@ import {
   type BrokerHandlers,
   bindServer,
   createServer,
+  type DeleteRecordsPartitionResult,
+  type DeleteRecordsRequest__Output,
   type DescribedPartitionReplicas,
   type DescribeReplicasRequest__Output,
   type FetchPartitionResult,
@@ -80,6 +82,8 @@ export interface FakeClusterState {
    */
   readonly replicaProgress: Map<string, FakeReplicaProgress[]>;
   readonly logExtents: Map<string, FakeLogExtent>;
+  /** Log start offsets DeleteRecords moved, per `topic-partition` (default 0). */
+  readonly logStartOffsets: Map<string, number>;
 }
 
 export interface FakeReplicaProgress {
@@ -132,6 +136,7 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     requests: [],
     replicaProgress: new Map(),
     logExtents: new Map(),
+    logStartOffsets: new Map(),
   };
   for (const [topic, count] of Object.entries(options.topics)) {
     state.leaders.set(
@@ -295,6 +300,15 @@ function handlers(
       state.requests.push({ brokerId: id, method: 'Metadata', topics: request.topics, request });
       return metadataResponse(request, state, brokers);
     }),
+    DeleteRecords: handleUnary(async (request: DeleteRecordsRequest__Output) => {
+      state.requests.push({
+        brokerId: id,
+        method: 'DeleteRecords',
+        topics: request.topics.map((t) => t.name),
+        request,
+      });
+      return { results: deleteRecords(state, request, leaderOf, id) };
+    }),
     DescribeReplicas: handleUnary(async (request: DescribeReplicasRequest__Output) => {
       state.requests.push({
         brokerId: id,
@@ -305,6 +319,30 @@ function handlers(
       return { partitions: describeReplicas(id, state, request) };
     }),
   };
+}
+
+/** Moves log starts as the leader would (no followers to wait for): -1 is the log end. */
+function deleteRecords(
+  state: FakeClusterState,
+  request: DeleteRecordsRequest__Output,
+  leaderOf: (topic: string, partition: number) => number | undefined,
+  id: number,
+): DeleteRecordsPartitionResult[] {
+  return request.topics.flatMap((topic) =>
+    topic.partitions.map((p): DeleteRecordsPartitionResult => {
+      const base = { topic: topic.name, partition: p.partition, lowWatermark: -1 };
+      const leader = leaderOf(topic.name, p.partition);
+      if (leader === undefined) return { ...base, errorCode: 'UNKNOWN_TOPIC_OR_PARTITION' };
+      if (leader !== id) return { ...base, errorCode: 'NOT_LEADER', leaderId: leader };
+      const log = state.logs.get(key(topic.name, p.partition)) as FakePartitionLog;
+      const offset = p.offset === -1 ? log.endOffset : p.offset;
+      if (offset > log.endOffset)
+        return { ...base, errorCode: 'OFFSET_OUT_OF_RANGE', errorMessage: 'past the end' };
+      const start = Math.max(state.logStartOffsets.get(key(topic.name, p.partition)) ?? 0, offset);
+      state.logStartOffsets.set(key(topic.name, p.partition), start);
+      return { ...base, errorCode: '', lowWatermark: start, leaderId: id };
+    }),
+  );
 }
 
 /** The leader's view of its replicas, from the canned state (partitions it does not lead: NOT_LEADER). */

@@ -377,5 +377,6 @@ function forwardingBroker(upstream: BrokerClient): BrokerHandlers {
     Metadata: forward('Metadata'),
     InitProducerId: forward('InitProducerId'),
     DescribeReplicas: forward('DescribeReplicas'),
+    DeleteRecords: forward('DeleteRecords'),
   };
 }

@@ -3,6 +3,11 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { BrokerClient as _tributary_v1_BrokerClient, BrokerDefinition as _tributary_v1_BrokerDefinition } from './tributary/v1/Broker.js';
 import type { BrokerInfo as _tributary_v1_BrokerInfo, BrokerInfo__Output as _tributary_v1_BrokerInfo__Output } from './tributary/v1/BrokerInfo.js';
+import type { DeleteRecordsPartition as _tributary_v1_DeleteRecordsPartition, DeleteRecordsPartition__Output as _tributary_v1_DeleteRecordsPartition__Output } from './tributary/v1/DeleteRecordsPartition.js';
+import type { DeleteRecordsPartitionResult as _tributary_v1_DeleteRecordsPartitionResult, DeleteRecordsPartitionResult__Output as _tributary_v1_DeleteRecordsPartitionResult__Output } from './tributary/v1/DeleteRecordsPartitionResult.js';
+import type { DeleteRecordsRequest as _tributary_v1_DeleteRecordsRequest, DeleteRecordsRequest__Output as _tributary_v1_DeleteRecordsRequest__Output } from './tributary/v1/DeleteRecordsRequest.js';
+import type { DeleteRecordsResponse as _tributary_v1_DeleteRecordsResponse, DeleteRecordsResponse__Output as _tributary_v1_DeleteRecordsResponse__Output } from './tributary/v1/DeleteRecordsResponse.js';
+import type { DeleteRecordsTopic as _tributary_v1_DeleteRecordsTopic, DeleteRecordsTopic__Output as _tributary_v1_DeleteRecordsTopic__Output } from './tributary/v1/DeleteRecordsTopic.js';
 import type { DescribeReplicasRequest as _tributary_v1_DescribeReplicasRequest, DescribeReplicasRequest__Output as _tributary_v1_DescribeReplicasRequest__Output } from './tributary/v1/DescribeReplicasRequest.js';
 import type { DescribeReplicasResponse as _tributary_v1_DescribeReplicasResponse, DescribeReplicasResponse__Output as _tributary_v1_DescribeReplicasResponse__Output } from './tributary/v1/DescribeReplicasResponse.js';
 import type { DescribedPartitionReplicas as _tributary_v1_DescribedPartitionReplicas, DescribedPartitionReplicas__Output as _tributary_v1_DescribedPartitionReplicas__Output } from './tributary/v1/DescribedPartitionReplicas.js';
@@ -55,6 +60,11 @@ export interface ProtoGrpcType {
        */
       Broker: SubtypeConstructor<typeof grpc.Client, _tributary_v1_BrokerClient> & { service: _tributary_v1_BrokerDefinition }
       BrokerInfo: MessageTypeDefinition<_tributary_v1_BrokerInfo, _tributary_v1_BrokerInfo__Output>
+      DeleteRecordsPartition: MessageTypeDefinition<_tributary_v1_DeleteRecordsPartition, _tributary_v1_DeleteRecordsPartition__Output>
+      DeleteRecordsPartitionResult: MessageTypeDefinition<_tributary_v1_DeleteRecordsPartitionResult, _tributary_v1_DeleteRecordsPartitionResult__Output>
+      DeleteRecordsRequest: MessageTypeDefinition<_tributary_v1_DeleteRecordsRequest, _tributary_v1_DeleteRecordsRequest__Output>
+      DeleteRecordsResponse: MessageTypeDefinition<_tributary_v1_DeleteRecordsResponse, _tributary_v1_DeleteRecordsResponse__Output>
+      DeleteRecordsTopic: MessageTypeDefinition<_tributary_v1_DeleteRecordsTopic, _tributary_v1_DeleteRecordsTopic__Output>
       DescribeReplicasRequest: MessageTypeDefinition<_tributary_v1_DescribeReplicasRequest, _tributary_v1_DescribeReplicasRequest__Output>
       DescribeReplicasResponse: MessageTypeDefinition<_tributary_v1_DescribeReplicasResponse, _tributary_v1_DescribeReplicasResponse__Output>
       DescribedPartitionReplicas: MessageTypeDefinition<_tributary_v1_DescribedPartitionReplicas, _tributary_v1_DescribedPartitionReplicas__Output>

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { DeleteRecordsRequest as _tributary_v1_DeleteRecordsRequest, DeleteRecordsRequest__Output as _tributary_v1_DeleteRecordsRequest__Output } from '../../tributary/v1/DeleteRecordsRequest.js';
+import type { DeleteRecordsResponse as _tributary_v1_DeleteRecordsResponse, DeleteRecordsResponse__Output as _tributary_v1_DeleteRecordsResponse__Output } from '../../tributary/v1/DeleteRecordsResponse.js';
 import type { DescribeReplicasRequest as _tributary_v1_DescribeReplicasRequest, DescribeReplicasRequest__Output as _tributary_v1_DescribeReplicasRequest__Output } from '../../tributary/v1/DescribeReplicasRequest.js';
 import type { DescribeReplicasResponse as _tributary_v1_DescribeReplicasResponse, DescribeReplicasResponse__Output as _tributary_v1_DescribeReplicasResponse__Output } from '../../tributary/v1/DescribeReplicasResponse.js';
 import type { FetchRequest as _tributary_v1_FetchRequest, FetchRequest__Output as _tributary_v1_FetchRequest__Output } from '../../tributary/v1/FetchRequest.js';
@@ -24,6 +26,25 @@ import type { ProduceResponse as _tributary_v1_ProduceResponse, ProduceResponse_
  * Whole-request failures (malformed request, shutting down) are gRPC statuses as elsewhere.
  */
 export interface BrokerClient extends grpc.Client {
+  /**
+   * Kafka's DeleteRecords (KIP-107), answered by each partition's leader: moves the log start offset forward
+   * so records below it are never served again, then waits (up to timeout_ms) until every in-sync replica
+   * has moved its own log start too.
+   */
+  DeleteRecords(argument: _tributary_v1_DeleteRecordsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _tributary_v1_DeleteRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _tributary_v1_DeleteRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _tributary_v1_DeleteRecordsRequest, callback: grpc.requestCallback<_tributary_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Kafka's DeleteRecords (KIP-107), answered by each partition's leader: moves the log start offset forward
+   * so records below it are never served again, then waits (up to timeout_ms) until every in-sync replica
+   * has moved its own log start too.
+   */
+  deleteRecords(argument: _tributary_v1_DeleteRecordsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _tributary_v1_DeleteRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _tributary_v1_DeleteRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _tributary_v1_DeleteRecordsRequest, callback: grpc.requestCallback<_tributary_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Answered by a partition's leader: its log's extent and size and each replica's log end offset as the
    * leader last saw it (reassignment progress: bytes behind and ETA per moving replica).
@@ -112,6 +133,13 @@ export interface BrokerClient extends grpc.Client {
  */
 export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Kafka's DeleteRecords (KIP-107), answered by each partition's leader: moves the log start offset forward
+   * so records below it are never served again, then waits (up to timeout_ms) until every in-sync replica
+   * has moved its own log start too.
+   */
+  DeleteRecords: grpc.handleUnaryCall<_tributary_v1_DeleteRecordsRequest__Output, _tributary_v1_DeleteRecordsResponse>;
+  
+  /**
    * Answered by a partition's leader: its log's extent and size and each replica's log end offset as the
    * leader last saw it (reassignment progress: bytes behind and ETA per moving replica).
    */
@@ -137,6 +165,7 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface BrokerDefinition extends grpc.ServiceDefinition {
+  DeleteRecords: MethodDefinition<_tributary_v1_DeleteRecordsRequest, _tributary_v1_DeleteRecordsResponse, _tributary_v1_DeleteRecordsRequest__Output, _tributary_v1_DeleteRecordsResponse__Output>
   DescribeReplicas: MethodDefinition<_tributary_v1_DescribeReplicasRequest, _tributary_v1_DescribeReplicasResponse, _tributary_v1_DescribeReplicasRequest__Output, _tributary_v1_DescribeReplicasResponse__Output>
   Fetch: MethodDefinition<_tributary_v1_FetchRequest, _tributary_v1_FetchResponse, _tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse__Output>
   InitProducerId: MethodDefinition<_tributary_v1_InitProducerIdRequest, _tributary_v1_InitProducerIdResponse, _tributary_v1_InitProducerIdRequest__Output, _tributary_v1_InitProducerIdResponse__Output>

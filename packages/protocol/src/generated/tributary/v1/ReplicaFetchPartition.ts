@@ -12,6 +12,9 @@ export interface ReplicaFetchPartition {
    */
   'lastFetchedEpoch'?: (number);
   'currentLeaderEpoch'?: (number);
+  /**
+   * The follower's log start offset: a DeleteRecords waits until every in-sync follower reports its own.
+   */
   'logStartOffset'?: (number | string | Long);
 }
 
@@ -25,5 +28,8 @@ export interface ReplicaFetchPartition__Output {
    */
   'lastFetchedEpoch': (number);
   'currentLeaderEpoch': (number);
+  /**
+   * The follower's log start offset: a DeleteRecords waits until every in-sync follower reports its own.
+   */
   'logStartOffset': (number);
 }

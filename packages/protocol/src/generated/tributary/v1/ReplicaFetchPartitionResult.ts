@@ -9,6 +9,9 @@ export interface ReplicaFetchPartitionResult {
   'errorCode'?: (string);
   'errorMessage'?: (string);
   'highWatermark'?: (number | string | Long);
+  /**
+   * The leader's log start offset: the follower moves its own there (capped at its high watermark).
+   */
   'logStartOffset'?: (number | string | Long);
   'records'?: (Buffer | Uint8Array | string);
   /**
@@ -24,6 +27,9 @@ export interface ReplicaFetchPartitionResult__Output {
   'errorCode': (string);
   'errorMessage': (string);
   'highWatermark': (number);
+  /**
+   * The leader's log start offset: the follower moves its own there (capped at its high watermark).
+   */
   'logStartOffset': (number);
   'records': (Buffer);
   /**
