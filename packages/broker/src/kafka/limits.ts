@@ -1,3 +1,5 @@
+import { LIMITS } from '@tributary/core';
+
 /**
  * Bounds of the Kafka listener (DESIGN §9), defined once. The request size bound itself is the codec's
  * (KAFKA_LIMITS.requestBytesMax, Kafka's socket.request.max.bytes).
@@ -32,4 +34,23 @@ export const KAFKA_CONNECTION_IDLE_MS_DEFAULT = 600_000;
 export const KAFKA_LISTENER_DEFAULTS = {
   /** `tributary dev`'s Kafka port (DESIGN §9). */
   devPort: 9094,
+} as const;
+
+/** The admin APIs (handlers/admin-*.ts), which forward writes to the active controller. */
+export const KAFKA_ADMIN_LIMITS = {
+  /** Topics or config resources in one admin request; a longer request is refused whole. */
+  resourcesPerRequestMax: LIMITS.topicsPerRequestMax,
+  /**
+   * Forwarded calls one admin request keeps in flight: a request naming many topics must not take the
+   * whole forwarder (REQUEST_LIMITS.adminForwardInFlightMax per broker) from everyone else.
+   */
+  forwardsPerRequestMax: 16,
+} as const;
+
+export const KAFKA_ADMIN_DEFAULTS = {
+  /**
+   * Deadline of a forwarded call when the API has no timeout (AlterConfigs, IncrementalAlterConfigs) or
+   * the client sent none (<= 0): long enough for the controller to commit across an election.
+   */
+  forwardDeadlineMs: 10_000,
 } as const;

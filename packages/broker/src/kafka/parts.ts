@@ -20,6 +20,11 @@ export interface KafkaBrokerParts {
   readonly admin: AdminForwarder;
   /** Null: auto-creation is off (auto.create.topics.enable). */
   readonly autoCreate: AutoCreateOptions | null;
+  /**
+   * The broker's --default-partitions and --default-replication-factor (Kafka's num.partitions and
+   * default.replication.factor): what CreateTopics' -1 (KIP-464) means, with or without auto-creation.
+   */
+  readonly topicDefaults: { readonly partitions: number; readonly replicationFactor: number };
   /** The cluster id, once known (asked of the controller once); null until then. */
   readonly clusterId: () => string | null;
   /** False until this broker has caught up with the metadata log (its answers would go backwards). */

@@ -8,14 +8,22 @@
 import type { Logger } from 'pino';
 import { DEFAULT_CONNECTION_LIMITS } from './connection.js';
 import type { RegisteredHandler } from './handler.js';
+import {
+  alterConfigsHandler,
+  describeConfigsHandler,
+  incrementalAlterConfigsHandler,
+} from './handlers/admin-configs.js';
+import {
+  createPartitionsHandler,
+  createTopicsHandler,
+  deleteTopicsHandler,
+} from './handlers/admin-topics.js';
 import { apiVersionsHandler } from './handlers/api-versions.js';
-import { deleteRecordsHandler } from './handlers/delete-records.js';
 import { describeClusterHandler } from './handlers/describe-cluster.js';
 import { fetchHandler } from './handlers/fetch.js';
 import { initProducerIdHandler } from './handlers/init-producer-id.js';
 import { listOffsetsHandler } from './handlers/list-offsets.js';
 import { metadataHandler } from './handlers/metadata.js';
-import { offsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch.js';
 import { produceHandler } from './handlers/produce.js';
 import { type KafkaListener, startKafkaListener } from './listener.js';
 import type { KafkaBrokerParts } from './parts.js';
@@ -34,8 +42,12 @@ export function kafkaHandlers(
     metadataHandler(parts),
     initProducerIdHandler(parts),
     describeClusterHandler(parts),
-    offsetForLeaderEpochHandler(parts),
-    deleteRecordsHandler(parts),
+    createTopicsHandler(parts),
+    deleteTopicsHandler(parts),
+    createPartitionsHandler(parts),
+    describeConfigsHandler(parts),
+    alterConfigsHandler(parts),
+    incrementalAlterConfigsHandler(parts),
   ];
 }
 

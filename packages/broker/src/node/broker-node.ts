@@ -274,6 +274,11 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
               groupCoordinator,
               admin: adminForwarder,
               autoCreate: autoCreateOptions(options, connection),
+              topicDefaults: {
+                partitions: options.defaultPartitions ?? BROKER_DEFAULTS.defaultPartitions,
+                replicationFactor:
+                  options.defaultReplicationFactor ?? BROKER_DEFAULTS.defaultReplicationFactor,
+              },
               metadataReady,
               logger,
             },

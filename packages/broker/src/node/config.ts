@@ -49,13 +49,19 @@ export const BROKER_CONFIG = defineConfig({
       .boolean('create a topic on first Metadata/produce request that asks for it')
       .default(false, 'off (on in `tributary dev`)'),
     defaultPartitions: option
-      .integer('partitions of an auto-created topic', { min: 1, max: LIMITS.partitionsPerTopicMax })
+      .integer("partitions of an auto-created topic and of Kafka's CreateTopics with -1", {
+        min: 1,
+        max: LIMITS.partitionsPerTopicMax,
+      })
       .default(1),
     defaultReplicationFactor: option
-      .integer('replication factor of an auto-created topic (capped at the unfenced brokers)', {
-        min: 1,
-        max: LIMITS.replicationFactorMax,
-      })
+      .integer(
+        "replication factor of an auto-created topic (capped at the unfenced brokers) and of Kafka's CreateTopics with -1",
+        {
+          min: 1,
+          max: LIMITS.replicationFactorMax,
+        },
+      )
       .default(1),
     offsetsTopicPartitions: option
       .integer(

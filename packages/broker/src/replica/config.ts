@@ -2,7 +2,9 @@
  * Topic configs as the replica layer reads them (pure): min.insync.replicas (DESIGN §6: default 2 when the
  * replication factor is at least 3) and the log settings passed to PartitionLog.
  */
+import { assert } from '@tributary/core';
 import type { LogConfig } from '@tributary/log';
+import { topicConfigDefault, topicConfigDefinition } from '@tributary/metadata';
 
 export const REPLICA_DEFAULTS = {
   replicaLagTimeMaxMs: 10_000,
@@ -40,16 +42,23 @@ export const REPLICA_LIMITS = {
   produceSweepIntervalMs: 50,
 } as const;
 
-/** min.insync.replicas for a topic: its config, else the broker default, else DESIGN §6's rule. */
+const MIN_INSYNC_REPLICAS = 'min.insync.replicas';
+
+/**
+ * min.insync.replicas for a topic: its config, else the broker default, else DESIGN §6's rule as the
+ * topic-config table defines it (the default DescribeConfigs reports).
+ */
 export function minInsyncReplicas(
   topicConfigs: ReadonlyMap<string, string>,
   replicationFactor: number,
   brokerDefault: number | undefined,
 ): number {
-  const configured = parseIntConfig(topicConfigs.get('min.insync.replicas'));
+  const configured = parseIntConfig(topicConfigs.get(MIN_INSYNC_REPLICAS));
   if (configured !== undefined && configured >= 1) return configured;
   if (brokerDefault !== undefined) return brokerDefault;
-  return replicationFactor >= 3 ? 2 : 1;
+  const definition = topicConfigDefinition(MIN_INSYNC_REPLICAS);
+  assert(definition !== undefined, 'min.insync.replicas is a known topic config');
+  return Number(topicConfigDefault(definition, replicationFactor));
 }
 
 /** The log settings a topic overrides, over the broker's defaults. */

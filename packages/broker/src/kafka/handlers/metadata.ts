@@ -19,7 +19,7 @@ type MetadataRequest = RequestOf<typeof Metadata>;
 type MetadataResponse = ResponseInputOf<typeof Metadata>;
 type TopicResponse = MetadataResponse['topics'][number];
 
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 /** Kafka's value of the authorized-operations bitfields when they were not asked for (KIP-430). */
 const AUTHORIZED_OPERATIONS_OMITTED = -2_147_483_648;
 
@@ -32,7 +32,7 @@ export function metadataHandler(parts: KafkaBrokerParts): RegisteredHandler {
 }
 
 /** Topic ids are UUIDs; the zero UUID stands in for one that is not (test fixtures choose their own). */
-function wireTopicId(topicId: string): string {
+export function wireTopicId(topicId: string): string {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(topicId) ? topicId : NIL_UUID;
 }
 
