@@ -19,11 +19,13 @@ import {
   deleteTopicsHandler,
 } from './handlers/admin-topics.js';
 import { apiVersionsHandler } from './handlers/api-versions.js';
+import { deleteRecordsHandler } from './handlers/delete-records.js';
 import { describeClusterHandler } from './handlers/describe-cluster.js';
 import { fetchHandler } from './handlers/fetch.js';
 import { initProducerIdHandler } from './handlers/init-producer-id.js';
 import { listOffsetsHandler } from './handlers/list-offsets.js';
 import { metadataHandler } from './handlers/metadata.js';
+import { offsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch.js';
 import { produceHandler } from './handlers/produce.js';
 import { type KafkaListener, startKafkaListener } from './listener.js';
 import type { KafkaBrokerParts } from './parts.js';
@@ -42,6 +44,8 @@ export function kafkaHandlers(
     metadataHandler(parts),
     initProducerIdHandler(parts),
     describeClusterHandler(parts),
+    offsetForLeaderEpochHandler(parts),
+    deleteRecordsHandler(parts),
     createTopicsHandler(parts),
     deleteTopicsHandler(parts),
     createPartitionsHandler(parts),
