@@ -14,6 +14,7 @@ import {
 } from './args.js';
 import { addDecommissionCommand, brokersList } from './commands/brokers.js';
 import { clusterStatus } from './commands/cluster.js';
+import { addDeleteRecordsCommand } from './commands/delete-records.js';
 import { addGroupCommands } from './commands/groups.js';
 import { metadataLog } from './commands/metadata-log.js';
 import { addPartitionCommands } from './commands/partition-commands.js';
@@ -231,6 +232,7 @@ function addTopicCommands(program: Command, run: Runner): void {
       ),
     );
   addTopicConfigCommand(topics, run);
+  addDeleteRecordsCommand(topics, run);
 }
 
 function addTopicConfigCommand(topics: Command, run: Runner): void {

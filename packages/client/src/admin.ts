@@ -16,6 +16,7 @@ import {
   unary,
 } from '@tributary/protocol';
 import { type AdminRoute, openAdminConnection } from './admin-route.js';
+import { type DeletedRecords, deleteRecordsOnLeaders, type RecordsToDelete } from './delete-records.js';
 import type { TopicPartitionOffset } from './group/commit-manager.js';
 import type { GroupAdmin, GroupDescription, GroupListing, OffsetResetTarget } from './group/group-admin.js';
 import type { TopicPartitionList } from './group/reconcile.js';
@@ -616,6 +617,25 @@ export class Admin {
       );
     }
     return describeReplicasFromLeaders(this.brokers, partitions, this.callOptions(options).deadlineMs);
+  }
+
+  /**
+   * Deletes every record below `offset` (-1: the high watermark) in each partition, on its leader (Kafka's
+   * deleteRecords): answered with the partition's new log start once its in-sync replicas have moved theirs.
+   * Per-partition failures (OFFSET_OUT_OF_RANGE past the high watermark, POLICY_VIOLATION, ...) are entries.
+   */
+  async deleteRecords(
+    partitions: readonly RecordsToDelete[],
+    options: AdminCallOptions = {},
+  ): Promise<DeletedRecords[]> {
+    this.requireOpen();
+    if (this.brokers === undefined) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        'deleteRecords needs the brokers: use TributaryClient.admin()',
+      );
+    }
+    return deleteRecordsOnLeaders(this.brokers, partitions, this.callOptions(options).deadlineMs);
   }
 
   /** Closes every controller channel; later calls fail with SHUTTING_DOWN. Idempotent. */

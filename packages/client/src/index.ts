@@ -32,6 +32,12 @@ export {
   type PartitionFetch,
 } from './consumer.js';
 export { type ConsumedRecord, type DecodedFetch, decodeFetched } from './decode.js';
+export {
+  DELETE_RECORDS_CLIENT_LIMITS,
+  DELETE_TO_HIGH_WATERMARK,
+  type DeletedRecords,
+  type RecordsToDelete,
+} from './delete-records.js';
 export type { TopicPartitionOffset } from './group/commit-manager.js';
 export { ASSIGNORS, type Assignor, GROUP_DEFAULTS, GROUP_LIMITS } from './group/config.js';
 export { CoordinatorConnections } from './group/coordinator.js';

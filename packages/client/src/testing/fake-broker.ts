@@ -53,7 +53,7 @@ export interface DroppedResponse {
 }
 
 export interface InjectedError {
-  readonly method: 'Produce' | 'Fetch' | 'ListOffsets';
+  readonly method: 'Produce' | 'Fetch' | 'ListOffsets' | 'DeleteRecords';
   readonly topic: string;
   readonly partition: number;
   readonly errorCode: string;
@@ -307,7 +307,11 @@ function handlers(
         topics: request.topics.map((t) => t.name),
         request,
       });
-      return { results: deleteRecords(state, request, leaderOf, id) };
+      return {
+        results: deleteRecords(state, request, (topic, partition) =>
+          check('DeleteRecords', topic, partition),
+        ),
+      };
     }),
     DescribeReplicas: handleUnary(async (request: DescribeReplicasRequest__Output) => {
       state.requests.push({
@@ -325,22 +329,21 @@ function handlers(
 function deleteRecords(
   state: FakeClusterState,
   request: DeleteRecordsRequest__Output,
-  leaderOf: (topic: string, partition: number) => number | undefined,
-  id: number,
+  check: (topic: string, partition: number) => Partial<ProducePartitionResult> | undefined,
 ): DeleteRecordsPartitionResult[] {
   return request.topics.flatMap((topic) =>
     topic.partitions.map((p): DeleteRecordsPartitionResult => {
       const base = { topic: topic.name, partition: p.partition, lowWatermark: -1 };
-      const leader = leaderOf(topic.name, p.partition);
-      if (leader === undefined) return { ...base, errorCode: 'UNKNOWN_TOPIC_OR_PARTITION' };
-      if (leader !== id) return { ...base, errorCode: 'NOT_LEADER', leaderId: leader };
+      const problem = check(topic.name, p.partition);
+      if (problem !== undefined) return { ...base, ...problem };
       const log = state.logs.get(key(topic.name, p.partition)) as FakePartitionLog;
       const offset = p.offset === -1 ? log.endOffset : p.offset;
-      if (offset > log.endOffset)
+      if (offset > log.endOffset) {
         return { ...base, errorCode: 'OFFSET_OUT_OF_RANGE', errorMessage: 'past the end' };
+      }
       const start = Math.max(state.logStartOffsets.get(key(topic.name, p.partition)) ?? 0, offset);
       state.logStartOffsets.set(key(topic.name, p.partition), start);
-      return { ...base, errorCode: '', lowWatermark: start, leaderId: id };
+      return { ...base, errorCode: '', lowWatermark: start };
     }),
   );
 }
