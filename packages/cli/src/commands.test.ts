@@ -200,7 +200,7 @@ describe('trib topics', () => {
     expect(grown.out[0]).toBe('topic a-topic now has 3 partitions');
     expect(leader.state.requests.at(-1)).toEqual({
       method: 'CreatePartitions',
-      request: { name: 'a-topic', totalCount: 3 },
+      request: { name: 'a-topic', totalCount: 3, validateOnly: false },
     });
 
     const described = await trib(['topics', 'describe', 'a-topic', '--json']);
