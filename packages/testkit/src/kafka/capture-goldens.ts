@@ -1,0 +1,277 @@
+#!/usr/bin/env node
+/**
+ * Captures golden Kafka frames from real clients (kcat/librdkafka, KafkaJS, @platformatic/kafka) talking
+ * to a real Tributary cluster through a recording proxy, and writes the first exchange of every
+ * (client, API, version) to packages/kafka-protocol/testdata/captured/<client>/ with a manifest. The
+ * codec's golden test then decodes each request and response and re-encodes it byte for byte.
+ *
+ *   npm run kafka:capture-goldens     (after npm run build; needs kcat)
+ *
+ * Re-run on purpose when a client or the codec changes, and review the diff of testdata/.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
+import { startCluster } from '../cluster.js';
+import { type CapturedExchange, RecordingProxy } from './recording-proxy.js';
+import { kcat, kcatPath, run } from './tools.js';
+
+const OUT_DIR = fileURLToPath(new URL('../../../kafka-protocol/testdata/captured/', import.meta.url));
+const CLIENT_RUN_MS = 8_000;
+
+interface ManifestEntry {
+  readonly client: string;
+  readonly clientVersion: string;
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly request: string;
+  readonly response: string | null;
+}
+
+function packageVersion(name: string): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require(`${name}/package.json`) as { version: string };
+  return manifest.version;
+}
+
+async function withTimeout<T>(what: string, work: Promise<T>, ms = 30_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function driveKcat(bootstrap: string): Promise<void> {
+  await kcat(['-b', bootstrap, '-L']);
+  const lines = `${Array.from({ length: 50 }, (_, i) => `k${i}\tv${i}`).join('\n')}\n`;
+  for (const codec of ['gzip', 'snappy', 'lz4', 'zstd']) {
+    await kcat(
+      ['-b', bootstrap, '-P', '-t', 'golden-kcat', '-K', '\t', '-z', codec, '-X', 'enable.idempotence=true'],
+      { input: lines },
+    );
+  }
+  await kcat(['-b', bootstrap, '-C', '-t', 'golden-kcat', '-o', 'beginning', '-e', '-q']);
+  // A group member: join, sync, fetch, commit, heartbeat, leave (kcat exits at the end with -e).
+  await run(
+    kcatPath(),
+    ['-b', bootstrap, '-G', 'golden-kcat-group', '-o', 'beginning', '-e', '-q', 'golden-kcat'],
+    {
+      timeoutMs: 30_000,
+    },
+  );
+}
+
+async function driveKafkaJs(bootstrap: string): Promise<void> {
+  const kafka = new Kafka({ clientId: 'golden', brokers: [bootstrap], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [{ topic: 'golden-kafkajs', numPartitions: 2, replicationFactor: 1 }],
+    waitForLeaders: true,
+  });
+  await admin.fetchTopicMetadata({ topics: ['golden-kafkajs'] });
+  await admin.describeConfigs({ resources: [{ type: 2, name: 'golden-kafkajs' }], includeSynonyms: true });
+  await admin.alterConfigs({
+    resources: [
+      { type: 2, name: 'golden-kafkajs', configEntries: [{ name: 'retention.ms', value: '3600000' }] },
+    ],
+    validateOnly: false,
+  });
+  await admin.createPartitions({ topicPartitions: [{ topic: 'golden-kafkajs', count: 3 }] });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  await producer.send({
+    topic: 'golden-kafkajs',
+    compression: CompressionTypes.GZIP,
+    messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, headers: { h: 'x' } })),
+  });
+  await producer.disconnect();
+  const consumer = kafka.consumer({ groupId: 'golden-kafkajs-group', rebalanceTimeout: 10_000 });
+  await consumer.connect();
+  await consumer.subscribe({ topics: ['golden-kafkajs'], fromBeginning: true });
+  let seen = 0;
+  await consumer.run({
+    eachMessage: async () => {
+      seen++;
+    },
+  });
+  const deadline = Date.now() + 20_000;
+  while (seen < 20 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await consumer.disconnect();
+  await admin.listGroups();
+  await admin.describeGroups(['golden-kafkajs-group']);
+  await admin.fetchOffsets({ groupId: 'golden-kafkajs-group', topics: ['golden-kafkajs'] });
+  await admin.deleteTopicRecords({ topic: 'golden-kafkajs', partitions: [{ partition: 0, offset: '-1' }] });
+  await admin.deleteGroups(['golden-kafkajs-group']);
+  await admin.deleteTopics({ topics: ['golden-kafkajs'] });
+  await admin.disconnect();
+}
+
+async function drivePlatformatic(bootstrap: string): Promise<void> {
+  const admin = new Admin({ clientId: 'golden', bootstrapBrokers: [bootstrap] });
+  await admin.createTopics({ topics: ['golden-platformatic'], partitions: 2, replicas: 1 });
+  await admin.metadata({ topics: ['golden-platformatic'] });
+  const producer = new Producer({
+    clientId: 'golden',
+    bootstrapBrokers: [bootstrap],
+    serializers: stringSerializers,
+  });
+  await producer.send({
+    messages: Array.from({ length: 10 }, (_, i) => ({
+      topic: 'golden-platformatic',
+      key: `k${i}`,
+      value: `v${i}`,
+    })),
+  });
+  await producer.close();
+  const consumer = new Consumer({
+    groupId: 'golden-platformatic-group',
+    clientId: 'golden',
+    bootstrapBrokers: [bootstrap],
+    deserializers: stringDeserializers,
+  });
+  const stream = await consumer.consume({
+    autocommit: true,
+    topics: ['golden-platformatic'],
+    mode: 'earliest',
+  });
+  let seen = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, CLIENT_RUN_MS);
+    stream.on('data', () => {
+      seen++;
+      if (seen >= 10) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  await stream.close();
+  await consumer.close();
+  await admin.deleteTopics({ topics: ['golden-platformatic'] });
+  await admin.close();
+}
+
+const API_NAMES: Record<number, string> = {
+  0: 'Produce',
+  1: 'Fetch',
+  2: 'ListOffsets',
+  3: 'Metadata',
+  8: 'OffsetCommit',
+  9: 'OffsetFetch',
+  10: 'FindCoordinator',
+  11: 'JoinGroup',
+  12: 'Heartbeat',
+  13: 'LeaveGroup',
+  14: 'SyncGroup',
+  15: 'DescribeGroups',
+  16: 'ListGroups',
+  18: 'ApiVersions',
+  19: 'CreateTopics',
+  20: 'DeleteTopics',
+  21: 'DeleteRecords',
+  22: 'InitProducerId',
+  23: 'OffsetForLeaderEpoch',
+  32: 'DescribeConfigs',
+  33: 'AlterConfigs',
+  37: 'CreatePartitions',
+  42: 'DeleteGroups',
+  44: 'IncrementalAlterConfigs',
+  47: 'OffsetDelete',
+  60: 'DescribeCluster',
+};
+
+async function save(
+  client: string,
+  clientVersion: string,
+  exchanges: readonly CapturedExchange[],
+): Promise<ManifestEntry[]> {
+  const dir = join(OUT_DIR, client);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const seen = new Set<string>();
+  const entries: ManifestEntry[] = [];
+  for (const exchange of exchanges) {
+    const key = `${exchange.apiKey}-${exchange.apiVersion}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const base = `${String(exchange.apiKey).padStart(2, '0')}-${API_NAMES[exchange.apiKey] ?? 'Unknown'}-v${exchange.apiVersion}`;
+    await writeFile(join(dir, `${base}.request.bin`), exchange.request);
+    if (exchange.response !== null) await writeFile(join(dir, `${base}.response.bin`), exchange.response);
+    entries.push({
+      client,
+      clientVersion,
+      apiKey: exchange.apiKey,
+      apiVersion: exchange.apiVersion,
+      request: `${client}/${base}.request.bin`,
+      response: exchange.response === null ? null : `${client}/${base}.response.bin`,
+    });
+  }
+  return entries;
+}
+
+async function main(): Promise<void> {
+  const clients: { name: string; version: string; drive: (bootstrap: string) => Promise<void> }[] = [
+    {
+      name: 'kcat',
+      version: (await run(kcatPath(), ['-V'])).stdout.split('\n')[0]?.trim() ?? 'kcat',
+      drive: driveKcat,
+    },
+    { name: 'kafkajs', version: `kafkajs ${packageVersion('kafkajs')}`, drive: driveKafkaJs },
+    {
+      name: 'platformatic',
+      version: `@platformatic/kafka ${packageVersion('@platformatic/kafka')}`,
+      drive: drivePlatformatic,
+    },
+  ];
+  const manifest: ManifestEntry[] = [];
+  for (const client of clients) {
+    const proxy = await RecordingProxy.start();
+    const cluster = await startCluster({
+      brokers: 1,
+      kafka: true,
+      // Clients must keep talking through the proxy: Metadata names the proxy as the broker.
+      brokerArgs: [
+        '--kafka-advertised',
+        `127.0.0.1:${proxy.port}`,
+        '--auto-create-topics',
+        '--offsets-topic-replication-factor',
+        '1',
+        '--group-initial-rebalance-delay-ms',
+        '0',
+      ],
+    });
+    try {
+      const kafkaAddress = cluster.brokers[0]?.kafkaAddress;
+      if (kafkaAddress === null || kafkaAddress === undefined)
+        throw new Error('the broker has no Kafka listener');
+      proxy.target('127.0.0.1', Number(kafkaAddress.slice(kafkaAddress.lastIndexOf(':') + 1)));
+      await withTimeout(client.name, client.drive(`127.0.0.1:${proxy.port}`), 120_000);
+      manifest.push(...(await save(client.name, client.version, proxy.exchanges)));
+      process.stdout.write(`${client.name}: ${proxy.exchanges.length} exchanges\n`);
+    } finally {
+      await proxy.close();
+      await cluster.stop();
+    }
+  }
+  manifest.sort(
+    (a, b) => a.client.localeCompare(b.client) || a.apiKey - b.apiKey || a.apiVersion - b.apiVersion,
+  );
+  await writeFile(join(OUT_DIR, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  process.stdout.write(`wrote ${manifest.length} exchanges to ${OUT_DIR}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`capture-goldens failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
