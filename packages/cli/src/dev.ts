@@ -25,6 +25,11 @@ export const DEV_DEFAULTS = {
   brokerListen: '127.0.0.1:9092',
   kafkaListen: '127.0.0.1:9094',
   defaultPartitions: 1,
+  /**
+   * Kafka clients' groups start at once (Kafka's own development config sets
+   * group.initial.rebalance.delay.ms=0): a single consumer should not wait 3 s for company.
+   */
+  groupInitialRebalanceDelayMs: 0,
 } as const;
 
 export interface DevCluster {
@@ -66,6 +71,7 @@ export async function startDevCluster(options: DevOptions): Promise<DevCluster> 
       autoCreateTopics: true,
       defaultPartitions: options.defaultPartitions ?? DEV_DEFAULTS.defaultPartitions,
       defaultReplicationFactor: 1,
+      groupInitialRebalanceDelayMs: DEV_DEFAULTS.groupInitialRebalanceDelayMs,
       ...kafkaListenOption(options.kafkaListen ?? DEV_DEFAULTS.kafkaListen),
     });
   } catch (error) {

@@ -221,6 +221,12 @@ export const ERROR_CODES = {
     grpc: 'FAILED_PRECONDITION',
     message: 'the group has active members',
   },
+  GROUP_SUBSCRIBED_TO_TOPIC: {
+    kafka: 86,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: "the group's members subscribe to the topic, so its offsets stay",
+  },
   BROKER_NOT_READY: {
     kafka: 5,
     retriable: true,

@@ -22,6 +22,16 @@ import { apiVersionsHandler } from './handlers/api-versions.js';
 import { deleteRecordsHandler } from './handlers/delete-records.js';
 import { describeClusterHandler } from './handlers/describe-cluster.js';
 import { fetchHandler } from './handlers/fetch.js';
+import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from './handlers/groups-admin.js';
+import { findCoordinatorHandler } from './handlers/groups-find-coordinator.js';
+import {
+  heartbeatHandler,
+  joinGroupHandler,
+  leaveGroupHandler,
+  syncGroupHandler,
+} from './handlers/groups-membership.js';
+import { offsetCommitHandler, offsetDeleteHandler } from './handlers/groups-offset-commit.js';
+import { offsetFetchHandler } from './handlers/groups-offset-fetch.js';
 import { initProducerIdHandler } from './handlers/init-producer-id.js';
 import { listOffsetsHandler } from './handlers/list-offsets.js';
 import { metadataHandler } from './handlers/metadata.js';
@@ -52,6 +62,17 @@ export function kafkaHandlers(
     describeConfigsHandler(parts),
     alterConfigsHandler(parts),
     incrementalAlterConfigsHandler(parts),
+    findCoordinatorHandler(parts),
+    joinGroupHandler(parts),
+    syncGroupHandler(parts),
+    heartbeatHandler(parts),
+    leaveGroupHandler(parts),
+    offsetCommitHandler(parts),
+    offsetFetchHandler(parts),
+    offsetDeleteHandler(parts),
+    listGroupsHandler(parts),
+    describeGroupsHandler(parts),
+    deleteGroupsHandler(parts),
   ];
 }
 

@@ -37,6 +37,7 @@ import type { AutoCreateOptions } from '../services/auto-create.js';
 import { type BrokerDataPlane, createBrokerHandlers } from '../services/broker-service.js';
 import { createReplicationHandlers } from '../services/replication-service.js';
 import { advertisedAddressFor } from './addresses.js';
+import { classicGroupSettings } from './config.js';
 import { openDefaultReplicaManager } from './default-replica-manager.js';
 import { ImageApplier } from './image-applier.js';
 import { openKafkaListener } from './kafka-wiring.js';
@@ -83,6 +84,11 @@ export interface BrokerOptions {
   readonly offsetsRetentionMs?: number;
   /** Session timeout of group members that send 0. */
   readonly groupSessionTimeoutMs?: number;
+  /** The classic group protocol (Kafka clients): Kafka's group.* settings; unset = Kafka's defaults. */
+  readonly groupInitialRebalanceDelayMs?: number;
+  readonly groupMinSessionTimeoutMs?: number;
+  readonly groupMaxSessionTimeoutMs?: number;
+  readonly groupMaxSize?: number;
   /** HOST:PORT of the Prometheus /metrics endpoint (port 0 picks a free port); unset = no endpoint. */
   readonly metricsListen?: string;
   /** Bound on record bytes of Produce requests in flight; REQUEST_LIMITS.produceInFlightBytesMax by default. */
@@ -500,6 +506,7 @@ function openGroupCoordinator(parts: {
         options.offsetsTopicReplicationFactor ?? GROUP_DEFAULTS.offsetsTopicReplicationFactor,
       offsetsRetentionMs: options.offsetsRetentionMs ?? GROUP_DEFAULTS.offsetsRetentionMs,
       defaultSessionTimeoutMs: options.groupSessionTimeoutMs ?? GROUP_DEFAULTS.sessionTimeoutMs,
+      classic: classicGroupSettings(options),
     },
     clock: parts.clock,
     logger: parts.logger,

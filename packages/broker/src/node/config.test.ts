@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envName, flagName } from '@tributary/core/config';
 import { describe, expect, it } from 'vitest';
-import { BROKER_CONFIG, ConfigError, parseBrokerArgs, USAGE } from './config.js';
+import { BROKER_CONFIG, ConfigError, classicGroupSettings, parseBrokerArgs, USAGE } from './config.js';
 
 const BASE = [
   '--node-id',
@@ -51,6 +51,56 @@ describe('broker config: consumer group flags', () => {
   });
 });
 
+describe('broker config: classic group flags (Kafka clients)', () => {
+  it("reads Kafka's group.* settings into the coordinator's classic settings", () => {
+    const config = parseBrokerArgs([
+      ...BASE,
+      '--group-initial-rebalance-delay-ms',
+      '0',
+      '--group-min-session-timeout-ms',
+      '1000',
+      '--group-max-session-timeout-ms',
+      '60000',
+      '--group-max-size',
+      '5',
+    ]);
+    expect(config === null ? null : classicGroupSettings(config)).toEqual({
+      initialRebalanceDelayMs: 0,
+      minSessionTimeoutMs: 1_000,
+      maxSessionTimeoutMs: 60_000,
+      maxSize: 5,
+    });
+  });
+
+  it("defaults to Kafka's values when options leave them out", () => {
+    expect(classicGroupSettings({})).toEqual({
+      initialRebalanceDelayMs: 3_000,
+      minSessionTimeoutMs: 6_000,
+      maxSessionTimeoutMs: 1_800_000,
+      maxSize: 1_000,
+    });
+  });
+
+  it.each([
+    [
+      ['--group-min-session-timeout-ms', '10000', '--group-max-session-timeout-ms', '9000'],
+      '--group-min-session-timeout-ms (10000) must not exceed --group-max-session-timeout-ms (9000)',
+    ],
+    [['--group-max-size', '0'], '--group-max-size: must be an integer in [1, 1000], got "0"'],
+    [['--group-max-size', '1001'], '--group-max-size: must be an integer in [1, 1000], got "1001"'],
+  ])('refuses %j', (flags, message) => {
+    expect(() => parseBrokerArgs([...BASE, ...flags], {})).toThrow(new ConfigError(message));
+  });
+
+  it('refuses settings a classic group would assert on, also from programmatic options', () => {
+    expect(() => classicGroupSettings({ groupMaxSize: 0 })).toThrow(ConfigError);
+    expect(() => classicGroupSettings({ groupInitialRebalanceDelayMs: -1 })).toThrow(ConfigError);
+    expect(() => classicGroupSettings({ groupMinSessionTimeoutMs: 2, groupMaxSessionTimeoutMs: 1 })).toThrow(
+      ConfigError,
+    );
+  });
+});
+
 describe('broker config: sources and errors', () => {
   it('parses the required flags and applies the defaults', () => {
     expect(parseBrokerArgs(BASE, {})).toEqual({
@@ -66,6 +116,11 @@ describe('broker config: sources and errors', () => {
       offsetsTopicReplicationFactor: 3,
       offsetsRetentionMs: 604_800_000,
       groupSessionTimeoutMs: 45_000,
+      groupInitialRebalanceDelayMs: 3_000,
+      groupMinSessionTimeoutMs: 6_000,
+      groupMaxSessionTimeoutMs: 1_800_000,
+      groupMaxSize: 1_000,
+      kafkaConnectionsMaxIdleMs: 600_000,
     });
   });
 

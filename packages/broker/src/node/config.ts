@@ -15,12 +15,20 @@ import {
   option,
   parseConfig,
 } from '@tributary/core/config';
-import { GROUP_DEFAULTS, GROUP_LIMITS } from '../group/limits.js';
+import type { ClassicGroupConfig } from '../group/classic-types.js';
+import {
+  CLASSIC_GROUP_DEFAULTS,
+  CLASSIC_GROUP_LIMITS,
+  GROUP_DEFAULTS,
+  GROUP_LIMITS,
+} from '../group/limits.js';
 import { KAFKA_CONNECTION_IDLE_MS_DEFAULT } from '../kafka/limits.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel };
 
 const NODE_ID_MAX = 0x7fff_ffff;
+/** Kafka's session timeouts are int32s. */
+const INT32_MAX = 0x7fff_ffff;
 
 export const BROKER_CONFIG = defineConfig({
   command: 'tributary-broker',
@@ -89,6 +97,33 @@ export const BROKER_CONFIG = defineConfig({
         'MS',
       )
       .default(GROUP_DEFAULTS.sessionTimeoutMs),
+    groupInitialRebalanceDelayMs: option
+      .integer(
+        "how long a new classic group (Kafka clients) waits for more members before its first rebalance (Kafka's group.initial.rebalance.delay.ms)",
+        { min: 0, max: GROUP_LIMITS.rebalanceTimeoutMsMax },
+        'MS',
+      )
+      .default(CLASSIC_GROUP_DEFAULTS.initialRebalanceDelayMs, '3000 (0 in `tributary dev`)'),
+    groupMinSessionTimeoutMs: option
+      .integer(
+        "shortest session timeout a Kafka client's JoinGroup may ask for (Kafka's group.min.session.timeout.ms)",
+        { min: 1, max: INT32_MAX },
+        'MS',
+      )
+      .default(CLASSIC_GROUP_DEFAULTS.minSessionTimeoutMs),
+    groupMaxSessionTimeoutMs: option
+      .integer(
+        "longest session timeout a Kafka client's JoinGroup may ask for (Kafka's group.max.session.timeout.ms)",
+        { min: 1, max: INT32_MAX },
+        'MS',
+      )
+      .default(CLASSIC_GROUP_DEFAULTS.maxSessionTimeoutMs, '1800000 (30 minutes)'),
+    groupMaxSize: option
+      .integer("members of one classic group at most (Kafka's group.max.size)", {
+        min: 1,
+        max: CLASSIC_GROUP_LIMITS.membersPerGroupMax,
+      })
+      .default(CLASSIC_GROUP_DEFAULTS.maxSize),
     metricsListen: option.hostPort('address of the Prometheus `/metrics` HTTP endpoint').optional('off'),
     kafkaListen: option
       .hostPort('address of the Kafka wire-protocol listener (kcat, librdkafka, KafkaJS); port 0 picks one')
@@ -118,5 +153,52 @@ export const USAGE = helpText(BROKER_CONFIG);
  * --help was asked for.
  */
 export function parseBrokerArgs(argv: readonly string[], env: Env = process.env): BrokerConfig | null {
-  return parseConfig(BROKER_CONFIG, { argv, env });
+  const config = parseConfig(BROKER_CONFIG, { argv, env });
+  if (config !== null) classicGroupSettings(config);
+  return config;
+}
+
+/** The classic group settings a broker's options name; unset ones are Kafka's defaults. */
+export interface ClassicGroupOptions {
+  readonly groupInitialRebalanceDelayMs?: number;
+  readonly groupMinSessionTimeoutMs?: number;
+  readonly groupMaxSessionTimeoutMs?: number;
+  readonly groupMaxSize?: number;
+}
+
+export type ClassicGroupSettings = Pick<
+  ClassicGroupConfig,
+  'initialRebalanceDelayMs' | 'minSessionTimeoutMs' | 'maxSessionTimeoutMs' | 'maxSize'
+>;
+
+/**
+ * The group coordinator's classic settings from a broker's options, checked as a whole when the broker
+ * starts (ConfigError): a classic group asserts them when it is created, which must never be the first
+ * time a bad value is noticed.
+ */
+export function classicGroupSettings(options: ClassicGroupOptions): ClassicGroupSettings {
+  const settings: ClassicGroupSettings = {
+    initialRebalanceDelayMs:
+      options.groupInitialRebalanceDelayMs ?? CLASSIC_GROUP_DEFAULTS.initialRebalanceDelayMs,
+    minSessionTimeoutMs: options.groupMinSessionTimeoutMs ?? CLASSIC_GROUP_DEFAULTS.minSessionTimeoutMs,
+    maxSessionTimeoutMs: options.groupMaxSessionTimeoutMs ?? CLASSIC_GROUP_DEFAULTS.maxSessionTimeoutMs,
+    maxSize: options.groupMaxSize ?? CLASSIC_GROUP_DEFAULTS.maxSize,
+  };
+  const { minSessionTimeoutMs: min, maxSessionTimeoutMs: max, maxSize, initialRebalanceDelayMs } = settings;
+  if (min > max) {
+    throw new ConfigError(
+      `--group-min-session-timeout-ms (${min}) must not exceed --group-max-session-timeout-ms (${max})`,
+    );
+  }
+  if (!Number.isSafeInteger(maxSize) || maxSize < 1 || maxSize > CLASSIC_GROUP_LIMITS.membersPerGroupMax) {
+    throw new ConfigError(
+      `--group-max-size must be 1-${CLASSIC_GROUP_LIMITS.membersPerGroupMax}, got ${maxSize}`,
+    );
+  }
+  if (!Number.isSafeInteger(initialRebalanceDelayMs) || initialRebalanceDelayMs < 0) {
+    throw new ConfigError(
+      `--group-initial-rebalance-delay-ms must be a non-negative integer, got ${initialRebalanceDelayMs}`,
+    );
+  }
+  return settings;
 }
