@@ -8,6 +8,7 @@ describe('tributary dev flags', () => {
       dataDir: './data',
       controllerListen: '127.0.0.1:9093',
       brokerListen: '127.0.0.1:9092',
+      kafkaListen: '127.0.0.1:9094',
       defaultPartitions: 1,
       logLevel: 'info',
     });
