@@ -57,6 +57,7 @@ async function fetchAcked(): Promise<Buffer> {
   try {
     const response = await client.request(Fetch, 12, {
       replicaId: -1,
+      replicaState: { replicaId: -1, replicaEpoch: -1 },
       maxWaitMs: 0,
       minBytes: 0,
       maxBytes: 1 << 20,
@@ -66,6 +67,7 @@ async function fetchAcked(): Promise<Buffer> {
       topics: [
         {
           topic: TOPIC,
+          topicId: '00000000-0000-0000-0000-000000000000',
           partitions: [
             {
               partition: 0,
@@ -74,6 +76,7 @@ async function fetchAcked(): Promise<Buffer> {
               lastFetchedEpoch: -1,
               logStartOffset: -1,
               partitionMaxBytes: 1 << 20,
+              replicaDirectoryId: '00000000-0000-0000-0000-000000000000',
             },
           ],
         },

@@ -1,17 +1,19 @@
 /**
- * Fetch (key 1), versions 4–12; flexible from v12. v4 is the first version whose clients read
- * RecordBatch v2 (librdkafka's gate), so nothing older is implemented; v13+ name topics by topic id
- * (KIP-516) and are out of scope, which is why the topic fields end at v12 as in Kafka's definition.
+ * Fetch (key 1), versions 4–17; flexible from v12. v4 is the first version whose clients read
+ * RecordBatch v2 (librdkafka's gate), so nothing older is implemented.
  *
  * Field history (Kafka's FetchRequest/FetchResponse.json): v4 isolation level, last stable offset and
  * aborted transactions (KIP-98), v5 log start offset, v7 incremental fetch sessions (KIP-227), v9 the
  * current leader epoch (KIP-320), v11 rack id and preferred read replica (KIP-392), v12 flexible
  * versions with the last fetched epoch and the DivergingEpoch/CurrentLeader/SnapshotId tagged fields
- * (KIP-595) and the request's ClusterId tag.
+ * (KIP-595) and the request's ClusterId tag, v13 topic ids instead of names (KIP-516; @platformatic/kafka
+ * names topics by id even at v12, so it needs these), v14 only a new error (KIP-405), v15 ReplicaState
+ * instead of ReplicaId (KIP-903), v16 the response's NodeEndpoints (KIP-951), v17 the partitions'
+ * ReplicaDirectoryId (KIP-853).
  */
 import { defineApi } from '../api.js';
 import { field, nullable, nullableTagged, struct, tagged } from '../schema.js';
-import { array, int8, int16, int32, int64, records, string } from '../wire-type.js';
+import { array, int8, int16, int32, int64, records, string, uuid } from '../wire-type.js';
 
 /** Kafka's default for the request's MaxBytes in versions before v3 (int32 max: no bound). */
 const FETCH_MAX_BYTES_DEFAULT = 0x7fff_ffff;
@@ -24,16 +26,21 @@ const fetchPartition = struct({
   lastFetchedEpoch: field(int32, '12+', { default: -1 }),
   logStartOffset: field(int64, '5+', { default: -1 }),
   partitionMaxBytes: field(int32, '0+'),
+  // KIP-853: the fetching replica's directory; followers only.
+  replicaDirectoryId: tagged(uuid, '17+', 0),
 });
 
 const fetchTopic = struct({
   topic: field(string, '0-12'),
+  // KIP-516: from v13 topics are named by id.
+  topicId: field(uuid, '13+'),
   partitions: field(array(fetchPartition), '0+'),
 });
 
 /** KIP-227: partitions an incremental fetch session stops following. */
 const forgottenTopic = struct({
   topic: field(string, '7-12'),
+  topicId: field(uuid, '13+'),
   partitions: field(array(int32), '7+'),
 });
 
@@ -75,17 +82,33 @@ const partitionData = struct({
 
 const fetchableTopicResponse = struct({
   topic: field(string, '0-12'),
+  topicId: field(uuid, '13+'),
   partitions: field(array(partitionData), '0+'),
+});
+
+/** KIP-903: who fetches, moved out of ReplicaId into a tagged field from v15. */
+const replicaState = struct({
+  replicaId: field(int32, '15+', { default: -1 }),
+  replicaEpoch: field(int64, '15+', { default: -1 }),
+});
+
+/** KIP-951: endpoints of the leaders named in partitions' CurrentLeader. */
+const nodeEndpoint = struct({
+  nodeId: field(int32, '16+'),
+  host: field(string, '16+'),
+  port: field(int32, '16+'),
+  rack: nullable(string, '16+', '16+'),
 });
 
 export const Fetch = defineApi({
   key: 1,
   name: 'Fetch',
-  versions: '4-12',
+  versions: '4-17',
   flexible: '12+',
   request: {
     clusterId: nullableTagged(string, '12+', 0, { nullable: '12+' }),
-    replicaId: field(int32, '0+'),
+    replicaId: field(int32, '0-14', { default: -1 }),
+    replicaState: tagged(replicaState, '15+', 1),
     maxWaitMs: field(int32, '0+'),
     minBytes: field(int32, '0+'),
     maxBytes: field(int32, '3+', { default: FETCH_MAX_BYTES_DEFAULT }),
@@ -101,5 +124,6 @@ export const Fetch = defineApi({
     errorCode: field(int16, '7+'),
     sessionId: field(int32, '7+', { default: 0 }),
     responses: field(array(fetchableTopicResponse), '0+'),
+    nodeEndpoints: tagged(array(nodeEndpoint), '16+', 0),
   },
 });

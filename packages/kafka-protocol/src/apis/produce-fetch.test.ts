@@ -19,6 +19,7 @@ import {
   NO_TAGS,
   string,
   tagBuffer,
+  uuid,
 } from '../testing/wire-bytes.js';
 import { expectRequestWire, expectResponseWire } from '../testing/wire-check.js';
 import { Fetch } from './fetch.js';
@@ -29,6 +30,8 @@ const BATCH = Buffer.from('not-a-real-batch');
 const NO_LEADER = { leaderId: -1, leaderEpoch: -1 };
 const NO_EPOCH_END = { epoch: -1, endOffset: -1 };
 const NO_SNAPSHOT = { endOffset: -1, epoch: -1 };
+
+const ZERO_UUID = '00000000-0000-0000-0000-000000000000';
 
 describe('Produce', () => {
   it('v3 request: transactional_id acks timeout_ms [topic_data => name [partition_data => index records]]', () => {
@@ -155,6 +158,7 @@ describe('Fetch', () => {
     const value: RequestOf<typeof Fetch> = {
       clusterId: null,
       replicaId: -1,
+      replicaState: { replicaId: -1, replicaEpoch: -1 },
       maxWaitMs: 500,
       minBytes: 1,
       maxBytes: 1_048_576,
@@ -164,6 +168,7 @@ describe('Fetch', () => {
       topics: [
         {
           topic: 'orders',
+          topicId: ZERO_UUID,
           partitions: [
             {
               partition: 0,
@@ -172,6 +177,7 @@ describe('Fetch', () => {
               lastFetchedEpoch: -1,
               logStartOffset: -1,
               partitionMaxBytes: 65_536,
+              replicaDirectoryId: ZERO_UUID,
             },
           ],
         },
@@ -195,6 +201,7 @@ describe('Fetch', () => {
     const value: RequestOf<typeof Fetch> = {
       clusterId: 'cluster-1',
       replicaId: -1,
+      replicaState: { replicaId: -1, replicaEpoch: -1 },
       maxWaitMs: 500,
       minBytes: 1,
       maxBytes: 52_428_800,
@@ -204,6 +211,7 @@ describe('Fetch', () => {
       topics: [
         {
           topic: 't',
+          topicId: ZERO_UUID,
           partitions: [
             {
               partition: 1,
@@ -212,11 +220,12 @@ describe('Fetch', () => {
               lastFetchedEpoch: 4,
               logStartOffset: -1,
               partitionMaxBytes: 1_024,
+              replicaDirectoryId: ZERO_UUID,
             },
           ],
         },
       ],
-      forgottenTopicsData: [{ topic: 'old', partitions: [3, 4] }],
+      forgottenTopicsData: [{ topic: 'old', topicId: ZERO_UUID, partitions: [3, 4] }],
       rackId: 'rack-a',
     };
     const partition = concat(int32(1), int32(5), int64(7), int32(4), int64(-1), int32(1_024), NO_TAGS);
@@ -241,9 +250,11 @@ describe('Fetch', () => {
       throttleTimeMs: 0,
       errorCode: 0,
       sessionId: 0,
+      nodeEndpoints: [],
       responses: [
         {
           topic: 'orders',
+          topicId: ZERO_UUID,
           partitions: [
             {
               partitionIndex: 0,
@@ -279,9 +290,11 @@ describe('Fetch', () => {
       throttleTimeMs: 0,
       errorCode: 0,
       sessionId: 9,
+      nodeEndpoints: [],
       responses: [
         {
           topic: 't',
+          topicId: ZERO_UUID,
           partitions: [
             {
               partitionIndex: 0,
@@ -323,5 +336,104 @@ describe('Fetch', () => {
       NO_TAGS,
     );
     expectResponseWire(Fetch, 12, value, wire);
+  });
+
+  it('v15 request: topics by id (KIP-516), ReplicaState as tag 1 instead of ReplicaId (KIP-903)', () => {
+    const topicId = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+    const value: RequestOf<typeof Fetch> = {
+      clusterId: null,
+      replicaId: -1,
+      replicaState: { replicaId: 7, replicaEpoch: 9 },
+      maxWaitMs: 500,
+      minBytes: 1,
+      maxBytes: 1_024,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [
+        {
+          topic: '',
+          topicId,
+          partitions: [
+            {
+              partition: 2,
+              currentLeaderEpoch: 1,
+              fetchOffset: 3,
+              lastFetchedEpoch: -1,
+              logStartOffset: -1,
+              partitionMaxBytes: 512,
+              replicaDirectoryId: ZERO_UUID,
+            },
+          ],
+        },
+      ],
+      forgottenTopicsData: [],
+      rackId: '',
+    };
+    const partition = concat(int32(2), int32(1), int64(3), int32(-1), int64(-1), int32(512), NO_TAGS);
+    const wire = concat(
+      int32(500),
+      int32(1),
+      int32(1_024),
+      int8(0),
+      int32(0),
+      int32(-1),
+      compactArray(concat(uuid(topicId), compactArray(partition), NO_TAGS)),
+      compactArray(),
+      compactString(''),
+      tagBuffer([1, concat(int32(7), int64(9), NO_TAGS)]),
+    );
+    expectRequestWire(Fetch, 15, value, wire);
+  });
+
+  it('v16 response: topic ids and the NodeEndpoints tag (KIP-951)', () => {
+    const topicId = '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+    const value: ResponseOf<typeof Fetch> = {
+      throttleTimeMs: 0,
+      errorCode: 0,
+      sessionId: 0,
+      nodeEndpoints: [{ nodeId: 2, host: 'h', port: 9094, rack: null }],
+      responses: [
+        {
+          topic: '',
+          topicId,
+          partitions: [
+            {
+              partitionIndex: 0,
+              errorCode: 6,
+              highWatermark: -1,
+              lastStableOffset: -1,
+              logStartOffset: -1,
+              divergingEpoch: NO_EPOCH_END,
+              currentLeader: { leaderId: 2, leaderEpoch: 5 },
+              snapshotId: NO_SNAPSHOT,
+              abortedTransactions: null,
+              preferredReadReplica: -1,
+              records: null,
+            },
+          ],
+        },
+      ],
+    };
+    const partition = concat(
+      int32(0),
+      int16(6),
+      int64(-1),
+      int64(-1),
+      int64(-1),
+      COMPACT_NULL_ARRAY,
+      int32(-1),
+      compactBytes(null),
+      tagBuffer([1, concat(int32(2), int32(5), NO_TAGS)]),
+    );
+    const endpoint = concat(int32(2), compactString('h'), int32(9094), compactString(null), NO_TAGS);
+    const wire = concat(
+      int32(0),
+      int16(0),
+      int32(0),
+      compactArray(concat(uuid(topicId), compactArray(partition), NO_TAGS)),
+      tagBuffer([0, compactArray(endpoint)]),
+    );
+    expectResponseWire(Fetch, 16, value, wire);
   });
 });

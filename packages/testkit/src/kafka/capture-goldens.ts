@@ -9,9 +9,10 @@
  *
  * Re-run on purpose when a client or the codec changes, and review the diff of testdata/.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
@@ -31,10 +32,19 @@ interface ManifestEntry {
   readonly response: string | null;
 }
 
+/** A dependency's version from its package.json (read from disk: not every package exports it). */
 function packageVersion(name: string): string {
   const require = createRequire(import.meta.url);
-  const manifest = require(`${name}/package.json`) as { version: string };
-  return manifest.version;
+  let dir = dirname(require.resolve(name));
+  for (let depth = 0; depth < 6; depth++) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === name && manifest.version !== undefined) return manifest.version;
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
 }
 
 async function withTimeout<T>(what: string, work: Promise<T>, ms = 30_000): Promise<T> {

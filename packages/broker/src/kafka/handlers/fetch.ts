@@ -3,7 +3,9 @@
  * returning whole batches (the one holding the requested offset included) as the same bytes that are
  * on disk. Without transactions the last stable offset is the high watermark and nothing is aborted,
  * so read_committed and read_uncommitted see the same records. Fetch sessions (KIP-227) are declined:
- * session id 0 tells the client to send full fetches, which every client supports.
+ * session id 0 tells the client to send full fetches, which every client supports. From v13 topics are
+ * named by id (KIP-516): ids are resolved against this broker's metadata image, and an id it does not
+ * know is UNKNOWN_TOPIC_ID for each of its partitions.
  */
 import { ERROR_CODES } from '@tributary/core';
 import { Fetch, parseVersions, type RequestOf, type ResponseInputOf } from '@tributary/kafka-protocol';
@@ -11,20 +13,27 @@ import type { FetchPartitionResult, FetchRequest__Output } from '@tributary/prot
 import { REQUEST_LIMITS } from '../../services/limits.js';
 import { type RegisteredHandler, registerHandler } from '../handler.js';
 import { int64Of, kafkaCodeOfError, kafkaCodeOfName } from '../kafka-errors.js';
-import type { KafkaBrokerParts } from '../parts.js';
+import { hostAndPort, type KafkaBrokerParts } from '../parts.js';
+import { wireTopicId } from './metadata.js';
 
 type FetchRequest = RequestOf<typeof Fetch>;
 type FetchResponse = ResponseInputOf<typeof Fetch>;
 type PartitionData = FetchResponse['responses'][number]['partitions'][number];
 
 const READ_COMMITTED = 1;
+/** KIP-516: from v13 the request and response name topics by id. */
+const FIRST_TOPIC_ID_VERSION = 13;
+/** KIP-903: from v15 the fetcher's id travels in the ReplicaState tag. */
+const FIRST_REPLICA_STATE_VERSION = 15;
+/** KIP-951: from v16 the response may carry the endpoints of new leaders. */
+const FIRST_NODE_ENDPOINTS_VERSION = 16;
 const EMPTY = Buffer.alloc(0);
 
 export function fetchHandler(parts: KafkaBrokerParts): RegisteredHandler {
   return registerHandler({
     api: Fetch,
-    advertised: parseVersions('4-12'),
-    handle: (request) => fetch(parts, request),
+    advertised: parseVersions('4-17'),
+    handle: (request, context) => fetch(parts, request, context.header.apiVersion),
   });
 }
 
@@ -45,9 +54,25 @@ function partitionError(partitionIndex: number, errorCode: number): PartitionDat
   };
 }
 
-async function fetch(parts: KafkaBrokerParts, request: FetchRequest): Promise<FetchResponse> {
+/** The topic names of the request's entries: the name itself to v12, the id resolved from v13. */
+function topicNames(parts: KafkaBrokerParts, request: FetchRequest, version: number): (string | null)[] {
+  if (version < FIRST_TOPIC_ID_VERSION) return request.topics.map((t) => t.topic);
+  const byId = new Map<string, string>();
+  for (const topic of parts.metadata.currentImage().topicsById.values())
+    byId.set(wireTopicId(topic.topicId), topic.name);
+  return request.topics.map((t) => byId.get(t.topicId) ?? null);
+}
+
+async function fetch(
+  parts: KafkaBrokerParts,
+  request: FetchRequest,
+  version: number,
+): Promise<FetchResponse> {
   // Followers replicate over the Replication service; a Kafka replica fetch (replica id >= 0) is refused.
-  const refusedCode = request.replicaId >= 0 ? ERROR_CODES.INVALID_REQUEST.kafka : null;
+  const replicaId =
+    version >= FIRST_REPLICA_STATE_VERSION ? (request.replicaState?.replicaId ?? -1) : request.replicaId;
+  const refusedCode = replicaId >= 0 ? ERROR_CODES.INVALID_REQUEST.kafka : null;
+  const names = topicNames(parts, request, version);
   const seen = new Set<string>();
   const duplicates = new Set<string>();
   const forward: FetchRequest__Output = {
@@ -56,10 +81,12 @@ async function fetch(parts: KafkaBrokerParts, request: FetchRequest): Promise<Fe
     maxBytes: clamp(request.maxBytes, REQUEST_LIMITS.fetchBytesMax),
     topics: [],
   };
-  for (const topic of request.topics) {
+  for (const [index, topic] of request.topics.entries()) {
+    const name = names[index];
+    if (name === null || name === undefined) continue;
     const partitions: FetchRequest__Output['topics'][number]['partitions'] = [];
     for (const p of topic.partitions) {
-      const key = `${topic.topic}\u0000${p.partition}`;
+      const key = `${name}\u0000${p.partition}`;
       if (seen.has(key)) {
         duplicates.add(key);
         continue;
@@ -72,7 +99,7 @@ async function fetch(parts: KafkaBrokerParts, request: FetchRequest): Promise<Fe
         currentLeaderEpoch: Math.max(-1, p.currentLeaderEpoch),
       });
     }
-    if (partitions.length > 0) forward.topics.push({ name: topic.topic, partitions });
+    if (partitions.length > 0) forward.topics.push({ name, partitions });
   }
   let results: FetchPartitionResult[] = [];
   let failure: number | null = refusedCode;
@@ -85,22 +112,48 @@ async function fetch(parts: KafkaBrokerParts, request: FetchRequest): Promise<Fe
   }
   const byKey = new Map(results.map((r) => [`${r.topic ?? ''}\u0000${r.partition ?? -1}`, r]));
   const committed = request.isolationLevel === READ_COMMITTED;
-  return {
-    throttleTimeMs: 0,
-    errorCode: 0,
-    sessionId: 0,
-    responses: request.topics.map((topic) => ({
+  const leaders = new Set<number>();
+  const responses = request.topics.map((topic, index) => {
+    const name = names[index] ?? null;
+    return {
       topic: topic.topic,
+      topicId: topic.topicId,
       partitions: topic.partitions.map((p): PartitionData => {
-        const key = `${topic.topic}\u0000${p.partition}`;
+        if (name === null) return partitionError(p.partition, ERROR_CODES.UNKNOWN_TOPIC_ID.kafka);
+        const key = `${name}\u0000${p.partition}`;
         if (failure !== null) return partitionError(p.partition, failure);
         if (duplicates.has(key)) return partitionError(p.partition, ERROR_CODES.INVALID_REQUEST.kafka);
         const result = byKey.get(key);
         if (result === undefined) return partitionError(p.partition, ERROR_CODES.UNKNOWN.kafka);
-        return partitionData(p.partition, result, committed);
+        const data = partitionData(p.partition, result, committed);
+        if (data.currentLeader !== undefined) leaders.add(data.currentLeader.leaderId);
+        return data;
       }),
-    })),
+    };
+  });
+  const nodeEndpoints = version >= FIRST_NODE_ENDPOINTS_VERSION ? endpointsOf(parts, leaders) : [];
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    sessionId: 0,
+    responses,
+    ...(nodeEndpoints.length > 0 ? { nodeEndpoints } : {}),
   };
+}
+
+/** KIP-951: where the leaders named in CurrentLeader fields listen, so the client need not ask Metadata. */
+function endpointsOf(
+  parts: KafkaBrokerParts,
+  ids: ReadonlySet<number>,
+): NonNullable<FetchResponse['nodeEndpoints']>[number][] {
+  const image = parts.metadata.currentImage();
+  const endpoints: NonNullable<FetchResponse['nodeEndpoints']>[number][] = [];
+  for (const id of ids) {
+    const broker = [...image.brokers.values()].find((b) => b.brokerId === id);
+    if (broker?.kafkaAddress === undefined) continue;
+    endpoints.push({ nodeId: id, ...hostAndPort(broker.kafkaAddress), rack: broker.rack });
+  }
+  return endpoints;
 }
 
 function partitionData(
