@@ -12,6 +12,7 @@ import {
 import { waitUntilReady } from './controller-process.js';
 import { HARNESS_LIMITS } from './limits.js';
 import { type ExitStatus, ManagedProcess } from './managed-process.js';
+import { HARNESS_CHANNEL_OPTIONS } from './rpc.js';
 import { waitFor } from './wait.js';
 
 /** The broker bin built by packages/broker; TRIBUTARY_BROKER_BIN overrides it. */
@@ -86,9 +87,15 @@ export class BrokerProcess {
     this.process.start();
   }
 
-  /** The Broker service client of this broker (reused across restarts: gRPC reconnects). */
+  /**
+   * The Broker service client of this broker (reused across restarts: gRPC reconnects). The harness's
+   * short reconnect backoff matters: with grpc's default (1 s growing by 1.6x), a broker that starts
+   * slowly on a loaded machine is first retried after waitReady's timeout has passed.
+   */
   brokerClient(): BrokerClient {
-    if (this.client === undefined) this.client = createBrokerClient(this.address);
+    if (this.client === undefined) {
+      this.client = createBrokerClient(this.address, { channelOptions: HARNESS_CHANNEL_OPTIONS });
+    }
     return this.client;
   }
 
