@@ -3,6 +3,7 @@
  * own gRPC API over loopback. The gRPC services use the same parts, so both APIs are one system: the
  * same logs, producer state, group coordinator and committed offsets.
  */
+import type { BrokerId } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
 import type { Logger } from 'pino';
 import type { GroupCoordinator } from '../group/coordinator.js';
@@ -52,4 +53,18 @@ export function kafkaBrokers(
     out.push({ nodeId: id, ...hostAndPort(broker.kafkaAddress), rack: broker.rack });
   }
   return out.sort((a, b) => a.nodeId - b.nodeId);
+}
+
+/** KIP-951: where the brokers named as new leaders listen (those with a Kafka listener), for Produce and Fetch. */
+export function leaderEndpoints(
+  image: MetadataImage,
+  ids: ReadonlySet<number>,
+): { nodeId: number; host: string; port: number; rack: string | null }[] {
+  const out: { nodeId: number; host: string; port: number; rack: string | null }[] = [];
+  for (const id of ids) {
+    const broker = image.brokers.get(id as BrokerId);
+    if (broker?.kafkaAddress === undefined) continue;
+    out.push({ nodeId: id, ...hostAndPort(broker.kafkaAddress), rack: broker.rack });
+  }
+  return out;
 }

@@ -13,7 +13,7 @@ import type { FetchPartitionResult, FetchRequest__Output } from '@tributary/prot
 import { REQUEST_LIMITS } from '../../services/limits.js';
 import { type RegisteredHandler, registerHandler } from '../handler.js';
 import { int64Of, kafkaCodeOfError, kafkaCodeOfName } from '../kafka-errors.js';
-import { hostAndPort, type KafkaBrokerParts } from '../parts.js';
+import { type KafkaBrokerParts, leaderEndpoints } from '../parts.js';
 import { wireTopicId } from './metadata.js';
 
 type FetchRequest = RequestOf<typeof Fetch>;
@@ -131,7 +131,8 @@ async function fetch(
       }),
     };
   });
-  const nodeEndpoints = version >= FIRST_NODE_ENDPOINTS_VERSION ? endpointsOf(parts, leaders) : [];
+  const nodeEndpoints =
+    version >= FIRST_NODE_ENDPOINTS_VERSION ? leaderEndpoints(parts.metadata.currentImage(), leaders) : [];
   return {
     throttleTimeMs: 0,
     errorCode: 0,
@@ -139,21 +140,6 @@ async function fetch(
     responses,
     ...(nodeEndpoints.length > 0 ? { nodeEndpoints } : {}),
   };
-}
-
-/** KIP-951: where the leaders named in CurrentLeader fields listen, so the client need not ask Metadata. */
-function endpointsOf(
-  parts: KafkaBrokerParts,
-  ids: ReadonlySet<number>,
-): NonNullable<FetchResponse['nodeEndpoints']>[number][] {
-  const image = parts.metadata.currentImage();
-  const endpoints: NonNullable<FetchResponse['nodeEndpoints']>[number][] = [];
-  for (const id of ids) {
-    const broker = [...image.brokers.values()].find((b) => b.brokerId === id);
-    if (broker?.kafkaAddress === undefined) continue;
-    endpoints.push({ nodeId: id, ...hostAndPort(broker.kafkaAddress), rack: broker.rack });
-  }
-  return endpoints;
 }
 
 function partitionData(

@@ -11,7 +11,7 @@ import { OFFSETS_TOPIC } from '../../group/limits.js';
 import { REQUEST_LIMITS } from '../../services/limits.js';
 import { type RegisteredHandler, registerHandler } from '../handler.js';
 import { int64Of, kafkaCodeOfError, kafkaCodeOfName, kafkaErrorMessage } from '../kafka-errors.js';
-import { hostAndPort, type KafkaBrokerParts } from '../parts.js';
+import { type KafkaBrokerParts, leaderEndpoints } from '../parts.js';
 
 type ProduceRequest = RequestOf<typeof Produce>;
 type ProduceResponse = ResponseInputOf<typeof Produce>;
@@ -185,20 +185,6 @@ function buildResponse(
       return response;
     }),
   }));
-  const nodeEndpoints = version >= 10 ? endpointsOf(parts, leaders) : [];
+  const nodeEndpoints = version >= 10 ? leaderEndpoints(parts.metadata.currentImage(), leaders) : [];
   return { responses, throttleTimeMs: 0, ...(nodeEndpoints.length > 0 ? { nodeEndpoints } : {}) };
-}
-
-function endpointsOf(
-  parts: KafkaBrokerParts,
-  ids: ReadonlySet<number>,
-): NonNullable<ProduceResponse['nodeEndpoints']> {
-  const image = parts.metadata.currentImage();
-  const endpoints: NonNullable<ProduceResponse['nodeEndpoints']>[number][] = [];
-  for (const id of ids) {
-    const broker = [...image.brokers.values()].find((b) => b.brokerId === id);
-    if (broker?.kafkaAddress === undefined) continue;
-    endpoints.push({ nodeId: id, ...hostAndPort(broker.kafkaAddress), rack: broker.rack });
-  }
-  return endpoints;
 }
