@@ -4,14 +4,14 @@
  * together every record), their commits show in `trib groups describe --json`, `trib groups reset-offsets`
  * moves the classic group's offsets and kcat resumes there, and a group id serves one protocol at a time
  * (a `trib consume --group` member refuses kcat with INCONSISTENT_GROUP_PROTOCOL, and the reverse).
- * Brokers run with `--group-initial-rebalance-delay-ms 0`; every wait is bounded.
+ * Every wait is bounded (the shared cluster runs with a 1 s initial rebalance delay).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { murmur2, toPositive } from '@tributary/records';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, startCluster } from '../cluster.js';
-import { waitFor } from '../wait.js';
-import { kcat, kcatPath, run, TRIB_BIN, trib } from './tools.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Cluster } from '../../cluster.js';
+import { waitFor } from '../../wait.js';
+import { kcat, kcatPath, run, TRIB_BIN, trib } from '../tools.js';
 
 const PARTITIONS = 6;
 const RECORDS_PER_PARTITION = 10;
@@ -29,19 +29,6 @@ const KCAT_GROUP_SETTINGS = [
 ];
 
 let cluster: Cluster;
-
-beforeAll(async () => {
-  kcatPath();
-  cluster = await startCluster({
-    brokers: 3,
-    kafka: true,
-    brokerArgs: ['--group-initial-rebalance-delay-ms', '0'],
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await cluster?.stop();
-});
 
 /** A long-running child (a kcat member, `trib consume`) whose output the test watches. */
 class Background {
@@ -91,10 +78,6 @@ class Background {
 }
 
 const running: Background[] = [];
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((child) => child.stop()));
-});
 
 function background(command: string, args: readonly string[]): Background {
   const child = new Background(command, args);
@@ -204,143 +187,157 @@ function assignedPartitions(member: DescribedGroup['members'][number]): number[]
   return member.assignment.flatMap((a) => a.partitions).sort((a, b) => a - b);
 }
 
-describe('kcat -G against the Kafka listener (3+3, RF=3)', () => {
-  it('two kcat members share 6 partitions; their commits show in trib; reset-offsets moves where kcat resumes', async () => {
-    const topic = 'kcat-group-share';
-    const group = 'kcat-share';
-    await createTopic(topic);
-    const a = kcatMember(group, topic);
-    await a.waitForOutput('member A assigned', /assigned: /);
-    const b = kcatMember(group, topic);
-    // A learns of B's arrival from its heartbeat, rejoins, and the leader splits the partitions.
-    const stable = await waitFor(
-      'two members sharing every partition',
-      async () => {
-        const described = await describeGroup(group);
-        const owned = described.members.map(assignedPartitions);
-        const all = owned.flat().sort((x, y) => x - y);
-        const split = owned.length === 2 && owned.every((p) => p.length > 0);
-        return described.state === 'Stable' && split && all.join() === '0,1,2,3,4,5' ? described : undefined;
-      },
-      { timeoutMs: WAIT_MS },
-    );
-    expect(stable.groupType).toBe('classic');
+/** Registers these cases on the shared cluster of kafka-clients.test.ts. */
+export function kcatGroupCases(shared: () => Cluster): void {
+  describe('kcat -G against the Kafka listener (3+3, RF=3)', () => {
+    beforeAll(() => {
+      cluster = shared();
+      kcatPath();
+    });
 
-    await produceKeyed(topic);
-    const total = PARTITIONS * RECORDS_PER_PARTITION;
-    await waitFor(
-      'every record consumed by one member or the other',
-      async () => (consumedBy(a.stdout).length + consumedBy(b.stdout).length >= total ? true : undefined),
-      { timeoutMs: WAIT_MS },
-    );
-    const [byA, byB] = [consumedBy(a.stdout), consumedBy(b.stdout)];
-    expect(byA.length).toBeGreaterThan(0);
-    expect(byB.length).toBeGreaterThan(0);
-    const partitionsOf = (records: Consumed[]) => [...new Set(records.map((r) => r.partition))].sort();
-    expect(new Set([...partitionsOf(byA), ...partitionsOf(byB)]).size).toBe(PARTITIONS);
-    expect(partitionsOf(byA).filter((p) => partitionsOf(byB).includes(p))).toEqual([]);
-    expect(new Set([...byA, ...byB].map((r) => r.value))).toEqual(
-      new Set(keyedRecords().map(({ key }) => `value-${key}`)),
-    );
+    afterEach(async () => {
+      await Promise.all(running.splice(0).map((child) => child.stop()));
+    });
 
-    // librdkafka's auto-commits (OffsetCommit through the listener), as Tributary's API shows them.
-    await waitFor(
-      'kcat commits visible to trib groups describe',
-      async () => {
-        const { partitions } = await describeGroup(group);
-        const done = partitions.length === PARTITIONS;
-        return done && partitions.every((p) => p.committedOffset === RECORDS_PER_PARTITION)
-          ? true
-          : undefined;
-      },
-      { timeoutMs: WAIT_MS },
-    );
-    await Promise.all([a.stop(), b.stop()]);
-    await waitFor(
-      'the group empty',
-      async () => ((await describeGroup(group)).state === 'Empty' ? true : undefined),
-      {
-        timeoutMs: WAIT_MS,
-      },
-    );
-
-    // An admin commit through gRPC; kcat (OffsetFetch through the listener) resumes there.
-    await trib([
-      'groups',
-      'reset-offsets',
-      group,
-      '--topic',
-      topic,
-      '--to-offset',
-      '5',
-      '--bootstrap',
-      bootstrap(),
-    ]);
-    const resumed = consumedBy(
-      await kcat(
-        [
-          '-b',
-          cluster.kafkaBootstrap.join(','),
-          '-G',
-          group,
-          topic,
-          ...KCAT_GROUP_SETTINGS,
-          '-e',
-          '-f',
-          '%p %o %s\\n',
-        ],
-        {
-          timeoutMs: 30_000,
+    it('two kcat members share 6 partitions; their commits show in trib; reset-offsets moves where kcat resumes', async () => {
+      const topic = 'kcat-group-share';
+      const group = 'kcat-share';
+      await createTopic(topic);
+      const a = kcatMember(group, topic);
+      await a.waitForOutput('member A assigned', /assigned: /);
+      const b = kcatMember(group, topic);
+      // A learns of B's arrival from its heartbeat, rejoins, and the leader splits the partitions.
+      const stable = await waitFor(
+        'two members sharing every partition',
+        async () => {
+          const described = await describeGroup(group);
+          const owned = described.members.map(assignedPartitions);
+          const all = owned.flat().sort((x, y) => x - y);
+          const split = owned.length === 2 && owned.every((p) => p.length > 0);
+          return described.state === 'Stable' && split && all.join() === '0,1,2,3,4,5'
+            ? described
+            : undefined;
         },
-      ),
-    );
-    expect(resumed).toHaveLength(PARTITIONS * (RECORDS_PER_PARTITION - 5));
-    expect(Math.min(...resumed.map((r) => r.offset))).toBe(5);
-  });
+        { timeoutMs: WAIT_MS },
+      );
+      expect(stable.groupType).toBe('classic');
 
-  it('a group id serves one protocol at a time: trib consume refuses kcat, kcat refuses trib consume', async () => {
-    const topic = 'kcat-group-exclusive';
-    await createTopic(topic);
+      await produceKeyed(topic);
+      const total = PARTITIONS * RECORDS_PER_PARTITION;
+      await waitFor(
+        'every record consumed by one member or the other',
+        async () => (consumedBy(a.stdout).length + consumedBy(b.stdout).length >= total ? true : undefined),
+        { timeoutMs: WAIT_MS },
+      );
+      const [byA, byB] = [consumedBy(a.stdout), consumedBy(b.stdout)];
+      expect(byA.length).toBeGreaterThan(0);
+      expect(byB.length).toBeGreaterThan(0);
+      const partitionsOf = (records: Consumed[]) => [...new Set(records.map((r) => r.partition))].sort();
+      expect(new Set([...partitionsOf(byA), ...partitionsOf(byB)]).size).toBe(PARTITIONS);
+      expect(partitionsOf(byA).filter((p) => partitionsOf(byB).includes(p))).toEqual([]);
+      expect(new Set([...byA, ...byB].map((r) => r.value))).toEqual(
+        new Set(keyedRecords().map(({ key }) => `value-${key}`)),
+      );
 
-    const tributaryMember = background(process.execPath, [
-      TRIB_BIN,
-      'consume',
-      topic,
-      '--group',
-      'g-tributary',
-      '--bootstrap',
-      bootstrap(),
-    ]);
-    await waitFor(
-      "trib consume's member in its group",
-      async () => {
-        const described = await describeGroup('g-tributary');
-        return described.groupType === 'consumer' && described.members.length === 1 ? true : undefined;
-      },
-      { timeoutMs: WAIT_MS },
-    );
-    const refusedKcat = kcatMember('g-tributary', topic);
-    await refusedKcat.waitForOutput('kcat refused', /Inconsistent group protocol/);
-    await Promise.all([refusedKcat.stop(), tributaryMember.stop()]);
+      // librdkafka's auto-commits (OffsetCommit through the listener), as Tributary's API shows them.
+      await waitFor(
+        'kcat commits visible to trib groups describe',
+        async () => {
+          const { partitions } = await describeGroup(group);
+          const done = partitions.length === PARTITIONS;
+          return done && partitions.every((p) => p.committedOffset === RECORDS_PER_PARTITION)
+            ? true
+            : undefined;
+        },
+        { timeoutMs: WAIT_MS },
+      );
+      await Promise.all([a.stop(), b.stop()]);
+      await waitFor(
+        'the group empty',
+        async () => ((await describeGroup(group)).state === 'Empty' ? true : undefined),
+        {
+          timeoutMs: WAIT_MS,
+        },
+      );
 
-    const classicMember = kcatMember('g-classic', topic);
-    await classicMember.waitForOutput('kcat assigned', /assigned: /);
-    const refusedTrib = await run(
-      process.execPath,
-      [
+      // An admin commit through gRPC; kcat (OffsetFetch through the listener) resumes there.
+      await trib([
+        'groups',
+        'reset-offsets',
+        group,
+        '--topic',
+        topic,
+        '--to-offset',
+        '5',
+        '--bootstrap',
+        bootstrap(),
+      ]);
+      const resumed = consumedBy(
+        await kcat(
+          [
+            '-b',
+            cluster.kafkaBootstrap.join(','),
+            '-G',
+            group,
+            topic,
+            ...KCAT_GROUP_SETTINGS,
+            '-e',
+            '-f',
+            '%p %o %s\\n',
+          ],
+          {
+            timeoutMs: 30_000,
+          },
+        ),
+      );
+      expect(resumed).toHaveLength(PARTITIONS * (RECORDS_PER_PARTITION - 5));
+      expect(Math.min(...resumed.map((r) => r.offset))).toBe(5);
+    });
+
+    it('a group id serves one protocol at a time: trib consume refuses kcat, kcat refuses trib consume', async () => {
+      const topic = 'kcat-group-exclusive';
+      await createTopic(topic);
+
+      const tributaryMember = background(process.execPath, [
         TRIB_BIN,
         'consume',
         topic,
         '--group',
-        'g-classic',
-        '--timeout-ms',
-        '5000',
+        'g-tributary',
         '--bootstrap',
         bootstrap(),
-      ],
-      { timeoutMs: 30_000 },
-    );
-    expect(refusedTrib.code).not.toBe(0);
-    expect(refusedTrib.stderr).toContain('INCONSISTENT_GROUP_PROTOCOL');
+      ]);
+      await waitFor(
+        "trib consume's member in its group",
+        async () => {
+          const described = await describeGroup('g-tributary');
+          return described.groupType === 'consumer' && described.members.length === 1 ? true : undefined;
+        },
+        { timeoutMs: WAIT_MS },
+      );
+      const refusedKcat = kcatMember('g-tributary', topic);
+      await refusedKcat.waitForOutput('kcat refused', /Inconsistent group protocol/);
+      await Promise.all([refusedKcat.stop(), tributaryMember.stop()]);
+
+      const classicMember = kcatMember('g-classic', topic);
+      await classicMember.waitForOutput('kcat assigned', /assigned: /);
+      const refusedTrib = await run(
+        process.execPath,
+        [
+          TRIB_BIN,
+          'consume',
+          topic,
+          '--group',
+          'g-classic',
+          '--timeout-ms',
+          '5000',
+          '--bootstrap',
+          bootstrap(),
+        ],
+        { timeoutMs: 30_000 },
+      );
+      expect(refusedTrib.code).not.toBe(0);
+      expect(refusedTrib.stderr).toContain('INCONSISTENT_GROUP_PROTOCOL');
+    });
   });
-});
+}
