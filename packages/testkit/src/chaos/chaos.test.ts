@@ -1,7 +1,9 @@
 /**
  * The short chaos mix for CI (issue 6): real processes (3 controllers, 3 brokers), the producer, consumer
- * group and metadata workloads, faults from the nemesis (kill and pause), then every checker. Two fixed
- * seeds plus one random seed, printed so that a failure can be replayed with `npm run chaos -- --seed N`.
+ * group and metadata workloads, faults from the nemesis (kill and pause), then every checker. One fixed
+ * seed plus one random seed, printed so that a failure can be replayed with `npm run chaos -- --seed N`
+ * (a second fixed seed was dropped to keep the whole suite within its time budget; `npm run chaos` runs long
+ * campaigns).
  */
 import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -28,10 +30,6 @@ async function runAndCheck(seed: number, durationS: number): Promise<void> {
 describe('chaos (short CI mix: kill, pause)', () => {
   it('seed 1, 20 s', async () => {
     await runAndCheck(1, 20);
-  }, 120_000);
-
-  it('seed 42, 20 s', async () => {
-    await runAndCheck(42, 20);
   }, 120_000);
 
   it(`random seed ${RANDOM_SEED}, 15 s`, async () => {
