@@ -70,6 +70,7 @@ export {
   requestIdOf,
 } from './rpc-observer.js';
 export { bindServer, createServer, shutdownServer } from './server.js';
+export * from './tls/index.js';
 export {
   failStream,
   gateUnaryService,
