@@ -4,10 +4,12 @@
  * process. Also the pieces every process's metrics share: the registry and the RPC latency histogram.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import * as grpc from '@grpc/grpc-js';
 import { TributaryError } from '@tributary/core';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { RpcCallEnd } from './rpc-observer.js';
+import type { ProcessTls } from './tls/process-tls.js';
 
 export const METRICS_PATH = '/metrics';
 /** A scrape that cannot be answered in this time gets its socket closed (bounded work per request). */
@@ -19,6 +21,12 @@ export interface MetricsServerOptions {
   readonly registry: Registry;
   /** Told about failed scrapes. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Serve HTTPS with the process's TLS files (`--metrics-tls`; client certificates as `--tls-client-auth`),
+   * reloaded with them. Unset: plain HTTP, the default, since most scrapers are set up without TLS and the
+   * endpoint carries counters, never records.
+   */
+  readonly tls?: ProcessTls;
 }
 
 export interface MetricsServerHandle {
@@ -67,14 +75,25 @@ function handle(request: IncomingMessage, response: ServerResponse, options: Met
 /** Starts the endpoint; resolves once it listens. */
 export function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServerHandle> {
   const { host, port } = parseListenAddress(options.listen);
-  const server: Server = createServer((request, response) => {
+  const serve = (request: IncomingMessage, response: ServerResponse): void => {
     try {
       handle(request, response, options);
     } catch (error) {
       options.onError?.(error);
       if (!response.headersSent) answer(response, 500, 'text/plain; charset=utf-8', 'internal error\n');
     }
-  });
+  };
+  const tls = options.tls;
+  let server: Server;
+  let stopReloads: (() => void) | undefined;
+  if (tls === undefined) {
+    server = createServer(serve);
+  } else {
+    const secure = createHttpsServer(tls.serverOptions(), serve);
+    // A SIGHUP reload reaches new scrapes' handshakes.
+    stopReloads = tls.onReload(() => secure.setSecureContext(tls.serverOptions()));
+    server = secure;
+  }
   server.requestTimeout = METRICS_REQUEST_TIMEOUT_MS;
   // A broken client socket is that client's problem, not the process's.
   server.on('clientError', (_error, socket) => socket.destroy());
@@ -89,6 +108,7 @@ export function startMetricsServer(options: MetricsServerOptions): Promise<Metri
         port: boundPort,
         close: () =>
           new Promise<void>((done) => {
+            stopReloads?.();
             server.close(() => done());
             server.closeAllConnections();
           }),

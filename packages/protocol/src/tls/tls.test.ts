@@ -280,3 +280,49 @@ describe('reload', () => {
     }
   });
 });
+
+describe('HTTPS /metrics', () => {
+  it('serves over TLS with the process files and refuses plain HTTP', async () => {
+    const { startMetricsServer } = await import('../metrics-server.js');
+    const { Registry } = await import('prom-client');
+    const { get: httpsGet } = await import('node:https');
+    const { get: httpGet } = await import('node:http');
+    const tls = ProcessTls.load(node(certs.main, 0, 'required'));
+    const metrics = await startMetricsServer({ listen: '127.0.0.1:0', registry: new Registry(), tls });
+    const admin = certs.main.clients.admin;
+    if (admin === undefined) throw new Error('no admin');
+    try {
+      const status = await new Promise<number | undefined>((resolve, reject) => {
+        const request = httpsGet(
+          {
+            host: '127.0.0.1',
+            port: metrics.port,
+            path: '/metrics',
+            ca: tls.material.ca,
+            cert: tls.material.cert,
+            key: tls.material.key,
+            timeout: 3_000,
+          },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode);
+          },
+        );
+        request.once('error', reject);
+      });
+      expect(status).toBe(200);
+      await expect(
+        new Promise((resolve, reject) => {
+          const request = httpGet(
+            { host: '127.0.0.1', port: metrics.port, path: '/metrics', timeout: 3_000 },
+            resolve,
+          );
+          request.once('error', reject);
+          request.once('timeout', () => request.destroy(new Error('timed out')));
+        }),
+      ).rejects.toThrow();
+    } finally {
+      await metrics.close();
+    }
+  });
+});
