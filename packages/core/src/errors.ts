@@ -393,6 +393,31 @@ export const ERROR_CODES = {
     grpc: 'NOT_FOUND',
     message: 'no transaction has that transactional id',
   },
+  // SCRAM users, ACLs and quotas (DESIGN §10), as Kafka's AlterUserScramCredentials answers them.
+  UNSUPPORTED_SASL_MECHANISM: {
+    kafka: 33,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the SASL mechanism is not supported',
+  },
+  RESOURCE_NOT_FOUND: {
+    kafka: 91,
+    retriable: false,
+    grpc: 'NOT_FOUND',
+    message: 'the resource does not exist',
+  },
+  DUPLICATE_RESOURCE: {
+    kafka: 92,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the request names the same resource twice',
+  },
+  UNACCEPTABLE_CREDENTIAL: {
+    kafka: 93,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the credential does not meet the criteria for acceptability',
+  },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

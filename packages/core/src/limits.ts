@@ -17,4 +17,29 @@ export const LIMITS = {
   /** gRPC message size; snapshots of large images are chunked below this. */
   grpcMessageBytesMax: 64 * 1024 * 1024,
   snapshotChunkBytes: 1024 * 1024,
+  // Security metadata (DESIGN §10): ACLs, SCRAM users and client quotas are metadata records, so the
+  // image holds all of them in memory on every broker and controller; each count and name is bounded.
+  /** ACL entries stored in the cluster, and ACLs (or filters) one CreateAcls/DeleteAcls request carries. */
+  aclEntriesMax: 100_000,
+  aclsPerRequestMax: 1_000,
+  /** `User:NAME`: long enough for a certificate's distinguished name. */
+  aclPrincipalLengthMax: 1_024,
+  /** An IP address (IPv6 with a zone fits) or `*`. */
+  aclHostLengthMax: 255,
+  /** A topic, group or transactional id name, or a prefix of one. */
+  aclResourceNameLengthMax: 1_024,
+  /** SCRAM users stored, a user name's length, and credential changes per request. */
+  scramUsersMax: 10_000,
+  scramUserNameLengthMax: 256,
+  scramChangesPerRequestMax: 1_000,
+  /** SCRAM iterations (Kafka's bounds: the RFC 7677 minimum of 4096, and ScramControlManager's 16384). */
+  scramIterationsMin: 4_096,
+  scramIterationsMax: 16_384,
+  /** A credential's salt: at least 128 bits (NIST SP 800-132), at most what any client sends. */
+  scramSaltBytesMin: 16,
+  scramSaltBytesMax: 256,
+  /** Client quota entities (user and/or client id) stored, an entity name's length, entries per request. */
+  quotaEntitiesMax: 10_000,
+  quotaEntityNameLengthMax: 256,
+  quotaChangesPerRequestMax: 1_000,
 } as const;

@@ -56,7 +56,40 @@ const SAMPLES: { readonly [T in MetadataRecordType]: Extract<MetadataRecord, { t
     brokerEpoch: brokerEpoch(5),
     nextProducerId: 2000,
   },
+  AccessControlEntry: {
+    type: 'AccessControlEntry',
+    id: '0b8f2b8e-6b0e-4d7c-9a51-3f0f6c1d2e4a',
+    resourceType: 'Topic',
+    resourceName: 'orders-',
+    patternType: 'Prefixed',
+    principal: 'User:alice',
+    host: '*',
+    operation: 'Write',
+    permission: 'Allow',
+  },
+  RemoveAccessControlEntry: { type: 'RemoveAccessControlEntry', id: '0b8f2b8e-6b0e-4d7c-9a51-3f0f6c1d2e4a' },
+  UserScramCredential: {
+    type: 'UserScramCredential',
+    user: 'alice',
+    mechanism: 'SCRAM-SHA-256',
+    salt: bytes(16, 1),
+    storedKey: bytes(32, 2),
+    serverKey: bytes(32, 3),
+    iterations: 8192,
+  },
+  RemoveUserScramCredential: { type: 'RemoveUserScramCredential', user: 'alice', mechanism: 'SCRAM-SHA-512' },
+  ClientQuota: {
+    type: 'ClientQuota',
+    entity: { user: 'alice', clientId: null },
+    key: 'producer_byte_rate',
+    value: 1048576,
+  },
 };
+
+/** `length` bytes counting up from `first` (fixture bytes, not a real credential). */
+function bytes(length: number, first: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (first + i) & 0xff);
+}
 
 describe('record codec golden fixtures', () => {
   if (UPDATE_GOLDEN) mkdirSync(TESTDATA, { recursive: true });
@@ -78,6 +111,14 @@ const text = fc.string({ maxLength: 40 });
 const nonEmpty = fc.string({ minLength: 1, maxLength: 40 });
 const leader = fc.oneof(id, fc.constant(-1));
 const brokerAndEpoch = { brokerId: id, brokerEpoch: id };
+const byteArray = fc.uint8Array({ maxLength: 64 });
+const entityPart = fc.option(nonEmpty);
+const quotaEntity = fc.oneof(
+  fc.record({ user: entityPart }),
+  fc.record({ clientId: entityPart }),
+  fc.record({ user: entityPart, clientId: entityPart }),
+);
+const mechanism = fc.constantFrom('SCRAM-SHA-256', 'SCRAM-SHA-512');
 
 /** Any structurally valid record (the codec checks shape; replay checks meaning). */
 const arbitraryRecord: fc.Arbitrary<MetadataRecord> = fc.oneof(
@@ -127,6 +168,35 @@ const arbitraryRecord: fc.Arbitrary<MetadataRecord> = fc.oneof(
     value: fc.option(text),
   }),
   fc.record({ type: fc.constant('ProducerIds'), ...brokerAndEpoch, nextProducerId: id }),
+  fc.record({
+    type: fc.constant('AccessControlEntry'),
+    id: nonEmpty,
+    resourceType: fc.constantFrom('Topic', 'Group', 'Cluster', 'TransactionalId'),
+    resourceName: nonEmpty,
+    patternType: fc.constantFrom('Literal', 'Prefixed'),
+    principal: nonEmpty,
+    host: nonEmpty,
+    operation: fc.constantFrom('All', 'Read', 'Write', 'IdempotentWrite'),
+    permission: fc.constantFrom('Allow', 'Deny'),
+  }),
+  fc.record({ type: fc.constant('RemoveAccessControlEntry'), id: nonEmpty }),
+  fc.record({
+    type: fc.constant('UserScramCredential'),
+    user: nonEmpty,
+    mechanism,
+    salt: byteArray,
+    storedKey: byteArray,
+    serverKey: byteArray,
+    iterations: id,
+  }),
+  fc.record({ type: fc.constant('RemoveUserScramCredential'), user: nonEmpty, mechanism }),
+  fc.record({
+    type: fc.constant('ClientQuota'),
+    entity: quotaEntity,
+    key: fc.constantFrom('producer_byte_rate', 'consumer_byte_rate', 'request_percentage'),
+    // JSON has no -0 (it reads back as 0), and the controller writes only positive values.
+    value: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }).filter((v) => !Object.is(v, -0))),
+  }),
 ) as fc.Arbitrary<MetadataRecord>;
 
 describe('RegisterBroker with a Kafka listener', () => {
@@ -136,6 +206,19 @@ describe('RegisterBroker with a Kafka listener', () => {
     expect(text.endsWith('"fenced":true,"kafkaAddress":"localhost:9094"}')).toBe(true);
     expect(decodeRecord(encodeRecord(withKafka))).toEqual(withKafka);
     expect(() => decodeJson({ ...JSON.parse(text), kafkaAddress: '' })).toThrow(/kafkaAddress/);
+  });
+});
+
+describe('security records', () => {
+  it('writes bytes as base64 and quota entities with their parts in a fixed order', () => {
+    const text = Buffer.from(encodeRecord(SAMPLES.UserScramCredential)).toString('utf8');
+    expect(JSON.parse(text).salt).toBe(Buffer.from(bytes(16, 1)).toString('base64'));
+    const quota = { ...SAMPLES.ClientQuota, entity: { clientId: 'app', user: 'bob' } };
+    const encoded = Buffer.from(encodeRecord(quota)).toString('utf8');
+    expect(encoded).toContain('"entity":{"user":"bob","clientId":"app"}');
+    // A decoded credential holds plain Uint8Arrays, whatever the encoder was given.
+    const decoded = decodeRecord(encodeRecord({ ...SAMPLES.UserScramCredential, salt: Buffer.from('salt') }));
+    expect(decoded.type === 'UserScramCredential' && decoded.salt.constructor).toBe(Uint8Array);
   });
 });
 
@@ -225,6 +308,61 @@ describe('record codec strict decoding', () => {
       'a PartitionChange leader of null',
       () => decodeJson({ ...encodedSample('PartitionChange'), leader: null }),
       'field "leader"',
+    ],
+    [
+      'an unknown ACL operation',
+      () => decodeJson({ ...encodedSample('AccessControlEntry'), operation: 'Any' }),
+      'field "operation" must be one of All, Read',
+    ],
+    [
+      "an ACL pattern type of Kafka's filters only",
+      () => decodeJson({ ...encodedSample('AccessControlEntry'), patternType: 'Match' }),
+      'field "patternType"',
+    ],
+    [
+      'an unknown SCRAM mechanism',
+      () => decodeJson({ ...encodedSample('UserScramCredential'), mechanism: 'SCRAM-SHA-1' }),
+      'field "mechanism"',
+    ],
+    [
+      'bytes that are not base64',
+      () => decodeJson({ ...encodedSample('UserScramCredential'), salt: 'not base64!' }),
+      'field "salt" must be a base64 string',
+    ],
+    [
+      'base64 with stray padding bits',
+      () => decodeJson({ ...encodedSample('UserScramCredential'), salt: 'AB==' }),
+      'field "salt" is not canonical base64',
+    ],
+    [
+      'bytes as an array',
+      () => decodeJson({ ...encodedSample('UserScramCredential'), storedKey: [1, 2] }),
+      'field "storedKey"',
+    ],
+    [
+      'a plaintext password (an unknown field)',
+      () => decodeJson({ ...encodedSample('UserScramCredential'), password: 'secret' }),
+      'unknown field "password"',
+    ],
+    [
+      'a quota entity with no part',
+      () => decodeJson({ ...encodedSample('ClientQuota'), entity: {} }),
+      'must name a user or a client id',
+    ],
+    [
+      'a quota entity with an unknown part',
+      () => decodeJson({ ...encodedSample('ClientQuota'), entity: { ip: '1.2.3.4' } }),
+      'unknown part "ip"',
+    ],
+    [
+      'a quota entity with an empty name',
+      () => decodeJson({ ...encodedSample('ClientQuota'), entity: { user: '' } }),
+      'part "user"',
+    ],
+    [
+      'a quota value that is a string',
+      () => decodeJson({ ...encodedSample('ClientQuota'), value: '10' }),
+      'field "value" must be a finite number or null',
     ],
   ])('refuses %s', (_what, action, fragment) => expectInvalid(action, fragment));
 

@@ -7,13 +7,22 @@
  * person with `xxd` can read them. Field order is fixed, so one record has exactly one encoding (the
  * golden fixtures in testdata/records/ pin it). Optional fields (PartitionChange's leader, isr,
  * replicas; the reassignment sets of both partition records; RegisterBroker's kafkaAddress) are left out when absent, never written
- * as null, so records written before reassignment existed keep their exact bytes.
+ * as null, so records written before reassignment existed keep their exact bytes. Bytes (a SCRAM
+ * credential's salt and keys) are standard base64 with padding, and only the canonical spelling decodes.
  *
  * Decoding is strict: the bytes must be UTF-8, the JSON an object with v = 1, a known type, every
  * required field present with the right type and range, and no other field. Anything else is
  * INVALID_REQUEST naming the problem. A change to any record's shape is a new version number.
  */
 import { assert, LIMITS, TributaryError } from '@tributary/core';
+import {
+  OPERATIONS,
+  PATTERN_TYPES,
+  PERMISSIONS,
+  QUOTA_KEYS,
+  RESOURCE_TYPES,
+  SCRAM_MECHANISMS,
+} from '@tributary/security';
 import type { MetadataRecord, MetadataRecordType } from './records.js';
 
 export const METADATA_RECORD_VERSION = 1;
@@ -26,7 +35,22 @@ type FieldKind =
   | 'nonEmptyString'
   | 'nullableString'
   | 'boolean'
-  | 'resourceType';
+  | 'resourceType'
+  | EnumKind
+  | 'bytes' // Uint8Array in memory, base64 in JSON
+  | 'quotaEntity' // {user?: string | null, clientId?: string | null}, at least one of them
+  | 'nullableNumber'; // a finite number or null
+
+/** Fields whose value is one of a fixed list of names (the security model's, as Kafka spells them). */
+const ENUMS = {
+  aclResourceType: RESOURCE_TYPES,
+  aclPatternType: PATTERN_TYPES,
+  aclOperation: OPERATIONS,
+  aclPermission: PERMISSIONS,
+  scramMechanism: SCRAM_MECHANISMS,
+  quotaKey: QUOTA_KEYS,
+} as const satisfies Record<string, readonly string[]>;
+type EnumKind = keyof typeof ENUMS;
 
 type RecordOf<T extends MetadataRecordType> = Extract<MetadataRecord, { type: T }>;
 
@@ -98,12 +122,46 @@ const FIELDS: FieldTable = {
     { name: 'brokerEpoch', kind: 'id' },
     { name: 'nextProducerId', kind: 'id' },
   ],
+  AccessControlEntry: [
+    { name: 'id', kind: 'nonEmptyString' },
+    { name: 'resourceType', kind: 'aclResourceType' },
+    { name: 'resourceName', kind: 'nonEmptyString' },
+    { name: 'patternType', kind: 'aclPatternType' },
+    { name: 'principal', kind: 'nonEmptyString' },
+    { name: 'host', kind: 'nonEmptyString' },
+    { name: 'operation', kind: 'aclOperation' },
+    { name: 'permission', kind: 'aclPermission' },
+  ],
+  RemoveAccessControlEntry: [{ name: 'id', kind: 'nonEmptyString' }],
+  UserScramCredential: [
+    { name: 'user', kind: 'nonEmptyString' },
+    { name: 'mechanism', kind: 'scramMechanism' },
+    { name: 'salt', kind: 'bytes' },
+    { name: 'storedKey', kind: 'bytes' },
+    { name: 'serverKey', kind: 'bytes' },
+    { name: 'iterations', kind: 'id' },
+  ],
+  RemoveUserScramCredential: [
+    { name: 'user', kind: 'nonEmptyString' },
+    { name: 'mechanism', kind: 'scramMechanism' },
+  ],
+  ClientQuota: [
+    { name: 'entity', kind: 'quotaEntity' },
+    { name: 'key', kind: 'quotaKey' },
+    { name: 'value', kind: 'nullableNumber' },
+  ],
 };
 
 /** A record is small; anything bigger than one Raft message is corrupt. */
 const RECORD_BYTES_MAX = LIMITS.raftBytesPerMessageMax;
 /** Replica lists are bounded by the replication factor limit. */
 const BROKER_IDS_MAX = LIMITS.replicationFactorMax;
+/** A salt or a key: SCRAM's largest key is 64 bytes, a salt at most LIMITS.scramSaltBytesMax. */
+const BYTES_FIELD_MAX = LIMITS.scramSaltBytesMax;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Which way copyFields converts: bytes are Uint8Arrays in records and base64 strings in JSON. */
+type Direction = 'encode' | 'decode';
 
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 const utf8Encoder = new TextEncoder();
@@ -116,8 +174,46 @@ function isId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
+function isEnumKind(kind: FieldKind): kind is EnumKind {
+  return Object.hasOwn(ENUMS, kind);
+}
+
+function checkBytes(value: unknown, direction: Direction): string | undefined {
+  if (direction === 'encode') {
+    if (!(value instanceof Uint8Array)) return 'must be bytes';
+    return value.length > BYTES_FIELD_MAX
+      ? `has ${value.length} bytes; the limit is ${BYTES_FIELD_MAX}`
+      : undefined;
+  }
+  if (typeof value !== 'string' || !BASE64.test(value)) return 'must be a base64 string';
+  const length = (value.length / 4) * 3 - (value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0);
+  if (length > BYTES_FIELD_MAX) return `has ${length} bytes; the limit is ${BYTES_FIELD_MAX}`;
+  // The regex admits non-zero padding bits; only the canonical spelling round-trips.
+  return Buffer.from(value, 'base64').toString('base64') === value ? undefined : 'is not canonical base64';
+}
+
+function checkQuotaEntity(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object';
+  const keys = Object.keys(value);
+  if (keys.length === 0) return 'must name a user or a client id';
+  for (const key of keys) {
+    if (key !== 'user' && key !== 'clientId') return `has unknown part "${key}"`;
+    const name: unknown = (value as Record<string, unknown>)[key];
+    if (name !== null && (typeof name !== 'string' || name.length === 0)) {
+      return `part "${key}" must be a non-empty string or null (the default)`;
+    }
+  }
+  return undefined;
+}
+
 /** Returns what is wrong with a field's value, or undefined when it is fine. */
-function checkField(kind: FieldKind, value: unknown): string | undefined {
+function checkField(kind: FieldKind, value: unknown, direction: Direction): string | undefined {
+  if (isEnumKind(kind)) {
+    const names: readonly string[] = ENUMS[kind];
+    return typeof value === 'string' && names.includes(value)
+      ? undefined
+      : `must be one of ${names.join(', ')}`;
+  }
   switch (kind) {
     case 'id':
       return isId(value) ? undefined : 'must be a non-negative integer';
@@ -139,7 +235,29 @@ function checkField(kind: FieldKind, value: unknown): string | undefined {
       return value === 'topic' || value === 'broker' || value === 'cluster'
         ? undefined
         : "must be 'topic', 'broker' or 'cluster'";
+    case 'bytes':
+      return checkBytes(value, direction);
+    case 'quotaEntity':
+      return checkQuotaEntity(value);
+    case 'nullableNumber':
+      return value === null || (typeof value === 'number' && Number.isFinite(value))
+        ? undefined
+        : 'must be a finite number or null';
   }
+}
+
+/** A checked field's value as the other side holds it: copies, base64 <-> bytes, entities in key order. */
+function convertField(kind: FieldKind, value: unknown, direction: Direction): unknown {
+  if (kind === 'bytes') {
+    return direction === 'encode'
+      ? Buffer.from(value as Uint8Array).toString('base64')
+      : new Uint8Array(Buffer.from(value as string, 'base64'));
+  }
+  if (kind === 'quotaEntity') {
+    const { user, clientId } = value as { user?: string | null; clientId?: string | null };
+    return { ...(user === undefined ? {} : { user }), ...(clientId === undefined ? {} : { clientId }) };
+  }
+  return Array.isArray(value) ? [...value] : value;
 }
 
 /** Checks `source` against the field table and copies the fields, in table order, into `target`. */
@@ -147,6 +265,7 @@ function copyFields(
   type: MetadataRecordType,
   source: Readonly<Record<string, unknown>>,
   target: Record<string, unknown>,
+  direction: Direction,
 ): string | undefined {
   const specs: readonly { name: string; kind: FieldKind; optional?: true }[] = FIELDS[type];
   for (const spec of specs) {
@@ -155,16 +274,16 @@ function copyFields(
       if (spec.optional) continue;
       return `${type} record is missing field "${spec.name}"`;
     }
-    const problem = checkField(spec.kind, value);
+    const problem = checkField(spec.kind, value, direction);
     if (problem !== undefined) return `${type} record field "${spec.name}" ${problem}`;
-    target[spec.name] = Array.isArray(value) ? [...value] : value;
+    target[spec.name] = convertField(spec.kind, value, direction);
   }
   return undefined;
 }
 
 export function encodeRecord(record: MetadataRecord): Uint8Array {
   const envelope: Record<string, unknown> = { v: METADATA_RECORD_VERSION, type: record.type };
-  const problem = copyFields(record.type, record as unknown as Record<string, unknown>, envelope);
+  const problem = copyFields(record.type, record as unknown as Record<string, unknown>, envelope, 'encode');
   assert(problem === undefined, () => `refusing to encode a malformed record: ${problem}`);
   return utf8Encoder.encode(JSON.stringify(envelope));
 }
@@ -193,7 +312,7 @@ export function decodeRecord(bytes: Uint8Array): MetadataRecord {
   const type = source.type;
   if (!isRecordType(type)) throw invalid(`unknown record type ${JSON.stringify(type)}`);
   const record: Record<string, unknown> = { type };
-  const problem = copyFields(type, source, record);
+  const problem = copyFields(type, source, record, 'decode');
   if (problem !== undefined) throw invalid(problem);
   const allowed = new Set<string>(['v', 'type', ...FIELDS[type].map((spec) => spec.name)]);
   for (const key of Object.keys(source)) {

@@ -27,6 +27,7 @@ import {
   type RegisterBrokerRecord,
   type TopicId,
 } from './records.js';
+import { SecurityDelta } from './security-delta.js';
 
 interface TopicChange {
   readonly topicId: TopicId;
@@ -62,6 +63,8 @@ export class MetadataDelta {
   /** Full key maps of the config resources this delta touched. */
   readonly #configs = new Map<string, Map<string, string>>();
   #producerIds: ProducerIdsState | null | undefined;
+  /** ACL, SCRAM and quota records (security-delta.ts); created by the first such record. */
+  #security: SecurityDelta | undefined;
 
   constructor(image: MetadataImage) {
     this.image = image;
@@ -123,6 +126,14 @@ export class MetadataDelta {
         this.#producerIds = { nextProducerId, brokerId, brokerEpoch };
         return;
       }
+      case 'AccessControlEntry':
+      case 'RemoveAccessControlEntry':
+      case 'UserScramCredential':
+      case 'RemoveUserScramCredential':
+      case 'ClientQuota':
+        this.#security ??= new SecurityDelta(this.image);
+        this.#security.replay(record);
+        return;
       default:
         assertNever(record, 'metadata record');
     }
@@ -187,6 +198,7 @@ export class MetadataDelta {
       ...this.#applyTopics(partitions),
       configs: this.#applyConfigs(),
       producerIds: this.#producerIds === undefined ? base.producerIds : this.#producerIds,
+      ...(this.#security?.apply() ?? { acls: base.acls, scram: base.scram, clientQuotas: base.clientQuotas }),
     };
     return new MetadataImage(parts, { base, partitions });
   }

@@ -9,6 +9,7 @@ import type { BrokerEpoch, BrokerId, LeaderEpoch, PartitionEpoch } from '@tribut
 import { BrokerPartitionIndex, type IndexedImage, type PartitionChange } from './broker-index.js';
 import { PersistentMap } from './persistent/persistent-map.js';
 import type { ConfigResourceType, NO_LEADER, TopicId } from './records.js';
+import { AclsImage, ClientQuotasImage, ScramImage } from './security-image.js';
 
 export interface BrokerRegistration {
   readonly brokerId: BrokerId;
@@ -87,6 +88,10 @@ export interface MetadataImageParts {
   /** Keyed by configResourceKey(type, name); a resource with no keys set has no entry. */
   readonly configs: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly producerIds: ProducerIdsState | null;
+  /** DESIGN §10: ACLs, SCRAM credentials and client quotas (security-image.ts). */
+  readonly acls: AclsImage;
+  readonly scram: ScramImage;
+  readonly clientQuotas: ClientQuotasImage;
 }
 
 /** The key of a config resource in MetadataImage.configs, e.g. "topic:orders", "broker:1", "cluster:". */
@@ -122,6 +127,9 @@ export class MetadataImage {
     topicsByName: PersistentMap.empty(),
     configs: PersistentMap.empty(),
     producerIds: null,
+    acls: AclsImage.EMPTY,
+    scram: ScramImage.EMPTY,
+    clientQuotas: ClientQuotasImage.EMPTY,
   });
 
   /** The last metadata offset (Raft index) applied; -1 for the empty image. */
@@ -131,6 +139,9 @@ export class MetadataImage {
   readonly topicsByName: ReadonlyMap<string, TopicImage>;
   readonly configs: ReadonlyMap<string, ReadonlyMap<string, string>>;
   readonly producerIds: ProducerIdsState | null;
+  readonly acls: AclsImage;
+  readonly scram: ScramImage;
+  readonly clientQuotas: ClientQuotasImage;
   readonly #topicsById: PersistentMap<TopicId, TopicImage>;
   /**
    * Per-broker partition lists, each built on first use and then carried forward by deltas (see
@@ -151,6 +162,9 @@ export class MetadataImage {
     this.topicsByName = PersistentMap.from(parts.topicsByName);
     this.configs = PersistentMap.from(parts.configs);
     this.producerIds = parts.producerIds;
+    this.acls = parts.acls;
+    this.scram = parts.scram;
+    this.clientQuotas = parts.clientQuotas;
     this.#brokerIndex = new BrokerPartitionIndex();
     if (derivation !== undefined) this.#deriveFrom(derivation);
   }
@@ -160,7 +174,10 @@ export class MetadataImage {
       this.brokers.size === 0 &&
       this.topicsById.size === 0 &&
       this.configs.size === 0 &&
-      this.producerIds === null
+      this.producerIds === null &&
+      this.acls.size === 0 &&
+      this.scram.users.size === 0 &&
+      this.clientQuotas.byEntity.size === 0
     );
   }
 

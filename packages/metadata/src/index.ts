@@ -31,6 +31,15 @@ export {
 } from './rebalance.js';
 export { type BrokerBalance, type RebalanceSummary, summarizeRebalance } from './rebalance-summary.js';
 export * from './records.js';
+export { SCRAM_KEY_BYTES, type SecurityImages } from './security-delta.js';
+export {
+  AclsImage,
+  type ClientQuotaEntry,
+  ClientQuotasImage,
+  quotaEntityKey,
+  ScramImage,
+  type UserScramCredentials,
+} from './security-image.js';
 export {
   crc32,
   decodeSnapshot,

@@ -4,6 +4,7 @@
  * Epochs are explicit in the records the controller writes, and replay asserts they only grow.
  */
 import type { BrokerEpoch, BrokerId, LeaderEpoch, PartitionEpoch } from '@tributary/core';
+import type { AclEntry, QuotaEntity, QuotaKey, ScramCredential, ScramMechanism } from '@tributary/security';
 
 /** Topic ids are UUID strings (as Kafka's), chosen by the active controller when it creates a topic. */
 export type TopicId = string;
@@ -112,6 +113,43 @@ export interface ProducerIdsRecord {
   readonly nextProducerId: number;
 }
 
+/** One ACL (KRaft's AccessControlEntryRecord); its id is chosen by the active controller (a UUID). */
+export interface AccessControlEntryRecord extends AclEntry {
+  readonly type: 'AccessControlEntry';
+}
+
+/** Removes the ACL with this id (KRaft's RemoveAccessControlEntryRecord). */
+export interface RemoveAccessControlEntryRecord {
+  readonly type: 'RemoveAccessControlEntry';
+  readonly id: string;
+}
+
+/**
+ * Creates or replaces the SCRAM credential of (user, mechanism) (KRaft's UserScramCredentialRecord): the
+ * salt, StoredKey and ServerKey of RFC 5802, never the password nor the salted password.
+ */
+export interface UserScramCredentialRecord extends ScramCredential {
+  readonly type: 'UserScramCredential';
+}
+
+export interface RemoveUserScramCredentialRecord {
+  readonly type: 'RemoveUserScramCredential';
+  readonly user: string;
+  readonly mechanism: ScramMechanism;
+}
+
+/**
+ * Sets (value non-null) or removes (value null) one quota of a client quota entity (KRaft's
+ * ClientQuotaRecord). In a stored entity an absent key means the entity does not have that part, and
+ * null names the default (Kafka's `<default>`).
+ */
+export interface ClientQuotaRecord {
+  readonly type: 'ClientQuota';
+  readonly entity: QuotaEntity;
+  readonly key: QuotaKey;
+  readonly value: number | null;
+}
+
 export type MetadataRecord =
   | RegisterBrokerRecord
   | UnregisterBrokerRecord
@@ -122,6 +160,11 @@ export type MetadataRecord =
   | PartitionRecord
   | PartitionChangeRecord
   | ConfigRecord
-  | ProducerIdsRecord;
+  | ProducerIdsRecord
+  | AccessControlEntryRecord
+  | RemoveAccessControlEntryRecord
+  | UserScramCredentialRecord
+  | RemoveUserScramCredentialRecord
+  | ClientQuotaRecord;
 
 export type MetadataRecordType = MetadataRecord['type'];

@@ -24,7 +24,11 @@ export const SNAPSHOT_VERSION = 1;
 const HEADER_BYTES = 4 + 1 + 8 + 4;
 const TRAILER_BYTES = 4;
 
-/** The records that rebuild `image` from EMPTY: brokers, then topics with their partitions, configs, ids. */
+/**
+ * The records that rebuild `image` from EMPTY: brokers, then topics with their partitions, configs, ids,
+ * then ACLs, SCRAM credentials and client quotas (an image without them snapshots to the same bytes as
+ * before they existed).
+ */
 export function imageToRecords(image: MetadataImage): MetadataRecord[] {
   const records: MetadataRecord[] = [];
   for (const id of image.brokerIds()) {
@@ -42,6 +46,14 @@ export function imageToRecords(image: MetadataImage): MetadataRecord[] {
       records.push({ type: 'Config', resourceType, resourceName, name, value });
   }
   if (image.producerIds !== null) records.push({ type: 'ProducerIds', ...image.producerIds });
+  for (const acl of image.acls.byId.values()) records.push({ type: 'AccessControlEntry', ...acl });
+  for (const credentials of image.scram.users.values()) {
+    for (const credential of credentials.values())
+      records.push({ type: 'UserScramCredential', ...credential });
+  }
+  for (const { entity, values } of image.clientQuotas.byEntity.values()) {
+    for (const [key, value] of values) records.push({ type: 'ClientQuota', entity, key, value });
+  }
   return records;
 }
 
