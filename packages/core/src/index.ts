@@ -17,6 +17,7 @@ export { type Random, SeededRandom, systemRandom } from './random.js';
 export {
   type RunServiceOptions,
   runService,
+  type ServiceHandle,
   type ServiceLogger,
   type ServiceMainOptions,
   type ServiceProcess,

@@ -14,6 +14,7 @@ function recordingLogger() {
   return {
     lines,
     info: (_fields: object, message: string) => lines.push(`info ${message}`),
+    error: (_fields: object, message: string) => lines.push(`error ${message}`),
     fatal: (_fields: object, message: string) => lines.push(`fatal ${message}`),
   };
 }
@@ -38,6 +39,39 @@ describe('runService', () => {
     await flush();
     expect(closed).toBe(1);
     expect(proc.exits).toEqual([0]);
+  });
+
+  it('reloads on SIGHUP and keeps running, also when the reload throws or there is nothing to reload', async () => {
+    const proc = new FakeProcess();
+    const logger = recordingLogger();
+    let reloads = 0;
+    await runService({
+      logger,
+      process: proc,
+      start: async () => ({
+        close: async () => {},
+        reload: () => {
+          reloads++;
+          if (reloads === 2) throw new Error('bad files');
+        },
+      }),
+    });
+    proc.emit('SIGHUP');
+    proc.emit('SIGHUP');
+    expect(reloads).toBe(2);
+    expect(logger.lines).toEqual([
+      'info reloading',
+      'info reloading',
+      'error reload failed; running on as before',
+    ]);
+    expect(proc.exits).toEqual([]);
+
+    const plain = new FakeProcess();
+    const plainLogger = recordingLogger();
+    await runService({ logger: plainLogger, process: plain, start: async () => ({ close: async () => {} }) });
+    plain.emit('SIGHUP');
+    expect(plainLogger.lines).toEqual(['info nothing to reload']);
+    expect(plain.exits).toEqual([]);
   });
 
   it('closes once start-up ends when the signal came during start-up', async () => {

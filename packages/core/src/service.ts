@@ -1,20 +1,31 @@
 /**
  * The lifecycle every Tributary process shares (DESIGN §2): start, then run until SIGTERM/SIGINT and close
  * cleanly (exit 0); a signal during start-up closes as soon as start-up ends; an uncaught error or a failed
- * close is fatal (logged, exit 1). The process object is injected so the lifecycle can be tested.
+ * close is fatal (logged, exit 1). SIGHUP asks the running service to reload what it can without a restart
+ * (its TLS files, DESIGN §10) and never stops it: a failed reload is logged and the service keeps running
+ * as it was. (Node's default for SIGHUP is to exit, so the handler is installed even for services with
+ * nothing to reload.) The process object is injected so the lifecycle can be tested.
  */
 export interface ServiceLogger {
   info(fields: object, message: string): void;
+  error(fields: object, message: string): void;
   fatal(fields: object, message: string): void;
 }
 
 export interface ServiceProcess {
-  on(event: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+  on(event: 'SIGTERM' | 'SIGINT' | 'SIGHUP', listener: () => void): unknown;
   on(event: 'uncaughtException' | 'unhandledRejection', listener: (error: unknown) => void): unknown;
   exit(code: number): void;
 }
 
-export interface RunServiceOptions<Handle extends { close(): Promise<void> }> {
+/** What a running service offers the shell: a clean close, and optionally a reload on SIGHUP. */
+export interface ServiceHandle {
+  close(): Promise<void>;
+  /** Re-reads what can change at run time (TLS files); logs what it did; must not throw for bad input. */
+  reload?(): void;
+}
+
+export interface RunServiceOptions<Handle extends ServiceHandle> {
   readonly logger: ServiceLogger;
   readonly start: () => Promise<Handle>;
   /** Called once start-up succeeded, unless a stop signal already arrived. */
@@ -22,7 +33,7 @@ export interface RunServiceOptions<Handle extends { close(): Promise<void> }> {
   readonly process?: ServiceProcess;
 }
 
-export async function runService<Handle extends { close(): Promise<void> }>(
+export async function runService<Handle extends ServiceHandle>(
   options: RunServiceOptions<Handle>,
 ): Promise<void> {
   const proc: ServiceProcess = options.process ?? process;
@@ -51,6 +62,22 @@ export async function runService<Handle extends { close(): Promise<void> }>(
   };
   proc.on('SIGTERM', () => stop('SIGTERM'));
   proc.on('SIGINT', () => stop('SIGINT'));
+  proc.on('SIGHUP', () => {
+    if (handle === undefined || stopping) {
+      logger.info({ signal: 'SIGHUP' }, 'not running yet or stopping: nothing reloaded');
+      return;
+    }
+    if (handle.reload === undefined) {
+      logger.info({ signal: 'SIGHUP' }, 'nothing to reload');
+      return;
+    }
+    logger.info({ signal: 'SIGHUP' }, 'reloading');
+    try {
+      handle.reload();
+    } catch (error) {
+      logger.error({ err: error }, 'reload failed; running on as before');
+    }
+  });
 
   try {
     handle = await options.start();
@@ -62,11 +89,7 @@ export async function runService<Handle extends { close(): Promise<void> }>(
   else options.onStarted?.(handle);
 }
 
-export interface ServiceMainOptions<
-  Config,
-  Logger extends ServiceLogger,
-  Handle extends { close(): Promise<void> },
-> {
+export interface ServiceMainOptions<Config, Logger extends ServiceLogger, Handle extends ServiceHandle> {
   /** The bin's name, prefixed to argument errors ("tributary-broker: --node-id must be ..."). */
   readonly name: string;
   readonly usage: string;
@@ -83,11 +106,9 @@ export interface ServiceMainOptions<
  * The whole `main` of a Tributary process bin: parse the flags (bad ones: one line on stderr, exit 2;
  * --help: usage on stdout, exit 0), then run the service until a signal (see runService).
  */
-export async function serviceMain<
-  Config,
-  Logger extends ServiceLogger,
-  Handle extends { close(): Promise<void> },
->(options: ServiceMainOptions<Config, Logger, Handle>): Promise<void> {
+export async function serviceMain<Config, Logger extends ServiceLogger, Handle extends ServiceHandle>(
+  options: ServiceMainOptions<Config, Logger, Handle>,
+): Promise<void> {
   let config: Config | null;
   try {
     config = options.parse(options.argv ?? process.argv.slice(2));
