@@ -19,9 +19,11 @@ export const LIMITS = {
   snapshotChunkBytes: 1024 * 1024,
   // Security metadata (DESIGN §10): ACLs, SCRAM users and client quotas are metadata records, so the
   // image holds all of them in memory on every broker and controller; each count and name is bounded.
-  /** ACL entries stored in the cluster, and ACLs (or filters) one CreateAcls/DeleteAcls request carries. */
+  /** ACL entries stored in the cluster, and ACLs one CreateAcls request carries. */
   aclEntriesMax: 100_000,
   aclsPerRequestMax: 1_000,
+  /** Filters one DeleteAcls request carries: each is matched against every stored ACL. */
+  aclFiltersPerRequestMax: 100,
   /** `User:NAME`: long enough for a certificate's distinguished name. */
   aclPrincipalLengthMax: 1_024,
   /** An IP address (IPv6 with a zone fits) or `*`. */

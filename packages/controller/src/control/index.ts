@@ -1,4 +1,18 @@
 export {
+  type AclCreationResult,
+  type AclFilterResult,
+  type AclIdSource,
+  type AclItemError,
+  type CreateAclsRequest,
+  type CreateAclsResponse,
+  createAcls,
+  type DeleteAclsRequest,
+  type DeleteAclsResponse,
+  deleteAcls,
+  describeAcls,
+  type NewAcl,
+} from './acls.js';
+export {
   type AlterPartitionItem,
   type AlterPartitionItemError,
   type AlterPartitionItemResult,
@@ -16,6 +30,21 @@ export {
   type RegisterBrokerRequest,
   registerBroker,
 } from './brokers.js';
+export {
+  type AlterClientQuotasRequest,
+  type AlterClientQuotasResponse,
+  alterClientQuotas,
+  type ClientQuotaFilter,
+  describeClientQuotas,
+  type QuotaAlteration,
+  type QuotaEntityMatch,
+  type QuotaEntityType,
+  type QuotaEntryResult,
+  type QuotaFilterComponent,
+  type QuotaItemError,
+  type QuotaOp,
+  quotaEntityProblem,
+} from './client-quotas.js';
 export type { ControllerContext, ControlResult } from './context.js';
 export {
   DECOMMISSION_PARTITIONS_PER_COMMAND,
@@ -70,6 +99,20 @@ export {
   type ReassignmentTarget,
   reassignedState,
 } from './reassignment.js';
+export {
+  type AlterScramCredentialsRequest,
+  type AlterScramCredentialsResponse,
+  alterUserScramCredentials,
+  bootstrapScramUser,
+  type DescribedScramUser,
+  describeUserScramCredentials,
+  type ScramCredentialInfo,
+  type ScramDeletion,
+  type ScramItemError,
+  type ScramUpsertion,
+  type ScramUserResult,
+} from './scram.js';
+export { type ScramKeyDerivation, scramServerKeys } from './scram-keys.js';
 export { TOPIC_CONFIG_CHECKS, validateTopicConfigs } from './topic-configs.js';
 export {
   type CreatePartitionsRequest,
