@@ -11,6 +11,7 @@ describe('tributary dev flags', () => {
       kafkaListen: '127.0.0.1:9094',
       defaultPartitions: 1,
       logLevel: 'info',
+      tlsClientAuth: 'none',
     });
   });
 

@@ -10,6 +10,7 @@ import {
   option,
   parseConfig,
 } from '@tributary/core/config';
+import { ProcessTls, TLS_CONFIG_OPTIONS, TLS_CONFIG_RULES, tlsFilesOf } from '@tributary/protocol';
 import { DEV_DEFAULTS } from './dev.js';
 
 /** As the broker's limit on --default-partitions for the development cluster. */
@@ -29,14 +30,22 @@ export const DEV_CONFIG = defineConfig({
       .integer('partitions of topics created on first use', { min: 1, max: DEV_PARTITIONS_MAX })
       .default(DEV_DEFAULTS.defaultPartitions),
     logLevel: option.logLevel().default('info'),
+    ...TLS_CONFIG_OPTIONS,
   },
+  rules: [...TLS_CONFIG_RULES],
 });
 
-export type DevFlags = ConfigValues<typeof DEV_CONFIG.options>;
+export type DevFlags = ConfigValues<typeof DEV_CONFIG.options> & {
+  /** The --tls-* files, read and checked; the controller and the broker share them. Unset = plaintext. */
+  readonly tls?: ProcessTls;
+};
 
 export const DEV_USAGE = helpText(DEV_CONFIG);
 
 /** Parses the arguments after `dev`; null when --help was asked for. Problems throw a ConfigError. */
 export function parseDevArgs(argv: readonly string[], env: Env = process.env): DevFlags | null {
-  return parseConfig(DEV_CONFIG, { argv, env });
+  const flags = parseConfig(DEV_CONFIG, { argv, env });
+  if (flags === null) return null;
+  const files = tlsFilesOf(flags);
+  return files === undefined ? flags : { ...flags, tls: ProcessTls.load(files) };
 }

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { type BrokerHandle, startBroker } from '@tributary/broker';
 import { type ControllerHandle, startController } from '@tributary/controller';
+import { type ProcessTls, reloadTls } from '@tributary/protocol';
 import type { Logger } from 'pino';
 
 export interface DevOptions {
@@ -16,6 +17,8 @@ export interface DevOptions {
   readonly kafkaListen?: string;
   /** Partitions of auto-created topics. */
   readonly defaultPartitions?: number;
+  /** TLS on every listener and link of both nodes (one set of files, one reload); unset = plaintext. */
+  readonly tls?: ProcessTls;
   readonly logger: Logger;
 }
 
@@ -36,6 +39,8 @@ export interface DevCluster {
   readonly controller: ControllerHandle;
   readonly broker: BrokerHandle;
   close(): Promise<void>;
+  /** SIGHUP: re-reads the shared TLS files once, for both nodes' new connections. */
+  reload(): void;
 }
 
 function hostOf(address: string): string {
@@ -59,6 +64,7 @@ export async function startDevCluster(options: DevOptions): Promise<DevCluster> 
     dataDir: resolve(dataDir, 'controller-1'),
     voters: [{ id: 1, address: options.controllerListen }],
     logger: options.logger.child({ component: 'controller' }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
   });
   let broker: BrokerHandle;
   try {
@@ -73,6 +79,7 @@ export async function startDevCluster(options: DevOptions): Promise<DevCluster> 
       defaultReplicationFactor: 1,
       groupInitialRebalanceDelayMs: DEV_DEFAULTS.groupInitialRebalanceDelayMs,
       ...kafkaListenOption(options.kafkaListen ?? DEV_DEFAULTS.kafkaListen),
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
     });
   } catch (error) {
     await controller.close();
@@ -89,6 +96,9 @@ export async function startDevCluster(options: DevOptions): Promise<DevCluster> 
     close: () => {
       closing ??= close();
       return closing;
+    },
+    reload: () => {
+      reloadTls(options.tls, options.logger);
     },
   };
 }

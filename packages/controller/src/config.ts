@@ -17,6 +17,14 @@ import {
   parseConfig,
   z,
 } from '@tributary/core/config';
+import {
+  METRICS_TLS_OPTIONS,
+  METRICS_TLS_RULES,
+  ProcessTls,
+  TLS_CONFIG_OPTIONS,
+  TLS_CONFIG_RULES,
+  tlsFilesOf,
+} from '@tributary/protocol';
 
 export { ConfigError, LOG_LEVELS, type LogLevel };
 
@@ -130,8 +138,12 @@ export const CONTROLLER_CONFIG = defineConfig({
     leaderImbalanceCheckIntervalMs: option
       .integer('how often the active controller checks leader balance', { min: 10, max: INTERVAL_MS_MAX })
       .default(CONTROLLER_DEFAULTS.leaderImbalanceCheckIntervalMs),
+    ...TLS_CONFIG_OPTIONS,
+    ...METRICS_TLS_OPTIONS,
   },
   rules: [
+    ...TLS_CONFIG_RULES,
+    ...METRICS_TLS_RULES,
     {
       holds: (config) => config.join || config.voters.some((voter) => voter.id === config.nodeId),
       message: (config) =>
@@ -157,6 +169,8 @@ type ParsedControllerConfig = ConfigValues<typeof CONTROLLER_CONFIG.options>;
 
 export interface ControllerConfig extends Omit<ParsedControllerConfig, 'suspectAfterMs' | 'voters'> {
   readonly voters: readonly VoterAddress[];
+  /** The --tls-* files, read and checked (a bad file is a ConfigError at start-up); unset = plaintext. */
+  readonly tls?: ProcessTls;
   /**
    * Fast failure detection: fence a broker another broker reports unreachable once it has been silent
    * this long. Default 2 × heartbeatIntervalMs.
@@ -192,5 +206,10 @@ export function parseControllerArgs(
 ): ControllerConfig | null {
   const values = parseConfig(CONTROLLER_CONFIG, { argv, env });
   if (values === null) return null;
-  return { ...values, suspectAfterMs: values.suspectAfterMs ?? 2 * values.heartbeatIntervalMs };
+  const files = tlsFilesOf(values);
+  return {
+    ...values,
+    suspectAfterMs: values.suspectAfterMs ?? 2 * values.heartbeatIntervalMs,
+    ...(files === undefined ? {} : { tls: ProcessTls.load(files) }),
+  };
 }

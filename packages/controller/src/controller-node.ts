@@ -28,6 +28,8 @@ import {
   createServer,
   instrumentServer,
   type MetricsServerHandle,
+  type ProcessTls,
+  reloadTls,
   shutdownServer,
   startMetricsServer,
 } from '@tributary/protocol';
@@ -93,6 +95,13 @@ export interface ControllerOptions {
   readonly leaderImbalanceCheckIntervalMs?: number;
   /** How long AddVoter waits for the new node to catch up; default ADD_VOTER_CATCH_UP_MS (60 s). */
   readonly addVoterCatchUpMs?: number;
+  /**
+   * TLS on the gRPC server (every service) and on the Raft links to the other voters, mutual when the files
+   * say so; unset = plaintext. `tributary dev` shares one with its broker.
+   */
+  readonly tls?: ProcessTls;
+  /** Serve /metrics over HTTPS with `tls` (--metrics-tls). */
+  readonly metricsTls?: boolean;
 }
 
 export interface ControllerHandle {
@@ -110,6 +119,8 @@ export interface ControllerHandle {
   committedImage(): MetadataImage;
   /** Transfers leadership away (when leader, bounded wait), then stops timers, server and storage. */
   close(): Promise<void>;
+  /** SIGHUP: re-reads the TLS files for new connections (logged; bad files leave the old ones in force). */
+  reload(): void;
 }
 
 /** The tributary services a controller serves (each gets a health status). */
@@ -190,6 +201,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     selfId: self,
     voters,
     logger,
+    ...(options.tls === undefined ? {} : { credentials: options.tls.channelCredentials() }),
     onUnreachable: (peer) => driverRef?.reportUnreachable(peer),
     onSnapshotSent: (peer, ok) => driverRef?.reportSnapshot(peer, ok),
   });
@@ -299,11 +311,12 @@ export async function startController(options: ControllerOptions): Promise<Contr
   let port: number;
   let metricsServer: MetricsServerHandle | null = null;
   try {
-    port = await bindServer(server, options.listen);
+    port = await bindServer(server, options.listen, options.tls?.serverCredentials());
     if (options.metricsListen !== undefined) {
       metricsServer = await startMetricsServer({
         listen: options.metricsListen,
         registry: metrics.registry,
+        ...(options.metricsTls === true && options.tls !== undefined ? { tls: options.tls } : {}),
         onError: (error) => logger.warn({ err: error }, 'metrics endpoint error'),
       });
     }
@@ -329,6 +342,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
       suspectAfterMs: leaseManager.leases.suspectAfterMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? CONTROLLER_DEFAULTS.heartbeatIntervalMs,
       metricsPort: metricsServer?.port ?? null,
+      tls: options.tls?.summary() ?? null,
     },
     'controller ready',
   );
@@ -359,6 +373,9 @@ export async function startController(options: ControllerOptions): Promise<Contr
     close: () => {
       closing ??= close();
       return closing;
+    },
+    reload: () => {
+      reloadTls(options.tls, logger);
     },
   };
 }

@@ -22,6 +22,11 @@ export const KAFKA_LISTENER_LIMITS = {
   connectionsMax: 10_000,
   /** Connections given this long to finish their in-flight requests when the listener closes. */
   closeGraceMs: 2_000,
+  /**
+   * A TLS client must finish its handshake within this (Node's default is 120 s): connections still in the
+   * handshake are not yet counted against connectionsMax, so their number is bounded by time instead.
+   */
+  tlsHandshakeTimeoutMs: 10_000,
 } as const;
 
 /**

@@ -3,8 +3,17 @@
  * Kafka's binary protocol to the handlers in a KafkaApiRegistry. Connections beyond the bound are
  * refused at accept; close() stops accepting, lets connections answer what they have read (bounded by
  * a grace period), then ends them.
+ *
+ * With the broker's TLS files it is a `tls.Server` (Kafka's SSL listener: `security.protocol=ssl` in
+ * librdkafka): only TLS 1.2+, the CA given explicitly, a client certificate required with
+ * `--tls-client-auth required`; a plaintext client fails the handshake and is dropped. A connection is
+ * handed to KafkaConnection only once its handshake succeeded, so `socketPeerIdentity(socket)` from
+ * @tributary/protocol gives its verified client certificate (the principal, for the authorization work).
+ * SIGHUP reloads reach new handshakes through setSecureContext.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { ProcessTls } from '@tributary/protocol';
 import type { Logger } from 'pino';
 import { DEFAULT_CONNECTION_LIMITS, KafkaConnection, type KafkaConnectionLimits } from './connection.js';
 import { KAFKA_LISTENER_LIMITS } from './limits.js';
@@ -19,6 +28,8 @@ export interface KafkaListenerOptions {
   readonly connectionsMax?: number;
   /** Connections accepted before this resolves wait, unread, until it does (default: serve at once). */
   readonly ready?: Promise<void>;
+  /** Serve TLS with these files (and their reloads); unset = plaintext. */
+  readonly tls?: ProcessTls;
 }
 
 export interface KafkaListener {
@@ -44,7 +55,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
   const connections = new Set<KafkaConnection>();
   const connectionsMax = options.connectionsMax ?? KAFKA_LISTENER_LIMITS.connectionsMax;
   let nextConnectionId = 0;
-  const server: Server = createServer((socket: Socket) => {
+  const accept = (socket: Socket): void => {
     if (connections.size >= connectionsMax) {
       logger.warn({ connectionsMax }, 'refusing a Kafka connection: too many open');
       socket.destroy();
@@ -61,7 +72,24 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
     if (!ready) held.push(socket);
-  });
+  };
+  const tls = options.tls;
+  let stopReloads: (() => void) | undefined;
+  let server: Server;
+  if (tls === undefined) {
+    server = createServer(accept);
+  } else {
+    const secure = createTlsServer(
+      { ...tls.serverOptions(), handshakeTimeout: KAFKA_LISTENER_LIMITS.tlsHandshakeTimeoutMs },
+      accept,
+    );
+    // A failed handshake (plaintext client, no or a foreign client certificate) only concerns that client.
+    secure.on('tlsClientError', (error) =>
+      logger.debug({ err: error.message }, 'Kafka TLS handshake failed'),
+    );
+    stopReloads = tls.onReload(() => secure.setSecureContext(tls.serverOptions()));
+    server = secure;
+  }
   let ready = options.ready === undefined;
   const held: Socket[] = [];
   options.ready?.then(
@@ -81,7 +109,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
   });
   const address = server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
-  logger.info({ listen: options.listen, port: boundPort }, 'Kafka listener ready');
+  logger.info({ listen: options.listen, port: boundPort, tls: tls !== undefined }, 'Kafka listener ready');
   // One timer for every connection's idle check (not one per connection).
   const idleMs = (options.limits ?? DEFAULT_CONNECTION_LIMITS).idleMs;
   const sweep = setInterval(
@@ -98,6 +126,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
     connectionCount: () => connections.size,
     close: () => {
       closing ??= (async () => {
+        stopReloads?.();
         clearInterval(sweep);
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await Promise.all([...connections].map((c) => c.close(KAFKA_LISTENER_LIMITS.closeGraceMs)));

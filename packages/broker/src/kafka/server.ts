@@ -5,6 +5,8 @@
  * the metadata log, as a KRaft broker enables request processing only then: before that, its answers
  * would come from an older image.
  */
+
+import type { ProcessTls } from '@tributary/protocol';
 import type { Logger } from 'pino';
 import { DEFAULT_CONNECTION_LIMITS } from './connection.js';
 import type { RegisteredHandler } from './handler.js';
@@ -88,6 +90,8 @@ export interface KafkaServerOptions {
   readonly ready: Promise<void>;
   /** connections.max.idle.ms; KAFKA_CONNECTION_IDLE_MS_DEFAULT by default. */
   readonly connectionsMaxIdleMs?: number;
+  /** TLS with the broker's files (see KafkaListenerOptions.tls). */
+  readonly tls?: ProcessTls;
   readonly logger: Logger;
 }
 
@@ -97,6 +101,7 @@ export function startKafkaServer(options: KafkaServerOptions): Promise<KafkaList
     registry: kafkaRegistry(options.parts),
     logger: options.logger,
     ready: options.ready,
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
     limits: {
       ...DEFAULT_CONNECTION_LIMITS,
       ...(options.connectionsMaxIdleMs === undefined ? {} : { idleMs: options.connectionsMaxIdleMs }),

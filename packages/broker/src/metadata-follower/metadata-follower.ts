@@ -45,6 +45,8 @@ export interface MetadataFollowerOptions {
   readonly backoff?: BackoffPolicy;
   readonly clock?: Clock;
   readonly random?: Random;
+  /** TLS towards the controllers (the broker's certificate, the CA); default plaintext. */
+  readonly credentials?: grpc.ChannelCredentials;
 }
 
 interface Waiter {
@@ -190,7 +192,8 @@ export class MetadataFollower {
   #streamFrom(address: string): Promise<unknown> {
     this.#snapshotChunks = [];
     this.#snapshotBytes = 0;
-    const client = createMetadataStreamClient(address);
+    const { credentials } = this.#options;
+    const client = createMetadataStreamClient(address, credentials === undefined ? {} : { credentials });
     const call = client.FetchMetadata({ fromOffset: this.#image.offset + 1, follow: true });
     this.#call = call;
     return new Promise<unknown>((resolve) => {

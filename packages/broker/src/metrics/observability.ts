@@ -6,6 +6,7 @@ import type * as grpc from '@grpc/grpc-js';
 import {
   addStandardServices,
   type MetricsServerHandle,
+  type ProcessTls,
   type StandardServices,
   startMetricsServer,
 } from '@tributary/protocol';
@@ -37,11 +38,13 @@ export async function startMetricsEndpoint(
   listen: string | undefined,
   registry: Registry,
   logger: Logger,
+  tls?: ProcessTls,
 ): Promise<MetricsServerHandle | null> {
   if (listen === undefined) return null;
   return startMetricsServer({
     listen,
     registry,
+    ...(tls === undefined ? {} : { tls }),
     onError: (error) => logger.warn({ err: error }, 'metrics endpoint error'),
   });
 }

@@ -12,6 +12,7 @@ import {
   ControllerConnection,
   createServer,
   instrumentServer,
+  reloadTls,
   shutdownServer,
 } from '@tributary/protocol';
 import { BrokerLifecycleManager } from '../lifecycle/manager.js';
@@ -44,8 +45,13 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
   await mkdir(join(options.dataDir, 'metadata'), { recursive: true });
   await mkdir(join(options.dataDir, 'logs'), { recursive: true });
 
-  const connection = new ControllerConnection({ addresses: options.controllers, clock });
-  const replicationClients = new ReplicationClients();
+  const credentials = options.tls?.channelCredentials();
+  const connection = new ControllerConnection({
+    addresses: options.controllers,
+    clock,
+    ...(credentials === undefined ? {} : { credentials }),
+  });
+  const replicationClients = new ReplicationClients(credentials);
   // The lifecycle manager needs the bound port, so it is created last; the replica manager asks it for
   // the broker epoch only once replication starts.
   let lifecycle: BrokerLifecycleManager | undefined;
@@ -105,6 +111,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       dataDir: join(options.dataDir, 'metadata'),
       logger: logger.child({ subsystem: 'metadata-follower' }),
       clock,
+      ...(credentials === undefined ? {} : { credentials }),
     });
     cleanups.push(() => follower.close());
     parts.follower = follower;
@@ -174,6 +181,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
             admin: adminForwarder,
             caughtUp,
             connectionsMaxIdleMs: options.kafkaConnectionsMaxIdleMs,
+            tls: options.tls,
             logger,
           });
     if (kafka !== null) cleanups.push(() => kafka.listener.close());
@@ -198,8 +206,13 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       groupCoordinator: groupCoordinator !== null,
     });
     cleanups.push(() => standard.close());
-    const port = await bindServer(server, options.listen);
-    const metricsServer = await startMetricsEndpoint(options.metricsListen, metrics.registry, logger);
+    const port = await bindServer(server, options.listen, options.tls?.serverCredentials());
+    const metricsServer = await startMetricsEndpoint(
+      options.metricsListen,
+      metrics.registry,
+      logger,
+      options.metricsTls === true ? options.tls : undefined,
+    );
     if (metricsServer !== null) cleanups.push(() => metricsServer.close());
     const advertisedAddress = advertisedAddressFor(options.listen, port, options.advertisedAddress);
 
@@ -232,6 +245,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
         controllers: options.controllers,
         metricsPort: metricsServer?.port ?? null,
         kafkaAddress: kafka?.advertisedAddress ?? null,
+        tls: options.tls?.summary() ?? null,
       },
       'broker ready',
     );
@@ -264,6 +278,9 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       close: () => {
         closing ??= close();
         return closing;
+      },
+      reload: () => {
+        reloadTls(options.tls, logger);
       },
     };
   } catch (error) {

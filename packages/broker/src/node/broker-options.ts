@@ -3,6 +3,7 @@
  * wire its parts share these types).
  */
 import type { Clock } from '@tributary/core';
+import type { ProcessTls } from '@tributary/protocol';
 import type { Logger } from 'pino';
 import type { GroupCoordinator } from '../group/index.js';
 import type { BrokerLifecycleManager } from '../lifecycle/manager.js';
@@ -65,6 +66,13 @@ export interface BrokerOptions {
   readonly kafkaConnectionsMaxIdleMs?: number;
   /** The broker's rack (Kafka's broker.rack): replica placement spreads over racks; Metadata names it. */
   readonly rack?: string;
+  /**
+   * TLS on every listener (gRPC, Kafka) and link (controllers, metadata stream, replication), mutual when the
+   * files say so; unset = plaintext. `tributary dev` shares one with its controller.
+   */
+  readonly tls?: ProcessTls;
+  /** Serve /metrics over HTTPS with `tls` (--metrics-tls). */
+  readonly metricsTls?: boolean;
 }
 
 export interface BrokerHandle {
@@ -87,4 +95,6 @@ export interface BrokerHandle {
   readonly groupCoordinator: GroupCoordinator | null;
   /** Controlled shutdown (bounded), then server, replica manager, metadata follower. Idempotent. */
   close(): Promise<void>;
+  /** SIGHUP: re-reads the TLS files for new connections (logged; bad files leave the old ones in force). */
+  reload(): void;
 }

@@ -31,10 +31,14 @@ import type { ReplicaManagerPort } from './replica-port.js';
 export class ReplicationClients {
   readonly #clients = new Map<string, ReplicationClient>();
 
+  /** `credentials`: TLS towards the leaders (the broker's certificate, the CA); default plaintext. */
+  constructor(private readonly credentials?: grpc.ChannelCredentials) {}
+
   get(address: string): ReplicationClient {
     let client = this.#clients.get(address);
     if (client === undefined) {
       client = createReplicationClient(address, {
+        ...(this.credentials === undefined ? {} : { credentials: this.credentials }),
         channelOptions: {
           'grpc-node.flow_control_window': BROKER_DEFAULTS.replicationFlowControlWindowBytes,
           ...REPLICA_FETCH_RECONNECT_BACKOFF,

@@ -121,7 +121,26 @@ describe('broker config: sources and errors', () => {
       groupMaxSessionTimeoutMs: 1_800_000,
       groupMaxSize: 1_000,
       kafkaConnectionsMaxIdleMs: 600_000,
+      tlsClientAuth: 'none',
+      metricsTls: false,
     });
+  });
+
+  it('reads the --tls-* files at parse time: a bad one is a one-line ConfigError', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trib-broker-tls-'));
+    try {
+      const bad = join(dir, 'bad.pem');
+      await writeFile(bad, 'not PEM');
+      const flags = [...BASE, '--tls-cert', bad, '--tls-key', bad, '--tls-ca', bad];
+      expect(() => parseBrokerArgs(flags, {})).toThrow(
+        new ConfigError(`--tls-cert ${bad}: no PEM certificate in it`),
+      );
+      expect(() => parseBrokerArgs([...BASE, '--tls-ca', bad], {})).toThrow(
+        new ConfigError('--tls-cert, --tls-key and --tls-ca go together: --tls-cert and --tls-key missing'),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes flags over TRIBUTARY_* over the config file over defaults', async () => {

@@ -15,6 +15,14 @@ import {
   option,
   parseConfig,
 } from '@tributary/core/config';
+import {
+  METRICS_TLS_OPTIONS,
+  METRICS_TLS_RULES,
+  ProcessTls,
+  TLS_CONFIG_OPTIONS,
+  TLS_CONFIG_RULES,
+  tlsFilesOf,
+} from '@tributary/protocol';
 import type { ClassicGroupConfig } from '../group/classic-types.js';
 import {
   CLASSIC_GROUP_DEFAULTS,
@@ -141,10 +149,16 @@ export const BROKER_CONFIG = defineConfig({
     rack: option
       .text("the broker's rack (Kafka's broker.rack): replicas spread across racks", 'RACK')
       .optional('none'),
+    ...TLS_CONFIG_OPTIONS,
+    ...METRICS_TLS_OPTIONS,
   },
+  rules: [...TLS_CONFIG_RULES, ...METRICS_TLS_RULES],
 });
 
-export type BrokerConfig = ConfigValues<typeof BROKER_CONFIG.options>;
+export type BrokerConfig = ConfigValues<typeof BROKER_CONFIG.options> & {
+  /** The --tls-* files, read and checked (a bad file is a ConfigError at start-up); unset = plaintext. */
+  readonly tls?: ProcessTls;
+};
 
 export const USAGE = helpText(BROKER_CONFIG);
 
@@ -154,8 +168,10 @@ export const USAGE = helpText(BROKER_CONFIG);
  */
 export function parseBrokerArgs(argv: readonly string[], env: Env = process.env): BrokerConfig | null {
   const config = parseConfig(BROKER_CONFIG, { argv, env });
-  if (config !== null) classicGroupSettings(config);
-  return config;
+  if (config === null) return null;
+  classicGroupSettings(config);
+  const files = tlsFilesOf(config);
+  return files === undefined ? config : { ...config, tls: ProcessTls.load(files) };
 }
 
 /** The classic group settings a broker's options name; unset ones are Kafka's defaults. */

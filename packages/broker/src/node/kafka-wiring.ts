@@ -3,6 +3,7 @@
  * of broker-node.ts so that the node stays an outline: this file owns the listener's readiness (caught
  * up with the metadata log, then the cluster id asked of the controller once) and its address.
  */
+import type { ProcessTls } from '@tributary/protocol';
 import type { Logger } from 'pino';
 import type { KafkaListener } from '../kafka/listener.js';
 import type { KafkaBrokerParts } from '../kafka/parts.js';
@@ -21,6 +22,8 @@ export interface KafkaWiringOptions {
   /** Resolves once the broker has caught up with the metadata log. */
   readonly caughtUp: Promise<void>;
   readonly connectionsMaxIdleMs: number | undefined;
+  /** TLS on the listener (the broker's files, reloaded with them); undefined = plaintext. */
+  readonly tls: ProcessTls | undefined;
   readonly logger: Logger;
 }
 
@@ -46,6 +49,7 @@ export async function openKafkaListener(options: KafkaWiringOptions): Promise<Ka
     parts: { ...options.parts, clusterId: () => clusterId },
     ready,
     logger: options.logger,
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
     ...(options.connectionsMaxIdleMs === undefined
       ? {}
       : { connectionsMaxIdleMs: options.connectionsMaxIdleMs }),

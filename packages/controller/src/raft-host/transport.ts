@@ -40,6 +40,8 @@ export interface RaftTransportOptions {
   readonly logger: Logger;
   readonly onUnreachable: (peer: NodeId) => void;
   readonly onSnapshotSent: (peer: NodeId, ok: boolean) => void;
+  /** TLS towards the other voters (the process's own certificate, the CA); default plaintext. */
+  readonly credentials?: grpc.ChannelCredentials;
 }
 
 export class RaftTransport {
@@ -141,7 +143,10 @@ export class RaftTransport {
   }
 
   private clientOf(peer: Peer): RaftClient {
-    if (peer.client === undefined) peer.client = createRaftClient(peer.address);
+    if (peer.client === undefined) {
+      const { credentials } = this.options;
+      peer.client = createRaftClient(peer.address, credentials === undefined ? {} : { credentials });
+    }
     return peer.client;
   }
 

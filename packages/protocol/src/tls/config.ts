@@ -3,7 +3,9 @@
  * broker's and `tributary dev`'s config schemas, so the flags, TRIBUTARY_* variables, config-file keys, help and
  * docs are the same on every process:
  *
- *   --tls-cert FILE --tls-key FILE --tls-ca FILE [--tls-client-auth none|required] [--metrics-tls]
+ *   --tls-cert FILE --tls-key FILE --tls-ca FILE [--tls-client-auth none|required]
+ *
+ * and, on processes with a /metrics endpoint, [--metrics-tls].
  *
  * The three files go together: a process either speaks TLS on every listener and link or on none (a half-secure
  * cluster, where some links are plaintext, is the configuration mistake these rules exist to refuse).
@@ -44,9 +46,13 @@ export const TLS_CONFIG_OPTIONS = {
       doc: '`required`: every listener refuses a client without a certificate signed by `--tls-ca` (mutual TLS)',
     })
     .default('none'),
+} as const;
+
+/** For processes with a /metrics endpoint (controller, broker): HTTPS there too, off by default. */
+export const METRICS_TLS_OPTIONS = {
   metricsTls: option
     .boolean(
-      'serve `/metrics` over HTTPS with the `--tls-*` files (client certificates as `--tls-client-auth`)',
+      'serve `/metrics` over HTTPS with the `--tls-*` files (client certificates as `--tls-client-auth`); plain HTTP by default, as most scrapers are set up',
     )
     .default(false),
 } as const;
@@ -57,7 +63,6 @@ export interface TlsConfigValues {
   readonly tlsKey?: string;
   readonly tlsCa?: string;
   readonly tlsClientAuth: TlsClientAuth;
-  readonly metricsTls: boolean;
 }
 
 const FLAGS = { tlsCert: '--tls-cert', tlsKey: '--tls-key', tlsCa: '--tls-ca' } as const;
@@ -82,6 +87,9 @@ export const TLS_CONFIG_RULES: readonly ConfigRule<TlsConfigValues>[] = [
     holds: (values) => values.tlsClientAuth === 'none' || values.tlsCa !== undefined,
     message: '--tls-client-auth required needs --tls-ca (and --tls-cert, --tls-key)',
   },
+];
+
+export const METRICS_TLS_RULES: readonly ConfigRule<TlsConfigValues & { readonly metricsTls: boolean }>[] = [
   {
     holds: (values) => !values.metricsTls || values.tlsCert !== undefined,
     message: '--metrics-tls needs --tls-cert, --tls-key and --tls-ca',

@@ -1,6 +1,8 @@
 /** TLS for every listener and link (DESIGN §10): options, material, reloadable credentials, peers. */
 export { type ClientTls, clientCredentials, readClientTls } from './client-tls.js';
 export {
+  METRICS_TLS_OPTIONS,
+  METRICS_TLS_RULES,
   TLS_CLIENT_AUTH_MODES,
   TLS_CONFIG_OPTIONS,
   TLS_CONFIG_RULES,

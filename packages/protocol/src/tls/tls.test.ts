@@ -5,7 +5,13 @@ import { ConfigError, defineConfig, option, parseConfig } from '@tributary/core/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindServer, createServer, shutdownServer } from '../server.js';
 import { clientCredentials, readClientTls } from './client-tls.js';
-import { TLS_CONFIG_OPTIONS, TLS_CONFIG_RULES, tlsFilesOf } from './config.js';
+import {
+  METRICS_TLS_OPTIONS,
+  METRICS_TLS_RULES,
+  TLS_CONFIG_OPTIONS,
+  TLS_CONFIG_RULES,
+  tlsFilesOf,
+} from './config.js';
 import { type DevCerts, makeDevCerts, makeTestCerts, type TestCerts } from './dev-certs.js';
 import { loadTlsMaterial } from './material.js';
 import { callPeerIdentity } from './peer.js';
@@ -14,8 +20,12 @@ import { ProcessTls, reloadTls } from './process-tls.js';
 const SCHEMA = defineConfig({
   command: 'tls-test',
   summary: 'TLS options only.',
-  options: { nodeId: option.integer('id', { min: 0, max: 9 }).default(1), ...TLS_CONFIG_OPTIONS },
-  rules: [...TLS_CONFIG_RULES],
+  options: {
+    nodeId: option.integer('id', { min: 0, max: 9 }).default(1),
+    ...TLS_CONFIG_OPTIONS,
+    ...METRICS_TLS_OPTIONS,
+  },
+  rules: [...TLS_CONFIG_RULES, ...METRICS_TLS_RULES],
 });
 const parse = (argv: string[]) => parseConfig(SCHEMA, { argv, env: {} });
 
@@ -42,7 +52,7 @@ describe('TLS options', () => {
       caFile: 'ca.pem',
       clientAuth: 'none',
     });
-    expect(tlsFilesOf(parse([]) ?? { tlsClientAuth: 'none', metricsTls: false })).toBeUndefined();
+    expect(tlsFilesOf(parse([]) ?? { tlsClientAuth: 'none' })).toBeUndefined();
   });
   it.each([
     [

@@ -4,6 +4,7 @@
  * use kcat, KafkaJS and @platformatic/kafka instead.
  */
 import { connect, type Socket } from 'node:net';
+import { type ConnectionOptions, connect as connectTls } from 'node:tls';
 import {
   type ApiDefinition,
   decodeResponseFrame,
@@ -36,6 +37,20 @@ export class RawKafkaClient {
     const socket = connect({ port, host });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new RawKafkaClient(socket);
+  }
+
+  /** Over TLS (`options`: ca, cert, key, servername...); resolves once the client's handshake is done. */
+  static async connectTls(
+    port: number,
+    options: ConnectionOptions,
+    host = '127.0.0.1',
+  ): Promise<RawKafkaClient> {
+    const socket = connectTls({ port, host, ...options });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('secureConnect', resolve);
       socket.once('error', reject);
     });
     return new RawKafkaClient(socket);
