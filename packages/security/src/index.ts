@@ -11,6 +11,7 @@ export * from './authorizer.js';
 export { canonicalIpAddress } from './ip-address.js';
 export { SECURITY_LIMITS } from './limits.js';
 export * from './principal.js';
+export * from './principal-mapping.js';
 export * from './sasl-plain.js';
 export * from './scram.js';
 export * from './scram-client.js';
