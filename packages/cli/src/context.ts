@@ -1,7 +1,14 @@
 /** What every command receives: parsed global options, the IO shell and the injected decoders. */
+
+import type * as grpc from '@grpc/grpc-js';
 import { type Admin, openAdminConnection, TributaryClient } from '@tributary/client';
 import { TributaryError } from '@tributary/core';
-import { asTributaryError, ControllerConnection } from '@tributary/protocol';
+import {
+  asTributaryError,
+  type ClientTls,
+  ControllerConnection,
+  clientCredentials,
+} from '@tributary/protocol';
 import type { CliDecoders, CliIo } from './io.js';
 
 export interface GlobalOptions {
@@ -16,6 +23,18 @@ export interface GlobalOptions {
   readonly json: boolean;
   /** Overall deadline of one command's RPCs (retries included). */
   readonly timeoutMs: number;
+  /** --tls-ca/--tls-cert/--tls-key (or TRIB_TLS_*), read; unset = plaintext. */
+  readonly tls?: ClientTls;
+}
+
+/** The channel credentials of every connection a command opens: TLS with the given files, or plaintext. */
+export function channelCredentials(context: CommandContext): grpc.ChannelCredentials {
+  return clientCredentials(context.options.tls);
+}
+
+/** `tls` for the client library's options, when given. */
+export function tlsOption(context: CommandContext): { tls?: ClientTls } {
+  return context.options.tls === undefined ? {} : { tls: context.options.tls };
 }
 
 export interface CommandContext {
@@ -36,6 +55,7 @@ export async function withAdminConnection<T>(
   const { connection, route } = openAdminConnection({
     ...adminAddresses(context),
     deadlineMs: context.options.timeoutMs,
+    ...tlsOption(context),
   });
   try {
     return await work(connection);
@@ -68,6 +88,7 @@ export async function withConnection<T>(
   const connection = new ControllerConnection({
     addresses: context.options.controllers,
     attemptTimeoutMs: Math.min(2_000, context.options.timeoutMs),
+    credentials: channelCredentials(context),
   });
   try {
     return await work(connection);
@@ -90,6 +111,7 @@ export async function withAdmin<T>(
     bootstrap,
     ...(context.options.controllersGiven ? { controllers: context.options.controllers } : {}),
     timeoutMs: context.options.timeoutMs,
+    ...tlsOption(context),
   });
   try {
     return await work(client.admin());

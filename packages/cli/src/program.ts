@@ -3,7 +3,8 @@
  * src/commands, output formatting in src/format.ts. Every failure becomes one line on stderr and a
  * non-zero exit code; stacks are never printed.
  */
-import { asTributaryError } from '@tributary/protocol';
+import { ConfigError } from '@tributary/core/config';
+import { asTributaryError, readClientTls } from '@tributary/protocol';
 import { Command, CommanderError, Option } from 'commander';
 import {
   collectConfig,
@@ -15,6 +16,7 @@ import {
 import { addDecommissionCommand, brokersList } from './commands/brokers.js';
 import { clusterStatus } from './commands/cluster.js';
 import { addDeleteRecordsCommand } from './commands/delete-records.js';
+import { addDevCertsCommand } from './commands/dev-certs.js';
 import { addGroupCommands } from './commands/groups.js';
 import { metadataLog } from './commands/metadata-log.js';
 import { addPartitionCommands } from './commands/partition-commands.js';
@@ -77,6 +79,36 @@ interface RawGlobalOptions {
   readonly bootstrap: string[];
   readonly json?: boolean;
   readonly timeoutMs: number;
+  readonly tlsCa?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
+}
+
+/**
+ * The client TLS settings from --tls-ca/--tls-cert/--tls-key (or TRIB_TLS_*), files read and checked now: a
+ * missing or bad file is a ConfigError (exit 2). A certificate without a CA is refused rather than ignored.
+ */
+function clientTls(raw: RawGlobalOptions): Pick<GlobalOptions, 'tls'> {
+  if (raw.tlsCa === undefined) {
+    if (raw.tlsCert !== undefined || raw.tlsKey !== undefined) {
+      throw new ConfigError('--tls-cert and --tls-key need --tls-ca (servers are verified against it only)');
+    }
+    return {};
+  }
+  return {
+    tls: readClientTls({
+      caFile: raw.tlsCa,
+      ...(raw.tlsCert === undefined ? {} : { certFile: raw.tlsCert }),
+      ...(raw.tlsKey === undefined ? {} : { keyFile: raw.tlsKey }),
+    }),
+  };
+}
+
+/** A file option whose default is its TRIB_* variable (an empty variable counts as unset). */
+function fileOption(flag: string, variable: string, env: CliIo['env'], description: string): Option {
+  const option = new Option(`${flag} <file>`, `${description} (env ${variable})`);
+  const fromEnv = (env[variable] ?? '').trim();
+  return fromEnv === '' ? option : option.default(fromEnv);
 }
 
 function globalOptions(command: Command, env: CliIo['env']): GlobalOptions {
@@ -91,6 +123,7 @@ function globalOptions(command: Command, env: CliIo['env']): GlobalOptions {
     bootstrap: raw.bootstrap,
     json: raw.json === true,
     timeoutMs: raw.timeoutMs,
+    ...clientTls(raw),
   };
 }
 
@@ -128,7 +161,24 @@ export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput =
       'deadline for the command, retries included',
       parsePositiveInt,
       DEFAULT_TIMEOUT_MS,
-    );
+    )
+    .addOption(
+      fileOption(
+        '--tls-ca',
+        'TRIB_TLS_CA',
+        io.env,
+        'TLS: the CA certificate(s) servers are verified against (never the system roots)',
+      ),
+    )
+    .addOption(
+      fileOption(
+        '--tls-cert',
+        'TRIB_TLS_CERT',
+        io.env,
+        'TLS: client certificate, for --tls-client-auth required',
+      ),
+    )
+    .addOption(fileOption('--tls-key', 'TRIB_TLS_KEY', io.env, 'TLS: the private key of --tls-cert'));
 
   const run =
     (action: Action) =>
@@ -146,6 +196,7 @@ export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput =
   addMetadataCommands(program, run);
   addClientCommands(program, run, input);
   addGroupCommands(program, run);
+  addDevCertsCommand(program, io);
   return program;
 }
 
@@ -298,6 +349,10 @@ export async function runCli(
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof ConfigError) {
+      io.err(`error: ${error.message}`);
+      return EXIT_USAGE;
     }
     if (io.signal.aborted) {
       io.err('error: interrupted');

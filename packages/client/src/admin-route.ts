@@ -7,7 +7,7 @@
  * Shared by the Admin and by `trib`, so both choose the same way.
  */
 import { type Clock, type Random, TributaryError } from '@tributary/core';
-import { ControllerConnection } from '@tributary/protocol';
+import { type ClientTls, ControllerConnection, clientCredentials } from '@tributary/protocol';
 
 export type AdminRoute = 'controllers' | 'brokers';
 
@@ -33,6 +33,8 @@ export interface AdminConnectionOptions {
   readonly deadlineMs?: number;
   readonly clock?: Clock;
   readonly random?: Random;
+  /** TLS towards controllers or brokers (the CA, and a client certificate for mutual TLS); default plaintext. */
+  readonly tls?: ClientTls;
 }
 
 export interface RoutedAdminConnection {
@@ -62,6 +64,7 @@ export function openAdminConnection(options: AdminConnectionOptions): RoutedAdmi
   const connection = new ControllerConnection({
     addresses,
     attemptTimeoutMs: Math.max(1, Math.min(attemptMs, deadlineMs)),
+    credentials: clientCredentials(options.tls),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.random === undefined ? {} : { random: options.random }),
   });

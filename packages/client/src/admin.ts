@@ -4,11 +4,15 @@
  * backoff within the call's deadline: directly when controllers are given, otherwise through the bootstrap
  * brokers, which forward it (admin-route.ts). Answers are plain objects, decoupled from the protobuf types.
  */
+
+import type * as grpc from '@grpc/grpc-js';
 import { assert, type Clock, type Random, TributaryError } from '@tributary/core';
 import {
   asTributaryError,
+  type ClientTls,
   type ControllerAdminClient,
   type ControllerConnection,
+  clientCredentials,
   createControllerAdminClient,
   type DescribeQuorumResponse__Output,
   type QuorumVoter__Output,
@@ -67,6 +71,8 @@ export interface AdminOptions {
   readonly groups?: GroupAdmin;
   /** Broker metadata and channels for describeReplicas; TributaryClient.admin() provides them. */
   readonly brokers?: BrokerSide;
+  /** TLS towards controllers and brokers (the CA, and a client certificate for mutual TLS); default plaintext. */
+  readonly tls?: ClientTls;
 }
 
 export interface AlterReassignmentsOptions extends AdminCallOptions {
@@ -245,6 +251,7 @@ export class Admin {
   private readonly route: AdminRoute;
   private readonly defaultDeadlineMs: number;
   private readonly quorumClients = new Map<string, ControllerAdminClient>();
+  private readonly credentials: grpc.ChannelCredentials;
   private closedFlag = false;
   private readonly groups: GroupAdmin | undefined;
   private readonly brokers: BrokerSide | undefined;
@@ -254,7 +261,9 @@ export class Admin {
     this.groups = options.groups;
     this.brokers = options.brokers;
     assert(this.defaultDeadlineMs > 0, 'the admin deadline must be positive');
+    this.credentials = clientCredentials(options.tls);
     const routed = openAdminConnection({
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
       ...(options.controllers === undefined ? {} : { controllers: options.controllers }),
       ...(options.bootstrap === undefined ? {} : { bootstrap: options.bootstrap }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -683,7 +692,7 @@ export class Admin {
   private quorumClient(address: string): ControllerAdminClient {
     let client = this.quorumClients.get(address);
     if (client === undefined) {
-      client = createControllerAdminClient(address);
+      client = createControllerAdminClient(address, { credentials: this.credentials });
       this.quorumClients.set(address, client);
     }
     return client;

@@ -1,6 +1,7 @@
 /** The entry point: one client per process, sharing broker connections and the metadata cache. */
 import type * as grpc from '@grpc/grpc-js';
 import type { Clock, Random } from '@tributary/core';
+import { type ClientTls, clientCredentials } from '@tributary/protocol';
 import { Admin } from './admin.js';
 import { BrokerConnections } from './connections.js';
 import { Consumer } from './consumer.js';
@@ -28,6 +29,12 @@ export interface TributaryClientOptions {
   readonly random?: Random;
   /** grpc-js client interceptors on every broker channel (tests use them to lose responses). */
   readonly interceptors?: grpc.Interceptor[];
+  /**
+   * TLS on every channel: servers are verified against `ca` only (never the system roots) and must name the
+   * host dialled; `cert` and `key` (PEM) are presented to listeners that require client certificates.
+   * Unset: plaintext.
+   */
+  readonly tls?: ClientTls;
 }
 
 export class TributaryClient {
@@ -35,14 +42,18 @@ export class TributaryClient {
   readonly metadata: MetadataCache;
   private readonly connections: BrokerConnections;
   /** GroupCoordinator channels, for group consumers and group admin. */
-  private readonly coordinators = new CoordinatorConnections();
+  private readonly coordinators: CoordinatorConnections;
   private adminClient: Admin | undefined;
 
   constructor(private readonly options: TributaryClientOptions) {
     this.clientId = options.clientId ?? 'tributary-client';
-    this.connections = new BrokerConnections(
-      options.interceptors === undefined ? {} : { interceptors: options.interceptors },
-    );
+    // One credentials object for every channel of this client (a bad PEM fails here, not on first use).
+    const credentials = clientCredentials(options.tls);
+    this.coordinators = new CoordinatorConnections(credentials);
+    this.connections = new BrokerConnections({
+      credentials,
+      ...(options.interceptors === undefined ? {} : { interceptors: options.interceptors }),
+    });
     this.metadata = new MetadataCache(
       options.bootstrap,
       this.connections,
@@ -113,6 +124,7 @@ export class TributaryClient {
           ...(this.options.random === undefined ? {} : { random: this.options.random }),
         }),
         brokers: { metadata: this.metadata, connections: this.connections },
+        ...(this.options.tls === undefined ? {} : { tls: this.options.tls }),
         ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
         ...(this.options.random === undefined ? {} : { random: this.options.random }),
       });

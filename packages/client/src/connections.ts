@@ -5,6 +5,8 @@ import { type BrokerClient, createBrokerClient } from '@tributary/protocol';
 export interface BrokerConnectionsOptions {
   /** grpc-js client interceptors for every broker channel (grpc-js reads them from the client options). */
   readonly interceptors?: grpc.Interceptor[];
+  /** TLS (or plaintext) credentials of every broker channel; default plaintext. */
+  readonly credentials?: grpc.ChannelCredentials;
 }
 
 export class BrokerConnections {
@@ -16,6 +18,7 @@ export class BrokerConnections {
     let client = this.clients.get(address);
     if (client === undefined) {
       client = createBrokerClient(address, {
+        ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
         channelOptions: {
           // Large fetch responses move much faster with a wide HTTP/2 window (DESIGN §8).
           'grpc-node.flow_control_window': 16 * 1024 * 1024,

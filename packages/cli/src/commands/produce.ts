@@ -6,7 +6,7 @@
 import { type Acks, TributaryClient } from '@tributary/client';
 import { TributaryError } from '@tributary/core';
 import type { SupportedCompression } from '@tributary/records';
-import type { CommandContext } from '../context.js';
+import { type CommandContext, tlsOption } from '../context.js';
 
 export interface ClientCommandOptions {
   readonly bootstrap: readonly string[];
@@ -46,7 +46,11 @@ export async function withClient<T>(
   options: ClientCommandOptions,
   work: (client: TributaryClient) => Promise<T>,
 ): Promise<T> {
-  const client = new TributaryClient({ bootstrap: options.bootstrap, timeoutMs: context.options.timeoutMs });
+  const client = new TributaryClient({
+    bootstrap: options.bootstrap,
+    timeoutMs: context.options.timeoutMs,
+    ...tlsOption(context),
+  });
   try {
     return await work(client);
   } finally {

@@ -3,6 +3,7 @@
  * broker leading the group's __consumer_offsets partition; that address is cached until a call fails
  * with NOT_COORDINATOR (or similar, see reconcile.ts heartbeatAction), then looked up again.
  */
+import type * as grpc from '@grpc/grpc-js';
 import { type Random, TributaryError } from '@tributary/core';
 import {
   backoffDelayMs,
@@ -22,10 +23,16 @@ import { heartbeatAction } from './reconcile.js';
 export class CoordinatorConnections {
   private readonly clients = new Map<string, GroupCoordinatorClient>();
 
+  /** `credentials`: TLS (or plaintext) of every coordinator channel; default plaintext. */
+  constructor(private readonly credentials?: grpc.ChannelCredentials) {}
+
   get(address: string): GroupCoordinatorClient {
     let client = this.clients.get(address);
     if (client === undefined) {
-      client = createGroupCoordinatorClient(address);
+      client = createGroupCoordinatorClient(
+        address,
+        this.credentials === undefined ? {} : { credentials: this.credentials },
+      );
       this.clients.set(address, client);
     }
     return client;
