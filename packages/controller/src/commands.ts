@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Clock, type Random, systemClock, systemRandom } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
+import type { AclIdSource } from './control/acls.js';
 import type { ControllerContext } from './control/context.js';
 
 /** Kafka's default.replication.factor is 1; a dev cluster with one broker must work out of the box. */
@@ -15,17 +16,21 @@ export interface CommandContextOptions {
   readonly random?: Random;
   readonly clock?: Clock;
   readonly newTopicId?: () => string;
+  /** Ids of new ACL entries; default a random UUID. */
+  readonly newAclId?: () => string;
 }
 
 export class CommandContextFactory {
   private readonly random: Random;
   private readonly clock: Clock;
   private readonly topicId: () => string;
+  private readonly aclId: () => string;
 
   constructor(options: CommandContextOptions = {}) {
     this.random = options.random ?? systemRandom;
     this.clock = options.clock ?? systemClock;
     this.topicId = options.newTopicId ?? randomUUID;
+    this.aclId = options.newAclId ?? randomUUID;
   }
 
   /** The context for one decision against `image`: the default replication factor fits its brokers. */
@@ -39,5 +44,11 @@ export class CommandContextFactory {
       defaultReplicationFactor: Math.max(1, Math.min(DEFAULT_REPLICATION_FACTOR_MAX, brokers)),
       defaultPartitions: DEFAULT_PARTITIONS,
     };
+  }
+
+  /** The id source of CreateAcls (Kafka's AclControlManager gives each new ACL a random UUID). */
+  aclIds(): AclIdSource {
+    const newAclId = this.aclId;
+    return { newAclId: () => newAclId() };
   }
 }

@@ -3,6 +3,7 @@
  * TRIBUTARY_* environment variables and a JSON config file, read by core's one config mechanism with the
  * precedence flags > env > file > defaults. Every problem is a ConfigError with one clear line.
  */
+
 import {
   ConfigError,
   type ConfigValues,
@@ -25,6 +26,7 @@ import {
   TLS_CONFIG_RULES,
   tlsFilesOf,
 } from '@tributary/protocol';
+import { type BootstrapUserCredentials, loadBootstrapUser } from './bootstrap-user.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel };
 
@@ -138,6 +140,18 @@ export const CONTROLLER_CONFIG = defineConfig({
     leaderImbalanceCheckIntervalMs: option
       .integer('how often the active controller checks leader balance', { min: 10, max: INTERVAL_MS_MAX })
       .default(CONTROLLER_DEFAULTS.leaderImbalanceCheckIntervalMs),
+    bootstrapScramUser: option
+      .text(
+        'a SCRAM user (SCRAM-SHA-256 and -512) the active controller creates while the metadata log has no credential for it: the first super user of a secure cluster (docs/operations.md)',
+        'NAME',
+      )
+      .optional('none'),
+    bootstrapScramPasswordFile: option
+      .text(
+        "the bootstrap user's password: the file's first line, read and salted at start, never logged",
+        'FILE',
+      )
+      .optional('none'),
     ...TLS_CONFIG_OPTIONS,
     ...METRICS_TLS_OPTIONS,
   },
@@ -162,6 +176,11 @@ export const CONTROLLER_CONFIG = defineConfig({
       holds: (config) => config.heartbeatIntervalMs < config.sessionTimeoutMs,
       message: '--heartbeat-interval-ms must be smaller than --session-timeout-ms',
     },
+    {
+      holds: (config) =>
+        (config.bootstrapScramUser === undefined) === (config.bootstrapScramPasswordFile === undefined),
+      message: '--bootstrap-scram-user and --bootstrap-scram-password-file go together',
+    },
   ],
 });
 
@@ -171,6 +190,8 @@ export interface ControllerConfig extends Omit<ParsedControllerConfig, 'suspectA
   readonly voters: readonly VoterAddress[];
   /** The --tls-* files, read and checked (a bad file is a ConfigError at start-up); unset = plaintext. */
   readonly tls?: ProcessTls;
+  /** --bootstrap-scram-user with its password already salted (the password file is read at parse time). */
+  readonly bootstrapUser?: BootstrapUserCredentials;
   /**
    * Fast failure detection: fence a broker another broker reports unreachable once it has been silent
    * this long. Default 2 × heartbeatIntervalMs.
@@ -207,9 +228,13 @@ export function parseControllerArgs(
   const values = parseConfig(CONTROLLER_CONFIG, { argv, env });
   if (values === null) return null;
   const files = tlsFilesOf(values);
+  const { bootstrapScramUser, bootstrapScramPasswordFile } = values;
   return {
     ...values,
     suspectAfterMs: values.suspectAfterMs ?? 2 * values.heartbeatIntervalMs,
     ...(files === undefined ? {} : { tls: ProcessTls.load(files) }),
+    ...(bootstrapScramUser === undefined || bootstrapScramPasswordFile === undefined
+      ? {}
+      : { bootstrapUser: loadBootstrapUser(bootstrapScramUser, bootstrapScramPasswordFile) }),
   };
 }

@@ -35,6 +35,7 @@ import {
 } from '@tributary/protocol';
 import type { Status } from '@tributary/raft';
 import { type Logger, pino } from 'pino';
+import { BootstrapUser, type BootstrapUserCredentials } from './bootstrap-user.js';
 import { CommandContextFactory } from './commands.js';
 import { CONTROLLER_DEFAULTS, type LogLevel, type VoterAddress } from './config.js';
 import { LeaderBalancer } from './leader-balancer.js';
@@ -102,6 +103,8 @@ export interface ControllerOptions {
   readonly tls?: ProcessTls;
   /** Serve /metrics over HTTPS with `tls` (--metrics-tls). */
   readonly metricsTls?: boolean;
+  /** The bootstrap SCRAM user, created by the active controller while the log has no credential for it. */
+  readonly bootstrapUser?: BootstrapUserCredentials;
 }
 
 export interface ControllerHandle {
@@ -263,6 +266,10 @@ export async function startController(options: ControllerOptions): Promise<Contr
           logger,
         })
       : null;
+  const bootstrapUser =
+    options.bootstrapUser === undefined
+      ? null
+      : new BootstrapUser({ quorum, credentials: options.bootstrapUser, logger });
   const server = createServer();
   // Before any service is added: every RPC gets a request id and a latency observation.
   instrumentServer(server, { onCallEnd: metrics.observeRpc, logger });
@@ -324,6 +331,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     standard.close();
     leaseManager.close();
     leaderBalancer?.close();
+    bootstrapUser?.close();
     metadataStream.close();
     server.forceShutdown();
     await storage.close();
@@ -343,6 +351,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? CONTROLLER_DEFAULTS.heartbeatIntervalMs,
       metricsPort: metricsServer?.port ?? null,
       tls: options.tls?.summary() ?? null,
+      bootstrapScramUser: options.bootstrapUser?.user ?? null,
     },
     'controller ready',
   );
@@ -353,6 +362,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     await transferLeadershipAway(driver, self, tickMs);
     leaseManager.close();
     leaderBalancer?.close();
+    bootstrapUser?.close();
     metadataStream.close();
     await shutdownServer(server, 500);
     standard.close();

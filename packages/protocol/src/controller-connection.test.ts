@@ -50,6 +50,13 @@ async function startFake(name: string): Promise<FakeController> {
     DecommissionBroker: handleUnary(async () => unused()),
     AddVoter: handleUnary(async () => unused()),
     RemoveVoter: handleUnary(async () => unused()),
+    CreateAcls: handleUnary(async () => unused()),
+    DeleteAcls: handleUnary(async () => unused()),
+    DescribeAcls: handleUnary(async () => unused()),
+    AlterUserScramCredentials: handleUnary(async () => unused()),
+    DescribeUserScramCredentials: handleUnary(async () => unused()),
+    AlterClientQuotas: handleUnary(async () => unused()),
+    DescribeClientQuotas: handleUnary(async () => unused()),
   };
   addControllerAdminService(server, handlers);
   const port = await bindServer(server, '127.0.0.1:0');

@@ -52,6 +52,13 @@ function throwingAdmin(unexpected: unknown[]): ControllerAdminHandlers {
     DecommissionBroker: handleUnary(async () => notImplemented()),
     AddVoter: handleUnary(async () => notImplemented()),
     RemoveVoter: handleUnary(async () => notImplemented()),
+    CreateAcls: handleUnary(async () => notImplemented()),
+    DeleteAcls: handleUnary(async () => notImplemented()),
+    DescribeAcls: handleUnary(async () => notImplemented()),
+    AlterUserScramCredentials: handleUnary(async () => notImplemented()),
+    DescribeUserScramCredentials: handleUnary(async () => notImplemented()),
+    AlterClientQuotas: handleUnary(async () => notImplemented()),
+    DescribeClientQuotas: handleUnary(async () => notImplemented()),
   };
 }
 

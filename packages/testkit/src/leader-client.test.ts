@@ -44,6 +44,13 @@ function handlers(
     DecommissionBroker: answer({ reassignments: [] }),
     AddVoter: answer({ voters: [] }),
     RemoveVoter: answer({ voters: [] }),
+    CreateAcls: answer({ results: [] }),
+    DeleteAcls: answer({ results: [] }),
+    DescribeAcls: answer({ acls: [] }),
+    AlterUserScramCredentials: answer({ results: [] }),
+    DescribeUserScramCredentials: answer({ results: [] }),
+    AlterClientQuotas: answer({ results: [] }),
+    DescribeClientQuotas: answer({ entries: [] }),
   };
 }
 

@@ -37,6 +37,13 @@ export const FORWARDED_ADMIN_METHODS = [
   'ListPartitionReassignments',
   'ElectLeaders',
   'DecommissionBroker',
+  'CreateAcls',
+  'DeleteAcls',
+  'DescribeAcls',
+  'AlterUserScramCredentials',
+  'DescribeUserScramCredentials',
+  'AlterClientQuotas',
+  'DescribeClientQuotas',
 ] as const satisfies readonly UnaryMethodName<ControllerAdminClient>[];
 
 export type ForwardedAdminMethod = (typeof FORWARDED_ADMIN_METHODS)[number];
@@ -243,6 +250,36 @@ export function createAdminForwardingHandlers(
     ),
     DecommissionBroker: handleUnary(
       (request, call) => relay(call, clock, (o) => forwarder.forward('DecommissionBroker', request, o)),
+      handleOptions,
+    ),
+    CreateAcls: handleUnary(
+      (request, call) => relay(call, clock, (o) => forwarder.forward('CreateAcls', request, o)),
+      handleOptions,
+    ),
+    DeleteAcls: handleUnary(
+      (request, call) => relay(call, clock, (o) => forwarder.forward('DeleteAcls', request, o)),
+      handleOptions,
+    ),
+    DescribeAcls: handleUnary(
+      (request, call) => relay(call, clock, (o) => forwarder.forward('DescribeAcls', request, o)),
+      handleOptions,
+    ),
+    AlterUserScramCredentials: handleUnary(
+      (request, call) =>
+        relay(call, clock, (o) => forwarder.forward('AlterUserScramCredentials', request, o)),
+      handleOptions,
+    ),
+    DescribeUserScramCredentials: handleUnary(
+      (request, call) =>
+        relay(call, clock, (o) => forwarder.forward('DescribeUserScramCredentials', request, o)),
+      handleOptions,
+    ),
+    AlterClientQuotas: handleUnary(
+      (request, call) => relay(call, clock, (o) => forwarder.forward('AlterClientQuotas', request, o)),
+      handleOptions,
+    ),
+    DescribeClientQuotas: handleUnary(
+      (request, call) => relay(call, clock, (o) => forwarder.forward('DescribeClientQuotas', request, o)),
       handleOptions,
     ),
     AddVoter: handleUnary(async () => {

@@ -209,6 +209,40 @@ function adminHandlers(state: FakeControllerState): ControllerAdminHandlers {
       state.quorum = { ...state.quorum, voters: voters.filter((voter) => voter.id !== request.voterId) };
       return { voters: state.quorum.voters ?? [] };
     }),
+    CreateAcls: handleUnary(async (request) => {
+      record('CreateAcls', request);
+      throw new TributaryError('INVALID_REQUEST', 'the fake controller does not serve CreateAcls');
+    }),
+    DeleteAcls: handleUnary(async (request) => {
+      record('DeleteAcls', request);
+      throw new TributaryError('INVALID_REQUEST', 'the fake controller does not serve DeleteAcls');
+    }),
+    DescribeAcls: handleUnary(async (request) => {
+      record('DescribeAcls', request);
+      throw new TributaryError('INVALID_REQUEST', 'the fake controller does not serve DescribeAcls');
+    }),
+    AlterUserScramCredentials: handleUnary(async (request) => {
+      record('AlterUserScramCredentials', request);
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        'the fake controller does not serve AlterUserScramCredentials',
+      );
+    }),
+    DescribeUserScramCredentials: handleUnary(async (request) => {
+      record('DescribeUserScramCredentials', request);
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        'the fake controller does not serve DescribeUserScramCredentials',
+      );
+    }),
+    AlterClientQuotas: handleUnary(async (request) => {
+      record('AlterClientQuotas', request);
+      throw new TributaryError('INVALID_REQUEST', 'the fake controller does not serve AlterClientQuotas');
+    }),
+    DescribeClientQuotas: handleUnary(async (request) => {
+      record('DescribeClientQuotas', request);
+      throw new TributaryError('INVALID_REQUEST', 'the fake controller does not serve DescribeClientQuotas');
+    }),
   };
 }
 

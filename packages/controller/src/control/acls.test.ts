@@ -41,8 +41,8 @@ const filter = (fields: Partial<AclBindingFilter>): AclBindingFilter => ({
 describe('createAcls', () => {
   it('writes one record per new ACL, with ids from the id source', () => {
     const result = createAcls(MetadataImage.EMPTY, { creations: STORED }, counter());
-    expect(result.response.results.map((r) => [r.error, r.id])).toEqual(
-      STORED.map((_, i) => [null, `acl-${i}`]),
+    expect(result.response.results.map((r) => [r.error, r.id, r.created])).toEqual(
+      STORED.map((_, i) => [null, `acl-${i}`, true]),
     );
     expect(result.records[0]).toEqual({ type: 'AccessControlEntry', id: 'acl-0', ...READ_ORDERS });
     const image = commit(MetadataImage.EMPTY, result);
@@ -56,7 +56,10 @@ describe('createAcls', () => {
     expect(again.response.results.map((r) => r.id)).toEqual(['acl-0', 'acl-1']);
     const twice = createAcls(MetadataImage.EMPTY, { creations: [READ_ORDERS, READ_ORDERS] }, counter());
     expect(twice.records).toHaveLength(1);
-    expect(twice.response.results.map((r) => r.id)).toEqual(['acl-0', 'acl-0']);
+    expect(twice.response.results.map((r) => [r.id, r.created])).toEqual([
+      ['acl-0', true],
+      ['acl-0', false],
+    ]);
   });
 
   it.each([
@@ -112,7 +115,7 @@ describe('createAcls', () => {
     const full = replay(MetadataImage.EMPTY, records);
     const result = createAcls(full, { creations: [{ ...READ_ORDERS, resourceName: 't7' }] }, counter());
     // An ACL the cluster already has is still answered; only a new one is refused.
-    expect(result.response.results[0]).toEqual({ error: null, id: 'full-7' });
+    expect(result.response.results[0]).toEqual({ error: null, id: 'full-7', created: false });
     const refused = createAcls(full, { creations: [{ ...READ_ORDERS, resourceName: 'new' }] }, counter());
     expect(refused.response.results[0]?.error?.code).toBe('POLICY_VIOLATION');
     expect(refused.records).toEqual([]);

@@ -41,6 +41,8 @@ export interface AclCreationResult {
   readonly error: AclItemError | null;
   /** The new entry's id, or the existing identical entry's; null on error. */
   readonly id: string | null;
+  /** Whether this creation wrote a new entry (false when it already existed, or on error). */
+  readonly created: boolean;
 }
 
 export interface CreateAclsResponse {
@@ -102,19 +104,19 @@ export function createAcls(
     const key = bindingKey(creation);
     const problems = validateAclEntry({ ...creation, id: '' });
     if (problems.length > 0) {
-      return { error: { code: 'INVALID_REQUEST', message: problems.join('; ') }, id: null };
+      return { error: { code: 'INVALID_REQUEST', message: problems.join('; ') }, id: null, created: false };
     }
     const known = existing.get(key);
-    if (known !== undefined) return { error: null, id: known };
+    if (known !== undefined) return { error: null, id: known, created: false };
     if (stored >= LIMITS.aclEntriesMax) {
       const message = `the cluster holds ${stored} ACLs; the limit is ${LIMITS.aclEntriesMax}`;
-      return { error: { code: 'POLICY_VIOLATION', message }, id: null };
+      return { error: { code: 'POLICY_VIOLATION', message }, id: null, created: false };
     }
     const id = ids.newAclId();
     records.push({ type: 'AccessControlEntry', id, ...copyAcl(creation) });
     existing.set(key, id);
     stored++;
-    return { error: null, id };
+    return { error: null, id, created: true };
   });
   return { records, response: { results } };
 }
