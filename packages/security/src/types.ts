@@ -98,3 +98,18 @@ export const ANONYMOUS: Principal = { type: 'User', name: 'ANONYMOUS' };
 export function principalToString(principal: Principal): string {
   return `${principal.type}:${principal.name}`;
 }
+
+/** How a request's principal was established (for logs and metrics; never a secret). */
+export const AUTHENTICATION_METHODS = ['scram', 'plain', 'certificate', 'forwarded', 'none'] as const;
+export type AuthenticationMethod = (typeof AUTHENTICATION_METHODS)[number];
+
+/**
+ * Who makes a request and from where: what every authorization decision is made on (DESIGN §10). gRPC calls
+ * get one from the process's call authenticator, Kafka connections from SASL or their client certificate.
+ */
+export interface RequestCaller {
+  readonly principal: Principal;
+  /** The client's IP address as the listener sees it (for host-scoped ACLs). */
+  readonly host: string;
+  readonly authenticatedBy: AuthenticationMethod;
+}
