@@ -1,6 +1,8 @@
 /** Every API this codec implements, and the registry the listener dispatches on. */
 import type { ApiDefinition } from '../api.js';
+import { CreateAcls, DeleteAcls, DescribeAcls } from './acls.js';
 import { ApiVersions } from './api-versions.js';
+import { AlterClientQuotas, DescribeClientQuotas } from './client-quotas.js';
 import { AlterConfigs, DescribeConfigs, IncrementalAlterConfigs } from './configs.js';
 import { DeleteRecords } from './delete-records.js';
 import { DescribeCluster } from './describe-cluster.js';
@@ -14,9 +16,13 @@ import { ListOffsets } from './list-offsets.js';
 import { Metadata } from './metadata.js';
 import { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js';
 import { Produce } from './produce.js';
+import { SaslAuthenticate, SaslHandshake } from './sasl.js';
+import { AlterUserScramCredentials, DescribeUserScramCredentials } from './scram-credentials.js';
 import { CreatePartitions, CreateTopics, DeleteTopics } from './topic-admin.js';
 
+export { CreateAcls, DeleteAcls, DescribeAcls } from './acls.js';
 export { ApiVersions } from './api-versions.js';
+export { AlterClientQuotas, DescribeClientQuotas } from './client-quotas.js';
 export { AlterConfigs, DescribeConfigs, IncrementalAlterConfigs } from './configs.js';
 export {
   CONSUMER_PROTOCOL_VERSIONS,
@@ -41,6 +47,8 @@ export { ListOffsets } from './list-offsets.js';
 export { Metadata } from './metadata.js';
 export { OffsetForLeaderEpoch } from './offset-for-leader-epoch.js';
 export { Produce } from './produce.js';
+export { SaslAuthenticate, SaslHandshake } from './sasl.js';
+export { AlterUserScramCredentials, DescribeUserScramCredentials } from './scram-credentials.js';
 export { CreatePartitions, CreateTopics, DeleteTopics } from './topic-admin.js';
 
 /** The implemented APIs by key. */
@@ -72,5 +80,14 @@ export const KAFKA_APIS: ReadonlyMap<number, ApiDefinition> = new Map<number, Ap
     DeleteGroups as unknown as ApiDefinition,
     IncrementalAlterConfigs as unknown as ApiDefinition,
     OffsetDelete as unknown as ApiDefinition,
+    SaslHandshake as unknown as ApiDefinition,
+    SaslAuthenticate as unknown as ApiDefinition,
+    DescribeAcls as unknown as ApiDefinition,
+    CreateAcls as unknown as ApiDefinition,
+    DeleteAcls as unknown as ApiDefinition,
+    DescribeClientQuotas as unknown as ApiDefinition,
+    AlterClientQuotas as unknown as ApiDefinition,
+    DescribeUserScramCredentials as unknown as ApiDefinition,
+    AlterUserScramCredentials as unknown as ApiDefinition,
   ].map((api) => [api.key, api]),
 );
