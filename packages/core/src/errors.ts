@@ -369,6 +369,36 @@ export const ERROR_CODES = {
     grpc: 'RESOURCE_EXHAUSTED',
     message: 'a quota was exceeded',
   },
+  TOPIC_AUTHORIZATION_FAILED: {
+    kafka: 29,
+    retriable: false,
+    grpc: 'PERMISSION_DENIED',
+    message: 'the principal may not perform that operation on the topic',
+  },
+  GROUP_AUTHORIZATION_FAILED: {
+    kafka: 30,
+    retriable: false,
+    grpc: 'PERMISSION_DENIED',
+    message: 'the principal may not perform that operation on the group',
+  },
+  TRANSACTIONAL_ID_AUTHORIZATION_FAILED: {
+    kafka: 53,
+    retriable: false,
+    grpc: 'PERMISSION_DENIED',
+    message: 'the principal may not use that transactional id',
+  },
+  SASL_AUTHENTICATION_FAILED: {
+    kafka: 58,
+    retriable: false,
+    grpc: 'UNAUTHENTICATED',
+    message: 'authentication failed',
+  },
+  ILLEGAL_SASL_STATE: {
+    kafka: 34,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the SASL request was not expected at this point of the exchange',
+  },
   CLUSTER_AUTHORIZATION_FAILED: {
     kafka: 31,
     retriable: false,
