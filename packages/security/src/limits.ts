@@ -38,9 +38,31 @@ export const SECURITY_LIMITS = {
   aclResourceNameLengthMax: 1_024,
   /** An ACL's host: `*` or an IP address (IPv6 with a zone fits); core's LIMITS.aclHostLengthMax. */
   aclHostLengthMax: 255,
+  /**
+   * gRPC authentication sessions (one SCRAM exchange, then a bearer token; DESIGN §10): sessions held by one
+   * process at most (the oldest is dropped beyond it: its client authenticates again), and SCRAM exchanges
+   * waiting for their client-final (the oldest is dropped: an honest client answers within milliseconds).
+   */
+  authSessionsMax: 10_000,
+  authExchangesPendingMax: 1_000,
+  /** How long a started exchange waits for its client-final. */
+  authExchangeTimeoutMs: 10_000,
+  /** `--session-lifetime-ms`: a session's lifetime (Kafka's connections.max.reauth.ms has no default bound). */
+  sessionLifetimeMsMin: 1_000,
+  sessionLifetimeMsMax: 7 * 24 * 3_600_000,
+  sessionLifetimeMsDefault: 3_600_000,
+  /** A session token: random bytes (256 bits), sent base64url; a token of another length is refused unread. */
+  sessionTokenBytes: 32,
+  sessionTokenLengthMax: 64,
+  /** Client certificates whose principal a process keeps mapped (by fingerprint; the cache is cleared beyond). */
+  certificatePrincipalsCachedMax: 1_024,
   /** Samples in one quota rate window (Kafka's quota.window.num defaults to 11). */
   quotaSamplesMax: 100,
   /** One quota sample's length (Kafka's quota.window.size.seconds defaults to 1). */
   quotaSampleWindowMsMin: 10,
   quotaSampleWindowMsMax: 3_600_000,
+  /** Client quota rates (and throttle holds) one broker keeps; the least recently used are dropped first. */
+  quotaTrackedEntitiesMax: 10_000,
+  /** A client quota rate nobody recorded to for this long is forgotten (Kafka's quota sensors: one hour). */
+  quotaIdleExpiryMs: 3_600_000,
 } as const;
