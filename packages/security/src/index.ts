@@ -7,6 +7,7 @@ export * from './acl-filter.js';
 export { type AclBucket, AclIndex, buildAclIndex, canonicalHost, type IndexedAcl } from './acl-index.js';
 export * from './acl-names.js';
 export * from './acl-validate.js';
+export * from './access-control.js';
 export * from './authorizer.js';
 export { canonicalIpAddress } from './ip-address.js';
 export { SECURITY_LIMITS } from './limits.js';
