@@ -55,13 +55,13 @@ describe('AccessControl', () => {
 
   it('denies by default, reports the denial and throws the code of the resource type', () => {
     const { access, denials } = control([]);
-    expect(() => access.require(alice, 'Write', 'Topic', 'a')).toThrow(
+    expect(() => access.requireAllowed(alice, 'Write', 'Topic', 'a')).toThrow(
       expect.objectContaining({
         code: 'TOPIC_AUTHORIZATION_FAILED',
         message: 'User:alice may not Write Topic "a"',
       }),
     );
-    expect(() => access.require(alice, 'Read', 'Group', 'g')).toThrow(
+    expect(() => access.requireAllowed(alice, 'Read', 'Group', 'g')).toThrow(
       expect.objectContaining({ code: 'GROUP_AUTHORIZATION_FAILED' }),
     );
     expect(() => access.requireCluster(alice, 'Alter')).toThrow(

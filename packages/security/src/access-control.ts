@@ -142,9 +142,9 @@ export class AccessControl {
     }
   }
 
-  /** `require` on the cluster resource. */
+  /** `requireAllowed` on the cluster resource. */
   requireCluster(caller: RequestCaller, operation: RequestOperation): void {
-    this.require(caller, operation, 'Cluster', CLUSTER_RESOURCE_NAME);
+    this.requireAllowed(caller, operation, 'Cluster', CLUSTER_RESOURCE_NAME);
   }
 
   /** Whether `operation` on `name` is allowed, reporting nothing: for filtering lists (Kafka logs those at debug). */
