@@ -131,7 +131,7 @@ export class AccessControl {
   }
 
   /** Throws the typed denial (TOPIC_/GROUP_/CLUSTER_AUTHORIZATION_FAILED...) unless allowed. */
-  require(
+  requireAllowed(
     caller: RequestCaller,
     operation: RequestOperation,
     resourceType: ResourceType,
