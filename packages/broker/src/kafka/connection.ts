@@ -5,6 +5,10 @@
  * concurrently; the answers wait for their turn. Reading pauses while too many request bytes or
  * requests are unanswered, or while the client is not reading its responses (back-pressure through
  * TCP). A frame that cannot be decoded closes this connection with a log line; the process never sees it.
+ *
+ * Each connection has a caller (security/authentication.ts) and a SASL exchange (security/sasl-session.ts):
+ * while authentication is required and not done, any request but ApiVersions and SASL closes the
+ * connection; a SASL error closes it once its answer is written.
  */
 import type { Socket } from 'node:net';
 import {
@@ -14,10 +18,13 @@ import {
   KAFKA_LIMITS,
 } from '@tributary/kafka-protocol';
 import type { Logger } from 'pino';
+import { ConnectionMute, throttleTimeOf } from '../quotas/connection-mute.js';
 import { FrameSplitter } from './frame-splitter.js';
 import type { KafkaRequestContext } from './handler.js';
 import { KAFKA_CONNECTION_IDLE_MS_DEFAULT, KAFKA_LISTENER_LIMITS } from './limits.js';
 import type { KafkaApiRegistry } from './registry.js';
+import { connectionCaller, type KafkaAuthenticationOptions } from './security/authentication.js';
+import { SaslSession } from './security/sasl-session.js';
 
 export interface KafkaConnectionLimits {
   /** connections.max.idle.ms: closed after this long with no byte received and nothing in flight. */
@@ -41,6 +48,8 @@ interface Slot {
   readonly frameBytes: number;
   done: boolean;
   response: Buffer[] | null;
+  /** The connection ends once this answer is written (a SASL error). */
+  closeAfter: boolean;
 }
 
 export class KafkaConnection {
@@ -57,7 +66,12 @@ export class KafkaConnection {
   #lastActivityMs: number;
   #paused = false;
   #closed = false;
+  readonly #sasl: SaslSession;
+  /** A SASL error was answered or is being answered: no further request is read. */
+  #ending = false;
   readonly #closedWaiters: Array<() => void> = [];
+  /** Reading stops while a client quota's throttle time runs (KIP-219). */
+  readonly #mute = new ConnectionMute(() => this.#maybeResume());
 
   constructor(options: {
     readonly id: string;
@@ -65,6 +79,9 @@ export class KafkaConnection {
     readonly registry: KafkaApiRegistry;
     readonly logger: Logger;
     readonly limits?: KafkaConnectionLimits;
+    readonly authentication: KafkaAuthenticationOptions;
+    /** Whether the socket is TLS (PLAIN is offered only then). */
+    readonly tls: boolean;
   }) {
     this.id = options.id;
     this.#socket = options.socket;
@@ -76,6 +93,13 @@ export class KafkaConnection {
       client: `${this.#clientHost}:${options.socket.remotePort}`,
     });
     this.#splitter = new FrameSplitter(this.#limits.requestBytesMax);
+    this.#sasl = new SaslSession({
+      authentication: options.authentication,
+      tls: options.tls,
+      caller: connectionCaller(options.socket, options.authentication.principalMapping, this.#logger),
+      logger: this.#logger,
+      onTimeout: () => this.#socket.destroy(),
+    });
     this.#socket.setNoDelay(true);
     this.#lastActivityMs = Date.now();
     this.#socket.on('data', (chunk: Buffer) => {
@@ -128,6 +152,8 @@ export class KafkaConnection {
 
   #onClosed(): void {
     this.#closed = true;
+    this.#mute.dispose();
+    this.#sasl.dispose();
     for (const resolve of this.#closedWaiters.splice(0)) resolve();
   }
 
@@ -138,7 +164,7 @@ export class KafkaConnection {
   }
 
   #readFrames(): void {
-    while (!this.#paused && !this.#closed) {
+    while (!this.#paused && !this.#closed && !this.#ending) {
       let frame: Buffer | null;
       try {
         frame = this.#splitter.next();
@@ -157,6 +183,7 @@ export class KafkaConnection {
 
   #overLimits(): boolean {
     return (
+      this.#mute.muted ||
       this.#inFlightBytes > this.#limits.inFlightBytesMax ||
       this.#slots.length >= this.#limits.inFlightRequestsMax ||
       this.#socket.writableLength > this.#limits.writeBufferBytesMax
@@ -164,7 +191,8 @@ export class KafkaConnection {
   }
 
   #maybeResume(): void {
-    if (!this.#paused || this.#closed || this.#closedWaiters.length > 0 || this.#overLimits()) return;
+    if (!this.#paused || this.#closed || this.#ending || this.#closedWaiters.length > 0 || this.#overLimits())
+      return;
     this.#paused = false;
     this.#socket.resume();
     // Frames may already be buffered from before the pause.
@@ -180,7 +208,14 @@ export class KafkaConnection {
       return;
     }
     const { header } = decoded;
-    const slot: Slot = { frameBytes: frame.length, done: false, response: null };
+    if (!this.#sasl.permits(header.apiKey)) {
+      this.#fail(
+        'a request before SASL authentication',
+        new Error(`API key ${header.apiKey} before authentication (only ApiVersions and SASL are served)`),
+      );
+      return;
+    }
+    const slot: Slot = { frameBytes: frame.length, done: false, response: null, closeAfter: false };
     if (decoded.kind === 'unsupported') {
       if (header.apiKey !== API_VERSIONS_KEY) {
         const what =
@@ -208,6 +243,8 @@ export class KafkaConnection {
       clientHost: this.#clientHost,
       connectionId: this.id,
       logger: this.#logger,
+      caller: this.#sasl.caller,
+      sasl: this.#sasl,
     };
     handler.answer(decoded.body, context).then(
       (response) => {
@@ -223,11 +260,25 @@ export class KafkaConnection {
           );
           return;
         }
+        this.#muteForThrottle(response);
         slot.done = true;
+        if (this.#sasl.closeRequested) {
+          slot.closeAfter = true;
+          this.#ending = true;
+        }
         this.#flush();
       },
       (error: unknown) => this.#fail(`${decoded.api.name} v${header.apiVersion} failed unexpectedly`, error),
     );
+  }
+
+  /** A response carrying a throttle time mutes the connection for that long (Kafka's throttled channel). */
+  #muteForThrottle(response: unknown): void {
+    const throttleTimeMs = throttleTimeOf(response);
+    if (throttleTimeMs === 0) return;
+    this.#mute.muteFor(throttleTimeMs);
+    this.#paused = true;
+    this.#socket.pause();
   }
 
   /** Writes every answered response at the head of the queue, in order. */
@@ -242,6 +293,12 @@ export class KafkaConnection {
         this.#socket.cork();
         for (const chunk of slot.response) this.#socket.write(chunk);
         this.#socket.uncork();
+      }
+      if (slot.closeAfter) {
+        // Kafka closes a connection whose SASL exchange failed, once the client has the answer.
+        this.#slots.length = 0;
+        this.#socket.end();
+        return;
       }
       slot = this.#slots[0];
     }

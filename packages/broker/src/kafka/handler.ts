@@ -11,7 +11,9 @@ import type {
   ResponseInputOf,
   VersionRange,
 } from '@tributary/kafka-protocol';
+import type { RequestCaller } from '@tributary/security';
 import type { Logger } from 'pino';
+import type { SaslSession } from './security/sasl-session.js';
 
 /** Per request: who sent it and how, for the handler and its log lines. */
 export interface KafkaRequestContext {
@@ -20,6 +22,14 @@ export interface KafkaRequestContext {
   readonly clientHost: string;
   readonly connectionId: string;
   readonly logger: Logger;
+  /**
+   * Who sends the request (DESIGN §10): the SASL user once SaslAuthenticate succeeded ('scram' / 'plain'),
+   * else the verified client certificate's principal ('certificate'), else User:ANONYMOUS ('none'). Read
+   * when the request arrives; what authorization decides on.
+   */
+  readonly caller: RequestCaller;
+  /** The connection's SASL exchange (SaslHandshake, SaslAuthenticate); absent outside a listener (tests). */
+  readonly sasl?: SaslSession;
 }
 
 /** The answer to a request; null = send nothing (Produce with acks=0). */

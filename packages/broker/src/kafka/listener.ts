@@ -10,7 +10,12 @@
  * handed to KafkaConnection only once its handshake succeeded, so `socketPeerIdentity(socket)` from
  * @tributary/protocol gives its verified client certificate (the principal, for the authorization work).
  * SIGHUP reloads reach new handshakes through setSecureContext.
+ *
+ * Authentication (security/authentication.ts): each connection's caller is its certificate's principal or
+ * anonymous until SASL names a user; `authentication.required` closes connections that ask anything but
+ * ApiVersions and SASL before authenticating.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { ProcessTls } from '@tributary/protocol';
@@ -18,6 +23,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_CONNECTION_LIMITS, KafkaConnection, type KafkaConnectionLimits } from './connection.js';
 import { KAFKA_LISTENER_LIMITS } from './limits.js';
 import type { KafkaApiRegistry } from './registry.js';
+import { DEFAULT_PRINCIPAL_MAPPING, type KafkaAuthenticationOptions } from './security/authentication.js';
 
 export interface KafkaListenerOptions {
   /** host:port; port 0 picks a free port (see KafkaListener.port). */
@@ -30,6 +36,21 @@ export interface KafkaListenerOptions {
   readonly ready?: Promise<void>;
   /** Serve TLS with these files (and their reloads); unset = plaintext. */
   readonly tls?: ProcessTls;
+  /** How connections authenticate; unset = nobody must, certificates map to User:CN, no SASL user exists. */
+  readonly authentication?: KafkaAuthenticationOptions;
+}
+
+/** Bytes of the per-process unknown-user secret used when none is given. */
+const UNKNOWN_USER_SECRET_BYTES = 32;
+
+/** Safe defaults: authentication not required, the default certificate mapping, no SCRAM user. */
+export function defaultAuthentication(): KafkaAuthenticationOptions {
+  return {
+    required: false,
+    principalMapping: DEFAULT_PRINCIPAL_MAPPING,
+    credential: () => undefined,
+    unknownUserSecret: randomBytes(UNKNOWN_USER_SECRET_BYTES),
+  };
 }
 
 export interface KafkaListener {
@@ -55,6 +76,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
   const connections = new Set<KafkaConnection>();
   const connectionsMax = options.connectionsMax ?? KAFKA_LISTENER_LIMITS.connectionsMax;
   let nextConnectionId = 0;
+  const authentication = options.authentication ?? defaultAuthentication();
   const accept = (socket: Socket): void => {
     if (connections.size >= connectionsMax) {
       logger.warn({ connectionsMax }, 'refusing a Kafka connection: too many open');
@@ -68,6 +90,8 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
       registry: options.registry,
       logger,
       limits: options.limits ?? DEFAULT_CONNECTION_LIMITS,
+      authentication,
+      tls: options.tls !== undefined,
     });
     connections.add(connection);
     socket.on('close', () => connections.delete(connection));
@@ -109,7 +133,15 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
   });
   const address = server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
-  logger.info({ listen: options.listen, port: boundPort, tls: tls !== undefined }, 'Kafka listener ready');
+  logger.info(
+    {
+      listen: options.listen,
+      port: boundPort,
+      tls: tls !== undefined,
+      authenticationRequired: authentication.required,
+    },
+    'Kafka listener ready',
+  );
   // One timer for every connection's idle check (not one per connection).
   const idleMs = (options.limits ?? DEFAULT_CONNECTION_LIMITS).idleMs;
   const sweep = setInterval(

@@ -7,6 +7,7 @@
  */
 
 import type { ProcessTls } from '@tributary/protocol';
+import type { PrincipalMappingRules } from '@tributary/security';
 import type { Logger } from 'pino';
 import { DEFAULT_CONNECTION_LIMITS } from './connection.js';
 import type { RegisteredHandler } from './handler.js';
@@ -39,9 +40,11 @@ import { listOffsetsHandler } from './handlers/list-offsets.js';
 import { metadataHandler } from './handlers/metadata.js';
 import { offsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch.js';
 import { produceHandler } from './handlers/produce.js';
-import { type KafkaListener, startKafkaListener } from './listener.js';
+import { saslAuthenticateHandler, saslHandshakeHandler } from './handlers/sasl.js';
+import { defaultAuthentication, type KafkaListener, startKafkaListener } from './listener.js';
 import type { KafkaBrokerParts } from './parts.js';
 import { KafkaApiRegistry } from './registry.js';
+import type { KafkaAuthenticationOptions, SaslMetrics } from './security/authentication.js';
 
 /** Every handler a broker serves on its Kafka listener. */
 export function kafkaHandlers(
@@ -50,6 +53,8 @@ export function kafkaHandlers(
 ): RegisteredHandler[] {
   return [
     apiVersionsHandler(() => registry().advertisedVersions()),
+    saslHandshakeHandler(),
+    saslAuthenticateHandler(),
     produceHandler(parts),
     fetchHandler(parts),
     listOffsetsHandler(parts),
@@ -92,7 +97,34 @@ export interface KafkaServerOptions {
   readonly connectionsMaxIdleMs?: number;
   /** TLS with the broker's files (see KafkaListenerOptions.tls). */
   readonly tls?: ProcessTls;
+  /** How connections authenticate; SCRAM credentials always come from the broker's current image. */
+  readonly authentication?: KafkaServerAuthentication;
   readonly logger: Logger;
+}
+
+export interface KafkaServerAuthentication {
+  /** Default false. */
+  readonly required?: boolean;
+  /** Default: User:CN (TRIBUTARY_PRINCIPAL_MAPPING_RULES). */
+  readonly principalMapping?: PrincipalMappingRules;
+  /** Default: random per process (see KafkaAuthenticationOptions.unknownUserSecret). */
+  readonly unknownUserSecret?: Uint8Array;
+  readonly metrics?: SaslMetrics;
+}
+
+/** The listener's authentication: the given settings over the defaults, credentials from the current image. */
+export function kafkaAuthentication(
+  parts: Pick<KafkaBrokerParts, 'metadata'>,
+  given: KafkaServerAuthentication = {},
+): KafkaAuthenticationOptions {
+  const defaults = defaultAuthentication();
+  return {
+    required: given.required ?? defaults.required,
+    principalMapping: given.principalMapping ?? defaults.principalMapping,
+    unknownUserSecret: given.unknownUserSecret ?? defaults.unknownUserSecret,
+    credential: (user, mechanism) => parts.metadata.currentImage().scram.credential(user, mechanism),
+    ...(given.metrics === undefined ? {} : { metrics: given.metrics }),
+  };
 }
 
 export function startKafkaServer(options: KafkaServerOptions): Promise<KafkaListener> {
@@ -102,6 +134,7 @@ export function startKafkaServer(options: KafkaServerOptions): Promise<KafkaList
     logger: options.logger,
     ready: options.ready,
     ...(options.tls === undefined ? {} : { tls: options.tls }),
+    authentication: kafkaAuthentication(options.parts, options.authentication),
     limits: {
       ...DEFAULT_CONNECTION_LIMITS,
       ...(options.connectionsMaxIdleMs === undefined ? {} : { idleMs: options.connectionsMaxIdleMs }),

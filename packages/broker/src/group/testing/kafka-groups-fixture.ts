@@ -16,6 +16,7 @@ import {
   type ResponseOf,
 } from '@tributary/kafka-protocol';
 import { MetadataImage, type MetadataRecord, replayAll } from '@tributary/metadata';
+import { ANONYMOUS } from '@tributary/security';
 import { pino } from 'pino';
 import type { RegisteredHandler } from '../../kafka/handler.js';
 import type { KafkaBrokerParts } from '../../kafka/parts.js';
@@ -179,6 +180,7 @@ export async function exchange<A extends ApiDefinition>(
     clientHost: '127.0.0.1',
     connectionId: 'test-connection',
     logger: pino({ level: 'silent' }),
+    caller: { principal: ANONYMOUS, host: '127.0.0.1', authenticatedBy: 'none' as const },
   };
   const response = await handler.answer(request, context);
   const bytes = encodeResponseBody(api, version, response as never).toBuffer();

@@ -38,6 +38,7 @@ import type {
   UnaryRequest,
   UnaryResponse,
 } from '@tributary/protocol';
+import { ANONYMOUS } from '@tributary/security';
 import { pino } from 'pino';
 import { type AdminConnection, AdminForwarder } from '../../services/admin-forwarding.js';
 import type { ImageSource } from '../../services/auto-create.js';
@@ -364,6 +365,7 @@ export async function exchange<A extends ApiDefinition>(
     clientHost: '127.0.0.1',
     connectionId: 'test-connection',
     logger: pino({ level: 'silent' }),
+    caller: { principal: ANONYMOUS, host: '127.0.0.1', authenticatedBy: 'none' as const },
   };
   const response = await handler.answer(request, context);
   const bytes = encodeResponseBody(api, version, response as never).toBuffer();
