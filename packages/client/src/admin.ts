@@ -19,7 +19,30 @@ import {
   type TopicInfo__Output,
   unary,
 } from '@tributary/protocol';
+import type { AclEntry } from '@tributary/security';
 import { type AdminRoute, openAdminConnection } from './admin-route.js';
+import {
+  type AclBindingFilterSpec,
+  type AclCreationOutcome,
+  type AclDeletionOutcome,
+  alterClientQuotas,
+  alterScramCredentials,
+  type ClientQuotaAlteration,
+  type ClientQuotaAlterationOutcome,
+  type ClientQuotaDescription,
+  type ClientQuotaFilterComponent,
+  createAcls,
+  deleteAcls,
+  describeAcls,
+  describeClientQuotas,
+  describeScramCredentials,
+  type NewAclBinding,
+  requireScramSuccess,
+  type ScramCredentialRef,
+  type ScramCredentialSpec,
+  type ScramUserDescription,
+  type ScramUserOutcome,
+} from './admin-security.js';
 import { type DeletedRecords, deleteRecordsOnLeaders, type RecordsToDelete } from './delete-records.js';
 import type { TopicPartitionOffset } from './group/commit-manager.js';
 import type { GroupAdmin, GroupDescription, GroupListing, OffsetResetTarget } from './group/group-admin.js';
@@ -645,6 +668,91 @@ export class Admin {
       );
     }
     return deleteRecordsOnLeaders(this.brokers, partitions, this.callOptions(options).deadlineMs);
+  }
+
+  /** Creates ACLs (Kafka's createAcls): one outcome per binding, a refused one carrying its error. */
+  async createAcls(
+    bindings: readonly NewAclBinding[],
+    options: AdminCallOptions = {},
+  ): Promise<AclCreationOutcome[]> {
+    this.requireOpen();
+    return createAcls(this.connection, bindings, this.callOptions(options));
+  }
+
+  /** The ACLs a filter matches (an absent field matches anything; `{}` lists every ACL). */
+  async describeAcls(filter: AclBindingFilterSpec = {}, options: AdminCallOptions = {}): Promise<AclEntry[]> {
+    this.requireOpen();
+    return describeAcls(this.connection, filter, this.callOptions(options));
+  }
+
+  /** Deletes the ACLs each filter matches; one outcome per filter with what it removed. */
+  async deleteAcls(
+    filters: readonly AclBindingFilterSpec[],
+    options: AdminCallOptions = {},
+  ): Promise<AclDeletionOutcome[]> {
+    this.requireOpen();
+    return deleteAcls(this.connection, filters, this.callOptions(options));
+  }
+
+  /**
+   * Creates or replaces SCRAM credentials and deletes others in one request (Kafka's
+   * alterUserScramCredentials): passwords are salted and hashed here, never sent. One outcome per user.
+   */
+  async alterScramCredentials(
+    changes: {
+      readonly upsertions?: readonly ScramCredentialSpec[];
+      readonly deletions?: readonly ScramCredentialRef[];
+    },
+    options: AdminCallOptions = {},
+  ): Promise<ScramUserOutcome[]> {
+    this.requireOpen();
+    return alterScramCredentials(this.connection, changes, this.callOptions(options));
+  }
+
+  /** Creates or replaces one SCRAM credential; fails with the controller's error for it. */
+  async upsertScramCredential(spec: ScramCredentialSpec, options: AdminCallOptions = {}): Promise<void> {
+    requireScramSuccess(await this.alterScramCredentials({ upsertions: [spec] }, options));
+  }
+
+  /** Deletes one SCRAM credential; RESOURCE_NOT_FOUND when the user has none for that mechanism. */
+  async deleteScramCredential(ref: ScramCredentialRef, options: AdminCallOptions = {}): Promise<void> {
+    requireScramSuccess(await this.alterScramCredentials({ deletions: [ref] }, options));
+  }
+
+  /** The named users' SCRAM mechanisms and iterations (every user when none is named); never secrets. */
+  async describeScramCredentials(
+    users: readonly string[] = [],
+    options: AdminCallOptions = {},
+  ): Promise<ScramUserDescription[]> {
+    this.requireOpen();
+    return describeScramCredentials(this.connection, users, this.callOptions(options));
+  }
+
+  /** Sets and removes client quotas (Kafka's alterClientQuotas); one outcome per entity. */
+  async alterClientQuotas(
+    alterations: readonly ClientQuotaAlteration[],
+    options: AdminCallOptions & { readonly validateOnly?: boolean } = {},
+  ): Promise<ClientQuotaAlterationOutcome[]> {
+    this.requireOpen();
+    return alterClientQuotas(this.connection, alterations, {
+      ...this.callOptions(options),
+      validateOnly: options.validateOnly ?? false,
+    });
+  }
+
+  /**
+   * The quotas of the entities every component matches (no component: every entity); with strict, only
+   * entities with no part besides the filtered ones (Kafka's describeClientQuotas).
+   */
+  async describeClientQuotas(
+    components: readonly ClientQuotaFilterComponent[] = [],
+    options: AdminCallOptions & { readonly strict?: boolean } = {},
+  ): Promise<ClientQuotaDescription[]> {
+    this.requireOpen();
+    return describeClientQuotas(this.connection, components, {
+      ...this.callOptions(options),
+      strict: options.strict ?? false,
+    });
   }
 
   /** Closes every controller channel; later calls fail with SHUTTING_DOWN. Idempotent. */

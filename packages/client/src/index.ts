@@ -22,6 +22,27 @@ export {
   openAdminConnection,
   type RoutedAdminConnection,
 } from './admin-route.js';
+export {
+  type AclBindingFilterSpec,
+  type AclCreationOutcome,
+  type AclDeletionOutcome,
+  ADMIN_SECURITY_LIMITS,
+  type ClientQuotaAlteration,
+  type ClientQuotaAlterationOutcome,
+  type ClientQuotaDescription,
+  type ClientQuotaFilterComponent,
+  isQuotaKey,
+  isScramMechanism,
+  type NewAclBinding,
+  type QuotaChange,
+  type QuotaEntityType,
+  SCRAM_CLIENT_DEFAULTS,
+  type ScramCredentialDescription,
+  type ScramCredentialRef,
+  type ScramCredentialSpec,
+  type ScramUserDescription,
+  type ScramUserOutcome,
+} from './admin-security.js';
 export { TributaryClient, type TributaryClientOptions } from './client.js';
 export { BrokerConnections, Slots } from './connections.js';
 export {
