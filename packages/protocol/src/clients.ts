@@ -1,6 +1,7 @@
 /** Typed grpc-js clients and service registration for the tributary.v1 services. */
 import * as grpc from '@grpc/grpc-js';
 import { CHANNEL_OPTIONS } from './channel.js';
+import type { AuthClient, AuthHandlers } from './generated/tributary/v1/Auth.js';
 import type { BrokerClient, BrokerHandlers } from './generated/tributary/v1/Broker.js';
 import type {
   BrokerLifecycleClient,
@@ -27,38 +28,59 @@ export interface ClientOptions {
   readonly credentials?: grpc.ChannelCredentials;
   /** Merged over CHANNEL_OPTIONS. */
   readonly channelOptions?: grpc.ChannelOptions;
+  /**
+   * Authenticates every call on the channel (the SCRAM session interceptor of src/auth): its interceptor runs
+   * innermost, after any in `channelOptions.interceptors`. Unset: calls carry no credentials of their own.
+   */
+  readonly auth?: CallAuthentication;
 }
 
-function clientArgs(options: ClientOptions): [grpc.ChannelCredentials, grpc.ChannelOptions] {
-  return [
-    options.credentials ?? grpc.credentials.createInsecure(),
-    { ...CHANNEL_OPTIONS, ...options.channelOptions },
-  ];
+/** Adds credentials to the calls of a channel to one address (grpc-js interceptors do not see the address). */
+export interface CallAuthentication {
+  interceptorFor(address: string): grpc.Interceptor;
+}
+
+function clientArgs(address: string, options: ClientOptions): [grpc.ChannelCredentials, grpc.ChannelOptions] {
+  const channelOptions: grpc.ChannelOptions = { ...CHANNEL_OPTIONS, ...options.channelOptions };
+  if (options.auth !== undefined) {
+    const given: unknown = channelOptions.interceptors;
+    const interceptors = Array.isArray(given) ? (given as grpc.Interceptor[]) : [];
+    channelOptions.interceptors = [...interceptors, options.auth.interceptorFor(address)];
+  }
+  return [options.credentials ?? grpc.credentials.createInsecure(), channelOptions];
+}
+
+export function createAuthClient(address: string, options: ClientOptions = {}): AuthClient {
+  return new (loadTributaryProtos().Auth)(address, ...clientArgs(address, options));
+}
+
+export function addAuthService(server: grpc.Server, implementation: AuthHandlers): void {
+  server.addService(loadTributaryProtos().Auth.service, implementation);
 }
 
 export function createControllerAdminClient(
   address: string,
   options: ClientOptions = {},
 ): ControllerAdminClient {
-  return new (loadTributaryProtos().ControllerAdmin)(address, ...clientArgs(options));
+  return new (loadTributaryProtos().ControllerAdmin)(address, ...clientArgs(address, options));
 }
 
 export function createBrokerLifecycleClient(
   address: string,
   options: ClientOptions = {},
 ): BrokerLifecycleClient {
-  return new (loadTributaryProtos().BrokerLifecycle)(address, ...clientArgs(options));
+  return new (loadTributaryProtos().BrokerLifecycle)(address, ...clientArgs(address, options));
 }
 
 export function createMetadataStreamClient(
   address: string,
   options: ClientOptions = {},
 ): MetadataStreamClient {
-  return new (loadTributaryProtos().MetadataStream)(address, ...clientArgs(options));
+  return new (loadTributaryProtos().MetadataStream)(address, ...clientArgs(address, options));
 }
 
 export function createRaftClient(address: string, options: ClientOptions = {}): RaftClient {
-  return new (loadTributaryProtos().Raft)(address, ...clientArgs(options));
+  return new (loadTributaryProtos().Raft)(address, ...clientArgs(address, options));
 }
 
 export function addControllerAdminService(
@@ -84,11 +106,11 @@ export function addRaftService(server: grpc.Server, implementation: RaftHandlers
 }
 
 export function createBrokerClient(address: string, options: ClientOptions = {}): BrokerClient {
-  return new (loadTributaryProtos().Broker)(address, ...clientArgs(options));
+  return new (loadTributaryProtos().Broker)(address, ...clientArgs(address, options));
 }
 
 export function createReplicationClient(address: string, options: ClientOptions = {}): ReplicationClient {
-  return new (loadTributaryProtos().Replication)(address, ...clientArgs(options));
+  return new (loadTributaryProtos().Replication)(address, ...clientArgs(address, options));
 }
 
 export function addBrokerService(server: grpc.Server, implementation: BrokerHandlers): void {
@@ -103,7 +125,7 @@ export function createGroupCoordinatorClient(
   address: string,
   options: ClientOptions = {},
 ): GroupCoordinatorClient {
-  return new (loadTributaryProtos().GroupCoordinator)(address, ...clientArgs(options));
+  return new (loadTributaryProtos().GroupCoordinator)(address, ...clientArgs(address, options));
 }
 
 export function addGroupCoordinatorService(

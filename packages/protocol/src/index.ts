@@ -1,5 +1,8 @@
+export * from './access/index.js';
+export * from './auth/index.js';
 export { CHANNEL_OPTIONS, SERVER_CHANNEL_OPTIONS } from './channel.js';
 export {
+  addAuthService,
   addBrokerLifecycleService,
   addBrokerService,
   addControllerAdminService,
@@ -7,7 +10,9 @@ export {
   addMetadataStreamService,
   addRaftService,
   addReplicationService,
+  type CallAuthentication,
   type ClientOptions,
+  createAuthClient,
   createBrokerClient,
   createBrokerLifecycleClient,
   createControllerAdminClient,

@@ -7,6 +7,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType as AuthProto } from './generated/auth.js';
 import type { ProtoGrpcType as BrokerProto } from './generated/broker.js';
 import type { ProtoGrpcType as ControllerProto } from './generated/controller.js';
 import type { ProtoGrpcType as GroupProto } from './generated/group.js';
@@ -42,7 +43,8 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 };
 
 /** The `tributary.v1` package: service client constructors (with `.service`) and message types. */
-export type TributaryV1 = ControllerProto['tributary']['v1'] &
+export type TributaryV1 = AuthProto['tributary']['v1'] &
+  ControllerProto['tributary']['v1'] &
   RaftProto['tributary']['v1'] &
   BrokerProto['tributary']['v1'] &
   GroupProto['tributary']['v1'];
@@ -54,7 +56,8 @@ export function loadTributaryProtos(): TributaryV1 {
   if (cached === undefined) {
     const definition = protoLoader.loadSync([...PROTO_FILES], LOADER_OPTIONS);
     // The generated ProtoGrpcType is the documented shape of loadPackageDefinition's result.
-    const root = grpc.loadPackageDefinition(definition) as unknown as ControllerProto &
+    const root = grpc.loadPackageDefinition(definition) as unknown as AuthProto &
+      ControllerProto &
       RaftProto &
       BrokerProto &
       GroupProto;
