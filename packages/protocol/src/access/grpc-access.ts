@@ -1,0 +1,371 @@
+/**
+ * What every gRPC method needs (DESIGN §10), in one table, Kafka's rules carried over: produce needs Write
+ * on the topic, fetch Read, offsets Describe, group calls Read (Describe to look) on the group, offset
+ * commits Read on group and topic, topic admin Create/Delete/Alter/AlterConfigs/Describe on the topic,
+ * cluster admin Alter/Describe on the cluster, the cluster's own traffic (replication, broker lifecycle,
+ * the metadata stream, Raft) ClusterAction. Multi-topic calls are answered per topic as Kafka does: a topic
+ * the caller may not use is taken out of the request and answered TOPIC_AUTHORIZATION_FAILED beside the
+ * handler's results; lists show only what the caller may Describe.
+ *
+ * The Kafka listener's handlers apply the same operations (packages/broker/src/kafka); this table is the
+ * gRPC half. A method missing from it cannot be served: guardServer refuses to add it (fail closed).
+ */
+import { TributaryError } from '@tributary/core';
+import type { AccessControl, RequestCaller, RequestOperation } from '@tributary/security';
+import type {
+  DeleteGroupOffsetsRequest__Output,
+  DeleteRecordsRequest__Output,
+  DeleteRecordsResponse,
+  DeleteTopicRequest__Output,
+  DescribeTopicsRequest__Output,
+  FetchRequest__Output,
+  FetchResponse,
+  InitProducerIdRequest__Output,
+  ListGroupsResponse,
+  ListOffsetsRequest__Output,
+  ListOffsetsResponse,
+  ListTopicsResponse,
+  MetadataRequest__Output,
+  MetadataResponse,
+  OffsetCommitRequest__Output,
+  OffsetCommitResponse,
+  OffsetFetchRequest__Output,
+  OffsetFetchResponse,
+  ProduceRequest__Output,
+  ProduceResponse,
+} from '../generated/index.js';
+
+/** What a request guard may consult besides the caller and the authorizer. */
+export interface GuardContext {
+  readonly access: AccessControl;
+  readonly caller: RequestCaller;
+  /** A topic's name by its id, from the process's metadata image (DeleteTopic by id). */
+  readonly topicNameOfId: (topicId: string) => string | undefined;
+}
+
+/**
+ * The outcome of a request guard: the request to hand the handler (narrowed to what is allowed) and a
+ * finisher that adds the refused parts to (or filters) the handler's response; or an answer given without
+ * calling the handler (everything refused). A denial of the whole call is thrown.
+ */
+export type GuardOutcome =
+  | { readonly request: unknown; readonly finish?: (response: unknown) => unknown }
+  | { readonly answer: unknown };
+
+export type MethodAccess =
+  /** Reachable before and without authentication (Auth, health, reflection). */
+  | { readonly kind: 'public' }
+  /** Any authenticated caller (what it returns is not secret: DescribeCluster, like Kafka's). */
+  | { readonly kind: 'authenticated' }
+  /** One operation on the cluster resource, checked before the handler runs. */
+  | { readonly kind: 'cluster'; readonly operation: RequestOperation }
+  /** Checked on the request (unary methods only). */
+  | { readonly kind: 'request'; readonly guard: (request: unknown, context: GuardContext) => GuardOutcome };
+
+/** A typed request guard, stored erased in the table (the guard server hands it the method's own request). */
+function request<Req, Res>(
+  guard: (
+    request: Req,
+    context: GuardContext,
+  ) => { request: Req; finish?: (response: Res) => Res } | { answer: Res },
+): MethodAccess {
+  return { kind: 'request', guard: guard as (request: unknown, context: GuardContext) => GuardOutcome };
+}
+
+const cluster = (operation: RequestOperation): MethodAccess => ({ kind: 'cluster', operation });
+const PUBLIC: MethodAccess = { kind: 'public' };
+
+interface TopicsRequest<P> {
+  readonly topics: readonly { readonly name: string; readonly partitions: readonly P[] }[];
+}
+
+interface PartitionOf {
+  readonly partition: number;
+}
+
+/** A per-partition refusal as the Broker service answers errors. */
+function refusedPartition(
+  context: GuardContext,
+  operation: RequestOperation,
+  topic: string,
+  partition: number,
+): { topic: string; partition: number; errorCode: string; errorMessage: string } {
+  return {
+    topic,
+    partition,
+    errorCode: 'TOPIC_AUTHORIZATION_FAILED',
+    errorMessage: `${context.caller.principal.type}:${context.caller.principal.name} may not ${operation} Topic ${JSON.stringify(topic)}`,
+  };
+}
+
+/**
+ * Splits a request's topics by `operation`: the allowed ones go to the handler, the others are answered
+ * TOPIC_AUTHORIZATION_FAILED per partition, after the handler's results (clients match by topic and
+ * partition). `extra` fills the fields a refused partition result has besides the error (offsets -1).
+ */
+function perTopic<P extends PartitionOf, Req extends TopicsRequest<P>, Res extends { results?: object[] }>(
+  operation: RequestOperation,
+  extra: object = {},
+) {
+  return request<Req, Res>((req, context) => {
+    const allowed = req.topics.filter((topic) =>
+      context.access.allowed(context.caller, operation, 'Topic', topic.name),
+    );
+    if (allowed.length === req.topics.length) return { request: req };
+    const refused = req.topics
+      .filter((topic) => !allowed.includes(topic))
+      .flatMap((topic) =>
+        topic.partitions.map((p) => ({
+          ...extra,
+          ...refusedPartition(context, operation, topic.name, p.partition),
+        })),
+      );
+    if (allowed.length === 0) return { answer: { results: refused } as Res };
+    return {
+      request: { ...req, topics: allowed },
+      finish: (response) => ({ ...response, results: [...(response.results ?? []), ...refused] }),
+    };
+  });
+}
+
+function requireTopic(context: GuardContext, operation: RequestOperation, name: string): void {
+  context.access.requireAllowed(context.caller, operation, 'Topic', name);
+}
+
+function requireGroup(context: GuardContext, operation: RequestOperation, groupId: string): void {
+  context.access.requireAllowed(context.caller, operation, 'Group', groupId);
+}
+
+/** Kafka's CreateTopics rule: Create on the cluster, or else on the topic. */
+function mayCreateTopic(context: GuardContext, name: string): boolean {
+  return (
+    context.access.visible(context.caller, 'Create', 'Cluster', 'kafka-cluster') ||
+    context.access.allowed(context.caller, 'Create', 'Topic', name)
+  );
+}
+
+const produce = perTopic<PartitionOf, ProduceRequest__Output, ProduceResponse>('Write', {
+  baseOffset: -1,
+  leaderId: -1,
+  leaderEpoch: -1,
+});
+
+const fetch = perTopic<PartitionOf, FetchRequest__Output, FetchResponse>('Read', {
+  highWatermark: -1,
+  logStartOffset: -1,
+  leaderId: -1,
+  leaderEpoch: -1,
+});
+
+const listOffsets = perTopic<PartitionOf, ListOffsetsRequest__Output, ListOffsetsResponse>('Describe', {
+  offset: -1,
+  timestamp: -1,
+  leaderEpoch: -1,
+});
+
+const deleteRecords = perTopic<PartitionOf, DeleteRecordsRequest__Output, DeleteRecordsResponse>('Delete', {
+  lowWatermark: -1,
+  leaderId: -1,
+  leaderEpoch: -1,
+});
+
+/**
+ * Metadata as Kafka answers it: named topics the caller may not Describe come back
+ * TOPIC_AUTHORIZATION_FAILED; "all topics" lists only the describable ones; auto-creation only for a caller
+ * who may create every topic it names.
+ */
+const metadata = request<MetadataRequest__Output, MetadataResponse>((req, context) => {
+  const { access, caller } = context;
+  if (req.topics.length === 0) {
+    return {
+      request: req,
+      finish: (response) => ({
+        ...response,
+        topics: (response.topics ?? []).filter((result) =>
+          access.visible(caller, 'Describe', 'Topic', result.topic?.name ?? ''),
+        ),
+      }),
+    };
+  }
+  const allowed = req.topics.filter((name) => access.allowed(caller, 'Describe', 'Topic', name));
+  const refused = req.topics
+    .filter((name) => !allowed.includes(name))
+    .map((name) => ({
+      errorCode: 'TOPIC_AUTHORIZATION_FAILED',
+      errorMessage: `${caller.principal.type}:${caller.principal.name} may not Describe Topic ${JSON.stringify(name)}`,
+      topic: { name },
+    }));
+  const autoCreate = req.allowAutoTopicCreation && allowed.every((name) => mayCreateTopic(context, name));
+  const narrowed = { ...req, topics: allowed, allowAutoTopicCreation: autoCreate };
+  if (allowed.length === 0) {
+    // The handler reads "no topics" as "every topic": answer the refusals with the brokers alone.
+    return {
+      request: narrowed,
+      finish: (response) => ({ ...response, topics: refused }),
+    };
+  }
+  return {
+    request: narrowed,
+    finish: (response) => ({ ...response, topics: [...(response.topics ?? []), ...refused] }),
+  };
+});
+
+const initProducerId = request<InitProducerIdRequest__Output, unknown>((req, context) => {
+  if (req.transactionalId !== '') {
+    context.access.requireAllowed(context.caller, 'Write', 'TransactionalId', req.transactionalId);
+  } else if (!context.access.mayWriteIdempotently(context.caller)) {
+    throw new TributaryError(
+      'CLUSTER_AUTHORIZATION_FAILED',
+      `${context.caller.principal.type}:${context.caller.principal.name} may not write idempotently: it needs IdempotentWrite on the cluster or Write on a topic`,
+    );
+  }
+  return { request: req };
+});
+
+const createTopic = request<{ readonly name: string }, unknown>((req, context) => {
+  if (!mayCreateTopic(context, req.name)) requireTopic(context, 'Create', req.name);
+  return { request: req };
+});
+
+const deleteTopic = request<DeleteTopicRequest__Output, unknown>((req, context) => {
+  const name = req.name !== '' ? req.name : context.topicNameOfId(req.topicId);
+  // An unknown id: Kafka answers UNKNOWN_TOPIC_ID to a caller who may delete every topic, else a denial.
+  requireTopic(context, 'Delete', name ?? '*');
+  return { request: req };
+});
+
+const topicOperation = (operation: RequestOperation) =>
+  request<{ readonly name: string }, unknown>((req, context) => {
+    requireTopic(context, operation, req.name);
+    return { request: req };
+  });
+
+const describeTopics = request<DescribeTopicsRequest__Output, unknown>((req, context) => {
+  for (const name of req.names) requireTopic(context, 'Describe', name);
+  return { request: req };
+});
+
+const listTopics = request<unknown, ListTopicsResponse>((req, context) => ({
+  request: req,
+  finish: (response) => ({
+    ...response,
+    topics: (response.topics ?? []).filter((topic) =>
+      context.access.visible(context.caller, 'Describe', 'Topic', topic.name ?? ''),
+    ),
+  }),
+}));
+
+const groupOperation = (operation: RequestOperation) =>
+  request<{ readonly groupId: string }, unknown>((req, context) => {
+    requireGroup(context, operation, req.groupId);
+    return { request: req };
+  });
+
+const offsetCommit = request<OffsetCommitRequest__Output, OffsetCommitResponse>((req, context) => {
+  requireGroup(context, 'Read', req.groupId);
+  const allowed = req.topics.filter((topic) =>
+    context.access.allowed(context.caller, 'Read', 'Topic', topic.name),
+  );
+  if (allowed.length === req.topics.length) return { request: req };
+  const refused = req.topics
+    .filter((topic) => !allowed.includes(topic))
+    .flatMap((topic) =>
+      topic.partitions.map((p) => refusedPartition(context, 'Read', topic.name, p.partition)),
+    );
+  return {
+    request: { ...req, topics: allowed },
+    finish: (response) => ({ ...response, results: [...(response.results ?? []), ...refused] }),
+  };
+});
+
+/** Kafka's OffsetFetch: Describe on the group; offsets only of the topics the caller may Describe. */
+const offsetFetch = request<OffsetFetchRequest__Output, OffsetFetchResponse>((req, context) => {
+  requireGroup(context, 'Describe', req.groupId);
+  return {
+    request: req,
+    finish: (response) => ({
+      ...response,
+      offsets: (response.offsets ?? []).filter((offset) =>
+        context.access.visible(context.caller, 'Describe', 'Topic', offset.topic ?? ''),
+      ),
+    }),
+  };
+});
+
+/** Kafka's ListGroups: everything with Describe on the cluster, else the groups the caller may Describe. */
+const listGroups = request<unknown, ListGroupsResponse>((req, context) => {
+  if (context.access.visible(context.caller, 'Describe', 'Cluster', 'kafka-cluster')) return { request: req };
+  return {
+    request: req,
+    finish: (response) => ({
+      ...response,
+      groups: (response.groups ?? []).filter((group) =>
+        context.access.visible(context.caller, 'Describe', 'Group', group.groupId ?? ''),
+      ),
+    }),
+  };
+});
+
+const deleteGroupOffsets = request<DeleteGroupOffsetsRequest__Output, unknown>((req, context) => {
+  requireGroup(context, 'Delete', req.groupId);
+  for (const topic of req.topics) requireTopic(context, 'Read', topic.topic);
+  return { request: req };
+});
+
+/** Every method of every service a broker or controller serves, by its gRPC path. */
+export const GRPC_METHOD_ACCESS: Readonly<Record<string, MethodAccess>> = {
+  '/tributary.v1.Auth/ScramStart': PUBLIC,
+  '/tributary.v1.Auth/ScramFinish': PUBLIC,
+  '/grpc.health.v1.Health/Check': PUBLIC,
+  '/grpc.health.v1.Health/Watch': PUBLIC,
+  '/grpc.health.v1.Health/List': PUBLIC,
+  '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo': PUBLIC,
+  '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo': PUBLIC,
+
+  '/tributary.v1.Broker/Produce': produce,
+  '/tributary.v1.Broker/Fetch': fetch,
+  '/tributary.v1.Broker/ListOffsets': listOffsets,
+  '/tributary.v1.Broker/Metadata': metadata,
+  '/tributary.v1.Broker/InitProducerId': initProducerId,
+  '/tributary.v1.Broker/DescribeReplicas': cluster('Describe'),
+  '/tributary.v1.Broker/DeleteRecords': deleteRecords,
+  '/tributary.v1.Replication/ReplicaFetch': cluster('ClusterAction'),
+
+  '/tributary.v1.ControllerAdmin/CreateTopic': createTopic,
+  '/tributary.v1.ControllerAdmin/DeleteTopic': deleteTopic,
+  '/tributary.v1.ControllerAdmin/CreatePartitions': topicOperation('Alter'),
+  '/tributary.v1.ControllerAdmin/AlterTopicConfigs': topicOperation('AlterConfigs'),
+  '/tributary.v1.ControllerAdmin/ListTopics': listTopics,
+  '/tributary.v1.ControllerAdmin/DescribeTopics': describeTopics,
+  '/tributary.v1.ControllerAdmin/DescribeCluster': { kind: 'authenticated' },
+  '/tributary.v1.ControllerAdmin/DescribeQuorum': cluster('Describe'),
+  '/tributary.v1.ControllerAdmin/AlterPartitionReassignments': cluster('Alter'),
+  '/tributary.v1.ControllerAdmin/ListPartitionReassignments': cluster('Describe'),
+  '/tributary.v1.ControllerAdmin/ElectLeaders': cluster('Alter'),
+  '/tributary.v1.ControllerAdmin/DecommissionBroker': cluster('Alter'),
+  '/tributary.v1.ControllerAdmin/AddVoter': cluster('Alter'),
+  '/tributary.v1.ControllerAdmin/RemoveVoter': cluster('Alter'),
+  '/tributary.v1.ControllerAdmin/CreateAcls': cluster('Alter'),
+  '/tributary.v1.ControllerAdmin/DeleteAcls': cluster('Alter'),
+  '/tributary.v1.ControllerAdmin/DescribeAcls': cluster('Describe'),
+  '/tributary.v1.ControllerAdmin/AlterUserScramCredentials': cluster('Alter'),
+  '/tributary.v1.ControllerAdmin/DescribeUserScramCredentials': cluster('Describe'),
+  '/tributary.v1.ControllerAdmin/AlterClientQuotas': cluster('AlterConfigs'),
+  '/tributary.v1.ControllerAdmin/DescribeClientQuotas': cluster('DescribeConfigs'),
+
+  '/tributary.v1.BrokerLifecycle/RegisterBroker': cluster('ClusterAction'),
+  '/tributary.v1.BrokerLifecycle/BrokerHeartbeat': cluster('ClusterAction'),
+  '/tributary.v1.BrokerLifecycle/AlterPartition': cluster('ClusterAction'),
+  '/tributary.v1.BrokerLifecycle/AllocateProducerIds': cluster('ClusterAction'),
+  '/tributary.v1.MetadataStream/FetchMetadata': cluster('ClusterAction'),
+  '/tributary.v1.Raft/Step': cluster('ClusterAction'),
+  '/tributary.v1.Raft/InstallSnapshot': cluster('ClusterAction'),
+
+  '/tributary.v1.GroupCoordinator/FindCoordinator': groupOperation('Describe'),
+  '/tributary.v1.GroupCoordinator/GroupHeartbeat': groupOperation('Read'),
+  '/tributary.v1.GroupCoordinator/OffsetCommit': offsetCommit,
+  '/tributary.v1.GroupCoordinator/OffsetFetch': offsetFetch,
+  '/tributary.v1.GroupCoordinator/ListGroups': listGroups,
+  '/tributary.v1.GroupCoordinator/DescribeGroup': groupOperation('Describe'),
+  '/tributary.v1.GroupCoordinator/DeleteGroupOffsets': deleteGroupOffsets,
+};
