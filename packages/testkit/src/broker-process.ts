@@ -2,7 +2,9 @@
  * One real `tributary-broker` child process with a fixed port and data dir, so it can be SIGKILLed, paused
  * and restarted as the same broker.
  */
+
 import { fileURLToPath } from 'node:url';
+import type * as grpc from '@grpc/grpc-js';
 import {
   type BrokerClient,
   createBrokerClient,
@@ -35,6 +37,8 @@ export interface BrokerProcessOptions {
   readonly logLevel?: string;
   readonly extraArgs?: readonly string[];
   readonly binPath?: string;
+  /** The harness's channel credentials towards a secure broker (TLS, client certificate). */
+  readonly credentials?: grpc.ChannelCredentials;
 }
 
 export class BrokerProcess {
@@ -94,7 +98,10 @@ export class BrokerProcess {
    */
   brokerClient(): BrokerClient {
     if (this.client === undefined) {
-      this.client = createBrokerClient(this.address, { channelOptions: HARNESS_CHANNEL_OPTIONS });
+      this.client = createBrokerClient(this.address, {
+        channelOptions: HARNESS_CHANNEL_OPTIONS,
+        ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
+      });
     }
     return this.client;
   }

@@ -3,8 +3,10 @@
  * data dir under one temp dir. `startCluster` returns once every broker answers and is registered and
  * unfenced; `stop()` kills everything and removes the temp dir (call it from afterEach/finally).
  */
+
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
 import { BrokerProcess } from './broker-process.js';
 import { LinkNetwork } from './chaos/link-proxy.js';
 import { type ControllerQuorum, startControllerQuorum } from './controller-quorum.js';
@@ -26,6 +28,12 @@ export interface ClusterOptions {
   readonly linkProxies?: boolean;
   /** Give every broker a Kafka listener on its own port (DESIGN §9). Default false. */
   readonly kafka?: boolean;
+  /**
+   * The harness's own channel credentials, for a secure cluster (TLS, with a super user's client
+   * certificate): every readiness probe and admin call uses them. The processes' own --tls-* flags go in
+   * brokerArgs/controllerArgs. Default plaintext.
+   */
+  readonly credentials?: grpc.ChannelCredentials;
 }
 
 export class Cluster {
@@ -67,6 +75,9 @@ export class Cluster {
       ...(this.brokerDefaults.kafka === true ? { kafkaPort } : {}),
       ...(this.brokerDefaults.logLevel === undefined ? {} : { logLevel: this.brokerDefaults.logLevel }),
       ...(this.brokerDefaults.extraArgs === undefined ? {} : { extraArgs: this.brokerDefaults.extraArgs }),
+      ...(this.brokerDefaults.credentials === undefined
+        ? {}
+        : { credentials: this.brokerDefaults.credentials }),
     });
     this.#brokers.push(broker);
     broker.start();
@@ -125,6 +136,7 @@ interface BrokerDefaults {
   readonly kafka?: boolean;
   readonly logLevel?: string;
   readonly extraArgs?: readonly string[];
+  readonly credentials?: grpc.ChannelCredentials;
 }
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
@@ -159,6 +171,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       ...(kafkaPorts[index] === undefined ? {} : { kafkaPort: kafkaPorts[index] }),
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       ...(options.brokerArgs === undefined ? {} : { extraArgs: options.brokerArgs }),
+      ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     });
     links?.registerProcess(`broker ${nodeId}`, () => broker.process.pid);
     brokers.push(broker);
@@ -167,6 +180,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     ...(options.kafka === true ? { kafka: true } : {}),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     ...(options.brokerArgs === undefined ? {} : { extraArgs: options.brokerArgs }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
   try {
     await quorum.waitForLeader({ timeoutMs: HARNESS_LIMITS.readyTimeoutMs });
@@ -187,5 +201,6 @@ function startQuorumFor(options: ClusterOptions, links: LinkNetwork | undefined)
     ...(options.controllerArgs === undefined ? {} : { extraArgs: options.controllerArgs }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
     ...(links === undefined ? {} : { links }),
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
 }

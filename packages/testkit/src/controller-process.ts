@@ -1,5 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type * as grpc from '@grpc/grpc-js';
 import { HARNESS_LIMITS } from './limits.js';
 import { type ExitStatus, ManagedProcess } from './managed-process.js';
 import { type DescribeQuorumResponse, NodeConnection } from './rpc.js';
@@ -24,6 +25,8 @@ export interface ControllerProcessOptions {
   readonly logLevel?: string;
   readonly extraArgs?: readonly string[];
   readonly binPath?: string;
+  /** The harness's channel credentials towards a secure controller (TLS, client certificate). */
+  readonly credentials?: grpc.ChannelCredentials;
 }
 
 /**
@@ -87,7 +90,7 @@ export class ControllerProcess {
   start(): void {
     this.process.start();
     this.connection?.close();
-    this.connection = new NodeConnection(this.address);
+    this.connection = new NodeConnection(this.address, this.options.credentials);
   }
 
   /**
@@ -100,7 +103,8 @@ export class ControllerProcess {
         `controller ${this.nodeId} is not running (exit ${JSON.stringify(this.process.exitStatus)})`,
       );
     }
-    if (this.connection === undefined) this.connection = new NodeConnection(this.address);
+    if (this.connection === undefined)
+      this.connection = new NodeConnection(this.address, this.options.credentials);
     return this.connection;
   }
 

@@ -9,8 +9,10 @@
  * `stop()` kills every process and removes the temp dir: call it from afterAll/finally. `FakeBrokerFleet`
  * (fake-brokers.ts) registers brokers over the real BrokerLifecycle protocol so topics can be placed.
  */
+
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
 import type { LinkNetwork } from './chaos/link-proxy.js';
 import { ControllerProcess } from './controller-process.js';
 import { LeaderFollowingClient, type LeaderFollowingClientOptions } from './leader-client.js';
@@ -32,6 +34,8 @@ export interface ControllerQuorumOptions {
    * per controller, named "controller N"); the caller closes the network. Default: direct links.
    */
   readonly links?: LinkNetwork;
+  /** The harness's channel credentials towards a secure quorum (TLS with a super user's certificate). */
+  readonly credentials?: grpc.ChannelCredentials;
 }
 
 export interface LeaderView {
@@ -57,6 +61,7 @@ export class ControllerQuorum {
   constructor(
     readonly nodes: readonly ControllerProcess[],
     private readonly tempDir: TempDir,
+    private readonly credentials?: grpc.ChannelCredentials,
   ) {}
 
   get size(): number {
@@ -142,6 +147,7 @@ export class ControllerQuorum {
   /** A client that finds and follows the active controller; closed by stop(). */
   admin(options: Omit<LeaderFollowingClientOptions, 'addresses'> = {}): LeaderFollowingClient {
     const client = new LeaderFollowingClient({
+      ...(this.credentials === undefined ? {} : { credentials: this.credentials }),
       ...options,
       addresses: this.nodes.map((node) => node.address),
     });
@@ -206,11 +212,12 @@ export async function startControllerQuorum(options: ControllerQuorumOptions): P
         ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
         ...(options.extraArgs === undefined ? {} : { extraArgs: options.extraArgs }),
         ...(options.binPath === undefined ? {} : { binPath: options.binPath }),
+        ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
       }),
     );
   }
   for (const node of nodes) links?.registerProcess(`controller ${node.nodeId}`, () => node.pid);
-  const quorum = new ControllerQuorum(nodes, tempDir);
+  const quorum = new ControllerQuorum(nodes, tempDir, options.credentials);
   try {
     for (const node of nodes) node.start();
     await Promise.all(nodes.map((node) => node.waitReady(options.readyTimeoutMs)));

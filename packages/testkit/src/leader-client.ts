@@ -1,3 +1,4 @@
+import type * as grpc from '@grpc/grpc-js';
 import { ControllerConnection } from '@tributary/protocol';
 import { HARNESS_LIMITS } from './limits.js';
 import {
@@ -17,6 +18,8 @@ export interface LeaderFollowingClientOptions {
   readonly attemptsMax?: number;
   readonly callTimeoutMs?: number;
   readonly rpcDeadlineMs?: number;
+  /** TLS towards a secure quorum; default plaintext. */
+  readonly credentials?: grpc.ChannelCredentials;
 }
 
 export interface CallOptions {
@@ -42,6 +45,7 @@ export class LeaderFollowingClient {
       attemptsMax: options.attemptsMax ?? HARNESS_LIMITS.adminAttemptsMax,
       attemptTimeoutMs: options.rpcDeadlineMs ?? HARNESS_LIMITS.rpcDeadlineMs,
       channelOptions: HARNESS_CHANNEL_OPTIONS,
+      ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     });
   }
 

@@ -61,8 +61,15 @@ export class NodeConnection {
   private readonly adminClient: ControllerAdminClient;
   private readonly lifecycleClient: BrokerLifecycleClient;
 
-  constructor(readonly address: string) {
-    const options = { channelOptions: HARNESS_CHANNEL_OPTIONS };
+  /** `credentials`: TLS towards a secure cluster (the harness's client certificate); default plaintext. */
+  constructor(
+    readonly address: string,
+    credentials?: grpc.ChannelCredentials,
+  ) {
+    const options = {
+      channelOptions: HARNESS_CHANNEL_OPTIONS,
+      ...(credentials === undefined ? {} : { credentials }),
+    };
     this.adminClient = createControllerAdminClient(address, options);
     this.lifecycleClient = createBrokerLifecycleClient(address, options);
   }
