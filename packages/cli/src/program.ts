@@ -13,6 +13,7 @@ import {
   parseNonNegativeInt,
   parsePositiveInt,
 } from './args.js';
+import { addAclCommands } from './commands/acls.js';
 import { addDecommissionCommand, brokersList } from './commands/brokers.js';
 import { clusterStatus } from './commands/cluster.js';
 import { addDeleteRecordsCommand } from './commands/delete-records.js';
@@ -22,6 +23,7 @@ import { metadataLog } from './commands/metadata-log.js';
 import { addPartitionCommands } from './commands/partition-commands.js';
 import { addClientCommands } from './commands/produce-commands.js';
 import { addQuorumMembershipCommands, quorumDescribe } from './commands/quorum.js';
+import { addQuotaCommands } from './commands/quotas.js';
 import {
   topicsAddPartitions,
   topicsAlterConfig,
@@ -30,8 +32,10 @@ import {
   topicsDescribe,
   topicsList,
 } from './commands/topics.js';
+import { addUserCommands } from './commands/users.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import type { CliDecoders, CliIo } from './io.js';
+import { readHiddenLineFromTty } from './tty-prompt.js';
 
 export const DEFAULT_CONTROLLERS = '127.0.0.1:9093';
 export const DEFAULT_BOOTSTRAP = '127.0.0.1:9092';
@@ -43,6 +47,10 @@ export interface CliInput {
   readonly stderrIsTty: boolean;
   /** Whether stdout is a terminal (watch tables are redrawn in place only then). */
   readonly stdoutIsTty?: boolean;
+  /** Whether stdin is a terminal (`trib acls delete` asks for confirmation only then). */
+  readonly stdinIsTty?: boolean;
+  /** Reads a line from the terminal without echo (a password); absent where there is no terminal. */
+  readonly readHiddenLine?: (prompt: string) => Promise<string>;
 }
 
 const PROCESS_INPUT: CliInput = {
@@ -55,6 +63,10 @@ const PROCESS_INPUT: CliInput = {
   get stdoutIsTty() {
     return process.stdout.isTTY === true;
   },
+  get stdinIsTty() {
+    return process.stdin.isTTY === true;
+  },
+  readHiddenLine: readHiddenLineFromTty,
 };
 
 /** An address list from the environment, failing with the variable's name in the message. */
@@ -196,6 +208,9 @@ export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput =
   addMetadataCommands(program, run);
   addClientCommands(program, run, input);
   addGroupCommands(program, run);
+  addUserCommands(program, run, input);
+  addAclCommands(program, run, input);
+  addQuotaCommands(program, run);
   addDevCertsCommand(program, io);
   return program;
 }
