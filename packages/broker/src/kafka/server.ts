@@ -11,11 +11,18 @@ import type { PrincipalMappingRules } from '@tributary/security';
 import type { Logger } from 'pino';
 import { DEFAULT_CONNECTION_LIMITS } from './connection.js';
 import type { RegisteredHandler } from './handler.js';
+import { createAclsHandler, deleteAclsHandler, describeAclsHandler } from './handlers/admin-acls.js';
 import {
   alterConfigsHandler,
   describeConfigsHandler,
   incrementalAlterConfigsHandler,
 } from './handlers/admin-configs.js';
+import {
+  alterClientQuotasHandler,
+  alterUserScramCredentialsHandler,
+  describeClientQuotasHandler,
+  describeUserScramCredentialsHandler,
+} from './handlers/admin-scram-quotas.js';
 import {
   createPartitionsHandler,
   createTopicsHandler,
@@ -80,6 +87,13 @@ export function kafkaHandlers(
     listGroupsHandler(parts),
     describeGroupsHandler(parts),
     deleteGroupsHandler(parts),
+    describeAclsHandler(parts),
+    createAclsHandler(parts),
+    deleteAclsHandler(parts),
+    describeClientQuotasHandler(parts),
+    alterClientQuotasHandler(parts),
+    describeUserScramCredentialsHandler(parts),
+    alterUserScramCredentialsHandler(parts),
   ];
 }
 
