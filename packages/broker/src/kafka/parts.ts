@@ -7,6 +7,7 @@ import type { BrokerId } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
 import type { Logger } from 'pino';
 import type { GroupCoordinator } from '../group/coordinator.js';
+import type { BrokerClientQuotas } from '../quotas/client-quotas.js';
 import type { AdminForwarder } from '../services/admin-forwarding.js';
 import type { AutoCreateOptions, ImageSource } from '../services/auto-create.js';
 import type { BrokerDataPlane, ProducerIdSource } from '../services/broker-service.js';
@@ -30,6 +31,8 @@ export interface KafkaBrokerParts {
   readonly clusterId: () => string | null;
   /** False until this broker has caught up with the metadata log (its answers would go backwards). */
   readonly metadataReady: () => boolean;
+  /** Client quotas (DESIGN §10); absent: nobody is throttled (test doubles). */
+  readonly quotas?: BrokerClientQuotas;
   readonly logger: Logger;
 }
 

@@ -15,12 +15,15 @@ import {
   reloadTls,
   shutdownServer,
 } from '@tributary/protocol';
+import { DEFAULT_QUOTA_WINDOW } from '@tributary/security';
 import { BrokerLifecycleManager } from '../lifecycle/manager.js';
 import { MetadataFollower } from '../metadata-follower/metadata-follower.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { type BrokerNodeParts, nodeScrapeSources } from '../metrics/node-sources.js';
 import { addBrokerStandardServices, startMetricsEndpoint } from '../metrics/observability.js';
 import { ProducerIdManager } from '../producer-ids/producer-id-manager.js';
+import { BrokerClientQuotas } from '../quotas/client-quotas.js';
+import { QuotaMetrics } from '../quotas/quota-metrics.js';
 import { UnreachableBrokers } from '../replica/unreachable-brokers.js';
 import { AdminForwarder } from '../services/admin-forwarding.js';
 import { advertisedAddressFor } from './addresses.js';
@@ -148,6 +151,18 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     // One per broker: the gRPC ControllerAdmin service and the Kafka listener's admin APIs share its bound.
     const adminForwarder = new AdminForwarder({ connection });
     const dataPlane = metrics.instrumentDataPlane(replicaManager);
+    // Client quotas from the image this broker has replayed: a changed quota applies from the next request.
+    let quotas: BrokerClientQuotas | undefined;
+    const quotaMetrics = new QuotaMetrics(metrics.registry, () => quotas?.trackedEntities ?? 0);
+    quotas = new BrokerClientQuotas({
+      quotas: () => follower.currentImage().clientQuotas,
+      clock,
+      window: {
+        samples: options.quotaWindowNum ?? DEFAULT_QUOTA_WINDOW.samples,
+        sampleWindowMs: options.quotaWindowSizeMs ?? DEFAULT_QUOTA_WINDOW.sampleWindowMs,
+      },
+      metrics: quotaMetrics,
+    });
     const metadataReady = (): boolean => {
       metadataCaughtUp ||= lifecycle?.snapshot().caughtUp === true;
       return metadataCaughtUp;
@@ -176,6 +191,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
                   options.defaultReplicationFactor ?? BROKER_DEFAULTS.defaultReplicationFactor,
               },
               metadataReady,
+              quotas,
               logger,
             },
             admin: adminForwarder,
@@ -200,6 +216,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       groupCoordinator,
       adminForwarder,
       metadataReady,
+      quotas,
     });
     const standard = addBrokerStandardServices(server, {
       lifecycle: () => lifecycle?.snapshot(),

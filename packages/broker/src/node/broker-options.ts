@@ -66,6 +66,9 @@ export interface BrokerOptions {
   readonly kafkaConnectionsMaxIdleMs?: number;
   /** The broker's rack (Kafka's broker.rack): replica placement spreads over racks; Metadata names it. */
   readonly rack?: string;
+  /** Client quota rate window: samples (Kafka's quota.window.num, default 11) of quotaWindowSizeMs (default 1000). */
+  readonly quotaWindowNum?: number;
+  readonly quotaWindowSizeMs?: number;
   /**
    * TLS on every listener (gRPC, Kafka) and link (controllers, metadata stream, replication), mutual when the
    * files say so; unset = plaintext. `tributary dev` shares one with its controller.

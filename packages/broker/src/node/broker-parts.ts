@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import { createGroupCoordinatorHandlers, GROUP_DEFAULTS, GroupCoordinator } from '../group/index.js';
 import type { MetadataFollower } from '../metadata-follower/metadata-follower.js';
 import type { ProducerIdManager } from '../producer-ids/producer-id-manager.js';
+import type { BrokerClientQuotas } from '../quotas/client-quotas.js';
 import { REPLICA_FETCH_RECONNECT_BACKOFF } from '../replica/follower-fetcher.js';
 import { type AdminForwarder, createAdminForwardingHandlers } from '../services/admin-forwarding.js';
 import type { AutoCreateOptions } from '../services/auto-create.js';
@@ -90,6 +91,8 @@ export function addServices(
     readonly adminForwarder: AdminForwarder;
     /** True once this process has caught up with the metadata log (latched). */
     readonly metadataReady: () => boolean;
+    /** Client quotas, applied to Produce and Fetch. */
+    readonly quotas?: BrokerClientQuotas;
   },
 ): void {
   const { options, logger, connection, follower, replicaManager, producerIds } = parts;
@@ -113,6 +116,7 @@ export function addServices(
         metadata: follower,
         autoCreate,
         logger,
+        ...(parts.quotas === undefined ? {} : { quotas: parts.quotas }),
         ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
         ...(options.produceInFlightBytesMax === undefined
           ? {}

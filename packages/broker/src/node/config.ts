@@ -23,6 +23,7 @@ import {
   TLS_CONFIG_RULES,
   tlsFilesOf,
 } from '@tributary/protocol';
+import { DEFAULT_QUOTA_WINDOW, SECURITY_LIMITS } from '@tributary/security';
 import type { ClassicGroupConfig } from '../group/classic-types.js';
 import {
   CLASSIC_GROUP_DEFAULTS,
@@ -146,6 +147,19 @@ export const BROKER_CONFIG = defineConfig({
         'MS',
       )
       .default(KAFKA_CONNECTION_IDLE_MS_DEFAULT, '600000 (10 minutes)'),
+    quotaWindowNum: option
+      .integer("samples in a client quota's rate window (Kafka's quota.window.num)", {
+        min: 2,
+        max: SECURITY_LIMITS.quotaSamplesMax,
+      })
+      .default(DEFAULT_QUOTA_WINDOW.samples),
+    quotaWindowSizeMs: option
+      .integer(
+        "length of one of those samples (Kafka's quota.window.size.seconds, in ms): a throttled client may burst about (samples − 1) × this × its quota",
+        { min: SECURITY_LIMITS.quotaSampleWindowMsMin, max: SECURITY_LIMITS.quotaSampleWindowMsMax },
+        'MS',
+      )
+      .default(DEFAULT_QUOTA_WINDOW.sampleWindowMs),
     rack: option
       .text("the broker's rack (Kafka's broker.rack): replicas spread across racks", 'RACK')
       .optional('none'),

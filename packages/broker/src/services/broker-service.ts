@@ -25,7 +25,9 @@ import {
   type ProducePartitionResult,
   type ProduceRequest__Output,
 } from '@tributary/protocol';
+import type { RequestCaller } from '@tributary/security';
 import type { Logger } from 'pino';
+import { type BrokerClientQuotas, grpcClientId, quotaClientOf } from '../quotas/client-quotas.js';
 import { DELETE_RECORDS_LIMITS } from '../replica/delete-records.js';
 import type { LeaderEpochEndOffset, LeaderEpochQuery } from '../replica/offset-for-leader-epoch.js';
 import {
@@ -76,6 +78,10 @@ export interface BrokerServiceOptions {
   readonly produceInFlightBytesMax?: number;
   /** Answers DescribeReplicas (the replica manager); without it the broker leads nothing it can describe. */
   readonly replicas?: ReplicaDescriber;
+  /** Client quotas (DESIGN §10); absent: nobody is throttled. */
+  readonly quotas?: BrokerClientQuotas;
+  /** Who makes a call (the process's authenticator); absent: User:ANONYMOUS. */
+  readonly callerOf?: (call: { getPeer(): string }) => RequestCaller;
 }
 
 export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandlers {
@@ -88,13 +94,30 @@ export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandl
     onUnexpectedError: (error: unknown) => logger.error({ err: error }, 'broker handler failed'),
   };
   return {
-    Produce: handleUnary(async (request: ProduceRequest__Output) => {
+    Produce: handleUnary(async (request: ProduceRequest__Output, call) => {
       validateProduceRequest(request);
-      return { results: await produceInFlight.run(produceBytes(request), () => dataPlane.produce(request)) };
+      const client = quotaClientOf(options.callerOf?.(call), grpcClientId(call));
+      // KIP-219 over gRPC: a client still throttled is served once its throttle time has passed.
+      await options.quotas?.waitUntilServed(client);
+      const bytes = produceBytes(request);
+      const started = performance.now();
+      const pending = produceInFlight.run(bytes, () => dataPlane.produce(request));
+      const handlerTimeMs = performance.now() - started;
+      const results = await pending;
+      const throttleTimeMs = options.quotas?.record(client, 'produce', { bytes, handlerTimeMs }) ?? 0;
+      return { results, throttleTimeMs };
     }, handleOptions),
-    Fetch: handleUnary(async (request: FetchRequest__Output) => {
+    Fetch: handleUnary(async (request: FetchRequest__Output, call) => {
       validateFetchRequest(request);
-      return { results: await dataPlane.fetch(request) };
+      const client = quotaClientOf(options.callerOf?.(call), grpcClientId(call));
+      await options.quotas?.waitUntilServed(client);
+      const started = performance.now();
+      const pending = dataPlane.fetch(request);
+      const handlerTimeMs = performance.now() - started;
+      const results = await pending;
+      const throttleTimeMs =
+        options.quotas?.record(client, 'fetch', { bytes: fetchedBytes(results), handlerTimeMs }) ?? 0;
+      return { results, throttleTimeMs };
     }, handleOptions),
     ListOffsets: handleUnary(async (request: ListOffsetsRequest__Output) => {
       validateListOffsetsRequest(request);
@@ -133,6 +156,12 @@ export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandl
       handleOptions,
     ),
   };
+}
+
+function fetchedBytes(results: readonly FetchPartitionResult[]): number {
+  let bytes = 0;
+  for (const result of results) bytes += result.records?.length ?? 0;
+  return bytes;
 }
 
 function produceBytes(request: ProduceRequest__Output): number {

@@ -34,4 +34,10 @@ export const REQUEST_LIMITS = {
   adminForwardReplyMarginMs: 100,
   /** Forwarded admin calls in flight on one broker; beyond it RESOURCE_EXHAUSTED (retriable). */
   adminForwardInFlightMax: 256,
+  /**
+   * A Produce or Fetch call's client id (`tributary-client-id` metadata: what client quotas are resolved
+   * for), in characters. Kafka's header allows 32 767; a broker keeps thousands of them in its quota
+   * state, so they are kept short.
+   */
+  clientIdLengthMax: 1_024,
 } as const;

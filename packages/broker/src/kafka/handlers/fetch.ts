@@ -10,8 +10,9 @@
 import { ERROR_CODES } from '@tributary/core';
 import { Fetch, parseVersions, type RequestOf, type ResponseInputOf } from '@tributary/kafka-protocol';
 import type { FetchPartitionResult, FetchRequest__Output } from '@tributary/protocol';
+import { kafkaQuotaClient } from '../../quotas/client-quotas.js';
 import { REQUEST_LIMITS } from '../../services/limits.js';
-import { type RegisteredHandler, registerHandler } from '../handler.js';
+import { type KafkaRequestContext, type RegisteredHandler, registerHandler } from '../handler.js';
 import { int64Of, kafkaCodeOfError, kafkaCodeOfName } from '../kafka-errors.js';
 import { type KafkaBrokerParts, leaderEndpoints } from '../parts.js';
 import { wireTopicId } from './metadata.js';
@@ -33,7 +34,7 @@ export function fetchHandler(parts: KafkaBrokerParts): RegisteredHandler {
   return registerHandler({
     api: Fetch,
     advertised: parseVersions('4-17'),
-    handle: (request, context) => fetch(parts, request, context.header.apiVersion),
+    handle: (request, context) => fetch(parts, request, context),
   });
 }
 
@@ -66,8 +67,9 @@ function topicNames(parts: KafkaBrokerParts, request: FetchRequest, version: num
 async function fetch(
   parts: KafkaBrokerParts,
   request: FetchRequest,
-  version: number,
+  context: KafkaRequestContext,
 ): Promise<FetchResponse> {
+  const version = context.header.apiVersion;
   // Followers replicate over the Replication service; a Kafka replica fetch (replica id >= 0) is refused.
   const replicaId =
     version >= FIRST_REPLICA_STATE_VERSION ? (request.replicaState?.replicaId ?? -1) : request.replicaId;
@@ -103,9 +105,13 @@ async function fetch(
   }
   let results: FetchPartitionResult[] = [];
   let failure: number | null = refusedCode;
+  let handlerTimeMs = 0;
   if (failure === null && forward.topics.length > 0) {
     try {
-      results = await parts.dataPlane.fetch(forward);
+      const started = performance.now();
+      const pending = parts.dataPlane.fetch(forward);
+      handlerTimeMs = performance.now() - started;
+      results = await pending;
     } catch (error) {
       failure = kafkaCodeOfError(error);
     }
@@ -133,8 +139,16 @@ async function fetch(
   });
   const nodeEndpoints =
     version >= FIRST_NODE_ENDPOINTS_VERSION ? leaderEndpoints(parts.metadata.currentImage(), leaders) : [];
+  let bytes = 0;
+  for (const result of results) bytes += result.records?.length ?? 0;
+  // KIP-219: response bytes count against consumer_byte_rate; the connection is muted for the throttle.
+  const throttleTimeMs =
+    parts.quotas?.record(kafkaQuotaClient(context), 'fetch', {
+      bytes,
+      handlerTimeMs,
+    }) ?? 0;
   return {
-    throttleTimeMs: 0,
+    throttleTimeMs,
     errorCode: 0,
     sessionId: 0,
     responses,

@@ -8,8 +8,9 @@ import { ERROR_CODES } from '@tributary/core';
 import { Produce, parseVersions, type RequestOf, type ResponseInputOf } from '@tributary/kafka-protocol';
 import type { ProducePartitionResult, ProduceRequest__Output } from '@tributary/protocol';
 import { OFFSETS_TOPIC } from '../../group/limits.js';
+import { kafkaQuotaClient } from '../../quotas/client-quotas.js';
 import { REQUEST_LIMITS } from '../../services/limits.js';
-import { type RegisteredHandler, registerHandler } from '../handler.js';
+import { type KafkaRequestContext, type RegisteredHandler, registerHandler } from '../handler.js';
 import { int64Of, kafkaCodeOfError, kafkaCodeOfName, kafkaErrorMessage } from '../kafka-errors.js';
 import { type KafkaBrokerParts, leaderEndpoints } from '../parts.js';
 
@@ -39,7 +40,7 @@ export function produceHandler(parts: KafkaBrokerParts): RegisteredHandler {
               message: 'Produce v0-2 (message format v0/v1) is not supported; use v3+ with RecordBatch v2',
             }),
     },
-    handle: (request, context) => produce(parts, request, context.header.apiVersion),
+    handle: (request, context) => produce(parts, request, context),
   });
 }
 
@@ -103,7 +104,7 @@ function refusalOf(
 async function produce(
   parts: KafkaBrokerParts,
   request: ProduceRequest,
-  version: number,
+  context: KafkaRequestContext,
 ): Promise<ProduceResponse | null> {
   const refusals = new Map<string, Refusal>();
   const seen = new Set<string>();
@@ -128,9 +129,14 @@ async function produce(
     if (partitions.length > 0) forward.topics.push({ name: topic.name, partitions });
   }
   let results: ProducePartitionResult[] = [];
+  let handlerTimeMs = 0;
   if (forward.topics.length > 0) {
     try {
-      results = await parts.dataPlane.produce(forward);
+      // request_percentage counts the handler's own time: the synchronous part (validation, append).
+      const started = performance.now();
+      const pending = parts.dataPlane.produce(forward);
+      handlerTimeMs = performance.now() - started;
+      results = await pending;
     } catch (error) {
       // A whole-request failure (shutting down, a bug) answers every partition with its code.
       const refusal = { code: kafkaCodeOfError(error), message: kafkaErrorMessage(error) };
@@ -140,8 +146,15 @@ async function produce(
     }
   }
   parts.logger.trace({ bytes, partitions: results.length }, 'Kafka produce');
+  // KIP-219: the answer carries the throttle time and the connection is muted for it (connection.ts).
+  const throttleTimeMs =
+    parts.quotas?.record(kafkaQuotaClient(context), 'produce', {
+      bytes,
+      handlerTimeMs,
+    }) ?? 0;
   if (request.acks === 0) return null;
-  return buildResponse(parts, request, version, results, refusals);
+  const version = context.header.apiVersion;
+  return { ...buildResponse(parts, request, version, results, refusals), throttleTimeMs };
 }
 
 function buildResponse(

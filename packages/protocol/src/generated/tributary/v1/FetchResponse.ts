@@ -4,8 +4,16 @@ import type { FetchPartitionResult as _tributary_v1_FetchPartitionResult, FetchP
 
 export interface FetchResponse {
   'results'?: (_tributary_v1_FetchPartitionResult)[];
+  /**
+   * As in ProduceResponse.
+   */
+  'throttleTimeMs'?: (number);
 }
 
 export interface FetchResponse__Output {
   'results': (_tributary_v1_FetchPartitionResult__Output)[];
+  /**
+   * As in ProduceResponse.
+   */
+  'throttleTimeMs': (number);
 }
