@@ -51,7 +51,8 @@ async function listenWithProduce(): Promise<KafkaListener> {
       );
     },
   };
-  const parts = adminParts(new FakeMetadata([]), new FakeController(), {
+  const metadata = new FakeMetadata([]);
+  const parts = adminParts(metadata, new FakeController(metadata), {
     dataPlane: dataPlane as unknown as ReturnType<typeof adminParts>['dataPlane'],
     quotas: quotas(),
   });
