@@ -5,6 +5,7 @@
  */
 import type { BrokerId } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
+import type { AccessControl } from '@tributary/security';
 import type { Logger } from 'pino';
 import type { GroupCoordinator } from '../group/coordinator.js';
 import type { BrokerClientQuotas } from '../quotas/client-quotas.js';
@@ -31,6 +32,11 @@ export interface KafkaBrokerParts {
   readonly clusterId: () => string | null;
   /** False until this broker has caught up with the metadata log (its answers would go backwards). */
   readonly metadataReady: () => boolean;
+  /**
+   * Authorization of every Kafka API (DESIGN §10, KAFKA_API_ACCESS); absent or disabled: every request is
+   * served (test doubles, --authorizer off).
+   */
+  readonly access?: AccessControl;
   /** Client quotas (DESIGN §10); absent: nobody is throttled (test doubles). */
   readonly quotas?: BrokerClientQuotas;
   readonly logger: Logger;

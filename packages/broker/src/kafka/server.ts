@@ -9,6 +9,7 @@
 import type { ProcessTls } from '@tributary/protocol';
 import type { PrincipalMappingRules } from '@tributary/security';
 import type { Logger } from 'pino';
+import { guardKafkaHandlers } from './access/guard-handlers.js';
 import { DEFAULT_CONNECTION_LIMITS } from './connection.js';
 import type { RegisteredHandler } from './handler.js';
 import { createAclsHandler, deleteAclsHandler, describeAclsHandler } from './handlers/admin-acls.js';
@@ -98,7 +99,13 @@ export function kafkaHandlers(
 }
 
 export function kafkaRegistry(parts: KafkaBrokerParts): KafkaApiRegistry {
-  const registry: KafkaApiRegistry = new KafkaApiRegistry(kafkaHandlers(parts, () => registry));
+  // Every handler is authorized by KAFKA_API_ACCESS when parts.access is on (DESIGN §10).
+  const registry: KafkaApiRegistry = new KafkaApiRegistry(
+    guardKafkaHandlers(
+      kafkaHandlers(parts, () => registry),
+      { parts },
+    ),
+  );
   return registry;
 }
 
