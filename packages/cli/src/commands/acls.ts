@@ -103,18 +103,16 @@ export async function aclsCreate(context: CommandContext, flags: AclFlags): Prom
   );
 }
 
-/** Prints each refused item on stderr; fails (exit 1) with the first one's code. */
+/** Prints each refused item on stderr, in order; the last one fails the command (exit 1) with its code. */
 function failOnItemErrors(
   context: CommandContext,
   items: readonly { readonly what: string; readonly error: TributaryError | null }[],
 ): void {
-  const failed = items.filter((item) => item.error !== null);
-  if (failed.length === 0) return;
-  for (const { what, error } of failed.slice(1))
-    context.io.err(`error: ${error?.code}: ${what}: ${error?.message}`);
-  const [first] = failed;
-  const error = first?.error ?? new TributaryError('UNKNOWN', 'failed');
-  throw new TributaryError(error.code, `${first?.what}: ${error.message}`);
+  const failed = items.flatMap(({ what, error }) => (error === null ? [] : [{ what, error }]));
+  const last = failed.pop();
+  if (last === undefined) return;
+  for (const { what, error } of failed) context.io.err(`error: ${error.code}: ${what}: ${error.message}`);
+  throw new TributaryError(last.error.code, `${last.what}: ${last.error.message}`, { cause: last.error });
 }
 
 async function describeAll(
