@@ -11,6 +11,7 @@ import { GroupConsumer } from './group/group-consumer.js';
 import type { GroupConsumerOptions } from './group/types.js';
 import { MetadataCache } from './metadata-cache.js';
 import { Producer, type ProducerOptions } from './producer.js';
+import { clientIdInterceptor } from './throttle.js';
 
 export interface TributaryClientOptions {
   /** host:port of one or more brokers; any of them answers Metadata. */
@@ -52,7 +53,8 @@ export class TributaryClient {
     this.coordinators = new CoordinatorConnections(credentials);
     this.connections = new BrokerConnections({
       credentials,
-      ...(options.interceptors === undefined ? {} : { interceptors: options.interceptors }),
+      // Every call names this client (its quotas); the caller's interceptors run after.
+      interceptors: [clientIdInterceptor(this.clientId), ...(options.interceptors ?? [])],
     });
     this.metadata = new MetadataCache(
       options.bootstrap,

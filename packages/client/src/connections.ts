@@ -1,6 +1,7 @@
 /** One gRPC client per broker address, created on first use and reused (a channel is costly to open). */
 import type * as grpc from '@grpc/grpc-js';
 import { type BrokerClient, createBrokerClient } from '@tributary/protocol';
+import { BrokerThrottles } from './throttle.js';
 
 export interface BrokerConnectionsOptions {
   /** grpc-js client interceptors for every broker channel (grpc-js reads them from the client options). */
@@ -11,6 +12,8 @@ export interface BrokerConnectionsOptions {
 
 export class BrokerConnections {
   private readonly clients = new Map<string, BrokerClient>();
+  /** Throttle times brokers asked for (client quotas): Produce and Fetch wait them out per broker. */
+  readonly throttles = new BrokerThrottles();
 
   constructor(private readonly options: BrokerConnectionsOptions = {}) {}
 

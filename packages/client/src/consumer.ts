@@ -146,6 +146,7 @@ export class Consumer {
     }
     const calls = [...groups].map(async ([address, group]) => {
       try {
+        await this.deps.connections.throttles.wait(address);
         const response = await unary(
           this.deps.connections.get(address),
           'Fetch',
@@ -167,6 +168,7 @@ export class Consumer {
           },
           { deadlineMs: maxWaitMs + this.timeoutMs },
         );
+        this.deps.connections.throttles.note(address, response.throttleTimeMs);
         for (const result of response.results) {
           const fetchOffset = positions.get(result.partition) ?? 0;
           const error = partitionError(result.errorCode, result.errorMessage, `${topic}-${result.partition}`);

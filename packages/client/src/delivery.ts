@@ -251,6 +251,8 @@ export class Deliverer {
     const slots = this.slotsFor(address);
     await slots.acquire();
     try {
+      // KIP-219: a broker that throttled this client is not sent to before its throttle time has passed.
+      await this.deps.connections.throttles.wait(address);
       const remainingMs = this.requestTimeoutMs(deadlineMs);
       const response = await unary(
         this.deps.connections.get(address),
@@ -270,6 +272,7 @@ export class Deliverer {
         },
         { deadlineMs: remainingMs },
       );
+      this.deps.connections.throttles.note(address, response.throttleTimeMs);
       let retriable: TributaryError | undefined;
       for (const result of response.results) {
         const error = partitionError(result.errorCode, result.errorMessage, `${topic}-${result.partition}`);

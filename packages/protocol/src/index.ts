@@ -1,6 +1,7 @@
 export * from './access/index.js';
 export * from './auth/index.js';
 export { CHANNEL_OPTIONS, SERVER_CHANNEL_OPTIONS } from './channel.js';
+export { CLIENT_ID_METADATA_KEY } from './client-id.js';
 export {
   addAuthService,
   addBrokerLifecycleService,

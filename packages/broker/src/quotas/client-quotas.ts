@@ -12,6 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Clock, TributaryError } from '@tributary/core';
 import type { ClientQuotasImage } from '@tributary/metadata';
+import { CLIENT_ID_METADATA_KEY } from '@tributary/protocol';
 import {
   ClientQuotaTracker,
   DEFAULT_QUOTA_WINDOW,
@@ -146,9 +147,6 @@ export function kafkaQuotaClient(context: {
 }): QuotaClient {
   return quotaClientOf(context.caller, context.header.clientId);
 }
-
-/** The gRPC metadata key carrying a call's client id (Kafka's client.id in the request header). */
-export const CLIENT_ID_METADATA_KEY = 'tributary-client-id';
 
 /** A gRPC call's client id ('' when none is sent); a longer one than the limit is an INVALID_REQUEST. */
 export function grpcClientId(call: { readonly metadata: { get(key: string): unknown[] } }): string {
