@@ -10,7 +10,10 @@
  * - Extensions: `tokenauth` (Kafka's delegation tokens, which Tributary does not have) is refused, because
  *   with it n= names a token, not a user; other extensions are ignored (RFC 5802 §5.1, Kafka).
  * - The client-final's c= must be base64 of the client-first's gs2 header (RFC 5802 §5.1; Kafka does
- *   not check it), and its nonce must be exactly the combined nonce.
+ *   not check it), and its nonce must be exactly the combined nonce, or exactly the client nonce followed
+ *   by the combined nonce: librdkafka before 2.x's fix (Debian's 2.0.2, kcat) echoes its own nonce twice,
+ *   which Kafka accepted with `endsWith` until it switched to equality. The fresh server part is still the
+ *   tail and the proof still covers the whole message, so a recorded client-final fails under a new nonce.
  * - An unknown user gets a challenge like any other, with a salt, keys and iteration count derived from
  *   a server secret and the name, and fails only after the proof, like a wrong password. Kafka fails at
  *   the first message, which tells a prober which users exist; the RFC 5802 §9 concern and Openfire's
@@ -88,6 +91,14 @@ export function publicScramError(suite: ScramSuite, failure: ScramFailure): stri
     default:
       return `Authentication failed during authentication due to invalid credentials with SASL mechanism ${suite.mechanism}`;
   }
+}
+
+/** The nonce librdkafka 2.0 sends back: its own nonce, then the combined one (see the file comment). */
+function librdkafkaNonce(pending: {
+  readonly clientFirst: ClientFirstMessage;
+  readonly nonce: string;
+}): string {
+  return pending.clientFirst.clientNonce + pending.nonce;
 }
 
 interface Pending {
@@ -185,7 +196,7 @@ export class ScramServer {
     if (clientFinal.channelBinding !== Buffer.from(pending.clientFirst.gs2Header).toString('base64')) {
       return this.fail('channel-binding-mismatch', 'c= is not the client-first gs2 header');
     }
-    if (clientFinal.nonce !== pending.nonce)
+    if (clientFinal.nonce !== pending.nonce && clientFinal.nonce !== librdkafkaNonce(pending))
       return this.fail('nonce-mismatch', 'the nonce is not the one of this exchange');
     // RFC 5802 §3: ClientKey = ClientProof XOR HMAC(StoredKey, AuthMessage); the proof holds if H(ClientKey) = StoredKey.
     const suite = this.options.suite;

@@ -63,14 +63,14 @@ async function connectTls(port: number, withCertificate: boolean): Promise<RawKa
 }
 
 describe('SASL on a plaintext listener', () => {
-  it('advertises SaslHandshake v1 and SaslAuthenticate v0-2, and offers the SCRAM mechanisms', async () => {
+  it('advertises SaslHandshake v0-1 and SaslAuthenticate v0-2, and offers the SCRAM mechanisms', async () => {
     const { listener } = await listen({ required: false });
     const client = await connect(listener.port);
     const versions = await client.request(ApiVersions, 3, {
       clientSoftwareName: 't',
       clientSoftwareVersion: '0',
     });
-    expect(versions.apiKeys).toContainEqual({ apiKey: 17, minVersion: 1, maxVersion: 1 });
+    expect(versions.apiKeys).toContainEqual({ apiKey: 17, minVersion: 0, maxVersion: 1 });
     expect(versions.apiKeys).toContainEqual({ apiKey: 36, minVersion: 0, maxVersion: 2 });
     expect(await whoAmI(client)).toBe('User:ANONYMOUS|none');
   });

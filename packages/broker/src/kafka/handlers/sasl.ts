@@ -1,7 +1,9 @@
 /**
- * SaslHandshake v1 and SaslAuthenticate 0–2 (KIP-152): both hand the request to the connection's SASL
+ * SaslHandshake 0–1 and SaslAuthenticate 0–2 (KIP-152): both hand the request to the connection's SASL
  * exchange (security/sasl-session.ts), which owns the state, the mechanisms and every error. SaslHandshake
- * v0 (raw SASL tokens after the handshake) is not offered, as in Kafka 4.
+ * v0 must be advertised: librdkafka turns SASL off unless the range includes it (its "SaslHandshake" feature
+ * is v0–0). Its old meaning, raw SASL tokens after the handshake, is not served: a client that sends raw
+ * tokens is disconnected (they do not decode as a request); every client here uses SaslAuthenticate.
  */
 import { ERROR_CODES } from '@tributary/core';
 import { parseVersions, SaslAuthenticate, SaslHandshake } from '@tributary/kafka-protocol';
@@ -13,7 +15,7 @@ const SESSION_LIFETIME_NONE_MS = 0;
 export function saslHandshakeHandler(): RegisteredHandler {
   return registerHandler({
     api: SaslHandshake,
-    advertised: parseVersions('1'),
+    advertised: parseVersions('0-1'),
     handle: (request, context) => {
       if (context.sasl === undefined)
         return { errorCode: ERROR_CODES.ILLEGAL_SASL_STATE.kafka, mechanisms: [] };
