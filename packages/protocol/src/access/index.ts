@@ -5,3 +5,9 @@ export {
   type MethodAccess,
 } from './grpc-access.js';
 export { type GuardServerOptions, guardServer } from './guard.js';
+export {
+  DENIAL_LOG_LINES_PER_SECOND_MAX,
+  type DenialLogger,
+  type ProcessAccessOptions,
+  processAccessControl,
+} from './process-access.js';
