@@ -5,9 +5,12 @@ import { type Admin, openAdminConnection, TributaryClient } from '@tributary/cli
 import { TributaryError } from '@tributary/core';
 import {
   asTributaryError,
+  type ClientOptions,
   type ClientTls,
   ControllerConnection,
   clientCredentials,
+  type SaslCredentials,
+  type ScramSessionAuthentication,
 } from '@tributary/protocol';
 import type { CliDecoders, CliIo } from './io.js';
 
@@ -25,6 +28,10 @@ export interface GlobalOptions {
   readonly timeoutMs: number;
   /** --tls-ca/--tls-cert/--tls-key (or TRIB_TLS_*), read; unset = plaintext. */
   readonly tls?: ClientTls;
+  /** --user/--password/--sasl-mechanism (or TRIB_USER, TRIB_PASSWORD); unset = no SCRAM login. */
+  readonly sasl?: SaslCredentials;
+  /** The SCRAM sessions of this run's channels (one login per address), when `sasl` is given; closed after the command. */
+  readonly auth?: ScramSessionAuthentication;
 }
 
 /** The channel credentials of every connection a command opens: TLS with the given files, or plaintext. */
@@ -35,6 +42,24 @@ export function channelCredentials(context: CommandContext): grpc.ChannelCredent
 /** `tls` for the client library's options, when given. */
 export function tlsOption(context: CommandContext): { tls?: ClientTls } {
   return context.options.tls === undefined ? {} : { tls: context.options.tls };
+}
+
+/** `tls` and `sasl` for a TributaryClient's options, when given. */
+export function clientSecurity(context: CommandContext): { tls?: ClientTls; sasl?: SaslCredentials } {
+  return {
+    ...tlsOption(context),
+    ...(context.options.sasl === undefined ? {} : { sasl: context.options.sasl }),
+  };
+}
+
+/** `auth` (this run's SCRAM sessions) for a channel's or connection's options, when logging in. */
+export function authOption(context: CommandContext): { auth?: ScramSessionAuthentication } {
+  return context.options.auth === undefined ? {} : { auth: context.options.auth };
+}
+
+/** The options of a raw gRPC client a command opens: credentials (TLS or plaintext) and SCRAM sessions. */
+export function clientOptions(context: CommandContext): ClientOptions {
+  return { credentials: channelCredentials(context), ...authOption(context) };
 }
 
 export interface CommandContext {
@@ -56,6 +81,7 @@ export async function withAdminConnection<T>(
     ...adminAddresses(context),
     deadlineMs: context.options.timeoutMs,
     ...tlsOption(context),
+    ...authOption(context),
   });
   try {
     return await work(connection);
@@ -89,6 +115,7 @@ export async function withConnection<T>(
     addresses: context.options.controllers,
     attemptTimeoutMs: Math.min(2_000, context.options.timeoutMs),
     credentials: channelCredentials(context),
+    ...authOption(context),
   });
   try {
     return await work(connection);
@@ -111,7 +138,7 @@ export async function withAdmin<T>(
     bootstrap,
     ...(context.options.controllersGiven ? { controllers: context.options.controllers } : {}),
     timeoutMs: context.options.timeoutMs,
-    ...tlsOption(context),
+    ...clientSecurity(context),
   });
   try {
     return await work(client.admin());

@@ -1,4 +1,5 @@
 import { ConfigError, envName, flagName } from '@tributary/core/config';
+import { DEFAULT_PROCESS_SECURITY } from '@tributary/protocol';
 import { describe, expect, it } from 'vitest';
 import { DEV_CONFIG, DEV_USAGE, parseDevArgs } from './dev-config.js';
 
@@ -12,6 +13,11 @@ describe('tributary dev flags', () => {
       defaultPartitions: 1,
       logLevel: 'info',
       tlsClientAuth: 'none',
+      requireAuthentication: false,
+      authorizer: 'none',
+      allowEveryoneIfNoAclFound: false,
+      sessionLifetimeMs: 3_600_000,
+      security: DEFAULT_PROCESS_SECURITY,
     });
   });
 

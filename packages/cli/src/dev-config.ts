@@ -2,6 +2,8 @@
  * The flags of `tributary dev` as a configuration schema (the same mechanism as the controller and broker
  * bins): flags, TRIBUTARY_* environment variables and a JSON config file, flags winning.
  */
+
+import { type BootstrapUserCredentials, CONTROLLER_CONFIG, loadBootstrapUser } from '@tributary/controller';
 import {
   type ConfigValues,
   defineConfig,
@@ -10,7 +12,16 @@ import {
   option,
   parseConfig,
 } from '@tributary/core/config';
-import { ProcessTls, TLS_CONFIG_OPTIONS, TLS_CONFIG_RULES, tlsFilesOf } from '@tributary/protocol';
+import {
+  AUTH_CONFIG_OPTIONS,
+  AUTH_CONFIG_RULES,
+  type ProcessSecurity,
+  ProcessTls,
+  securityOf,
+  TLS_CONFIG_OPTIONS,
+  TLS_CONFIG_RULES,
+  tlsFilesOf,
+} from '@tributary/protocol';
 import { DEV_DEFAULTS } from './dev.js';
 
 /** As the broker's limit on --default-partitions for the development cluster. */
@@ -30,14 +41,29 @@ export const DEV_CONFIG = defineConfig({
       .integer('partitions of topics created on first use', { min: 1, max: DEV_PARTITIONS_MAX })
       .default(DEV_DEFAULTS.defaultPartitions),
     logLevel: option.logLevel().default('info'),
+    bootstrapScramUser: CONTROLLER_CONFIG.options.bootstrapScramUser,
+    bootstrapScramPasswordFile: CONTROLLER_CONFIG.options.bootstrapScramPasswordFile,
     ...TLS_CONFIG_OPTIONS,
+    ...AUTH_CONFIG_OPTIONS,
   },
-  rules: [...TLS_CONFIG_RULES],
+  rules: [
+    ...TLS_CONFIG_RULES,
+    ...AUTH_CONFIG_RULES,
+    {
+      holds: (flags) =>
+        (flags.bootstrapScramUser === undefined) === (flags.bootstrapScramPasswordFile === undefined),
+      message: '--bootstrap-scram-user and --bootstrap-scram-password-file go together',
+    },
+  ],
 });
 
 export type DevFlags = ConfigValues<typeof DEV_CONFIG.options> & {
   /** The --tls-* files, read and checked; the controller and the broker share them. Unset = plaintext. */
   readonly tls?: ProcessTls;
+  /** The authentication and authorization flags, parsed; the controller and the broker share them. */
+  readonly security: ProcessSecurity;
+  /** --bootstrap-scram-user with its password already salted, for the controller. */
+  readonly bootstrapUser?: BootstrapUserCredentials;
 };
 
 export const DEV_USAGE = helpText(DEV_CONFIG);
@@ -47,5 +73,13 @@ export function parseDevArgs(argv: readonly string[], env: Env = process.env): D
   const flags = parseConfig(DEV_CONFIG, { argv, env });
   if (flags === null) return null;
   const files = tlsFilesOf(flags);
-  return files === undefined ? flags : { ...flags, tls: ProcessTls.load(files) };
+  const { bootstrapScramUser, bootstrapScramPasswordFile } = flags;
+  return {
+    ...flags,
+    security: securityOf(flags),
+    ...(files === undefined ? {} : { tls: ProcessTls.load(files) }),
+    ...(bootstrapScramUser === undefined || bootstrapScramPasswordFile === undefined
+      ? {}
+      : { bootstrapUser: loadBootstrapUser(bootstrapScramUser, bootstrapScramPasswordFile) }),
+  };
 }

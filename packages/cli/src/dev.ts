@@ -5,8 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { type BrokerHandle, startBroker } from '@tributary/broker';
-import { type ControllerHandle, startController } from '@tributary/controller';
-import { type ProcessTls, reloadTls } from '@tributary/protocol';
+import { type BootstrapUserCredentials, type ControllerHandle, startController } from '@tributary/controller';
+import { type ProcessSecurity, type ProcessTls, reloadTls } from '@tributary/protocol';
 import type { Logger } from 'pino';
 
 export interface DevOptions {
@@ -19,6 +19,10 @@ export interface DevOptions {
   readonly defaultPartitions?: number;
   /** TLS on every listener and link of both nodes (one set of files, one reload); unset = plaintext. */
   readonly tls?: ProcessTls;
+  /** Authentication and authorization of both nodes (one set of flags); unset = the defaults (anonymous allowed). */
+  readonly security?: ProcessSecurity;
+  /** The SCRAM user the controller creates at first start (--bootstrap-scram-user). */
+  readonly bootstrapUser?: BootstrapUserCredentials;
   readonly logger: Logger;
 }
 
@@ -65,6 +69,8 @@ export async function startDevCluster(options: DevOptions): Promise<DevCluster> 
     voters: [{ id: 1, address: options.controllerListen }],
     logger: options.logger.child({ component: 'controller' }),
     ...(options.tls === undefined ? {} : { tls: options.tls }),
+    ...(options.security === undefined ? {} : { security: options.security }),
+    ...(options.bootstrapUser === undefined ? {} : { bootstrapUser: options.bootstrapUser }),
   });
   let broker: BrokerHandle;
   try {
@@ -80,6 +86,7 @@ export async function startDevCluster(options: DevOptions): Promise<DevCluster> 
       groupInitialRebalanceDelayMs: DEV_DEFAULTS.groupInitialRebalanceDelayMs,
       ...kafkaListenOption(options.kafkaListen ?? DEV_DEFAULTS.kafkaListen),
       ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.security === undefined ? {} : { security: options.security }),
     });
   } catch (error) {
     await controller.close();

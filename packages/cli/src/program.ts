@@ -4,7 +4,14 @@
  * non-zero exit code; stacks are never printed.
  */
 import { ConfigError } from '@tributary/core/config';
-import { asTributaryError, readClientTls } from '@tributary/protocol';
+import {
+  asTributaryError,
+  clientCredentials,
+  readClientTls,
+  type SaslCredentials,
+  ScramSessionAuthentication,
+} from '@tributary/protocol';
+import { SCRAM_MECHANISMS, type ScramMechanism } from '@tributary/security';
 import { Command, CommanderError, Option } from 'commander';
 import {
   collectConfig,
@@ -94,6 +101,9 @@ interface RawGlobalOptions {
   readonly tlsCa?: string;
   readonly tlsCert?: string;
   readonly tlsKey?: string;
+  readonly user?: string;
+  readonly password?: string;
+  readonly saslMechanism: ScramMechanism;
 }
 
 /**
@@ -116,6 +126,29 @@ function clientTls(raw: RawGlobalOptions): Pick<GlobalOptions, 'tls'> {
   };
 }
 
+/**
+ * SCRAM credentials from --user/--password (or TRIB_USER/TRIB_PASSWORD) and --sasl-mechanism: both or
+ * neither, checked now (a usage error, exit 2). The password is never printed.
+ */
+function clientSasl(raw: RawGlobalOptions): { sasl?: SaslCredentials } {
+  const user = raw.user?.trim() === '' ? undefined : raw.user;
+  const password = raw.password === '' ? undefined : raw.password;
+  if (user === undefined) {
+    if (password !== undefined)
+      throw new ConfigError('--password (or TRIB_PASSWORD) needs --user (or TRIB_USER)');
+    return {};
+  }
+  if (password === undefined) throw new ConfigError('--user needs --password (or TRIB_PASSWORD)');
+  return { sasl: { mechanism: raw.saslMechanism, username: user, password } };
+}
+
+/** A text option whose default is its TRIB_* variable (an empty variable counts as unset). */
+function envOption(flag: string, variable: string, env: CliIo['env'], description: string): Option {
+  const option = new Option(flag, `${description} (env ${variable})`);
+  const fromEnv = env[variable] ?? '';
+  return fromEnv === '' ? option : option.default(fromEnv, `$${variable}`);
+}
+
 /** A file option whose default is its TRIB_* variable (an empty variable counts as unset). */
 function fileOption(flag: string, variable: string, env: CliIo['env'], description: string): Option {
   const option = new Option(`${flag} <file>`, `${description} (env ${variable})`);
@@ -136,7 +169,18 @@ function globalOptions(command: Command, env: CliIo['env']): GlobalOptions {
     json: raw.json === true,
     timeoutMs: raw.timeoutMs,
     ...clientTls(raw),
+    ...clientSasl(raw),
   };
+}
+
+/** The run's options, with one set of SCRAM sessions for every channel its command opens. */
+function withSessions(options: GlobalOptions): GlobalOptions {
+  if (options.sasl === undefined) return options;
+  const auth = new ScramSessionAuthentication({
+    sasl: options.sasl,
+    credentials: clientCredentials(options.tls),
+  });
+  return { ...options, auth };
 }
 
 export type Action = (context: CommandContext, command: Command) => Promise<void>;
@@ -190,14 +234,29 @@ export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput =
         'TLS: client certificate, for --tls-client-auth required',
       ),
     )
-    .addOption(fileOption('--tls-key', 'TRIB_TLS_KEY', io.env, 'TLS: the private key of --tls-cert'));
+    .addOption(fileOption('--tls-key', 'TRIB_TLS_KEY', io.env, 'TLS: the private key of --tls-cert'))
+    .addOption(envOption('--user <name>', 'TRIB_USER', io.env, 'SCRAM: log in as this user'))
+    .addOption(
+      envOption(
+        '--password <password>',
+        'TRIB_PASSWORD',
+        io.env,
+        "SCRAM: the user's password (prefer the variable)",
+      ),
+    )
+    .addOption(
+      new Option('--sasl-mechanism <mechanism>', 'SCRAM: the mechanism to log in with')
+        .choices(SCRAM_MECHANISMS)
+        .default('SCRAM-SHA-512'),
+    );
 
   const run =
     (action: Action) =>
     (...args: unknown[]): Promise<void> => {
       // commander passes (…arguments, options, command); the command is always last.
       const command = args[args.length - 1] as Command;
-      return action({ io, decoders, options: globalOptions(command, io.env) }, command);
+      const options = withSessions(globalOptions(command, io.env));
+      return action({ io, decoders, options }, command).finally(() => options.auth?.close());
     };
 
   addQuorumCommands(program, run);

@@ -7,7 +7,12 @@
  * Shared by the Admin and by `trib`, so both choose the same way.
  */
 import { type Clock, type Random, TributaryError } from '@tributary/core';
-import { type ClientTls, ControllerConnection, clientCredentials } from '@tributary/protocol';
+import {
+  type CallAuthentication,
+  type ClientTls,
+  ControllerConnection,
+  clientCredentials,
+} from '@tributary/protocol';
 
 export type AdminRoute = 'controllers' | 'brokers';
 
@@ -35,6 +40,8 @@ export interface AdminConnectionOptions {
   readonly random?: Random;
   /** TLS towards controllers or brokers (the CA, and a client certificate for mutual TLS); default plaintext. */
   readonly tls?: ClientTls;
+  /** Authenticates every call (SCRAM sessions); unset: calls carry no credentials of their own. */
+  readonly auth?: CallAuthentication;
 }
 
 export interface RoutedAdminConnection {
@@ -65,6 +72,7 @@ export function openAdminConnection(options: AdminConnectionOptions): RoutedAdmi
     addresses,
     attemptTimeoutMs: Math.max(1, Math.min(attemptMs, deadlineMs)),
     credentials: clientCredentials(options.tls),
+    ...(options.auth === undefined ? {} : { auth: options.auth }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.random === undefined ? {} : { random: options.random }),
   });

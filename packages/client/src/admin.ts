@@ -9,6 +9,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { assert, type Clock, type Random, TributaryError } from '@tributary/core';
 import {
   asTributaryError,
+  type CallAuthentication,
   type ClientTls,
   type ControllerAdminClient,
   type ControllerConnection,
@@ -96,6 +97,8 @@ export interface AdminOptions {
   readonly brokers?: BrokerSide;
   /** TLS towards controllers and brokers (the CA, and a client certificate for mutual TLS); default plaintext. */
   readonly tls?: ClientTls;
+  /** Authenticates every call (SCRAM sessions); TributaryClient.admin() passes its own. Unset: none. */
+  readonly auth?: CallAuthentication;
 }
 
 export interface AlterReassignmentsOptions extends AdminCallOptions {
@@ -275,6 +278,7 @@ export class Admin {
   private readonly defaultDeadlineMs: number;
   private readonly quorumClients = new Map<string, ControllerAdminClient>();
   private readonly credentials: grpc.ChannelCredentials;
+  private readonly auth: CallAuthentication | undefined;
   private closedFlag = false;
   private readonly groups: GroupAdmin | undefined;
   private readonly brokers: BrokerSide | undefined;
@@ -285,8 +289,10 @@ export class Admin {
     this.brokers = options.brokers;
     assert(this.defaultDeadlineMs > 0, 'the admin deadline must be positive');
     this.credentials = clientCredentials(options.tls);
+    this.auth = options.auth;
     const routed = openAdminConnection({
       ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.auth === undefined ? {} : { auth: options.auth }),
       ...(options.controllers === undefined ? {} : { controllers: options.controllers }),
       ...(options.bootstrap === undefined ? {} : { bootstrap: options.bootstrap }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
@@ -800,7 +806,10 @@ export class Admin {
   private quorumClient(address: string): ControllerAdminClient {
     let client = this.quorumClients.get(address);
     if (client === undefined) {
-      client = createControllerAdminClient(address, { credentials: this.credentials });
+      client = createControllerAdminClient(address, {
+        credentials: this.credentials,
+        ...(this.auth === undefined ? {} : { auth: this.auth }),
+      });
       this.quorumClients.set(address, client);
     }
     return client;

@@ -1,7 +1,12 @@
 /** The entry point: one client per process, sharing broker connections and the metadata cache. */
 import type * as grpc from '@grpc/grpc-js';
 import type { Clock, Random } from '@tributary/core';
-import { type ClientTls, clientCredentials } from '@tributary/protocol';
+import {
+  type ClientTls,
+  clientCredentials,
+  type SaslCredentials,
+  ScramSessionAuthentication,
+} from '@tributary/protocol';
 import { Admin } from './admin.js';
 import { BrokerConnections } from './connections.js';
 import { Consumer } from './consumer.js';
@@ -36,6 +41,12 @@ export interface TributaryClientOptions {
    * Unset: plaintext.
    */
   readonly tls?: ClientTls;
+  /**
+   * SCRAM credentials (DESIGN §10): the client logs in once per broker and controller address, keeps the
+   * session, and logs in again when a session ends. Works with and without TLS (use TLS: SCRAM keeps the
+   * password off the wire, not the session token). Unset: calls are anonymous (or the TLS certificate's).
+   */
+  readonly sasl?: SaslCredentials;
 }
 
 export class TributaryClient {
@@ -45,14 +56,21 @@ export class TributaryClient {
   /** GroupCoordinator channels, for group consumers and group admin. */
   private readonly coordinators: CoordinatorConnections;
   private adminClient: Admin | undefined;
+  /** SCRAM sessions of every channel, when `sasl` is given. */
+  private readonly auth: ScramSessionAuthentication | undefined;
 
   constructor(private readonly options: TributaryClientOptions) {
     this.clientId = options.clientId ?? 'tributary-client';
     // One credentials object for every channel of this client (a bad PEM fails here, not on first use).
     const credentials = clientCredentials(options.tls);
-    this.coordinators = new CoordinatorConnections(credentials);
+    this.auth =
+      options.sasl === undefined
+        ? undefined
+        : new ScramSessionAuthentication({ sasl: options.sasl, credentials });
+    this.coordinators = new CoordinatorConnections(credentials, this.auth);
     this.connections = new BrokerConnections({
       credentials,
+      ...(this.auth === undefined ? {} : { auth: this.auth }),
       // Every call names this client (its quotas); the caller's interceptors run after.
       interceptors: [clientIdInterceptor(this.clientId), ...(options.interceptors ?? [])],
     });
@@ -127,6 +145,7 @@ export class TributaryClient {
         }),
         brokers: { metadata: this.metadata, connections: this.connections },
         ...(this.options.tls === undefined ? {} : { tls: this.options.tls }),
+        ...(this.auth === undefined ? {} : { auth: this.auth }),
         ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
         ...(this.options.random === undefined ? {} : { random: this.options.random }),
       });
@@ -139,5 +158,6 @@ export class TributaryClient {
     this.connections.close();
     this.coordinators.close();
     this.adminClient?.close();
+    this.auth?.close();
   }
 }

@@ -1,6 +1,6 @@
 /** One gRPC client per broker address, created on first use and reused (a channel is costly to open). */
 import type * as grpc from '@grpc/grpc-js';
-import { type BrokerClient, createBrokerClient } from '@tributary/protocol';
+import { type BrokerClient, type CallAuthentication, createBrokerClient } from '@tributary/protocol';
 import { BrokerThrottles } from './throttle.js';
 
 export interface BrokerConnectionsOptions {
@@ -8,6 +8,8 @@ export interface BrokerConnectionsOptions {
   readonly interceptors?: grpc.Interceptor[];
   /** TLS (or plaintext) credentials of every broker channel; default plaintext. */
   readonly credentials?: grpc.ChannelCredentials;
+  /** Authenticates every call (SCRAM sessions); unset: none. */
+  readonly auth?: CallAuthentication;
 }
 
 export class BrokerConnections {
@@ -22,6 +24,7 @@ export class BrokerConnections {
     if (client === undefined) {
       client = createBrokerClient(address, {
         ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
+        ...(this.options.auth === undefined ? {} : { auth: this.options.auth }),
         channelOptions: {
           // Large fetch responses move much faster with a wide HTTP/2 window (DESIGN §8).
           'grpc-node.flow_control_window': 16 * 1024 * 1024,

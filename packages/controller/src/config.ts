@@ -19,9 +19,13 @@ import {
   z,
 } from '@tributary/core/config';
 import {
+  AUTH_CONFIG_OPTIONS,
+  AUTH_CONFIG_RULES,
   METRICS_TLS_OPTIONS,
   METRICS_TLS_RULES,
+  type ProcessSecurity,
   ProcessTls,
+  securityOf,
   TLS_CONFIG_OPTIONS,
   TLS_CONFIG_RULES,
   tlsFilesOf,
@@ -154,10 +158,12 @@ export const CONTROLLER_CONFIG = defineConfig({
       .optional('none'),
     ...TLS_CONFIG_OPTIONS,
     ...METRICS_TLS_OPTIONS,
+    ...AUTH_CONFIG_OPTIONS,
   },
   rules: [
     ...TLS_CONFIG_RULES,
     ...METRICS_TLS_RULES,
+    ...AUTH_CONFIG_RULES,
     {
       holds: (config) => config.join || config.voters.some((voter) => voter.id === config.nodeId),
       message: (config) =>
@@ -192,6 +198,8 @@ export interface ControllerConfig extends Omit<ParsedControllerConfig, 'suspectA
   readonly tls?: ProcessTls;
   /** --bootstrap-scram-user with its password already salted (the password file is read at parse time). */
   readonly bootstrapUser?: BootstrapUserCredentials;
+  /** The authentication and authorization flags, parsed (AUTH_CONFIG_OPTIONS). */
+  readonly security: ProcessSecurity;
   /**
    * Fast failure detection: fence a broker another broker reports unreachable once it has been silent
    * this long. Default 2 × heartbeatIntervalMs.
@@ -232,6 +240,7 @@ export function parseControllerArgs(
   return {
     ...values,
     suspectAfterMs: values.suspectAfterMs ?? 2 * values.heartbeatIntervalMs,
+    security: securityOf(values),
     ...(files === undefined ? {} : { tls: ProcessTls.load(files) }),
     ...(bootstrapScramUser === undefined || bootstrapScramPasswordFile === undefined
       ? {}

@@ -26,8 +26,11 @@ import {
   addStandardServices,
   bindServer,
   createServer,
+  DEFAULT_PROCESS_SECURITY,
+  installAuthentication,
   instrumentServer,
   type MetricsServerHandle,
+  type ProcessSecurity,
   type ProcessTls,
   reloadTls,
   shutdownServer,
@@ -105,6 +108,11 @@ export interface ControllerOptions {
   readonly metricsTls?: boolean;
   /** The bootstrap SCRAM user, created by the active controller while the log has no credential for it. */
   readonly bootstrapUser?: BootstrapUserCredentials;
+  /**
+   * Authentication (who may call, SCRAM sessions, certificate mapping, which callers may name a forwarded
+   * caller) and the authorizer's settings; DEFAULT_PROCESS_SECURITY when unset.
+   */
+  readonly security?: ProcessSecurity;
 }
 
 export interface ControllerHandle {
@@ -273,6 +281,16 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const server = createServer();
   // Before any service is added: every RPC gets a request id and a latency observation.
   instrumentServer(server, { onCallEnd: metrics.observeRpc, logger });
+  // Then every call is authenticated (Auth and health excepted) against the committed image's credentials;
+  // calls forwarded by brokers name their original caller, honoured because brokers are super users.
+  installAuthentication(server, {
+    security: options.security ?? DEFAULT_PROCESS_SECURITY,
+    credential: (user, mechanism) => quorum.committed.scram.credential(user, mechanism),
+    // As brokers derive it (from a configured cluster id only), so both answer an unknown user alike.
+    ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
+    clock,
+    logger: logger.child({ subsystem: 'auth' }),
+  });
   addRaftService(
     server,
     createRaftHandlers({

@@ -1,3 +1,4 @@
+export { type BootstrapUserCredentials, bootstrapCredentials, loadBootstrapUser } from './bootstrap-user.js';
 export {
   CommandContextFactory,
   type CommandContextOptions,

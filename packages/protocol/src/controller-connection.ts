@@ -4,6 +4,7 @@
  * exponential backoff and an overall deadline. Used by the CLI and by brokers.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type * as grpc from '@grpc/grpc-js';
 import { assert, type Clock, type Random, systemClock, systemRandom, TributaryError } from '@tributary/core';
 import { type ClientOptions, createBrokerLifecycleClient, createControllerAdminClient } from './clients.js';
 import { asTributaryError } from './errors.js';
@@ -34,6 +35,8 @@ export interface ConnectionCallOptions {
    * attempt is not cut short and retried while the first is still running.
    */
   readonly attemptTimeoutMs?: number;
+  /** Sent with every attempt (a broker forwarding a call names its original caller here). */
+  readonly metadata?: grpc.Metadata;
 }
 
 /** Attempts at most, whatever the caller asks: bounded retries. */
@@ -141,7 +144,10 @@ export class ControllerConnection {
   private async callActive<T>(
     method: string,
     options: ConnectionCallOptions,
-    attemptCall: (address: string, attempt: { deadlineMs: number; signal?: AbortSignal }) => Promise<T>,
+    attemptCall: (
+      address: string,
+      attempt: { deadlineMs: number; signal?: AbortSignal; metadata?: grpc.Metadata },
+    ) => Promise<T>,
   ): Promise<T> {
     if (this.closed) throw new TributaryError('SHUTTING_DOWN', 'the controller connection is closed');
     const clock = this.options.clock ?? systemClock;
@@ -158,7 +164,8 @@ export class ControllerConnection {
       try {
         const deadlineMs = Math.min(remainingMs, options.attemptTimeoutMs ?? this.attemptTimeoutMs);
         const signalOption = options.signal === undefined ? {} : { signal: options.signal };
-        const response = await attemptCall(target, { deadlineMs, ...signalOption });
+        const metadataOption = options.metadata === undefined ? {} : { metadata: options.metadata.clone() };
+        const response = await attemptCall(target, { deadlineMs, ...signalOption, ...metadataOption });
         this.leaderAddress = target;
         return response;
       } catch (thrown) {

@@ -11,6 +11,8 @@ import {
   bindServer,
   ControllerConnection,
   createServer,
+  DEFAULT_PROCESS_SECURITY,
+  installAuthentication,
   instrumentServer,
   reloadTls,
   shutdownServer,
@@ -198,6 +200,9 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
             caughtUp,
             connectionsMaxIdleMs: options.kafkaConnectionsMaxIdleMs,
             tls: options.tls,
+            security: options.security,
+            clusterId: options.clusterId,
+            metricsRegistry: metrics.registry,
             logger,
           });
     if (kafka !== null) cleanups.push(() => kafka.listener.close());
@@ -205,6 +210,15 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     cleanups.push(() => server.forceShutdown());
     // Before any service is added: every RPC gets a request id (x-request-id) and a latency observation.
     instrumentServer(server, { onCallEnd: metrics.observeRpc, logger });
+    // Then every call is authenticated (the Auth and health services excepted); credentials come from the
+    // image this broker has replayed, so user changes apply as soon as it has them.
+    installAuthentication(server, {
+      security: options.security ?? DEFAULT_PROCESS_SECURITY,
+      credential: (user, mechanism) => follower.currentImage().scram.credential(user, mechanism),
+      ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
+      clock,
+      logger: logger.child({ subsystem: 'auth' }),
+    });
     addServices(server, {
       options,
       logger,

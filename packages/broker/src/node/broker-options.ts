@@ -3,7 +3,7 @@
  * wire its parts share these types).
  */
 import type { Clock } from '@tributary/core';
-import type { ProcessTls } from '@tributary/protocol';
+import type { ProcessSecurity, ProcessTls } from '@tributary/protocol';
 import type { Logger } from 'pino';
 import type { GroupCoordinator } from '../group/index.js';
 import type { BrokerLifecycleManager } from '../lifecycle/manager.js';
@@ -76,6 +76,11 @@ export interface BrokerOptions {
   readonly tls?: ProcessTls;
   /** Serve /metrics over HTTPS with `tls` (--metrics-tls). */
   readonly metricsTls?: boolean;
+  /**
+   * Authentication (who may call, SCRAM sessions, certificate mapping) and the authorizer's settings;
+   * DEFAULT_PROCESS_SECURITY (anonymous callers served, no authorizer) when unset.
+   */
+  readonly security?: ProcessSecurity;
 }
 
 export interface BrokerHandle {

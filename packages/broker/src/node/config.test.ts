@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { envName, flagName } from '@tributary/core/config';
+import { DEFAULT_PROCESS_SECURITY } from '@tributary/protocol';
 import { describe, expect, it } from 'vitest';
 import { BROKER_CONFIG, ConfigError, classicGroupSettings, parseBrokerArgs, USAGE } from './config.js';
 
@@ -123,6 +124,11 @@ describe('broker config: sources and errors', () => {
       kafkaConnectionsMaxIdleMs: 600_000,
       tlsClientAuth: 'none',
       metricsTls: false,
+      requireAuthentication: false,
+      authorizer: 'none',
+      allowEveryoneIfNoAclFound: false,
+      sessionLifetimeMs: 3_600_000,
+      security: DEFAULT_PROCESS_SECURITY,
     });
   });
 

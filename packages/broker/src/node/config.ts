@@ -16,9 +16,13 @@ import {
   parseConfig,
 } from '@tributary/core/config';
 import {
+  AUTH_CONFIG_OPTIONS,
+  AUTH_CONFIG_RULES,
   METRICS_TLS_OPTIONS,
   METRICS_TLS_RULES,
+  type ProcessSecurity,
   ProcessTls,
+  securityOf,
   TLS_CONFIG_OPTIONS,
   TLS_CONFIG_RULES,
   tlsFilesOf,
@@ -165,13 +169,16 @@ export const BROKER_CONFIG = defineConfig({
       .optional('none'),
     ...TLS_CONFIG_OPTIONS,
     ...METRICS_TLS_OPTIONS,
+    ...AUTH_CONFIG_OPTIONS,
   },
-  rules: [...TLS_CONFIG_RULES, ...METRICS_TLS_RULES],
+  rules: [...TLS_CONFIG_RULES, ...METRICS_TLS_RULES, ...AUTH_CONFIG_RULES],
 });
 
 export type BrokerConfig = ConfigValues<typeof BROKER_CONFIG.options> & {
   /** The --tls-* files, read and checked (a bad file is a ConfigError at start-up); unset = plaintext. */
   readonly tls?: ProcessTls;
+  /** The authentication and authorization flags, parsed (AUTH_CONFIG_OPTIONS). */
+  readonly security: ProcessSecurity;
 };
 
 export const USAGE = helpText(BROKER_CONFIG);
@@ -185,7 +192,8 @@ export function parseBrokerArgs(argv: readonly string[], env: Env = process.env)
   if (config === null) return null;
   classicGroupSettings(config);
   const files = tlsFilesOf(config);
-  return files === undefined ? config : { ...config, tls: ProcessTls.load(files) };
+  const security = securityOf(config);
+  return files === undefined ? { ...config, security } : { ...config, security, tls: ProcessTls.load(files) };
 }
 
 /** The classic group settings a broker's options name; unset ones are Kafka's defaults. */

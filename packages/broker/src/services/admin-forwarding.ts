@@ -8,14 +8,17 @@
  * Quorum membership changes (AddVoter, RemoveVoter) are not forwarded; DescribeQuorum is
  * (docs/decisions.md, "Admin requests through brokers").
  */
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { assert, type Clock, systemClock, TributaryError } from '@tributary/core';
 import {
   asTributaryError,
   type ConnectionCallOptions,
   type ControllerAdminClient,
   type ControllerAdminHandlers,
+  callerOf,
+  forwardedCallerMetadata,
   handleUnary,
+  type RequestCaller,
   type UnaryMethodName,
   type UnaryRequest,
   type UnaryResponse,
@@ -66,6 +69,11 @@ export interface ForwardOptions {
   readonly deadlineMs: number;
   /** Aborts the forwarded call (the caller went away). */
   readonly signal?: AbortSignal;
+  /**
+   * Who asked: named to the controller (tributary-forwarded-principal/-host), which honours it because this
+   * broker's own principal is a super user; unset, the call is the broker's own.
+   */
+  readonly caller?: RequestCaller;
 }
 
 export interface AdminForwarderOptions {
@@ -126,7 +134,11 @@ export class AdminForwarder {
     this.#inFlight += 1;
     try {
       const signal = options.signal === undefined ? {} : { signal: options.signal };
-      return await this.#connection.admin(method, request, { deadlineMs, ...signal });
+      const metadata =
+        options.caller === undefined
+          ? {}
+          : { metadata: forwardedCallerMetadata(options.caller, new grpc.Metadata()) };
+      return await this.#connection.admin(method, request, { deadlineMs, ...signal, ...metadata });
     } catch (error) {
       throw relayedError(asTributaryError(error));
     } finally {
@@ -157,7 +169,10 @@ export function forwardDeadlineMs(callerDeadline: grpc.Deadline, wallNowMs: numb
 }
 
 /** What relay reads of a server call: its deadline and its 'cancelled' event. */
-type RelayedCall = Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getDeadline' | 'once' | 'removeListener'>;
+type RelayedCall = Pick<
+  grpc.ServerUnaryCall<unknown, unknown>,
+  'getDeadline' | 'getPeer' | 'once' | 'removeListener'
+>;
 
 /** Runs `send` with the call's deadline, aborting it if the caller cancels or its deadline passes. */
 async function relay<T>(
@@ -172,6 +187,7 @@ async function relay<T>(
     return await send({
       deadlineMs: forwardDeadlineMs(call.getDeadline(), clock.wallMs()),
       signal: cancelled.signal,
+      caller: callerOf(call),
     });
   } finally {
     call.removeListener('cancelled', onCancelled);

@@ -13,7 +13,7 @@ import {
   type TopicInfo__Output,
   unary,
 } from '@tributary/protocol';
-import { type CommandContext, callOptions, channelCredentials, withAdminConnection } from '../context.js';
+import { type CommandContext, callOptions, clientOptions, withAdminConnection } from '../context.js';
 import { cell, formatTable, jsonLine, list } from '../format.js';
 import { type ClusterSummary, formatBrokersTable, summarizeCluster } from './brokers.js';
 import {
@@ -143,7 +143,7 @@ async function probeQuorum(context: CommandContext): Promise<QuorumSummary | nul
   const deadlineMs = Math.min(context.options.timeoutMs, STATUS_QUORUM_CALL_TIMEOUT_MS_MAX);
   const clients = context.options.controllers.map((address) => ({
     address,
-    client: createControllerAdminClient(address, { credentials: channelCredentials(context) }),
+    client: createControllerAdminClient(address, clientOptions(context)),
   }));
   try {
     const answers: QuorumAnswer[] = await Promise.all(

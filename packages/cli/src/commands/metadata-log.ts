@@ -12,7 +12,7 @@ import {
   type FetchMetadataEvent__Output,
   type MetadataEntry__Output,
 } from '@tributary/protocol';
-import { type CommandContext, channelCredentials } from '../context.js';
+import { type CommandContext, clientOptions } from '../context.js';
 import { jsonLine } from '../format.js';
 import type { CliDecoders, DecodedRecord } from '../io.js';
 
@@ -113,7 +113,7 @@ async function readStream(
   onOffset: (nextOffset: number) => void,
 ): Promise<void> {
   const { io } = context;
-  const client = createMetadataStreamClient(address, { credentials: channelCredentials(context) });
+  const client = createMetadataStreamClient(address, clientOptions(context));
   const call = client.fetchMetadata({ fromOffset: options.fromOffset, follow: options.follow });
   const snapshots = new SnapshotAssembler(context.decoders);
   let timedOut = false;

@@ -6,7 +6,7 @@
 import { type Acks, TributaryClient } from '@tributary/client';
 import { TributaryError } from '@tributary/core';
 import type { SupportedCompression } from '@tributary/records';
-import { type CommandContext, tlsOption } from '../context.js';
+import { type CommandContext, clientSecurity } from '../context.js';
 
 export interface ClientCommandOptions {
   readonly bootstrap: readonly string[];
@@ -49,7 +49,7 @@ export async function withClient<T>(
   const client = new TributaryClient({
     bootstrap: options.bootstrap,
     timeoutMs: context.options.timeoutMs,
-    ...tlsOption(context),
+    ...clientSecurity(context),
   });
   try {
     return await work(client);

@@ -6,10 +6,10 @@
  * through the active controller; each answers once the change is committed.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type * as grpc from '@grpc/grpc-js';
 import { TributaryError } from '@tributary/core';
 import {
   asTributaryError,
+  type ClientOptions,
   type ControllerAdminClient,
   createControllerAdminClient,
   type DescribeQuorumResponse__Output,
@@ -17,7 +17,7 @@ import {
 } from '@tributary/protocol';
 import type { Command } from 'commander';
 import { parseNonNegativeInt } from '../args.js';
-import { type CommandContext, callOptions, channelCredentials, withConnection } from '../context.js';
+import { type CommandContext, callOptions, clientOptions, withConnection } from '../context.js';
 import { cell, formatTable, jsonLine, list } from '../format.js';
 import type { Runner } from '../program.js';
 
@@ -160,10 +160,10 @@ export function formatQuorumLine(summary: QuorumSummary): string {
 class QuorumProbe {
   private readonly clients: { address: string; client: ControllerAdminClient }[];
 
-  constructor(addresses: readonly string[], credentials: grpc.ChannelCredentials) {
+  constructor(addresses: readonly string[], options: ClientOptions) {
     this.clients = addresses.map((address) => ({
       address,
-      client: createControllerAdminClient(address, { credentials }),
+      client: createControllerAdminClient(address, options),
     }));
   }
 
@@ -191,7 +191,7 @@ export interface QuorumDescribeOptions {
 
 export async function quorumDescribe(context: CommandContext, options: QuorumDescribeOptions): Promise<void> {
   const { io } = context;
-  const probe = new QuorumProbe(context.options.controllers, channelCredentials(context));
+  const probe = new QuorumProbe(context.options.controllers, clientOptions(context));
   const deadlineMs = Math.min(context.options.timeoutMs, QUORUM_CALL_TIMEOUT_MS_MAX);
   const now = () => io.clock.wallMs();
   try {

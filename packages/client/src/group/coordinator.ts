@@ -7,6 +7,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { type Random, TributaryError } from '@tributary/core';
 import {
   backoffDelayMs,
+  type CallAuthentication,
   createGroupCoordinatorClient,
   DEFAULT_BACKOFF,
   type GroupCoordinatorClient,
@@ -23,16 +24,19 @@ import { heartbeatAction } from './reconcile.js';
 export class CoordinatorConnections {
   private readonly clients = new Map<string, GroupCoordinatorClient>();
 
-  /** `credentials`: TLS (or plaintext) of every coordinator channel; default plaintext. */
-  constructor(private readonly credentials?: grpc.ChannelCredentials) {}
+  /** `credentials`: TLS (or plaintext) of every coordinator channel, default plaintext; `auth`: SCRAM sessions. */
+  constructor(
+    private readonly credentials?: grpc.ChannelCredentials,
+    private readonly auth?: CallAuthentication,
+  ) {}
 
   get(address: string): GroupCoordinatorClient {
     let client = this.clients.get(address);
     if (client === undefined) {
-      client = createGroupCoordinatorClient(
-        address,
-        this.credentials === undefined ? {} : { credentials: this.credentials },
-      );
+      client = createGroupCoordinatorClient(address, {
+        ...(this.credentials === undefined ? {} : { credentials: this.credentials }),
+        ...(this.auth === undefined ? {} : { auth: this.auth }),
+      });
       this.clients.set(address, client);
     }
     return client;

@@ -206,7 +206,7 @@ export class ScramSessionAuthentication implements CallAuthentication {
           this.token(address).then(
             (token) => {
               let receivedMessage = false;
-              next(withToken(metadata, token), {
+              next(withToken(metadata.clone(), token), {
                 onReceiveMessage: (message, forward) => {
                   // grpc-js hands a unary call's listener `null` with the status when no message came.
                   if (message !== null && message !== undefined) receivedMessage = true;

@@ -110,6 +110,15 @@ export const AUTH_CONFIG_RULES: readonly ConfigRule<AuthConfigValues>[] = [
     },
   },
   {
+    // Brokers and controllers prove who they are with their node certificates only (there is no inter-node
+    // SCRAM): without client certificates they would be anonymous, and refused, on each other's links.
+    holds: (values) =>
+      !values.requireAuthentication ||
+      (values as { readonly tlsClientAuth?: string }).tlsClientAuth === 'required',
+    message:
+      '--require-authentication needs --tls-client-auth required (brokers and controllers authenticate to each other with their certificates)',
+  },
+  {
     holds: (values) => !values.allowEveryoneIfNoAclFound || values.authorizer === 'standard',
     message: '--allow-everyone-if-no-acl-found needs --authorizer standard',
   },

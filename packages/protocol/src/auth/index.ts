@@ -41,4 +41,10 @@ export {
   type ProcessSecurity,
   securityOf,
 } from './config.js';
+export {
+  type InstallAuthenticationOptions,
+  type InstalledAuthentication,
+  installAuthentication,
+  unknownUserSecretFor,
+} from './install.js';
 export { type CredentialLookup, ExpiringMap, type SessionCheck, SessionStore } from './session-store.js';
