@@ -10,6 +10,7 @@ import {
   addGroupCoordinatorService,
   addReplicationService,
   type ControllerConnection,
+  callerOf,
   createReplicationClient,
   gateUnaryService,
   type ReplicationClient,
@@ -117,6 +118,8 @@ export function addServices(
         autoCreate,
         logger,
         ...(parts.quotas === undefined ? {} : { quotas: parts.quotas }),
+        // The authenticated principal of each call (User:ANONYMOUS where nobody is authenticated).
+        callerOf,
         ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
         ...(options.produceInFlightBytesMax === undefined
           ? {}
