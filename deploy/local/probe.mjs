@@ -4,28 +4,54 @@
  *
  *   NAME pid=PID alive=yes|no grpc=SERVING|NOT_SERVING|answers|down metrics=ok|off|down detail=...
  *
- * usage: node deploy/local/probe.mjs [--deadline-ms N] KIND,NAME,GRPC_ADDR,METRICS_ADDR|-[,PID] ...
+ * usage: node deploy/local/probe.mjs [--deadline-ms N] [--tls-ca FILE [--tls-cert FILE --tls-key FILE]]
+ *                                    KIND,NAME,GRPC_ADDR,METRICS_ADDR|-[,PID] ...
  *   KIND is controller or broker; without PID the process is not checked for liveness (the container health
- *   check of deploy/docker uses it so). Exit 0 when every target is alive and ready (see below), else 1.
+ *   check of deploy/docker and the Kubernetes exec probes use it so). Exit 0 when every target is alive and
+ *   ready (see below), else 1.
+ *
+ * TLS: with --tls-ca the gRPC port is dialled over TLS, the server verified against that CA only (its
+ * certificate must name the host dialled: 127.0.0.1 or localhost in a container); --tls-cert/--tls-key present a
+ * client certificate (a listener with --tls-client-auth required wants one; the process's own node certificate
+ * does). Without the flags, TRIBUTARY_TLS_CA/_CERT/_KEY are used when set: a container's health check runs with
+ * the process's environment, so it probes the way the process listens. The health service answers without
+ * authentication (--require-authentication does not cover it); /metrics stays plain HTTP unless --metrics-tls.
  *
  * gRPC readiness is the standard grpc.health.v1.Health/Check (service ""); a process that does not serve the
  * health service yet (UNIMPLEMENTED) counts as ready when it answers its own RPC instead: a controller
  * DescribeQuorum with a known leader, a broker Metadata listing at least one broker. /metrics is probed when an
  * address is given; an address that does not answer is reported, and is a failure.
  */
+import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import * as grpc from '@grpc/grpc-js';
-import { createBrokerClient, createControllerAdminClient, unary } from '@tributary/protocol';
+
+// grpc-js sets the TLS server name to the address dialled, an IP for 127.0.0.1: Node warns about it once per
+// process (DEP0123), which would be every probe's output.
+process.noDeprecation = true;
+
+// @tributary/protocol is imported only for the fallback below (an older build without the health service):
+// the probe runs every few seconds in containers, and loading the protos costs more than the probe itself.
 
 const HEALTH_CHECK_METHOD = '/grpc.health.v1.Health/Check';
 // grpc.health.v1.HealthCheckResponse.ServingStatus
 const SERVING_STATUS = ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'];
 
+const TLS_FLAGS = { '--tls-ca': 'ca', '--tls-cert': 'cert', '--tls-key': 'key' };
+const TLS_ENV = { ca: 'TRIBUTARY_TLS_CA', cert: 'TRIBUTARY_TLS_CERT', key: 'TRIBUTARY_TLS_KEY' };
+
 function parseArgs(argv) {
   let deadlineMs = 2_000;
   const targets = [];
+  const tlsFiles = {};
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
+    if (arg in TLS_FLAGS) {
+      const file = argv[++index];
+      if (!file) throw new Error(`${arg} needs a file`);
+      tlsFiles[TLS_FLAGS[arg]] = file;
+      continue;
+    }
     if (arg === '--deadline-ms') {
       deadlineMs = Number(argv[++index]);
       if (!Number.isInteger(deadlineMs) || deadlineMs < 1 || deadlineMs > 60_000) {
@@ -40,7 +66,26 @@ function parseArgs(argv) {
     targets.push({ kind, name, grpcAddress, metricsAddress, pid: pid ? Number(pid) : undefined });
   }
   if (targets.length === 0) throw new Error('no targets');
-  return { deadlineMs, targets };
+  return { deadlineMs, targets, credentials: credentialsOf(tlsFiles) };
+}
+
+/** Plaintext, or TLS with the given files (else the process's TRIBUTARY_TLS_* variables). */
+function credentialsOf(flags) {
+  const files = { ...flags };
+  if (Object.keys(flags).length === 0) {
+    for (const [key, name] of Object.entries(TLS_ENV)) if (process.env[name]) files[key] = process.env[name];
+  }
+  if (files.ca === undefined) {
+    if (files.cert !== undefined || files.key !== undefined) throw new Error('--tls-cert/--tls-key need --tls-ca');
+    return grpc.credentials.createInsecure();
+  }
+  if ((files.cert === undefined) !== (files.key === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  const read = (file) => readFileSync(file);
+  return grpc.credentials.createSsl(
+    read(files.ca),
+    files.key === undefined ? null : read(files.key),
+    files.cert === undefined ? null : read(files.cert),
+  );
 }
 
 function isAlive(pid) {
@@ -57,8 +102,8 @@ function isAlive(pid) {
 }
 
 /** Health/Check with service "": the request is the empty message; the response is field 1 (enum). */
-function healthCheck(address, deadlineMs) {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure());
+function healthCheck(address, credentials, deadlineMs) {
+  const client = new grpc.Client(address, credentials);
   return new Promise((resolve) => {
     client.makeUnaryRequest(
       HEALTH_CHECK_METHOD,
@@ -75,9 +120,10 @@ function healthCheck(address, deadlineMs) {
   });
 }
 
-async function ownRpc(target, deadlineMs) {
+async function ownRpc(target, credentials, deadlineMs) {
+  const { createBrokerClient, createControllerAdminClient, unary } = await import('@tributary/protocol');
   if (target.kind === 'controller') {
-    const client = createControllerAdminClient(target.grpcAddress);
+    const client = createControllerAdminClient(target.grpcAddress, { credentials });
     try {
       const quorum = await unary(client, 'DescribeQuorum', {}, { deadlineMs });
       return { ready: quorum.leaderId >= 0, detail: `role=${quorum.role},leader=${quorum.leaderId}` };
@@ -85,7 +131,7 @@ async function ownRpc(target, deadlineMs) {
       client.close();
     }
   }
-  const client = createBrokerClient(target.grpcAddress);
+  const client = createBrokerClient(target.grpcAddress, { credentials });
   try {
     const metadata = await unary(
       client,
@@ -115,11 +161,11 @@ function metricsCheck(address, deadlineMs) {
   });
 }
 
-async function probe(target, deadlineMs) {
+async function probe(target, credentials, deadlineMs) {
   const alive = isAlive(target.pid);
   if (!alive) return { target, alive, grpc: 'down', metrics: 'down', detail: '-', ready: false };
   const [health, metrics] = await Promise.all([
-    healthCheck(target.grpcAddress, deadlineMs),
+    healthCheck(target.grpcAddress, credentials, deadlineMs),
     metricsCheck(target.metricsAddress, deadlineMs),
   ]);
   let grpcState = health;
@@ -127,7 +173,7 @@ async function probe(target, deadlineMs) {
   let grpcReady = health === 'SERVING';
   if (health === 'unimplemented') {
     try {
-      const answer = await ownRpc(target, deadlineMs);
+      const answer = await ownRpc(target, credentials, deadlineMs);
       grpcState = 'answers';
       grpcReady = answer.ready;
       detail = answer.detail;
@@ -148,7 +194,9 @@ async function main() {
     process.stderr.write(`probe: ${error.message}\n`);
     process.exit(2);
   }
-  const results = await Promise.all(options.targets.map((target) => probe(target, options.deadlineMs)));
+  const results = await Promise.all(
+    options.targets.map((target) => probe(target, options.credentials, options.deadlineMs)),
+  );
   for (const r of results) {
     process.stdout.write(
       `${r.target.name} pid=${r.target.pid ?? '-'} alive=${r.alive ? 'yes' : 'no'} grpc=${r.grpc} ` +

@@ -1,17 +1,19 @@
 /**
- * deploy/local/cluster.sh end to end (issue 5): `start` brings up 3 controllers + 3 brokers on free ports and
- * returns once they answer, `status` shows each process, every process answers gRPC health (SERVING), its
- * own RPCs and /metrics, and
- * `stop` ends them all with SIGTERM alone, leaving no process and no pid file behind.
+ * deploy/local/cluster.sh end to end (issues 5 and 13): `start` brings up 3 controllers + 3 brokers on free
+ * ports, secure by default (TLS with certificates it makes with trib dev-certs, authentication required, ACLs,
+ * the bootstrap admin's password in a file), and returns once they answer; `status` shows each process; every
+ * process answers gRPC health (SERVING) over TLS and refuses plaintext; its own RPCs answer the admin's
+ * certificate; the printed client.env lets trib in and kcat.conf lets kcat in; /metrics answers; `reload`
+ * (SIGHUP) keeps them serving; `stop` ends them all with SIGTERM alone, leaving no process and no pid file.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { createBrokerClient, unary } from '@tributary/protocol';
+import { clientCredentials, createBrokerClient, readClientTls, unary } from '@tributary/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './deploy-files.js';
-import { kcat } from './kafka/tools.js';
+import { kcat, run, TRIB_BIN } from './kafka/tools.js';
 import { HARNESS_LIMITS } from './limits.js';
 import { freePorts } from './ports.js';
 import { NodeConnection } from './rpc.js';
@@ -73,9 +75,9 @@ function isAlive(pid: number): boolean {
 }
 
 /** grpc.health.v1.Health/Check for the whole server: SERVING, NOT_SERVING, ... or UNIMPLEMENTED. */
-function healthStatus(address: string): Promise<string> {
+function healthStatus(address: string, credentials: grpc.ChannelCredentials): Promise<string> {
   const statuses = ['UNKNOWN', 'SERVING', 'NOT_SERVING', 'SERVICE_UNKNOWN'];
-  const client = new grpc.Client(address, grpc.credentials.createInsecure());
+  const client = new grpc.Client(address, credentials);
   return new Promise<string>((resolve, reject) => {
     client.makeUnaryRequest(
       '/grpc.health.v1.Health/Check',
@@ -144,7 +146,22 @@ describe('deploy/local/cluster.sh', () => {
     recordPids();
     expect(start.code, `start failed:\n${start.stdout}\n${start.stderr}`).toBe(0);
     expect(start.stdout).toContain('cluster.sh: ready');
+    expect(start.stdout).toContain(`source ${dir.path}/client.env`);
     expect(pidsSeen.size).toBe(6);
+    expect(readFileSync(`${dir.path}/cluster.env`, 'utf8')).toContain('SECURE=on');
+    // The admin's password is in its own file (0600), never copied into client.env.
+    const password = readFileSync(`${dir.path}/tls/admin-password`, 'utf8').trim();
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    expect(statSync(`${dir.path}/tls/admin-password`).mode & 0o077).toBe(0);
+    expect(readFileSync(`${dir.path}/client.env`, 'utf8')).not.toContain(password);
+    const tls = `${dir.path}/tls`;
+    const admin = clientCredentials(
+      readClientTls({
+        caFile: `${tls}/ca.pem`,
+        certFile: `${tls}/client-admin.pem`,
+        keyFile: `${tls}/client-admin-key.pem`,
+      }),
+    );
     for (const name of ['controller-1', 'controller-2', 'controller-3', 'broker-1', 'broker-2', 'broker-3']) {
       expect(existsSync(`${dir.path}/logs/${name}.log`), `${name} log`).toBe(true);
       expect(existsSync(`${dir.path}/${name}`), `${name} data dir`).toBe(true);
@@ -157,11 +174,13 @@ describe('deploy/local/cluster.sh', () => {
     for (const line of lines) expect(line).toMatch(/ pid=\d+ alive=yes .* ready=yes /);
 
     for (const port of [...controllerPorts(), ...brokerPorts()]) {
-      expect(await healthStatus(`127.0.0.1:${port}`), `health of 127.0.0.1:${port}`).toBe('SERVING');
+      expect(await healthStatus(`127.0.0.1:${port}`, admin), `health of 127.0.0.1:${port}`).toBe('SERVING');
+      // TLS only: a plaintext client gets no answer at all.
+      await expect(healthStatus(`127.0.0.1:${port}`, grpc.credentials.createInsecure())).rejects.toThrow();
     }
     const leaders = new Set<number>();
     for (const port of controllerPorts()) {
-      const connection = new NodeConnection(`127.0.0.1:${port}`);
+      const connection = new NodeConnection(`127.0.0.1:${port}`, admin);
       try {
         leaders.add((await connection.describeQuorum(HARNESS_LIMITS.rpcDeadlineMs)).leaderId);
       } finally {
@@ -171,7 +190,7 @@ describe('deploy/local/cluster.sh', () => {
     expect(leaders.size, 'the controllers agree on one leader').toBe(1);
     expect([...leaders][0]).toBeGreaterThan(0);
     for (const port of brokerPorts()) {
-      const client = createBrokerClient(`127.0.0.1:${port}`);
+      const client = createBrokerClient(`127.0.0.1:${port}`, { credentials: admin });
       try {
         const metadata = await unary(
           client,
@@ -188,13 +207,50 @@ describe('deploy/local/cluster.sh', () => {
     }
     // Every broker serves Kafka's protocol on P+30.. (DESIGN §9): kcat lists all three from any one.
     const kafkaPorts = [30, 31, 32].map((i) => basePort + i);
-    const listed = JSON.parse(await kcat(['-b', `127.0.0.1:${kafkaPorts[0]}`, '-L', '-J'])) as {
+    const listed = JSON.parse(
+      await kcat(['-F', `${dir.path}/kcat.conf`, '-b', `127.0.0.1:${kafkaPorts[0]}`, '-L', '-J']),
+    ) as {
       brokers: { id: number; name: string }[];
     };
     expect(listed.brokers.map((b) => b.name).sort()).toEqual(kafkaPorts.map((p) => `127.0.0.1:${p}`));
+    // What start printed: source client.env, and trib is the admin (TLS + SCRAM) on brokers and controllers.
+    const viaEnv = await run('bash', [
+      '-c',
+      `source '${dir.path}/client.env' && node '${TRIB_BIN}' --json brokers list && node '${TRIB_BIN}' quorum describe`,
+    ]);
+    expect(viaEnv.code, `trib with client.env:\n${viaEnv.stderr}`).toBe(0);
+    expect(viaEnv.stdout).toContain(`127.0.0.1:${brokerPorts()[0]}`);
+    // Without credentials the brokers refuse (authentication required).
+    const anonymous = await run(process.execPath, [
+      TRIB_BIN,
+      '--bootstrap',
+      `127.0.0.1:${brokerPorts()[0]}`,
+      '--tls-ca',
+      `${tls}/ca.pem`,
+      'topics',
+      'list',
+    ]);
+    expect(anonymous.code).not.toBe(0);
     for (const port of metricsPorts()) expect(await metricsText(port)).toMatch(/^# (HELP|TYPE) /m);
     const controllerMetrics = await metricsText(metricsPorts()[0] ?? 0);
     expect(controllerMetrics).toMatch(/^tributary_controller_raft_term\{[^}]*\} [1-9]/m);
+
+    // Certificate rotation: new certificates under the same CA, SIGHUP, and every process still serves.
+    const reissue = await run(process.execPath, [
+      TRIB_BIN,
+      'dev-certs',
+      tls,
+      '--nodes',
+      '6',
+      '--clients',
+      'admin',
+    ]);
+    expect(reissue.code, reissue.stderr).toBe(0);
+    const reload = await cluster(['reload', '--dir', dir.path], START_TIMEOUT_MS);
+    expect(reload.code, `reload:\n${reload.stdout}\n${reload.stderr}`).toBe(0);
+    expect(reload.stdout).toContain('sent SIGHUP to 6 processes');
+    const afterReload = await cluster(['status', '--dir', dir.path], START_TIMEOUT_MS);
+    expect(afterReload.code, `status after reload:\n${afterReload.stdout}\n${afterReload.stderr}`).toBe(0);
 
     const stop = await cluster(['stop', '--dir', dir.path], STOP_RUN_TIMEOUT_MS);
     expect(stop.code, `stop:\n${stop.stdout}\n${stop.stderr}`).toBe(0);
@@ -208,7 +264,12 @@ describe('deploy/local/cluster.sh', () => {
   });
 
   it('refuses bad usage with exit 2', { timeout: 30_000 }, async () => {
-    for (const args of [['restart'], ['start', '--base-port', '80'], ['status', '--dir']]) {
+    for (const args of [
+      ['restart'],
+      ['start', '--base-port', '80'],
+      ['status', '--dir'],
+      ['start', '--secure', 'maybe'],
+    ]) {
       const run = await cluster(args, 20_000);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr.length).toBeGreaterThan(0);
