@@ -5,18 +5,34 @@
  * (client, API, version) to packages/kafka-protocol/testdata/captured/<client>/ with a manifest. The
  * codec's golden test then decodes each request and response and re-encodes it byte for byte.
  *
- *   npm run kafka:capture-goldens     (after npm run build; needs kcat)
+ *   npm run kafka:capture-goldens                  (builds first; needs kcat)
+ *   npm run kafka:capture-goldens -- security      (only the named clients or `security`/`plain`)
  *
- * Re-run on purpose when a client or the codec changes, and review the diff of testdata/.
+ * Each client has a plain scenario (kcat, kafkajs, platformatic: no authentication) and a security one
+ * (kcat-security, ...: SASL/SCRAM over plaintext as a bootstrap SCRAM user, the ACL, SCRAM-credential and
+ * client-quota APIs, and refused logins; capture-security.ts), each against its own cluster. Capturing only
+ * some of them keeps the others' files and manifest entries. Re-run on purpose when a client or the codec
+ * changes, and review the diff of testdata/.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { startCluster } from '../cluster.js';
+import {
+  driveKafkaJsSecurity,
+  driveKcatSecurity,
+  drivePlatformaticSecurity,
+  SECURITY_API_KEYS,
+  SECURITY_PASSWORD,
+  SECURITY_USER,
+  type SecurityTarget,
+  securityVariants,
+} from './capture-security.js';
 import { type CapturedExchange, RecordingProxy } from './recording-proxy.js';
 import { kcat, kcatPath, run } from './tools.js';
 
@@ -28,6 +44,8 @@ interface ManifestEntry {
   readonly clientVersion: string;
   readonly apiKey: number;
   readonly apiVersion: number;
+  /** Which of several kept exchanges of one API and version this is (e.g. SaslAuthenticate `first`). */
+  readonly variant?: string;
   readonly request: string;
   readonly response: string | null;
 }
@@ -61,7 +79,7 @@ async function withTimeout<T>(what: string, work: Promise<T>, ms = 30_000): Prom
   }
 }
 
-async function driveKcat(bootstrap: string): Promise<void> {
+async function driveKcat({ bootstrap }: SecurityTarget): Promise<void> {
   await kcat(['-b', bootstrap, '-L']);
   const lines = `${Array.from({ length: 50 }, (_, i) => `k${i}\tv${i}`).join('\n')}\n`;
   for (const codec of ['gzip', 'snappy', 'lz4', 'zstd']) {
@@ -81,7 +99,7 @@ async function driveKcat(bootstrap: string): Promise<void> {
   );
 }
 
-async function driveKafkaJs(bootstrap: string): Promise<void> {
+async function driveKafkaJs({ bootstrap }: SecurityTarget): Promise<void> {
   const kafka = new Kafka({ clientId: 'golden', brokers: [bootstrap], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -127,7 +145,7 @@ async function driveKafkaJs(bootstrap: string): Promise<void> {
   await admin.disconnect();
 }
 
-async function drivePlatformatic(bootstrap: string): Promise<void> {
+async function drivePlatformatic({ bootstrap }: SecurityTarget): Promise<void> {
   const admin = new Admin({ clientId: 'golden', bootstrapBrokers: [bootstrap] });
   await admin.createTopics({ topics: ['golden-platformatic'], partitions: 2, replicas: 1 });
   await admin.metadata({ topics: ['golden-platformatic'] });
@@ -186,25 +204,39 @@ const API_NAMES: Record<number, string> = {
   14: 'SyncGroup',
   15: 'DescribeGroups',
   16: 'ListGroups',
+  17: 'SaslHandshake',
   18: 'ApiVersions',
   19: 'CreateTopics',
   20: 'DeleteTopics',
   21: 'DeleteRecords',
   22: 'InitProducerId',
   23: 'OffsetForLeaderEpoch',
+  29: 'DescribeAcls',
+  30: 'CreateAcls',
+  31: 'DeleteAcls',
   32: 'DescribeConfigs',
   33: 'AlterConfigs',
+  36: 'SaslAuthenticate',
   37: 'CreatePartitions',
   42: 'DeleteGroups',
   44: 'IncrementalAlterConfigs',
   47: 'OffsetDelete',
+  48: 'DescribeClientQuotas',
+  49: 'AlterClientQuotas',
+  50: 'DescribeUserScramCredentials',
+  51: 'AlterUserScramCredentials',
   60: 'DescribeCluster',
 };
 
+/**
+ * Writes the first exchange of every API and version (and of every variant, when `variants` names some)
+ * to OUT_DIR/<client>/, replacing what was there; returns their manifest entries.
+ */
 async function save(
   client: string,
   clientVersion: string,
   exchanges: readonly CapturedExchange[],
+  variants: ReadonlyMap<CapturedExchange, string> = new Map(),
 ): Promise<ManifestEntry[]> {
   const dir = join(OUT_DIR, client);
   await rm(dir, { recursive: true, force: true });
@@ -212,10 +244,11 @@ async function save(
   const seen = new Set<string>();
   const entries: ManifestEntry[] = [];
   for (const exchange of exchanges) {
-    const key = `${exchange.apiKey}-${exchange.apiVersion}`;
+    const variant = variants.get(exchange);
+    const key = `${exchange.apiKey}-${exchange.apiVersion}-${variant ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const base = `${String(exchange.apiKey).padStart(2, '0')}-${API_NAMES[exchange.apiKey] ?? 'Unknown'}-v${exchange.apiVersion}`;
+    const base = `${String(exchange.apiKey).padStart(2, '0')}-${API_NAMES[exchange.apiKey] ?? 'Unknown'}-v${exchange.apiVersion}${variant === undefined ? '' : `-${variant}`}`;
     await writeFile(join(dir, `${base}.request.bin`), exchange.request);
     if (exchange.response !== null) await writeFile(join(dir, `${base}.response.bin`), exchange.response);
     entries.push({
@@ -223,6 +256,7 @@ async function save(
       clientVersion,
       apiKey: exchange.apiKey,
       apiVersion: exchange.apiVersion,
+      ...(variant === undefined ? {} : { variant }),
       request: `${client}/${base}.request.bin`,
       response: exchange.response === null ? null : `${client}/${base}.response.bin`,
     });
@@ -230,52 +264,120 @@ async function save(
   return entries;
 }
 
-async function main(): Promise<void> {
-  const clients: { name: string; version: string; drive: (bootstrap: string) => Promise<void> }[] = [
-    {
-      name: 'kcat',
-      version: (await run(kcatPath(), ['-V'])).stdout.split('\n')[0]?.trim() ?? 'kcat',
-      drive: driveKcat,
-    },
-    { name: 'kafkajs', version: `kafkajs ${packageVersion('kafkajs')}`, drive: driveKafkaJs },
-    {
-      name: 'platformatic',
-      version: `@platformatic/kafka ${packageVersion('@platformatic/kafka')}`,
-      drive: drivePlatformatic,
-    },
-  ];
-  const manifest: ManifestEntry[] = [];
-  for (const client of clients) {
-    const proxy = await RecordingProxy.start();
-    const cluster = await startCluster({
-      brokers: 1,
-      kafka: true,
-      // Clients must keep talking through the proxy: Metadata names the proxy as the broker.
-      brokerArgs: [
-        '--kafka-advertised',
-        `127.0.0.1:${proxy.port}`,
-        '--auto-create-topics',
-        '--offsets-topic-replication-factor',
-        '1',
-        '--group-initial-rebalance-delay-ms',
-        '0',
-      ],
-    });
-    try {
-      const kafkaAddress = cluster.brokers[0]?.kafkaAddress;
-      if (kafkaAddress === null || kafkaAddress === undefined)
-        throw new Error('the broker has no Kafka listener');
-      proxy.target('127.0.0.1', Number(kafkaAddress.slice(kafkaAddress.lastIndexOf(':') + 1)));
-      await withTimeout(client.name, client.drive(`127.0.0.1:${proxy.port}`), 120_000);
-      manifest.push(...(await save(client.name, client.version, proxy.exchanges)));
-      process.stdout.write(`${client.name}: ${proxy.exchanges.length} exchanges\n`);
-    } finally {
-      await proxy.close();
-      await cluster.stop();
-    }
+interface CaptureClient {
+  readonly name: string;
+  readonly version: string;
+  /** Plain scenarios run without authentication; security ones with a bootstrap SCRAM user. */
+  readonly security: boolean;
+  readonly drive: (target: SecurityTarget) => Promise<void>;
+}
+
+/** The clients named on the command line (`security` and `plain` name groups); none = all. */
+function selected(clients: readonly CaptureClient[], args: readonly string[]): CaptureClient[] {
+  if (args.length === 0) return [...clients];
+  const known = new Set(['security', 'plain', ...clients.map((c) => c.name)]);
+  const unknown = args.filter((arg) => !known.has(arg));
+  if (unknown.length > 0)
+    throw new Error(`unknown scenario ${unknown.join(', ')}: one of ${[...known].join(', ')}`);
+  return clients.filter((c) => args.includes(c.name) || args.includes(c.security ? 'security' : 'plain'));
+}
+
+function readManifest(): ManifestEntry[] {
+  const file = join(OUT_DIR, 'manifest.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ManifestEntry[]) : [];
+}
+
+async function capture(client: CaptureClient, scramPasswordFile: string): Promise<ManifestEntry[]> {
+  const proxy = await RecordingProxy.start();
+  const cluster = await startCluster({
+    brokers: 1,
+    kafka: true,
+    ...(client.security
+      ? {
+          controllerArgs: [
+            '--bootstrap-scram-user',
+            SECURITY_USER,
+            '--bootstrap-scram-password-file',
+            scramPasswordFile,
+          ],
+        }
+      : {}),
+    // Clients must keep talking through the proxy: Metadata names the proxy as the broker.
+    brokerArgs: [
+      '--kafka-advertised',
+      `127.0.0.1:${proxy.port}`,
+      '--auto-create-topics',
+      '--offsets-topic-replication-factor',
+      '1',
+      '--group-initial-rebalance-delay-ms',
+      '0',
+    ],
+  });
+  try {
+    const kafkaAddress = cluster.brokers[0]?.kafkaAddress;
+    if (kafkaAddress === null || kafkaAddress === undefined)
+      throw new Error('the broker has no Kafka listener');
+    const kafkaPort = Number(kafkaAddress.slice(kafkaAddress.lastIndexOf(':') + 1));
+    proxy.target('127.0.0.1', kafkaPort);
+    await withTimeout(
+      client.name,
+      client.drive({ bootstrap: `127.0.0.1:${proxy.port}`, direct: `127.0.0.1:${kafkaPort}` }),
+      120_000,
+    );
+    const exchanges = client.security
+      ? proxy.exchanges.filter((e) => SECURITY_API_KEYS.has(e.apiKey))
+      : proxy.exchanges;
+    const variants = client.security ? securityVariants(exchanges) : new Map<CapturedExchange, string>();
+    const entries = await save(client.name, client.version, exchanges, variants);
+    process.stdout.write(
+      `${client.name}: ${proxy.exchanges.length} exchanges, kept ${entries.length}: ${entries
+        .map((e) => `${API_NAMES[e.apiKey] ?? e.apiKey} v${e.apiVersion}${e.variant ? ` ${e.variant}` : ''}`)
+        .join(', ')}\n`,
+    );
+    return entries;
+  } finally {
+    await proxy.close();
+    await cluster.stop();
   }
+}
+
+async function main(): Promise<void> {
+  const kcatVersion = (await run(kcatPath(), ['-V'])).stdout.split('\n')[0]?.trim() ?? 'kcat';
+  const kafkajsVersion = `kafkajs ${packageVersion('kafkajs')}`;
+  const platformaticVersion = `@platformatic/kafka ${packageVersion('@platformatic/kafka')}`;
+  const clients = selected(
+    [
+      { name: 'kcat', version: kcatVersion, security: false, drive: driveKcat },
+      { name: 'kafkajs', version: kafkajsVersion, security: false, drive: driveKafkaJs },
+      { name: 'platformatic', version: platformaticVersion, security: false, drive: drivePlatformatic },
+      { name: 'kcat-security', version: kcatVersion, security: true, drive: driveKcatSecurity },
+      { name: 'kafkajs-security', version: kafkajsVersion, security: true, drive: driveKafkaJsSecurity },
+      {
+        name: 'platformatic-security',
+        version: platformaticVersion,
+        security: true,
+        drive: drivePlatformaticSecurity,
+      },
+    ],
+    process.argv.slice(2),
+  );
+  const rerun = new Set(clients.map((c) => c.name));
+  const manifest = readManifest().filter((entry) => !rerun.has(entry.client));
+  const secrets = await mkdtemp(join(tmpdir(), 'tributary-goldens-'));
+  try {
+    const passwordFile = join(secrets, 'scram-password');
+    await writeFile(passwordFile, `${SECURITY_PASSWORD}\n`, { mode: 0o600 });
+    for (const client of clients) manifest.push(...(await capture(client, passwordFile)));
+  } finally {
+    await rm(secrets, { recursive: true, force: true });
+  }
+
   manifest.sort(
-    (a, b) => a.client.localeCompare(b.client) || a.apiKey - b.apiKey || a.apiVersion - b.apiVersion,
+    (a, b) =>
+      a.client.localeCompare(b.client) ||
+      a.apiKey - b.apiKey ||
+      a.apiVersion - b.apiVersion ||
+      (a.variant ?? '').localeCompare(b.variant ?? ''),
   );
   await writeFile(join(OUT_DIR, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   process.stdout.write(`wrote ${manifest.length} exchanges to ${OUT_DIR}\n`);
