@@ -27,6 +27,8 @@ export interface TopicMetadata {
 export interface ClusterView {
   readonly brokers: ReadonlyMap<number, string>;
   readonly topics: ReadonlyMap<string, TopicMetadata>;
+  /** Named topics the caller may not Describe (answered TOPIC_AUTHORIZATION_FAILED), with the message. */
+  readonly denied?: ReadonlyMap<string, string>;
 }
 
 /** Builds a view from a Metadata response; topics answered with an error are left out. */
@@ -34,20 +36,26 @@ export function viewFromMetadata(response: MetadataResponse__Output): ClusterVie
   const brokers = new Map<number, string>();
   for (const broker of response.brokers) brokers.set(broker.brokerId, broker.address);
   const topics = new Map<string, TopicMetadata>();
+  const denied = new Map<string, string>();
   for (const result of response.topics) {
     const topic = result.topic;
+    if (result.errorCode === 'TOPIC_AUTHORIZATION_FAILED' && topic !== null && topic !== undefined) {
+      denied.set(topic.name, result.errorMessage);
+    }
     if (result.errorCode !== '' || topic === null || topic === undefined) continue;
     const partitions = [...topic.partitions]
       .map((p) => ({ partition: p.partition, leaderId: p.leader, leaderEpoch: p.leaderEpoch }))
       .sort((a, b) => a.partition - b.partition);
     topics.set(topic.name, { name: topic.name, partitions });
   }
-  return { brokers, topics };
+  return { brokers, topics, denied };
 }
 
 export class MetadataCache {
   private brokers = new Map<number, string>();
   private readonly topics = new Map<string, TopicMetadata>();
+  /** Topics the last answer refused to describe: asking again cannot help (Kafka's TopicAuthorizationException). */
+  private readonly denied = new Map<string, string>();
   /** Rotates through addresses so one dead bootstrap broker does not stall every refresh. */
   private nextAddress = 0;
 
@@ -94,6 +102,8 @@ export class MetadataCache {
       await this.refresh([name], timeoutMs);
       const fetched = this.topics.get(name);
       if (fetched !== undefined) return fetched;
+      const denial = this.denied.get(name);
+      if (denial !== undefined) throw new TributaryError('TOPIC_AUTHORIZATION_FAILED', denial);
       const remainingMs = waitMs - (performance.now() - startMs);
       if (remainingMs <= 0) throw new TributaryError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
       await sleep(Math.min(remainingMs, 50 * 2 ** Math.min(round, 3)));
@@ -130,6 +140,9 @@ export class MetadataCache {
   private apply(view: ClusterView, requested: readonly string[]): void {
     if (view.brokers.size > 0) this.brokers = new Map(view.brokers);
     for (const name of requested) {
+      const denial = view.denied?.get(name);
+      if (denial === undefined) this.denied.delete(name);
+      else this.denied.set(name, denial);
       const topic = view.topics.get(name);
       if (topic === undefined) this.topics.delete(name);
       else this.topics.set(name, topic);

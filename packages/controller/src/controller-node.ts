@@ -27,11 +27,13 @@ import {
   bindServer,
   createServer,
   DEFAULT_PROCESS_SECURITY,
+  guardServer,
   installAuthentication,
   instrumentServer,
   type MetricsServerHandle,
   type ProcessSecurity,
   type ProcessTls,
+  processAccessControl,
   reloadTls,
   shutdownServer,
   startMetricsServer,
@@ -290,6 +292,18 @@ export async function startController(options: ControllerOptions): Promise<Contr
     ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
     clock,
     logger: logger.child({ subsystem: 'auth' }),
+  });
+  // Then every authenticated call is authorized by the one table (GRPC_METHOD_ACCESS), over the ACLs of the
+  // committed image (a forwarded call is decided for its original caller).
+  guardServer(server, {
+    access: processAccessControl({
+      security: options.security ?? DEFAULT_PROCESS_SECURITY,
+      acls: () => quorum.committed.acls.byId,
+      logger: logger.child({ subsystem: 'authorizer' }),
+      registry: metrics.registry,
+      nowMs: () => clock.nowMs(),
+    }),
+    topicNameOfId: (topicId) => quorum.committed.topicsById.get(topicId)?.name,
   });
   addRaftService(
     server,

@@ -3,11 +3,12 @@
  * and their mapping from certificates, and quota arithmetic. No I/O, no clock, no randomness of its own:
  * the shells (controller, broker, client) pass time and random bytes in.
  */
+
+export * from './access-control.js';
 export * from './acl-filter.js';
 export { type AclBucket, AclIndex, buildAclIndex, canonicalHost, type IndexedAcl } from './acl-index.js';
 export * from './acl-names.js';
 export * from './acl-validate.js';
-export * from './access-control.js';
 export * from './authorizer.js';
 export { canonicalIpAddress } from './ip-address.js';
 export { SECURITY_LIMITS } from './limits.js';

@@ -4,6 +4,8 @@
  * decoded request. Handlers call the broker's parts directly (replica manager, group coordinator,
  * metadata image); they never go through the broker's own gRPC API.
  */
+
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type {
   ApiDefinition,
   RequestHeader,
@@ -59,6 +61,18 @@ export interface RegisteredHandler {
   answer(request: unknown, context: KafkaRequestContext): Promise<unknown>;
 }
 
+/**
+ * The caller of the request being handled, for code far from the handler's context: the admin forwarder
+ * names it to the controller (which authorizes and audits the original caller, not the broker). A store
+ * per request rather than a parameter threaded through every admin helper.
+ */
+const handledCaller = new AsyncLocalStorage<RequestCaller>();
+
+/** The caller of the Kafka request whose handler is running; undefined outside one. */
+export function currentKafkaCaller(): RequestCaller | undefined {
+  return handledCaller.getStore();
+}
+
 export function registerHandler<A extends ApiDefinition>(handler: KafkaHandler<A>): RegisteredHandler {
   const refused = handler.refused;
   return {
@@ -71,7 +85,7 @@ export function registerHandler<A extends ApiDefinition>(handler: KafkaHandler<A
       if (refused !== undefined && version >= refused.versions.min && version <= refused.versions.max) {
         return refused.error(typed);
       }
-      return handler.handle(typed, context);
+      return handledCaller.run(context.caller, () => handler.handle(typed, context));
     },
   };
 }

@@ -12,8 +12,10 @@ import {
   ControllerConnection,
   createServer,
   DEFAULT_PROCESS_SECURITY,
+  guardServer,
   installAuthentication,
   instrumentServer,
+  processAccessControl,
   reloadTls,
   shutdownServer,
 } from '@tributary/protocol';
@@ -165,6 +167,14 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       },
       metrics: quotaMetrics,
     });
+    // Authorization (DESIGN §10) over the ACLs this broker has replayed: gRPC and Kafka listener alike.
+    const access = processAccessControl({
+      security: options.security ?? DEFAULT_PROCESS_SECURITY,
+      acls: () => follower.currentImage().acls.byId,
+      logger: logger.child({ subsystem: 'authorizer' }),
+      registry: metrics.registry,
+      nowMs: () => clock.nowMs(),
+    });
     const metadataReady = (): boolean => {
       metadataCaughtUp ||= lifecycle?.snapshot().caughtUp === true;
       return metadataCaughtUp;
@@ -194,6 +204,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
               },
               metadataReady,
               quotas,
+              access,
               logger,
             },
             admin: adminForwarder,
@@ -218,6 +229,11 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
       clock,
       logger: logger.child({ subsystem: 'auth' }),
+    });
+    // Then every authenticated call is authorized by the one table (GRPC_METHOD_ACCESS).
+    guardServer(server, {
+      access,
+      topicNameOfId: (topicId) => follower.currentImage().topicsById.get(topicId)?.name,
     });
     addServices(server, {
       options,

@@ -103,6 +103,12 @@ describe('broker config: classic group flags (Kafka clients)', () => {
 });
 
 describe('broker config: sources and errors', () => {
+  it('refuses --require-authentication without TLS: the processes name each other by certificate', () => {
+    expect(() => parseBrokerArgs([...BASE, '--require-authentication'], {})).toThrow(
+      /--require-authentication needs TLS/,
+    );
+  });
+
   it('parses the required flags and applies the defaults', () => {
     expect(parseBrokerArgs(BASE, {})).toEqual({
       nodeId: 1,
@@ -122,6 +128,8 @@ describe('broker config: sources and errors', () => {
       groupMaxSessionTimeoutMs: 1_800_000,
       groupMaxSize: 1_000,
       kafkaConnectionsMaxIdleMs: 600_000,
+      quotaWindowNum: 11,
+      quotaWindowSizeMs: 1_000,
       tlsClientAuth: 'none',
       metricsTls: false,
       requireAuthentication: false,

@@ -129,7 +129,8 @@ describe('the gRPC guard', () => {
       OPTIONS,
     );
     expect(seen).toHaveLength(1);
-    expect((seen[0]?.request as { topics: { name: string }[] }).topics.map((t) => t.name)).toEqual(['a']);
+    const handed = seen[0]?.request as { topics: { name: string }[] } | undefined;
+    expect(handed?.topics.map((t) => t.name)).toEqual(['a']);
     expect(response.results.map((r) => [r.topic, r.partition, r.errorCode, String(r.baseOffset)])).toEqual([
       ['a', 0, '', '7'],
       ['b', 0, 'TOPIC_AUTHORIZATION_FAILED', '-1'],
@@ -212,11 +213,9 @@ describe('GRPC_METHOD_ACCESS', () => {
       '/grpc.reflection.v1.ServerReflection/ServerReflectionInfo',
       '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo',
     ]);
-    for (const constructor of Object.values(protos)) {
-      if (typeof constructor !== 'function' || !('service' in constructor)) continue;
-      for (const definition of Object.values(
-        (constructor as unknown as grpc.ServiceClientConstructor).service,
-      )) {
+    for (const service of Object.values(protos)) {
+      if (typeof service !== 'function' || !('service' in service)) continue;
+      for (const definition of Object.values((service as unknown as grpc.ServiceClientConstructor).service)) {
         served.add(definition.path);
       }
     }

@@ -113,10 +113,11 @@ export const AUTH_CONFIG_RULES: readonly ConfigRule<AuthConfigValues>[] = [
     // Brokers and controllers prove who they are with their node certificates only (there is no inter-node
     // SCRAM): without client certificates they would be anonymous, and refused, on each other's links.
     holds: (values) =>
-      !values.requireAuthentication ||
-      (values as { readonly tlsClientAuth?: string }).tlsClientAuth === 'required',
+      !values.requireAuthentication || (values as { readonly tlsCa?: string }).tlsCa !== undefined,
+    // Not --tls-client-auth required: a listener with a CA asks every client for a certificate, so the
+    // processes' own certificates name them (User:node) while SCRAM clients need none, as on SASL_SSL.
     message:
-      '--require-authentication needs --tls-client-auth required (brokers and controllers authenticate to each other with their certificates)',
+      '--require-authentication needs TLS (--tls-cert, --tls-key, --tls-ca): brokers and controllers authenticate to each other with their certificates',
   },
   {
     holds: (values) => !values.allowEveryoneIfNoAclFound || values.authorizer === 'standard',

@@ -11,12 +11,14 @@
  */
 import { assert, ERROR_CODES, type ErrorCode } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
+import type { RequestCaller } from '@tributary/security';
 import type {
   ForwardedAdminMethod,
   ForwardedAdminRequest,
   ForwardedAdminResponse,
 } from '../../services/admin-forwarding.js';
 import { REQUEST_LIMITS } from '../../services/limits.js';
+import { currentKafkaCaller } from '../handler.js';
 import { kafkaCodeOfError, kafkaErrorMessage } from '../kafka-errors.js';
 import { KAFKA_ADMIN_DEFAULTS, KAFKA_ADMIN_LIMITS } from '../limits.js';
 import type { KafkaBrokerParts } from '../parts.js';
@@ -68,6 +70,12 @@ export type Forwarded<M extends ForwardedAdminMethod> =
   | { readonly ok: true; readonly answer: ForwardedAdminResponse<M> }
   | { readonly ok: false; readonly error: AdminError };
 
+/** The original caller, named to the controller so that it authorizes and audits them (not this broker). */
+function callerOption(): { caller?: RequestCaller } {
+  const caller = currentKafkaCaller();
+  return caller === undefined ? {} : { caller };
+}
+
 /** One call to the active controller within the request's budget; its failure becomes an AdminError. */
 export async function forward<M extends ForwardedAdminMethod>(
   parts: Pick<KafkaBrokerParts, 'admin'>,
@@ -78,7 +86,10 @@ export async function forward<M extends ForwardedAdminMethod>(
   try {
     return {
       ok: true,
-      answer: await parts.admin.forward(method, request, { deadlineMs: budget.remainingMs() }),
+      answer: await parts.admin.forward(method, request, {
+        deadlineMs: budget.remainingMs(),
+        ...callerOption(),
+      }),
     };
   } catch (error) {
     return { ok: false, error: adminErrorOf(error) };
