@@ -34,6 +34,7 @@ describe('validation helpers', () => {
 describe('proto loading', () => {
   it('finds every proto file and every service', () => {
     expect(PROTO_FILES).toEqual([
+      'tributary/v1/auth.proto',
       'tributary/v1/broker.proto',
       'tributary/v1/common.proto',
       'tributary/v1/controller.proto',
@@ -42,6 +43,7 @@ describe('proto loading', () => {
     ]);
     const v1 = loadTributaryProtos();
     for (const service of [
+      v1.Auth,
       v1.ControllerAdmin,
       v1.BrokerLifecycle,
       v1.MetadataStream,
