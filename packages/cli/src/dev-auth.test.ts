@@ -86,8 +86,8 @@ describe('tributary dev with mutual TLS, required authentication and a bootstrap
   const bootstrap = () => ['--bootstrap', cluster.broker.advertisedAddress];
   const controllers = () => ['--controllers', `127.0.0.1:${cluster.controller.port}`];
 
-  it('refuses --require-authentication without client certificates, and a password without a user', async () => {
-    expect(() => parseDevArgs(['--require-authentication'])).toThrow(/--tls-client-auth required/);
+  it('refuses --require-authentication without TLS, and a password without a user', async () => {
+    expect(() => parseDevArgs(['--require-authentication'])).toThrow(/--require-authentication needs TLS/);
     expect(() => parseDevArgs(['--tls-principal-mapping-rules', 'RULE:broken'])).toThrow(
       /--tls-principal-mapping-rules/,
     );

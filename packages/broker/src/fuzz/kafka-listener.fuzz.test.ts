@@ -180,6 +180,12 @@ function tame(api: ApiDefinition, body: Record<string, unknown>): Record<string,
   return out;
 }
 
+/**
+ * SASL requests end the connection after answering an error (an unknown mechanism, a malformed SCRAM
+ * message), as Kafka's do: "never closed" does not hold for them. kafka-sasl.fuzz.test.ts fuzzes that path.
+ */
+const CLOSES_ON_ERROR = new Set(['SaslHandshake', 'SaslAuthenticate']);
+
 const DESTRUCTIVE = new Set([
   'DeleteTopics',
   'DeleteRecords',
@@ -258,6 +264,7 @@ describe('Kafka listener fuzzing (in-process broker)', () => {
     await fc.assert(
       fc.asyncProperty(request, async ({ api, version, body }) => {
         if (DESTRUCTIVE.has(api.name) && !('validateOnly' in (body as object))) return;
+        if (CLOSES_ON_ERROR.has(api.name)) return;
         const outcome = await outcomeOf(frameOf(api, version, tame(api, body as Record<string, unknown>)));
         // A well-formed request of an advertised version is never a reason to close the connection.
         expect(outcome, `${api.name} v${version}`).toBe('answered');
