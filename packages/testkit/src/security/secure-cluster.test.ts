@@ -4,9 +4,9 @@
  * The harness itself is `User:admin` by its client certificate (a super user). Alice authenticates with
  * SCRAM over TLS and meets the ACLs: what she may not do is refused with the typed denial, a grant lets her
  * in within one metadata propagation, a revoke shuts her out again; the same rules hold for kcat on the
- * Kafka listener; a process with another CA's certificate or without the cluster's rights gets nowhere.
+ * Kafka listener (kcat and KafkaJS authenticating with SCRAM over TLS); a process with another CA's certificate or without the cluster's rights gets nowhere.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NewAclBinding } from '@tributary/client';
 import { type Admin, TributaryClient, type TributaryClientOptions } from '@tributary/client';
@@ -19,10 +19,11 @@ import {
   unary,
 } from '@tributary/protocol';
 import { makeTestCerts, type TestCerts } from '@tributary/protocol/dev-certs';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerProcess } from '../broker-process.js';
 import { type Cluster, startCluster } from '../cluster.js';
-import { kcatPath, run, TRIB_BIN } from '../kafka/tools.js';
+import { kcat, kcatPath, run, TRIB_BIN } from '../kafka/tools.js';
 import { freePorts } from '../ports.js';
 import { sleep, waitFor } from '../wait.js';
 
@@ -240,28 +241,42 @@ describe('a secure 3+3 cluster', () => {
       async () => ((await produceCode(alice, topicA)) === 'OK' ? true : undefined),
       { timeoutMs: PROPAGATION_MS },
     );
-    const kafkaProduce = await run(
-      kcatPath(),
-      [
-        '-b',
-        cluster.kafkaBootstrap.join(','),
-        '-X',
-        'security.protocol=SASL_SSL',
-        '-X',
-        'sasl.mechanisms=SCRAM-SHA-512',
-        '-X',
-        `sasl.username=alice`,
-        '-X',
-        `sasl.password=${ALICE_PASSWORD}`,
-        '-X',
-        `ssl.ca.location=${certs.main.ca}`,
-        '-P',
-        '-t',
-        topicB,
-      ],
-      { input: 'denied\n', timeoutMs: 30_000 },
+    // kcat (librdkafka, SASL_SSL + SCRAM-SHA-512) as alice: produces to A, reads it back, is refused B.
+    const aliceKcat = (password: string) => [
+      '-b',
+      cluster.kafkaBootstrap.join(','),
+      '-X',
+      'security.protocol=SASL_SSL',
+      '-X',
+      'sasl.mechanisms=SCRAM-SHA-512',
+      '-X',
+      'sasl.username=alice',
+      '-X',
+      `sasl.password=${password}`,
+      '-X',
+      `ssl.ca.location=${certs.main.ca}`,
+    ];
+    await kcat([...aliceKcat(ALICE_PASSWORD), '-P', '-t', topicA], {
+      input: 'from-kcat\n',
+      timeoutMs: 30_000,
+    });
+    const consumed = await kcat(
+      [...aliceKcat(ALICE_PASSWORD), '-C', '-t', topicA, '-o', 'beginning', '-e', '-q'],
+      {
+        timeoutMs: 30_000,
+      },
     );
+    expect(consumed).toContain('from-kcat');
+    const kafkaProduce = await run(kcatPath(), [...aliceKcat(ALICE_PASSWORD), '-P', '-t', topicB], {
+      input: 'denied\n',
+      timeoutMs: 30_000,
+    });
     expect(`${kafkaProduce.stdout}${kafkaProduce.stderr}`).toMatch(/authoriz/i);
+    const wrongPassword = await run(kcatPath(), [...aliceKcat('not-the-password'), '-L', '-m', '5'], {
+      timeoutMs: 30_000,
+    });
+    expect(wrongPassword.code).not.toBe(0);
+    expect(wrongPassword.stderr).toMatch(/SASL|[Aa]uthentication/);
     await admin.deleteAcls([{ principal: 'User:alice', operation: 'Write' }]);
     await waitFor(
       'the revoke to reach the leader of A',
@@ -271,6 +286,43 @@ describe('a secure 3+3 cluster', () => {
         timeoutMs: PROPAGATION_MS,
       },
     );
+  });
+
+  it('holds KafkaJS (SCRAM-SHA-512 over TLS) to the same rules', async () => {
+    const kafkaJs = async (username: string, password: string) =>
+      new Kafka({
+        clientId: 'secure-kafkajs',
+        brokers: cluster.kafkaBootstrap,
+        ssl: { ca: [await readFile(certs.main.ca, 'utf8')] },
+        sasl: { mechanism: 'scram-sha-512', username, password },
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+      });
+    const admin = (await kafkaJs('admin', ADMIN_PASSWORD)).producer();
+    await admin.connect();
+    await admin.send({ topic: topicA, messages: [{ value: 'from-admin' }] });
+    await admin.disconnect();
+    const aliceKafka = await kafkaJs('alice', ALICE_PASSWORD);
+    const listed = await aliceKafka
+      .admin()
+      .listTopics()
+      .catch((error: unknown) => error);
+    expect(listed).toEqual(expect.arrayContaining([topicA]));
+    expect(listed).not.toContain(topicB);
+    const producer = aliceKafka.producer();
+    await producer.connect();
+    try {
+      const refused = await producer.send({ topic: topicB, messages: [{ value: 'denied' }] }).then(
+        () => 'sent',
+        (error: { type?: string; message?: string }) => error.type ?? error.message,
+      );
+      // KafkaJS's words for Kafka's code 29 (TOPIC_AUTHORIZATION_FAILED) from the Metadata answer.
+      expect(refused).toMatch(/TOPIC_AUTHORIZATION_FAILED|Not authorized to access topics/);
+    } finally {
+      await producer.disconnect();
+    }
+    const wrong = (await kafkaJs('alice', 'not-the-password')).admin();
+    await expect(wrong.connect()).rejects.toThrow(/SASL|authentication/i);
   });
 
   it('gives the cluster rights only to the cluster: another CA is refused, a user certificate is not a broker', async () => {
