@@ -226,18 +226,6 @@ describe('consumer groups (real processes, RF=3)', () => {
         ...aBefore.filter((p) => !a.owned().includes(p)),
         ...bBefore.filter((p) => !b.owned().includes(p)),
       ].sort();
-      console.log(
-        'DEBUG',
-        JSON.stringify({
-          aBefore,
-          bBefore,
-          aAfter: a.owned(),
-          bAfter: b.owned(),
-          a: a.events,
-          b: b.events,
-          revokedBefore,
-        }),
-      );
       expect(moved).toHaveLength(2);
       expect(revokedSince).toEqual(moved);
       expect([...a.events.lost, ...b.events.lost]).toEqual([]);
