@@ -41,7 +41,7 @@ import {
   offsetFetchAccess,
   syncGroupAccess,
 } from './group-guards.js';
-import { ANY_CALLER, type KafkaApiAccess, PUBLIC } from './kafka-guard.js';
+import { AUTHENTICATED, type KafkaApiAccess, PUBLIC } from './kafka-guard.js';
 
 /** Every API a broker's Kafka listener serves, by the API's name. */
 export const KAFKA_API_ACCESS: Readonly<Record<string, KafkaApiAccess>> = {
@@ -56,7 +56,7 @@ export const KAFKA_API_ACCESS: Readonly<Record<string, KafkaApiAccess>> = {
   OffsetForLeaderEpoch: offsetForLeaderEpochAccess,
   DeleteRecords: deleteRecordsAccess,
   InitProducerId: initProducerIdAccess,
-  DescribeCluster: ANY_CALLER,
+  DescribeCluster: AUTHENTICATED,
 
   CreateTopics: createTopicsAccess,
   DeleteTopics: deleteTopicsAccess,

@@ -45,12 +45,12 @@ export type KafkaApiAccess =
   /** Served before and without authentication: ApiVersions and the SASL exchange. */
   | { readonly kind: 'public' }
   /** Any caller; what it answers is not secret (DescribeCluster, as Kafka serves it). */
-  | { readonly kind: 'any-caller' }
+  | { readonly kind: 'authenticated' }
   /** Checked on the decoded request by the API's guard. */
   | { readonly kind: 'request'; readonly apiKey: number; readonly guard: ErasedGuard };
 
 export const PUBLIC: KafkaApiAccess = { kind: 'public' };
-export const ANY_CALLER: KafkaApiAccess = { kind: 'any-caller' };
+export const AUTHENTICATED: KafkaApiAccess = { kind: 'authenticated' };
 
 /** A typed guard of `api`, stored erased in the table (the wrapper hands it that API's decoded request). */
 export function guardApi<A extends ApiDefinition>(

@@ -85,15 +85,15 @@ function bindingOf(creation: Creation): WireBinding | AdminError {
 
 /** Kafka's filter as the controller's AclFilter ('' = any), or why it matches nothing expressible. */
 function filterOf(filter: Filter): WireFilter | AdminError {
-  const any = (code: number): boolean => code === 1;
-  const resourceType = any(filter.resourceTypeFilter)
+  const isAnyCode = (code: number): boolean => code === 1; // Kafka's ANY in every filter enum
+  const resourceType = isAnyCode(filter.resourceTypeFilter)
     ? ''
     : fromKafkaCode(KAFKA_RESOURCE_TYPE_CODES, filter.resourceTypeFilter);
-  const patternType = any(filter.patternTypeFilter)
+  const patternType = isAnyCode(filter.patternTypeFilter)
     ? ''
     : fromKafkaCode(KAFKA_PATTERN_TYPE_CODES, filter.patternTypeFilter);
-  const operation = any(filter.operation) ? '' : fromKafkaCode(KAFKA_OPERATION_CODES, filter.operation);
-  const permission = any(filter.permissionType)
+  const operation = isAnyCode(filter.operation) ? '' : fromKafkaCode(KAFKA_OPERATION_CODES, filter.operation);
+  const permission = isAnyCode(filter.permissionType)
     ? ''
     : fromKafkaCode(KAFKA_PERMISSION_CODES, filter.permissionType);
   if (
