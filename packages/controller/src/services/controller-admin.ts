@@ -27,7 +27,6 @@ import { alterTopicConfigs, createPartitions, createTopic, deleteTopic } from '.
 import type { QuorumController } from '../quorum-controller.js';
 import type { RaftDriver } from '../raft-host/driver.js';
 import type { LevelRaftStorage } from '../raft-host/level-storage.js';
-import type { PrincipalOf } from './audit.js';
 import { brokerInfo, sortedTopics, topicInfo, topicListing } from './convert.js';
 import { createLeaderHandlers } from './leader-handlers.js';
 import { createQuorumHandlers } from './quorum-handlers.js';
@@ -46,8 +45,6 @@ export interface ControllerAdminOptions {
   readonly addVoterCatchUpMs: number;
   readonly clusterId: string;
   readonly logger: Logger;
-  /** Who made a call, for the audit log of security changes; until callers authenticate, nobody. */
-  readonly principalOf?: PrincipalOf;
 }
 
 /** Config entries as a record; refuses nameless and repeated entries. */

@@ -11,6 +11,7 @@ import {
   type AlterUserScramCredentialsResponse,
   type ControllerAdminHandlers,
   type CreateAclsResponse,
+  callerOf,
   type DeleteAclsResponse,
   type DescribeAclsResponse,
   type DescribeClientQuotasResponse,
@@ -18,6 +19,7 @@ import {
   handleUnary,
   requireCountAtMost,
 } from '@tributary/protocol';
+import { principalToString } from '@tributary/security';
 import { createAcls, deleteAcls, describeAcls } from '../control/acls.js';
 import { alterClientQuotas, describeClientQuotas, type QuotaAlteration } from '../control/client-quotas.js';
 import {
@@ -61,8 +63,9 @@ export function createSecurityHandlers(
   handleOptions: HandleOptions,
 ): Pick<ControllerAdminHandlers, SecurityMethods> {
   const { quorum } = options;
-  const auditor = (call: Parameters<NonNullable<ControllerAdminOptions['principalOf']>>[0]): Auditor =>
-    auditorFor(options.logger, options.principalOf?.(call));
+  // Who made the call as the authenticator established it (a broker-forwarded call: its original caller).
+  const auditor = (call: { getPeer(): string }): Auditor =>
+    auditorFor(options.logger, principalToString(callerOf(call).principal));
   return {
     CreateAcls: handleUnary(async (request, call): Promise<CreateAclsResponse> => {
       requireCountAtMost(request.creations, 'creations', LIMITS.aclsPerRequestMax);

@@ -236,6 +236,17 @@ describe('a secure 3+3 cluster', () => {
   it('lets a grant in within one metadata propagation and a revoke shuts it out again', async () => {
     const alice = asAlice();
     await admin.createAcls([aliceOn(topicA, 'Write')]);
+    // The admin reached the controller through a broker (no controllers given): the active controller's
+    // audit line names the forwarded caller, not the broker's own User:node.
+    await waitFor(
+      'the audit line of the grant',
+      async () => {
+        const lines = cluster.quorum.nodes.flatMap((node) => node.output.tail());
+        const audit = lines.filter((line) => line.includes('audit: acl.created') && line.includes(topicA));
+        return audit.some((line) => line.includes('"principal":"User:admin"')) ? true : undefined;
+      },
+      { timeoutMs: PROPAGATION_MS },
+    );
     await waitFor(
       'the grant to reach the leader of A',
       async () => ((await produceCode(alice, topicA)) === 'OK' ? true : undefined),
