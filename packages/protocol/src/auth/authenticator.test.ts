@@ -52,7 +52,6 @@ async function startServer(options: {
   readonly tls?: ProcessTls;
   readonly requireAuthentication?: boolean;
   readonly trustForwardedFrom?: ReadonlySet<string>;
-  readonly authorizeMethod?: (path: string, caller: RequestCaller) => void;
 }): Promise<TestServer> {
   const users = new Map<string, ScramCredential>();
   const clock = new ManualClock();
@@ -71,7 +70,6 @@ async function startServer(options: {
     principalMapping: rules.ok ? rules.rules : [],
     sessions,
     ...(options.trustForwardedFrom === undefined ? {} : { trustForwardedFrom: options.trustForwardedFrom }),
-    ...(options.authorizeMethod === undefined ? {} : { authorizeMethod: options.authorizeMethod }),
   });
   const protos = loadTributaryProtos();
   server.addService(protos.Auth.service, createAuthHandlers(sessions));
@@ -267,25 +265,6 @@ describe('the call authenticator over plaintext', () => {
       });
     } finally {
       anonymousTrusted.close();
-    }
-  });
-
-  it('calls authorizeMethod with the path and the caller; its error is the status', async () => {
-    const seen: string[] = [];
-    const guarded = await startServer({
-      authorizeMethod: (path, caller) => {
-        seen.push(`${path} ${principalToString(caller.principal)}`);
-        throw new TributaryError('CLUSTER_AUTHORIZATION_FAILED', 'no');
-      },
-    });
-    try {
-      const error = await refusal(metadata(guarded));
-      expect(error.code).toBe('CLUSTER_AUTHORIZATION_FAILED');
-      expect((error.cause as grpc.ServiceError).code).toBe(grpc.status.PERMISSION_DENIED);
-      expect(seen).toEqual(['/tributary.v1.Broker/Metadata User:ANONYMOUS']);
-      expect(guarded.callers).toEqual([]);
-    } finally {
-      guarded.close();
     }
   });
 });

@@ -54,11 +54,6 @@ export interface CallAuthenticatorOptions {
   readonly sessions?: AuthSessions;
   /** Principals (`User:node`) whose calls may name the original caller of a forwarded call. */
   readonly trustForwardedFrom?: ReadonlySet<string>;
-  /**
-   * Called after authentication and before the handler with the full method path
-   * (`/tributary.v1.Broker/Produce`); throwing a TributaryError answers the call with its status instead.
-   */
-  readonly authorizeMethod?: (path: string, caller: RequestCaller) => void;
   readonly logger?: { debug(fields: object, message: string): void };
 }
 
@@ -241,7 +236,7 @@ export function authenticateServer(
   const authenticator = new CallAuthenticator(options);
   const addService = server.addService.bind(server);
   server.addService = (service, implementation) => {
-    addService(service, authenticateImplementation(service, implementation, authenticator, options));
+    addService(service, authenticateImplementation(service, implementation, authenticator));
   };
   return authenticator;
 }
@@ -250,7 +245,6 @@ function authenticateImplementation(
   service: grpc.ServiceDefinition,
   implementation: grpc.UntypedServiceImplementation,
   authenticator: CallAuthenticator,
-  options: CallAuthenticatorOptions,
 ): grpc.UntypedServiceImplementation {
   const wrapped: grpc.UntypedServiceImplementation = {};
   for (const [key, definition] of Object.entries(service)) {
@@ -270,7 +264,6 @@ function authenticateImplementation(
       let caller: RequestCaller;
       try {
         caller = authenticator.authenticate(call);
-        options.authorizeMethod?.(definition.path, caller);
       } catch (error) {
         refuse(kind, call, rest, refusalStatus(error));
         return;

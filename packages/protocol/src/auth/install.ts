@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { Clock } from '@tributary/core';
-import type { RequestCaller } from '@tributary/security';
 import { addAuthService } from '../clients.js';
 import { type AuthLogger, AuthSessions, createAuthHandlers } from './auth-service.js';
 import { authenticateServer, type CallAuthenticator } from './authenticator.js';
@@ -23,7 +22,6 @@ export interface InstallAuthenticationOptions {
    * of the cluster answers an unknown name alike.
    */
   readonly clusterId?: string;
-  readonly authorizeMethod?: (path: string, caller: RequestCaller) => void;
   readonly clock?: Clock;
   readonly logger?: AuthLogger & {
     debug(fields: object, message: string): void;
@@ -65,7 +63,6 @@ export function installAuthentication(
     sessions,
     // Brokers forward admin calls as themselves; their identities are super users (DESIGN §10).
     trustForwardedFrom: security.authorizer.superUsers,
-    ...(options.authorizeMethod === undefined ? {} : { authorizeMethod: options.authorizeMethod }),
     ...(logger === undefined ? {} : { logger }),
   });
   addAuthService(server, createAuthHandlers(sessions, logger));
