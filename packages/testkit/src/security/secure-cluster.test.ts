@@ -19,7 +19,14 @@ import {
   unary,
 } from '@tributary/protocol';
 import { makeTestCerts, type TestCerts } from '@tributary/protocol/dev-certs';
-import { Kafka, logLevel } from 'kafkajs';
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  logLevel,
+  ResourcePatternTypes,
+} from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BrokerProcess } from '../broker-process.js';
 import { type Cluster, startCluster } from '../cluster.js';
@@ -313,6 +320,41 @@ describe('a secure 3+3 cluster', () => {
     await admin.connect();
     await admin.send({ topic: topicA, messages: [{ value: 'from-admin' }] });
     await admin.disconnect();
+    // CreateAcls on the Kafka listener is forwarded to the controller naming its caller: audited as User:admin.
+    const kafkaAdmin = (await kafkaJs('admin', ADMIN_PASSWORD)).admin();
+    await kafkaAdmin.connect();
+    try {
+      await kafkaAdmin.createAcls({
+        acl: [
+          {
+            resourceType: AclResourceTypes.GROUP,
+            resourceName: 'kafkajs-audited',
+            resourcePatternType: ResourcePatternTypes.LITERAL,
+            principal: 'User:alice',
+            host: '*',
+            operation: AclOperationTypes.DESCRIBE,
+            permissionType: AclPermissionTypes.ALLOW,
+          },
+        ],
+      });
+    } finally {
+      await kafkaAdmin.disconnect();
+    }
+    await waitFor(
+      'the audit line of the Kafka CreateAcls',
+      async () => {
+        const lines = cluster.quorum.nodes.flatMap((node) => node.output.tail());
+        return lines.some(
+          (line) =>
+            line.includes('audit: acl.created') &&
+            line.includes('kafkajs-audited') &&
+            line.includes('"principal":"User:admin"'),
+        )
+          ? true
+          : undefined;
+      },
+      { timeoutMs: PROPAGATION_MS },
+    );
     const aliceKafka = await kafkaJs('alice', ALICE_PASSWORD);
     const listed = await aliceKafka
       .admin()
