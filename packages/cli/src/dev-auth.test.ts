@@ -7,16 +7,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevCluster, startDevCluster } from './dev.js';
 import { parseDevArgs } from './dev-config.js';
-import { runCli } from './program.js';
-import { captureIo, jsonDecoders } from './testing/capture.js';
-
-async function* noInput(): AsyncGenerator<Buffer> {}
-
-async function trib(argv: string[], env: Record<string, string> = {}) {
-  const captured = captureIo(env);
-  const code = await runCli(argv, captured.io, jsonDecoders, { stdin: noInput(), stderrIsTty: false });
-  return { code, out: captured.out, err: captured.err };
-}
+import { runTrib } from './testing/run-trib.js';
 
 describe('tributary dev with mutual TLS, required authentication and a bootstrap SCRAM user', () => {
   let dir: string;
@@ -27,7 +18,7 @@ describe('tributary dev with mutual TLS, required authentication and a bootstrap
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'trib-dev-auth-'));
     certs = join(dir, 'certs');
-    expect((await trib(['dev-certs', certs, '--nodes', '1', '--clients', 'alice'])).code).toBe(0);
+    expect((await runTrib(['dev-certs', certs, '--nodes', '1', '--clients', 'alice'])).code).toBe(0);
     await writeFile(join(dir, 'admin-password'), 'right\n', { mode: 0o600 });
     const flags = parseDevArgs([
       '--data-dir',
@@ -91,7 +82,7 @@ describe('tributary dev with mutual TLS, required authentication and a bootstrap
     expect(() => parseDevArgs(['--tls-principal-mapping-rules', 'RULE:broken'])).toThrow(
       /--tls-principal-mapping-rules/,
     );
-    const noUser = await trib([...tlsFlags(), '--password', 'x', 'topics', 'list']);
+    const noUser = await runTrib([...tlsFlags(), '--password', 'x', 'topics', 'list']);
     expect(noUser).toMatchObject({
       code: 2,
       err: ['error: --password (or TRIB_PASSWORD) needs --user (or TRIB_USER)'],
@@ -99,7 +90,7 @@ describe('tributary dev with mutual TLS, required authentication and a bootstrap
   });
 
   it('trib --user admin --password right works through the broker and against the controller', async () => {
-    const created = await trib([
+    const created = await runTrib([
       ...tlsFlags(),
       ...bootstrap(),
       '--user',
@@ -116,7 +107,7 @@ describe('tributary dev with mutual TLS, required authentication and a bootstrap
     ]);
     expect(created.err).toEqual([]);
     expect(created.code).toBe(0);
-    const listed = await trib([
+    const listed = await runTrib([
       ...tlsFlags(),
       ...bootstrap(),
       '--user',
@@ -129,7 +120,7 @@ describe('tributary dev with mutual TLS, required authentication and a bootstrap
     expect(listed.code).toBe(0);
     expect(listed.out.join('\n')).toContain('secured');
     const env = { TRIB_USER: 'admin', TRIB_PASSWORD: 'right' };
-    const quorum = await trib(
+    const quorum = await runTrib(
       [...tlsFlags(), ...controllers(), '--sasl-mechanism', 'SCRAM-SHA-256', 'quorum', 'describe'],
       env,
     );
@@ -138,7 +129,7 @@ describe('tributary dev with mutual TLS, required authentication and a bootstrap
   });
 
   it('a wrong password and an unknown user fail with an authentication error', async () => {
-    const wrong = await trib([
+    const wrong = await runTrib([
       ...tlsFlags(),
       ...bootstrap(),
       '--user',
@@ -148,7 +139,7 @@ describe('tributary dev with mutual TLS, required authentication and a bootstrap
       'topics',
       'list',
     ]);
-    const unknown = await trib([
+    const unknown = await runTrib([
       ...tlsFlags(),
       ...bootstrap(),
       '--user',
@@ -187,7 +178,7 @@ describe('tributary dev with mutual TLS, required authentication and a bootstrap
 
   it('a client that is not authenticated is refused', async () => {
     // Without a certificate the TLS handshake already fails; with the node-less CA only, nothing connects.
-    const noCert = await trib([
+    const noCert = await runTrib([
       '--timeout-ms',
       '1000',
       '--tls-ca',

@@ -6,17 +6,7 @@ import { ProcessTls, readClientTls } from '@tributary/protocol';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevCluster, startDevCluster } from './dev.js';
-import { runCli } from './program.js';
-import { captureIo, jsonDecoders } from './testing/capture.js';
-
-async function* noInput(): AsyncGenerator<Buffer> {}
-
-/** `trib` with captured output; returns the exit code and the lines. */
-async function trib(argv: string[], env: Record<string, string> = {}) {
-  const captured = captureIo(env);
-  const code = await runCli(argv, captured.io, jsonDecoders, { stdin: noInput(), stderrIsTty: false });
-  return { code, out: captured.out, err: captured.err };
-}
+import { runTrib } from './testing/run-trib.js';
 
 describe('tributary dev with TLS and client certificates required', () => {
   let dir: string;
@@ -27,7 +17,7 @@ describe('tributary dev with TLS and client certificates required', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'trib-dev-tls-'));
     certs = join(dir, 'certs');
-    const made = await trib(['dev-certs', certs, '--nodes', '1', '--clients', 'admin,alice']);
+    const made = await runTrib(['dev-certs', certs, '--nodes', '1', '--clients', 'admin,alice']);
     expect(made.code).toBe(0);
     expect(made.out[0]).toMatch(/^made a CA: /);
     const tls = ProcessTls.load({
@@ -70,7 +60,7 @@ describe('tributary dev with TLS and client certificates required', () => {
   it('trib with the CA and a client certificate reaches the controller and the broker; without TLS it cannot', async () => {
     const controllers = `127.0.0.1:${cluster.controller.port}`;
     const bootstrap = cluster.broker.advertisedAddress;
-    const quorum = await trib([
+    const quorum = await runTrib([
       ...tlsFlags('admin'),
       '--controllers',
       controllers,
@@ -80,17 +70,24 @@ describe('tributary dev with TLS and client certificates required', () => {
     ]);
     expect(quorum).toMatchObject({ code: 0 });
     // The broker registers over mutual TLS too, so it shows up unfenced.
-    let brokers = await trib([...tlsFlags('alice'), '--bootstrap', bootstrap, 'brokers', 'list', '--json']);
+    let brokers = await runTrib([
+      ...tlsFlags('alice'),
+      '--bootstrap',
+      bootstrap,
+      'brokers',
+      'list',
+      '--json',
+    ]);
     for (let attempt = 0; attempt < 50 && !brokers.out.join('').includes('"fenced":false'); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      brokers = await trib([...tlsFlags('alice'), '--bootstrap', bootstrap, 'brokers', 'list', '--json']);
+      brokers = await runTrib([...tlsFlags('alice'), '--bootstrap', bootstrap, 'brokers', 'list', '--json']);
     }
     expect(brokers.code).toBe(0);
     expect(brokers.out.join('')).toContain('"fenced":false');
 
-    const plain = await trib(['--timeout-ms', '1000', '--bootstrap', bootstrap, 'brokers', 'list']);
+    const plain = await runTrib(['--timeout-ms', '1000', '--bootstrap', bootstrap, 'brokers', 'list']);
     expect(plain.code).toBe(1);
-    const noCert = await trib([
+    const noCert = await runTrib([
       '--timeout-ms',
       '1000',
       '--tls-ca',
@@ -109,17 +106,17 @@ describe('tributary dev with TLS and client certificates required', () => {
       TRIB_TLS_CERT: join(certs, 'client-admin.pem'),
       TRIB_TLS_KEY: join(certs, 'client-admin-key.pem'),
     };
-    const viaEnv = await trib(
+    const viaEnv = await runTrib(
       ['--controllers', `127.0.0.1:${cluster.controller.port}`, 'quorum', 'describe'],
       env,
     );
     expect(viaEnv.code).toBe(0);
-    const halfGiven = await trib(['--tls-cert', join(certs, 'client-admin.pem'), 'brokers', 'list']);
+    const halfGiven = await runTrib(['--tls-cert', join(certs, 'client-admin.pem'), 'brokers', 'list']);
     expect(halfGiven).toMatchObject({
       code: 2,
       err: ['error: --tls-cert and --tls-key need --tls-ca (servers are verified against it only)'],
     });
-    const missing = await trib(['--tls-ca', join(certs, 'nope.pem'), 'brokers', 'list']);
+    const missing = await runTrib(['--tls-ca', join(certs, 'nope.pem'), 'brokers', 'list']);
     expect(missing).toMatchObject({
       code: 2,
       err: [`error: --tls-ca ${join(certs, 'nope.pem')}: cannot read it (ENOENT)`],
@@ -146,7 +143,7 @@ describe('tributary dev with TLS and client certificates required', () => {
   });
 
   it('reloads the shared files once for both nodes on SIGHUP', async () => {
-    const made = await trib(['dev-certs', certs, '--nodes', '1']);
+    const made = await runTrib(['dev-certs', certs, '--nodes', '1']);
     expect(made.out[0]).toMatch(/^kept the CA: /);
     cluster.reload();
     expect(logged.filter((line) => line.includes('TLS certificates reloaded'))).toHaveLength(1);
