@@ -411,6 +411,31 @@ export const ERROR_CODES = {
     grpc: 'FAILED_PRECONDITION',
     message: 'the transaction is not in a state that allows the request',
   },
+  // The transaction coordinator (KIP-98, KIP-360), as Kafka's brokers answer them.
+  INVALID_PRODUCER_ID_MAPPING: {
+    kafka: 49,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'the producer id is not the one mapped to the transactional id',
+  },
+  INVALID_TRANSACTION_TIMEOUT: {
+    kafka: 50,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: 'the transaction timeout is larger than transaction.max.timeout.ms',
+  },
+  CONCURRENT_TRANSACTIONS: {
+    kafka: 51,
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'the previous transaction of this transactional id is still completing',
+  },
+  PRODUCER_FENCED: {
+    kafka: 90,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'a newer producer with the same transactional id has fenced this one',
+  },
   UNKNOWN_TOPIC_ID: {
     kafka: 100,
     retriable: true,
