@@ -4,6 +4,17 @@ export {
   SUPPORTED_COMPRESSION,
   type SupportedCompression,
 } from './compression.js';
+export {
+  CONTROL_RECORD_VERSION,
+  type ControlBatchInput,
+  type ControlMarker,
+  type DecodedControlRecord,
+  decodeControlBatchMarker,
+  decodeControlRecord,
+  encodeControlBatch,
+  encodeControlKey,
+  encodeControlValue,
+} from './control.js';
 export { crc32c, crc32cBitwise, crc32cImplementation, crc32cJs, crc32cNative } from './crc32c.js';
 export {
   type DecodedBatch,
