@@ -387,6 +387,12 @@ export const ERROR_CODES = {
     grpc: 'PERMISSION_DENIED',
     message: 'the principal may not use that transactional id',
   },
+  OPERATION_NOT_ATTEMPTED: {
+    kafka: 55,
+    retriable: false,
+    grpc: 'ABORTED',
+    message: 'the operation was not attempted because another part of the request failed',
+  },
   SASL_AUTHENTICATION_FAILED: {
     kafka: 58,
     retriable: false,

@@ -13,11 +13,15 @@
 import { TributaryError } from '@tributary/core';
 import type { AccessControl, RequestCaller, RequestOperation } from '@tributary/security';
 import type {
+  AddPartitionsToTxnRequest__Output,
+  AddPartitionsToTxnResponse,
   DeleteGroupOffsetsRequest__Output,
   DeleteRecordsRequest__Output,
   DeleteRecordsResponse,
   DeleteTopicRequest__Output,
   DescribeTopicsRequest__Output,
+  DescribeTransactionsRequest__Output,
+  DescribeTransactionsResponse,
   FetchRequest__Output,
   FetchResponse,
   InitProducerIdRequest__Output,
@@ -25,6 +29,7 @@ import type {
   ListOffsetsRequest__Output,
   ListOffsetsResponse,
   ListTopicsResponse,
+  ListTransactionsResponse,
   MetadataRequest__Output,
   MetadataResponse,
   OffsetCommitRequest__Output,
@@ -33,6 +38,8 @@ import type {
   OffsetFetchResponse,
   ProduceRequest__Output,
   ProduceResponse,
+  TxnOffsetCommitRequest__Output,
+  TxnOffsetCommitResponse,
 } from '../generated/index.js';
 
 /** What a request guard may consult besides the caller and the authorizer. */
@@ -312,6 +319,114 @@ const deleteGroupOffsets = request<DeleteGroupOffsetsRequest__Output, unknown>((
   return { request: req };
 });
 
+function requireTransactionalId(context: GuardContext, operation: RequestOperation, id: string): void {
+  context.access.requireAllowed(context.caller, operation, 'TransactionalId', id);
+}
+
+/** Kafka's rule for the transaction calls that change a transaction: Write on its transactional id. */
+const transactionWrite = request<{ readonly transactionalId: string }, unknown>((req, context) => {
+  requireTransactionalId(context, 'Write', req.transactionalId);
+  return { request: req };
+});
+
+/** FindCoordinator for a transactional id: Describe on it. */
+const findTransactionCoordinator = request<{ readonly transactionalId: string }, unknown>((req, context) => {
+  requireTransactionalId(context, 'Describe', req.transactionalId);
+  return { request: req };
+});
+
+/**
+ * Kafka's AddPartitionsToTxn: Write on the transactional id, Write on each topic; when a topic is refused
+ * nothing is added (the transaction's partitions change all at once): refused topics answer
+ * TOPIC_AUTHORIZATION_FAILED, the others OPERATION_NOT_ATTEMPTED, without calling the handler.
+ */
+const addPartitionsToTxn = request<AddPartitionsToTxnRequest__Output, AddPartitionsToTxnResponse>(
+  (req, context) => {
+    requireTransactionalId(context, 'Write', req.transactionalId);
+    const refusedTopics = new Set(
+      req.partitions
+        .filter((entry) => !context.access.allowed(context.caller, 'Write', 'Topic', entry.topic))
+        .map((entry) => entry.topic),
+    );
+    if (refusedTopics.size === 0) return { request: req };
+    const results = req.partitions.flatMap((entry) =>
+      entry.partitions.map((partition) =>
+        refusedTopics.has(entry.topic)
+          ? refusedPartition(context, 'Write', entry.topic, partition)
+          : {
+              topic: entry.topic,
+              partition,
+              errorCode: 'OPERATION_NOT_ATTEMPTED',
+              errorMessage: 'another partition of the request was refused',
+            },
+      ),
+    );
+    return { answer: { results } };
+  },
+);
+
+/** Kafka's AddOffsetsToTxn: Write on the transactional id and Read on the group. */
+const addOffsetsToTxn = request<{ readonly transactionalId: string; readonly groupId: string }, unknown>(
+  (req, context) => {
+    requireTransactionalId(context, 'Write', req.transactionalId);
+    requireGroup(context, 'Read', req.groupId);
+    return { request: req };
+  },
+);
+
+/** Kafka's TxnOffsetCommit: Write on the transactional id, Read on the group, Read on each topic. */
+const txnOffsetCommit = request<TxnOffsetCommitRequest__Output, TxnOffsetCommitResponse>((req, context) => {
+  requireTransactionalId(context, 'Write', req.transactionalId);
+  requireGroup(context, 'Read', req.groupId);
+  const allowed = req.topics.filter((topic) =>
+    context.access.allowed(context.caller, 'Read', 'Topic', topic.name),
+  );
+  if (allowed.length === req.topics.length) return { request: req };
+  const refused = req.topics
+    .filter((topic) => !allowed.includes(topic))
+    .flatMap((topic) =>
+      topic.partitions.map((p) => refusedPartition(context, 'Read', topic.name, p.partition)),
+    );
+  if (allowed.length === 0) return { answer: { results: refused } };
+  return {
+    request: { ...req, topics: allowed },
+    finish: (response) => ({ ...response, results: [...(response.results ?? []), ...refused] }),
+  };
+});
+
+/** Kafka's DescribeTransactions: each id the caller may not Describe is answered with a denial. */
+const describeTransactions = request<DescribeTransactionsRequest__Output, DescribeTransactionsResponse>(
+  (req, context) => {
+    const mayDescribe = (id: string) =>
+      context.access.allowed(context.caller, 'Describe', 'TransactionalId', id);
+    const allowed = req.transactionalIds.filter(mayDescribe);
+    if (allowed.length === req.transactionalIds.length) return { request: req };
+    const refused = req.transactionalIds
+      .filter((id) => !mayDescribe(id))
+      .map((id) => ({
+        transactionalId: id,
+        errorCode: 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+        errorMessage: `${context.caller.principal.type}:${context.caller.principal.name} may not Describe TransactionalId ${JSON.stringify(id)}`,
+      }));
+    if (allowed.length === 0) return { answer: { transactions: refused } };
+    return {
+      request: { ...req, transactionalIds: allowed },
+      finish: (response) => ({ ...response, transactions: [...(response.transactions ?? []), ...refused] }),
+    };
+  },
+);
+
+/** Kafka's ListTransactions: only the transactional ids the caller may Describe. */
+const listTransactions = request<unknown, ListTransactionsResponse>((req, context) => ({
+  request: req,
+  finish: (response) => ({
+    ...response,
+    transactions: (response.transactions ?? []).filter((listing) =>
+      context.access.visible(context.caller, 'Describe', 'TransactionalId', listing.transactionalId ?? ''),
+    ),
+  }),
+}));
+
 /** Every method of every service a broker or controller serves, by its gRPC path. */
 export const GRPC_METHOD_ACCESS: Readonly<Record<string, MethodAccess>> = {
   '/tributary.v1.Auth/ScramStart': PUBLIC,
@@ -368,4 +483,15 @@ export const GRPC_METHOD_ACCESS: Readonly<Record<string, MethodAccess>> = {
   '/tributary.v1.GroupCoordinator/ListGroups': listGroups,
   '/tributary.v1.GroupCoordinator/DescribeGroup': groupOperation('Describe'),
   '/tributary.v1.GroupCoordinator/DeleteGroupOffsets': deleteGroupOffsets,
+
+  '/tributary.v1.TransactionCoordinator/FindTransactionCoordinator': findTransactionCoordinator,
+  '/tributary.v1.TransactionCoordinator/InitTransactions': transactionWrite,
+  '/tributary.v1.TransactionCoordinator/AddPartitionsToTxn': addPartitionsToTxn,
+  '/tributary.v1.TransactionCoordinator/AddOffsetsToTxn': addOffsetsToTxn,
+  '/tributary.v1.TransactionCoordinator/EndTxn': transactionWrite,
+  '/tributary.v1.TransactionCoordinator/TxnOffsetCommit': txnOffsetCommit,
+  '/tributary.v1.TransactionCoordinator/DescribeTransactions': describeTransactions,
+  '/tributary.v1.TransactionCoordinator/ListTransactions': listTransactions,
+  '/tributary.v1.TransactionMarkers/WriteTxnMarkers': cluster('ClusterAction'),
+  '/tributary.v1.TransactionMarkers/VerifyTxnPartitions': cluster('ClusterAction'),
 };
