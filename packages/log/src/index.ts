@@ -7,6 +7,17 @@ export {
   kafkaV2BatchCodec,
   V2,
 } from './batch-codec.js';
+export { CLEANER_LIMITS } from './cleaner/limits.js';
+export {
+  type CleanableLog,
+  type CleanableStateView,
+  type CleanRequest,
+  type CleanResultView,
+  LogCleaner,
+  type LogCleanerOptions,
+  type LogCleanerStats,
+} from './cleaner/log-cleaner.js';
+export { CleanerThrottle, type Sleep } from './cleaner/throttle.js';
 export { DEFAULT_LOG_CONFIG, type FlushPolicy, type LogConfig, type LogConfigChange } from './config.js';
 export {
   type EpochEndOffset,
