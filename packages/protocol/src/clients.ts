@@ -21,6 +21,14 @@ import type {
 } from './generated/tributary/v1/MetadataStream.js';
 import type { RaftClient, RaftHandlers } from './generated/tributary/v1/Raft.js';
 import type { ReplicationClient, ReplicationHandlers } from './generated/tributary/v1/Replication.js';
+import type {
+  TransactionCoordinatorClient,
+  TransactionCoordinatorHandlers,
+} from './generated/tributary/v1/TransactionCoordinator.js';
+import type {
+  TransactionMarkersClient,
+  TransactionMarkersHandlers,
+} from './generated/tributary/v1/TransactionMarkers.js';
 import { loadTributaryProtos } from './protos.js';
 
 export interface ClientOptions {
@@ -133,4 +141,32 @@ export function addGroupCoordinatorService(
   implementation: GroupCoordinatorHandlers,
 ): void {
   server.addService(loadTributaryProtos().GroupCoordinator.service, implementation);
+}
+
+export function createTransactionCoordinatorClient(
+  address: string,
+  options: ClientOptions = {},
+): TransactionCoordinatorClient {
+  return new (loadTributaryProtos().TransactionCoordinator)(address, ...clientArgs(address, options));
+}
+
+export function addTransactionCoordinatorService(
+  server: grpc.Server,
+  implementation: TransactionCoordinatorHandlers,
+): void {
+  server.addService(loadTributaryProtos().TransactionCoordinator.service, implementation);
+}
+
+export function createTransactionMarkersClient(
+  address: string,
+  options: ClientOptions = {},
+): TransactionMarkersClient {
+  return new (loadTributaryProtos().TransactionMarkers)(address, ...clientArgs(address, options));
+}
+
+export function addTransactionMarkersService(
+  server: grpc.Server,
+  implementation: TransactionMarkersHandlers,
+): void {
+  server.addService(loadTributaryProtos().TransactionMarkers.service, implementation);
 }

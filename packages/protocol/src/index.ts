@@ -11,6 +11,8 @@ export {
   addMetadataStreamService,
   addRaftService,
   addReplicationService,
+  addTransactionCoordinatorService,
+  addTransactionMarkersService,
   type CallAuthentication,
   type ClientOptions,
   createAuthClient,
@@ -21,6 +23,8 @@ export {
   createMetadataStreamClient,
   createRaftClient,
   createReplicationClient,
+  createTransactionCoordinatorClient,
+  createTransactionMarkersClient,
 } from './clients.js';
 export {
   type ConnectionCallOptions,

@@ -12,6 +12,7 @@ import type { ProtoGrpcType as BrokerProto } from './generated/broker.js';
 import type { ProtoGrpcType as ControllerProto } from './generated/controller.js';
 import type { ProtoGrpcType as GroupProto } from './generated/group.js';
 import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
+import type { ProtoGrpcType as TransactionsProto } from './generated/transactions.js';
 
 /**
  * The directory holding `tributary/v1/*.proto`. Resolved from this module's own location, which is
@@ -47,7 +48,8 @@ export type TributaryV1 = AuthProto['tributary']['v1'] &
   ControllerProto['tributary']['v1'] &
   RaftProto['tributary']['v1'] &
   BrokerProto['tributary']['v1'] &
-  GroupProto['tributary']['v1'];
+  GroupProto['tributary']['v1'] &
+  TransactionsProto['tributary']['v1'];
 
 let cached: TributaryV1 | undefined;
 
@@ -60,7 +62,8 @@ export function loadTributaryProtos(): TributaryV1 {
       ControllerProto &
       RaftProto &
       BrokerProto &
-      GroupProto;
+      GroupProto &
+      TransactionsProto;
     cached = root.tributary.v1;
   }
   return cached;
