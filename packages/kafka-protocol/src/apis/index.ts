@@ -19,6 +19,8 @@ import { Produce } from './produce.js';
 import { SaslAuthenticate, SaslHandshake } from './sasl.js';
 import { AlterUserScramCredentials, DescribeUserScramCredentials } from './scram-credentials.js';
 import { CreatePartitions, CreateTopics, DeleteTopics } from './topic-admin.js';
+import { DescribeTransactions, ListTransactions, WriteTxnMarkers } from './transaction-admin.js';
+import { AddOffsetsToTxn, AddPartitionsToTxn, EndTxn, TxnOffsetCommit } from './transactions.js';
 
 export { CreateAcls, DeleteAcls, DescribeAcls } from './acls.js';
 export { ApiVersions } from './api-versions.js';
@@ -50,6 +52,8 @@ export { Produce } from './produce.js';
 export { SaslAuthenticate, SaslHandshake } from './sasl.js';
 export { AlterUserScramCredentials, DescribeUserScramCredentials } from './scram-credentials.js';
 export { CreatePartitions, CreateTopics, DeleteTopics } from './topic-admin.js';
+export { DescribeTransactions, ListTransactions, WriteTxnMarkers } from './transaction-admin.js';
+export { AddOffsetsToTxn, AddPartitionsToTxn, EndTxn, TxnOffsetCommit } from './transactions.js';
 
 /** The implemented APIs by key. */
 export const KAFKA_APIS: ReadonlyMap<number, ApiDefinition> = new Map<number, ApiDefinition>(
@@ -89,5 +93,12 @@ export const KAFKA_APIS: ReadonlyMap<number, ApiDefinition> = new Map<number, Ap
     AlterClientQuotas as unknown as ApiDefinition,
     DescribeUserScramCredentials as unknown as ApiDefinition,
     AlterUserScramCredentials as unknown as ApiDefinition,
+    AddPartitionsToTxn as unknown as ApiDefinition,
+    AddOffsetsToTxn as unknown as ApiDefinition,
+    EndTxn as unknown as ApiDefinition,
+    WriteTxnMarkers as unknown as ApiDefinition,
+    TxnOffsetCommit as unknown as ApiDefinition,
+    DescribeTransactions as unknown as ApiDefinition,
+    ListTransactions as unknown as ApiDefinition,
   ].map((api) => [api.key, api]),
 );
