@@ -55,6 +55,17 @@ function integer(min: number, max: number = Number.MAX_SAFE_INTEGER): TopicConfi
   };
 }
 
+/** A Kafka long up to Long.MAX_VALUE, which Kafka tools write for "never" (beyond a number's exact range). */
+function long(min: number): TopicConfigCheck {
+  return (value) => {
+    if (!/^-?\d+$/.test(value)) return 'must be an integer';
+    const parsed = BigInt(value);
+    return parsed < BigInt(min) || parsed > BigInt(LONG_MAX)
+      ? `must be between ${min} and ${LONG_MAX}`
+      : undefined;
+  };
+}
+
 function oneOf(...allowed: string[]): TopicConfigCheck {
   return (value) => (allowed.includes(value) ? undefined : `must be one of ${allowed.join(', ')}`);
 }
@@ -141,7 +152,8 @@ export const TOPIC_CONFIGS: Readonly<Record<string, TopicConfigDefinition>> = {
     type: 'list',
     default: fixed('delete'),
     serverDefaultName: 'log.cleanup.policy',
-    documentation: "'delete' removes old segments; 'compact' is accepted and stored but not applied yet.",
+    documentation:
+      "'delete' removes old segments; 'compact' keeps the last record per key (the log cleaner); 'compact,delete' both. Records without a key are refused on a compacted topic.",
   },
   'max.message.bytes': {
     check: integer(0, INT32_MAX),
@@ -171,7 +183,8 @@ export const TOPIC_CONFIGS: Readonly<Record<string, TopicConfigDefinition>> = {
     type: 'long',
     default: fixed(String(24 * 60 * 60 * 1000)),
     serverDefaultName: 'log.cleaner.delete.retention.ms',
-    documentation: 'How long compaction keeps tombstones; stored until compaction exists.',
+    documentation:
+      'How long compaction keeps a tombstone (a record with a null value) after it was first cleaned.',
   },
   // Kafka's flush settings; the default is no fsync per write (durability comes from replication).
   'flush.ms': {
@@ -195,7 +208,22 @@ export const TOPIC_CONFIGS: Readonly<Record<string, TopicConfigDefinition>> = {
     type: 'double',
     default: fixed('0.5'),
     serverDefaultName: 'log.cleaner.min.cleanable.ratio',
-    documentation: 'The dirty share of a log at which compaction would run; stored until compaction exists.',
+    documentation: 'The cleaner compacts a log once this share of its bytes is dirty (not yet compacted).',
+  },
+  'min.compaction.lag.ms': {
+    check: long(0),
+    type: 'long',
+    default: fixed('0'),
+    serverDefaultName: 'log.cleaner.min.compaction.lag.ms',
+    documentation: 'A record stays uncompacted for at least this long after it was written.',
+  },
+  'max.compaction.lag.ms': {
+    check: long(1),
+    type: 'long',
+    default: fixed(LONG_MAX),
+    serverDefaultName: 'log.cleaner.max.compaction.lag.ms',
+    documentation:
+      'A record stays uncompacted for at most about this long: older dirty records make the log due whatever its dirty ratio.',
   },
   // DESIGN §5: unclean election (leader from outside the ISR) is off and cannot be turned on.
   'unclean.leader.election.enable': {
@@ -254,5 +282,27 @@ export function validateTopicConfigs(
     if (problem !== undefined) {
       throw new TributaryError('INVALID_CONFIG', `config ${name}=${JSON.stringify(value)} ${problem}`);
     }
+  }
+  checkConfigConflicts(configs);
+}
+
+/**
+ * Settings valid alone but not together, over the values a topic ends up with (its own or the defaults), as
+ * Kafka's LogConfig.validateValues refuses them: a record cannot have to wait longer before compaction than
+ * it may wait at most.
+ */
+function checkConfigConflicts(configs: Readonly<Record<string, string>>): void {
+  const effective = (name: string): bigint => {
+    const definition = topicConfigDefinition(name);
+    const value = Object.hasOwn(configs, name) ? configs[name] : undefined;
+    return BigInt(value ?? (definition === undefined ? '0' : topicConfigDefault(definition, 1)));
+  };
+  const minLagMs = effective('min.compaction.lag.ms');
+  const maxLagMs = effective('max.compaction.lag.ms');
+  if (minLagMs > maxLagMs) {
+    throw new TributaryError(
+      'INVALID_CONFIG',
+      `conflicting configs: min.compaction.lag.ms (${minLagMs}) must not exceed max.compaction.lag.ms (${maxLagMs})`,
+    );
   }
 }

@@ -138,6 +138,12 @@ describe('createTopic', () => {
     [{ 'unclean.leader.election.enable': 'true' }, 'must be one of false'],
     [{ 'flush.messages': '10' }, 'must be one of 1'],
     [{ 'flush.ms': '0' }, 'must be >= 1'],
+    [{ 'max.compaction.lag.ms': '0' }, 'between 1 and'],
+    [{ 'min.compaction.lag.ms': '9223372036854775808' }, 'between 0 and'],
+    [
+      { 'min.compaction.lag.ms': '10', 'max.compaction.lag.ms': '5' },
+      'must not exceed max.compaction.lag.ms',
+    ],
     [{ 'retention.ms': 'x'.repeat(LIMITS.configValueLengthMax + 1) }, 'the limit is'],
   ])('refuses configs %j', (configs, fragment) => {
     expectCode(
@@ -163,6 +169,8 @@ describe('createTopic', () => {
       'message.timestamp.type': 'LogAppendTime',
       'delete.retention.ms': '86400000',
       'min.cleanable.dirty.ratio': '0.5',
+      'min.compaction.lag.ms': '60000',
+      'max.compaction.lag.ms': '9223372036854775807',
       'unclean.leader.election.enable': 'false',
     };
     const image = cluster(3);
@@ -387,6 +395,27 @@ describe('alterTopicConfigs', () => {
       'retention.ms': '1000',
       'segment.bytes': '4096',
     });
+  });
+
+  it('refuses a compaction lag conflicting with the one the topic already has', () => {
+    const base = withTopic();
+    const image = commit(
+      base,
+      alterTopicConfigs(base, { name: 'orders', set: { 'min.compaction.lag.ms': '60000' }, remove: [] }),
+    );
+    expectCode(
+      () =>
+        alterTopicConfigs(image, { name: 'orders', set: { 'max.compaction.lag.ms': '1000' }, remove: [] }),
+      'INVALID_CONFIG',
+      'min.compaction.lag.ms (60000) must not exceed max.compaction.lag.ms (1000)',
+    );
+    // Removing the minimum (back to 0) makes the same maximum acceptable.
+    const result = alterTopicConfigs(image, {
+      name: 'orders',
+      set: { 'max.compaction.lag.ms': '1000' },
+      remove: ['min.compaction.lag.ms'],
+    });
+    expect(result.response.configs['max.compaction.lag.ms']).toBe('1000');
   });
 
   it('refuses bad values, unknown keys, unknown topics and a key both set and removed', () => {
