@@ -1,0 +1,60 @@
+/**
+ * Named bounds and defaults of the transaction coordinator ("put a limit on everything"). Names follow
+ * Kafka's broker configs where one exists; the values are Kafka's defaults unless a comment says why not.
+ */
+
+export const TRANSACTION_STATE_TOPIC = '__transaction_state';
+
+export const TXN_DEFAULTS = {
+  /** transaction.max.timeout.ms: a longer transaction.timeout.ms is refused with INVALID_TRANSACTION_TIMEOUT. */
+  transactionMaxTimeoutMs: 900_000,
+  /**
+   * transactional.id.expiration.ms: a transactional id with no transaction for this long is forgotten
+   * (a tombstone in the state topic), so its producer id can no longer fence anyone.
+   */
+  transactionalIdExpirationMs: 604_800_000,
+  /**
+   * transaction.state.log.num.partitions (Kafka: 50). As for __consumer_offsets, small clusters want
+   * fewer: every partition is a coordinator to load on failover.
+   */
+  stateTopicPartitions: 16,
+  /** transaction.state.log.replication.factor; capped by the unfenced brokers at creation. */
+  stateTopicReplicationFactor: 3,
+  /** transaction.state.log.min.isr. */
+  stateTopicMinInsyncReplicas: 2,
+  /** transaction.abort.timed.out.transaction.cleanup.interval.ms: how often timeouts are swept. */
+  abortTimedOutTransactionCleanupIntervalMs: 10_000,
+  /** transaction.remove.expired.transaction.cleanup.interval.ms. */
+  removeExpiredTransactionalIdCleanupIntervalMs: 3_600_000,
+  /** Deadline of one state-topic write (acks=all) and of one WriteTxnMarkers round. */
+  writeTimeoutMs: 10_000,
+} as const;
+
+export const TXN_LIMITS = {
+  /** Kafka's producer epoch is an int16. */
+  producerEpochMax: 0x7fff,
+  /**
+   * Kafka calls an epoch at or above max - 1 exhausted: the next InitProducerId rotates to a new producer
+   * id, leaving one epoch spare so an Ongoing transaction at the last usable epoch can still be fenced.
+   */
+  producerEpochExhaustedMargin: 1,
+  /** transaction.timeout.ms must be positive (Kafka refuses 0 and below). */
+  transactionTimeoutMsMin: 1,
+  /** Kafka bounds a transactional id only by its int16 string length; a bound keeps the state topic small. */
+  transactionalIdBytesMax: 4_096,
+  /** Partitions one transaction may hold; AddPartitionsToTxn beyond it is refused (INVALID_REQUEST). */
+  partitionsPerTransactionMax: 10_000,
+  /** Partitions named in one AddPartitionsToTxn (or its verify-only form). */
+  partitionsPerRequestMax: 10_000,
+  /** Transactional ids one coordinator shard keeps; InitProducerId for a new one is refused beyond it. */
+  transactionalIdsPerShardMax: 100_000,
+  /**
+   * State writes, producer-id allocations and marker rounds in flight in one shard. Each transactional
+   * id has at most one, so this bounds the shell's queues; beyond it requests get RESOURCE_EXHAUSTED.
+   */
+  pendingTransitionsPerShardMax: 10_000,
+  /** Timed-out transactions one sweep aborts, and expired ids one sweep removes; the next sweep goes on. */
+  transitionsPerSweepMax: 1_000,
+  /** Transactional ids named in one DescribeTransactions. */
+  transactionalIdsPerDescribeMax: 1_000,
+} as const;
