@@ -13,7 +13,11 @@ export type LogAppendFailure =
   /** An idempotent batch from an older epoch of its producer id. */
   | 'INVALID_PRODUCER_EPOCH'
   /** Producer id set but epoch or base sequence impossible (negative, out of range). */
-  | 'INVALID_PRODUCER_FIELDS';
+  | 'INVALID_PRODUCER_FIELDS'
+  /** A control batch (transaction marker) from a client, or one whose marker cannot be read. */
+  | 'INVALID_CONTROL_BATCH'
+  /** A non-transactional batch from a producer with an open transaction (Kafka's InvalidTxnStateException). */
+  | 'NOT_TRANSACTIONAL_IN_TRANSACTION';
 
 const FAILURE_CODES: Record<LogAppendFailure, ErrorCode> = {
   CORRUPT_BATCH: 'INVALID_REQUEST',
@@ -24,6 +28,8 @@ const FAILURE_CODES: Record<LogAppendFailure, ErrorCode> = {
   OUT_OF_ORDER_SEQUENCE: 'OUT_OF_ORDER_SEQUENCE_NUMBER',
   INVALID_PRODUCER_EPOCH: 'INVALID_PRODUCER_EPOCH',
   INVALID_PRODUCER_FIELDS: 'INVALID_REQUEST',
+  INVALID_CONTROL_BATCH: 'INVALID_RECORD',
+  NOT_TRANSACTIONAL_IN_TRANSACTION: 'INVALID_TXN_STATE',
 };
 
 /** An append the log refuses; `failure` says why (the code is what travels to clients). */

@@ -1,4 +1,9 @@
-import { crc32c, RECORD_BATCH_V2_LAYOUT } from '@tributary/records';
+import {
+  type ControlMarker,
+  crc32c,
+  decodeControlBatchMarker,
+  RECORD_BATCH_V2_LAYOUT,
+} from '@tributary/records';
 import { LOG_LIMITS } from './limits.js';
 
 /**
@@ -20,6 +25,14 @@ export interface BatchCodec {
   readProducerEpoch(buf: Buffer, pos: number): number;
   /** Sequence number of the batch's first record, per producer and partition. */
   readBaseSequence(buf: Buffer, pos: number): number;
+  /** The attributes int16 (compression bits 0-2, timestamp type 3, transactional 4, control 5). */
+  readAttributes(buf: Buffer, pos: number): number;
+  /**
+   * The end-transaction marker of the control batch occupying `buf[pos, pos + length)`, or null when it
+   * cannot be read (not one record, unknown version or type). Called for control batches only: it decodes
+   * the record, which the log otherwise never does.
+   */
+  readControlMarker(buf: Buffer, pos: number, length: number): ControlMarker | null;
   /** Writes base offset and leader epoch into the header; both lie outside the CRC range. */
   stamp(buf: Buffer, pos: number, fields: { baseOffset: number; partitionLeaderEpoch: number }): void;
   /** Magic, lengths and CRC of the batch occupying `buf[pos, pos + length)`. */
@@ -47,6 +60,14 @@ export function createKafkaV2BatchCodec(crc: Crc32cFunction = (bytes) => crc32c(
     },
     readProducerEpoch: (buf, pos) => buf.readInt16BE(pos + V2.producerEpoch),
     readBaseSequence: (buf, pos) => buf.readInt32BE(pos + V2.baseSequence),
+    readAttributes: (buf, pos) => buf.readInt16BE(pos + V2.attributes),
+    readControlMarker(buf, pos, length) {
+      try {
+        return decodeControlBatchMarker(buf.subarray(pos, pos + length)).marker;
+      } catch {
+        return null;
+      }
+    },
     stamp(buf, pos, fields) {
       buf.writeBigInt64BE(BigInt(fields.baseOffset), pos + V2.baseOffset);
       buf.writeInt32BE(fields.partitionLeaderEpoch, pos + V2.partitionLeaderEpoch);
@@ -76,7 +97,17 @@ export interface BatchInfo {
   readonly producerId: number;
   readonly producerEpoch: number;
   readonly baseSequence: number;
+  /** Attributes bit 4: the batch belongs to a transaction (data or marker). */
+  readonly isTransactional: boolean;
+  /** Attributes bit 5: a control batch (a transaction marker), never handed to applications. */
+  readonly isControl: boolean;
+  /** A control batch's marker; null for data batches and for control batches that cannot be read. */
+  readonly controlMarker: ControlMarker | null;
 }
+
+/** Kafka's attribute bits (RecordBatch v2). */
+export const ATTRIBUTE_TRANSACTIONAL = 0x10;
+export const ATTRIBUTE_CONTROL = 0x20;
 
 /**
  * The size of the batch starting at `pos` from its length field, or -1 when the header is not all there or
@@ -89,11 +120,18 @@ export function batchSizeAt(codec: BatchCodec, buf: Buffer, pos: number): number
   return size;
 }
 
+/**
+ * The header fields of the batch at `pos`. The whole batch must be in `buf` when it may be a control batch
+ * (the marker is read from its record); every caller (append parsing, segment scans) has the whole batch.
+ */
 export function readBatchInfo(codec: BatchCodec, buf: Buffer, pos: number, position: number): BatchInfo {
   const baseOffset = codec.readBaseOffset(buf, pos);
+  const sizeBytes = V2.lengthFieldEnd + codec.readBatchLength(buf, pos);
+  const attributes = codec.readAttributes(buf, pos);
+  const isControl = (attributes & ATTRIBUTE_CONTROL) !== 0;
   return {
     position,
-    sizeBytes: V2.lengthFieldEnd + codec.readBatchLength(buf, pos),
+    sizeBytes,
     baseOffset,
     lastOffset: baseOffset + codec.readLastOffsetDelta(buf, pos),
     maxTimestamp: codec.readMaxTimestamp(buf, pos),
@@ -101,5 +139,8 @@ export function readBatchInfo(codec: BatchCodec, buf: Buffer, pos: number, posit
     producerId: codec.readProducerId(buf, pos),
     producerEpoch: codec.readProducerEpoch(buf, pos),
     baseSequence: codec.readBaseSequence(buf, pos),
+    isTransactional: (attributes & ATTRIBUTE_TRANSACTIONAL) !== 0,
+    isControl,
+    controlMarker: isControl ? codec.readControlMarker(buf, pos, sizeBytes) : null,
   };
 }

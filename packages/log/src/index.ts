@@ -39,10 +39,21 @@ export {
 } from './partition-log.js';
 export {
   type BatchMetadata,
+  type CompletedTransaction,
   NO_PRODUCER_ID,
   nextSequence,
+  type OngoingTransaction,
   type ProducerBatch,
   type ProducerEntry,
   ProducerStateManager,
   SEQUENCE_MAX,
 } from './producer-state.js';
+export { SEGMENT_FILE_SUFFIXES, TXN_INDEX_SUFFIX } from './segment.js';
+export {
+  type AbortedTransaction,
+  type AbortedTxnEntry,
+  decodeTxnIndexEntries,
+  encodeTxnIndexEntries,
+  TransactionIndex,
+  TXN_INDEX_ENTRY_BYTES,
+} from './txn-index.js';

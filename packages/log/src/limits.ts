@@ -32,6 +32,16 @@ export const LOG_LIMITS = {
   producersPerPartitionMax: 10_000,
   /** How often (log clock) a leader append sweeps expired producers: the sweep visits every producer. */
   producerExpirationCheckIntervalMs: 10 * 60 * 1000,
+  /**
+   * Aborted transactions in one segment's index: every one has a data batch and an ABORT marker of at
+   * least a header each in the segment, so a segment (below 2 GiB) cannot hold more.
+   */
+  txnIndexEntriesPerSegmentMax: Math.floor(2 ** 31 / (2 * 61)),
+  /**
+   * Aborted transactions one abortedTransactions() call returns: a read of readBytesMax overlaps at most
+   * one per two batch headers it holds plus one per open producer; a range asking for more is refused.
+   */
+  abortedTransactionsPerReadMax: Math.floor((64 * 1024 * 1024) / (2 * 61)) + 10_000,
   /** Offsets are JavaScript numbers, exact up to 2^53 - 1. */
   offsetMax: Number.MAX_SAFE_INTEGER,
 } as const;

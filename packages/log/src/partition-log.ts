@@ -17,6 +17,7 @@ import {
 } from './log-directory.js';
 import { openSegments } from './log-recovery.js';
 import { readLogStartCheckpoint, resolveLogStart, writeLogStartOffset } from './log-start-offset.js';
+import { AbortedTxnIndexes, abortedEntriesOf } from './log-transactions.js';
 import {
   checkLeaderAppend,
   loadProducerState,
@@ -26,6 +27,7 @@ import {
 } from './producer-log.js';
 import { ProducerStateManager } from './producer-state.js';
 import { LogSegment, type SegmentContext } from './segment.js';
+import type { AbortedTransaction, AbortedTxnEntry } from './txn-index.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
 /** Structured log callback (the broker passes a pino child logger adapter). */
@@ -42,6 +44,11 @@ export interface PartitionLogOptions {
 export interface LeaderAppendOptions {
   readonly leaderEpoch: number;
   readonly assignOffsets: true;
+  /**
+   * Who wrote the batches (Kafka's AppendOrigin): only the transaction coordinator writes control batches
+   * (transaction markers); a client's are refused. Defaults to 'client'.
+   */
+  readonly origin?: 'client' | 'coordinator';
 }
 
 export interface AppendResult {
@@ -103,6 +110,7 @@ export class PartitionLog {
     private recoveryPoint: number,
     private readonly producerState: ProducerStateManager,
     logStartFloor: number,
+    private readonly txnIndexes: AbortedTxnIndexes,
   ) {
     this.segments = segments;
     this.logStartFloor = logStartFloor;
@@ -139,7 +147,9 @@ export class PartitionLog {
     const startChanged = start.kind === 'start' && epochCache.truncateFromStart(start.offset);
     if (endChanged || startChanged) await epochCache.save(epochPath);
     const producerState = new ProducerStateManager({ producerIdExpirationMs: config.producerIdExpirationMs });
+    const txnIndexes = new AbortedTxnIndexes(options.dir);
     const producersFrom = await loadProducerState({
+      txnIndexes,
       dir: options.dir,
       clean,
       state: producerState,
@@ -165,6 +175,7 @@ export class PartitionLog {
       recoveryPoint,
       producerState,
       start.kind === 'start' ? start.offset : first.baseOffset,
+      txnIndexes,
     );
     if (start.kind === 'restart') {
       logger('warn', 'log end is below the checkpointed log start: restarting the log there', {
@@ -230,6 +241,7 @@ export class PartitionLog {
   append(batches: Buffer, options: LeaderAppendOptions): Promise<AppendResult> {
     return this.exclusive(async () => {
       const infos = parseAppendBatches(this.context.codec, batches);
+      checkAppendOrigin(infos, options.origin ?? 'client');
       const epoch = options.leaderEpoch;
       if (epoch < this.epochCache.latestEpoch()) {
         throw new LogAppendError('FENCED_EPOCH', `epoch ${epoch} < ${this.epochCache.latestEpoch()}`);
@@ -257,6 +269,8 @@ export class PartitionLog {
       const result = await this.appendValidated(batches, placed);
       // Only now: a refused or failed write must leave the producers' sequences where they were.
       check.producers.commit();
+      const completed = check.producers.completedTransactions;
+      if (completed.length > 0) await this.indexAborted(abortedEntriesOf(completed));
       return result;
     });
   }
@@ -316,7 +330,7 @@ export class PartitionLog {
       // Followers keep the state too, unchecked, so that it is ready when this replica becomes leader.
       const nowMs = this.clock.nowMs();
       this.maybeExpireProducers(nowMs);
-      recordBatches(this.producerState, infos, nowMs);
+      await this.indexAborted(recordBatches(this.producerState, infos, nowMs));
       return result;
     });
   }
@@ -371,6 +385,38 @@ export class PartitionLog {
     return { bytes: parts.length === 1 ? (parts[0] ?? Buffer.alloc(0)) : Buffer.concat(parts), nextOffset };
   }
 
+  /**
+   * The first offset of the oldest open transaction; null when none is open. The broker's last stable
+   * offset is min(high watermark, this ?? high watermark): read_committed consumers read only below it.
+   */
+  get firstUnstableOffset(): number | null {
+    return this.producerState.firstUnstableOffset;
+  }
+
+  /**
+   * Kafka's collectAbortedTransactions: every aborted transaction overlapping [fromOffset, upperBoundOffset),
+   * from the aborted-transaction indexes of the segment holding `fromOffset` and the ones after it. A
+   * read_committed consumer drops the records of these producers in these ranges (and every control batch).
+   * RESOURCE_EXHAUSTED past LOG_LIMITS.abortedTransactionsPerReadMax (a read of readBytesMax never is).
+   */
+  async abortedTransactions(
+    fromOffset: number,
+    upperBoundOffset: number,
+  ): Promise<readonly AbortedTransaction[]> {
+    this.checkOpen();
+    assert(
+      Number.isSafeInteger(fromOffset) && Number.isSafeInteger(upperBoundOffset) && fromOffset >= 0,
+      () => `aborted transactions range [${fromOffset}, ${upperBoundOffset}) is valid`,
+    );
+    if (upperBoundOffset <= fromOffset) return [];
+    const from = Math.max(fromOffset, this.logStartOffset);
+    return this.txnIndexes.collect(
+      this.segments.slice(this.segmentIndexFor(from)),
+      fromOffset,
+      upperBoundOffset,
+    );
+  }
+
   /** Base offset of the first batch whose max timestamp is >= `timestamp`; null when none is. */
   async offsetForTimestamp(timestamp: number): Promise<number | null> {
     this.checkOpen();
@@ -403,6 +449,7 @@ export class PartitionLog {
       }
       const newEnd = await this.activeSegment.truncateTo(offset);
       await this.activeSegment.flush();
+      await this.txnIndexes.truncateTo(this.activeSegment, newEnd);
       if (newEnd < this.logStartFloor) {
         // The cut removed the batch holding a log start DeleteRecords put inside it: nothing is left to
         // serve, and the (empty) log starts where it now ends, as Kafka lowers its start on truncation.
@@ -535,6 +582,11 @@ export class PartitionLog {
     return { baseOffset: first.baseOffset, lastOffset: last.lastOffset, logEndOffset: this.logEndOffset };
   }
 
+  /** The ABORT markers of the append just written, which all went to the active segment. */
+  private async indexAborted(entries: readonly AbortedTxnEntry[]): Promise<void> {
+    if (entries.length > 0) await this.txnIndexes.addAborted(this.activeSegment, entries);
+  }
+
   private async maybeRoll(appendBytes: number, lastOffset: number): Promise<void> {
     const active = this.activeSegment;
     if (active.sizeBytes === 0) {
@@ -662,7 +714,24 @@ export class PartitionLog {
       const previous = this.segments[i - 1];
       const current = this.segments[i];
       assert(previous !== undefined && current !== undefined, 'segments present');
-      assert(current.baseOffset === previous.nextOffset, 'segments are contiguous');
+      // Gaps are legal after compaction (Kafka's too); overlaps never are.
+      assert(
+        current.baseOffset > previous.baseOffset && current.baseOffset >= previous.nextOffset,
+        'segment bases increase and each starts at or after the previous one ends',
+      );
+    }
+  }
+}
+
+/** Kafka's AppendOrigin check: control batches (transaction markers) come only from the coordinator. */
+function checkAppendOrigin(infos: readonly BatchInfo[], origin: 'client' | 'coordinator'): void {
+  if (origin === 'coordinator') return;
+  for (const info of infos) {
+    if (info.isControl) {
+      throw new LogAppendError(
+        'INVALID_CONTROL_BATCH',
+        `a client sent a control batch at byte ${info.position}`,
+      );
     }
   }
 }

@@ -4,6 +4,7 @@
  */
 import { LogAppendError } from './append-validation.js';
 import type { BatchInfo } from './batch-codec.js';
+import { type AbortedTxnIndexes, abortedEntriesOf } from './log-transactions.js';
 import { takeProducerSnapshot, writeProducerSnapshot } from './producer-snapshot.js';
 import {
   isIdempotent,
@@ -12,6 +13,7 @@ import {
   type ProducerStateManager,
 } from './producer-state.js';
 import type { LogSegment } from './segment.js';
+import type { AbortedTxnEntry } from './txn-index.js';
 
 export function producerBatchOf(info: BatchInfo): ProducerBatch {
   return {
@@ -21,6 +23,9 @@ export function producerBatchOf(info: BatchInfo): ProducerBatch {
     firstOffset: info.baseOffset,
     lastOffset: info.lastOffset,
     maxTimestamp: info.maxTimestamp,
+    isTransactional: info.isTransactional,
+    isControl: info.isControl,
+    controlMarker: info.controlMarker,
   };
 }
 
@@ -61,15 +66,19 @@ export function checkLeaderAppend(
   );
 }
 
-/** Records appended batches without checks (follower appends, rebuilds) and commits them. */
+/**
+ * Records appended batches without checks (follower appends, rebuilds) and commits them; returns the
+ * transactions their ABORT markers closed, for the aborted-transaction index.
+ */
 export function recordBatches(
   state: ProducerStateManager,
   batches: readonly BatchInfo[],
   nowMs: number,
-): void {
+): AbortedTxnEntry[] {
   const producers = state.beginAppend();
   for (const info of batches) producers.record(producerBatchOf(info), nowMs);
   producers.commit();
+  return abortedEntriesOf(producers.completedTransactions);
 }
 
 /**
@@ -81,13 +90,19 @@ export async function rebuildProducerState(
   state: ProducerStateManager,
   segments: readonly LogSegment[],
   nowMs: number,
-): Promise<void> {
+): Promise<Map<LogSegment, AbortedTxnEntry[]>> {
   state.clear();
+  // The aborted transactions each segment's ABORT markers closed, as its `.txnindex` must list them. A
+  // transaction whose first batches went with retention starts at its first batch still in the log.
+  const aborted = new Map<LogSegment, AbortedTxnEntry[]>();
   for (const segment of segments) {
     const producers = state.beginAppend();
     await segment.forEachBatchHeader((info) => producers.record(producerBatchOf(info), nowMs));
     producers.commit();
+    const entries = abortedEntriesOf(producers.completedTransactions);
+    if (entries.length > 0) aborted.set(segment, entries);
   }
+  return aborted;
 }
 
 /**
@@ -101,13 +116,17 @@ export async function loadProducerState(input: {
   readonly segments: readonly LogSegment[];
   readonly logEndOffset: number;
   readonly nowMs: number;
+  readonly txnIndexes: AbortedTxnIndexes;
 }): Promise<'snapshot' | 'scan'> {
   const snapshot = await takeProducerSnapshot(input.dir);
-  if (input.clean && snapshot !== null && snapshot.logEndOffset === input.logEndOffset) {
-    input.state.restore(snapshot.entries, input.nowMs);
+  const trusted = input.clean && snapshot !== null && snapshot.logEndOffset === input.logEndOffset;
+  // The indexes are trusted with the snapshot: both were written before the clean-shutdown marker.
+  if (trusted && (await input.txnIndexes.loadAll(input.segments))) {
+    input.state.restore(snapshot.entries, input.nowMs, snapshot.lastTransactionalOffset);
     return 'snapshot';
   }
-  await rebuildProducerState(input.state, input.segments, input.nowMs);
+  const aborted = await rebuildProducerState(input.state, input.segments, input.nowMs);
+  await input.txnIndexes.replaceAll(input.segments, aborted);
   return 'scan';
 }
 
@@ -117,8 +136,7 @@ export async function saveProducerState(
   state: ProducerStateManager,
   logEndOffset: number,
 ): Promise<void> {
-  const entries = state
-    .entries()
-    .map(({ producerId, producerEpoch, batches }) => ({ producerId, producerEpoch, batches }));
-  await writeProducerSnapshot(dir, { logEndOffset, entries });
+  const entries = state.entries().map(({ lastUpdateMs: _idle, ...entry }) => entry);
+  const lastTransactionalOffset = state.lastTransactionalOffset;
+  await writeProducerSnapshot(dir, { logEndOffset, lastTransactionalOffset, entries });
 }

@@ -1,3 +1,4 @@
+import { crc32c } from '@tributary/records';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -17,12 +18,17 @@ const batchArbitrary = fc.record({
 
 const snapshotArbitrary: fc.Arbitrary<ProducerSnapshot> = fc.record({
   logEndOffset: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+  lastTransactionalOffset: fc.integer({ min: -1, max: Number.MAX_SAFE_INTEGER }),
   entries: fc.array(
-    fc.record({
-      producerId: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-      producerEpoch: fc.integer({ min: 0, max: 0x7fff }),
-      batches: fc.array(batchArbitrary, { minLength: 1, maxLength: 5 }),
-    }),
+    fc.record(
+      {
+        producerId: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        producerEpoch: fc.integer({ min: 0, max: 0x7fff }),
+        batches: fc.array(batchArbitrary, { minLength: 0, maxLength: 5 }),
+        currentTxnFirstOffset: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+      },
+      { requiredKeys: ['producerId', 'producerEpoch', 'batches'] },
+    ),
     { maxLength: 20 },
   ),
 });
@@ -48,5 +54,40 @@ describe('producer state snapshot', () => {
       }),
     );
     expect(decodeProducerSnapshot(Buffer.alloc(0))).toBeNull();
+  });
+
+  it('still reads version 1 (written before transactions)', () => {
+    // TPS1: magic, logEndOffset 42, one producer (id 7, epoch 2, one batch of sequences 0-2 at 40-42).
+    const body = Buffer.from(
+      [
+        '54505331',
+        '000000000000002a',
+        '00000001',
+        '0000000000000007',
+        '0002',
+        '01',
+        '00000000',
+        '00000002',
+        '0000000000000028',
+        '000000000000002a',
+        '00000000000003e8',
+      ].join(''),
+      'hex',
+    );
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32c(body) >>> 0);
+    expect(decodeProducerSnapshot(Buffer.concat([body, crc]))).toEqual({
+      logEndOffset: 42,
+      lastTransactionalOffset: -1,
+      entries: [
+        {
+          producerId: 7,
+          producerEpoch: 2,
+          batches: [
+            { firstSequence: 0, lastSequence: 2, firstOffset: 40, lastOffset: 42, maxTimestamp: 1000 },
+          ],
+        },
+      ],
+    });
   });
 });

@@ -4,10 +4,13 @@
  * (no crash since it was written) and its log end offset is the log's; anything else falls back to the
  * scan. It also keeps producers whose batches retention has deleted, which a scan cannot see.
  *
- * Format (big-endian): magic u32 "TPS1", logEndOffset i64, producer count u32, then per producer (least
- * recently used first) producerId i64, producerEpoch i16, batch count u8 and per batch firstSequence i32,
- * lastSequence i32, firstOffset i64, lastOffset i64, maxTimestamp i64; last a CRC32C u32 of all before it.
- * Idle times are not stored: loaded producers count as seen at load time, as after a scan.
+ * Format (big-endian), version 2: magic u32 "TPS2", logEndOffset i64, lastTransactionalOffset i64 (-1:
+ * none), producer count u32, then per producer (least recently used first) producerId i64, producerEpoch
+ * i16, currentTxnFirstOffset i64 (-1: no open transaction), batch count u8 (0 after a marker moved the
+ * producer to a new epoch) and per batch firstSequence i32, lastSequence i32, firstOffset i64, lastOffset
+ * i64, maxTimestamp i64; last a CRC32C u32 of all before it. Version 1 ("TPS1", written before
+ * transactions) lacks lastTransactionalOffset and currentTxnFirstOffset and has at least one batch per
+ * producer; it is still read. Idle times are not stored: loaded producers count as seen at load time.
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,14 +20,19 @@ import { LOG_LIMITS } from './limits.js';
 import { type BatchMetadata, type ProducerEntry, SEQUENCE_MAX } from './producer-state.js';
 
 export const PRODUCER_SNAPSHOT_FILE = 'producer-state-snapshot';
-const MAGIC = 0x5450_5331;
-const HEADER_BYTES = 4 + 8 + 4;
-const PRODUCER_BYTES = 8 + 2 + 1;
+const MAGIC_V1 = 0x5450_5331;
+const MAGIC_V2 = 0x5450_5332;
+const HEADER_BYTES_V1 = 4 + 8 + 4;
+const HEADER_BYTES = 4 + 8 + 8 + 4;
+const PRODUCER_BYTES_V1 = 8 + 2 + 1;
+const PRODUCER_BYTES = 8 + 2 + 8 + 1;
 const BATCH_BYTES = 4 + 4 + 8 + 8 + 8;
 const CRC_BYTES = 4;
 
 export interface ProducerSnapshot {
   readonly logEndOffset: number;
+  /** The producer state's lastTransactionalOffset (-1: no transactional batch seen). */
+  readonly lastTransactionalOffset: number;
   /** lastUpdateMs is whatever the reader sets; it is not stored. */
   readonly entries: readonly Omit<ProducerEntry, 'lastUpdateMs'>[];
 }
@@ -33,12 +41,14 @@ export function encodeProducerSnapshot(snapshot: ProducerSnapshot): Buffer {
   const batches = snapshot.entries.reduce((sum, entry) => sum + entry.batches.length, 0);
   const size = HEADER_BYTES + snapshot.entries.length * PRODUCER_BYTES + batches * BATCH_BYTES + CRC_BYTES;
   const buf = Buffer.alloc(size);
-  let at = buf.writeUInt32BE(MAGIC, 0);
+  let at = buf.writeUInt32BE(MAGIC_V2, 0);
   at = buf.writeBigInt64BE(BigInt(snapshot.logEndOffset), at);
+  at = buf.writeBigInt64BE(BigInt(snapshot.lastTransactionalOffset), at);
   at = buf.writeUInt32BE(snapshot.entries.length, at);
   for (const entry of snapshot.entries) {
     at = buf.writeBigInt64BE(BigInt(entry.producerId), at);
     at = buf.writeInt16BE(entry.producerEpoch, at);
+    at = buf.writeBigInt64BE(BigInt(entry.currentTxnFirstOffset ?? -1), at);
     at = buf.writeUInt8(entry.batches.length, at);
     for (const batch of entry.batches) {
       at = buf.writeInt32BE(batch.firstSequence, at);
@@ -54,22 +64,30 @@ export function encodeProducerSnapshot(snapshot: ProducerSnapshot): Buffer {
 
 /** The snapshot in `buf`, or null when it is damaged or not one (the caller then scans the log). */
 export function decodeProducerSnapshot(buf: Buffer): ProducerSnapshot | null {
-  if (buf.length < HEADER_BYTES + CRC_BYTES) return null;
+  if (buf.length < HEADER_BYTES_V1 + CRC_BYTES) return null;
   const body = buf.subarray(0, buf.length - CRC_BYTES);
-  if (buf.readUInt32BE(0) !== MAGIC || crc32c(body) >>> 0 !== buf.readUInt32BE(body.length)) return null;
+  const magic = buf.readUInt32BE(0);
+  const v2 = magic === MAGIC_V2;
+  if ((!v2 && magic !== MAGIC_V1) || crc32c(body) >>> 0 !== buf.readUInt32BE(body.length)) return null;
+  if (v2 && body.length < HEADER_BYTES) return null;
   const logEndOffset = Number(buf.readBigInt64BE(4));
-  const count = buf.readUInt32BE(12);
-  if (count > LOG_LIMITS.producersPerPartitionMax) return null;
+  const lastTransactionalOffset = v2 ? Number(buf.readBigInt64BE(12)) : -1;
+  let at = v2 ? HEADER_BYTES : HEADER_BYTES_V1;
+  const count = buf.readUInt32BE(at - 4);
+  if (count > LOG_LIMITS.producersPerPartitionMax || !Number.isSafeInteger(lastTransactionalOffset))
+    return null;
+  const producerBytes = v2 ? PRODUCER_BYTES : PRODUCER_BYTES_V1;
   const entries: Omit<ProducerEntry, 'lastUpdateMs'>[] = [];
-  let at = HEADER_BYTES;
   for (let i = 0; i < count; i++) {
-    if (at + PRODUCER_BYTES > body.length) return null;
+    if (at + producerBytes > body.length) return null;
     const producerId = Number(buf.readBigInt64BE(at));
     const producerEpoch = buf.readInt16BE(at + 8);
-    const batchCount = buf.readUInt8(at + 10);
-    at += PRODUCER_BYTES;
+    const txnFirstOffset = v2 ? Number(buf.readBigInt64BE(at + 10)) : -1;
+    const batchCount = buf.readUInt8(at + producerBytes - 1);
+    at += producerBytes;
     if (!Number.isSafeInteger(producerId) || producerId < 0 || producerEpoch < 0) return null;
-    if (batchCount < 1 || batchCount > LOG_LIMITS.producerBatchesRetained) return null;
+    if (!Number.isSafeInteger(txnFirstOffset) || txnFirstOffset < -1) return null;
+    if (batchCount < (v2 ? 0 : 1) || batchCount > LOG_LIMITS.producerBatchesRetained) return null;
     if (at + batchCount * BATCH_BYTES > body.length) return null;
     const batches: BatchMetadata[] = [];
     for (let b = 0; b < batchCount; b++, at += BATCH_BYTES) {
@@ -83,9 +101,10 @@ export function decodeProducerSnapshot(buf: Buffer): ProducerSnapshot | null {
       if (!isValidBatch(batch)) return null;
       batches.push(batch);
     }
-    entries.push({ producerId, producerEpoch, batches });
+    const entry = { producerId, producerEpoch, batches };
+    entries.push(txnFirstOffset < 0 ? entry : { ...entry, currentTxnFirstOffset: txnFirstOffset });
   }
-  return at === body.length ? { logEndOffset, entries } : null;
+  return at === body.length ? { logEndOffset, lastTransactionalOffset, entries } : null;
 }
 
 function isValidBatch(batch: BatchMetadata): boolean {

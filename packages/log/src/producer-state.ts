@@ -6,8 +6,14 @@
  * Pure and synchronous: time comes in as `nowMs` (the log's monotonic clock), nothing touches the disk.
  * An append works on a scratch copy (`beginAppend`) that is committed only after the write succeeded, so a
  * failed write leaves the state as it was.
+ *
+ * Transactions (KIP-98): a producer's first transactional batch opens its transaction at that batch's offset
+ * (Kafka's currentTxnFirstOffset); a COMMIT or ABORT marker (a control batch the coordinator writes) closes it.
+ * The open transactions, ordered by first offset, give the partition's first unstable offset, below which
+ * the last stable offset (LSO) must stay: read_committed consumers read only below it.
  */
 import { assert } from '@tributary/core';
+import type { ControlMarker } from '@tributary/records';
 import { LogAppendError } from './append-validation.js';
 import { LOG_LIMITS } from './limits.js';
 
@@ -25,6 +31,28 @@ export interface ProducerBatch {
   readonly firstOffset: number;
   readonly lastOffset: number;
   readonly maxTimestamp: number;
+  /** Attributes bit 4 (absent: false). */
+  readonly isTransactional?: boolean;
+  /** Attributes bit 5 (absent: false): a transaction marker, whose `controlMarker` null means unreadable. */
+  readonly isControl?: boolean;
+  readonly controlMarker?: ControlMarker | null;
+}
+
+/** A transaction a marker closed in this append (the log writes aborted ones to the transaction index). */
+export interface CompletedTransaction {
+  readonly producerId: number;
+  readonly firstOffset: number;
+  /** The marker's offset. */
+  readonly lastOffset: number;
+  readonly aborted: boolean;
+  /** The first unstable offset right after the marker, or the offset after it when none is open. */
+  readonly lastStableOffset: number;
+}
+
+/** An open transaction: its producer and the offset of its first batch in this partition. */
+export interface OngoingTransaction {
+  readonly producerId: number;
+  readonly firstOffset: number;
 }
 
 /** What the state keeps of one appended batch. */
@@ -39,8 +67,13 @@ export interface BatchMetadata {
 export interface ProducerEntry {
   readonly producerId: number;
   readonly producerEpoch: number;
-  /** Oldest first; at most LOG_LIMITS.producerBatchesRetained, all of `producerEpoch`. */
+  /**
+   * Oldest first; at most LOG_LIMITS.producerBatchesRetained, all of `producerEpoch`. Empty only when a
+   * marker opened the entry or moved it to a new epoch (the next batch then starts at sequence 0).
+   */
   readonly batches: readonly BatchMetadata[];
+  /** The first offset of the producer's open transaction (Kafka's currentTxnFirstOffset); absent: none. */
+  readonly currentTxnFirstOffset?: number;
   /** The log clock when the producer last appended (or when the state was rebuilt), for expiry. */
   readonly lastUpdateMs: number;
 }
@@ -103,18 +136,58 @@ function checkFields(batch: ProducerBatch): void {
   }
 }
 
-/** The entry after appending `batch` (no checks): a new epoch starts a new batch list. */
+/**
+ * The entry after appending `batch` (no checks): a new epoch starts a new batch list. A transactional batch
+ * opens a transaction unless one is open; an open one stays open across an epoch bump (as Kafka keeps
+ * currentTxnFirstOffset), so the marker that finally closes it covers all of its batches.
+ */
 function withBatch(entry: ProducerEntry | undefined, batch: ProducerBatch, nowMs: number): ProducerEntry {
   const metadata = metadataOf(batch);
   const sameEpoch = entry !== undefined && entry.producerEpoch === batch.producerEpoch;
   const previous = sameEpoch ? entry.batches : [];
   const batches = [...previous, metadata].slice(-LOG_LIMITS.producerBatchesRetained);
-  return { producerId: batch.producerId, producerEpoch: batch.producerEpoch, batches, lastUpdateMs: nowMs };
+  const next = {
+    producerId: batch.producerId,
+    producerEpoch: batch.producerEpoch,
+    batches,
+    lastUpdateMs: nowMs,
+  };
+  const txnFirstOffset =
+    entry?.currentTxnFirstOffset ?? (batch.isTransactional === true ? batch.firstOffset : undefined);
+  return txnFirstOffset === undefined ? next : { ...next, currentTxnFirstOffset: txnFirstOffset };
+}
+
+/** The entry after a marker: no open transaction; a new epoch drops the old epoch's batches. */
+function withMarker(entry: ProducerEntry | undefined, batch: ProducerBatch, nowMs: number): ProducerEntry {
+  const sameEpoch = entry !== undefined && entry.producerEpoch === batch.producerEpoch;
+  return {
+    producerId: batch.producerId,
+    producerEpoch: batch.producerEpoch,
+    batches: sameEpoch ? entry.batches : [],
+    lastUpdateMs: nowMs,
+  };
+}
+
+function markerFieldsValid(batch: ProducerBatch): boolean {
+  return (
+    Number.isSafeInteger(batch.producerId) &&
+    batch.producerId < Number.MAX_SAFE_INTEGER &&
+    Number.isInteger(batch.producerEpoch) &&
+    batch.producerEpoch >= 0 &&
+    batch.producerEpoch <= PRODUCER_EPOCH_MAX
+  );
 }
 
 export class ProducerStateManager {
   /** Insertion order is recency order: an update moves the producer to the end, eviction takes the front. */
   private readonly producers = new Map<number, ProducerEntry>();
+  /**
+   * Open transactions, first offset -> producer id. Transactions open at the log end, so insertion order is
+   * offset order and the first key is the first unstable offset.
+   */
+  private readonly ongoing = new Map<number, number>();
+  /** The last offset of any transactional or control batch seen (-1: none): a truncation below it rebuilds. */
+  private lastTransactionalOffsetSeen = -1;
   private readonly producersMax: number;
   private readonly expirationMs: number;
 
@@ -131,6 +204,21 @@ export class ProducerStateManager {
 
   entry(producerId: number): ProducerEntry | undefined {
     return this.producers.get(producerId);
+  }
+
+  /** The smallest first offset of an open transaction; null when none is open. */
+  get firstUnstableOffset(): number | null {
+    for (const firstOffset of this.ongoing.keys()) return firstOffset;
+    return null;
+  }
+
+  /** Open transactions, by first offset. */
+  ongoingTransactions(): OngoingTransaction[] {
+    return [...this.ongoing].map(([firstOffset, producerId]) => ({ producerId, firstOffset }));
+  }
+
+  get lastTransactionalOffset(): number {
+    return this.lastTransactionalOffsetSeen;
   }
 
   /**
@@ -158,10 +246,16 @@ export class ProducerStateManager {
 
   clear(): void {
     this.producers.clear();
+    this.ongoing.clear();
+    this.lastTransactionalOffsetSeen = -1;
   }
 
-  /** Whether any retained batch reaches `offset` or beyond (a truncation there changes the state). */
+  /**
+   * Whether a truncation at `offset` changes the state: a retained batch, or a transactional batch or
+   * marker (which opened or closed a transaction), reaches `offset` or beyond.
+   */
   hasBatchesFrom(offset: number): boolean {
+    if (this.lastTransactionalOffsetSeen >= offset) return true;
     for (const entry of this.producers.values()) {
       const last = entry.batches[entry.batches.length - 1];
       if (last !== undefined && last.lastOffset >= offset) return true;
@@ -170,9 +264,16 @@ export class ProducerStateManager {
   }
 
   /** Replaces the state with `entries` (least recently used first), all counted as seen at `nowMs`. */
-  restore(entries: readonly Omit<ProducerEntry, 'lastUpdateMs'>[], nowMs: number): void {
+  restore(
+    entries: readonly Omit<ProducerEntry, 'lastUpdateMs'>[],
+    nowMs: number,
+    lastTransactionalOffset = -1,
+  ): void {
     this.clear();
-    this.applyEntries(entries.map((entry) => ({ ...entry, lastUpdateMs: nowMs })));
+    this.applyEntries(
+      entries.map((entry) => ({ ...entry, lastUpdateMs: nowMs })),
+      lastTransactionalOffset,
+    );
   }
 
   /** A scratch copy for one append; nothing changes until `commit`. */
@@ -184,7 +285,8 @@ export class ProducerStateManager {
   removeExpired(nowMs: number): number {
     let removed = 0;
     for (const [producerId, entry] of this.producers) {
-      if (nowMs - entry.lastUpdateMs > this.expirationMs) {
+      // Kafka never expires a producer with an open transaction: the LSO would move past its data.
+      if (nowMs - entry.lastUpdateMs > this.expirationMs && entry.currentTxnFirstOffset === undefined) {
         this.producers.delete(producerId);
         removed++;
       }
@@ -193,16 +295,38 @@ export class ProducerStateManager {
   }
 
   /** Applies an append's scratch entries (ProducerAppend.commit calls this). */
-  applyEntries(entries: Iterable<ProducerEntry>): void {
+  applyEntries(entries: Iterable<ProducerEntry>, lastTransactionalOffset = -1): void {
+    const opened: OngoingTransaction[] = [];
     for (const entry of entries) {
-      assert(entry.batches.length > 0, 'a producer entry has at least one batch');
       assert(entry.batches.length <= LOG_LIMITS.producerBatchesRetained, 'producer batches are bounded');
+      const before = this.producers.get(entry.producerId)?.currentTxnFirstOffset;
+      const after = entry.currentTxnFirstOffset;
+      if (before !== after) {
+        if (before !== undefined) this.ongoing.delete(before);
+        if (after !== undefined) opened.push({ producerId: entry.producerId, firstOffset: after });
+      }
       this.producers.delete(entry.producerId);
       this.producers.set(entry.producerId, entry);
     }
-    for (const producerId of this.producers.keys()) {
+    this.addOngoing(opened);
+    this.lastTransactionalOffsetSeen = Math.max(this.lastTransactionalOffsetSeen, lastTransactionalOffset);
+    for (const [producerId, entry] of this.producers) {
       if (this.producers.size <= this.producersMax) break;
-      this.producers.delete(producerId);
+      // A producer in a transaction stays (its marker must find it), even past the bound: transactions
+      // are bounded by the coordinators' producers, and each ends with a marker or a timeout's abort.
+      if (entry.currentTxnFirstOffset === undefined) this.producers.delete(producerId);
+    }
+  }
+
+  private addOngoing(opened: OngoingTransaction[]): void {
+    if (opened.length === 0) return;
+    opened.sort((a, b) => a.firstOffset - b.firstOffset);
+    let last = -1;
+    for (const firstOffset of this.ongoing.keys()) last = firstOffset;
+    for (const txn of opened) {
+      assert(txn.firstOffset > last, () => `transaction at ${txn.firstOffset} opens after ${last}`);
+      this.ongoing.set(txn.firstOffset, txn.producerId);
+      last = txn.firstOffset;
     }
   }
 }
@@ -213,6 +337,8 @@ export class ProducerStateManager {
  */
 export class ProducerAppend {
   private readonly scratch = new Map<number, ProducerEntry>();
+  private readonly completed: CompletedTransaction[] = [];
+  private lastTransactionalOffset = -1;
   private committed = false;
 
   constructor(private readonly manager: ProducerStateManager) {}
@@ -221,13 +347,90 @@ export class ProducerAppend {
     return this.scratch.get(producerId) ?? this.manager.entry(producerId);
   }
 
+  /** The transactions the markers of this append closed, in log order. */
+  get completedTransactions(): readonly CompletedTransaction[] {
+    return this.completed;
+  }
+
+  /** The first unstable offset as this append leaves it so far (the scratch over the committed state). */
+  private firstUnstableOffset(): number | null {
+    let min: number | null = null;
+    for (const { producerId, firstOffset } of this.manager.ongoingTransactions()) {
+      if (!this.scratch.has(producerId)) {
+        min = firstOffset;
+        break;
+      }
+    }
+    for (const entry of this.scratch.values()) {
+      const first = entry.currentTxnFirstOffset;
+      if (first !== undefined && (min === null || first < min)) min = first;
+    }
+    return min;
+  }
+
+  private put(entry: ProducerEntry, batch: ProducerBatch): void {
+    this.scratch.set(entry.producerId, entry);
+    if (batch.isTransactional === true || batch.isControl === true) {
+      this.lastTransactionalOffset = Math.max(this.lastTransactionalOffset, batch.lastOffset);
+    }
+  }
+
+  /** Closes the producer's open transaction, if any (a marker without one is written and changes nothing else). */
+  private applyMarker(entry: ProducerEntry | undefined, batch: ProducerBatch, nowMs: number): void {
+    const firstOffset = entry?.currentTxnFirstOffset;
+    this.put(withMarker(entry, batch, nowMs), batch);
+    if (firstOffset === undefined) return;
+    assert(firstOffset <= batch.lastOffset, 'a transaction opens before its marker');
+    this.completed.push({
+      producerId: batch.producerId,
+      firstOffset,
+      lastOffset: batch.lastOffset,
+      aborted: batch.controlMarker === 'abort',
+      lastStableOffset: this.firstUnstableOffset() ?? batch.lastOffset + 1,
+    });
+  }
+
+  /**
+   * The leader's check of a marker (the caller allows control batches only from the coordinator). Kafka's
+   * fencing: a marker from an older epoch than the producer's is refused.
+   */
+  private checkMarker(batch: ProducerBatch, nowMs: number): ProducerCheck {
+    if (batch.controlMarker === null || batch.controlMarker === undefined) {
+      throw new LogAppendError(
+        'INVALID_CONTROL_BATCH',
+        `producer ${batch.producerId} sent an unreadable marker`,
+      );
+    }
+    if (!markerFieldsValid(batch)) {
+      throw new LogAppendError(
+        'INVALID_PRODUCER_FIELDS',
+        `marker for producer ${batch.producerId} epoch ${batch.producerEpoch}`,
+      );
+    }
+    const entry = this.current(batch.producerId);
+    if (entry !== undefined && batch.producerEpoch < entry.producerEpoch) {
+      throw new LogAppendError(
+        'INVALID_PRODUCER_EPOCH',
+        `marker for producer ${batch.producerId} has epoch ${batch.producerEpoch}; the partition has seen ${entry.producerEpoch}`,
+      );
+    }
+    this.applyMarker(entry, batch, nowMs);
+    return { kind: 'new' };
+  }
+
   /**
    * The leader's check (Kafka's ProducerAppendInfo with origin CLIENT). A duplicate of one of the retained
    * batches records nothing and returns the original offsets; a new batch is recorded in the scratch copy.
    * Throws LogAppendError (INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE) for a batch that cannot go in.
    */
   check(batch: ProducerBatch, nowMs: number): ProducerCheck {
-    if (!isIdempotent(batch)) return { kind: 'not-idempotent' };
+    if (!isIdempotent(batch)) {
+      if (batch.isTransactional === true || batch.isControl === true) {
+        throw new LogAppendError('INVALID_PRODUCER_FIELDS', 'a transactional batch without a producer id');
+      }
+      return { kind: 'not-idempotent' };
+    }
+    if (batch.isControl === true) return this.checkMarker(batch, nowMs);
     checkFields(batch);
     const entry = this.current(batch.producerId);
     const metadata = metadataOf(batch);
@@ -240,8 +443,15 @@ export class ProducerAppend {
         return { kind: 'duplicate', firstOffset: original.firstOffset, lastOffset: original.lastOffset };
       }
     }
+    if (entry?.currentTxnFirstOffset !== undefined && batch.isTransactional !== true) {
+      // Kafka's InvalidTxnStateException: a producer in a transaction writes only transactional batches.
+      throw new LogAppendError(
+        'NOT_TRANSACTIONAL_IN_TRANSACTION',
+        `producer ${batch.producerId} has a transaction open since offset ${entry.currentTxnFirstOffset}`,
+      );
+    }
     this.checkSequence(entry, batch);
-    this.scratch.set(batch.producerId, withBatch(entry, batch, nowMs));
+    this.put(withBatch(entry, batch, nowMs), batch);
     return { kind: 'new' };
   }
 
@@ -275,8 +485,8 @@ export class ProducerAppend {
       return;
     }
     const last = entry.batches[entry.batches.length - 1];
-    assert(last !== undefined, 'a producer entry has at least one batch');
-    const expected = nextSequence(last.lastSequence);
+    // No batch of this epoch yet (a marker moved the producer to it): the epoch starts at sequence 0.
+    const expected = last === undefined ? 0 : nextSequence(last.lastSequence);
     if (baseSequence !== expected) {
       throw new LogAppendError(
         'OUT_OF_ORDER_SEQUENCE',
@@ -291,16 +501,26 @@ export class ProducerAppend {
    * is ignored, as it can only come from a log the state already moved past.
    */
   record(batch: ProducerBatch, nowMs: number): void {
+    if (!isIdempotent(batch)) return;
+    if (batch.isControl === true) {
+      // An unreadable marker cannot have come from a leader (it refuses them): it closes nothing.
+      if (batch.controlMarker === null || batch.controlMarker === undefined || !markerFieldsValid(batch))
+        return;
+      const entry = this.current(batch.producerId);
+      if (entry !== undefined && batch.producerEpoch < entry.producerEpoch) return;
+      this.applyMarker(entry, batch, nowMs);
+      return;
+    }
     // Fields the leader would have refused can only be in a log written before idempotence existed.
-    if (!isIdempotent(batch) || !fieldsValid(batch)) return;
+    if (!fieldsValid(batch)) return;
     const entry = this.current(batch.producerId);
     if (entry !== undefined && batch.producerEpoch < entry.producerEpoch) return;
-    this.scratch.set(batch.producerId, withBatch(entry, batch, nowMs));
+    this.put(withBatch(entry, batch, nowMs), batch);
   }
 
   commit(): void {
     assert(!this.committed, 'a producer append commits once');
     this.committed = true;
-    this.manager.applyEntries(this.scratch.values());
+    this.manager.applyEntries(this.scratch.values(), this.lastTransactionalOffset);
   }
 }

@@ -10,7 +10,11 @@ import { readAt, scanBatches, writeAt } from './segment-scan.js';
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
 export const TIME_INDEX_SUFFIX = '.timeindex';
+/** The aborted-transaction index (txn-index.ts); absent until the segment's first ABORT marker. */
+export const TXN_INDEX_SUFFIX = '.txnindex';
 export const DELETED_SUFFIX = '.deleted';
+/** Every file a segment may have: deletes (and a cleaner's segment swap) carry all of them along. */
+export const SEGMENT_FILE_SUFFIXES = [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX] as const;
 
 /** Kafka's file names: the base offset zero-padded to 20 digits. */
 export function segmentFileStem(baseOffset: number): string {
@@ -421,7 +425,7 @@ async function appendEntries(path: string, position: number, encode: () => Buffe
 
 export async function deleteSegmentFiles(dir: string, baseOffset: number): Promise<void> {
   const stem = join(dir, segmentFileStem(baseOffset));
-  for (const path of [stem + LOG_SUFFIX, stem + INDEX_SUFFIX, stem + TIME_INDEX_SUFFIX]) {
+  for (const path of SEGMENT_FILE_SUFFIXES.map((suffix) => stem + suffix)) {
     try {
       await rename(path, path + DELETED_SUFFIX);
       await rm(path + DELETED_SUFFIX, { force: true });
