@@ -3,9 +3,11 @@
  * talking to a real Tributary broker through a recording proxy (`npm run kafka:capture-goldens`,
  * testdata/captured/manifest.json): each client's plain scenario (`kcat/`, ...) and its security one
  * (`kcat-security/`, ...: SASL/SCRAM over plaintext, ACL, SCRAM-credential and client-quota admin, refused
- * logins; only those APIs' frames are kept). Every captured request must decode strictly with our definitions
- * and encode back to the same bytes; so must every response our broker sent. This pins the definitions'
- * field order, types, nullability and tags to what the clients really speak.
+ * logins; only those APIs' frames are kept), and for KafkaJS and @platformatic/kafka a transactions one
+ * (`kafkajs-transactions/`, ...: issue 14's APIs against a scripted broker, whose responses are built by this
+ * codec). Every captured request must decode strictly with our definitions and encode back to the same
+ * bytes; so must every response our broker sent. This pins the definitions' field order, types, nullability
+ * and tags to what the clients really speak.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -34,7 +36,12 @@ describe('golden frames captured from real Kafka clients', () => {
   it('covers every client and the APIs they use', () => {
     const clients = ['kcat', 'kafkajs', 'platformatic'];
     expect(new Set(manifest.map((e) => e.client))).toEqual(
-      new Set([...clients, ...clients.map((c) => `${c}-security`)]),
+      new Set([
+        ...clients,
+        ...clients.map((c) => `${c}-security`),
+        'kafkajs-transactions',
+        'platformatic-transactions',
+      ]),
     );
     expect(manifest.length).toBeGreaterThan(60);
   });
@@ -81,6 +88,94 @@ describe('golden frames captured from real Kafka clients', () => {
         'DescribeUserScramCredentials v0',
       ]),
     );
+  });
+
+  it('covers the transaction APIs (issue 14) from real clients', () => {
+    const captured = (client: string): string[] =>
+      manifest
+        .filter((e) => e.client === client)
+        .map((e) => `${KAFKA_APIS.get(e.apiKey)?.name} v${e.apiVersion}${e.variant ? ` ${e.variant}` : ''}`);
+    expect(captured('kafkajs-transactions')).toEqual(
+      expect.arrayContaining([
+        'FindCoordinator v2 transaction',
+        'InitProducerId v1 idempotent',
+        'InitProducerId v1 transactional',
+        'AddPartitionsToTxn v1',
+        'Produce v7',
+        'AddOffsetsToTxn v1',
+        'TxnOffsetCommit v1',
+        'EndTxn v1 commit',
+        'EndTxn v1 abort',
+      ]),
+    );
+    expect(captured('platformatic-transactions')).toEqual(
+      expect.arrayContaining([
+        'FindCoordinator v4 transaction',
+        'InitProducerId v4 transactional',
+        'AddPartitionsToTxn v5',
+        'Produce v11',
+        'AddOffsetsToTxn v4',
+        'TxnOffsetCommit v4',
+        'EndTxn v4 commit',
+        'EndTxn v4 abort',
+        'DescribeTransactions v0',
+        'ListTransactions v0',
+        'ListTransactions v1',
+      ]),
+    );
+  });
+
+  it('pins what transactional clients send (what the handlers will have to serve)', () => {
+    const request = (client: string, apiKey: number, variant?: string): Record<string, unknown> => {
+      const entry = manifest.find((e) => e.client === client && e.apiKey === apiKey && e.variant === variant);
+      if (entry === undefined) throw new Error(`no ${client} ${apiKey} ${variant}`);
+      const decoded = decodeRequestFrame(frame(entry.request).subarray(4), KAFKA_APIS);
+      if (decoded.kind !== 'request') throw new Error(`${client} ${apiKey} does not decode`);
+      return decoded.body as Record<string, unknown>;
+    };
+    const kafkajs = 'kafkajs-transactions';
+    expect(request(kafkajs, 10, 'transaction')).toMatchObject({ key: 'golden-kafkajs-tx', keyType: 1 });
+    // KafkaJS asks for an idempotent producer id when it connects, then the transactional one.
+    expect(request(kafkajs, 22, 'idempotent')).toMatchObject({ transactionalId: null });
+    expect(request(kafkajs, 22, 'transactional')).toMatchObject({ transactionalId: 'golden-kafkajs-tx' });
+    expect(request(kafkajs, 0)).toMatchObject({ transactionalId: 'golden-kafkajs-tx' });
+    expect(request(kafkajs, 24)).toMatchObject({
+      v3AndBelowTransactionalId: 'golden-kafkajs-tx',
+      v3AndBelowTopics: [{ name: 'golden-transactions' }],
+    });
+    expect(request(kafkajs, 25)).toMatchObject({ groupId: 'golden-transactions-group' });
+    expect(request(kafkajs, 28)).toMatchObject({
+      groupId: 'golden-transactions-group',
+      topics: [{ name: 'golden-input', partitions: [{ partitionIndex: 0, committedOffset: 42 }] }],
+    });
+    expect(request(kafkajs, 26, 'commit')).toMatchObject({ committed: true });
+    expect(request(kafkajs, 26, 'abort')).toMatchObject({ committed: false });
+
+    // @platformatic/kafka takes the highest advertised AddPartitionsToTxn: KIP-890's batched broker form
+    // (v4+), which Kafka accepts only from callers with ClusterAction. A handler must decide what to do with it.
+    const platformatic = 'platformatic-transactions';
+    expect(request(platformatic, 24)).toMatchObject({
+      transactions: [
+        {
+          transactionalId: 'golden-platformatic-tx',
+          verifyOnly: false,
+          topics: [{ name: 'golden-transactions' }],
+        },
+      ],
+    });
+    // KIP-447: the consumer's generation and member id travel with the offsets.
+    expect(request(platformatic, 28)).toMatchObject({
+      generationId: 3,
+      memberId: 'golden-member',
+      groupInstanceId: null,
+      topics: [{ name: 'golden-input', partitions: [{ partitionIndex: 0, committedOffset: 42 }] }],
+    });
+    expect(request(platformatic, 65)).toEqual({ transactionalIds: ['golden-platformatic-tx'] });
+    // The client's own state constant, not Kafka's state name (Ongoing).
+    expect(request(platformatic, 66)).toMatchObject({
+      stateFilters: ['ONGOING'],
+      producerIdFilters: [4_000],
+    });
   });
 
   it("pins our broker's SASL and SCRAM-credential answers the clients saw", () => {

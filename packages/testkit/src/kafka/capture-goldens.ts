@@ -6,11 +6,13 @@
  * codec's golden test then decodes each request and response and re-encodes it byte for byte.
  *
  *   npm run kafka:capture-goldens                  (builds first; needs kcat)
- *   npm run kafka:capture-goldens -- security      (only the named clients or `security`/`plain`)
+ *   npm run kafka:capture-goldens -- security      (only the named clients or `security`/`plain`/`transactions`)
  *
  * Each client has a plain scenario (kcat, kafkajs, platformatic: no authentication) and a security one
  * (kcat-security, ...: SASL/SCRAM over plaintext as a bootstrap SCRAM user, the ACL, SCRAM-credential and
- * client-quota APIs, and refused logins; capture-security.ts), each against its own cluster. Capturing only
+ * client-quota APIs, and refused logins; capture-security.ts), each against its own cluster. The transactions
+ * scenarios (kafkajs-transactions, platformatic-transactions; capture-transactions.ts) run against a scripted
+ * broker instead, until the real one serves the transaction APIs (issue 14). Capturing only
  * some of them keeps the others' files and manifest entries. Re-run on purpose when a client or the codec
  * changes, and review the diff of testdata/.
  */
@@ -33,7 +35,14 @@ import {
   type SecurityTarget,
   securityVariants,
 } from './capture-security.js';
+import {
+  driveKafkaJsTransactions,
+  drivePlatformaticTransactions,
+  TRANSACTION_API_KEYS,
+  transactionVariants,
+} from './capture-transactions.js';
 import { type CapturedExchange, RecordingProxy } from './recording-proxy.js';
+import { ScriptedBroker } from './scripted-broker.js';
 import { kcat, kcatPath, run } from './tools.js';
 
 const OUT_DIR = fileURLToPath(new URL('../../../kafka-protocol/testdata/captured/', import.meta.url));
@@ -211,6 +220,11 @@ const API_NAMES: Record<number, string> = {
   21: 'DeleteRecords',
   22: 'InitProducerId',
   23: 'OffsetForLeaderEpoch',
+  24: 'AddPartitionsToTxn',
+  25: 'AddOffsetsToTxn',
+  26: 'EndTxn',
+  27: 'WriteTxnMarkers',
+  28: 'TxnOffsetCommit',
   29: 'DescribeAcls',
   30: 'CreateAcls',
   31: 'DeleteAcls',
@@ -226,6 +240,8 @@ const API_NAMES: Record<number, string> = {
   50: 'DescribeUserScramCredentials',
   51: 'AlterUserScramCredentials',
   60: 'DescribeCluster',
+  65: 'DescribeTransactions',
+  66: 'ListTransactions',
 };
 
 /**
@@ -269,17 +285,24 @@ interface CaptureClient {
   readonly version: string;
   /** Plain scenarios run without authentication; security ones with a bootstrap SCRAM user. */
   readonly security: boolean;
+  /** Against the scripted broker (transaction APIs), not a cluster. */
+  readonly transactions?: boolean;
   readonly drive: (target: SecurityTarget) => Promise<void>;
 }
 
-/** The clients named on the command line (`security` and `plain` name groups); none = all. */
+function groupOf(client: CaptureClient): string {
+  if (client.transactions === true) return 'transactions';
+  return client.security ? 'security' : 'plain';
+}
+
+/** The clients named on the command line (`security`, `plain` and `transactions` name groups); none = all. */
 function selected(clients: readonly CaptureClient[], args: readonly string[]): CaptureClient[] {
   if (args.length === 0) return [...clients];
-  const known = new Set(['security', 'plain', ...clients.map((c) => c.name)]);
+  const known = new Set(['security', 'plain', 'transactions', ...clients.map((c) => c.name)]);
   const unknown = args.filter((arg) => !known.has(arg));
   if (unknown.length > 0)
     throw new Error(`unknown scenario ${unknown.join(', ')}: one of ${[...known].join(', ')}`);
-  return clients.filter((c) => args.includes(c.name) || args.includes(c.security ? 'security' : 'plain'));
+  return clients.filter((c) => args.includes(c.name) || args.includes(groupOf(c)));
 }
 
 function readManifest(): ManifestEntry[] {
@@ -287,7 +310,36 @@ function readManifest(): ManifestEntry[] {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ManifestEntry[]) : [];
 }
 
+function report(client: CaptureClient, exchanges: number, entries: readonly ManifestEntry[]): void {
+  process.stdout.write(
+    `${client.name}: ${exchanges} exchanges, kept ${entries.length}: ${entries
+      .map((e) => `${API_NAMES[e.apiKey] ?? e.apiKey} v${e.apiVersion}${e.variant ? ` ${e.variant}` : ''}`)
+      .join(', ')}\n`,
+  );
+}
+
+/** A transactions scenario: the client talks to the scripted broker through the proxy. */
+async function captureScripted(client: CaptureClient): Promise<ManifestEntry[]> {
+  const proxy = await RecordingProxy.start();
+  const broker = await ScriptedBroker.start();
+  try {
+    proxy.target('127.0.0.1', broker.port);
+    broker.advertise('127.0.0.1', proxy.port);
+    const target = { bootstrap: `127.0.0.1:${proxy.port}`, direct: `127.0.0.1:${broker.port}` };
+    await withTimeout(client.name, client.drive(target), 120_000);
+    if (broker.failures.length > 0) throw new Error(`${client.name}: ${broker.failures.join('; ')}`);
+    const exchanges = proxy.exchanges.filter((e) => TRANSACTION_API_KEYS.has(e.apiKey));
+    const entries = await save(client.name, client.version, exchanges, transactionVariants(exchanges));
+    report(client, proxy.exchanges.length, entries);
+    return entries;
+  } finally {
+    await proxy.close();
+    await broker.close();
+  }
+}
+
 async function capture(client: CaptureClient, scramPasswordFile: string): Promise<ManifestEntry[]> {
+  if (client.transactions === true) return captureScripted(client);
   const proxy = await RecordingProxy.start();
   const cluster = await startCluster({
     brokers: 1,
@@ -329,11 +381,7 @@ async function capture(client: CaptureClient, scramPasswordFile: string): Promis
       : proxy.exchanges;
     const variants = client.security ? securityVariants(exchanges) : new Map<CapturedExchange, string>();
     const entries = await save(client.name, client.version, exchanges, variants);
-    process.stdout.write(
-      `${client.name}: ${proxy.exchanges.length} exchanges, kept ${entries.length}: ${entries
-        .map((e) => `${API_NAMES[e.apiKey] ?? e.apiKey} v${e.apiVersion}${e.variant ? ` ${e.variant}` : ''}`)
-        .join(', ')}\n`,
-    );
+    report(client, proxy.exchanges.length, entries);
     return entries;
   } finally {
     await proxy.close();
@@ -357,6 +405,20 @@ async function main(): Promise<void> {
         version: platformaticVersion,
         security: true,
         drive: drivePlatformaticSecurity,
+      },
+      {
+        name: 'kafkajs-transactions',
+        version: kafkajsVersion,
+        security: false,
+        transactions: true,
+        drive: driveKafkaJsTransactions,
+      },
+      {
+        name: 'platformatic-transactions',
+        version: platformaticVersion,
+        security: false,
+        transactions: true,
+        drive: drivePlatformaticTransactions,
       },
     ],
     process.argv.slice(2),
