@@ -436,6 +436,22 @@ export const ERROR_CODES = {
     grpc: 'UNAVAILABLE',
     message: 'the previous transaction of this transactional id is still completing',
   },
+  // WriteTxnMarkers from a coordinator deposed by a newer one (its CoordinatorEpoch is older than the last
+  // the partition saw for that producer): the leader refuses the markers; producers never see this code.
+  TRANSACTION_COORDINATOR_FENCED: {
+    kafka: 52,
+    retriable: false,
+    grpc: 'FAILED_PRECONDITION',
+    message: 'a newer transaction coordinator has taken over this transactional id',
+  },
+  // KIP-890: the transaction cannot go on, but the producer may abort it and start again (answered only to
+  // Produce v11+, AddPartitionsToTxn v5+, AddOffsetsToTxn, EndTxn and TxnOffsetCommit v4+).
+  TRANSACTION_ABORTABLE: {
+    kafka: 120,
+    retriable: false,
+    grpc: 'ABORTED',
+    message: 'the transaction must be aborted',
+  },
   PRODUCER_FENCED: {
     kafka: 90,
     retriable: false,
