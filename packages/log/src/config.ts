@@ -18,6 +18,28 @@ export interface LogConfig {
   readonly flush: FlushPolicy;
   /** Idempotent producers idle longer than this are forgotten (Kafka: producer.id.expiration.ms). */
   readonly producerIdExpirationMs: number;
+  /** Kafka's cleanup.policy: retention deletes old segments, the cleaner keeps the last record per key, or both. */
+  readonly cleanupPolicy: CleanupPolicy;
+  /** Clean when dirty bytes / (clean + dirty bytes) reach this (Kafka: min.cleanable.dirty.ratio). */
+  readonly minCleanableDirtyRatio: number;
+  /** Records newer than this are never compacted (Kafka: min.compaction.lag.ms). */
+  readonly minCompactionLagMs: number;
+  /** A dirty record older than this makes the log due for cleaning whatever its ratio (max.compaction.lag.ms). */
+  readonly maxCompactionLagMs: number;
+  /** Tombstones survive this long after their segment was first cleaned (Kafka: delete.retention.ms). */
+  readonly deleteRetentionMs: number;
+}
+
+/** Kafka's cleanup.policy values; the broker normalizes 'delete,compact' to 'compact,delete'. */
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
+const CLEANUP_POLICIES: readonly CleanupPolicy[] = ['delete', 'compact', 'compact,delete'];
+
+export function policyCompacts(policy: CleanupPolicy): boolean {
+  return policy !== 'delete';
+}
+
+export function policyDeletes(policy: CleanupPolicy): boolean {
+  return policy !== 'compact';
 }
 
 export const DEFAULT_LOG_CONFIG: LogConfig = {
@@ -27,6 +49,11 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   retentionBytes: -1,
   flush: 'none',
   producerIdExpirationMs: 24 * 60 * 60 * 1000,
+  cleanupPolicy: 'delete',
+  minCleanableDirtyRatio: 0.5,
+  minCompactionLagMs: 0,
+  maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
+  deleteRetentionMs: 24 * 60 * 60 * 1000,
 };
 
 export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig {
@@ -45,7 +72,34 @@ export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig 
   if (typeof config.flush === 'object') {
     checkRange('flush.intervalMs', config.flush.intervalMs, 1, Number.MAX_SAFE_INTEGER);
   }
+  checkCompactionSettings(config);
   return config;
+}
+
+/** The compaction settings, and the conflicts between them Kafka refuses (LogConfig.validateValues). */
+function checkCompactionSettings(config: LogConfig): void {
+  if (!CLEANUP_POLICIES.includes(config.cleanupPolicy)) {
+    throw new TributaryError(
+      'INVALID_CONFIG',
+      `log config cleanupPolicy must be one of ${CLEANUP_POLICIES.join(', ')}, got ${String(config.cleanupPolicy)}`,
+    );
+  }
+  const ratio = config.minCleanableDirtyRatio;
+  if (typeof ratio !== 'number' || !Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+    throw new TributaryError(
+      'INVALID_CONFIG',
+      `log config minCleanableDirtyRatio must be a number in [0, 1], got ${ratio}`,
+    );
+  }
+  checkRange('minCompactionLagMs', config.minCompactionLagMs, 0, Number.MAX_SAFE_INTEGER);
+  checkRange('maxCompactionLagMs', config.maxCompactionLagMs, 1, Number.MAX_SAFE_INTEGER);
+  checkRange('deleteRetentionMs', config.deleteRetentionMs, 0, Number.MAX_SAFE_INTEGER);
+  if (config.minCompactionLagMs > config.maxCompactionLagMs) {
+    throw new TributaryError(
+      'INVALID_CONFIG',
+      `log config minCompactionLagMs (${config.minCompactionLagMs}) must not exceed maxCompactionLagMs (${config.maxCompactionLagMs})`,
+    );
+  }
 }
 
 /** One setting that a reconfigure changed (for the log line and the caller). */
@@ -62,6 +116,11 @@ const RECONFIGURABLE_KEYS: readonly (keyof LogConfig)[] = [
   'retentionMs',
   'retentionBytes',
   'flush',
+  'cleanupPolicy',
+  'minCleanableDirtyRatio',
+  'minCompactionLagMs',
+  'maxCompactionLagMs',
+  'deleteRetentionMs',
 ];
 
 /**

@@ -7,6 +7,7 @@ export {
   kafkaV2BatchCodec,
   V2,
 } from './batch-codec.js';
+export type { CleanOptions, CleanResult } from './cleaner/clean-log.js';
 export { CLEANER_LIMITS } from './cleaner/limits.js';
 export {
   type CleanableLog,
@@ -17,8 +18,18 @@ export {
   type LogCleanerOptions,
   type LogCleanerStats,
 } from './cleaner/log-cleaner.js';
+export { type CleanableState, needsCleaning } from './cleaner/plan.js';
+export type { SwapStep } from './cleaner/swap.js';
 export { CleanerThrottle, type Sleep } from './cleaner/throttle.js';
-export { DEFAULT_LOG_CONFIG, type FlushPolicy, type LogConfig, type LogConfigChange } from './config.js';
+export {
+  type CleanupPolicy,
+  DEFAULT_LOG_CONFIG,
+  type FlushPolicy,
+  type LogConfig,
+  type LogConfigChange,
+  policyCompacts,
+  policyDeletes,
+} from './config.js';
 export {
   type EpochEndOffset,
   type EpochEntry,

@@ -33,6 +33,15 @@ export const LOG_LIMITS = {
   /** How often (log clock) a leader append sweeps expired producers: the sweep visits every producer. */
   producerExpirationCheckIntervalMs: 10 * 60 * 1000,
   /**
+   * Keys the cleaner's offset map holds in one pass (Kafka: log.cleaner.dedupe.buffer.size). A dirty section
+   * with more keys is cleaned up to where the map filled; the next pass continues from there.
+   */
+  cleanerOffsetMapKeysMax: 1_000_000,
+  /** Keys up to this length are map keys as they are; longer ones by their SHA-256 (32 bytes). */
+  cleanerKeyBytesVerbatimMax: 32,
+  /** Bytes the cleaner reads or writes at once (each chunk passes the cleaner's IO throttle). */
+  cleanerChunkBytes: 1024 * 1024,
+  /**
    * Aborted transactions in one segment's index: every one has a data batch and an ABORT marker of at
    * least a header each in the segment, so a segment (below 2 GiB) cannot hold more.
    */

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TributaryError } from '@tributary/core';
+import { recoverCleanerFiles } from './cleaner/swap.js';
 import { isNotFound, syncDirectory, writeFileAtomically } from './fs-util.js';
 import { LOG_LIMITS } from './limits.js';
 import { DELETED_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX } from './segment.js';
@@ -17,8 +18,10 @@ const SEGMENT_NAME = /^(\d{20})\.log$/;
  * Prepares a partition directory for opening: removes leftovers of interrupted deletes and atomic writes
  * and index files without a log, and returns the base offsets of the segments, ascending.
  */
-export async function listSegmentBaseOffsets(dir: string): Promise<number[]> {
+export async function listSegmentBaseOffsets(dir: string, cleanerFirstDirtyOffset = 0): Promise<number[]> {
   await mkdir(dir, { recursive: true });
+  // First the cleaner's interrupted swaps: a finished swap leaves `.deleted` files, removed below.
+  await recoverCleanerFiles(dir, cleanerFirstDirtyOffset);
   const names = await readdir(dir);
   const bases: number[] = [];
   for (const name of names) {

@@ -8,6 +8,8 @@ export interface OpenSegmentsInput {
   readonly clean: boolean;
   readonly recoveryPoint: number;
   readonly nowMs: number;
+  /** The cleaner's first dirty offset: segments starting below it may have gaps (see LogSegment). */
+  readonly cleanedBelowOffset: number;
   readonly logger: LogLogger;
 }
 
@@ -24,8 +26,10 @@ export async function openSegments(input: OpenSegmentsInput): Promise<LogSegment
     const nextBase = bases[i + 1];
     const recover = !clean && (nextBase === undefined || nextBase > recoveryPoint);
     const previous = segments[segments.length - 1];
-    const { segment, recovery } = await LogSegment.open(context, base, { recover, nowMs });
-    const gap = previous !== undefined && previous.nextOffset !== base;
+    const gapsAllowed = base < input.cleanedBelowOffset;
+    const { segment, recovery } = await LogSegment.open(context, base, { recover, nowMs, gapsAllowed });
+    // Gaps between segments are legal (the cleaner may remove a segment's last batches); overlaps are not.
+    const overlap = previous !== undefined && base < previous.nextOffset;
     const cut = recovery !== null && recovery.truncatedBytes > 0;
     if (cut) {
       logger(nextBase === undefined ? 'warn' : 'error', 'recovery truncated a segment', {
@@ -36,8 +40,8 @@ export async function openSegments(input: OpenSegmentsInput): Promise<LogSegment
         laterSegmentsDropped: bases.length - i - 1,
       });
     }
-    if (gap) {
-      logger('error', 'segment does not continue the log; dropping it and later ones', {
+    if (overlap) {
+      logger('error', 'segment overlaps the one before it; dropping it and later ones', {
         dir: context.dir,
         base,
       });

@@ -2,7 +2,29 @@ import { join } from 'node:path';
 import { AssertionError, assert, type Clock, TributaryError } from '@tributary/core';
 import { LogAppendError, parseAppendBatches } from './append-validation.js';
 import { type BatchCodec, type BatchInfo, kafkaV2BatchCodec } from './batch-codec.js';
-import { type LogConfig, type LogConfigChange, reconfiguredLogConfig, resolveLogConfig } from './config.js';
+import {
+  type CleanerCheckpoint,
+  EMPTY_CLEANER_CHECKPOINT,
+  readCleanerCheckpoint,
+  writeCleanerCheckpoint,
+} from './cleaner/checkpoint.js';
+import {
+  type CleanHost,
+  type CleanOptions,
+  type CleanPass,
+  type CleanResult,
+  cleanLog,
+} from './cleaner/clean-log.js';
+import { type CleanableState, planCleaning, sweepableSegments } from './cleaner/plan.js';
+import { installSwap } from './cleaner/swap.js';
+import {
+  type LogConfig,
+  type LogConfigChange,
+  policyCompacts,
+  policyDeletes,
+  reconfiguredLogConfig,
+  resolveLogConfig,
+} from './config.js';
 import type { EpochEndOffset, EpochEntry, LeaderEpochCache } from './epoch-cache.js';
 import { loadOrRebuildEpochCache } from './epoch-recovery.js';
 import { upperBound } from './indexes.js';
@@ -98,6 +120,12 @@ export class PartitionLog {
    * never below the first segment either (retention moves it by deleting segments): see `logStartOffset`.
    */
   private logStartFloor: number;
+  /** The cleaner's progress (cleaner-offset-checkpoint); see cleaner/checkpoint.ts. */
+  private cleanerCheckpoint: CleanerCheckpoint = EMPTY_CLEANER_CHECKPOINT;
+  private cleaning = false;
+  /** Reads (and timestamp lookups) running now; segments a clean replaced stay open until none is. */
+  private readsInFlight = 0;
+  private retiredSegments: LogSegment[] = [];
 
   private constructor(
     private readonly dir: string,
@@ -127,11 +155,20 @@ export class PartitionLog {
       codec: options.codec ?? kafkaV2BatchCodec,
       indexIntervalBytes: config.indexIntervalBytes,
     };
-    const bases = await listSegmentBaseOffsets(options.dir);
+    const cleanerCheckpoint = await readCleanerCheckpoint(options.dir, logger);
+    const bases = await listSegmentBaseOffsets(options.dir, cleanerCheckpoint?.firstDirtyOffset);
     const clean = await consumeCleanShutdownMarker(options.dir);
     const recoveryPoint = await readRecoveryPoint(options.dir);
     const nowMs = options.clock.nowMs();
-    const segments = await openSegments({ context, bases, clean, recoveryPoint, nowMs, logger });
+    const segments = await openSegments({
+      context,
+      bases,
+      clean,
+      recoveryPoint,
+      nowMs,
+      logger,
+      cleanedBelowOffset: cleanerCheckpoint?.firstDirtyOffset ?? 0,
+    });
     if (segments.length === 0) segments.push(await LogSegment.create(context, 0, nowMs));
     const epochPath = join(options.dir, EPOCH_CHECKPOINT_FILE);
     const epochCache = await loadOrRebuildEpochCache({ path: epochPath, dir: options.dir, segments, logger });
@@ -177,6 +214,7 @@ export class PartitionLog {
       start.kind === 'start' ? start.offset : first.baseOffset,
       txnIndexes,
     );
+    if (cleanerCheckpoint !== null) log.cleanerCheckpoint = cleanerCheckpoint;
     if (start.kind === 'restart') {
       logger('warn', 'log end is below the checkpointed log start: restarting the log there', {
         dir: options.dir,
@@ -338,6 +376,15 @@ export class PartitionLog {
   /** Whole batches from the one holding `fromOffset`, across segments if needed (see ReadOptions). */
   async read(fromOffset: number, options: ReadOptions): Promise<ReadResult> {
     this.checkOpen();
+    this.readsInFlight++;
+    try {
+      return await this.readTracked(fromOffset, options);
+    } finally {
+      await this.readDone();
+    }
+  }
+
+  private async readTracked(fromOffset: number, options: ReadOptions): Promise<ReadResult> {
     const logEndOffset = this.logEndOffset;
     if (!Number.isSafeInteger(fromOffset) || fromOffset < this.logStartOffset || fromOffset > logEndOffset) {
       throw new TributaryError(
@@ -369,7 +416,8 @@ export class PartitionLog {
     let remainingBytes = maxBytes;
     for (const segment of this.segments.slice(this.segmentIndexFor(fromOffset))) {
       if (nextOffset >= limit || (parts.length > 0 && remainingBytes <= 0)) break;
-      if (segment.nextOffset <= nextOffset) continue;
+      // An empty segment (the cleaner removed every batch) may lie past `nextOffset`: nothing to read there.
+      if (segment.nextOffset <= nextOffset || segment.sizeBytes === 0) continue;
       const atLeastOneBatch = parts.length === 0;
       const part = await segment.read({
         fromOffset: nextOffset,
@@ -420,11 +468,16 @@ export class PartitionLog {
   /** Base offset of the first batch whose max timestamp is >= `timestamp`; null when none is. */
   async offsetForTimestamp(timestamp: number): Promise<number | null> {
     this.checkOpen();
-    for (const segment of [...this.segments]) {
-      const offset = await segment.findOffsetByTimestamp(timestamp);
-      if (offset !== null) return offset;
+    this.readsInFlight++;
+    try {
+      for (const segment of [...this.segments]) {
+        const offset = await segment.findOffsetByTimestamp(timestamp);
+        if (offset !== null) return offset;
+      }
+      return null;
+    } finally {
+      await this.readDone();
     }
-    return null;
   }
 
   /** Kafka's OffsetsForLeaderEpoch, which a follower uses to find where its log diverges. */
@@ -458,6 +511,7 @@ export class PartitionLog {
       }
       if (this.epochCache.truncateFromEnd(newEnd)) await this.saveEpochCache();
       await this.lowerRecoveryPoint(this.activeSegment.baseOffset);
+      await this.truncateCleanerCheckpoint();
       // When a removed batch was some producer's, only the log says what its last batches are now. A
       // producer's newest batch is its last in the log, so when none reaches the cut, nothing changes.
       if (this.producerState.hasBatchesFrom(newEnd)) {
@@ -509,8 +563,10 @@ export class PartitionLog {
       const { retentionMs, retentionBytes } = this.config;
       while (this.segments.length > 1) {
         const oldest = this.oldestSegment;
-        const expired = retentionMs >= 0 && nowMs - oldest.maxTimestamp > retentionMs;
-        const oversized = retentionBytes >= 0 && totalBytes - oldest.sizeBytes >= retentionBytes;
+        // A compact-only log keeps its segments; only the log start (DeleteRecords) removes any.
+        const deletes = policyDeletes(this.config.cleanupPolicy);
+        const expired = deletes && retentionMs >= 0 && nowMs - oldest.maxTimestamp > retentionMs;
+        const oversized = deletes && retentionBytes >= 0 && totalBytes - oldest.sizeBytes >= retentionBytes;
         const deleted = oldest.nextOffset <= this.logStartFloor;
         if (!expired && !oversized && !deleted) break;
         this.removalGeneration++;
@@ -534,6 +590,126 @@ export class PartitionLog {
     });
   }
 
+  /**
+   * The cleaner's view of this log (cleaner/plan.ts): null unless the policy includes compact. Cheap and
+   * synchronous: from in-memory segment sizes and the checkpoint.
+   */
+  cleanableState(nowMs: number, upperBoundOffset: number): CleanableState | null {
+    if (this.state !== 'open' || !policyCompacts(this.config.cleanupPolicy)) return null;
+    return planCleaning({
+      segments: this.segments,
+      logStartOffset: this.logStartOffset,
+      logEndOffset: this.logEndOffset,
+      checkpointedDirtyOffset: this.cleanerCheckpoint.firstDirtyOffset,
+      nowMs,
+      upperBoundOffset,
+      minCompactionLagMs: this.config.minCompactionLagMs,
+      maxCompactionLagMs: this.config.maxCompactionLagMs,
+      sweepableSegments: sweepableSegments({
+        closedBaseOffsets: this.segments.slice(0, -1).map((segment) => segment.baseOffset),
+        checkpoint: this.cleanerCheckpoint,
+        nowMs,
+        deleteRetentionMs: this.config.deleteRetentionMs,
+      }).size,
+    });
+  }
+
+  /**
+   * One compaction pass (cleaner/clean-log.ts): rewrites the closed segments below the first uncleanable
+   * offset keeping the last record per key, outside the write lock; only the swap takes it, and a
+   * truncation, restart or retention meanwhile abandons the pass. Nothing happens unless the policy
+   * includes compact. One pass per log at a time (the cleaner manager runs them; a second is refused).
+   */
+  async clean(options: CleanOptions): Promise<CleanResult> {
+    this.checkOpen();
+    assert(Number.isSafeInteger(options.upperBoundOffset), 'the clean bound is an offset');
+    if (this.cleaning)
+      throw new TributaryError('INVALID_REQUEST', `log ${this.dir} is being cleaned already`);
+    this.cleaning = true;
+    try {
+      return await cleanLog(this.cleanHost(), options);
+    } finally {
+      this.cleaning = false;
+    }
+  }
+
+  private cleanHost(): CleanHost {
+    return {
+      dir: this.dir,
+      context: this.context,
+      logger: this.logger,
+      deleteRetentionMs: this.config.deleteRetentionMs,
+      checkpoint: this.cleanerCheckpoint,
+      state: (nowMs, upperBoundOffset) => this.cleanableState(nowMs, upperBoundOffset),
+      generation: () => this.removalGeneration,
+      segments: () => [...this.segments],
+      isProducersLastBatch: (producerId, lastOffset) =>
+        this.producerState.entry(producerId)?.batches.at(-1)?.lastOffset === lastOffset,
+      install: (pass) => this.installCleaned(pass),
+    };
+  }
+
+  /** The swap (cleaner/swap.ts step 3 and 4), under the write lock. */
+  private installCleaned(pass: CleanPass): Promise<boolean> {
+    return this.exclusive(async () => {
+      if (this.removalGeneration !== pass.generation) return false;
+      // The checkpoint first: every swap file is durable, so from here a crash finishes the pass (swap.ts),
+      // and the next open must already know that segments below the new first dirty offset may have gaps.
+      const bases = new Set(this.segments.map((segment) => segment.baseOffset));
+      const segments = new Map([...pass.checkpoint.segments].filter(([base]) => bases.has(base)));
+      this.cleanerCheckpoint = { firstDirtyOffset: pass.checkpoint.firstDirtyOffset, segments };
+      await writeCleanerCheckpoint(this.dir, this.cleanerCheckpoint);
+      pass.onSwapStep?.('checkpoint-written', pass.checkpoint.firstDirtyOffset);
+      for (const { old, cleaned } of pass.replacements) {
+        const index = this.segments.indexOf(old);
+        assert(
+          index >= 0 && index < this.segments.length - 1,
+          'a cleaned segment is a closed one of the log',
+        );
+        await installSwap(this.dir, old.baseOffset, pass.onSwapStep);
+        this.segments[index] = cleaned;
+        await cleaned.persistIndexes();
+        await this.retire(old);
+      }
+      this.checkInvariants();
+      return true;
+    });
+  }
+
+  /** A replaced segment's file stays open (already unlinked) until the reads that may use it finish. */
+  private async retire(segment: LogSegment): Promise<void> {
+    if (this.readsInFlight === 0) await segment.closeFile();
+    else this.retiredSegments.push(segment);
+  }
+
+  private async readDone(): Promise<void> {
+    this.readsInFlight--;
+    if (this.readsInFlight === 0 && this.retiredSegments.length > 0) await this.closeRetired();
+  }
+
+  private async closeRetired(): Promise<void> {
+    const retired = this.retiredSegments;
+    this.retiredSegments = [];
+    for (const segment of retired) await segment.closeFile();
+  }
+
+  /**
+   * After a truncation: data at and past the new end is new, so the cleaner must treat it as dirty, and the
+   * clean times of segments that are gone or active again (their bases may come back with new records)
+   * must not start a horizon for records they never held.
+   */
+  private async truncateCleanerCheckpoint(): Promise<void> {
+    const checkpoint = this.cleanerCheckpoint;
+    const activeBase = this.activeSegment.baseOffset;
+    const stale = [...checkpoint.segments.keys()].some((base) => base >= activeBase);
+    if (checkpoint.firstDirtyOffset <= this.logEndOffset && !stale) return;
+    this.cleanerCheckpoint = {
+      firstDirtyOffset: Math.min(checkpoint.firstDirtyOffset, this.logEndOffset),
+      segments: new Map([...checkpoint.segments].filter(([base]) => base < activeBase)),
+    };
+    await writeCleanerCheckpoint(this.dir, this.cleanerCheckpoint);
+  }
+
   /** Fsyncs the active segment and persists its indexes. */
   flush(): Promise<void> {
     return this.exclusive(() => this.flushActive());
@@ -546,6 +722,7 @@ export class PartitionLog {
       this.activeSegment.sealTimeIndex();
       await this.activeSegment.flush();
       for (const segment of this.segments) await segment.close();
+      await this.closeRetired();
       await saveProducerState(this.dir, this.producerState, this.logEndOffset);
       await writeCleanShutdownMarker(this.dir);
       this.state = 'closed';
@@ -561,6 +738,7 @@ export class PartitionLog {
     this.state = 'closed';
     await this.writeChain;
     for (const segment of this.segments) await segment.closeFile();
+    await this.closeRetired();
   }
 
   private async appendValidated(bytes: Buffer, batches: readonly BatchInfo[]): Promise<AppendResult> {
@@ -640,6 +818,10 @@ export class PartitionLog {
     this.epochCache.clear();
     await this.saveEpochCache();
     this.producerState.clear();
+    if (this.cleanerCheckpoint !== EMPTY_CLEANER_CHECKPOINT) {
+      this.cleanerCheckpoint = { firstDirtyOffset: offset, segments: new Map() };
+      await writeCleanerCheckpoint(this.dir, this.cleanerCheckpoint);
+    }
     this.recoveryPoint = offset;
     await writeRecoveryPoint(this.dir, offset);
     // A restart may go below a start DeleteRecords set: the checkpoint must not keep the older, higher one.

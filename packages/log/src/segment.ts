@@ -41,7 +41,8 @@ export interface RecoveryResult {
 /**
  * One segment: a `.log` file of whole batches plus its sparse offset and time indexes, which live in memory
  * and are written to their files on flush, roll and close (they can always be rebuilt from the log).
- * Offsets in the segment are contiguous from `baseOffset` to `nextOffset - 1`.
+ * Batch offsets increase from `baseOffset` to `nextOffset - 1`; after compaction there may be gaps between
+ * batches (the cleaner drops whole batches, keeping every survivor's offset).
  */
 export class LogSegment {
   readonly baseOffset: number;
@@ -57,6 +58,12 @@ export class LogSegment {
   private persistedTimeEntries = 0;
   /** Set when entries were removed: the index files are rewritten instead of appended to. */
   private indexFilesStale = true;
+  /**
+   * Whether a scan accepts a batch starting past the previous one's end. Only segments the cleaner may have
+   * rewritten (below its first dirty offset) have gaps; elsewhere a gap is a damaged base offset (outside
+   * the CRC), which recovery must cut, as before.
+   */
+  private gapsAllowed = false;
 
   private constructor(
     private readonly context: SegmentContext,
@@ -96,11 +103,12 @@ export class LogSegment {
   static async open(
     context: SegmentContext,
     baseOffset: number,
-    options: { recover: boolean; nowMs: number },
+    options: { recover: boolean; nowMs: number; gapsAllowed?: boolean },
   ): Promise<{ segment: LogSegment; recovery: RecoveryResult | null }> {
     const path = join(context.dir, segmentFileStem(baseOffset) + LOG_SUFFIX);
     const file = await open(path, 'r+');
     const segment = new LogSegment(context, file, baseOffset, options.nowMs);
+    segment.gapsAllowed = options.gapsAllowed === true;
     segment.sizeBytes = (await file.stat()).size;
     if (!options.recover && (await segment.loadIndexes())) return { segment, recovery: null };
     return { segment, recovery: await segment.recover() };
@@ -281,10 +289,8 @@ export class LogSegment {
   }
 
   private indexBatch(batch: BatchInfo): void {
-    assert(
-      batch.baseOffset === this.nextOffset,
-      () => `batch ${batch.baseOffset} follows ${this.nextOffset}`,
-    );
+    // `>`, not `===`: a compacted segment has gaps where the cleaner removed whole batches.
+    assert(batch.baseOffset >= this.nextOffset, () => `batch ${batch.baseOffset} follows ${this.nextOffset}`);
     assert(batch.lastOffset >= batch.baseOffset, 'batch last offset >= base offset');
     const relativeOffset = batch.baseOffset - this.baseOffset;
     if (batch.maxTimestamp > this.maxTimestamp) {
@@ -300,8 +306,50 @@ export class LogSegment {
     this.nextOffset = batch.lastOffset + 1;
   }
 
+  /**
+   * Opens a segment the log cleaner wrote under a temporary name (`path`): every batch is validated and
+   * indexed in memory, but no index file is written, because `<base>.index` still belongs to the segment
+   * this one replaces. The swap renames the file to its final name (the handle follows it) and then
+   * persists the indexes. Null when the file is not whole (the cleaner fsynced it, so that is a bug or
+   * corruption: the swap is abandoned).
+   */
+  static async openCleaned(
+    context: SegmentContext,
+    baseOffset: number,
+    options: { path: string; nowMs: number },
+  ): Promise<LogSegment | null> {
+    const file = await open(options.path, 'r+');
+    const segment = new LogSegment(context, file, baseOffset, options.nowMs);
+    segment.gapsAllowed = true;
+    segment.sizeBytes = (await file.stat()).size;
+    const fileBytes = segment.sizeBytes;
+    const result = await segment.rebuildIndexes();
+    if (result.position !== fileBytes) {
+      await segment.closeFile();
+      return null;
+    }
+    segment.sealTimeIndex();
+    return segment;
+  }
+
+  private follows(info: BatchInfo): boolean {
+    return this.gapsAllowed ? info.baseOffset >= this.nextOffset : info.baseOffset === this.nextOffset;
+  }
+
   /** Validates every batch, cuts the file at the first bad one and rebuilds both indexes. */
   private async recover(): Promise<RecoveryResult> {
+    const fileBytes = this.sizeBytes;
+    const result = await this.rebuildIndexes();
+    if (result.position < fileBytes) {
+      await this.file.truncate(result.position);
+      await this.file.datasync();
+    }
+    await this.persistIndexes();
+    return { truncatedBytes: fileBytes - result.position, reason: result.reason };
+  }
+
+  /** Scans and validates the file, indexing (in memory) every batch up to the first bad one. */
+  private async rebuildIndexes(): Promise<{ position: number; reason: string }> {
     const fileBytes = this.sizeBytes;
     this.resetIndexes();
     this.sizeBytes = 0;
@@ -309,20 +357,15 @@ export class LogSegment {
       this.file,
       { codec: this.context.codec, fromPosition: 0, endPosition: fileBytes, validate: true },
       (info) => {
-        if (info.baseOffset !== this.nextOffset || !this.canHoldOffset(info.lastOffset)) return 'invalid';
+        if (!this.follows(info) || !this.canHoldOffset(info.lastOffset)) return 'invalid';
         this.sizeBytes = info.position + info.sizeBytes;
         this.indexBatch(info);
         return 'continue';
       },
     );
     assert(result.position === this.sizeBytes, 'recovery ends at the last valid batch');
-    if (result.position < fileBytes) {
-      await this.file.truncate(result.position);
-      await this.file.datasync();
-    }
     this.indexFilesStale = true;
-    await this.persistIndexes();
-    return { truncatedBytes: fileBytes - result.position, reason: result.reason };
+    return { position: result.position, reason: result.reason };
   }
 
   /** Loads the index files of a cleanly closed segment; false when they are missing or inconsistent. */
@@ -359,7 +402,7 @@ export class LogSegment {
       this.file,
       { codec: this.context.codec, fromPosition, endPosition, validate: false },
       (info) => {
-        if (info.baseOffset !== this.nextOffset || !this.canHoldOffset(info.lastOffset)) return 'invalid';
+        if (!this.follows(info) || !this.canHoldOffset(info.lastOffset)) return 'invalid';
         if (info.maxTimestamp > tailMaxTimestamp) {
           tailMaxTimestamp = info.maxTimestamp;
           tailOffsetOfMax = info.baseOffset - this.baseOffset;
