@@ -10,13 +10,14 @@ import {
 import { Admin } from './admin.js';
 import { BrokerConnections } from './connections.js';
 import { Consumer } from './consumer.js';
-import { CoordinatorConnections } from './group/coordinator.js';
+import { CoordinatorConnections, CoordinatorLookup } from './group/coordinator.js';
 import { GroupAdmin } from './group/group-admin.js';
 import { GroupConsumer } from './group/group-consumer.js';
 import type { GroupConsumerOptions } from './group/types.js';
 import { MetadataCache } from './metadata-cache.js';
 import { Producer, type ProducerOptions } from './producer.js';
 import { clientIdInterceptor } from './throttle.js';
+import { TransactionConnections } from './transaction-coordinator.js';
 
 export interface TributaryClientOptions {
   /** host:port of one or more brokers; any of them answers Metadata. */
@@ -55,6 +56,8 @@ export class TributaryClient {
   private readonly connections: BrokerConnections;
   /** GroupCoordinator channels, for group consumers and group admin. */
   private readonly coordinators: CoordinatorConnections;
+  /** TransactionCoordinator channels, for transactional producers. */
+  private readonly transactionConnections: TransactionConnections;
   private adminClient: Admin | undefined;
   /** SCRAM sessions of every channel, when `sasl` is given. */
   private readonly auth: ScramSessionAuthentication | undefined;
@@ -68,6 +71,7 @@ export class TributaryClient {
         ? undefined
         : new ScramSessionAuthentication({ sasl: options.sasl, credentials });
     this.coordinators = new CoordinatorConnections(credentials, this.auth);
+    this.transactionConnections = new TransactionConnections(credentials, this.auth);
     this.connections = new BrokerConnections({
       credentials,
       ...(this.auth === undefined ? {} : { auth: this.auth }),
@@ -86,6 +90,16 @@ export class TributaryClient {
       {
         metadata: this.metadata,
         connections: this.connections,
+        transactions: {
+          connections: this.transactionConnections,
+          groupLookup: (groupId) =>
+            new CoordinatorLookup({
+              groupId,
+              connections: this.coordinators,
+              lookupAddresses: () => this.options.bootstrap,
+            }),
+          lookupAddresses: () => [...this.options.bootstrap, ...this.metadata.brokerAddresses()],
+        },
         ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
         ...(this.options.random === undefined ? {} : { random: this.options.random }),
       },
@@ -157,6 +171,7 @@ export class TributaryClient {
   close(): void {
     this.connections.close();
     this.coordinators.close();
+    this.transactionConnections.close();
     this.adminClient?.close();
     this.auth?.close();
   }

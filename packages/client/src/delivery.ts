@@ -45,6 +45,8 @@ export interface DelivererOptions {
   readonly compression: SupportedCompression;
   /** Undefined when idempotence is off. */
   readonly idempotence: Idempotence | undefined;
+  /** A transactional producer's batches carry the transactional attribute (needs idempotence). */
+  readonly isTransactional?: boolean;
 }
 
 export class Deliverer {
@@ -103,6 +105,7 @@ export class Deliverer {
         payloads,
         session,
         compression: this.compression,
+        isTransactional: this.options.isTransactional === true,
         onEncodeError: () => idempotence.reset(session),
       });
       return { session, sequenced };

@@ -268,6 +268,8 @@ export interface EncodeSequencedOptions {
   readonly payloads: ReadonlyMap<number, readonly (readonly RecordInput[])[]>;
   readonly session: ProducerSession;
   readonly compression: SupportedCompression;
+  /** Sets the batches' transactional attribute (a transactional producer's batches). */
+  readonly isTransactional?: boolean;
   /** Called when encoding throws (after the batches already given sequences are marked failed). */
   readonly onEncodeError: () => void;
 }
@@ -303,6 +305,7 @@ export function encodeSequenced(options: EncodeSequencedOptions): SequencedPaylo
           producerId,
           producerEpoch,
           baseSequence,
+          isTransactional: options.isTransactional === true,
         });
         const batch = sequences.assign(records.length);
         assert(batch.baseSequence === baseSequence, 'sequences moved while encoding one batch');

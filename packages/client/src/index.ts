@@ -85,7 +85,13 @@ export type {
   RunHandlers,
   Subscription,
 } from './group/types.js';
-export { CLIENT_LIMITS, DEFAULT_FETCH, DEFAULT_PRODUCER, IDEMPOTENCE_LIMITS } from './limits.js';
+export {
+  CLIENT_LIMITS,
+  DEFAULT_FETCH,
+  DEFAULT_PRODUCER,
+  IDEMPOTENCE_LIMITS,
+  TRANSACTION_LIMITS,
+} from './limits.js';
 export {
   type ClusterView,
   MetadataCache,
@@ -135,3 +141,11 @@ export {
   type ReplicaProgressDescription,
   type TopicPartitionRef,
 } from './reassignments.js';
+export type { SendOffsetsRequest, Transaction, TransactionGroupMember } from './transaction.js';
+export { TransactionConnections } from './transaction-coordinator.js';
+export {
+  isFatalTransactionError,
+  type TransactionErrorAction,
+  type TransactionState,
+  transactionErrorAction,
+} from './transaction-state.js';

@@ -38,3 +38,21 @@ export const IDEMPOTENCE_LIMITS = {
    */
   unacknowledgedBatchesMax: 5,
 } as const;
+
+export const TRANSACTION_LIMITS = {
+  /**
+   * Attempts of one transaction-coordinator call (FindTransactionCoordinator, InitTransactions,
+   * AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit) before giving up, within its deadline:
+   * NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS and CONCURRENT_TRANSACTIONS
+   * are retried, the first two after finding the coordinator again.
+   */
+  coordinatorAttemptsMax: 20,
+  /** Kafka's transaction.timeout.ms default. */
+  transactionTimeoutMsDefault: 60_000,
+  /** The proto field is a uint32; the coordinator enforces its own, smaller, transaction.max.timeout.ms. */
+  transactionTimeoutMsMax: 0x7fff_ffff,
+  /** Kafka's transactional.id is a string of at most this many characters on the wire (int16 length). */
+  transactionalIdLengthMax: 32_767,
+  /** Distinct partitions one transaction may write (each is a coordinator entry and a marker to write). */
+  partitionsPerTransactionMax: 10_000,
+} as const;

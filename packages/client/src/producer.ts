@@ -34,9 +34,15 @@ import {
 import type { BrokerConnections } from './connections.js';
 import { Deliverer } from './delivery.js';
 import { Idempotence, initProducerId } from './idempotence.js';
-import { CLIENT_LIMITS, DEFAULT_PRODUCER, IDEMPOTENCE_LIMITS } from './limits.js';
+import { CLIENT_LIMITS, DEFAULT_PRODUCER, IDEMPOTENCE_LIMITS, TRANSACTION_LIMITS } from './limits.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { assignPartitions, type CustomPartitioner, chunkBySize, groupByPartition } from './partitioning.js';
+import {
+  createTransactionManager,
+  type Transaction,
+  type TransactionDeps,
+  type TransactionManager,
+} from './transaction.js';
 
 export type Acks = 'all' | -1 | 0 | 1;
 
@@ -73,6 +79,14 @@ export interface ProducerOptions {
   readonly maxInFlightPerBroker?: number;
   /** Codec for each batch's records section; default 'none'. Consumers decompress transparently. */
   readonly compression?: SupportedCompression;
+  /**
+   * Makes the producer transactional (KIP-98): sends happen only inside `producer.transaction()`, and
+   * read_committed consumers see them once the transaction commits. Implies idempotence and acks=all
+   * (anything else is refused). The id names the producer across restarts: a new instance fences the old.
+   */
+  readonly transactionalId?: string;
+  /** Kafka's transaction.timeout.ms (default 60,000): the coordinator aborts a transaction open longer. */
+  readonly transactionTimeoutMs?: number;
 }
 
 export interface ProducerRecord {
@@ -109,6 +123,8 @@ export interface BatchResult {
 export interface ProducerDeps {
   readonly metadata: MetadataCache;
   readonly connections: BrokerConnections;
+  /** The coordinators of a transactional producer (required with `transactionalId`). */
+  readonly transactions?: TransactionDeps;
   readonly clock?: Clock;
   readonly random?: Random;
 }
@@ -147,6 +163,8 @@ export class Producer {
   private readonly compression: SupportedCompression;
   /** Undefined when idempotence is off. */
   private readonly idempotence: Idempotence | undefined;
+  /** Undefined unless the producer has a transactionalId. */
+  private readonly transactions: TransactionManager | undefined;
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly sticky: StickyPartitioner;
@@ -192,6 +210,7 @@ export class Producer {
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? systemRandom;
     this.sticky = new StickyPartitioner(this.random);
+    this.transactions = this.makeTransactions(options);
     this.idempotence = this.makeIdempotence(options.idempotent);
     this.deliverer = new Deliverer({
       metadata: deps.metadata,
@@ -204,6 +223,7 @@ export class Producer {
       maxInFlight: this.maxInFlight,
       compression: this.compression,
       idempotence: this.idempotence,
+      isTransactional: this.transactions !== undefined,
     });
   }
 
@@ -215,6 +235,76 @@ export class Producer {
   /** How many times a definitive failure ended the producer session (0 when idempotence is off). */
   get sessionResets(): number {
     return this.idempotence?.resets ?? 0;
+  }
+
+  /** The transactional id, when the producer is transactional. */
+  get transactionalId(): string | undefined {
+    return this.transactions?.transactionalId;
+  }
+
+  /**
+   * InitTransactions (a transactional producer only): gets the producer id and a new epoch, fencing older
+   * producers with the same transactional id and aborting their open transaction. Called by the first
+   * transaction() when not called before.
+   */
+  initTransactions(): Promise<void> {
+    return this.requireTransactions().initTransactions();
+  }
+
+  /** Opens a transaction (KafkaJS's producer.transaction()); one at a time per producer. */
+  async transaction(): Promise<Transaction> {
+    const manager = this.requireTransactions();
+    await manager.begin();
+    let ended = false;
+    const end = async (outcome: Promise<void>): Promise<void> => {
+      await outcome;
+      ended = true;
+    };
+    return {
+      send: ((topicOrRequest: string | ProduceRequest, records?: readonly ProducerRecord[]) =>
+        typeof topicOrRequest === 'string'
+          ? this.send(topicOrRequest, records ?? [])
+          : this.send(topicOrRequest)) as Transaction['send'],
+      sendOffsets: (request) => manager.sendOffsets(request),
+      commit: () => end(manager.commit()),
+      abort: () => end(manager.abort()),
+      isActive: () => !ended && manager.machine.isActive,
+    };
+  }
+
+  private requireTransactions(): TransactionManager {
+    if (this.transactions === undefined) {
+      throw new TributaryError(
+        'INVALID_TXN_STATE',
+        'transactions need a producer made with a transactionalId',
+      );
+    }
+    return this.transactions;
+  }
+
+  private makeTransactions(options: ProducerOptions): TransactionManager | undefined {
+    if (options.transactionalId === undefined) return undefined;
+    if (this.acks !== -1 || options.idempotent === false) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        `a transactional producer is idempotent with acks=all, got acks=${this.acks}` +
+          (options.idempotent === false ? ' and idempotent: false' : ''),
+      );
+    }
+    const deps = this.deps.transactions;
+    if (deps === undefined) {
+      throw new TributaryError('INVALID_REQUEST', 'a transactional producer needs transaction coordinators');
+    }
+    return createTransactionManager(deps, {
+      transactionalId: options.transactionalId,
+      transactionTimeoutMs: options.transactionTimeoutMs ?? TRANSACTION_LIMITS.transactionTimeoutMsDefault,
+      clock: this.clock,
+      random: this.random,
+      requestTimeoutMs: this.timeoutMs,
+      operationTimeoutMs: this.deliveryTimeoutMs,
+      sessionResets: () => this.sessionResets,
+      flush: () => this.flush(),
+    });
   }
 
   private makeIdempotence(requested: boolean | undefined): Idempotence | undefined {
@@ -234,8 +324,11 @@ export class Producer {
       random: this.random,
       requestTimeoutMs: this.timeoutMs,
     };
+    const transactions = this.transactions;
     return new Idempotence({
-      initProducerId: (topic, deadlineMs) => initProducerId(deps, topic, deadlineMs),
+      // A transactional producer's id and epoch come from its transaction coordinator (InitTransactions).
+      initProducerId: (topic, deadlineMs) =>
+        transactions === undefined ? initProducerId(deps, topic, deadlineMs) : transactions.sessionIdentity(),
       windowMax: IDEMPOTENCE_LIMITS.unacknowledgedBatchesMax,
       clock: this.clock,
     });
@@ -255,6 +348,20 @@ export class Producer {
   ): Promise<RecordMetadata[]> {
     const topic = typeof topicOrRequest === 'string' ? topicOrRequest : topicOrRequest.topic;
     const records = typeof topicOrRequest === 'string' ? maybeRecords : topicOrRequest.messages;
+    const transactions = this.transactions;
+    if (transactions !== undefined) {
+      // Only inside a transaction, and commit() waits for it; a failure leaves the transaction abortable.
+      try {
+        transactions.requireSend();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return transactions.track(this.sendAll(topic, records));
+    }
+    return this.sendAll(topic, records);
+  }
+
+  private sendAll(topic: string, records: readonly ProducerRecord[]): Promise<RecordMetadata[]> {
     if (records.length === 0) return Promise.resolve([]);
     const deadlineMs = this.clock.nowMs() + this.deliveryTimeoutMs;
     if (this.lingerMs <= 0) {
@@ -281,6 +388,12 @@ export class Producer {
    * topic, metadata unreachable, a partition outside the topic, a bad custom partitioner result).
    */
   sendWithResults(topic: string, records: readonly ProducerRecord[]): Promise<RecordResult[]> {
+    // Per-record outcomes do not fit a transaction's all-or-nothing rule: use transaction().send().
+    if (this.transactions !== undefined) {
+      return Promise.reject(
+        new TributaryError('INVALID_TXN_STATE', 'a transactional producer sends with transaction().send()'),
+      );
+    }
     if (records.length === 0) return Promise.resolve([]);
     const deadlineMs = this.clock.nowMs() + this.deliveryTimeoutMs;
     if (this.lingerMs <= 0) return this.sendNow(topic, records, deadlineMs, false);
@@ -297,6 +410,12 @@ export class Producer {
     topic: string,
     batch: { readonly partition?: number; readonly records: readonly RecordInput[] },
   ): Promise<BatchResult> {
+    if (this.transactions !== undefined) {
+      throw new TributaryError(
+        'INVALID_TXN_STATE',
+        'a transactional producer sends with transaction().send()',
+      );
+    }
     const deadlineMs = this.clock.nowMs() + this.deliveryTimeoutMs;
     const metadata = await this.deps.metadata.requireTopic(topic, this.requestTimeoutMs(deadlineMs));
     const numPartitions = metadata.partitions.length;
@@ -414,6 +533,8 @@ export class Producer {
       timestampMs: record.timestamp ?? wallMs,
     }));
     const groups = groupByPartition(partitions);
+    // KIP-98: every partition is added to the transaction before its first transactional batch is written.
+    await this.transactions?.addPartitions(topic, [...groups.keys()]);
     const chunked = new Map<number, number[][]>();
     for (const [partition, indexes] of groups) chunked.set(partition, this.chunkGroup(inputs, indexes));
     const usedSticky = this.partitioner === undefined;

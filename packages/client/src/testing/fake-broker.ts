@@ -120,6 +120,8 @@ export interface FakeClusterOptions {
   readonly brokers: number;
   /** Partition count per topic; leaders are spread round-robin over the brokers (ids from 1). */
   readonly topics: Readonly<Record<string, number>>;
+  /** Adds more services to each broker's server before it is bound (a fake coordinator, say). */
+  readonly extraServices?: (server: grpc.Server, brokerIndex: number) => void;
 }
 
 const key = (topic: string, partition: number): string => `${topic}-${partition}`;
@@ -158,6 +160,7 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     const server = createServer();
     const broker = { id, address: '' };
     addBrokerService(server, handlers(id, state, brokers, appended));
+    options.extraServices?.(server, id - 1);
     const port = await bindServer(server, '127.0.0.1:0');
     broker.address = `127.0.0.1:${port}`;
     brokers.push(broker);
