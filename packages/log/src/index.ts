@@ -11,9 +11,6 @@ export type { CleanOptions, CleanResult } from './cleaner/clean-log.js';
 export { CLEANER_LIMITS } from './cleaner/limits.js';
 export {
   type CleanableLog,
-  type CleanableStateView,
-  type CleanRequest,
-  type CleanResultView,
   LogCleaner,
   type LogCleanerOptions,
   type LogCleanerStats,

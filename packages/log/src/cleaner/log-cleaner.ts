@@ -13,41 +13,17 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { assert, type Clock, TributaryError } from '@tributary/core';
 import type { LogLogger } from '../partition-log.js';
+import type { CleanOptions, CleanResult } from './clean-log.js';
 import { CLEANER_LIMITS } from './limits.js';
+import { type CleanableState, needsCleaning } from './plan.js';
 import { CleanerThrottle, type Sleep } from './throttle.js';
-
-/** Where a log stands for compaction (PartitionLog.cleanableState). */
-export interface CleanableStateView {
-  readonly dirtyBytes: number;
-  readonly dirtyRatio: number;
-  /** A record in the dirty part is older than max.compaction.lag.ms: clean it whatever the ratio. */
-  readonly overdue: boolean;
-}
-
-/** What one clean did (PartitionLog.clean). */
-export interface CleanResultView {
-  readonly segmentsCleaned: number;
-  readonly bytesRead: number;
-  readonly bytesWritten: number;
-  readonly recordsRemoved: number;
-  readonly firstDirtyOffset: number;
-}
-
-export interface CleanRequest {
-  /** Wall-clock milliseconds: compaction lags and tombstone retention compare record timestamps. */
-  readonly nowMs: number;
-  /** Exclusive: records at or past it (not yet committed) are never cleaned. */
-  readonly upperBoundOffset: number;
-  readonly throttle?: (bytes: number) => Promise<void>;
-  readonly signal?: AbortSignal;
-}
 
 /** The narrow part of PartitionLog the cleaner uses (tests hand it real logs). */
 export interface CleanableLog {
   readonly currentConfig: { readonly minCleanableDirtyRatio: number };
   /** Null when the log's cleanup.policy does not include compact. */
-  cleanableState(nowMs: number, upperBoundOffset: number): CleanableStateView | null;
-  clean(request: CleanRequest): Promise<CleanResultView>;
+  cleanableState(nowMs: number, upperBoundOffset: number): CleanableState | null;
+  clean(options: CleanOptions): Promise<CleanResult>;
 }
 
 export interface LogCleanerOptions {
@@ -267,7 +243,7 @@ export class LogCleaner {
     return candidates.sort((a, b) => b.dirtyRatio - a.dirtyRatio);
   }
 
-  /** The log as a candidate when it needs cleaning now (Kafka: cleanable ratio over the minimum, or overdue). */
+  /** The log as a candidate when it needs cleaning now (plan.ts needsCleaning: the ratio, or overdue). */
   private checkLog(key: string, registration: Registration, wallMs: number): Candidate | null {
     const upperBoundOffset = registration.upperBound();
     assert(
@@ -276,10 +252,10 @@ export class LogCleaner {
     );
     const state = registration.log.cleanableState(wallMs, upperBoundOffset);
     registration.dirtyRatio = state?.dirtyRatio;
-    if (state === null || state.dirtyBytes === 0) return null;
+    if (state === null) return null;
     assert(state.dirtyRatio >= 0 && state.dirtyRatio <= 1, () => `dirty ratio of ${key} is a ratio`);
-    const due = state.overdue || state.dirtyRatio >= registration.log.currentConfig.minCleanableDirtyRatio;
-    return due ? { key, registration, upperBoundOffset, dirtyRatio: state.dirtyRatio } : null;
+    if (!needsCleaning(state, registration.log.currentConfig.minCleanableDirtyRatio)) return null;
+    return { key, registration, upperBoundOffset, dirtyRatio: state.dirtyRatio };
   }
 
   private startClean(candidate: Candidate): void {
@@ -312,7 +288,7 @@ export class LogCleaner {
     this.running.set(key, { controller, done: finished });
   }
 
-  private cleanDone(key: string, result: CleanResultView, startedMs: number): void {
+  private cleanDone(key: string, result: CleanResult, startedMs: number): void {
     const durationMs = this.clock.nowMs() - startedMs;
     this.totals.bytesRead += result.bytesRead;
     this.totals.bytesWritten += result.bytesWritten;
