@@ -1,6 +1,7 @@
 /** Pure: the records of a Fetch answer for one partition, from the requested offset on. */
 import { TributaryError } from '@tributary/core';
-import { type DecodedHeader, decodeRecordBatch, splitBatches } from '@tributary/records';
+import { type DecodedHeader, decodeControlRecord, decodeRecordBatch, splitBatches } from '@tributary/records';
+import type { FetchFilter } from './read-committed.js';
 
 export interface ConsumedRecord {
   readonly topic: string;
@@ -21,11 +22,13 @@ export interface DecodedFetch {
 /**
  * Decodes whole batches; the broker returns batches that may start before `fetchOffset`, so records
  * below it are skipped. A batch cut short at the end (the broker's byte limit) is left for the next
- * fetch; a corrupt batch is an error.
+ * fetch; a corrupt batch is an error. Control batches (transaction markers) are never records; with a
+ * read_committed `filter` the batches of aborted transactions are dropped too (read-committed.ts).
  */
 export function decodeFetched(
   bytes: Uint8Array,
   where: { readonly topic: string; readonly partition: number; readonly fetchOffset: number },
+  filter?: FetchFilter,
 ): DecodedFetch {
   const split = splitBatches(bytes, { verifyCrc: false });
   if (split.end.kind === 'corrupt') {
@@ -38,7 +41,13 @@ export function decodeFetched(
   let nextOffset = where.fetchOffset;
   for (const header of split.batches) {
     const batch = decodeRecordBatch(header.bytes());
-    nextOffset = Math.max(nextOffset, batch.baseOffset + batch.lastOffsetDelta + 1);
+    const lastOffset = batch.baseOffset + batch.lastOffsetDelta;
+    nextOffset = Math.max(nextOffset, lastOffset + 1);
+    if (filter !== undefined) {
+      const [first] = batch.records;
+      const marker = batch.isControl && first !== undefined ? controlMarker(first, where) : undefined;
+      if (!filter.admit({ ...batch, lastOffset }, marker)) continue;
+    }
     if (batch.isControl) continue;
     for (const record of batch.records) {
       if (record.offset < where.fetchOffset) continue;
@@ -53,5 +62,20 @@ export function decodeFetched(
       });
     }
   }
+  filter?.finish(nextOffset);
   return { records, nextOffset };
+}
+
+function controlMarker(
+  record: { readonly key: Uint8Array | null; readonly value: Uint8Array | null },
+  where: { readonly topic: string; readonly partition: number },
+): 'commit' | 'abort' {
+  try {
+    return decodeControlRecord(record.key, record.value).marker;
+  } catch (error) {
+    throw new TributaryError(
+      'CORRUPT_MESSAGE',
+      `${where.topic}-${where.partition}: unreadable transaction marker: ${(error as Error).message}`,
+    );
+  }
 }
