@@ -102,6 +102,15 @@ export class Partition {
       ? this.roleValue.state.highWatermark
       : this.roleValue.highWatermark;
   }
+  /**
+   * Kafka's last stable offset: below it every transaction is decided, so read_committed consumers read up
+   * to it. Never past the high watermark (an open transaction's first offset may lie beyond it).
+   */
+  get lastStableOffset(): number {
+    const highWatermark = this.highWatermark;
+    const firstUnstable = this.log.firstUnstableOffset;
+    return firstUnstable === null ? highWatermark : Math.min(highWatermark, firstUnstable);
+  }
   get isr(): readonly number[] {
     return this.roleValue.kind === 'leader' ? this.roleValue.state.isr : [];
   }

@@ -6,6 +6,7 @@
  */
 import type { ErrorCode } from '@tributary/core';
 import type {
+  FetchAbortedTransaction,
   FetchPartitionResult,
   FetchRequest__Output,
   ListOffsetsPartitionResult,
@@ -179,6 +180,10 @@ async function readForConsumer(
       }
       const { partition } = checked;
       const highWatermark = partition.highWatermark;
+      const lastStableOffset = partition.lastStableOffset;
+      // read_committed reads stop at the last stable offset (Kafka's FetchIsolation.TXN_COMMITTED).
+      const readCommitted = request.isolationLevel === READ_COMMITTED;
+      const upperBound = readCommitted ? lastStableOffset : highWatermark;
       const logStartOffset = partition.log.logStartOffset;
       // Out of range means outside the log, as in Kafka: between the high watermark and the log end there is just
       // nothing to read yet (a new leader's high watermark trails its predecessor's for a moment after failover).
@@ -190,12 +195,16 @@ async function readForConsumer(
         continue;
       }
       let records: Buffer = Buffer.alloc(0);
-      if (wanted.fetchOffset < highWatermark && remainingBytes > 0) {
+      let abortedTransactions: FetchAbortedTransaction[] = [];
+      if (wanted.fetchOffset < upperBound && remainingBytes > 0) {
         try {
           const partitionMaxBytes = wanted.partitionMaxBytes || REPLICA_LIMITS.partitionFetchBytesDefault;
           const maxBytes = Math.min(partitionMaxBytes, remainingBytes);
-          records = (await partition.log.read(wanted.fetchOffset, { maxBytes, maxOffset: highWatermark }))
-            .bytes;
+          const read = await partition.log.read(wanted.fetchOffset, { maxBytes, maxOffset: upperBound });
+          records = read.bytes;
+          if (readCommitted) {
+            abortedTransactions = await abortedInRange(partition, wanted.fetchOffset, read.nextOffset);
+          }
         } catch (error) {
           anyError = true;
           const failure = toPartitionError(error);
@@ -215,10 +224,29 @@ async function readForConsumer(
         records,
         leaderId: context.brokerId,
         leaderEpoch: partition.leaderEpoch,
+        lastStableOffset,
+        abortedTransactions,
       });
     }
   }
   return { results, bytes, anyError, waitOn };
+}
+
+/** Kafka's isolation levels as the Fetch and ListOffsets requests carry them. */
+export const READ_UNCOMMITTED = 0;
+export const READ_COMMITTED = 1;
+
+/**
+ * The aborted transactions overlapping the records read, [fromOffset, upperBoundOffset), as a read_committed
+ * client needs them to drop aborted records (Kafka's collectAbortedTransactions on the fetch path).
+ */
+async function abortedInRange(
+  partition: Partition,
+  fromOffset: number,
+  upperBoundOffset: number,
+): Promise<FetchAbortedTransaction[]> {
+  const aborted = await partition.log.abortedTransactions(fromOffset, upperBoundOffset);
+  return aborted.map(({ producerId, firstOffset }) => ({ producerId, firstOffset }));
 }
 
 function fetchError(
@@ -262,8 +290,10 @@ export async function handleListOffsets(
       const { partition } = checked;
       const highWatermark = partition.highWatermark;
       let offset: number;
-      if (wanted.timestamp === -1) offset = highWatermark;
-      else if (wanted.timestamp === -2) offset = partition.log.logStartOffset;
+      // Kafka's ListOffsets: latest is the last stable offset for read_committed, the high watermark else.
+      if (wanted.timestamp === -1) {
+        offset = request.isolationLevel === READ_COMMITTED ? partition.lastStableOffset : highWatermark;
+      } else if (wanted.timestamp === -2) offset = partition.log.logStartOffset;
       else {
         const found = await partition.log.offsetForTimestamp(wanted.timestamp);
         // Offsets at or past the high watermark are not visible to consumers yet.

@@ -85,6 +85,9 @@ export function validateFetchRequest(request: FetchRequest__Output): void {
   requireIntInRange(request.maxWaitMs, 'max_wait_ms', { max: REQUEST_LIMITS.fetchMaxWaitMsMax });
   requireIntInRange(request.minBytes, 'min_bytes', { max: REQUEST_LIMITS.fetchBytesMax });
   requireIntInRange(request.maxBytes, 'max_bytes', { max: REQUEST_LIMITS.fetchBytesMax });
+  // Kafka's isolation levels: 0 read_uncommitted, 1 read_committed.
+  if (request.isolationLevel !== undefined)
+    requireIntInRange(request.isolationLevel, 'isolation_level', { max: 1 });
   checkTopics(request.topics, 'topics');
   for (const topic of request.topics) {
     for (const partition of topic.partitions) {

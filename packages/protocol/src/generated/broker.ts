@@ -12,6 +12,7 @@ import type { DescribeReplicasRequest as _tributary_v1_DescribeReplicasRequest, 
 import type { DescribeReplicasResponse as _tributary_v1_DescribeReplicasResponse, DescribeReplicasResponse__Output as _tributary_v1_DescribeReplicasResponse__Output } from './tributary/v1/DescribeReplicasResponse.js';
 import type { DescribedPartitionReplicas as _tributary_v1_DescribedPartitionReplicas, DescribedPartitionReplicas__Output as _tributary_v1_DescribedPartitionReplicas__Output } from './tributary/v1/DescribedPartitionReplicas.js';
 import type { DivergingEpoch as _tributary_v1_DivergingEpoch, DivergingEpoch__Output as _tributary_v1_DivergingEpoch__Output } from './tributary/v1/DivergingEpoch.js';
+import type { FetchAbortedTransaction as _tributary_v1_FetchAbortedTransaction, FetchAbortedTransaction__Output as _tributary_v1_FetchAbortedTransaction__Output } from './tributary/v1/FetchAbortedTransaction.js';
 import type { FetchPartition as _tributary_v1_FetchPartition, FetchPartition__Output as _tributary_v1_FetchPartition__Output } from './tributary/v1/FetchPartition.js';
 import type { FetchPartitionResult as _tributary_v1_FetchPartitionResult, FetchPartitionResult__Output as _tributary_v1_FetchPartitionResult__Output } from './tributary/v1/FetchPartitionResult.js';
 import type { FetchRequest as _tributary_v1_FetchRequest, FetchRequest__Output as _tributary_v1_FetchRequest__Output } from './tributary/v1/FetchRequest.js';
@@ -69,6 +70,7 @@ export interface ProtoGrpcType {
       DescribeReplicasResponse: MessageTypeDefinition<_tributary_v1_DescribeReplicasResponse, _tributary_v1_DescribeReplicasResponse__Output>
       DescribedPartitionReplicas: MessageTypeDefinition<_tributary_v1_DescribedPartitionReplicas, _tributary_v1_DescribedPartitionReplicas__Output>
       DivergingEpoch: MessageTypeDefinition<_tributary_v1_DivergingEpoch, _tributary_v1_DivergingEpoch__Output>
+      FetchAbortedTransaction: MessageTypeDefinition<_tributary_v1_FetchAbortedTransaction, _tributary_v1_FetchAbortedTransaction__Output>
       FetchPartition: MessageTypeDefinition<_tributary_v1_FetchPartition, _tributary_v1_FetchPartition__Output>
       FetchPartitionResult: MessageTypeDefinition<_tributary_v1_FetchPartitionResult, _tributary_v1_FetchPartitionResult__Output>
       FetchRequest: MessageTypeDefinition<_tributary_v1_FetchRequest, _tributary_v1_FetchRequest__Output>

@@ -79,6 +79,7 @@ export * from './tributary/v1/ElectLeadersResponse.js';
 export * from './tributary/v1/ElectLeadersResult.js';
 export * from './tributary/v1/EndTxnRequest.js';
 export * from './tributary/v1/EndTxnResponse.js';
+export * from './tributary/v1/FetchAbortedTransaction.js';
 export * from './tributary/v1/FetchMetadataEvent.js';
 export * from './tributary/v1/FetchMetadataRequest.js';
 export * from './tributary/v1/FetchPartition.js';

@@ -82,6 +82,7 @@ async function fetch(
     minBytes: clamp(request.minBytes, REQUEST_LIMITS.fetchBytesMax),
     maxBytes: clamp(request.maxBytes, REQUEST_LIMITS.fetchBytesMax),
     topics: [],
+    isolationLevel: request.isolationLevel === READ_COMMITTED ? READ_COMMITTED : 0,
   };
   for (const [index, topic] of request.topics.entries()) {
     const name = names[index];
@@ -167,10 +168,15 @@ function partitionData(
     partitionIndex,
     errorCode: kafkaCodeOfName(errorCode),
     highWatermark,
-    // No transactions yet: everything below the high watermark is stable.
-    lastStableOffset: highWatermark,
+    lastStableOffset: int64Of(result.lastStableOffset, highWatermark),
     logStartOffset: int64Of(result.logStartOffset, -1),
-    abortedTransactions: committed ? [] : null,
+    // Kafka answers null for read_uncommitted and the list (maybe empty) for read_committed.
+    abortedTransactions: committed
+      ? (result.abortedTransactions ?? []).map((txn) => ({
+          producerId: int64Of(txn.producerId, -1),
+          firstOffset: int64Of(txn.firstOffset, -1),
+        }))
+      : null,
     preferredReadReplica: -1,
     records: errorCode === '' ? (result.records === undefined ? EMPTY : asBuffer(result.records)) : EMPTY,
   };

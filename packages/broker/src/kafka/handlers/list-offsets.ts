@@ -41,7 +41,11 @@ async function listOffsets(
   parts: KafkaBrokerParts,
   request: ListOffsetsRequest,
 ): Promise<ListOffsetsResponse> {
-  const forward: ListOffsetsRequest__Output = { topics: [] };
+  // Kafka's isolation level: read_committed (1) answers latest with the last stable offset.
+  const forward: ListOffsetsRequest__Output = {
+    topics: [],
+    isolationLevel: request.isolationLevel === 1 ? 1 : 0,
+  };
   const refused = new Map<string, number>();
   for (const topic of request.topics) {
     const partitions: ListOffsetsRequest__Output['topics'][number]['partitions'] = [];

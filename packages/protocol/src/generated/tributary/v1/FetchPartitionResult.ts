@@ -1,5 +1,6 @@
 // Original file: protos/tributary/v1/broker.proto
 
+import type { FetchAbortedTransaction as _tributary_v1_FetchAbortedTransaction, FetchAbortedTransaction__Output as _tributary_v1_FetchAbortedTransaction__Output } from '../../tributary/v1/FetchAbortedTransaction.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface FetchPartitionResult {
@@ -15,6 +16,14 @@ export interface FetchPartitionResult {
   'records'?: (Buffer | Uint8Array | string);
   'leaderId'?: (number);
   'leaderEpoch'?: (number);
+  /**
+   * min(high watermark, first offset of the oldest open transaction): read_committed reads stop here.
+   */
+  'lastStableOffset'?: (number | string | Long);
+  /**
+   * read_committed only: the aborted transactions overlapping the returned records.
+   */
+  'abortedTransactions'?: (_tributary_v1_FetchAbortedTransaction)[];
 }
 
 export interface FetchPartitionResult__Output {
@@ -30,4 +39,12 @@ export interface FetchPartitionResult__Output {
   'records': (Buffer);
   'leaderId': (number);
   'leaderEpoch': (number);
+  /**
+   * min(high watermark, first offset of the oldest open transaction): read_committed reads stop here.
+   */
+  'lastStableOffset': (number);
+  /**
+   * read_committed only: the aborted transactions overlapping the returned records.
+   */
+  'abortedTransactions': (_tributary_v1_FetchAbortedTransaction__Output)[];
 }

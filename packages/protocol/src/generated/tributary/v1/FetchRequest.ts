@@ -7,6 +7,12 @@ export interface FetchRequest {
   'minBytes'?: (number);
   'maxBytes'?: (number);
   'topics'?: (_tributary_v1_FetchTopic)[];
+  /**
+   * Kafka's isolation level: 0 = read_uncommitted (up to the high watermark), 1 = read_committed (up to
+   * the last stable offset, with the aborted transactions in the range returned for the client to drop).
+   */
+  'isolationLevel'?: (number);
+  '_isolationLevel'?: "isolationLevel";
 }
 
 export interface FetchRequest__Output {
@@ -14,4 +20,10 @@ export interface FetchRequest__Output {
   'minBytes': (number);
   'maxBytes': (number);
   'topics': (_tributary_v1_FetchTopic__Output)[];
+  /**
+   * Kafka's isolation level: 0 = read_uncommitted (up to the high watermark), 1 = read_committed (up to
+   * the last stable offset, with the aborted transactions in the range returned for the client to drop).
+   */
+  'isolationLevel'?: (number);
+  '_isolationLevel'?: "isolationLevel";
 }

@@ -4,8 +4,18 @@ import type { ListOffsetsTopic as _tributary_v1_ListOffsetsTopic, ListOffsetsTop
 
 export interface ListOffsetsRequest {
   'topics'?: (_tributary_v1_ListOffsetsTopic)[];
+  /**
+   * As in FetchRequest: with 1 (read_committed), latest (-1) is the last stable offset.
+   */
+  'isolationLevel'?: (number);
+  '_isolationLevel'?: "isolationLevel";
 }
 
 export interface ListOffsetsRequest__Output {
   'topics': (_tributary_v1_ListOffsetsTopic__Output)[];
+  /**
+   * As in FetchRequest: with 1 (read_committed), latest (-1) is the last stable offset.
+   */
+  'isolationLevel'?: (number);
+  '_isolationLevel'?: "isolationLevel";
 }
