@@ -25,6 +25,7 @@ import { addDecommissionCommand, brokersList } from './commands/brokers.js';
 import { clusterStatus } from './commands/cluster.js';
 import { addDeleteRecordsCommand } from './commands/delete-records.js';
 import { addDevCertsCommand } from './commands/dev-certs.js';
+import { addDumpLogCommand } from './commands/dump-log.js';
 import { addGroupCommands } from './commands/groups.js';
 import { metadataLog } from './commands/metadata-log.js';
 import { addPartitionCommands } from './commands/partition-commands.js';
@@ -271,6 +272,7 @@ export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput =
   addAclCommands(program, run, input);
   addQuotaCommands(program, run);
   addDevCertsCommand(program, io);
+  addDumpLogCommand(program, io);
   return program;
 }
 

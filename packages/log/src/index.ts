@@ -46,6 +46,11 @@ export {
   type RetentionResult,
 } from './partition-log.js';
 export {
+  decodeProducerSnapshot,
+  PRODUCER_SNAPSHOT_FILE,
+  type ProducerSnapshot,
+} from './producer-snapshot.js';
+export {
   type BatchMetadata,
   type CompletedTransaction,
   NO_PRODUCER_ID,
