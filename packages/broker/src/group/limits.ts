@@ -20,6 +20,12 @@ export const GROUP_DEFAULTS = {
   offsetsTopicPartitions: 16,
   /** --offsets-topic-replication-factor; capped by the number of unfenced brokers at creation. */
   offsetsTopicReplicationFactor: 3,
+  /**
+   * segment.bytes of __consumer_offsets when it is created (Kafka's offsets.topic.segment.bytes, 100 MiB):
+   * the cleaner never touches the active segment, so a smaller one than a topic's 1 GiB default lets
+   * superseded commits go sooner.
+   */
+  offsetsTopicSegmentBytes: 100 * 1024 * 1024,
   /** --offsets-retention-ms: offsets of an empty group older than this are deleted (7 days, as Kafka). */
   offsetsRetentionMs: 7 * 24 * 60 * 60 * 1000,
   /** How often the coordinator's one timer sweeps session and rebalance timeouts. */

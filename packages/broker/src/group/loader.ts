@@ -1,7 +1,9 @@
 /**
  * Loading a coordinator shard: replays its __consumer_offsets partition from the log start to the log
- * end into the shard's offset store. Records that are not offset commits (other key versions) are
- * skipped; a corrupt record fails the load (the shell retries), never the process.
+ * end into the shard's offset store. Records that are not offset commits (other key versions, control
+ * batches) are skipped; a corrupt record fails the load (the shell retries), never the process. The topic
+ * is compacted, so offsets have gaps (a read continues at the next batch there is) and a tombstone may
+ * delete an offset whose commit the cleaner already removed (the store ignores it).
  */
 import { decodeRecordBatch, splitBatches } from '@tributary/records';
 import type { LocalLogRead } from '../replica/replica-manager.js';
@@ -30,6 +32,8 @@ export async function loadShard(shard: CoordinatorShard, read: ReadLocalLog): Pr
     const split = splitBatches(result.bytes);
     if (split.end.kind === 'corrupt') throw split.end.error;
     for (const header of split.batches) {
+      // Transaction markers carry control keys, not offset keys.
+      if (header.isControl) continue;
       for (const record of decodeRecordBatch(header.bytes()).records) {
         // A read starts at the batch holding `from`: records before it were applied by the last step.
         if (record.offset < from || record.key === null) continue;

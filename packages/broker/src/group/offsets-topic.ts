@@ -90,8 +90,14 @@ export async function createOffsetsTopic(
     name: OFFSETS_TOPIC,
     partitions: settings.offsetsTopicPartitions,
     replicationFactor: Math.max(1, Math.min(settings.offsetsTopicReplicationFactor, unfenced)),
-    // No compaction yet: keep every commit rather than let time retention delete live offsets.
-    configs: [{ name: 'retention.ms', value: '-1' }],
+    // Kafka's offsets topic: compacted (the last commit per group and partition is kept, a tombstone deletes
+    // one; never time retention, which would delete live offsets) with smaller segments. A topic created
+    // before compaction existed keeps the configs it was created with (retention.ms=-1, delete): alter its
+    // cleanup.policy to compact to have it cleaned.
+    configs: [
+      { name: 'cleanup.policy', value: 'compact' },
+      { name: 'segment.bytes', value: String(GROUP_DEFAULTS.offsetsTopicSegmentBytes) },
+    ],
   };
   try {
     await createTopic(request);

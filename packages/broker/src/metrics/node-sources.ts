@@ -39,6 +39,7 @@ export function nodeScrapeSources(brokerId: number, parts: BrokerNodeParts): Bro
     leaderPartitions: () => parts.replicaManager?.leaderPartitions() ?? [],
     partitionReplica: (topic, partition) => parts.replicaManager?.partitionReplica?.(topic, partition),
     replicationThrottle: () => parts.replicaManager?.replicationThrottleStats?.(),
+    logCleaner: () => parts.replicaManager?.logCleanerStats?.(),
     groups: () => {
       const coordinator = parts.groupCoordinator;
       return coordinator === undefined || coordinator === null ? [] : groupOffsets(coordinator);

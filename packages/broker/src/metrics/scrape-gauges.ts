@@ -4,9 +4,12 @@
  * partition / group labels are capped (BROKER_METRICS_LIMITS); what a cap cut is counted in
  * tributary_broker_metric_series_dropped.
  */
+
+import type { LogCleanerStats } from '@tributary/log';
 import type { MetadataImage } from '@tributary/metadata';
 import { NO_LEADER } from '@tributary/metadata';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { registerLogCleanerMetrics } from './cleaner-metrics.js';
 
 export const BROKER_METRICS_LIMITS = {
   /** Led partitions reported with their own log end offset and high watermark series. */
@@ -42,6 +45,8 @@ export interface BrokerScrapeSources {
   groups(): readonly GroupOffsets[];
   /** The follower-side replication throttle (undefined for test doubles without one). */
   replicationThrottle?(): ReplicationThrottleReading | undefined;
+  /** The log cleaner's totals (undefined without one: log.cleaner.enable off, test doubles). */
+  logCleaner?(): LogCleanerStats | undefined;
 }
 
 /** What the replication throttle gauges read (the replica manager's ReplicationThrottleStats). */
@@ -127,6 +132,10 @@ export function registerScrapeGauges(registry: Registry, sources: BrokerScrapeSo
   registerPartitionOffsetGauges(registry, sources, dropped);
   registerGroupLagGauge(registry, sources, dropped);
   registerThrottleMetrics(registry, sources);
+  registerLogCleanerMetrics(registry, () => sources.logCleaner?.(), {
+    dirtyRatioSeriesMax: BROKER_METRICS_LIMITS.partitionSeriesMax,
+    dropped,
+  });
 }
 
 function registerThrottleMetrics(registry: Registry, sources: BrokerScrapeSources): void {

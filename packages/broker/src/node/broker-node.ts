@@ -109,6 +109,12 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
         if (unreachable.reportFailure(leaderId, clock.nowMs())) lifecycle?.heartbeatSoon();
       },
       onLeaderReachable: (leaderId) => unreachable.reportSuccess(leaderId),
+      logCleaner: {
+        enable: options.logCleanerEnable,
+        threads: options.logCleanerThreads,
+        ioMaxBytesPerSecond: options.logCleanerIoMaxBytesPerSecond,
+        backoffMs: options.logCleanerBackoffMs,
+      },
     });
     cleanups.push(() => replicaManager.close());
     parts.replicaManager = replicaManager;

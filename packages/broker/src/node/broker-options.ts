@@ -64,6 +64,14 @@ export interface BrokerOptions {
   readonly kafkaAdvertised?: string;
   /** Kafka's connections.max.idle.ms for the Kafka listener; 10 minutes by default. */
   readonly kafkaConnectionsMaxIdleMs?: number;
+  /**
+   * The log cleaner (compaction of cleanup.policy=compact partitions): Kafka's log.cleaner.enable (default
+   * on), .threads (1), .io.max.bytes.per.second (unlimited) and .backoff.ms (15 s).
+   */
+  readonly logCleanerEnable?: boolean;
+  readonly logCleanerThreads?: number;
+  readonly logCleanerIoMaxBytesPerSecond?: number;
+  readonly logCleanerBackoffMs?: number;
   /** The broker's rack (Kafka's broker.rack): replica placement spreads over racks; Metadata names it. */
   readonly rack?: string;
   /** Client quota rate window: samples (Kafka's quota.window.num, default 11) of quotaWindowSizeMs (default 1000). */

@@ -128,6 +128,9 @@ describe('broker config: sources and errors', () => {
       groupMaxSessionTimeoutMs: 1_800_000,
       groupMaxSize: 1_000,
       kafkaConnectionsMaxIdleMs: 600_000,
+      logCleanerEnable: true,
+      logCleanerThreads: 1,
+      logCleanerBackoffMs: 15_000,
       quotaWindowNum: 11,
       quotaWindowSizeMs: 1_000,
       tlsClientAuth: 'none',
@@ -138,6 +141,29 @@ describe('broker config: sources and errors', () => {
       sessionLifetimeMs: 3_600_000,
       security: DEFAULT_PROCESS_SECURITY,
     });
+  });
+
+  it("reads Kafka's log.cleaner.* settings", () => {
+    const flags = [
+      ...BASE,
+      '--log-cleaner-enable=false',
+      '--log-cleaner-threads',
+      '2',
+      '--log-cleaner-io-max-bytes-per-second',
+      '10485760',
+      '--log-cleaner-backoff-ms',
+      '1000',
+    ];
+    expect(parseBrokerArgs(flags, {})).toMatchObject({
+      logCleanerEnable: false,
+      logCleanerThreads: 2,
+      logCleanerIoMaxBytesPerSecond: 10_485_760,
+      logCleanerBackoffMs: 1_000,
+    });
+    expect(() => parseBrokerArgs([...BASE, '--log-cleaner-io-max-bytes-per-second', '10'], {})).toThrow(
+      ConfigError,
+    );
+    expect(() => parseBrokerArgs([...BASE, '--log-cleaner-threads', '0'], {})).toThrow(ConfigError);
   });
 
   it('reads the --tls-* files at parse time: a bad one is a one-line ConfigError', async () => {

@@ -15,6 +15,7 @@ import {
   option,
   parseConfig,
 } from '@tributary/core/config';
+import { CLEANER_LIMITS } from '@tributary/log';
 import {
   AUTH_CONFIG_OPTIONS,
   AUTH_CONFIG_RULES,
@@ -164,6 +165,31 @@ export const BROKER_CONFIG = defineConfig({
         'MS',
       )
       .default(DEFAULT_QUOTA_WINDOW.sampleWindowMs),
+    logCleanerEnable: option
+      .boolean(
+        "compact partitions whose cleanup.policy includes compact (Kafka's log.cleaner.enable); off, they grow like delete-policy logs without their retention",
+      )
+      .default(true, 'on'),
+    logCleanerThreads: option
+      .integer("logs compacted at once (Kafka's log.cleaner.threads)", {
+        min: 1,
+        max: CLEANER_LIMITS.threadsMax,
+      })
+      .default(CLEANER_LIMITS.threadsDefault),
+    logCleanerIoMaxBytesPerSecond: option
+      .integer(
+        "bytes per second the cleaner reads and writes, all its threads together (Kafka's log.cleaner.io.max.bytes.per.second)",
+        { min: CLEANER_LIMITS.ioMaxBytesPerSecondMin, max: Number.MAX_SAFE_INTEGER },
+        'BYTES',
+      )
+      .optional('unlimited'),
+    logCleanerBackoffMs: option
+      .integer(
+        "how often the cleaner looks for a log to compact when it has nothing to do (Kafka's log.cleaner.backoff.ms)",
+        { min: CLEANER_LIMITS.backoffMsMin, max: CLEANER_LIMITS.backoffMsMax },
+        'MS',
+      )
+      .default(CLEANER_LIMITS.backoffMsDefault),
     rack: option
       .text("the broker's rack (Kafka's broker.rack): replicas spread across racks", 'RACK')
       .optional('none'),

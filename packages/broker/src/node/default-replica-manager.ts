@@ -2,4 +2,5 @@
 import { ReplicaManager } from '../replica/index.js';
 import type { OpenReplicaManager } from './replica-port.js';
 
-export const openDefaultReplicaManager: OpenReplicaManager = (deps) => ReplicaManager.open({ ...deps });
+export const openDefaultReplicaManager: OpenReplicaManager = ({ logCleaner, ...deps }) =>
+  ReplicaManager.open({ ...deps, config: logCleaner === undefined ? {} : { logCleaner } });

@@ -3,6 +3,7 @@
  * it. Kept as an interface so the node can be wired and tested independently of the data plane.
  */
 import type { Clock } from '@tributary/core';
+import type { LogCleanerStats } from '@tributary/log';
 import type { MetadataImage } from '@tributary/metadata';
 import type {
   AlterPartitionItem,
@@ -10,6 +11,7 @@ import type {
   ReplicationClient,
 } from '@tributary/protocol';
 import type { Logger } from 'pino';
+import type { LogCleanerSettings } from '../replica/log-cleaning.js';
 import type { LeadershipListener, LocalLogRead } from '../replica/replica-manager.js';
 import type { ReplicationThrottleStats } from '../replica/replication-throttle.js';
 import type { BrokerDataPlane } from '../services/broker-service.js';
@@ -25,6 +27,8 @@ export interface ReplicaManagerPort extends BrokerDataPlane, ReplicationDataPlan
     topic: string,
     partition: number,
   ): { readonly highWatermark: number; readonly log: { readonly logEndOffset: number } } | undefined;
+  /** The log cleaner's totals and dirty ratios, for the metrics (optional for test doubles; undefined when off). */
+  logCleanerStats?(): LogCleanerStats | undefined;
   /** The replication throttle's rate and totals, for the metrics (optional for test doubles). */
   replicationThrottleStats?(): ReplicationThrottleStats;
   /** Broker.DescribeReplicas (optional for test doubles: they then describe nothing). */
@@ -53,6 +57,8 @@ export interface ReplicaManagerDeps {
   /** Replica fetches to this leader failed to connect / succeeded (fast fencing evidence). */
   readonly onLeaderUnreachable?: (leaderId: number) => void;
   readonly onLeaderReachable?: (leaderId: number) => void;
+  /** Kafka's log.cleaner.* settings (--log-cleaner-*). */
+  readonly logCleaner?: LogCleanerSettings;
 }
 
 export type OpenReplicaManager = (deps: ReplicaManagerDeps) => Promise<ReplicaManagerPort>;

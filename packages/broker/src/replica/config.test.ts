@@ -31,8 +31,36 @@ describe('logConfigFor', () => {
       retentionMs: 60_000,
       retentionBytes: -1,
       segmentBytes: 1_048_576,
+      cleanupPolicy: 'delete',
     });
     expect(logConfigFor(new Map())).toEqual({});
+  });
+
+  it('maps the compaction settings, in either policy order and with "never" as Long.MAX_VALUE', () => {
+    const configs = new Map([
+      ['cleanup.policy', 'delete, compact'],
+      ['min.cleanable.dirty.ratio', '0.25'],
+      ['min.compaction.lag.ms', '1000'],
+      ['max.compaction.lag.ms', '9223372036854775807'],
+      ['delete.retention.ms', '60000'],
+    ]);
+    expect(logConfigFor(configs)).toEqual({
+      cleanupPolicy: 'compact,delete',
+      minCleanableDirtyRatio: 0.25,
+      minCompactionLagMs: 1_000,
+      maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
+      deleteRetentionMs: 60_000,
+    });
+    expect(logConfigFor(new Map([['cleanup.policy', 'compact']]))).toEqual({ cleanupPolicy: 'compact' });
+    expect(
+      logConfigFor(
+        new Map([
+          ['cleanup.policy', 'archive'],
+          ['min.cleanable.dirty.ratio', '2'],
+          ['max.compaction.lag.ms', '-5'],
+        ]),
+      ),
+    ).toEqual({});
   });
 
   it("maps Kafka's flush settings to the log's flush policy", () => {

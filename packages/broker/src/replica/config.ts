@@ -78,7 +78,45 @@ export function logConfigFor(
   const flushMs = parseIntConfig(topicConfigs.get('flush.ms'));
   if (flushMs !== undefined && flushMs > 0) config.flush = { intervalMs: flushMs };
   if (topicConfigs.get('flush.messages') === '1') config.flush = 'every-write';
+  const cleanupPolicy = parseCleanupPolicy(topicConfigs.get('cleanup.policy'));
+  if (cleanupPolicy !== undefined) config.cleanupPolicy = cleanupPolicy;
+  const dirtyRatio = parseRatioConfig(topicConfigs.get('min.cleanable.dirty.ratio'));
+  if (dirtyRatio !== undefined) config.minCleanableDirtyRatio = dirtyRatio;
+  const minLagMs = parseLongConfig(topicConfigs.get('min.compaction.lag.ms'));
+  if (minLagMs !== undefined) config.minCompactionLagMs = minLagMs;
+  const maxLagMs = parseLongConfig(topicConfigs.get('max.compaction.lag.ms'));
+  if (maxLagMs !== undefined) config.maxCompactionLagMs = maxLagMs;
+  const deleteRetentionMs = parseLongConfig(topicConfigs.get('delete.retention.ms'));
+  if (deleteRetentionMs !== undefined) config.deleteRetentionMs = deleteRetentionMs;
   return config;
+}
+
+/** Kafka accepts the policies in either order and with spaces ("delete, compact"); the log takes one spelling. */
+function parseCleanupPolicy(value: string | undefined): LogConfig['cleanupPolicy'] | undefined {
+  if (value === undefined) return undefined;
+  const parts = new Set(value.split(',').map((part) => part.trim()));
+  const compact = parts.has('compact');
+  const del = parts.has('delete');
+  if (compact && del) return 'compact,delete';
+  if (compact) return 'compact';
+  if (del) return 'delete';
+  return undefined;
+}
+
+function parseRatioConfig(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const parsed = Number(value);
+  return Number.isFinite(parsed) && parsed >= 0 && parsed <= 1 ? parsed : undefined;
+}
+
+/**
+ * A Kafka long: "never" is Long.MAX_VALUE (9223372036854775807, max.compaction.lag.ms's default), beyond a
+ * JavaScript number's exact range; anything past MAX_SAFE_INTEGER means the same here.
+ */
+function parseLongConfig(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
+  const parsed = BigInt(value.trim());
+  return parsed > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(parsed);
 }
 
 function parseIntConfig(value: string | undefined): number | undefined {

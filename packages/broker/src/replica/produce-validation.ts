@@ -7,7 +7,7 @@
  * itself may write, and transactions are not supported). Kafka's LogValidator refuses the same.
  */
 import { TributaryError } from '@tributary/core';
-import { splitBatches } from '@tributary/records';
+import { type DecodedRecord, decodeRecordBatch, isRecordBatchError, splitBatches } from '@tributary/records';
 
 function corrupt(message: string): TributaryError {
   return new TributaryError('CORRUPT_MESSAGE', message);
@@ -41,5 +41,36 @@ export function checkProducerBatches(records: Buffer): void {
     if (header.isTransactional) {
       throw corrupt(`${where} is transactional; transactions are not supported`);
     }
+  }
+}
+
+/**
+ * Kafka's LogValidator rule for topics whose cleanup.policy includes compact: every record needs a key,
+ * since compaction keeps the last record per key and a keyless one would have no key to be kept under
+ * (Kafka answers INVALID_RECORD, "Compacted topic cannot accept message without key"). This decodes the
+ * records (decompressing them), which the produce path otherwise never does, so only compacted topics pay.
+ */
+export function checkRecordsHaveKeys(records: Buffer): void {
+  const split = splitBatches(records, { verifyCrc: false });
+  for (const header of split.batches) {
+    for (const record of decodedRecords(header.bytes(), header.position)) {
+      if (record.key === null) {
+        throw new TributaryError(
+          'INVALID_RECORD',
+          `the record at offset delta ${record.offsetDelta} has no key; a compacted topic cannot accept a record without a key`,
+        );
+      }
+    }
+  }
+}
+
+function decodedRecords(batch: Uint8Array, position: number): readonly DecodedRecord[] {
+  try {
+    return decodeRecordBatch(batch).records;
+  } catch (error) {
+    // The CRC is checked only by the log's append, after this: a mangled payload is the producer's fault.
+    if (isRecordBatchError(error))
+      throw corrupt(`the batch at byte ${position} is corrupt: ${error.message}`);
+    throw error;
   }
 }

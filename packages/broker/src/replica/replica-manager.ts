@@ -8,7 +8,13 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssertionError, assert, type Clock, brokerId as toBrokerId } from '@tributary/core';
-import { type LogConfig, type LogConfigChange, PartitionLog } from '@tributary/log';
+import {
+  type LogCleaner,
+  type LogCleanerStats,
+  type LogConfig,
+  type LogConfigChange,
+  PartitionLog,
+} from '@tributary/log';
 import type { MetadataImage } from '@tributary/metadata';
 import type {
   AlterPartitionItem,
@@ -32,6 +38,7 @@ import { handleDeleteRecords } from './delete-records.js';
 import { describeReplicas, type TopicPartition } from './describe-replicas.js';
 import { FollowerFetcher, partitionKey } from './follower-fetcher.js';
 import { readHighWatermarks, writeHighWatermarks } from './hw-checkpoint.js';
+import { cleaningUpperBound, createLogCleaner, type LogCleanerSettings } from './log-cleaning.js';
 import {
   handleOffsetForLeaderEpoch,
   type LeaderEpochEndOffset,
@@ -65,6 +72,8 @@ export interface ReplicaManagerOptions {
     replicaFetchMaxWaitMs?: number;
     replicaFetchMaxBytes?: number;
     logDefaults?: Partial<LogConfig>;
+    /** Kafka's log.cleaner.* settings (compaction); the cleaner runs unless `enable` is false. */
+    logCleaner?: LogCleanerSettings;
   };
 }
 
@@ -93,6 +102,13 @@ interface Assignment {
   readonly adding: boolean;
 }
 
+/** Log settings whose change may make a log due for cleaning at once. */
+const CLEANING_KEYS: ReadonlySet<keyof LogConfig> = new Set<keyof LogConfig>([
+  'cleanupPolicy',
+  'minCleanableDirtyRatio',
+  'maxCompactionLagMs',
+]);
+
 /** Fetchers are per leader, with a second one for the throttled partitions of that leader. */
 function fetcherKey(leaderId: number, throttled: boolean): string {
   return throttled ? `${leaderId}/throttled` : `${leaderId}`;
@@ -109,6 +125,8 @@ export class ReplicaManager {
   /** The log overrides each open log runs with, as JSON, to tell when a topic's configs changed. */
   private readonly appliedLogConfigs = new Map<string, string>();
   private readonly throttle: ReplicationThrottle;
+  /** Compacts the hosted logs whose cleanup.policy includes compact; null when log.cleaner.enable is off. */
+  private readonly cleaner: LogCleaner | null;
   private readonly timers: NodeJS.Timeout[] = [];
   /** applyMetadata calls run one at a time, in order. */
   private metadataChain: Promise<void> = Promise.resolve();
@@ -126,6 +144,7 @@ export class ReplicaManager {
     this.logger = options.logger.child({ subsystem: 'replica-manager' });
     this.lagMaxMs = options.config?.replicaLagTimeMaxMs ?? REPLICA_DEFAULTS.replicaLagTimeMaxMs;
     this.throttle = new ReplicationThrottle(options.clock);
+    this.cleaner = createLogCleaner(options.config?.logCleaner, options.clock, this.logger);
     assert(this.lagMaxMs > 0, 'replicaLagTimeMaxMs is positive');
     this.context = {
       brokerId: options.brokerId,
@@ -139,6 +158,7 @@ export class ReplicaManager {
     await mkdir(options.dataDir, { recursive: true });
     const manager = new ReplicaManager(options, await readHighWatermarks(options.dataDir));
     manager.startTimers();
+    manager.cleaner?.start();
     return manager;
   }
 
@@ -203,6 +223,11 @@ export class ReplicaManager {
     return this.throttle.stats();
   }
 
+  /** The log cleaner's counters and dirty ratios (metrics); undefined when log.cleaner.enable is off. */
+  logCleanerStats(): LogCleanerStats | undefined {
+    return this.cleaner?.stats();
+  }
+
   /** Subscribes to leadership changes (see LeadershipListener); returns the unsubscribe function. */
   onLeadershipChange(listener: LeadershipListener): () => void {
     this.leadershipListeners.add(listener);
@@ -260,6 +285,8 @@ export class ReplicaManager {
     await Promise.all([...this.fetchers.values()].map((fetcher) => fetcher.stop()));
     this.fetchers.clear();
     for (const partition of this.partitions.values()) partition.shutdown();
+    // Cleans in progress are aborted and awaited before their logs close under them.
+    await this.cleaner?.close();
     await this.checkpointHighWatermarks();
     await Promise.all([...this.partitions.values()].map((partition) => partition.log.close()));
     this.partitions.clear();
@@ -387,6 +414,8 @@ export class ReplicaManager {
       });
       this.partitions.set(key, partition);
       this.appliedLogConfigs.set(key, JSON.stringify(assignment.logConfig));
+      const replica = partition;
+      this.cleaner?.register(key, log, () => cleaningUpperBound(replica));
     } else {
       await this.maybeReconfigure(key, partition, assignment);
     }
@@ -445,6 +474,8 @@ export class ReplicaManager {
     if (changes.some((change) => change.key === 'retentionMs' || change.key === 'retentionBytes')) {
       await partition.log.applyRetention(this.options.clock.wallMs());
     }
+    // A topic turned compacted (or made more eager) is looked at now rather than after the cleaner's backoff.
+    if (changes.some((change) => CLEANING_KEYS.has(change.key))) this.cleaner?.tick();
   }
 
   /**
@@ -545,6 +576,7 @@ export class ReplicaManager {
     this.appliedLogConfigs.delete(key);
     this.notifyLeadership(partition.topic, partition.partition, false, -1);
     partition.shutdown();
+    await this.cleaner?.unregister(key);
     await partition.log.close();
     await rm(join(this.options.dataDir, key), { recursive: true, force: true });
     this.logger.info({ partition: key }, 'partition removed and deleted');

@@ -17,7 +17,7 @@ import type {
 import { REPLICA_LIMITS } from './config.js';
 import { toPartitionError } from './errors.js';
 import type { Partition, ProduceOutcome } from './partition.js';
-import { checkProducerBatches } from './produce-validation.js';
+import { checkProducerBatches, checkRecordsHaveKeys } from './produce-validation.js';
 import { checkLeader, leaderHint, type RequestContext, waitForAny } from './request-context.js';
 
 const DEFAULT_PRODUCE_TIMEOUT_MS = 30_000;
@@ -61,6 +61,7 @@ async function produceOne(
   let requiredOffset: number;
   try {
     checkProducerBatches(input.records);
+    if (partition.log.currentConfig.cleanupPolicy !== 'delete') checkRecordsHaveKeys(input.records);
     await waitForEarlierSequence(
       partition,
       Math.min(input.timeoutMs, REPLICA_LIMITS.produceReorderWaitMsMax),
