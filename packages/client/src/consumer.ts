@@ -9,6 +9,7 @@ import type { BrokerConnections } from './connections.js';
 import { type ConsumedRecord, decodeFetched } from './decode.js';
 import { CLIENT_LIMITS, DEFAULT_FETCH } from './limits.js';
 import type { MetadataCache } from './metadata-cache.js';
+import { AbortedProducers, ISOLATION_LEVEL_WIRE } from './read-committed.js';
 import { partitionError, sleep, toError } from './retry.js';
 
 export type OffsetSpec = 'earliest' | 'latest' | number;
@@ -16,6 +17,11 @@ export type OffsetSpec = 'earliest' | 'latest' | number;
 export interface FetchOptions {
   readonly maxWaitMs?: number;
   readonly maxBytes?: number;
+  /**
+   * Kafka's isolation.level=read_committed (default false: read_uncommitted): fetches stop at the last
+   * stable offset and never return records of aborted or open transactions (read-committed.ts).
+   */
+  readonly readCommitted?: boolean;
 }
 
 export interface PartitionFetch {
@@ -23,6 +29,11 @@ export interface PartitionFetch {
   readonly records: ConsumedRecord[];
   readonly nextOffset: number;
   readonly highWatermark: number;
+  /**
+   * Where read_committed reads end (min of the high watermark and the first open transaction's offset):
+   * lag and "end of partition" count to it under read_committed. -1 on error.
+   */
+  readonly lastStableOffset: number;
   /** Set when this partition failed (retriable or not); records is then empty. */
   readonly error?: TributaryError;
 }
@@ -54,6 +65,8 @@ export class Consumer {
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly timeoutMs: number;
+  /** read_committed state per "topic-partition", kept across fetches (read-committed.ts). */
+  private readonly abortedProducers = new Map<string, AbortedProducers>();
 
   constructor(private readonly deps: ConsumerDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -66,6 +79,7 @@ export class Consumer {
     topic: string,
     partitions: readonly number[] | undefined,
     spec: OffsetSpec,
+    options: { readonly readCommitted?: boolean } = {},
   ): Promise<Map<number, number>> {
     const all = await this.partitionsOf(topic, partitions);
     const found = new Map<number, number>();
@@ -77,6 +91,8 @@ export class Consumer {
           this.deps.connections.get(address),
           'ListOffsets',
           {
+            // read_committed: 'latest' is the last stable offset.
+            isolationLevel: isolationOf(options.readCommitted),
             topics: [
               {
                 name: topic,
@@ -154,6 +170,7 @@ export class Consumer {
             maxWaitMs,
             minBytes: 1,
             maxBytes,
+            isolationLevel: isolationOf(options.readCommitted),
             topics: [
               {
                 name: topic,
@@ -176,8 +193,21 @@ export class Consumer {
             results.push(failed(result.partition, positions, error));
             continue;
           }
-          const decoded = decodeFetched(result.records, { topic, partition: result.partition, fetchOffset });
-          results.push({ partition: result.partition, highWatermark: result.highWatermark, ...decoded });
+          const filter =
+            options.readCommitted === true
+              ? this.abortedOf(topic, result.partition).begin(fetchOffset, result.abortedTransactions)
+              : undefined;
+          const decoded = decodeFetched(
+            result.records,
+            { topic, partition: result.partition, fetchOffset },
+            filter,
+          );
+          results.push({
+            partition: result.partition,
+            highWatermark: result.highWatermark,
+            lastStableOffset: result.lastStableOffset,
+            ...decoded,
+          });
         }
       } catch (error) {
         for (const p of group) results.push(failed(p, positions, toError(error)));
@@ -196,7 +226,12 @@ export class Consumer {
     const positions =
       options.from instanceof Map
         ? new Map(partitions.map((p) => [p, (options.from as ReadonlyMap<number, number>).get(p) ?? 0]))
-        : await this.startOffsets(topic, partitions, options.from as OffsetSpec);
+        : await this.startOffsets(
+            topic,
+            partitions,
+            options.from as OffsetSpec,
+            options.readCommitted === true,
+          );
     let failures = 0;
     while (options.signal?.aborted !== true) {
       const fetched = await this.fetchMany(topic, positions, options);
@@ -224,11 +259,12 @@ export class Consumer {
     topic: string,
     partitions: readonly number[],
     spec: OffsetSpec,
+    readCommitted: boolean,
   ): Promise<Map<number, number>> {
-    const offsets = await this.listOffsets(topic, partitions, spec);
+    const offsets = await this.listOffsets(topic, partitions, spec, { readCommitted });
     const unmatched = [...offsets].filter(([, offset]) => offset < 0).map(([partition]) => partition);
     if (unmatched.length > 0) {
-      for (const [partition, offset] of await this.listOffsets(topic, unmatched, 'latest'))
+      for (const [partition, offset] of await this.listOffsets(topic, unmatched, 'latest', { readCommitted }))
         offsets.set(partition, offset);
     }
     return offsets;
@@ -247,6 +283,16 @@ export class Consumer {
       }
     }
     return chosen;
+  }
+
+  private abortedOf(topic: string, partition: number): AbortedProducers {
+    const key = `${topic}-${partition}`;
+    let state = this.abortedProducers.get(key);
+    if (state === undefined) {
+      state = new AbortedProducers();
+      this.abortedProducers.set(key, state);
+    }
+    return state;
   }
 
   private groupByLeader(topic: string, partitions: readonly number[]): Map<string, number[]> {
@@ -284,5 +330,10 @@ function failed(
   error: TributaryError,
 ): PartitionFetch {
   const offset = positions.get(partition) ?? 0;
-  return { partition, records: [], nextOffset: offset, highWatermark: -1, error };
+  return { partition, records: [], nextOffset: offset, highWatermark: -1, lastStableOffset: -1, error };
+}
+
+/** Kafka's wire value of the isolation level (read_uncommitted unless asked). */
+export function isolationOf(readCommitted: boolean | undefined): number {
+  return ISOLATION_LEVEL_WIRE[readCommitted === true ? 'read_committed' : 'read_uncommitted'];
 }

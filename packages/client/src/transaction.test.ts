@@ -273,4 +273,18 @@ describe('transactional producer against a fake coordinator', () => {
     expect(requestsOf('EndTxn')).toEqual([]);
     expect(requestsOf('AddPartitionsToTxn')).toEqual([]);
   });
+
+  it('a readCommitted consumer fetches and lists offsets with isolation level read_committed', async () => {
+    const producer = client.producer({ transactionalId: txnId() });
+    const txn = await producer.transaction();
+    await txn.send('lazy', [{ value: 'committed' }]);
+    await txn.commit();
+    cluster.state.requests.length = 0;
+    const consumer = client.consumer();
+    const fetched = await consumer.fetch('lazy', 0, 0, { readCommitted: true, maxWaitMs: 10 });
+    expect(fetched.records.map((r) => Buffer.from(r.value ?? []).toString())).toEqual(['committed']);
+    await consumer.fetch('lazy', 0, 0, { maxWaitMs: 10 });
+    const fetches = cluster.state.requests.filter((r) => r.method === 'Fetch');
+    expect(fetches.map((r) => (r.request as { isolationLevel?: number }).isolationLevel)).toEqual([1, 0]);
+  });
 });

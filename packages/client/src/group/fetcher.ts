@@ -6,9 +6,11 @@
 import { TributaryError } from '@tributary/core';
 import { unary } from '@tributary/protocol';
 import type { BrokerConnections } from '../connections.js';
+import { isolationOf } from '../consumer.js';
 import { type ConsumedRecord, decodeFetched } from '../decode.js';
 import { CLIENT_LIMITS } from '../limits.js';
 import type { MetadataCache } from '../metadata-cache.js';
+import { AbortedProducers } from '../read-committed.js';
 import { partitionError, toError } from '../retry.js';
 import { groupPartitions, partitionKey, type TopicPartition } from './reconcile.js';
 
@@ -24,6 +26,8 @@ export interface FetchedPartition {
   readonly records: ConsumedRecord[];
   readonly nextOffset: number;
   readonly highWatermark: number;
+  /** Where read_committed reads end; -1 on error. */
+  readonly lastStableOffset: number;
   readonly error?: TributaryError;
 }
 
@@ -33,6 +37,11 @@ export interface FetchRoundOptions {
   /** Deadline of a metadata lookup and the call's deadline beyond maxWaitMs. */
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
+  /**
+   * Fetch read_committed, filtering with these per-partition states (keyed by partitionKey, created on
+   * first use); unset: read_uncommitted.
+   */
+  readonly readCommitted?: Map<string, AbortedProducers>;
 }
 
 export interface FetcherDeps {
@@ -76,6 +85,7 @@ export async function fetchRound(
           maxWaitMs,
           minBytes: 1,
           maxBytes: options.maxBytes,
+          isolationLevel: isolationOf(options.readCommitted !== undefined),
           topics: groupPartitions(group.map((p) => p.tp)).map((t) => ({
             name: t.topic,
             partitions: t.partitions.map((partition) => ({
@@ -102,11 +112,20 @@ export async function fetchRound(
           continue;
         }
         try {
-          const decoded = decodeFetched(result.records, { ...position.tp, fetchOffset: position.offset });
+          const filter = abortedOf(options.readCommitted, position.tp)?.begin(
+            position.offset,
+            result.abortedTransactions,
+          );
+          const decoded = decodeFetched(
+            result.records,
+            { ...position.tp, fetchOffset: position.offset },
+            filter,
+          );
           results.push({
             tp: position.tp,
             fetchOffset: position.offset,
             highWatermark: result.highWatermark,
+            lastStableOffset: result.lastStableOffset,
             ...decoded,
           });
         } catch (decodeError) {
@@ -134,6 +153,7 @@ function failed(position: FetchPosition, error: TributaryError): FetchedPartitio
     records: [],
     nextOffset: position.offset,
     highWatermark: -1,
+    lastStableOffset: -1,
     error,
   };
 }
@@ -147,4 +167,19 @@ export async function listClusterTopics(connections: BrokerConnections, address:
     { deadlineMs: CLIENT_LIMITS.metadataCallTimeoutMs },
   );
   return response.topics.flatMap((t) => (t.errorCode === '' && t.topic ? [t.topic.name] : []));
+}
+
+/** The partition's read_committed state (undefined under read_uncommitted). */
+function abortedOf(
+  states: Map<string, AbortedProducers> | undefined,
+  tp: TopicPartition,
+): AbortedProducers | undefined {
+  if (states === undefined) return undefined;
+  const key = partitionKey(tp);
+  let state = states.get(key);
+  if (state === undefined) {
+    state = new AbortedProducers();
+    states.set(key, state);
+  }
+  return state;
 }

@@ -12,6 +12,7 @@ import { backoffDelayMs, DEFAULT_BACKOFF } from '@tributary/protocol';
 import type { BrokerConnections } from '../connections.js';
 import { Consumer } from '../consumer.js';
 import type { MetadataCache } from '../metadata-cache.js';
+import type { AbortedProducers } from '../read-committed.js';
 import { sleep, toError } from '../retry.js';
 import { beginHandling, ListenerQueue, settledWithin, Waiter } from './async-helpers.js';
 import { CommitManager, type TopicPartitionOffset } from './commit-manager.js';
@@ -60,6 +61,8 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
   private readonly options: ResolvedOptions;
   private readonly random: Random;
   private readonly timeoutMs: number;
+  /** read_committed state per partition, across fetches (read-committed.ts). */
+  private readonly abortedProducers = new Map<string, AbortedProducers>();
   private readonly owned = new OwnedPartitions();
   private readonly subscription: SubscriptionState;
   private readonly commits: CommitManager;
@@ -268,6 +271,7 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
           commits: this.commits,
           offsets: this.offsets,
           fromBeginning: this.options.fromBeginning,
+          readCommitted: this.options.readCommitted,
         });
       } catch (error) {
         retry = toError(error);
@@ -285,6 +289,7 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
         maxBytes: this.options.maxBytes,
         timeoutMs: this.timeoutMs,
         signal,
+        ...(this.options.readCommitted ? { readCommitted: this.abortedProducers } : {}),
       });
       for (const result of round) {
         const state = this.owned.get(result.tp);

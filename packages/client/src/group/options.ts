@@ -22,6 +22,7 @@ export function resolveOptions(options: GroupConsumerOptions): ResolvedOptions {
     autoCommit: options.autoCommit ?? GROUP_DEFAULTS.autoCommit,
     autoCommitIntervalMs: options.autoCommitIntervalMs ?? GROUP_DEFAULTS.autoCommitIntervalMs,
     fromBeginning: options.fromBeginning ?? GROUP_DEFAULTS.fromBeginning,
+    readCommitted: options.readCommitted ?? false,
     maxWaitMs: options.maxWaitMs ?? DEFAULT_FETCH.maxWaitMs,
     maxBytes: options.maxBytes ?? DEFAULT_FETCH.maxBytes,
     metadataMaxAgeMs: options.metadataMaxAgeMs ?? GROUP_DEFAULTS.metadataMaxAgeMs,

@@ -13,6 +13,8 @@ export interface PositionDeps {
   /** For ListOffsets (earliest/latest). */
   readonly offsets: Consumer;
   readonly fromBeginning: boolean;
+  /** read_committed: a reset to latest starts at the last stable offset. */
+  readonly readCommitted: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function initializePositions(deps: PositionDeps): Promise<void> {
       topic,
       group.map((s) => s.tp.partition),
       to,
+      { readCommitted: deps.readCommitted },
     );
     for (const state of group) {
       const offset = found.get(state.tp.partition);

@@ -54,6 +54,11 @@ export interface GroupConsumerOptions {
   readonly autoCommitIntervalMs?: number;
   /** Where to start without a committed offset: earliest (true) or latest (false, the default). */
   readonly fromBeginning?: boolean;
+  /**
+   * Kafka's isolation.level=read_committed (default false): only records of committed transactions (and
+   * non-transactional ones) are delivered, up to the last stable offset.
+   */
+  readonly readCommitted?: boolean;
   /** Long-poll wait of one fetch (default DEFAULT_FETCH.maxWaitMs). */
   readonly maxWaitMs?: number;
   readonly maxBytes?: number;
