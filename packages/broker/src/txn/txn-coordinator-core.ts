@@ -14,7 +14,7 @@
  */
 import { assert, TributaryError } from '@tributary/core';
 import { type TopicPartition, toPairs, tpKey } from '../group/assignment.js';
-import { TXN_DEFAULTS, TXN_LIMITS } from './limits.js';
+import { TXN_LIMITS } from './limits.js';
 import type { TxnStateRecord } from './txn-log-codec.js';
 import {
   completeTransaction,
@@ -36,6 +36,20 @@ import {
   toLogValue,
   verifyPartitions,
 } from './txn-metadata.js';
+import {
+  type AfterWrite,
+  checkPartitionCount,
+  concurrentInit,
+  DEFAULT_TXN_COORDINATOR_CONFIG,
+  type Entry,
+  failure,
+  OK,
+  type Pending,
+  reply,
+  type TxnCoordinatorConfig,
+  txnStatePartitionFor,
+  waitingRequest,
+} from './txn-shard-state.js';
 import type {
   AddOffsetsRequest,
   AddPartitionsRequest,
@@ -47,82 +61,10 @@ import type {
   TxnEffect,
   TxnListFilter,
   TxnListing,
-  TxnOutcome,
   TxnProducerRequest,
 } from './txn-types.js';
 
-export interface TxnCoordinatorConfig {
-  readonly stateTopicPartitions: number;
-  readonly transactionMaxTimeoutMs: number;
-  readonly transactionalIdExpirationMs: number;
-  /** TXN_LIMITS.producerEpochMax; smaller only in tests, to reach producer-id rotation. */
-  readonly producerEpochMax: number;
-  /**
-   * When a successful EndTxn is answered. Kafka answers once Prepare* is written; Tributary waits until
-   * every marker was written, so a client told "committed" reads its own writes at read_committed.
-   */
-  readonly endTxnAnswer: 'after-markers' | 'after-prepare';
-}
-
-export const DEFAULT_TXN_COORDINATOR_CONFIG: TxnCoordinatorConfig = {
-  stateTopicPartitions: TXN_DEFAULTS.stateTopicPartitions,
-  transactionMaxTimeoutMs: TXN_DEFAULTS.transactionMaxTimeoutMs,
-  transactionalIdExpirationMs: TXN_DEFAULTS.transactionalIdExpirationMs,
-  producerEpochMax: TXN_LIMITS.producerEpochMax,
-  endTxnAnswer: 'after-markers',
-};
-
-/** Kafka's partitionFor: abs(Java String.hashCode(transactionalId)) % partitions (abs(MIN_VALUE) = 0). */
-export function txnStatePartitionFor(transactionalId: string, partitionCount: number): number {
-  let hash = 0;
-  for (let i = 0; i < transactionalId.length; i++)
-    hash = (Math.imul(hash, 31) + transactionalId.charCodeAt(i)) | 0;
-  return (hash === -0x8000_0000 ? 0 : Math.abs(hash)) % partitionCount;
-}
-
-/** What happens once a pending state write is acknowledged. */
-type AfterWrite =
-  | { readonly kind: 'answer-producer-id'; readonly requestId: RequestId }
-  | { readonly kind: 'answer-ok'; readonly requestId: RequestId }
-  /**
-   * Prepare* written: send the markers. `okNow` is answered at once (Kafka's EndTxn), `okAfterMarkers`
-   * once every marker is written, `retryNow` (a fencing InitProducerId) is told CONCURRENT_TRANSACTIONS.
-   */
-  | {
-      readonly kind: 'send-markers';
-      readonly okNow: RequestId | null;
-      readonly okAfterMarkers: RequestId | null;
-      readonly retryNow: RequestId | null;
-    }
-  | { readonly kind: 'complete' }
-  | { readonly kind: 'remove' };
-
-type Pending =
-  | {
-      readonly phase: 'allocate';
-      readonly transitionId: TransitionId;
-      readonly requestId: RequestId;
-      readonly input: InitProducerIdInput;
-    }
-  | {
-      readonly phase: 'write';
-      readonly transitionId: TransitionId;
-      /** Dead = a tombstone. */
-      readonly target: TxnMetadata;
-      readonly after: AfterWrite;
-    }
-  | {
-      readonly phase: 'markers';
-      readonly transitionId: TransitionId;
-      readonly remaining: Map<string, TopicPartition>;
-      readonly answer: RequestId | null;
-    };
-
-interface Entry {
-  /** The written state; null while a new id waits for its producer id. */
-  metadata: TxnMetadata | null;
-  pending: Pending | null;
-}
+export { DEFAULT_TXN_COORDINATOR_CONFIG, type TxnCoordinatorConfig, txnStatePartitionFor };
 
 export type TxnShardState = 'loading' | 'active' | 'closed';
 
@@ -133,17 +75,6 @@ export interface TxnCoordinatorShardOptions {
   /** The __consumer_offsets partition of a group (AddOffsetsToTxn). */
   readonly offsetsPartitionFor: (groupId: string) => TopicPartition;
   readonly config?: Partial<TxnCoordinatorConfig>;
-}
-
-const OK: TxnOutcome = { kind: 'ok' };
-
-function reply(requestId: RequestId, outcome: TxnOutcome): TxnEffect {
-  return { kind: 'reply', requestId, outcome };
-}
-
-function failure(requestId: RequestId, error: unknown): TxnEffect {
-  if (!(error instanceof TributaryError)) throw error;
-  return reply(requestId, { kind: 'error', error });
 }
 
 export class TxnCoordinatorShard {
@@ -241,6 +172,7 @@ export class TxnCoordinatorShard {
       if (entry === undefined || entry.metadata === null) {
         if (entry !== undefined) throw concurrentInit(request.transactionalId);
         this.#checkRoomForId();
+        this.#checkRoomForTransition();
         const created: Entry = { metadata: null, pending: null };
         this.#entries.set(request.transactionalId, created);
         return [this.#allocate(request.transactionalId, created, requestId, input)];
@@ -746,42 +678,5 @@ export class TxnCoordinatorShard {
       () => `transition ${transitionId} is in phase ${pending.phase}, not ${phase}`,
     );
     return { transactionalId, entry, pending: pending as Pending & { phase: P } };
-  }
-}
-
-function concurrentInit(transactionalId: string): TributaryError {
-  return new TributaryError(
-    'CONCURRENT_TRANSACTIONS',
-    `transactional id ${transactionalId} is completing a state change; retry`,
-  );
-}
-
-function checkPartitionCount(count: number): void {
-  if (count === 0 || count > TXN_LIMITS.partitionsPerRequestMax) {
-    throw new TributaryError(
-      'INVALID_REQUEST',
-      `a request names 1 to ${TXN_LIMITS.partitionsPerRequestMax} partitions, got ${count}`,
-    );
-  }
-}
-
-/** The request a pending transition will answer, if any. */
-function waitingRequest(pending: Pending): RequestId | null {
-  switch (pending.phase) {
-    case 'allocate':
-      return pending.requestId;
-    case 'markers':
-      return pending.answer;
-    case 'write':
-      switch (pending.after.kind) {
-        case 'answer-producer-id':
-        case 'answer-ok':
-          return pending.after.requestId;
-        case 'send-markers':
-          return pending.after.okNow ?? pending.after.okAfterMarkers ?? pending.after.retryNow;
-        case 'complete':
-        case 'remove':
-          return null;
-      }
   }
 }
