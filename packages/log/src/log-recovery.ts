@@ -10,6 +10,12 @@ export interface OpenSegmentsInput {
   readonly nowMs: number;
   /** The cleaner's first dirty offset: segments starting below it may have gaps (see LogSegment). */
   readonly cleanedBelowOffset: number;
+  /**
+   * The log's cleanup policy includes compact: any segment may have gaps, not only cleaned ones. A
+   * follower of a compacted partition appends the leader's cleaned batches as they are, so its log has gaps
+   * above its own checkpoint (Kafka's recovery only requires increasing offsets, for this reason).
+   */
+  readonly compacted: boolean;
   readonly logger: LogLogger;
 }
 
@@ -26,7 +32,8 @@ export async function openSegments(input: OpenSegmentsInput): Promise<LogSegment
     const nextBase = bases[i + 1];
     const recover = !clean && (nextBase === undefined || nextBase > recoveryPoint);
     const previous = segments[segments.length - 1];
-    const gapsAllowed = base < input.cleanedBelowOffset;
+    // Elsewhere (a delete-policy log above its checkpoint) a gap can only be a damaged base offset.
+    const gapsAllowed = input.compacted || base < input.cleanedBelowOffset;
     const { segment, recovery } = await LogSegment.open(context, base, { recover, nowMs, gapsAllowed });
     // Gaps between segments are legal (the cleaner may remove a segment's last batches); overlaps are not.
     const overlap = previous !== undefined && base < previous.nextOffset;

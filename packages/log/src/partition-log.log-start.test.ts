@@ -189,7 +189,8 @@ describe('truncation and follower appends around the log start', () => {
     ]);
     await expect(log.read(30, { maxBytes: 1 })).rejects.toMatchObject({ code: 'OFFSET_OUT_OF_RANGE' });
     expect(splitBatches((await log.read(31, { maxBytes: 1000 })).bytes).map(baseOffsetOf)).toEqual([30, 33]);
-    // Only an empty log is restarted: a gap anywhere else is still refused.
+    // Only an empty log is restarted: a batch overlapping the log end anywhere else is refused (one past
+    // it is a gap the leader's cleaner left, and is taken).
     await expect(log.appendAsFollower(buildBatch({ baseOffset: 35, recordCount: 2 }))).rejects.toMatchObject({
       failure: 'NON_CONTIGUOUS',
     });

@@ -262,7 +262,7 @@ describe('leader epochs', () => {
     expect(reopened.endOffsetForEpoch(3)).toEqual({ leaderEpoch: 3, endOffset: 7 });
   });
 
-  it('follower appends keep offsets, take epochs from batches and must be contiguous', async () => {
+  it('follower appends keep offsets, take epochs from batches and only go forwards (gaps allowed)', async () => {
     const log = await openLog();
     const batches = Buffer.concat([
       buildBatch({ baseOffset: 0, recordCount: 3, leaderEpoch: 2 }),
@@ -274,11 +274,43 @@ describe('leader epochs', () => {
       { epoch: 2, startOffset: 0 },
       { epoch: 5, startOffset: 4 },
     ]);
-    await expect(log.appendAsFollower(buildBatch({ baseOffset: 7 }))).rejects.toMatchObject({
+    // Kafka's rule: a batch overlapping the log end, or the batch before it in one append, is refused...
+    await expect(log.appendAsFollower(buildBatch({ baseOffset: 5 }))).rejects.toMatchObject({
       failure: 'NON_CONTIGUOUS',
     });
-    await expect(log.appendAsFollower(buildBatch({ baseOffset: 5 }))).rejects.toBeInstanceOf(LogAppendError);
+    const backwards = Buffer.concat([
+      buildBatch({ baseOffset: 8, recordCount: 3 }),
+      buildBatch({ baseOffset: 9, recordCount: 1 }),
+    ]);
+    await expect(log.appendAsFollower(backwards)).rejects.toBeInstanceOf(LogAppendError);
     expect(log.logEndOffset).toBe(6);
+    // ...and one starting past it is taken as it is: the leader's cleaner removed offsets 6 and 9..10.
+    const gapped = Buffer.concat([
+      buildBatch({ baseOffset: 7, recordCount: 2, leaderEpoch: 5, fill: 0x37 }),
+      buildBatch({ baseOffset: 11, recordCount: 1, leaderEpoch: 6, fill: 0x39 }),
+    ]);
+    expect(await log.appendAsFollower(gapped)).toEqual({ baseOffset: 7, lastOffset: 11, logEndOffset: 12 });
+    expect(log.leaderEpochEntries.at(-1)).toEqual({ epoch: 6, startOffset: 11 });
+    // A read from inside a gap returns the next batch.
+    expect(baseOffsetOf((await log.read(6, { maxBytes: 1 })).bytes)).toBe(7);
+    expect(baseOffsetOf((await log.read(9, { maxBytes: 1 })).bytes)).toBe(11);
+    await log.truncateTo(10);
+    expect(log.logEndOffset).toBe(9);
+    expect((await readAll(log)).map(baseOffsetOf)).toEqual([0, 3, 4, 7]);
+  });
+
+  it('a follower append past a gap too wide for the active segment rolls a segment at its first offset', async () => {
+    const log = await openLog();
+    await log.appendAsFollower(buildBatch({ baseOffset: 0, recordCount: 2 }));
+    const far = 2 ** 32 + 10;
+    await log.appendAsFollower(buildBatch({ baseOffset: far, recordCount: 2 }));
+    expect(log.segmentCount).toBe(2);
+    expect(await segmentFiles()).toEqual([
+      '00000000000000000000.log',
+      `${String(far).padStart(20, '0')}.log`,
+    ]);
+    expect((await readAll(log)).map(baseOffsetOf)).toEqual([0, far]);
+    expect(log.logEndOffset).toBe(far + 2);
   });
 });
 
@@ -288,6 +320,50 @@ describe('recovery', () => {
     expect(log.segmentCount).toBe(files.length);
     return join(dir, files[files.length - 1] ?? '');
   }
+
+  /** A follower log with gaps in every segment (the leader's cleaner removed batches), 10 batches in all. */
+  async function gappedFollowerLog(
+    config: Partial<LogConfig>,
+  ): Promise<{ log: PartitionLog; bases: number[] }> {
+    const log = await openLog({ segmentBytes: 1024, ...config });
+    const bases: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      if (i % 3 === 1) continue;
+      bases.push(i * 2);
+      await log.appendAsFollower(
+        buildBatch({ baseOffset: i * 2, recordCount: 2, fill: i, payloadBytes: 64 }),
+      );
+    }
+    expect(log.segmentCount).toBeGreaterThan(2);
+    return { log, bases };
+  }
+
+  it('a compacted follower log keeps its gaps through an unclean restart, in every segment', async () => {
+    const config: Partial<LogConfig> = { segmentBytes: 1024, cleanupPolicy: 'compact' };
+    const { log, bases } = await gappedFollowerLog(config);
+    const before = await readAll(log);
+    await crash(log);
+    await rm(join(dir, 'recovery-point-offset-checkpoint'), { force: true });
+    const reopened = await openLog(config);
+    expect(reopened.logEndOffset).toBe(80);
+    const after = await readAll(reopened);
+    expect(after.map(baseOffsetOf)).toEqual(bases);
+    expect(Buffer.concat(after).equals(Buffer.concat(before))).toBe(true);
+    expect(messages.some((m) => m.message.includes('recovery truncated'))).toBe(false);
+    const cleanlyReopened = await reopen(reopened, config);
+    expect((await readAll(cleanlyReopened)).map(baseOffsetOf)).toEqual(bases);
+  });
+
+  it('a delete-policy log cuts at a gap above the cleaner checkpoint after an unclean restart (a damaged base offset)', async () => {
+    const { log, bases } = await gappedFollowerLog({ cleanupPolicy: 'delete' });
+    await crash(log);
+    await rm(join(dir, 'recovery-point-offset-checkpoint'), { force: true });
+    const reopened = await openLog({ segmentBytes: 1024 });
+    // The first gap (after batch 0..1, the next starts at 4) ends the log.
+    expect(reopened.logEndOffset).toBe(2);
+    expect((await readAll(reopened)).map(baseOffsetOf)).toEqual(bases.slice(0, 1));
+    expect(messages.some((m) => m.message.includes('recovery truncated'))).toBe(true);
+  });
 
   it('cuts garbage after the last batch and continues appending', async () => {
     const log = await openLog();

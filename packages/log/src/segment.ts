@@ -59,11 +59,13 @@ export class LogSegment {
   /** Set when entries were removed: the index files are rewritten instead of appended to. */
   private indexFilesStale = true;
   /**
-   * Whether a scan accepts a batch starting past the previous one's end. Only segments the cleaner may have
-   * rewritten (below its first dirty offset) have gaps; elsewhere a gap is a damaged base offset (outside
-   * the CRC), which recovery must cut, as before.
+   * Whether a scan accepts a batch starting past the previous one's end. Strict only while a segment is
+   * opened from disk for a log that cannot have gaps there (not compacted, above the cleaner's first dirty
+   * offset: see openSegments), where a gap is a damaged base offset (outside the CRC) that recovery cuts.
+   * Once open, the segment's bytes are the log's own (a follower append may leave a gap, and a truncation's
+   * tail scan must accept it).
    */
-  private gapsAllowed = false;
+  private gapsAllowed = true;
 
   private constructor(
     private readonly context: SegmentContext,
@@ -110,8 +112,12 @@ export class LogSegment {
     const segment = new LogSegment(context, file, baseOffset, options.nowMs);
     segment.gapsAllowed = options.gapsAllowed === true;
     segment.sizeBytes = (await file.stat()).size;
-    if (!options.recover && (await segment.loadIndexes())) return { segment, recovery: null };
-    return { segment, recovery: await segment.recover() };
+    try {
+      if (!options.recover && (await segment.loadIndexes())) return { segment, recovery: null };
+      return { segment, recovery: await segment.recover() };
+    } finally {
+      segment.gapsAllowed = true;
+    }
   }
 
   /** Appends already validated and stamped batches; `batches` lists them with positions inside `bytes`. */
@@ -320,7 +326,6 @@ export class LogSegment {
   ): Promise<LogSegment | null> {
     const file = await open(options.path, 'r+');
     const segment = new LogSegment(context, file, baseOffset, options.nowMs);
-    segment.gapsAllowed = true;
     segment.sizeBytes = (await file.stat()).size;
     const fileBytes = segment.sizeBytes;
     const result = await segment.rebuildIndexes();
