@@ -168,6 +168,7 @@ export class PartitionLog {
       nowMs,
       logger,
       cleanedBelowOffset: cleanerCheckpoint?.firstDirtyOffset ?? 0,
+      compacted: policyCompacts(config.cleanupPolicy),
     });
     if (segments.length === 0) segments.push(await LogSegment.create(context, 0, nowMs));
     const epochPath = join(options.dir, EPOCH_CHECKPOINT_FILE);
@@ -334,9 +335,12 @@ export class PartitionLog {
   }
 
   /**
-   * The follower path: the leader's offsets are kept and must continue the log exactly, with one exception
-   * (Kafka's appendRecordsToFollowerOrFutureReplica): an empty log whose start lies inside the first batch.
-   * The leader's start is inside a batch after DeleteRecords, and a follower starting over there is sent the
+   * The follower path: the leader's offsets are kept. Offsets must increase from the log end on, but a
+   * batch may start past it (Kafka's rule for appends that keep their offsets): the leader's cleaner removes
+   * whole batches, and a follower fetching across one is sent the next batch, so its log gets the same gap
+   * (NON_CONTIGUOUS for a batch overlapping the log end or the batch before it). One exception (Kafka's
+   * appendRecordsToFollowerOrFutureReplica): an empty log whose start lies inside the first batch. The
+   * leader's start is inside a batch after DeleteRecords, and a follower starting over there is sent the
    * whole batch; the log then restarts at the batch's base offset and keeps serving from its start.
    */
   appendAsFollower(batches: Buffer): Promise<AppendResult> {
@@ -350,15 +354,15 @@ export class PartitionLog {
         first.baseOffset < logStart &&
         first.lastOffset >= logStart;
       if (straddlesStart) await this.restartAt(first.baseOffset, logStart);
-      let expected = this.logEndOffset;
+      let end = this.logEndOffset;
       for (const info of infos) {
-        if (info.baseOffset !== expected || info.lastOffset < info.baseOffset) {
+        if (info.baseOffset < end || info.lastOffset < info.baseOffset) {
           throw new LogAppendError(
             'NON_CONTIGUOUS',
-            `batch at offset ${info.baseOffset}, log end is ${expected}`,
+            `batch at offsets ${info.baseOffset}..${info.lastOffset} overlaps what ends at ${end}`,
           );
         }
-        expected = info.lastOffset + 1;
+        end = info.lastOffset + 1;
       }
       for (const info of infos) await this.maybeAssignEpoch(info.partitionLeaderEpoch, info.baseOffset);
       // The first epoch then starts at the log start, as it would had the log been written from there.
@@ -745,8 +749,9 @@ export class PartitionLog {
     const first = batches[0];
     const last = batches[batches.length - 1];
     assert(first !== undefined && last !== undefined, 'append has batches');
-    assert(first.baseOffset === this.logEndOffset, 'append continues the log');
-    await this.maybeRoll(bytes.length, last.lastOffset);
+    // `>=`: a follower's append may start past the log end (a gap the leader's cleaner left).
+    assert(first.baseOffset >= this.logEndOffset, 'append continues the log');
+    await this.maybeRoll(bytes.length, first.baseOffset, last.lastOffset);
     await this.activeSegment.append(bytes, batches);
     const nowMs = this.clock.nowMs();
     const flush = this.config.flush;
@@ -765,16 +770,15 @@ export class PartitionLog {
     if (entries.length > 0) await this.txnIndexes.addAborted(this.activeSegment, entries);
   }
 
-  private async maybeRoll(appendBytes: number, lastOffset: number): Promise<void> {
+  private async maybeRoll(appendBytes: number, firstOffset: number, lastOffset: number): Promise<void> {
     const active = this.activeSegment;
-    if (active.sizeBytes === 0) {
-      assert(active.canHoldOffset(lastOffset), 'one append fits the relative offsets of a segment');
-      return;
-    }
+    // A follower's append past a gap may not fit an empty segment's relative offsets either.
+    const fits = active.canHoldOffset(lastOffset);
+    if (active.sizeBytes === 0 && fits) return;
     const segmentMs = this.config.segmentMs;
     const full = active.sizeBytes + appendBytes > this.config.segmentBytes;
     const old = segmentMs !== undefined && this.clock.nowMs() - active.createdAtMs >= segmentMs;
-    if (!full && !old && active.canHoldOffset(lastOffset)) return;
+    if (!full && !old && fits) return;
     if (this.segments.length >= LOG_LIMITS.segmentsPerLogMax) {
       throw new TributaryError('RESOURCE_EXHAUSTED', `log ${this.dir} has ${this.segments.length} segments`);
     }
@@ -782,8 +786,11 @@ export class PartitionLog {
     // durable, which is what lets recovery skip it.
     active.sealTimeIndex();
     await active.flush();
-    this.segments.push(await LogSegment.create(this.context, active.nextOffset, this.clock.nowMs()));
-    this.recoveryPoint = active.nextOffset;
+    // Kafka rolls at the append's first offset, which is the log end except after a follower's gap.
+    const rolled = await LogSegment.create(this.context, firstOffset, this.clock.nowMs());
+    assert(rolled.canHoldOffset(lastOffset), 'one append fits the relative offsets of a segment');
+    this.segments.push(rolled);
+    this.recoveryPoint = rolled.baseOffset;
     await writeRecoveryPoint(this.dir, this.recoveryPoint);
   }
 
