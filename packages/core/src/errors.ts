@@ -452,6 +452,14 @@ export const ERROR_CODES = {
     grpc: 'ABORTED',
     message: 'the transaction must be aborted',
   },
+  // KIP-447: OffsetFetch with require_stable for a partition whose transactional offset commit awaits its
+  // transaction's marker; the consumer retries until the transaction ends.
+  UNSTABLE_OFFSET_COMMIT: {
+    kafka: 88,
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'a transactional offset commit for the partition is still pending',
+  },
   PRODUCER_FENCED: {
     kafka: 90,
     retriable: false,

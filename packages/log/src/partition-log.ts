@@ -68,7 +68,9 @@ export interface LeaderAppendOptions {
   readonly assignOffsets: true;
   /**
    * Who wrote the batches (Kafka's AppendOrigin): only the transaction coordinator writes control batches
-   * (transaction markers); a client's are refused. Defaults to 'client'.
+   * (transaction markers); a client's are refused. The group coordinator writes a producer's
+   * transactional offset commits as 'coordinator' too: their epoch is fenced but their sequence is not
+   * checked (Kafka's origin COORDINATOR). Defaults to 'client'.
    */
   readonly origin?: 'client' | 'coordinator';
 }
@@ -293,7 +295,7 @@ export class PartitionLog {
       });
       const nowMs = this.clock.nowMs();
       this.maybeExpireProducers(nowMs);
-      const check = checkLeaderAppend(this.producerState, placed, nowMs);
+      const check = checkLeaderAppend(this.producerState, placed, nowMs, options.origin ?? 'client');
       if (check.kind === 'duplicate') {
         const { baseOffset, lastOffset } = check;
         return { duplicate: true, baseOffset, lastOffset, logEndOffset: this.logEndOffset };

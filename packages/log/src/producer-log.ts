@@ -44,13 +44,14 @@ export function checkLeaderAppend(
   state: ProducerStateManager,
   batches: readonly BatchInfo[],
   nowMs: number,
+  origin: 'client' | 'coordinator' = 'client',
 ): LeaderAppendCheck {
   const producers = state.beginAppend();
   let duplicates = 0;
   let baseOffset = -1;
   let lastOffset = -1;
   for (const info of batches) {
-    const verdict = producers.check(producerBatchOf(info), nowMs);
+    const verdict = producers.check(producerBatchOf(info), nowMs, origin);
     if (verdict.kind !== 'duplicate') continue;
     if (duplicates === 0) baseOffset = verdict.firstOffset;
     lastOffset = verdict.lastOffset;

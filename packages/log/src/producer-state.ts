@@ -423,7 +423,7 @@ export class ProducerAppend {
    * batches records nothing and returns the original offsets; a new batch is recorded in the scratch copy.
    * Throws LogAppendError (INVALID_PRODUCER_EPOCH, OUT_OF_ORDER_SEQUENCE) for a batch that cannot go in.
    */
-  check(batch: ProducerBatch, nowMs: number): ProducerCheck {
+  check(batch: ProducerBatch, nowMs: number, origin: 'client' | 'coordinator' = 'client'): ProducerCheck {
     if (!isIdempotent(batch)) {
       if (batch.isTransactional === true || batch.isControl === true) {
         throw new LogAppendError('INVALID_PRODUCER_FIELDS', 'a transactional batch without a producer id');
@@ -432,6 +432,7 @@ export class ProducerAppend {
     }
     if (batch.isControl === true) return this.checkMarker(batch, nowMs);
     checkFields(batch);
+    if (origin === 'coordinator') return this.checkCoordinatorBatch(batch, nowMs);
     const entry = this.current(batch.producerId);
     const metadata = metadataOf(batch);
     if (entry !== undefined && entry.producerEpoch === batch.producerEpoch) {
@@ -451,6 +452,30 @@ export class ProducerAppend {
       );
     }
     this.checkSequence(entry, batch);
+    this.put(withBatch(entry, batch, nowMs), batch);
+    return { kind: 'new' };
+  }
+
+  /**
+   * A data batch the group coordinator writes for a producer (TxnOffsetCommit's offsets in
+   * __consumer_offsets). As Kafka's ProducerAppendInfo for origin COORDINATOR: the epoch is fenced, but
+   * sequences are neither checked nor deduplicated (the coordinator writes every batch at sequence 0; a
+   * retried commit is a new record, and the last one wins).
+   */
+  private checkCoordinatorBatch(batch: ProducerBatch, nowMs: number): ProducerCheck {
+    const entry = this.current(batch.producerId);
+    if (entry !== undefined && batch.producerEpoch < entry.producerEpoch) {
+      throw new LogAppendError(
+        'INVALID_PRODUCER_EPOCH',
+        `producer ${batch.producerId} sent epoch ${batch.producerEpoch}; the partition has seen epoch ${entry.producerEpoch}`,
+      );
+    }
+    if (entry?.currentTxnFirstOffset !== undefined && batch.isTransactional !== true) {
+      throw new LogAppendError(
+        'NOT_TRANSACTIONAL_IN_TRANSACTION',
+        `producer ${batch.producerId} has a transaction open since offset ${entry.currentTxnFirstOffset}`,
+      );
+    }
     this.put(withBatch(entry, batch, nowMs), batch);
     return { kind: 'new' };
   }

@@ -8,6 +8,8 @@ import type { MetadataImage } from '@tributary/metadata';
 import type {
   AlterPartitionItem,
   AlterPartitionResult__Output,
+  ProducePartitionResult,
+  ProduceRequest__Output,
   ReplicationClient,
 } from '@tributary/protocol';
 import type { Logger } from 'pino';
@@ -44,6 +46,8 @@ export interface ReplicaManagerPort extends BrokerDataPlane, ReplicationDataPlan
     fromOffset: number | null,
     maxBytes: number,
   ): Promise<LocalLogRead | null>;
+  /** Produce as the broker's own coordinators (origin 'coordinator'); optional for test doubles. */
+  produceAsCoordinator?(request: ProduceRequest__Output): Promise<ProducePartitionResult[]>;
 }
 
 export interface ReplicaManagerDeps {

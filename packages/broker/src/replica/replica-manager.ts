@@ -173,6 +173,11 @@ export class ReplicaManager {
     return handleProduce(this.context, request);
   }
 
+  /** The broker's own coordinators' writes (origin 'coordinator': markers, transactional offsets). */
+  produceAsCoordinator(request: ProduceRequest__Output): Promise<ProducePartitionResult[]> {
+    return handleProduce(this.context, request, 'coordinator');
+  }
+
   fetch(request: FetchRequest__Output): Promise<FetchPartitionResult[]> {
     return handleFetch(this.context, request);
   }

@@ -22,9 +22,18 @@ import { checkLeader, leaderHint, type RequestContext, waitForAny } from './requ
 
 const DEFAULT_PRODUCE_TIMEOUT_MS = 30_000;
 
+/**
+ * Who produces (Kafka's AppendOrigin): a client, or the broker's own coordinators writing their
+ * internal records (the group coordinator's transactional offset commits, the transaction coordinator's
+ * markers), whose batches the log checks by the coordinator's rules (control batches allowed, no
+ * sequence check).
+ */
+export type ProduceOrigin = 'client' | 'coordinator';
+
 export async function handleProduce(
   context: RequestContext,
   request: ProduceRequest__Output,
+  origin: ProduceOrigin = 'client',
 ): Promise<ProducePartitionResult[]> {
   const acks = request.acks;
   const timeoutMs = Math.min(
@@ -38,7 +47,7 @@ export async function handleProduce(
       if (acks !== -1 && acks !== 0 && acks !== 1) {
         work.push(Promise.resolve(produceError(context, base, 'INVALID_REQUIRED_ACKS', `acks ${acks}`)));
       } else {
-        work.push(produceOne(context, { ...base, records: data.records, acks, timeoutMs }));
+        work.push(produceOne(context, { ...base, records: data.records, acks, timeoutMs, origin }));
       }
     }
   }
@@ -47,7 +56,14 @@ export async function handleProduce(
 
 async function produceOne(
   context: RequestContext,
-  input: { topic: string; partition: number; records: Buffer; acks: -1 | 0 | 1; timeoutMs: number },
+  input: {
+    topic: string;
+    partition: number;
+    records: Buffer;
+    acks: -1 | 0 | 1;
+    timeoutMs: number;
+    origin: ProduceOrigin;
+  },
 ): Promise<ProducePartitionResult> {
   const checked = checkLeader(context, input.topic, input.partition);
   if ('code' in checked) return produceError(context, input, checked.code, checked.message);
@@ -60,17 +76,25 @@ async function produceOne(
   let baseOffset: number;
   let requiredOffset: number;
   try {
-    checkProducerBatches(input.records);
+    // The broker's coordinators build their own batches (transactional, or markers): only a client's are
+    // held to the producer rules here; the log checks both.
+    if (input.origin === 'client') checkProducerBatches(input.records);
     if (partition.log.currentConfig.cleanupPolicy !== 'delete') checkRecordsHaveKeys(input.records);
-    await waitForEarlierSequence(
-      partition,
-      Math.min(input.timeoutMs, REPLICA_LIMITS.produceReorderWaitMsMax),
-      input.records,
-    );
+    if (input.origin === 'client') {
+      await waitForEarlierSequence(
+        partition,
+        Math.min(input.timeoutMs, REPLICA_LIMITS.produceReorderWaitMsMax),
+        input.records,
+      );
+    }
     if (partition.role.kind !== 'leader' || partition.leaderEpoch !== leaderEpoch) {
       return produceError(context, input, 'NOT_LEADER', 'leadership moved while the batch waited');
     }
-    const appended = await partition.log.append(input.records, { leaderEpoch, assignOffsets: true });
+    const appended = await partition.log.append(input.records, {
+      leaderEpoch,
+      assignOffsets: true,
+      origin: input.origin,
+    });
     // A retry of an idempotent producer's batch appends nothing and answers with the original offsets.
     // With acks=all it still waits for the high watermark to pass the ORIGINAL batch: the first attempt
     // may have failed exactly because that batch was not replicated yet, and it is not safe until it is.
