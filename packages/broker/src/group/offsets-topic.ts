@@ -63,6 +63,7 @@ export async function appendOffsetsRecords(
     acks: -1,
     timeoutMs: GROUP_DEFAULTS.writeTimeoutMs,
     topics: [{ name: OFFSETS_TOPIC, partitions: [{ partition, records: batch }] }],
+    transactionalId: '',
   });
   const result = results[0];
   if (result === undefined || result.errorCode !== '') throw writeError(partition, result);

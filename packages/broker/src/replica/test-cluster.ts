@@ -299,6 +299,7 @@ export async function produceTo(
     acks,
     timeoutMs: 5_000,
     topics: [{ name: topic, partitions: [{ partition: 0, records }] }],
+    transactionalId: '',
   });
   if (result === undefined) throw new Error('produce answered no partition');
   return { errorCode: result.errorCode ?? '', baseOffset: Number(result.baseOffset ?? -1) };

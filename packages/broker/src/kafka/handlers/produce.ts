@@ -112,6 +112,8 @@ async function produce(
     acks: request.acks,
     timeoutMs: Math.max(0, Math.min(request.timeoutMs, REQUEST_LIMITS.produceTimeoutMsMax)),
     topics: [],
+    // The leader verifies a transactional batch with this id's coordinator (KIP-890 part 1).
+    transactionalId: request.transactionalId ?? '',
   };
   let bytes = 0;
   for (const topic of request.topicData) {

@@ -9,6 +9,12 @@ export interface ProduceRequest {
   'acks'?: (number);
   'timeoutMs'?: (number);
   'topics'?: (_tributary_v1_ProduceTopicData)[];
+  /**
+   * The producer's transactional id when the batches are transactional (transactions.proto): a partition
+   * leader asks its coordinator whether the partition is in the producer's ongoing transaction before the
+   * first transactional write of a transaction to it (KIP-890 part 1). Empty for other producers.
+   */
+  'transactionalId'?: (string);
 }
 
 export interface ProduceRequest__Output {
@@ -18,4 +24,10 @@ export interface ProduceRequest__Output {
   'acks': (number);
   'timeoutMs': (number);
   'topics': (_tributary_v1_ProduceTopicData__Output)[];
+  /**
+   * The producer's transactional id when the batches are transactional (transactions.proto): a partition
+   * leader asks its coordinator whether the partition is in the producer's ongoing transaction before the
+   * first transactional write of a transaction to it (KIP-890 part 1). Empty for other producers.
+   */
+  'transactionalId': (string);
 }
