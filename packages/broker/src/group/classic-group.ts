@@ -190,6 +190,20 @@ export class ClassicGroup {
     touch(member, nowMs);
   }
 
+  /**
+   * A TxnOffsetCommit's fencing (Kafka's ClassicGroup.validateOffsetCommit with isTransactional): as an
+   * OffsetCommit's, except that a commit naming no member is accepted (TxnOffsetCommit v0-2 carry none)
+   * and a rebalance in progress does not refuse it (the transaction's outcome decides the offsets).
+   */
+  validateTxnCommit(commit: ClassicCommitMember, nowMs: number): void {
+    const group = this.#group;
+    if (commit.generationId < 0 && group.state === 'Empty') return;
+    if (commit.generationId < 0 && commit.memberId === '' && commit.groupInstanceId === null) return;
+    const member = validateMember(group, commit.memberId, commit.groupInstanceId);
+    this.#checkGeneration(commit.generationId);
+    touch(member, nowMs);
+  }
+
   /** Session, join, pending-member and sync timeouts; returns the removed member ids and the answers. */
   tick(nowMs: number): { removed: string[]; effects: ClassicEffect[] } {
     const removed = expire(this.#group, nowMs);

@@ -197,6 +197,26 @@ export class ConsumerGroup {
     );
   }
 
+  /**
+   * A TxnOffsetCommit's fencing (KIP-447 on KIP-848's groups, Kafka's ConsumerGroup.validateOffsetCommit
+   * with isTransactional): a commit naming no member is accepted (older TxnOffsetCommit versions carry
+   * none); a named member must exist and be at its current epoch, or the producer's consumer is a zombie
+   * (ILLEGAL_GENERATION: what the transactional producer knows, rather than STALE_MEMBER_EPOCH).
+   */
+  validateTxnCommit(memberId: string, memberEpoch: number): void {
+    if (memberId.length === 0 && memberEpoch < 0) return;
+    const member = this.#members.get(memberId);
+    if (member === undefined) {
+      throw new TributaryError('UNKNOWN_MEMBER_ID', `group ${this.groupId} has no member ${memberId}`);
+    }
+    if (memberEpoch !== member.memberEpoch) {
+      throw new TributaryError(
+        'ILLEGAL_GENERATION',
+        `member ${memberId} is at epoch ${member.memberEpoch}, the transactional commit carries ${memberEpoch}`,
+      );
+    }
+  }
+
   describe(): GroupDescription {
     const members = [...this.#members.values()]
       .sort((a, b) => (a.memberId < b.memberId ? -1 : 1))

@@ -17,6 +17,8 @@ import type { GroupType } from './shard.js';
 
 export interface CoordinatorDataPlane {
   produce(request: ProduceRequest__Output): Promise<ProducePartitionResult[]>;
+  /** Produce as the broker's coordinator (origin 'coordinator'): transactional offset commits. */
+  produceAsCoordinator(request: ProduceRequest__Output): Promise<ProducePartitionResult[]>;
   onLeadershipChange(listener: LeadershipListener): () => void;
   readLocalLog: ReadLocalLog;
 }

@@ -38,6 +38,8 @@ import {
   offsetsPartitionFor,
 } from './offsets-topic.js';
 import { CoordinatorShard, type GroupListing } from './shard.js';
+import type { TxnOffsetCommitInput } from './txn-offsets.js';
+import { TxnOffsetsShell } from './txn-offsets-shell.js';
 
 export type {
   CoordinatorDataPlane,
@@ -60,6 +62,8 @@ export class GroupCoordinator {
   #closed = false;
   /** The classic group protocol (JoinGroup/SyncGroup/Heartbeat/LeaveGroup) for the Kafka API. */
   readonly classic: ClassicGroupCoordinator;
+  /** Transactional offset commits and the markers that end them (the broker's TxnMarkerListener). */
+  readonly transactions: TxnOffsetsShell;
 
   constructor(options: GroupCoordinatorOptions) {
     this.#options = options;
@@ -68,6 +72,14 @@ export class GroupCoordinator {
       shardFor: (groupId) => this.#shardFor(groupId),
       commit: (shard, groupId, commits) => this.#commit(shard, groupId, commits),
       config: { ...CLASSIC_GROUP_DEFAULTS, ...options.config.classic },
+      clock: options.clock,
+      logger: this.#logger,
+    });
+    this.transactions = new TxnOffsetsShell({
+      shardFor: (groupId) => this.#shardFor(groupId),
+      shardOf: (partition) => this.#shards.get(partition),
+      reload: (shard) => this.#replaceShard(shard),
+      produce: (request) => options.dataPlane.produceAsCoordinator(request),
       clock: options.clock,
       logger: this.#logger,
     });
@@ -170,6 +182,20 @@ export class GroupCoordinator {
 
   fetchOffsets(groupId: string, partitions: readonly TopicPartition[] | null): CommittedOffset[] {
     return this.#shardFor(groupId).offsets.fetch(groupId, partitions);
+  }
+
+  /** TxnOffsetCommit (KIP-98): the offsets stay pending until the producer's transaction ends. */
+  txnCommitOffsets(input: TxnOffsetCommitInput): Promise<void> {
+    return this.transactions.commit(input);
+  }
+
+  /**
+   * KIP-447's require_stable: the partitions of `partitions` whose transactional offset commit awaits its
+   * marker (OffsetFetch answers UNSTABLE_OFFSET_COMMIT for them, and the consumer retries).
+   */
+  unstablePartitions(groupId: string, partitions: readonly TopicPartition[]): TopicPartition[] {
+    const offsets = this.#shardFor(groupId).offsets;
+    return partitions.filter((tp) => offsets.hasPending(groupId, tp.topic, tp.partition));
   }
 
   listGroups(filter: GroupListFilter = {}): GroupListing[] {
@@ -338,10 +364,19 @@ export class GroupCoordinator {
   async #write(shard: CoordinatorShard, records: readonly OffsetsRecord[]): Promise<void> {
     if (records.length === 0) return;
     const produce = (request: ProduceRequest__Output) => this.#options.dataPlane.produce(request);
-    await appendOffsetsRecords(produce, this.#options.clock, shard.partition, records);
+    const baseOffset = await appendOffsetsRecords(produce, this.#options.clock, shard.partition, records);
     // A shard replaced meanwhile reloads from the log, which now holds these records.
     if (this.#shards.get(shard.partition) !== shard || shard.state !== 'active') return;
-    for (const record of records) shard.offsets.apply(record.key, record.value);
+    records.forEach((record, i) => {
+      shard.offsets.apply(record.key, record.value, { recordOffset: baseOffset + i, producerId: null });
+    });
+  }
+
+  /** Drops a shard and loads its partition again (same leader epoch). */
+  #replaceShard(shard: CoordinatorShard): void {
+    if (this.#shards.get(shard.partition) !== shard) return;
+    this.#onLeadership(shard.partition, false, shard.leaderEpoch);
+    this.#onLeadership(shard.partition, true, shard.leaderEpoch);
   }
 
   #onLeadership(partition: number, isLeader: boolean, leaderEpoch: number): void {
@@ -368,6 +403,7 @@ export class GroupCoordinator {
       (applied) => {
         if (applied === null || shard.state !== 'loading') return;
         shard.state = 'active';
+        this.transactions.onShardLoaded(shard);
         this.#logger.info(
           { partition: shard.partition, epoch: shard.leaderEpoch, records: applied },
           'coordinator shard loaded',

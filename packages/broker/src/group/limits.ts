@@ -57,6 +57,12 @@ export const GROUP_LIMITS = {
   loadReadBytes: 1024 * 1024,
   /** Tombstones per retention write. */
   recordsPerWriteMax: 1_000,
+  /**
+   * Producers whose transactional offset commits await their marker, per coordinator shard. The
+   * transaction coordinator ends every transaction (commit, abort or timeout), so pending sets drain; the
+   * bound keeps a burst of open transactions from growing a shard without limit.
+   */
+  pendingTxnProducersPerShardMax: 10_000,
 } as const;
 
 /**

@@ -3,7 +3,7 @@
  * first FindCoordinator, and appending a shard's records to it (acks=all, through the ordinary
  * replication path). Split out of the coordinator shell, which applies what these writes acknowledge.
  */
-import { type Clock, TributaryError } from '@tributary/core';
+import { assert, type Clock, type ErrorCode, TributaryError } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
 import {
   asTributaryError,
@@ -34,25 +34,50 @@ export function notAvailable(message: string, cause?: unknown): TributaryError {
   return new TributaryError('COORDINATOR_NOT_AVAILABLE', message, cause === undefined ? {} : { cause });
 }
 
-/** Kafka maps a failed offsets write to NOT_COORDINATOR (leadership moved) or COORDINATOR_NOT_AVAILABLE. */
+/** A producer's own failures on a transactional offsets write, which Kafka hands back unchanged. */
+const PRODUCER_WRITE_ERRORS: ReadonlySet<string> = new Set([
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+  'INVALID_TXN_STATE',
+]);
+
+/**
+ * Kafka maps a failed offsets write to NOT_COORDINATOR (leadership moved) or COORDINATOR_NOT_AVAILABLE;
+ * a transactional write's producer errors (an older epoch than the partition saw) pass through.
+ */
 function writeError(partition: number, result: ProducePartitionResult | undefined): TributaryError {
   const code = result?.errorCode ?? '';
   const message = `writing to ${OFFSETS_TOPIC}-${partition} failed: ${code} ${result?.errorMessage ?? 'no result'}`;
   if (code === 'NOT_LEADER' || code === 'UNKNOWN_TOPIC_OR_PARTITION' || code === 'FENCED_LEADER_EPOCH') {
     return new TributaryError('NOT_COORDINATOR', message);
   }
+  if (PRODUCER_WRITE_ERRORS.has(code)) return new TributaryError(code as ErrorCode, message);
   return notAvailable(message);
 }
 
-/** Appends the records to the partition with acks=all; throws NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE. */
+/** The producer a transactional offsets batch belongs to (TxnOffsetCommit). */
+export interface OffsetsProducer {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+}
+
+/**
+ * Appends the records to the partition with acks=all; returns the offset of the first. Throws
+ * NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE. With a producer, the batch is that producer's
+ * transactional batch at sequence 0, as Kafka's group coordinator writes it (the caller produces with
+ * origin 'coordinator', which checks the epoch but not the sequence).
+ */
 export async function appendOffsetsRecords(
   produce: (request: ProduceRequest__Output) => Promise<ProducePartitionResult[]>,
   clock: Clock,
   partition: number,
   records: readonly OffsetsRecord[],
-): Promise<void> {
+  producer: OffsetsProducer | null = null,
+): Promise<number> {
   const timestampMs = clock.wallMs();
+  const transactional = producer === null ? {} : { ...producer, baseSequence: 0, isTransactional: true };
   const batch = encodeRecordBatch({
+    ...transactional,
     records: records.map((r) => ({
       key: encodeOffsetKey(r.key),
       value: r.value === null ? null : encodeOffsetValue(r.value),
@@ -67,6 +92,10 @@ export async function appendOffsetsRecords(
   });
   const result = results[0];
   if (result === undefined || result.errorCode !== '') throw writeError(partition, result);
+  // The replica manager answers plain numbers (the message's Long form is for the wire).
+  const baseOffset = typeof result.baseOffset === 'number' ? result.baseOffset : -1;
+  assert(baseOffset >= 0, 'an acknowledged offsets write has a base offset');
+  return baseOffset;
 }
 
 export interface OffsetsTopicSettings {

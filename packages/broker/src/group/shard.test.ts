@@ -20,6 +20,7 @@ describe('CoordinatorShard', () => {
     shard.offsets.apply(
       { group: 'idle', topic: 't', partition: 0 },
       { offset: 1, leaderEpoch: -1, metadata: '', commitTimestampMs: 0 },
+      { recordOffset: 0, producerId: null },
     );
     expect(shard.listings()).toEqual([
       { groupId: 'idle', state: 'Empty', members: 0, protocolType: '', groupType: 'classic' },

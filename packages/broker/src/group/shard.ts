@@ -42,6 +42,12 @@ export class CoordinatorShard {
   readonly groups = new Map<string, ConsumerGroup>();
   readonly classicGroups = new Map<string, ClassicGroup>();
   readonly offsets = new OffsetStore();
+  /**
+   * Transaction markers written to the partition while it loads (producer id, COMMIT or ABORT): the load
+   * may have read past them or not, so they are applied once it is done (completing a transaction twice
+   * is harmless: its producer writes nothing new before the marker is acknowledged).
+   */
+  readonly markersWhileLoading: { readonly producerId: number; readonly commit: boolean }[] = [];
 
   constructor(
     readonly partition: number,

@@ -161,10 +161,18 @@ export function openGroupCoordinator(parts: {
   const { options, connection, replicaManager } = parts;
   const onLeadershipChange = replicaManager.onLeadershipChange?.bind(replicaManager);
   const readLocalLog = replicaManager.readLocalLog?.bind(replicaManager);
-  if (onLeadershipChange === undefined || readLocalLog === undefined) return null;
+  const produceAsCoordinator = replicaManager.produceAsCoordinator?.bind(replicaManager);
+  if (onLeadershipChange === undefined || readLocalLog === undefined || produceAsCoordinator === undefined) {
+    return null;
+  }
   const coordinator = new GroupCoordinator({
     brokerId: options.nodeId,
-    dataPlane: { produce: (request) => replicaManager.produce(request), onLeadershipChange, readLocalLog },
+    dataPlane: {
+      produce: (request) => replicaManager.produce(request),
+      produceAsCoordinator,
+      onLeadershipChange,
+      readLocalLog,
+    },
     metadata: parts.follower,
     createTopic: async (request) => {
       await connection.admin(

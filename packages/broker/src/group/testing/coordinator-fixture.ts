@@ -6,7 +6,7 @@
 import { brokerEpoch, brokerId, leaderEpoch, ManualClock, partitionEpoch } from '@tributary/core';
 import { MetadataImage, type MetadataRecord, replayAll } from '@tributary/metadata';
 import type { ProducePartitionResult, ProduceRequest__Output } from '@tributary/protocol';
-import { stampBatch } from '@tributary/records';
+import { encodeControlBatch, stampBatch } from '@tributary/records';
 import { pino } from 'pino';
 import type { LeadershipListener, LocalLogRead } from '../../replica/replica-manager.js';
 import type { ClassicGroupConfig } from '../classic-types.js';
@@ -66,17 +66,38 @@ export class FakeDataPlane {
       this.failNextWrite = null;
       return [{ ...base, errorCode, errorMessage: 'scripted' }];
     }
-    this.append(data.partition, data.records);
-    return [{ ...base, errorCode: '', errorMessage: '' }];
+    const baseOffset = this.append(data.partition, data.records);
+    return [{ ...base, baseOffset, errorCode: '', errorMessage: '' }];
   }
 
-  append(partition: number, batch: Buffer): void {
+  /** The coordinator's own writes; the fake keeps no producer state (the log's checks are tested there). */
+  produceAsCoordinator(request: ProduceRequest__Output): Promise<ProducePartitionResult[]> {
+    return this.produce(request);
+  }
+
+  /** Appends a batch; returns its base offset. */
+  append(partition: number, batch: Buffer): number {
     const log = this.logs.get(partition) ?? [];
     const baseOffset = log.reduce((n, b) => n + b.readInt32BE(57) + 0, 0);
     const copy = Buffer.from(batch);
     stampBatch(copy, { baseOffset, partitionLeaderEpoch: 0 });
     log.push(copy);
     this.logs.set(partition, log);
+    return baseOffset;
+  }
+
+  /** A transaction marker, as the transaction coordinator writes it (the listener is told separately). */
+  appendMarker(partition: number, producerId: number, commit: boolean, producerEpoch = 0): number {
+    return this.append(
+      partition,
+      encodeControlBatch({
+        producerId,
+        producerEpoch,
+        marker: commit ? 'commit' : 'abort',
+        coordinatorEpoch: 0,
+        timestampMs: 0,
+      }),
+    );
   }
 
   onLeadershipChange(listener: LeadershipListener): () => void {
