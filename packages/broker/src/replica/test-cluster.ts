@@ -22,6 +22,7 @@ import {
 import { encodeRecordBatch } from '@tributary/records';
 import pino from 'pino';
 import { createReplicaFetchClient } from './follower-fetcher.js';
+import type { LogCleanerSettings } from './log-cleaning.js';
 import { ReplicaManager } from './replica-manager.js';
 
 const logger = pino({ level: 'silent' });
@@ -111,7 +112,11 @@ export class ReplicaTestCluster {
 
   async startBroker(
     id: number,
-    config: { replicaFetchMaxBytes?: number; replicaFetchMaxWaitMs?: number } = {},
+    config: {
+      replicaFetchMaxBytes?: number;
+      replicaFetchMaxWaitMs?: number;
+      logCleaner?: LogCleanerSettings;
+    } = {},
   ): Promise<ReplicaManager> {
     const node = this.node(id);
     node.manager = await ReplicaManager.open({
