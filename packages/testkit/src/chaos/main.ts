@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * `npm run chaos -- --duration S --seed N [--nemesis kill,pause,partition,slow,corrupt] [--brokers 3] [--json]`
- * Runs one chaos run and prints its summary, ending in `acked=A lost=L duplicated=D anomalies=X seed=N`.
+ * `npm run chaos -- --duration S --seed N [--nemesis kill,pause,partition,slow,corrupt] [--brokers 3] [--json]
+ *   [--workload idempotent|txn]`
+ * Runs one chaos run and prints its summary, ending in `acked=A lost=L duplicated=D anomalies=X seed=N`
+ * (with `--workload txn`, the transactional workload: `committed=C aborted=A indeterminate=I anomalies=X seed=N`).
  * Exit code: 0 clean, 1 anomalies found, 2 the run itself failed (bad arguments, cluster never settled...).
  */
 import { randomInt } from 'node:crypto';
@@ -9,9 +11,12 @@ import { parseArgs } from 'node:util';
 import { NEMESIS_KINDS, type NemesisKind } from './nemesis-types.js';
 import { formatReport, reportJson } from './report.js';
 import { runChaos, totals } from './runner.js';
+import { formatTxnReport, txnReportJson } from './txn-report.js';
+import { runTxnChaos, txnTotals } from './txn-runner.js';
 
 const USAGE =
-  'usage: npm run chaos -- --duration S [--seed N] [--nemesis kill,pause,partition,slow,corrupt] [--brokers 3] [--json]';
+  'usage: npm run chaos -- --duration S [--seed N] [--nemesis kill,pause,partition,slow,corrupt] [--brokers 3] [--json] [--workload idempotent|txn]';
+const WORKLOADS = ['idempotent', 'txn'] as const;
 const SEED_MAX = 2 ** 31;
 
 function isKind(value: string): value is NemesisKind {
@@ -35,6 +40,7 @@ function parse(argv: readonly string[]) {
       nemesis: { type: 'string' },
       brokers: { type: 'string' },
       json: { type: 'boolean', default: false },
+      workload: { type: 'string', default: 'idempotent' },
     },
     strict: true,
   });
@@ -48,7 +54,11 @@ function parse(argv: readonly string[]) {
   }
   const brokers = wholeNumber('brokers', values.brokers, 3);
   if (brokers < 3) throw new RangeError('--brokers must be >= 3 (the topic has replication factor 3)');
-  return { durationS, seed, kinds: kinds.filter(isKind), brokers, json: values.json };
+  const workload = WORKLOADS.find((w) => w === values.workload);
+  if (workload === undefined) {
+    throw new RangeError(`unknown workload ${values.workload}; choose from ${WORKLOADS.join(',')}`);
+  }
+  return { durationS, seed, kinds: kinds.filter(isKind), brokers, json: values.json, workload };
 }
 
 async function main(): Promise<number> {
@@ -61,10 +71,15 @@ async function main(): Promise<number> {
   }
   console.error(`chaos: seed ${options.seed}`);
   const started = performance.now();
-  const result = await runChaos({
-    ...options,
-    log: (line) => console.error(`chaos [${((performance.now() - started) / 1_000).toFixed(1)} s] ${line}`),
-  });
+  const log = (line: string): void =>
+    console.error(`chaos [${((performance.now() - started) / 1_000).toFixed(1)} s] ${line}`);
+  if (options.workload === 'txn') {
+    const result = await runTxnChaos({ ...options, log });
+    if (options.json) console.log(txnReportJson(result));
+    console.log(formatTxnReport(result));
+    return txnTotals(result).anomalies === 0 ? 0 : 1;
+  }
+  const result = await runChaos({ ...options, log });
   if (options.json) console.log(reportJson(result));
   console.log(formatReport(result));
   return totals(result).anomalies === 0 ? 0 : 1;

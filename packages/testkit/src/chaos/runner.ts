@@ -132,7 +132,7 @@ async function runOnCluster(
   };
 }
 
-function skippedFaults(nemesis: Nemesis): number | undefined {
+export function skippedFaults(nemesis: Nemesis): number | undefined {
   const skipped = (nemesis as { skippedFaults?: unknown }).skippedFaults;
   return typeof skipped === 'number' ? skipped : undefined;
 }
@@ -141,7 +141,7 @@ function skippedFaults(nemesis: Nemesis): number | undefined {
  * What the nemesis saw go wrong with the processes themselves: a heal that failed (a broker that does not
  * come back after a corrupted tail) or a process that died without being killed (a crash).
  */
-function processProblems(nemesis: Nemesis): Anomaly[] {
+export function processProblems(nemesis: Nemesis): Anomaly[] {
   const problems = (nemesis as { problems?: unknown }).problems;
   if (!Array.isArray(problems)) return [];
   return problems.map((problem) => ({
@@ -175,7 +175,10 @@ async function createTopic(cluster: Cluster): Promise<void> {
 }
 
 /** The seeded nemesis, or none at all when no fault kind is asked for (the suite's self-check runs). */
-function makeNemesis(cluster: Cluster, options: ChaosOptions): { nemesis: Nemesis; name: string } {
+export function makeNemesis(
+  cluster: Cluster,
+  options: Pick<ChaosOptions, 'kinds' | 'seed'>,
+): { nemesis: Nemesis; name: string } {
   if (options.kinds.length === 0)
     return { nemesis: { start() {}, stop: async () => {}, faults: [] }, name: 'no' };
   return { nemesis: createNemesis(cluster, { seed: options.seed, kinds: options.kinds }), name: 'seeded' };
