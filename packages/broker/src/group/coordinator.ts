@@ -190,11 +190,13 @@ export class GroupCoordinator {
   }
 
   /**
-   * KIP-447's require_stable: the partitions of `partitions` whose transactional offset commit awaits its
-   * marker (OffsetFetch answers UNSTABLE_OFFSET_COMMIT for them, and the consumer retries).
+   * KIP-447's require_stable: the partitions of `partitions` (null: any of the group's) whose transactional
+   * offset commit awaits its marker (OffsetFetch answers UNSTABLE_OFFSET_COMMIT for them; the consumer
+   * retries).
    */
-  unstablePartitions(groupId: string, partitions: readonly TopicPartition[]): TopicPartition[] {
+  unstablePartitions(groupId: string, partitions: readonly TopicPartition[] | null): TopicPartition[] {
     const offsets = this.#shardFor(groupId).offsets;
+    if (partitions === null) return offsets.pendingPartitions(groupId);
     return partitions.filter((tp) => offsets.hasPending(groupId, tp.topic, tp.partition));
   }
 

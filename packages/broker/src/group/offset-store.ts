@@ -86,6 +86,19 @@ export class OffsetStore {
     return false;
   }
 
+  /** The group's partitions with a transaction's offset awaiting its marker; sorted. */
+  pendingPartitions(group: string): TopicPartition[] {
+    const found = new Map<string, TopicPartition>();
+    for (const pending of this.#pending.values()) {
+      for (const [k, { committed }] of pending.get(group) ?? []) {
+        found.set(k, { topic: committed.topic, partition: committed.partition });
+      }
+    }
+    return [...found.values()].sort((a, b) =>
+      a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1,
+    );
+  }
+
   /** Producers whose transactional offsets await a marker. */
   pendingProducerIds(): number[] {
     return [...this.#pending.keys()];

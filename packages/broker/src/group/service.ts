@@ -95,6 +95,19 @@ export function createGroupCoordinatorHandlers(
         answer(() => {
           validateGroupId(request.groupId);
           const wanted = topicPartitionsOf(request.topics, 'topics');
+          if (request.requireStable) {
+            const unstable = coordinator.unstablePartitions(
+              request.groupId,
+              wanted.length === 0 ? null : wanted,
+            );
+            const first = unstable[0];
+            if (first !== undefined) {
+              throw new TributaryError(
+                'UNSTABLE_OFFSET_COMMIT',
+                `${unstable.length} partitions (${first.topic}-${first.partition} first) have a transactional offset commit pending`,
+              );
+            }
+          }
           const found = coordinator.fetchOffsets(request.groupId, wanted.length === 0 ? null : wanted);
           if (wanted.length === 0) return { offsets: found.map(toCommitted) };
           // Every named partition gets an answer: -1 when nothing was committed for it.

@@ -8,6 +8,13 @@ export interface OffsetFetchRequest {
    * Empty: every committed offset of the group.
    */
   'topics'?: (_tributary_v1_TopicPartitions)[];
+  /**
+   * KIP-447: answer UNSTABLE_OFFSET_COMMIT (retriable) while a transaction's offset commit for one of the
+   * asked partitions (all of the group's, when none is named) awaits its marker, rather than the offset
+   * committed before it. A transactional consumer sets it so it never resumes from an offset its own
+   * producer is about to replace.
+   */
+  'requireStable'?: (boolean);
 }
 
 export interface OffsetFetchRequest__Output {
@@ -16,4 +23,11 @@ export interface OffsetFetchRequest__Output {
    * Empty: every committed offset of the group.
    */
   'topics': (_tributary_v1_TopicPartitions__Output)[];
+  /**
+   * KIP-447: answer UNSTABLE_OFFSET_COMMIT (retriable) while a transaction's offset commit for one of the
+   * asked partitions (all of the group's, when none is named) awaits its marker, rather than the offset
+   * committed before it. A transactional consumer sets it so it never resumes from an offset its own
+   * producer is about to replace.
+   */
+  'requireStable': (boolean);
 }
