@@ -44,6 +44,13 @@ import {
   type ScramUserDescription,
   type ScramUserOutcome,
 } from './admin-security.js';
+import type {
+  AbortTransactionSpec,
+  ListTransactionsOptions,
+  TransactionAdmin,
+  TransactionDescription,
+  TransactionListing,
+} from './admin-transactions.js';
 import { type DeletedRecords, deleteRecordsOnLeaders, type RecordsToDelete } from './delete-records.js';
 import type { TopicPartitionOffset } from './group/commit-manager.js';
 import type { GroupAdmin, GroupDescription, GroupListing, OffsetResetTarget } from './group/group-admin.js';
@@ -95,6 +102,8 @@ export interface AdminOptions {
   readonly groups?: GroupAdmin;
   /** Broker metadata and channels for describeReplicas; TributaryClient.admin() provides them. */
   readonly brokers?: BrokerSide;
+  /** The broker side (transaction coordinators, partition leaders) for the transaction methods. */
+  readonly transactions?: TransactionAdmin;
   /** TLS towards controllers and brokers (the CA, and a client certificate for mutual TLS); default plaintext. */
   readonly tls?: ClientTls;
   /** Authenticates every call (SCRAM sessions); TributaryClient.admin() passes its own. Unset: none. */
@@ -282,9 +291,11 @@ export class Admin {
   private closedFlag = false;
   private readonly groups: GroupAdmin | undefined;
   private readonly brokers: BrokerSide | undefined;
+  private readonly transactions: TransactionAdmin | undefined;
 
   constructor(options: AdminOptions) {
     this.defaultDeadlineMs = options.deadlineMs ?? ADMIN_DEFAULTS.deadlineMs;
+    this.transactions = options.transactions;
     this.groups = options.groups;
     this.brokers = options.brokers;
     assert(this.defaultDeadlineMs > 0, 'the admin deadline must be positive');
@@ -676,6 +687,30 @@ export class Admin {
     return deleteRecordsOnLeaders(this.brokers, partitions, this.callOptions(options).deadlineMs);
   }
 
+  /** Every transaction the brokers' coordinators know, filtered by state, producer id and age (Kafka's). */
+  async listTransactions(
+    filters: ListTransactionsOptions = {},
+    options: AdminCallOptions = {},
+  ): Promise<TransactionListing[]> {
+    return this.requireTransactions().listTransactions(filters, this.groupCallOptions(options));
+  }
+
+  /** Each transactional id's state, producer, timeout, start time and partitions, from its coordinator. */
+  async describeTransactions(
+    transactionalIds: readonly string[],
+    options: AdminCallOptions = {},
+  ): Promise<TransactionDescription[]> {
+    return this.requireTransactions().describeTransactions(transactionalIds, this.groupCallOptions(options));
+  }
+
+  /**
+   * Aborts a hanging transaction on one partition (Kafka's abortTransaction): an ABORT marker for the
+   * producer written by the partition's leader. Needs ClusterAction where ACLs are enforced.
+   */
+  async abortTransaction(spec: AbortTransactionSpec, options: AdminCallOptions = {}): Promise<void> {
+    return this.requireTransactions().abortTransaction(spec, this.groupCallOptions(options));
+  }
+
   /** Creates ACLs (Kafka's createAcls): one outcome per binding, a refused one carrying its error. */
   async createAcls(
     bindings: readonly NewAclBinding[],
@@ -765,6 +800,7 @@ export class Admin {
   close(): void {
     this.closedFlag = true;
     this.connection.close();
+    this.transactions?.close();
     for (const client of this.quorumClients.values()) client.close();
     this.quorumClients.clear();
   }
@@ -786,6 +822,17 @@ export class Admin {
       );
     }
     return this.groups;
+  }
+
+  private requireTransactions(): TransactionAdmin {
+    this.requireOpen();
+    if (this.transactions === undefined) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        'transaction methods need the brokers: use TributaryClient.admin()',
+      );
+    }
+    return this.transactions;
   }
 
   private groupCallOptions(options: AdminCallOptions): { deadlineMs: number } {

@@ -8,6 +8,7 @@ import {
   ScramSessionAuthentication,
 } from '@tributary/protocol';
 import { Admin } from './admin.js';
+import { TransactionAdmin } from './admin-transactions.js';
 import { BrokerConnections } from './connections.js';
 import { Consumer } from './consumer.js';
 import { CoordinatorConnections, CoordinatorLookup } from './group/coordinator.js';
@@ -59,6 +60,8 @@ export class TributaryClient {
   /** TransactionCoordinator channels, for transactional producers. */
   private readonly transactionConnections: TransactionConnections;
   private adminClient: Admin | undefined;
+  /** Channel credentials of every connection (kept for the admin's marker channels). */
+  private readonly credentials: grpc.ChannelCredentials;
   /** SCRAM sessions of every channel, when `sasl` is given. */
   private readonly auth: ScramSessionAuthentication | undefined;
 
@@ -66,6 +69,7 @@ export class TributaryClient {
     this.clientId = options.clientId ?? 'tributary-client';
     // One credentials object for every channel of this client (a bad PEM fails here, not on first use).
     const credentials = clientCredentials(options.tls);
+    this.credentials = credentials;
     this.auth =
       options.sasl === undefined
         ? undefined
@@ -158,6 +162,15 @@ export class TributaryClient {
           ...(this.options.random === undefined ? {} : { random: this.options.random }),
         }),
         brokers: { metadata: this.metadata, connections: this.connections },
+        transactions: new TransactionAdmin({
+          connections: this.connections,
+          transactions: this.transactionConnections,
+          lookupAddresses: () => [...this.options.bootstrap, ...this.metadata.brokerAddresses()],
+          credentials: this.credentials,
+          ...(this.auth === undefined ? {} : { auth: this.auth }),
+          ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
+          ...(this.options.random === undefined ? {} : { random: this.options.random }),
+        }),
         ...(this.options.tls === undefined ? {} : { tls: this.options.tls }),
         ...(this.auth === undefined ? {} : { auth: this.auth }),
         ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),

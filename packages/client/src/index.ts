@@ -43,6 +43,18 @@ export {
   type ScramUserDescription,
   type ScramUserOutcome,
 } from './admin-security.js';
+export {
+  type AbortTransactionSpec,
+  isTransactionStateName,
+  type ListTransactionsOptions,
+  TRANSACTION_STATES,
+  TransactionAdmin,
+  type TransactionAdminDeps,
+  type TransactionCallOptions,
+  type TransactionDescription,
+  type TransactionListing,
+  type TransactionStateName,
+} from './admin-transactions.js';
 export { TributaryClient, type TributaryClientOptions } from './client.js';
 export { BrokerConnections, Slots } from './connections.js';
 export {

@@ -56,3 +56,21 @@ export const TRANSACTION_LIMITS = {
   /** Distinct partitions one transaction may write (each is a coordinator entry and a marker to write). */
   partitionsPerTransactionMax: 10_000,
 } as const;
+
+/** Bounds of the transaction admin calls (admin-transactions.ts, `trib transactions`). */
+export const TRANSACTION_ADMIN_LIMITS = {
+  /** Overall deadline of one call, retries included, when the caller gives none. */
+  deadlineMsDefault: 10_000,
+  /** Deadline of one RPC within a call. */
+  callTimeoutMs: 5_000,
+  /** Brokers listTransactions asks (and leaders abortTransaction keeps channels to). */
+  brokersMax: 256,
+  /** Transactions taken from one broker's ListTransactions answer. */
+  listedPerBrokerMax: 100_000,
+  /** Transactional ids one describeTransactions call may name. */
+  describeIdsMax: 100,
+  /** Producer ids one listTransactions filter may name. */
+  filterValuesMax: 1_000,
+  /** Rounds of asking a partition's leader to write an ABORT marker (the leader may move between them). */
+  abortAttemptsMax: 10,
+} as const;
