@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assert, systemClock, brokerId as toBrokerId } from '@tributary/core';
+import { assert, systemClock, TributaryError, brokerId as toBrokerId } from '@tributary/core';
 import {
   bindServer,
   ControllerConnection,
@@ -36,6 +36,7 @@ import { addServices, autoCreateOptions, openGroupCoordinator, ReplicationClient
 import { openDefaultReplicaManager } from './default-replica-manager.js';
 import { ImageApplier } from './image-applier.js';
 import { openKafkaListener } from './kafka-wiring.js';
+import { addTransactionServices, openTransactionParts } from './txn-wiring.js';
 
 export { advertisedAddressFor } from './addresses.js';
 export { BROKER_DEFAULTS, type BrokerHandle, type BrokerOptions } from './broker-options.js';
@@ -139,14 +140,6 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     });
     if (groupCoordinator !== null) cleanups.push(() => groupCoordinator.close());
     parts.groupCoordinator = groupCoordinator;
-    const applier = new ImageApplier((image) => replicaManager.applyMetadata(image), logger);
-    const unsubscribe = follower.onImage((image) => applier.offer(image));
-    applier.offer(follower.currentImage());
-    cleanups.push(async () => {
-      unsubscribe();
-      await applier.close();
-    });
-
     const producerIds = new ProducerIdManager({
       allocate: (deadlineMs) =>
         connection.lifecycle(
@@ -156,6 +149,25 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
         ),
       clock,
       logger: logger.child({ subsystem: 'producer-ids' }),
+    });
+    // Also before the first image: no leadership of __transaction_state may be missed either.
+    const transactions = openTransactionParts({
+      options,
+      logger,
+      connection,
+      follower,
+      replicaManager,
+      producerIds,
+      credentials,
+      clock,
+    });
+    if (transactions !== null) cleanups.push(() => transactions.close());
+    const applier = new ImageApplier((image) => replicaManager.applyMetadata(image), logger);
+    const unsubscribe = follower.onImage((image) => applier.offer(image));
+    applier.offer(follower.currentImage());
+    cleanups.push(async () => {
+      unsubscribe();
+      await applier.close();
     });
 
     // One per broker: the gRPC ControllerAdmin service and the Kafka listener's admin APIs share its bound.
@@ -254,6 +266,13 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       metadataReady,
       quotas,
     });
+    if (transactions !== null) {
+      const notReady = (): TributaryError | undefined =>
+        metadataReady()
+          ? undefined
+          : new TributaryError('BROKER_NOT_READY', `broker ${self} is catching up with the metadata log`);
+      addTransactionServices(server, transactions, notReady, logger);
+    }
     const standard = addBrokerStandardServices(server, {
       lifecycle: () => lifecycle?.snapshot(),
       groupCoordinator: groupCoordinator !== null,
@@ -328,6 +347,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       lifecycle: manager,
       replicaManager,
       groupCoordinator,
+      transactions,
       close: () => {
         closing ??= close();
         return closing;

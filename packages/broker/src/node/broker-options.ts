@@ -9,6 +9,7 @@ import type { GroupCoordinator } from '../group/index.js';
 import type { BrokerLifecycleManager } from '../lifecycle/manager.js';
 import type { MetadataFollower } from '../metadata-follower/metadata-follower.js';
 import type { OpenReplicaManager, ReplicaManagerPort } from './replica-port.js';
+import type { TransactionParts } from './txn-wiring.js';
 
 export const BROKER_DEFAULTS = {
   defaultPartitions: 1,
@@ -47,6 +48,16 @@ export interface BrokerOptions {
   readonly offsetsTopicPartitions?: number;
   readonly offsetsTopicReplicationFactor?: number;
   readonly offsetsRetentionMs?: number;
+  /**
+   * Transactions (packages/broker/src/txn): __transaction_state sizing (Kafka's
+   * transaction.state.log.num.partitions / .replication.factor), transaction.max.timeout.ms,
+   * transactional.id.expiration.ms and transaction.abort.timed.out.transaction.cleanup.interval.ms.
+   */
+  readonly transactionStateLogNumPartitions?: number;
+  readonly transactionStateLogReplicationFactor?: number;
+  readonly transactionMaxTimeoutMs?: number;
+  readonly transactionalIdExpirationMs?: number;
+  readonly transactionAbortTimedOutTransactionCleanupIntervalMs?: number;
   /** Session timeout of group members that send 0. */
   readonly groupSessionTimeoutMs?: number;
   /** The classic group protocol (Kafka clients): Kafka's group.* settings; unset = Kafka's defaults. */
@@ -109,6 +120,8 @@ export interface BrokerHandle {
   readonly replicaManager: ReplicaManagerPort;
   /** Null when the replica manager cannot host one (test doubles). */
   readonly groupCoordinator: GroupCoordinator | null;
+  /** The transaction coordinator's parts; null when the replica manager cannot host them (test doubles). */
+  readonly transactions: TransactionParts | null;
   /** Controlled shutdown (bounded), then server, replica manager, metadata follower. Idempotent. */
   close(): Promise<void>;
   /** SIGHUP: re-reads the TLS files for new connections (logged; bad files leave the old ones in force). */

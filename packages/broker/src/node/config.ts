@@ -37,6 +37,7 @@ import {
   GROUP_LIMITS,
 } from '../group/limits.js';
 import { KAFKA_CONNECTION_IDLE_MS_DEFAULT } from '../kafka/limits.js';
+import { TXN_DEFAULTS } from '../txn/limits.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel };
 
@@ -104,6 +105,39 @@ export const BROKER_CONFIG = defineConfig({
         'MS',
       )
       .default(GROUP_DEFAULTS.offsetsRetentionMs, '604800000 (7 days)'),
+    transactionStateLogNumPartitions: option
+      .integer(
+        "partitions of `__transaction_state`, created on the first FindTransactionCoordinator; fixed afterwards (Kafka's transaction.state.log.num.partitions)",
+        { min: 1, max: LIMITS.partitionsPerTopicMax },
+      )
+      .default(TXN_DEFAULTS.stateTopicPartitions),
+    transactionStateLogReplicationFactor: option
+      .integer(
+        "its replication factor, capped at the unfenced brokers when it is created (Kafka's transaction.state.log.replication.factor)",
+        { min: 1, max: LIMITS.replicationFactorMax },
+      )
+      .default(TXN_DEFAULTS.stateTopicReplicationFactor),
+    transactionMaxTimeoutMs: option
+      .integer(
+        "longest transaction timeout a producer may ask for; longer ones are refused (Kafka's transaction.max.timeout.ms)",
+        { min: 1, max: INT32_MAX },
+        'MS',
+      )
+      .default(TXN_DEFAULTS.transactionMaxTimeoutMs, '900000 (15 minutes)'),
+    transactionalIdExpirationMs: option
+      .integer(
+        "a transactional id without a transaction for this long is forgotten (Kafka's transactional.id.expiration.ms)",
+        { min: 1, max: INT32_MAX },
+        'MS',
+      )
+      .default(TXN_DEFAULTS.transactionalIdExpirationMs, '604800000 (7 days)'),
+    transactionAbortTimedOutTransactionCleanupIntervalMs: option
+      .integer(
+        "how often the coordinator aborts transactions past their timeout (Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms)",
+        { min: 1, max: INT32_MAX },
+        'MS',
+      )
+      .default(TXN_DEFAULTS.abortTimedOutTransactionCleanupIntervalMs),
     groupSessionTimeoutMs: option
       .integer(
         'session timeout of group members that do not ask for one',

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { LogCleanerSettings } from '../replica/log-cleaning.js';
 import type { LeadershipListener, LocalLogRead } from '../replica/replica-manager.js';
 import type { ReplicationThrottleStats } from '../replica/replication-throttle.js';
+import type { TransactionVerifier } from '../replica/request-context.js';
 import type { BrokerDataPlane } from '../services/broker-service.js';
 import type { ReplicaDescriber } from '../services/describe-replicas.js';
 import type { ReplicationDataPlane } from '../services/replication-service.js';
@@ -46,6 +47,8 @@ export interface ReplicaManagerPort extends BrokerDataPlane, ReplicationDataPlan
     fromOffset: number | null,
     maxBytes: number,
   ): Promise<LocalLogRead | null>;
+  /** KIP-890 part 1: the transaction coordinator's verification of transactional writes (optional for test doubles). */
+  setTransactionVerifier?(verifier: TransactionVerifier): void;
   /** Produce as the broker's own coordinators (origin 'coordinator'); optional for test doubles. */
   produceAsCoordinator?(request: ProduceRequest__Output): Promise<ProducePartitionResult[]>;
 }

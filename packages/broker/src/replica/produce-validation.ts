@@ -3,21 +3,31 @@
  * checks (lengths, magic, CRC). Found by the gRPC fuzz suite: a batch whose CRC was recomputed after
  * changing its header was accepted with a record count that does not match its offsets (a
  * lastOffsetDelta of 2^31 - 1 burned two billion offsets for one record), an unknown compression
- * codec (no consumer could decode it), or the control and transactional flags (which only the broker
- * itself may write, and transactions are not supported). Kafka's LogValidator refuses the same.
+ * codec (no consumer could decode it), or the control flag (which only the broker itself may write).
+ * Kafka's LogValidator refuses the same. Transactional batches are let through to KIP-890's
+ * verification (verifyTransactionalWrite) before the log's own checks.
  */
 import { TributaryError } from '@tributary/core';
 import { type DecodedRecord, decodeRecordBatch, isRecordBatchError, splitBatches } from '@tributary/records';
+import type { Partition } from './partition.js';
+import type { TransactionVerifier } from './request-context.js';
 
 function corrupt(message: string): TributaryError {
   return new TributaryError('CORRUPT_MESSAGE', message);
 }
 
+/** The producer of a transactional batch (the first one of a produce to a partition). */
+export interface TransactionalProducer {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+}
+
 /**
  * Throws CORRUPT_MESSAGE naming the first batch of `records` a producer may not write. Reads headers
- * only: the log verifies every CRC on append, so it is not computed twice on the produce path.
+ * only: the log verifies every CRC on append, so it is not computed twice on the produce path. Returns
+ * the producer of the first transactional batch, or null (no allocation on the ordinary path).
  */
-export function checkProducerBatches(records: Buffer): void {
+export function checkProducerBatches(records: Buffer): TransactionalProducer | null {
   const split = splitBatches(records, { verifyCrc: false });
   if (split.end.kind === 'torn-tail') {
     throw corrupt(`the batch at byte ${split.end.position} is cut short`);
@@ -25,6 +35,7 @@ export function checkProducerBatches(records: Buffer): void {
   if (split.end.kind === 'corrupt') {
     throw corrupt(`the batch at byte ${split.end.position} is corrupt: ${split.end.error.message}`);
   }
+  let transactional: TransactionalProducer | null = null;
   for (const header of split.batches) {
     const where = `the batch at byte ${header.position}`;
     if (header.compression === undefined) {
@@ -38,10 +49,56 @@ export function checkProducerBatches(records: Buffer): void {
       );
     }
     if (header.isControl) throw corrupt(`${where} is a control batch; clients may not write those`);
-    if (header.isTransactional) {
-      throw corrupt(`${where} is transactional; transactions are not supported`);
+    if (header.isTransactional && header.producerId < 0) {
+      throw corrupt(`${where} is transactional without a producer id`);
+    }
+    if (header.isTransactional && transactional === null) {
+      transactional = { producerId: header.producerId, producerEpoch: header.producerEpoch };
     }
   }
+  return transactional;
+}
+
+/**
+ * KIP-890 part 1 (Kafka's verification guard): a transactional write that would open a transaction in
+ * this partition is accepted only once the producer's coordinator confirms the partition is in its
+ * ongoing transaction; a producer whose transaction is already open here at this epoch needs no check
+ * (Kafka verifies the first write per transaction per partition, and caches nothing else). Without
+ * this, a late or zombie write after a marker would open a transaction no coordinator knows, which
+ * would hold the last stable offset back for ever (Jepsen's hanging transactions).
+ *
+ * Resolves null when the write may go on. A narrow race remains, as in Kafka's part 1 without its
+ * guard object: a marker appended between the answer and this append closes the transaction first.
+ */
+export async function verifyTransactionalWrite(
+  verifier: TransactionVerifier | null,
+  partition: Partition,
+  transactionalId: string,
+  producer: TransactionalProducer,
+): Promise<TributaryError | null> {
+  const entry = partition.log.producers.entry(producer.producerId);
+  if (entry?.currentTxnFirstOffset !== undefined && entry.producerEpoch === producer.producerEpoch)
+    return null;
+  const where = `${partition.topic}-${partition.partition}`;
+  if (transactionalId === '') {
+    return new TributaryError(
+      'INVALID_TXN_STATE',
+      `a transactional write to ${where} names no transactional_id to verify it with`,
+    );
+  }
+  if (verifier === null) {
+    return new TributaryError(
+      'INVALID_TXN_STATE',
+      `this broker runs no transaction coordinator to verify ${where}`,
+    );
+  }
+  return verifier({
+    transactionalId,
+    producerId: producer.producerId,
+    producerEpoch: producer.producerEpoch,
+    topic: partition.topic,
+    partition: partition.partition,
+  });
 }
 
 /**

@@ -47,7 +47,7 @@ import {
 import { Partition, type PartitionMetadata } from './partition.js';
 import { handleReplicaFetch } from './replica-fetch.js';
 import { ReplicationThrottle, type ReplicationThrottleStats } from './replication-throttle.js';
-import type { RequestContext } from './request-context.js';
+import type { RequestContext, TransactionVerifier } from './request-context.js';
 import { handleFetch, handleListOffsets, handleProduce } from './requests.js';
 
 export interface ReplicaManagerOptions {
@@ -134,6 +134,7 @@ export class ReplicaManager {
   private checkpointChain: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly context: RequestContext;
+  private transactionVerifier: TransactionVerifier | null = null;
   private readonly leadershipListeners = new Set<LeadershipListener>();
   /** High watermarks read at open, used once when each partition is first created. */
   private readonly checkpointedHighWatermarks: ReadonlyMap<string, number>;
@@ -151,7 +152,13 @@ export class ReplicaManager {
       clock: options.clock,
       partition: (topic, index) => this.partitions.get(partitionKey(topic, index)),
       afterFollowerFetch: (partition) => this.afterFollowerFetch(partition),
+      transactionVerifier: () => this.transactionVerifier,
     };
+  }
+
+  /** The transaction coordinator's KIP-890 verification of transactional writes (set once it exists). */
+  setTransactionVerifier(verifier: TransactionVerifier): void {
+    this.transactionVerifier = verifier;
   }
 
   static async open(options: ReplicaManagerOptions): Promise<ReplicaManager> {

@@ -1,10 +1,27 @@
 /** What the leader request handlers need from the ReplicaManager, and the checks they share. */
-import type { Clock, ErrorCode } from '@tributary/core';
+import type { Clock, ErrorCode, TributaryError } from '@tributary/core';
 import type { Partition } from './partition.js';
+
+/** A producer's transactional write to a partition, as the leader asks its coordinator about it. */
+export interface TransactionalWrite {
+  readonly transactionalId: string;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/**
+ * KIP-890 part 1: is the partition in the producer's ongoing transaction? Resolves null when it is,
+ * else with the refusal to answer (INVALID_TXN_STATE, PRODUCER_FENCED, or a retriable code).
+ */
+export type TransactionVerifier = (write: TransactionalWrite) => Promise<TributaryError | null>;
 
 export interface RequestContext {
   readonly brokerId: number;
   readonly clock: Clock;
+  /** The transaction coordinator's verification; null until the broker wires one (then every such write is refused). */
+  transactionVerifier(): TransactionVerifier | null;
   partition(topic: string, partition: number): Partition | undefined;
   /** A follower fetched: the ISR may be due to grow. */
   afterFollowerFetch(partition: Partition): void;

@@ -17,7 +17,11 @@ import type {
 import { REPLICA_LIMITS } from './config.js';
 import { toPartitionError } from './errors.js';
 import type { Partition, ProduceOutcome } from './partition.js';
-import { checkProducerBatches, checkRecordsHaveKeys } from './produce-validation.js';
+import {
+  checkProducerBatches,
+  checkRecordsHaveKeys,
+  verifyTransactionalWrite,
+} from './produce-validation.js';
 import { checkLeader, leaderHint, type RequestContext, waitForAny } from './request-context.js';
 
 const DEFAULT_PRODUCE_TIMEOUT_MS = 30_000;
@@ -47,7 +51,10 @@ export async function handleProduce(
       if (acks !== -1 && acks !== 0 && acks !== 1) {
         work.push(Promise.resolve(produceError(context, base, 'INVALID_REQUIRED_ACKS', `acks ${acks}`)));
       } else {
-        work.push(produceOne(context, { ...base, records: data.records, acks, timeoutMs, origin }));
+        const transactionalId = request.transactionalId;
+        work.push(
+          produceOne(context, { ...base, records: data.records, acks, timeoutMs, origin, transactionalId }),
+        );
       }
     }
   }
@@ -63,6 +70,7 @@ async function produceOne(
     acks: -1 | 0 | 1;
     timeoutMs: number;
     origin: ProduceOrigin;
+    transactionalId: string;
   },
 ): Promise<ProducePartitionResult> {
   const checked = checkLeader(context, input.topic, input.partition);
@@ -78,7 +86,7 @@ async function produceOne(
   try {
     // The broker's coordinators build their own batches (transactional, or markers): only a client's are
     // held to the producer rules here; the log checks both.
-    if (input.origin === 'client') checkProducerBatches(input.records);
+    const transactional = input.origin === 'client' ? checkProducerBatches(input.records) : null;
     if (partition.log.currentConfig.cleanupPolicy !== 'delete') checkRecordsHaveKeys(input.records);
     if (input.origin === 'client') {
       await waitForEarlierSequence(
@@ -86,6 +94,16 @@ async function produceOne(
         Math.min(input.timeoutMs, REPLICA_LIMITS.produceReorderWaitMsMax),
         input.records,
       );
+    }
+    if (transactional !== null) {
+      const verifier = context.transactionVerifier();
+      const refused = await verifyTransactionalWrite(
+        verifier,
+        partition,
+        input.transactionalId,
+        transactional,
+      );
+      if (refused !== null) return produceError(context, input, refused.code, refused.message);
     }
     if (partition.role.kind !== 'leader' || partition.leaderEpoch !== leaderEpoch) {
       return produceError(context, input, 'NOT_LEADER', 'leadership moved while the batch waited');

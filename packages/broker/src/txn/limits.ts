@@ -58,3 +58,16 @@ export const TXN_LIMITS = {
   /** Transactional ids named in one DescribeTransactions. */
   transactionalIdsPerDescribeMax: 1_000,
 } as const;
+
+/** The broker-side shell's bounds (txn-shell.ts, txn-state-topic.ts, markers.ts, verification.ts). */
+export const TXN_SHELL_LIMITS = {
+  /** Backoff between retries of a failed load, a state write to repeat, or markers not yet written. */
+  retryBackoffMsMin: 50,
+  retryBackoffMsMax: 5_000,
+  /** Deadline of one VerifyTxnPartitions call from a partition leader to the coordinator. */
+  verifyTimeoutMs: 5_000,
+  /** How long FindTransactionCoordinator waits for a created __transaction_state to reach this broker. */
+  findCoordinatorWaitMs: 5_000,
+  /** transaction.state.log.segment.bytes (Kafka: 100 MiB): small segments let the cleaner compact sooner. */
+  stateTopicSegmentBytes: 104_857_600,
+} as const;
