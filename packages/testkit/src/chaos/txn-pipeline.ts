@@ -249,7 +249,14 @@ export class PipelineWorkload implements Workload {
 }
 
 async function committedOffsets(client: TributaryClient): Promise<Map<number, number>> {
-  const description = await client.admin().describeGroup(PIPELINE_SPEC.group);
+  let description: GroupDescription;
+  try {
+    description = await client.admin().describeGroup(PIPELINE_SPEC.group);
+  } catch (error) {
+    // A group that never committed is unknown to the coordinator: nothing consumed yet.
+    if (error instanceof TributaryError && error.code === 'GROUP_ID_NOT_FOUND') return new Map();
+    throw error;
+  }
   const offsets = new Map<number, number>();
   for (const p of description.partitions) {
     if (p.topic === PIPELINE_SPEC.inputTopic && p.committedOffset !== null) {

@@ -7,6 +7,8 @@ import type { TxnEvent } from './txn-history.js';
 import { txnHistoryToJson } from './txn-history.js';
 import { type TxnChaosResult, txnTotals } from './txn-runner.js';
 
+export const TXN_REPORT_LIMITS = { notesPerSourceMax: 4 } as const;
+
 export function txnSummaryLine(result: TxnChaosResult): string {
   const t = txnTotals(result);
   return `committed=${t.committed} aborted=${t.aborted} indeterminate=${t.indeterminate} anomalies=${t.anomalies} seed=${result.seed}`;
@@ -47,11 +49,19 @@ export function formatTxnReport(result: TxnChaosResult): string {
     `pipeline group offsets: ${offsets === '' ? 'none' : offsets}`,
   ];
   for (const problem of result.problems) lines.push(`warning: ${problem}`);
-  for (const note of history.notes.slice(0, REPORT_LIMITS.anomaliesPerCheckerMax)) {
-    lines.push(`note: ${note.source} at ${note.atMs.toFixed(0)} ms: ${note.message}`);
+  // A few notes per source: one busy worker must not hide the others'.
+  const shown = new Map<string, number>();
+  for (const note of history.notes) {
+    const count = shown.get(note.source) ?? 0;
+    shown.set(note.source, count + 1);
+    if (count < TXN_REPORT_LIMITS.notesPerSourceMax) {
+      lines.push(`note: ${note.source} at ${note.atMs.toFixed(0)} ms: ${note.message}`);
+    }
   }
-  if (history.notes.length > REPORT_LIMITS.anomaliesPerCheckerMax) {
-    lines.push(`... and ${history.notes.length - REPORT_LIMITS.anomaliesPerCheckerMax} more notes`);
+  for (const [source, count] of shown) {
+    if (count > TXN_REPORT_LIMITS.notesPerSourceMax) {
+      lines.push(`... and ${count - TXN_REPORT_LIMITS.notesPerSourceMax} more notes from ${source}`);
+    }
   }
   for (const [checker, anomalies] of result.anomalies) {
     lines.push(`check ${checker}: ${anomalies.length === 0 ? 'ok' : `${anomalies.length} anomalies`}`);

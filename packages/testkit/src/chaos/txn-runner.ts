@@ -32,6 +32,11 @@ export interface TxnChaosOptions {
   readonly seed: number;
   readonly kinds: readonly NemesisKind[];
   readonly brokers?: number;
+  /**
+   * The suite's own check: the read_committed consumer fetches read_uncommitted (its polls still say
+   * read_committed), so the checkers must report aborted reads (see chaos.test.ts).
+   */
+  readonly brokenReadCommitted?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -85,7 +90,7 @@ async function runOnCluster(
   for (const [topic, partitions] of topics) await createTopic(cluster, topic, partitions);
   const producers = new TxnProducerWorkload(cluster, history, options.seed);
   const consumers = [
-    new PollingConsumer(cluster, history, 'rc-1', 'read_committed', topics),
+    new PollingConsumer(cluster, history, 'rc-1', 'read_committed', topics, options.brokenReadCommitted),
     new PollingConsumer(cluster, history, 'ru-1', 'read_uncommitted', topics),
   ];
   const pipeline = new PipelineWorkload(cluster, history);

@@ -132,7 +132,13 @@ export async function endTransaction(
     return { outcome: 'aborted', endRequestedAtMs, ...(code === undefined ? {} : { code }), replace: false };
   } catch (error) {
     // Never committed: the next InitTransactions (or the coordinator's timeout) aborts it.
-    return { outcome: 'aborted', endRequestedAtMs, code: code ?? errorCode(error), replace: true };
+    const abortCode = `abort failed: ${errorCode(error)}`;
+    return {
+      outcome: 'aborted',
+      endRequestedAtMs,
+      code: code === undefined ? abortCode : `${code}, ${abortCode}`,
+      replace: true,
+    };
   }
 }
 
@@ -244,6 +250,8 @@ export class PollingConsumer implements Workload {
     private readonly name: string,
     private readonly isolation: Isolation,
     private readonly topics: ReadonlyMap<string, number>,
+    /** The suite's self-check: fetch read_uncommitted while recording read_committed (aborted reads follow). */
+    private readonly broken = false,
   ) {}
 
   start(): void {
@@ -286,7 +294,7 @@ export class PollingConsumer implements Workload {
       from.set(partition, this.positions.get(`${topic}-${partition}`) ?? 0);
     }
     const results = await consumer.fetchMany(topic, from, {
-      readCommitted: this.isolation === 'read_committed',
+      readCommitted: this.isolation === 'read_committed' && !this.broken,
       maxWaitMs: TXN_WORKLOAD_LIMITS.pollMaxWaitMs,
       maxBytes: TXN_WORKLOAD_LIMITS.pollMaxBytes,
     });
