@@ -6,7 +6,13 @@
  * new producer's InitTransactions aborts whatever the old one left open, so every input is written once.
  * Polls, transactions and the final committed offsets go to the TxnHistory.
  */
-import { type EachBatchPayload, type GroupConsumer, type Producer, TributaryClient } from '@tributary/client';
+import {
+  type EachBatchPayload,
+  type GroupConsumer,
+  type GroupDescription,
+  type Producer,
+  TributaryClient,
+} from '@tributary/client';
 import { TributaryError } from '@tributary/core';
 import type { Cluster } from '../cluster.js';
 import { sleep, waitFor } from '../wait.js';
