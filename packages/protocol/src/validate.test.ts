@@ -40,6 +40,7 @@ describe('proto loading', () => {
       'tributary/v1/controller.proto',
       'tributary/v1/group.proto',
       'tributary/v1/raft.proto',
+      'tributary/v1/transactions.proto',
     ]);
     const v1 = loadTributaryProtos();
     for (const service of [
@@ -51,6 +52,8 @@ describe('proto loading', () => {
       v1.Broker,
       v1.Replication,
       v1.GroupCoordinator,
+      v1.TransactionCoordinator,
+      v1.TransactionMarkers,
     ]) {
       expect(Object.keys(service.service).length).toBeGreaterThan(0);
     }
