@@ -164,6 +164,7 @@ class Cluster {
       acks,
       timeoutMs: 10_000,
       topics: [{ name: TOPIC, partitions: [{ partition: 0, records }] }],
+      transactionalId: '',
     });
     if (result === undefined) throw new Error('no produce result');
     return result;

@@ -20,7 +20,12 @@ function batch(value: string, count = 1): Buffer {
 }
 
 function produceRequest(acks: number, records: Buffer, timeoutMs = 10_000): ProduceRequest__Output {
-  return { acks, timeoutMs, topics: [{ name: TOPIC, partitions: [{ partition: 0, records }] }] };
+  return {
+    acks,
+    timeoutMs,
+    topics: [{ name: TOPIC, partitions: [{ partition: 0, records }] }],
+    transactionalId: '',
+  };
 }
 
 /** Followers long-poll for 200 ms (as before ReplicaTestCluster; the ISR shrink test's comment counts on it). */

@@ -9,6 +9,7 @@ function produce(overrides: Partial<ProduceRequest__Output> = {}): ProduceReques
     acks: -1,
     timeoutMs: 1_000,
     topics: [{ name: 't', partitions: [{ partition: 0, records: Buffer.alloc(10) }] }],
+    transactionalId: '',
     ...overrides,
   };
 }
