@@ -45,8 +45,12 @@ export interface DelivererOptions {
   readonly compression: SupportedCompression;
   /** Undefined when idempotence is off. */
   readonly idempotence: Idempotence | undefined;
-  /** A transactional producer's batches carry the transactional attribute (needs idempotence). */
-  readonly isTransactional?: boolean;
+  /**
+   * A transactional producer's id: its batches carry the transactional attribute (needs idempotence) and
+   * its Produce requests name the id, with which the leader verifies that the partition was added to the
+   * transaction (KIP-890 part 1). Undefined for other producers.
+   */
+  readonly transactionalId?: string;
 }
 
 export class Deliverer {
@@ -105,7 +109,7 @@ export class Deliverer {
         payloads,
         session,
         compression: this.compression,
-        isTransactional: this.options.isTransactional === true,
+        isTransactional: this.options.transactionalId !== undefined,
         onEncodeError: () => idempotence.reset(session),
       });
       return { session, sequenced };
@@ -263,6 +267,7 @@ export class Deliverer {
         {
           acks: this.acks,
           timeoutMs: remainingMs,
+          transactionalId: this.options.transactionalId ?? '',
           topics: [
             {
               name: topic,

@@ -223,7 +223,7 @@ export class Producer {
       maxInFlight: this.maxInFlight,
       compression: this.compression,
       idempotence: this.idempotence,
-      isTransactional: this.transactions !== undefined,
+      ...(this.transactions === undefined ? {} : { transactionalId: this.transactions.transactionalId }),
     });
   }
 
