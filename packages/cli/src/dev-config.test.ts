@@ -12,6 +12,9 @@ describe('tributary dev flags', () => {
       kafkaListen: '127.0.0.1:9094',
       defaultPartitions: 1,
       logLevel: 'info',
+      logCleanerEnable: true,
+      logCleanerThreads: 1,
+      logCleanerBackoffMs: 15_000,
       tlsClientAuth: 'none',
       requireAuthentication: false,
       authorizer: 'none',
@@ -28,6 +31,28 @@ describe('tributary dev flags', () => {
       defaultPartitions: 4,
       logLevel: 'debug',
     });
+  });
+
+  it("takes the broker's log cleaner flags", () => {
+    const argv = [
+      ...['--log-cleaner-enable=false', '--log-cleaner-threads', '2'],
+      ...['--log-cleaner-io-max-bytes-per-second', '1048576', '--log-cleaner-backoff-ms', '500'],
+    ];
+    expect(parseDevArgs(argv, {})).toMatchObject({
+      logCleanerEnable: false,
+      logCleanerThreads: 2,
+      logCleanerIoMaxBytesPerSecond: 1_048_576,
+      logCleanerBackoffMs: 500,
+    });
+    expect(parseDevArgs([], {})).not.toHaveProperty('logCleanerIoMaxBytesPerSecond');
+  });
+
+  it.each([
+    [['--log-cleaner-threads', '0'], /^--log-cleaner-threads: must be an integer in \[1, \d+\], got "0"$/],
+    [['--log-cleaner-backoff-ms', 'x'], /^--log-cleaner-backoff-ms: /],
+    [['--log-cleaner-io-max-bytes-per-second', '-5'], /^--log-cleaner-io-max-bytes-per-second: /],
+  ])('refuses the cleaner flags %j', (argv, message) => {
+    expect(() => parseDevArgs(argv, {})).toThrow(message);
   });
 
   it.each([

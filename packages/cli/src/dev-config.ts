@@ -3,6 +3,7 @@
  * bins): flags, TRIBUTARY_* environment variables and a JSON config file, flags winning.
  */
 
+import { BROKER_CONFIG } from '@tributary/broker';
 import { type BootstrapUserCredentials, CONTROLLER_CONFIG, loadBootstrapUser } from '@tributary/controller';
 import {
   type ConfigValues,
@@ -41,6 +42,11 @@ export const DEV_CONFIG = defineConfig({
       .integer('partitions of topics created on first use', { min: 1, max: DEV_PARTITIONS_MAX })
       .default(DEV_DEFAULTS.defaultPartitions),
     logLevel: option.logLevel().default('info'),
+    // The broker's own cleaner flags (bounds, defaults and help text defined once, in its schema).
+    logCleanerEnable: BROKER_CONFIG.options.logCleanerEnable,
+    logCleanerThreads: BROKER_CONFIG.options.logCleanerThreads,
+    logCleanerIoMaxBytesPerSecond: BROKER_CONFIG.options.logCleanerIoMaxBytesPerSecond,
+    logCleanerBackoffMs: BROKER_CONFIG.options.logCleanerBackoffMs,
     bootstrapScramUser: CONTROLLER_CONFIG.options.bootstrapScramUser,
     bootstrapScramPasswordFile: CONTROLLER_CONFIG.options.bootstrapScramPasswordFile,
     ...TLS_CONFIG_OPTIONS,

@@ -56,6 +56,27 @@ describe('tributary dev', () => {
     }
   });
 
+  it('passes --log-cleaner-enable to the broker: off, there is no cleaner; by default there is one', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'trib-dev-'));
+    const common = {
+      controllerListen: '127.0.0.1:0',
+      brokerListen: '127.0.0.1:0',
+      kafkaListen: 'off',
+      logger: pino({ level: 'silent' }),
+    };
+    cluster = await startDevCluster({ ...common, dataDir: join(dir, 'off'), logCleanerEnable: false });
+    expect(cluster.broker.replicaManager.logCleanerStats?.()).toBeUndefined();
+    await cluster.close();
+    cluster = await startDevCluster({
+      ...common,
+      dataDir: join(dir, 'on'),
+      logCleanerThreads: 2,
+      logCleanerIoMaxBytesPerSecond: 1_048_576,
+      logCleanerBackoffMs: 500,
+    });
+    expect(cluster.broker.replicaManager.logCleanerStats?.()).toMatchObject({ cleansTotal: 0 });
+  });
+
   it('prints where it listens and what to try next', () => {
     const lines = devBanner({
       controllerAddress: '127.0.0.1:9093',

@@ -4,7 +4,7 @@
  * `trib produce` and `trib consume` work against it straight away.
  */
 import { resolve } from 'node:path';
-import { type BrokerHandle, startBroker } from '@tributary/broker';
+import { type BrokerHandle, type BrokerOptions, startBroker } from '@tributary/broker';
 import { type BootstrapUserCredentials, type ControllerHandle, startController } from '@tributary/controller';
 import { type ProcessSecurity, type ProcessTls, reloadTls } from '@tributary/protocol';
 import type { Logger } from 'pino';
@@ -21,6 +21,11 @@ export interface DevOptions {
   readonly tls?: ProcessTls;
   /** Authentication and authorization of both nodes (one set of flags); unset = the defaults (anonymous allowed). */
   readonly security?: ProcessSecurity;
+  /** The broker's log cleaner (--log-cleaner-*); unset = the broker's defaults. */
+  readonly logCleanerEnable?: boolean;
+  readonly logCleanerThreads?: number;
+  readonly logCleanerIoMaxBytesPerSecond?: number;
+  readonly logCleanerBackoffMs?: number;
   /** The SCRAM user the controller creates at first start (--bootstrap-scram-user). */
   readonly bootstrapUser?: BootstrapUserCredentials;
   readonly logger: Logger;
@@ -56,6 +61,20 @@ function kafkaListenOption(listen: string): { kafkaListen?: string } {
   return listen === 'off' ? {} : { kafkaListen: listen };
 }
 
+/** The --log-cleaner-* flags given, as the broker's options (unset ones keep its defaults). */
+function logCleanerOptions(options: DevOptions): Partial<BrokerOptions> {
+  return {
+    ...(options.logCleanerEnable === undefined ? {} : { logCleanerEnable: options.logCleanerEnable }),
+    ...(options.logCleanerThreads === undefined ? {} : { logCleanerThreads: options.logCleanerThreads }),
+    ...(options.logCleanerIoMaxBytesPerSecond === undefined
+      ? {}
+      : { logCleanerIoMaxBytesPerSecond: options.logCleanerIoMaxBytesPerSecond }),
+    ...(options.logCleanerBackoffMs === undefined
+      ? {}
+      : { logCleanerBackoffMs: options.logCleanerBackoffMs }),
+  };
+}
+
 /**
  * Starts the controller, then the broker pointed at it (by the controller's bound port, so port 0
  * works). close() stops the broker first: its controlled shutdown needs the controller.
@@ -85,6 +104,7 @@ export async function startDevCluster(options: DevOptions): Promise<DevCluster> 
       defaultReplicationFactor: 1,
       groupInitialRebalanceDelayMs: DEV_DEFAULTS.groupInitialRebalanceDelayMs,
       ...kafkaListenOption(options.kafkaListen ?? DEV_DEFAULTS.kafkaListen),
+      ...logCleanerOptions(options),
       ...(options.tls === undefined ? {} : { tls: options.tls }),
       ...(options.security === undefined ? {} : { security: options.security }),
     });

@@ -40,6 +40,7 @@ import {
   topicsDescribe,
   topicsList,
 } from './commands/topics.js';
+import { addTransactionCommands } from './commands/transactions.js';
 import { addUserCommands } from './commands/users.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import type { CliDecoders, CliIo } from './io.js';
@@ -268,6 +269,7 @@ export function buildProgram(io: CliIo, decoders: CliDecoders, input: CliInput =
   addMetadataCommands(program, run);
   addClientCommands(program, run, input);
   addGroupCommands(program, run);
+  addTransactionCommands(program, run);
   addUserCommands(program, run, input);
   addAclCommands(program, run, input);
   addQuotaCommands(program, run);

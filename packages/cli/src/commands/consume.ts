@@ -3,7 +3,8 @@
  * unless told otherwise; stops after --max-messages records or --timeout-ms without new data (without
  * either, runs until interrupted). With --group G it joins consumer group G instead: the coordinator
  * assigns the partitions, offsets are committed as records are printed and on exit, and the member
- * leaves the group when it stops (Ctrl-C included).
+ * leaves the group when it stops (Ctrl-C included). --isolation-level read_committed reads only committed
+ * transactions (default read_uncommitted, as Kafka's console consumer).
  */
 import type { ConsumedRecord, GroupConsumer, OffsetSpec } from '@tributary/client';
 import type { CommandContext } from '../context.js';
@@ -15,6 +16,8 @@ export interface ConsumeOptions extends ClientCommandOptions {
   readonly partition?: number;
   readonly offset?: number;
   readonly fromBeginning: boolean;
+  /** --isolation-level read_committed: skip aborted and open transactions (Kafka's isolation.level). */
+  readonly readCommitted: boolean;
   readonly maxMessages?: number;
   /** Stop after this long without new data; undefined = never. */
   readonly idleTimeoutMs?: number;
@@ -81,6 +84,7 @@ export async function consume(
       const records = consumer.consume(topic, {
         ...(options.partition === undefined ? {} : { partitions: [options.partition] }),
         from: startFrom(options),
+        readCommitted: options.readCommitted,
         signal: stop.signal,
         maxWaitMs: Math.min(FETCH_MAX_WAIT_MS, options.idleTimeoutMs ?? FETCH_MAX_WAIT_MS),
       });
@@ -113,6 +117,7 @@ async function consumeGroup(
     const consumer: GroupConsumer = client.consumer({
       groupId: options.group,
       fromBeginning: options.fromBeginning,
+      readCommitted: options.readCommitted,
       autoCommitIntervalMs: GROUP_COMMIT_INTERVAL_MS,
       ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
       maxWaitMs: Math.min(FETCH_MAX_WAIT_MS, options.idleTimeoutMs ?? FETCH_MAX_WAIT_MS),

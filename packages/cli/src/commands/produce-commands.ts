@@ -152,6 +152,14 @@ function addConsumeCommand(program: Command, run: Runner): void {
     )
     .option('--from-beginning', 'start at the earliest offsets (default: the latest)')
     .option('--max-messages <n>', 'stop after n records', parsePositiveInt)
+    .addOption(
+      new Option(
+        '--isolation-level <level>',
+        'read_committed: only committed transactions, up to the last stable offset (Kafka’s isolation.level)',
+      )
+        .choices(['read_uncommitted', 'read_committed'])
+        .default('read_uncommitted'),
+    )
     .option(
       '--session-timeout-ms <ms>',
       'with --group: the member is removed after this long without a heartbeat (default 45000)',
@@ -166,6 +174,7 @@ function addConsumeCommand(program: Command, run: Runner): void {
           offset?: number;
           fromBeginning?: boolean;
           maxMessages?: number;
+          isolationLevel: 'read_uncommitted' | 'read_committed';
           sessionTimeoutMs?: number;
         }>();
         if (options.group === '') usageError(command, '--group must not be empty');
@@ -179,6 +188,7 @@ function addConsumeCommand(program: Command, run: Runner): void {
         return consume(context, String(command.args[0]), {
           bootstrap: bootstrapOf(command),
           fromBeginning: options.fromBeginning === true,
+          readCommitted: options.isolationLevel === 'read_committed',
           ...(options.group === undefined ? {} : { group: options.group }),
           ...(options.partition === undefined ? {} : { partition: options.partition }),
           ...(options.offset === undefined ? {} : { offset: options.offset }),
