@@ -7,6 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { type Cluster, type ClusterOptions, startCluster } from './cluster.js';
+import type { ManagedProcess } from './managed-process.js';
 
 /** Starting 3 controllers and 3 brokers on a loaded 2-core machine. */
 const CLUSTER_START_TIMEOUT_MS = 120_000;
@@ -16,15 +17,19 @@ export interface ClusterPerFile {
   withCluster(body: (cluster: Cluster) => Promise<void>): Promise<void>;
   /** Runs after this test. */
   onCleanup(cleanup: () => unknown): void;
+  /** A process of this test (a worker beside the cluster) whose log tail is printed too if the test fails. */
+  dumpOnFailure(process: ManagedProcess): void;
 }
 
 export function clusterPerFile(options: ClusterOptions): ClusterPerFile {
   let cluster: Cluster | undefined;
   const cleanups: (() => unknown)[] = [];
+  let extraProcesses: ManagedProcess[] = [];
   beforeAll(async () => {
     cluster = await startCluster(options);
   }, CLUSTER_START_TIMEOUT_MS);
   afterEach(async () => {
+    extraProcesses = [];
     for (const cleanup of cleanups.splice(0).reverse()) {
       try {
         await cleanup();
@@ -43,12 +48,16 @@ export function clusterPerFile(options: ClusterOptions): ClusterPerFile {
       try {
         await body(cluster);
       } catch (error) {
-        console.error(`test failed; process output follows\n${cluster.dump(80)}`);
+        const extra = extraProcesses.map((p) => `\n${p.dump(80)}`).join('');
+        console.error(`test failed; process output follows\n${cluster.dump(80)}${extra}`);
         throw error;
       }
     },
     onCleanup(cleanup) {
       cleanups.push(cleanup);
+    },
+    dumpOnFailure(process) {
+      extraProcesses.push(process);
     },
   };
 }

@@ -17,7 +17,7 @@ import { createTopic, transactionCoordinatorOf } from './txn/topics.js';
 import { waitForEvent, workerEvents, workerProcess } from './txn/worker-process.js';
 import { sleep, WaitAbortedError, waitFor } from './wait.js';
 
-const { withCluster, onCleanup } = clusterPerFile({ brokers: 3 });
+const { withCluster, onCleanup, dumpOnFailure } = clusterPerFile({ brokers: 3 });
 
 /** Pipeline: kills of the worker, outputs committed between two kills, inputs written in all. */
 const PIPELINE_KILLS = 3;
@@ -98,6 +98,7 @@ describe('transactions (real processes, RF=3)', () => {
         ...['--transactional-id', transactionalId, '--prefix', 'z1', '--partitions', '2'],
       ]);
       onCleanup(() => zombie.kill('SIGKILL'));
+      dumpOnFailure(zombie);
       zombie.start();
       await waitForEvent(zombie, 'sent');
       zombie.pause();
@@ -148,6 +149,7 @@ describe('transactions (real processes, RF=3)', () => {
         ]),
       );
       onCleanup(() => pipeline.worker.kill('SIGKILL'));
+      dumpOnFailure(pipeline.worker);
       const outputsAtLeast = (count: number) =>
         waitFor(
           `${count} outputs committed`,

@@ -20,6 +20,7 @@ import {
   shutdownServer,
 } from '@tributary/protocol';
 import { DEFAULT_QUOTA_WINDOW } from '@tributary/security';
+import { groupTxnPorts } from '../group/txn-port.js';
 import { BrokerLifecycleManager } from '../lifecycle/manager.js';
 import { MetadataFollower } from '../metadata-follower/metadata-follower.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
@@ -161,7 +162,11 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       credentials,
       clock,
     });
-    if (transactions !== null) cleanups.push(() => transactions.close());
+    if (transactions !== null) {
+      cleanups.push(() => transactions.close());
+      // TxnOffsetCommit and the markers written to __consumer_offsets reach the group coordinator here.
+      if (groupCoordinator !== null) Object.assign(transactions.ports, groupTxnPorts(groupCoordinator));
+    }
     const applier = new ImageApplier((image) => replicaManager.applyMetadata(image), logger);
     const unsubscribe = follower.onImage((image) => applier.offer(image));
     applier.offer(follower.currentImage());
@@ -223,6 +228,8 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
               metadataReady,
               quotas,
               access,
+              transactions: transactions?.coordinator ?? null,
+              txnMarkers: transactions?.markerWriter ?? null,
               logger,
             },
             admin: adminForwarder,
