@@ -12,6 +12,7 @@ import type { BrokerClientQuotas } from '../quotas/client-quotas.js';
 import type { AdminForwarder } from '../services/admin-forwarding.js';
 import type { AutoCreateOptions, ImageSource } from '../services/auto-create.js';
 import type { BrokerDataPlane, ProducerIdSource } from '../services/broker-service.js';
+import type { TransactionCoordinatorPort, TxnMarkerWriterPort } from '../txn/ports.js';
 
 export interface KafkaBrokerParts {
   readonly brokerId: number;
@@ -39,6 +40,12 @@ export interface KafkaBrokerParts {
   readonly access?: AccessControl;
   /** Client quotas (DESIGN §10); absent: nobody is throttled (test doubles). */
   readonly quotas?: BrokerClientQuotas;
+  /**
+   * The transaction coordinator (issue 14) and this broker's marker writer; absent or null: the transaction
+   * APIs answer COORDINATOR_NOT_AVAILABLE (test doubles, a broker still starting).
+   */
+  readonly transactions?: TransactionCoordinatorPort | null;
+  readonly txnMarkers?: TxnMarkerWriterPort | null;
   readonly logger: Logger;
 }
 

@@ -49,6 +49,17 @@ import { metadataHandler } from './handlers/metadata.js';
 import { offsetForLeaderEpochHandler } from './handlers/offset-for-leader-epoch.js';
 import { produceHandler } from './handlers/produce.js';
 import { saslAuthenticateHandler, saslHandshakeHandler } from './handlers/sasl.js';
+import {
+  describeTransactionsHandler,
+  listTransactionsHandler,
+  writeTxnMarkersHandler,
+} from './handlers/transaction-admin.js';
+import {
+  addOffsetsToTxnHandler,
+  addPartitionsToTxnHandler,
+  endTxnHandler,
+  txnOffsetCommitHandler,
+} from './handlers/transactions.js';
 import { defaultAuthentication, type KafkaListener, startKafkaListener } from './listener.js';
 import type { KafkaBrokerParts } from './parts.js';
 import { KafkaApiRegistry } from './registry.js';
@@ -95,6 +106,13 @@ export function kafkaHandlers(
     alterClientQuotasHandler(parts),
     describeUserScramCredentialsHandler(parts),
     alterUserScramCredentialsHandler(parts),
+    addPartitionsToTxnHandler(parts),
+    addOffsetsToTxnHandler(parts),
+    endTxnHandler(parts),
+    txnOffsetCommitHandler(parts),
+    writeTxnMarkersHandler(parts),
+    describeTransactionsHandler(parts),
+    listTransactionsHandler(parts),
   ];
 }
 

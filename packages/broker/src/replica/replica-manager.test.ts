@@ -148,6 +148,7 @@ describe('ReplicaManager produce', () => {
     const [unknown] = await c.manager(1).produce({
       acks: 1,
       timeoutMs: 100,
+      transactionalId: '',
       topics: [{ name: 'nope', partitions: [{ partition: 0, records: batch('a') }] }],
     });
     expect(unknown?.errorCode).toBe('UNKNOWN_TOPIC_OR_PARTITION');

@@ -42,6 +42,15 @@ import {
   syncGroupAccess,
 } from './group-guards.js';
 import { AUTHENTICATED, type KafkaApiAccess, PUBLIC } from './kafka-guard.js';
+import {
+  addOffsetsToTxnAccess,
+  addPartitionsToTxnAccess,
+  describeTransactionsAccess,
+  endTxnAccess,
+  listTransactionsAccess,
+  txnOffsetCommitAccess,
+  writeTxnMarkersAccess,
+} from './txn-guards.js';
 
 /** Every API a broker's Kafka listener serves, by the API's name. */
 export const KAFKA_API_ACCESS: Readonly<Record<string, KafkaApiAccess>> = {
@@ -76,6 +85,14 @@ export const KAFKA_API_ACCESS: Readonly<Record<string, KafkaApiAccess>> = {
   ListGroups: listGroupsAccess,
   DescribeGroups: describeGroupsAccess,
   DeleteGroups: deleteGroupsAccess,
+
+  AddPartitionsToTxn: addPartitionsToTxnAccess,
+  AddOffsetsToTxn: addOffsetsToTxnAccess,
+  EndTxn: endTxnAccess,
+  TxnOffsetCommit: txnOffsetCommitAccess,
+  WriteTxnMarkers: writeTxnMarkersAccess,
+  DescribeTransactions: describeTransactionsAccess,
+  ListTransactions: listTransactionsAccess,
 
   CreateAcls: createAclsAccess,
   DeleteAcls: deleteAclsAccess,

@@ -28,8 +28,9 @@ import {
   PARTITION_OF_BROKER_2,
   TOPIC,
 } from '../../group/testing/kafka-groups-fixture.js';
+import { FakeTransactions } from '../testing/fake-transactions.js';
 import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from './groups-admin.js';
-import { findCoordinatorHandler, TRANSACTIONS_REFUSED_MESSAGE } from './groups-find-coordinator.js';
+import { findCoordinatorHandler } from './groups-find-coordinator.js';
 import { joinGroupHandler } from './groups-membership.js';
 import { offsetCommitHandler } from './groups-offset-commit.js';
 
@@ -112,19 +113,24 @@ describe('FindCoordinator', () => {
     expect(answer.coordinators[2]?.errorMessage).toContain('has no Kafka listener');
   });
 
-  it('refuses transactional ids with a message until transactions exist, and unknown key types', async () => {
+  it('locates transactional ids through the transaction coordinator, and refuses unknown key types', async () => {
     const fixture = await setUp();
-    const v3 = await find(fixture, 3, 'txn-1', 1);
-    expect(v3).toMatchObject({
-      errorCode: code('INVALID_REQUEST'),
-      errorMessage: TRANSACTIONS_REFUSED_MESSAGE,
+    expect(await find(fixture, 3, 'txn-1', 1)).toMatchObject({
+      errorCode: code('COORDINATOR_NOT_AVAILABLE'),
       nodeId: -1,
     });
-    const v4 = await find(fixture, 4, 'txn-1', 1);
-    expect(v4.coordinators[0]).toMatchObject({
-      errorCode: code('INVALID_REQUEST'),
-      errorMessage: TRANSACTIONS_REFUSED_MESSAGE,
+    const transactions = new FakeTransactions();
+    const parts = { ...fixture.parts, transactions };
+    expect(await find({ parts }, 3, 'txn-1', 1)).toMatchObject({
+      errorCode: 0,
+      nodeId: 1,
+      host: KAFKA_HOST,
+      port: KAFKA_PORT,
     });
+    transactions.failWith = 'COORDINATOR_LOAD_IN_PROGRESS';
+    const v4 = await find({ parts }, 4, 'txn-1', 1);
+    expect(v4.coordinators[0]).toMatchObject({ errorCode: code('COORDINATOR_LOAD_IN_PROGRESS'), nodeId: -1 });
+    expect(transactions.calls.map((c) => c.request)).toEqual(['txn-1', 'txn-1']);
     expect((await find(fixture, 2, 'x', 7)).errorCode).toBe(code('INVALID_REQUEST'));
   });
 

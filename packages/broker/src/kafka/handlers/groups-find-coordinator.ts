@@ -5,9 +5,8 @@
  * image, so the id is always one Metadata lists (kafka-clients.md: coordinator ids must be brokers in
  * Metadata). v4 (KIP-699) batches keys, each answered on its own.
  *
- * Transactional ids (key type 1) are refused with INVALID_REQUEST and a message until transactions
- * exist (issue 14): COORDINATOR_NOT_AVAILABLE is retriable, so a transactional producer would retry
- * until its timeout and then report only that no coordinator was found.
+ * Transactional ids (key type 1) are located by the transaction coordinator (the leader of the id's
+ * `__transaction_state` partition, created on first use), and named the same way.
  */
 import { ERROR_CODES, brokerId as toBrokerId } from '@tributary/core';
 import {
@@ -31,9 +30,6 @@ const KEY_TYPE_TRANSACTION = 1;
 /** The first version that batches keys (KIP-699). */
 const FIRST_BATCHED_VERSION = 4;
 
-export const TRANSACTIONS_REFUSED_MESSAGE =
-  'transactional coordinators do not exist: Tributary has no transactions yet (issue 14)';
-
 /** One key's answer: the coordinator's Kafka address, or an error with Kafka's "no node" (-1, '', -1). */
 interface CoordinatorAnswer {
   readonly nodeId: number;
@@ -50,6 +46,7 @@ interface CoordinatorAnswer {
  */
 const PASSED_ON = new Set<string>([
   'INVALID_GROUP_ID',
+  'INVALID_REQUEST',
   'COORDINATOR_NOT_AVAILABLE',
   'COORDINATOR_LOAD_IN_PROGRESS',
   'NOT_COORDINATOR',
@@ -72,26 +69,36 @@ function failedWith(failure: GroupFailure): CoordinatorAnswer {
   return failed(ERROR_CODES[code].kafka, failure.message);
 }
 
-/** The coordinator of one key, located through the group coordinator and named from the image. */
+type Locate = () => Promise<{ readonly nodeId: number }>;
+
+function groupCoordinatorOf(parts: KafkaBrokerParts, groupId: string): Locate | null {
+  const coordinator = parts.groupCoordinator;
+  return coordinator === null ? null : () => coordinator.findCoordinator(validateGroupId(groupId));
+}
+
+function transactionCoordinatorOf(parts: KafkaBrokerParts, transactionalId: string): Locate | null {
+  const coordinator = parts.transactions ?? null;
+  return coordinator === null ? null : () => coordinator.findCoordinator(transactionalId);
+}
+
+/** The coordinator of one key, located through its coordinator and named from the image. */
 async function locateCoordinator(
   parts: KafkaBrokerParts,
   key: string,
   keyType: number,
 ): Promise<CoordinatorAnswer> {
-  if (keyType === KEY_TYPE_TRANSACTION)
-    return failed(ERROR_CODES.INVALID_REQUEST.kafka, TRANSACTIONS_REFUSED_MESSAGE);
-  if (keyType !== KEY_TYPE_GROUP) {
+  if (keyType !== KEY_TYPE_GROUP && keyType !== KEY_TYPE_TRANSACTION) {
     return failed(
       ERROR_CODES.INVALID_REQUEST.kafka,
       `key type ${keyType} is not a group (0) or transaction (1)`,
     );
   }
-  const coordinator = parts.groupCoordinator;
-  if (coordinator === null)
-    return failed(ERROR_CODES.COORDINATOR_NOT_AVAILABLE.kafka, NO_COORDINATOR_MESSAGE);
+  const find =
+    keyType === KEY_TYPE_GROUP ? groupCoordinatorOf(parts, key) : transactionCoordinatorOf(parts, key);
+  if (find === null) return failed(ERROR_CODES.COORDINATOR_NOT_AVAILABLE.kafka, NO_COORDINATOR_MESSAGE);
   let nodeId: number;
   try {
-    nodeId = (await coordinator.findCoordinator(validateGroupId(key))).nodeId;
+    nodeId = (await find()).nodeId;
   } catch (error) {
     return failedWith(failureOf(error));
   }
@@ -102,7 +109,7 @@ async function locateCoordinator(
     const why = broker === undefined || broker.fenced ? 'is not available' : 'has no Kafka listener';
     return failed(
       ERROR_CODES.COORDINATOR_NOT_AVAILABLE.kafka,
-      `the coordinator of group ${key} is broker ${nodeId}, which ${why}`,
+      `the coordinator of ${keyType === KEY_TYPE_GROUP ? 'group' : 'transactional id'} ${key} is broker ${nodeId}, which ${why}`,
     );
   }
   return { nodeId, ...hostAndPort(broker.kafkaAddress), errorCode: 0, errorMessage: '' };

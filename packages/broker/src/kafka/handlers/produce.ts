@@ -2,7 +2,9 @@
  * Produce (DESIGN §9): the record batches go to the replica manager as the same opaque bytes a gRPC
  * producer sends (same logs, same producer state for idempotent producers), with acks 0, 1 or -1.
  * acks=0 gets no response at all. Versions 0–2 (message formats v0/v1) are advertised only so that
- * librdkafka keeps compression on, and are refused per partition, as Kafka 4 does.
+ * librdkafka keeps compression on, and are refused per partition, as Kafka 4 does. A transactional
+ * producer's transactionalId goes with its batches: the leader verifies its first write to a partition
+ * with the id's coordinator (KIP-890 part 1) and refuses a partition not added to the transaction.
  */
 import { ERROR_CODES } from '@tributary/core';
 import { Produce, parseVersions, type RequestOf, type ResponseInputOf } from '@tributary/kafka-protocol';
@@ -13,6 +15,7 @@ import { REQUEST_LIMITS } from '../../services/limits.js';
 import { type KafkaRequestContext, type RegisteredHandler, registerHandler } from '../handler.js';
 import { int64Of, kafkaCodeOfError, kafkaCodeOfName, kafkaErrorMessage } from '../kafka-errors.js';
 import { type KafkaBrokerParts, leaderEndpoints } from '../parts.js';
+import { txnKafkaCode } from './txn-errors.js';
 
 type ProduceRequest = RequestOf<typeof Produce>;
 type ProduceResponse = ResponseInputOf<typeof Produce>;
@@ -78,12 +81,6 @@ function refusalOf(
     return {
       code: ERROR_CODES.INVALID_REQUIRED_ACKS.kafka,
       message: `acks must be -1, 0 or 1, got ${request.acks}`,
-    };
-  }
-  if (request.transactionalId !== null) {
-    return {
-      code: ERROR_CODES.INVALID_TXN_STATE.kafka,
-      message: 'transactional produce is not supported yet',
     };
   }
   if (topic === OFFSETS_TOPIC) {
@@ -159,6 +156,17 @@ async function produce(
   return { ...buildResponse(parts, request, version, results, refusals), throttleTimeMs };
 }
 
+/**
+ * The wire code for a partition's outcome: a fenced transactional producer is INVALID_PRODUCER_EPOCH on
+ * every Produce version, and TRANSACTION_ABORTABLE is INVALID_TXN_STATE before v11 (txn-errors.ts).
+ */
+function produceCodeOf(errorCode: string, version: number): number {
+  if (errorCode === 'PRODUCER_FENCED' || errorCode === 'TRANSACTION_ABORTABLE') {
+    return txnKafkaCode('Produce', version, errorCode);
+  }
+  return kafkaCodeOfName(errorCode);
+}
+
 function buildResponse(
   parts: KafkaBrokerParts,
   request: ProduceRequest,
@@ -184,7 +192,7 @@ function buildResponse(
       const errorCode = result.errorCode ?? '';
       const response: PartitionResponse = {
         index: data.index,
-        errorCode: kafkaCodeOfName(errorCode),
+        errorCode: produceCodeOf(errorCode, version),
         baseOffset: errorCode === '' ? int64Of(result.baseOffset, -1) : -1,
         logAppendTimeMs: -1,
         logStartOffset: int64Of(result.logStartOffset, -1),
