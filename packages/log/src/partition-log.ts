@@ -43,11 +43,11 @@ import { AbortedTxnIndexes, abortedEntriesOf } from './log-transactions.js';
 import {
   checkLeaderAppend,
   loadProducerState,
+  producerBatchOf,
   rebuildProducerState,
-  recordBatches,
   saveProducerState,
 } from './producer-log.js';
-import { ProducerStateManager } from './producer-state.js';
+import { type ProducerAppend, ProducerStateManager } from './producer-state.js';
 import { LogSegment, type SegmentContext } from './segment.js';
 import type { AbortedTransaction, AbortedTxnEntry } from './txn-index.js';
 
@@ -308,10 +308,9 @@ export class PartitionLog {
       }
       await this.maybeAssignEpoch(epoch, this.logEndOffset);
       const result = await this.appendValidated(batches, placed);
-      // Only now: a refused or failed write must leave the producers' sequences where they were.
-      check.producers.commit();
-      const completed = check.producers.completedTransactions;
-      if (completed.length > 0) await this.indexAborted(abortedEntriesOf(completed));
+      // The aborted index before the producer state (publishTransactions): a read that sees a transaction
+      // closed, the last stable offset past its data, must find it in the index if it was aborted.
+      await publishTransactions(check.producers, (entries) => this.indexAborted(entries));
       return result;
     });
   }
@@ -374,7 +373,9 @@ export class PartitionLog {
       // Followers keep the state too, unchecked, so that it is ready when this replica becomes leader.
       const nowMs = this.clock.nowMs();
       this.maybeExpireProducers(nowMs);
-      await this.indexAborted(recordBatches(this.producerState, infos, nowMs));
+      const producers = this.producerState.beginAppend();
+      for (const info of infos) producers.record(producerBatchOf(info), nowMs);
+      await publishTransactions(producers, (entries) => this.indexAborted(entries));
       return result;
     });
   }
@@ -925,4 +926,22 @@ function checkAppendOrigin(infos: readonly BatchInfo[], origin: 'client' | 'coor
       );
     }
   }
+}
+
+/**
+ * Commits an append's producer state after indexing the transactions its ABORT markers closed. The other
+ * order left a window (the index write awaits the disk) in which the first unstable offset no longer held
+ * the last stable offset below an aborted transaction while the index did not list it yet: read_committed
+ * fetches returned its data as committed (found by the chaos suite's aborted-read checker). With no marker
+ * in the append nothing is awaited, so data batches become known to the producer state in the same turn
+ * as they became readable (an opening transaction holds the last stable offset from the start).
+ * Leader and follower appends alike: a follower may become the leader while its append is in flight.
+ */
+async function publishTransactions(
+  producers: ProducerAppend,
+  indexAborted: (entries: readonly AbortedTxnEntry[]) => Promise<void>,
+): Promise<void> {
+  const aborted = abortedEntriesOf(producers.completedTransactions);
+  if (aborted.length > 0) await indexAborted(aborted);
+  producers.commit();
 }
