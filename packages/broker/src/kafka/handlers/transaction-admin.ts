@@ -20,7 +20,7 @@ import { toTopicPartitions } from '../../group/assignment.js';
 import { TXN_LIMITS } from '../../txn/limits.js';
 import { TXN_STATES } from '../../txn/txn-metadata.js';
 import { type RegisteredHandler, registerHandler } from '../handler.js';
-import { kafkaCodeOfError, kafkaCodeOfName } from '../kafka-errors.js';
+import { int64Of, kafkaCodeOfError, kafkaCodeOfName } from '../kafka-errors.js';
 import type { KafkaBrokerParts } from '../parts.js';
 
 type DescribeResponse = ResponseInputOf<typeof DescribeTransactions>;
@@ -75,7 +75,7 @@ export function writeTxnMarkersHandler(parts: KafkaBrokerParts): RegisteredHandl
             byTopic.set(topic, partitions);
           }
           return {
-            producerId: Number(marker.producerId ?? -1),
+            producerId: int64Of(marker.producerId, -1),
             topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
           };
         }),
