@@ -17,7 +17,9 @@ export type LogAppendFailure =
   /** A control batch (transaction marker) from a client, or one whose marker cannot be read. */
   | 'INVALID_CONTROL_BATCH'
   /** A non-transactional batch from a producer with an open transaction (Kafka's InvalidTxnStateException). */
-  | 'NOT_TRANSACTIONAL_IN_TRANSACTION';
+  | 'NOT_TRANSACTIONAL_IN_TRANSACTION'
+  /** A marker from an older transaction coordinator than the last marker its producer got here (Kafka's KIP-98 fencing). */
+  | 'TRANSACTION_COORDINATOR_FENCED';
 
 const FAILURE_CODES: Record<LogAppendFailure, ErrorCode> = {
   CORRUPT_BATCH: 'INVALID_REQUEST',
@@ -30,6 +32,7 @@ const FAILURE_CODES: Record<LogAppendFailure, ErrorCode> = {
   INVALID_PRODUCER_FIELDS: 'INVALID_REQUEST',
   INVALID_CONTROL_BATCH: 'INVALID_RECORD',
   NOT_TRANSACTIONAL_IN_TRANSACTION: 'INVALID_TXN_STATE',
+  TRANSACTION_COORDINATOR_FENCED: 'TRANSACTION_COORDINATOR_FENCED',
 };
 
 /** An append the log refuses; `failure` says why (the code is what travels to clients). */

@@ -1,8 +1,15 @@
 import { open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { encodeControlBatch } from '@tributary/records';
 import { describe, expect, it } from 'vitest';
-import { createKafkaV2BatchCodec, kafkaV2BatchCodec, V2 } from './batch-codec.js';
+import {
+  createKafkaV2BatchCodec,
+  kafkaV2BatchCodec,
+  NO_COORDINATOR_EPOCH,
+  readBatchInfo,
+  V2,
+} from './batch-codec.js';
 import { scanBatches } from './segment-scan.js';
 import { buildBatch } from './test-batches.js';
 
@@ -36,6 +43,27 @@ describe('kafkaV2BatchCodec', () => {
     expect([codec.readProducerId(plain, 0), codec.readProducerEpoch(plain, 0)]).toEqual([-1, -1]);
     plain.writeBigInt64BE(-(2n ** 62n), V2.producerId);
     expect(codec.readProducerId(plain, 0)).toBe(-1);
+  });
+
+  it('reads a marker with its coordinator epoch; data batches have none', () => {
+    const marker = encodeControlBatch({
+      producerId: 7,
+      producerEpoch: 2,
+      marker: 'commit',
+      coordinatorEpoch: 41,
+      timestampMs: 1_000,
+    });
+    expect(readBatchInfo(kafkaV2BatchCodec, marker, 0, 0)).toMatchObject({
+      isControl: true,
+      isTransactional: true,
+      controlMarker: 'commit',
+      coordinatorEpoch: 41,
+    });
+    expect(readBatchInfo(kafkaV2BatchCodec, buildBatch(), 0, 0)).toMatchObject({
+      isControl: false,
+      controlMarker: null,
+      coordinatorEpoch: NO_COORDINATOR_EPOCH,
+    });
   });
 
   it('stamps base offset and epoch outside the CRC range', () => {

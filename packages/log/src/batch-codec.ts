@@ -1,6 +1,7 @@
 import {
   type ControlMarker,
   crc32c,
+  type DecodedControlRecord,
   decodeControlBatchMarker,
   RECORD_BATCH_V2_LAYOUT,
 } from '@tributary/records';
@@ -28,11 +29,11 @@ export interface BatchCodec {
   /** The attributes int16 (compression bits 0-2, timestamp type 3, transactional 4, control 5). */
   readAttributes(buf: Buffer, pos: number): number;
   /**
-   * The end-transaction marker of the control batch occupying `buf[pos, pos + length)`, or null when it
-   * cannot be read (not one record, unknown version or type). Called for control batches only: it decodes
-   * the record, which the log otherwise never does.
+   * The end-transaction marker (type and coordinator epoch) of the control batch occupying
+   * `buf[pos, pos + length)`, or null when it cannot be read (not one record, unknown version or type).
+   * Called for control batches only: it decodes the record, which the log otherwise never does.
    */
-  readControlMarker(buf: Buffer, pos: number, length: number): ControlMarker | null;
+  readControlMarker(buf: Buffer, pos: number, length: number): DecodedControlRecord | null;
   /** Writes base offset and leader epoch into the header; both lie outside the CRC range. */
   stamp(buf: Buffer, pos: number, fields: { baseOffset: number; partitionLeaderEpoch: number }): void;
   /** Magic, lengths and CRC of the batch occupying `buf[pos, pos + length)`. */
@@ -63,7 +64,7 @@ export function createKafkaV2BatchCodec(crc: Crc32cFunction = (bytes) => crc32c(
     readAttributes: (buf, pos) => buf.readInt16BE(pos + V2.attributes),
     readControlMarker(buf, pos, length) {
       try {
-        return decodeControlBatchMarker(buf.subarray(pos, pos + length)).marker;
+        return decodeControlBatchMarker(buf.subarray(pos, pos + length));
       } catch {
         return null;
       }
@@ -103,7 +104,15 @@ export interface BatchInfo {
   readonly isControl: boolean;
   /** A control batch's marker; null for data batches and for control batches that cannot be read. */
   readonly controlMarker: ControlMarker | null;
+  /**
+   * The coordinator epoch a readable marker carries (the leader epoch of the transaction coordinator's
+   * __transaction_state partition that wrote it); NO_COORDINATOR_EPOCH when `controlMarker` is null.
+   */
+  readonly coordinatorEpoch: number;
 }
+
+/** No coordinator epoch: not a readable marker, or no marker seen yet (Kafka's ProducerStateEntry starts at -1). */
+export const NO_COORDINATOR_EPOCH = -1;
 
 /** Kafka's attribute bits (RecordBatch v2). */
 export const ATTRIBUTE_TRANSACTIONAL = 0x10;
@@ -129,6 +138,7 @@ export function readBatchInfo(codec: BatchCodec, buf: Buffer, pos: number, posit
   const sizeBytes = V2.lengthFieldEnd + codec.readBatchLength(buf, pos);
   const attributes = codec.readAttributes(buf, pos);
   const isControl = (attributes & ATTRIBUTE_CONTROL) !== 0;
+  const marker = isControl ? codec.readControlMarker(buf, pos, sizeBytes) : null;
   return {
     position,
     sizeBytes,
@@ -141,6 +151,7 @@ export function readBatchInfo(codec: BatchCodec, buf: Buffer, pos: number, posit
     baseSequence: codec.readBaseSequence(buf, pos),
     isTransactional: (attributes & ATTRIBUTE_TRANSACTIONAL) !== 0,
     isControl,
-    controlMarker: isControl ? codec.readControlMarker(buf, pos, sizeBytes) : null,
+    controlMarker: marker?.marker ?? null,
+    coordinatorEpoch: marker?.coordinatorEpoch ?? NO_COORDINATOR_EPOCH,
   };
 }

@@ -26,6 +26,7 @@ export function producerBatchOf(info: BatchInfo): ProducerBatch {
     isTransactional: info.isTransactional,
     isControl: info.isControl,
     controlMarker: info.controlMarker,
+    coordinatorEpoch: info.coordinatorEpoch,
   };
 }
 

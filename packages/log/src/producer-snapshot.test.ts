@@ -26,12 +26,21 @@ const snapshotArbitrary: fc.Arbitrary<ProducerSnapshot> = fc.record({
         producerEpoch: fc.integer({ min: 0, max: 0x7fff }),
         batches: fc.array(batchArbitrary, { minLength: 0, maxLength: 5 }),
         currentTxnFirstOffset: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        coordinatorEpoch: fc.integer({ min: 0, max: 0x7fff_ffff }),
       },
       { requiredKeys: ['producerId', 'producerEpoch', 'batches'] },
     ),
     { maxLength: 20 },
   ),
 });
+
+/** `hex` with its CRC32C appended, as the writer ends a snapshot. */
+function withCrc(hex: readonly string[]): Buffer {
+  const body = Buffer.from(hex.join(''), 'hex');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32c(body) >>> 0);
+  return Buffer.concat([body, crc]);
+}
 
 describe('producer state snapshot', () => {
   it('round-trips', () => {
@@ -54,6 +63,72 @@ describe('producer state snapshot', () => {
       }),
     );
     expect(decodeProducerSnapshot(Buffer.alloc(0))).toBeNull();
+  });
+
+  it('writes version 3 with the coordinator epoch per producer, -1 for none', () => {
+    const bytes = encodeProducerSnapshot({
+      logEndOffset: 9,
+      lastTransactionalOffset: 8,
+      entries: [
+        { producerId: 7, producerEpoch: 1, batches: [], coordinatorEpoch: 5 },
+        { producerId: 8, producerEpoch: 0, batches: [] },
+      ],
+    });
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('TPS3');
+    // Header 24 bytes; each producer id i64, epoch i16, txn first offset i64, coordinator epoch i32, count u8.
+    expect(bytes.readInt32BE(24 + 18)).toBe(5);
+    expect(bytes.readInt32BE(24 + 23 + 18)).toBe(-1);
+  });
+
+  it('still reads version 2 (written before coordinator fencing): no coordinator epoch', () => {
+    // TPS2: magic, logEndOffset 12, lastTransactionalOffset 11, two producers: id 7 epoch 3 with a
+    // transaction open at 10 and one batch (sequences 0-1 at 10-11); id 9 epoch 1, no transaction, no batch.
+    const bytes = withCrc([
+      '54505332',
+      '000000000000000c',
+      '000000000000000b',
+      '00000002',
+      '0000000000000007',
+      '0003',
+      '000000000000000a',
+      '01',
+      '00000000',
+      '00000001',
+      '000000000000000a',
+      '000000000000000b',
+      '00000000000003e8',
+      '0000000000000009',
+      '0001',
+      'ffffffffffffffff',
+      '00',
+    ]);
+    expect(decodeProducerSnapshot(bytes)).toEqual({
+      logEndOffset: 12,
+      lastTransactionalOffset: 11,
+      entries: [
+        {
+          producerId: 7,
+          producerEpoch: 3,
+          currentTxnFirstOffset: 10,
+          batches: [
+            { firstSequence: 0, lastSequence: 1, firstOffset: 10, lastOffset: 11, maxTimestamp: 1000 },
+          ],
+        },
+        { producerId: 9, producerEpoch: 1, batches: [] },
+      ],
+    });
+  });
+
+  it('refuses a version 3 coordinator epoch below -1', () => {
+    const bytes = encodeProducerSnapshot({
+      logEndOffset: 1,
+      lastTransactionalOffset: 0,
+      entries: [{ producerId: 7, producerEpoch: 0, batches: [], coordinatorEpoch: 2 }],
+    });
+    bytes.writeInt32BE(-2, 24 + 18);
+    const body = bytes.subarray(0, bytes.length - 4);
+    bytes.writeUInt32BE(crc32c(body) >>> 0, body.length);
+    expect(decodeProducerSnapshot(bytes)).toBeNull();
   });
 
   it('still reads version 1 (written before transactions)', () => {

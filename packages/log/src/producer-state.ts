@@ -11,10 +11,15 @@
  * (Kafka's currentTxnFirstOffset); a COMMIT or ABORT marker (a control batch the coordinator writes) closes it.
  * The open transactions, ordered by first offset, give the partition's first unstable offset, below which
  * the last stable offset (LSO) must stay: read_committed consumers read only below it.
+ *
+ * Coordinator fencing (Kafka's TransactionCoordinatorFencedException): each producer remembers the coordinator
+ * epoch of the last marker written for it, and the leader refuses a marker with a lower one. A coordinator
+ * deposed while its WriteTxnMarkers was in flight must not close a later transaction the new one owns.
  */
 import { assert } from '@tributary/core';
 import type { ControlMarker } from '@tributary/records';
 import { LogAppendError } from './append-validation.js';
+import { NO_COORDINATOR_EPOCH } from './batch-codec.js';
 import { LOG_LIMITS } from './limits.js';
 
 /** Kafka's RecordBatch.NO_PRODUCER_ID: a batch from a producer that is not idempotent. */
@@ -36,6 +41,8 @@ export interface ProducerBatch {
   /** Attributes bit 5 (absent: false): a transaction marker, whose `controlMarker` null means unreadable. */
   readonly isControl?: boolean;
   readonly controlMarker?: ControlMarker | null;
+  /** A marker's coordinator epoch (absent or NO_COORDINATOR_EPOCH: none; data batches have none). */
+  readonly coordinatorEpoch?: number;
 }
 
 /** A transaction a marker closed in this append (the log writes aborted ones to the transaction index). */
@@ -74,6 +81,12 @@ export interface ProducerEntry {
   readonly batches: readonly BatchMetadata[];
   /** The first offset of the producer's open transaction (Kafka's currentTxnFirstOffset); absent: none. */
   readonly currentTxnFirstOffset?: number;
+  /**
+   * The coordinator epoch of the last marker written for the producer (Kafka's coordinatorEpoch); absent:
+   * no marker seen, or one without an epoch. Never negative when present. Kept across producer epochs: the
+   * coordinator owning a transactional id only changes through a newer leader epoch of its partition.
+   */
+  readonly coordinatorEpoch?: number;
   /** The log clock when the producer last appended (or when the state was rebuilt), for expiry. */
   readonly lastUpdateMs: number;
 }
@@ -146,26 +159,39 @@ function withBatch(entry: ProducerEntry | undefined, batch: ProducerBatch, nowMs
   const sameEpoch = entry !== undefined && entry.producerEpoch === batch.producerEpoch;
   const previous = sameEpoch ? entry.batches : [];
   const batches = [...previous, metadata].slice(-LOG_LIMITS.producerBatchesRetained);
-  const next = {
-    producerId: batch.producerId,
-    producerEpoch: batch.producerEpoch,
-    batches,
-    lastUpdateMs: nowMs,
-  };
+  const next = withCoordinatorEpoch(
+    { producerId: batch.producerId, producerEpoch: batch.producerEpoch, batches, lastUpdateMs: nowMs },
+    entry?.coordinatorEpoch,
+  );
   const txnFirstOffset =
     entry?.currentTxnFirstOffset ?? (batch.isTransactional === true ? batch.firstOffset : undefined);
   return txnFirstOffset === undefined ? next : { ...next, currentTxnFirstOffset: txnFirstOffset };
 }
 
-/** The entry after a marker: no open transaction; a new epoch drops the old epoch's batches. */
+/** `entry` with the coordinator epoch set, or without one when `epoch` is absent or negative (none). */
+function withCoordinatorEpoch(entry: ProducerEntry, epoch: number | undefined): ProducerEntry {
+  const { coordinatorEpoch: _previous, ...rest } = entry;
+  return epoch === undefined || epoch < 0 ? rest : { ...rest, coordinatorEpoch: epoch };
+}
+
+/** A marker's coordinator epoch, NO_COORDINATOR_EPOCH when it has none. */
+function markerCoordinatorEpoch(batch: ProducerBatch): number {
+  return batch.coordinatorEpoch ?? NO_COORDINATOR_EPOCH;
+}
+
+/**
+ * The entry after a marker: no open transaction; a new epoch drops the old epoch's batches. The coordinator
+ * epoch becomes the marker's, as the log has it (on the leader checkMarker made sure it did not go back).
+ */
 function withMarker(entry: ProducerEntry | undefined, batch: ProducerBatch, nowMs: number): ProducerEntry {
   const sameEpoch = entry !== undefined && entry.producerEpoch === batch.producerEpoch;
-  return {
+  const next = {
     producerId: batch.producerId,
     producerEpoch: batch.producerEpoch,
     batches: sameEpoch ? entry.batches : [],
     lastUpdateMs: nowMs,
   };
+  return withCoordinatorEpoch(next, markerCoordinatorEpoch(batch));
 }
 
 function markerFieldsValid(batch: ProducerBatch): boolean {
@@ -392,7 +418,9 @@ export class ProducerAppend {
 
   /**
    * The leader's check of a marker (the caller allows control batches only from the coordinator). Kafka's
-   * fencing: a marker from an older epoch than the producer's is refused.
+   * fencing, in Kafka's order and before any state change: a marker from an older producer epoch than the
+   * partition has seen is refused, and so is one from an older coordinator epoch than the last marker's
+   * (a deposed coordinator's late WriteTxnMarkers would otherwise end a transaction its successor owns).
    */
   private checkMarker(batch: ProducerBatch, nowMs: number): ProducerCheck {
     if (batch.controlMarker === null || batch.controlMarker === undefined) {
@@ -414,7 +442,20 @@ export class ProducerAppend {
         `marker for producer ${batch.producerId} has epoch ${batch.producerEpoch}; the partition has seen ${entry.producerEpoch}`,
       );
     }
+    const coordinatorEpoch = markerCoordinatorEpoch(batch);
+    const lastCoordinatorEpoch = entry?.coordinatorEpoch ?? NO_COORDINATOR_EPOCH;
+    if (coordinatorEpoch < lastCoordinatorEpoch) {
+      throw new LogAppendError(
+        'TRANSACTION_COORDINATOR_FENCED',
+        `marker for producer ${batch.producerId} comes from coordinator epoch ${coordinatorEpoch}; ` +
+          `the partition has seen a marker from coordinator epoch ${lastCoordinatorEpoch}`,
+      );
+    }
     this.applyMarker(entry, batch, nowMs);
+    assert(
+      (this.current(batch.producerId)?.coordinatorEpoch ?? NO_COORDINATOR_EPOCH) >= lastCoordinatorEpoch,
+      'a leader never moves a producer back to an older coordinator epoch',
+    );
     return { kind: 'new' };
   }
 
@@ -523,7 +564,9 @@ export class ProducerAppend {
   /**
    * Records a batch without checks (Kafka's origin REPLICATION): followers and recovery take what the
    * leader wrote, so the state a new leader starts from matches the log. A lower epoch than the one known
-   * is ignored, as it can only come from a log the state already moved past.
+   * is ignored, as it can only come from a log the state already moved past. A marker's coordinator epoch
+   * is taken as written, even when lower than the one known (Kafka only logs that for replication): the
+   * leader checked it against the state it had, and the follower's state must end where the leader's did.
    */
   record(batch: ProducerBatch, nowMs: number): void {
     if (!isIdempotent(batch)) return;

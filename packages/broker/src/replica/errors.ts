@@ -13,6 +13,8 @@ const APPEND_FAILURE_CODES: Record<LogAppendFailure, ErrorCode> = {
   INVALID_PRODUCER_FIELDS: 'INVALID_REQUEST',
   INVALID_CONTROL_BATCH: 'INVALID_RECORD',
   NOT_TRANSACTIONAL_IN_TRANSACTION: 'INVALID_TXN_STATE',
+  // Final for the coordinator that sent the marker: a newer one owns the transaction (see txn/markers.ts).
+  TRANSACTION_COORDINATOR_FENCED: 'TRANSACTION_COORDINATOR_FENCED',
 };
 
 export interface PartitionError {
