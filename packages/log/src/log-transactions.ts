@@ -69,6 +69,22 @@ export class AbortedTxnIndexes {
     return index;
   }
 
+  /** The entries of `segment`'s index (the cleaner filters a cleaned segment's from them). */
+  async entriesOf(segment: LogSegment): Promise<readonly AbortedTxnEntry[]> {
+    return (await this.of(segment)).list();
+  }
+
+  /**
+   * A cleaned segment's index (its removed markers' entries gone), written atomically after the segment's
+   * swap. A crash before it leaves the old entries: they name transactions with nothing left in the log,
+   * which a read_committed consumer skips without effect, and an unclean open rebuilds the index anyway.
+   */
+  async replace(segment: LogSegment, entries: readonly AbortedTxnEntry[]): Promise<void> {
+    const index = new TransactionIndex(entries);
+    await writeTxnIndexFile(this.dir, segment.baseOffset, index);
+    this.indexes.set(segment, index);
+  }
+
   /** Indexes the ABORT markers `segment` just received (leader and follower appends alike). */
   async addAborted(segment: LogSegment, entries: readonly AbortedTxnEntry[]): Promise<void> {
     if (entries.length === 0) return;

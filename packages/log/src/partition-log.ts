@@ -599,17 +599,20 @@ export class PartitionLog {
 
   /**
    * The cleaner's view of this log (cleaner/plan.ts): null unless the policy includes compact. Cheap and
-   * synchronous: from in-memory segment sizes and the checkpoint.
+   * synchronous: from in-memory segment sizes and the checkpoint. The bound is also held at the log's own
+   * first unstable offset (as Kafka's cleanableOffsets): the cleaner never reads an open transaction's
+   * data, whatever bound the caller computed (cleanLog asserts it per batch).
    */
   cleanableState(nowMs: number, upperBoundOffset: number): CleanableState | null {
     if (this.state !== 'open' || !policyCompacts(this.config.cleanupPolicy)) return null;
+    const firstUnstable = this.producerState.firstUnstableOffset;
     return planCleaning({
       segments: this.segments,
       logStartOffset: this.logStartOffset,
       logEndOffset: this.logEndOffset,
       checkpointedDirtyOffset: this.cleanerCheckpoint.firstDirtyOffset,
       nowMs,
-      upperBoundOffset,
+      upperBoundOffset: firstUnstable === null ? upperBoundOffset : Math.min(upperBoundOffset, firstUnstable),
       minCompactionLagMs: this.config.minCompactionLagMs,
       maxCompactionLagMs: this.config.maxCompactionLagMs,
       sweepableSegments: sweepableSegments({
@@ -652,6 +655,18 @@ export class PartitionLog {
       segments: () => [...this.segments],
       isProducersLastBatch: (producerId, lastOffset) =>
         this.producerState.entry(producerId)?.batches.at(-1)?.lastOffset === lastOffset,
+      mayBeProducersLastEntry: (producerId, offset) => {
+        // A marker holds the producer's epoch; it may go once a later data batch of the producer holds it
+        // (or the producer expired: then nothing needs it).
+        const entry = this.producerState.entry(producerId);
+        if (entry === undefined) return false;
+        const newest = entry.batches.at(-1)?.lastOffset;
+        return newest === undefined || newest < offset;
+      },
+      openTransactionFirstOffset: (producerId) => this.producerState.entry(producerId)?.currentTxnFirstOffset,
+      abortedTransactions: (fromOffset, upperBoundOffset) =>
+        this.abortedTransactions(fromOffset, upperBoundOffset),
+      abortedIndexOf: (segment) => this.txnIndexes.entriesOf(segment),
       install: (pass) => this.installCleaned(pass),
     };
   }
@@ -667,7 +682,7 @@ export class PartitionLog {
       this.cleanerCheckpoint = { firstDirtyOffset: pass.checkpoint.firstDirtyOffset, segments };
       await writeCleanerCheckpoint(this.dir, this.cleanerCheckpoint);
       pass.onSwapStep?.('checkpoint-written', pass.checkpoint.firstDirtyOffset);
-      for (const { old, cleaned } of pass.replacements) {
+      for (const { old, cleaned, abortedIndex } of pass.replacements) {
         const index = this.segments.indexOf(old);
         assert(
           index >= 0 && index < this.segments.length - 1,
@@ -676,6 +691,7 @@ export class PartitionLog {
         await installSwap(this.dir, old.baseOffset, pass.onSwapStep);
         this.segments[index] = cleaned;
         await cleaned.persistIndexes();
+        if (abortedIndex !== null) await this.txnIndexes.replace(cleaned, abortedIndex);
         await this.retire(old);
       }
       this.checkInvariants();

@@ -5,11 +5,13 @@ import { LOG_LIMITS } from '../limits.js';
 import type { LogLogger } from '../partition-log.js';
 import { LogSegment, type SegmentContext } from '../segment.js';
 import { writeAt } from '../segment-scan.js';
+import type { AbortedTransaction, AbortedTxnEntry } from '../txn-index.js';
 import type { CleanerCheckpoint, SegmentCleanState } from './checkpoint.js';
 import { type BatchFilterContext, filterBatch } from './clean-segment.js';
 import { OffsetMap } from './offset-map.js';
 import { type CleanableState, sweepableSegments } from './plan.js';
 import { cleanedPath, discardCleanerFiles, promoteToSwap, type SwapStepHook } from './swap.js';
+import { AbortedRanges, observeBatch, TransactionTracker } from './transactions.js';
 
 export interface CleanOptions {
   readonly nowMs: number;
@@ -37,6 +39,8 @@ export interface CleanResult {
 export interface CleanedSegment {
   readonly old: LogSegment;
   readonly cleaned: LogSegment;
+  /** The cleaned segment's aborted-transaction index when markers went; null: the old one holds. */
+  readonly abortedIndex: readonly AbortedTxnEntry[] | null;
 }
 
 /** What the cleaner needs of the log (PartitionLog implements it; the swap runs under the log's lock). */
@@ -52,6 +56,14 @@ export interface CleanHost {
   /** Every segment, oldest first (a snapshot; the last is the active one). */
   segments(): readonly LogSegment[];
   isProducersLastBatch(producerId: number, lastOffset: number): boolean;
+  /** The producer state's view (see TransactionFilterContext.mayBeProducersLastEntry). */
+  mayBeProducersLastEntry(producerId: number, offset: number): boolean;
+  /** The first offset of the producer's open transaction; undefined when none is open. */
+  openTransactionFirstOffset(producerId: number): number | undefined;
+  /** Aborted transactions overlapping [fromOffset, upperBoundOffset) (PartitionLog.abortedTransactions). */
+  abortedTransactions(fromOffset: number, upperBoundOffset: number): Promise<readonly AbortedTransaction[]>;
+  /** The entries of a segment's aborted-transaction index. */
+  abortedIndexOf(segment: LogSegment): Promise<readonly AbortedTxnEntry[]>;
   /** Swaps the cleaned segments in and writes the checkpoint; false when the generation moved. */
   install(pass: CleanPass): Promise<boolean>;
 }
@@ -94,24 +106,44 @@ export async function cleanLog(host: CleanHost, options: CleanOptions): Promise<
   const written: CleanedSegment[] = [];
   let installing = false;
   try {
-    const mapEndOffset = dirty ? await buildOffsetMap(closed, state, offsetMap, io) : state.firstDirtyOffset;
+    const txnLookup: TxnLookup = { host, all, generation };
+    const mapEndOffset = dirty
+      ? await buildOffsetMap({ closed, state, offsetMap, io, txnLookup })
+      : state.firstDirtyOffset;
     const mapped = mapEndOffset > state.firstDirtyOffset;
     if (!mapped && sweepable.size === 0) return unchangedResult(state.firstDirtyOffset);
-    // A pass with nothing new to map only sweeps the segments whose tombstones' horizon passed.
-    const targets = closed.filter(
-      (segment) => segment.baseOffset < mapEndOffset && (mapped || sweepable.has(segment.baseOffset)),
-    );
+    // A pass with nothing new to map only sweeps the segments whose tombstones' horizon passed; it still
+    // reads the segments before the last of them, so that a marker's transaction is seen wherever it is.
+    const isTarget = (segment: LogSegment) =>
+      segment.baseOffset < mapEndOffset && (mapped || sweepable.has(segment.baseOffset));
+    const lastTarget = closed.findLast(isTarget);
+    const tracker = new TransactionTracker();
     let recordsRemoved = 0;
-    for (const segment of targets) {
+    for (const segment of closed) {
+      if (lastTarget === undefined || segment.baseOffset > lastTarget.baseOffset) break;
+      if (!isTarget(segment)) {
+        await forEachBatch(segment, segment.baseOffset, io, (batch) => {
+          observeBatch(batch, tracker);
+          return 'continue';
+        });
+        continue;
+      }
       const result = await rewriteSegment(host, segment, io, {
         offsetMap,
         mapEndOffset,
         tombstonesExpired: sweepable.has(segment.baseOffset),
         isProducersLastBatch: (producerId, lastOffset) => host.isProducersLastBatch(producerId, lastOffset),
+        transactions: {
+          aborted: await abortedRangesOf(txnLookup, segment),
+          tracker,
+          markerHorizonPassed: horizonPassed(host, segment.baseOffset, options.nowMs),
+          mayBeProducersLastEntry: (producerId, offset) => host.mayBeProducersLastEntry(producerId, offset),
+          checkDecided: (producerId, lastOffset) => checkDecided(txnLookup, producerId, lastOffset),
+        },
       });
       recordsRemoved += result.recordsRemoved;
       if (result.cleaned === null) continue;
-      written.push({ old: segment, cleaned: result.cleaned });
+      written.push({ old: segment, cleaned: result.cleaned, abortedIndex: result.abortedIndex });
       options.onSwapStep?.('cleaned-written', segment.baseOffset);
     }
     for (const { old } of written) {
@@ -185,28 +217,71 @@ async function discard(host: CleanHost, written: readonly CleanedSegment[]): Pro
   );
 }
 
+/** What the pass needs to place a batch in its transaction. */
+interface TxnLookup {
+  readonly host: CleanHost;
+  /** The log's segments when the pass began (a segment ends where the next begins). */
+  readonly all: readonly LogSegment[];
+  readonly generation: number;
+}
+
+/** The aborted transactions overlapping a segment (Kafka's cleaner asks the log per segment too). */
+async function abortedRangesOf(lookup: TxnLookup, segment: LogSegment): Promise<AbortedRanges> {
+  const next = lookup.all[lookup.all.indexOf(segment) + 1];
+  const end = next?.baseOffset ?? segment.nextOffset;
+  return new AbortedRanges(await lookup.host.abortedTransactions(segment.baseOffset, end));
+}
+
+/**
+ * The pass never reads an open transaction's data: its bound is at most the last stable offset. (After a
+ * truncation meanwhile the producer state was rebuilt and may differ; the pass is then abandoned anyway.)
+ */
+function checkDecided(lookup: TxnLookup, producerId: number, lastOffset: number): void {
+  if (lookup.host.generation() !== lookup.generation) return;
+  const open = lookup.host.openTransactionFirstOffset(producerId);
+  assert(
+    open === undefined || open > lastOffset,
+    () => `the cleaner reached producer ${producerId}'s open transaction (from ${open}) at ${lastOffset}`,
+  );
+}
+
+/** Markers wait for delete.retention.ms after their segment's first clean, as tombstones do. */
+function horizonPassed(host: CleanHost, baseOffset: number, nowMs: number): boolean {
+  const cleaned = host.checkpoint.segments.get(baseOffset);
+  return cleaned !== undefined && nowMs >= cleaned.cleanedAtMs + host.deleteRetentionMs;
+}
+
 /**
  * Fills the map from the dirty section's batches, oldest first, and returns the map's end: the offset after
- * the last mapped batch, or the first uncleanable offset when everything below it was mapped. Batches the
- * pass leaves alone (control, transactional) are passed over, not mapped.
+ * the last mapped batch, or the first uncleanable offset when everything below it was mapped. Markers and
+ * aborted data are passed over, not mapped (an aborted record must not supersede a committed one); committed
+ * transactional records are mapped as any other.
  */
-async function buildOffsetMap(
-  closed: readonly LogSegment[],
-  state: CleanableState,
-  offsetMap: OffsetMap,
-  io: Io,
-): Promise<number> {
-  const { firstDirtyOffset, firstUncleanableOffset } = state;
+async function buildOffsetMap(input: {
+  readonly closed: readonly LogSegment[];
+  readonly state: CleanableState;
+  readonly offsetMap: OffsetMap;
+  readonly io: Io;
+  readonly txnLookup: TxnLookup;
+}): Promise<number> {
+  const { closed, offsetMap, io, txnLookup } = input;
+  const { firstDirtyOffset, firstUncleanableOffset } = input.state;
   let mapEnd = firstDirtyOffset;
   for (const segment of closed) {
     if (segment.nextOffset <= firstDirtyOffset) continue;
     if (segment.baseOffset >= firstUncleanableOffset) break;
     let full = false;
+    const aborted = await abortedRangesOf(txnLookup, segment);
     await forEachBatch(segment, firstDirtyOffset, io, (batch) => {
       const lastOffset = lastOffsetOf(batch);
       if (lastOffset >= firstUncleanableOffset) return 'stop';
       const decoded = decodeRecordBatch(batch);
-      if (!decoded.isControl && !decoded.isTransactional) {
+      if (decoded.isTransactional && !decoded.isControl)
+        checkDecided(txnLookup, decoded.producerId, lastOffset);
+      const skipped =
+        decoded.isControl ||
+        (decoded.isTransactional && aborted.isAborted(decoded.producerId, decoded.baseOffset, lastOffset));
+      if (!skipped) {
         const keyed = decoded.records.flatMap((record) =>
           record.key === null ? [] : [{ key: OffsetMap.keyOf(record.key), offset: record.offset }],
         );
@@ -232,11 +307,16 @@ async function rewriteSegment(
   segment: LogSegment,
   io: Io,
   filter: BatchFilterContext,
-): Promise<{ cleaned: LogSegment | null; recordsRemoved: number }> {
+): Promise<{
+  cleaned: LogSegment | null;
+  recordsRemoved: number;
+  abortedIndex: readonly AbortedTxnEntry[] | null;
+}> {
   const path = cleanedPath(host.dir, segment.baseOffset);
   const file = await open(path, 'w');
   let recordsRemoved = 0;
   let changed = false;
+  const removedMarkers = new Set<number>();
   try {
     const out = new ChunkWriter(file, io);
     await forEachBatch(
@@ -246,6 +326,7 @@ async function rewriteSegment(
       (batch) => {
         const result = filterBatch(batch, filter);
         recordsRemoved += result.recordsRemoved;
+        if (result.markerRemoved === true) removedMarkers.add(lastOffsetOf(batch));
         if (result.bytes !== batch) changed = true;
         if (result.bytes !== null) out.add(result.bytes);
         return 'continue';
@@ -259,7 +340,15 @@ async function rewriteSegment(
   }
   if (!changed) {
     await rm(path, { force: true });
-    return { cleaned: null, recordsRemoved };
+    return { cleaned: null, recordsRemoved, abortedIndex: null };
+  }
+  // Kafka keeps a cleaned segment's index entries only for transactions still in the log: an entry goes
+  // with its marker (the marker goes only once none of its data is left).
+  let abortedIndex: readonly AbortedTxnEntry[] | null = null;
+  if (removedMarkers.size > 0) {
+    const entries = await host.abortedIndexOf(segment);
+    const kept = entries.filter((entry) => !removedMarkers.has(entry.lastOffset));
+    if (kept.length < entries.length) abortedIndex = kept;
   }
   const cleaned = await LogSegment.openCleaned(host.context, segment.baseOffset, {
     path,
@@ -272,7 +361,7 @@ async function rewriteSegment(
       `cleaned segment ${segment.baseOffset} of ${host.dir} does not parse`,
     );
   }
-  return { cleaned, recordsRemoved };
+  return { cleaned, recordsRemoved, abortedIndex };
 }
 
 /** Buffers output batches and writes them a chunk at a time, each through the throttle. */

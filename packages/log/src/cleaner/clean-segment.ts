@@ -8,6 +8,7 @@ import {
   RECORD_BATCH_V2_LAYOUT as V2,
 } from '@tributary/records';
 import { OffsetMap } from './offset-map.js';
+import { type AbortedRanges, observeBatch, type TransactionTracker } from './transactions.js';
 
 /**
  * The cleaner's decision for one batch (pure): which records survive, and the bytes of the batch that
@@ -18,8 +19,10 @@ import { OffsetMap } from './offset-map.js';
  * - a batch whose every record goes is dropped, except the last batch of a producer the producer state
  *   still holds, which stays as an empty batch so the producer's sequence survives a restart;
  * - a rewritten batch keeps its base offset, last offset (lastOffsetDelta), producer id/epoch/base
- *   sequence, partition leader epoch, timestamp type and compression; survivors keep their offsets.
- * Control and transactional batches are kept as they are until the log knows transaction outcomes.
+ *   sequence, partition leader epoch, timestamp type and compression; survivors keep their offsets;
+ * - transactions (transactions.ts): aborted data goes whole (an empty header if it is its producer's last
+ *   batch), committed data compacts like any other, a marker goes once nothing of its transaction was read
+ *   in this pass, its segment's delete horizon passed and it is not its producer's newest entry.
  */
 export interface BatchFilterContext {
   readonly offsetMap: OffsetMap;
@@ -29,12 +32,31 @@ export interface BatchFilterContext {
   readonly tombstonesExpired: boolean;
   /** Whether the batch ending at `lastOffset` is the newest the producer state holds for `producerId`. */
   readonly isProducersLastBatch: (producerId: number, lastOffset: number) => boolean;
+  readonly transactions: TransactionFilterContext;
+}
+
+export interface TransactionFilterContext {
+  /** Aborted transactions overlapping the segment (the log's aborted-transaction index). */
+  readonly aborted: AbortedRanges;
+  /** Shared by every batch of the pass, in offset order. */
+  readonly tracker: TransactionTracker;
+  /** The segment was first cleaned more than delete.retention.ms ago: its markers may go. */
+  readonly markerHorizonPassed: boolean;
+  /**
+   * Whether the marker at `offset` may be its producer's newest entry in the log (no data batch of the
+   * producer is known past it): such a marker holds the producer's epoch across a restart, and stays.
+   */
+  readonly mayBeProducersLastEntry: (producerId: number, offset: number) => boolean;
+  /** Asserts that the batch is not part of a transaction still open (the pass's bound is below the LSO). */
+  readonly checkDecided: (producerId: number, lastOffset: number) => void;
 }
 
 export interface FilteredBatch {
   /** The batch to write: the original bytes when nothing changed; null when the batch goes. */
   readonly bytes: Buffer | null;
   readonly recordsRemoved: number;
+  /** A marker this pass removes (its entry leaves the segment's aborted-transaction index). */
+  readonly markerRemoved?: boolean;
 }
 
 /** The attribute bits an empty batch keeps (timestamp type, transactional, control; not compression). */
@@ -42,15 +64,40 @@ const EMPTY_BATCH_ATTRIBUTES_MASK = 0x38;
 
 export function filterBatch(batch: Buffer, context: BatchFilterContext): FilteredBatch {
   const lastOffset = Number(batch.readBigInt64BE(V2.baseOffset)) + batch.readInt32BE(V2.lastOffsetDelta);
-  if (lastOffset >= context.mapEndOffset) return { bytes: batch, recordsRemoved: 0 };
+  const txn = context.transactions;
+  if (lastOffset >= context.mapEndOffset) {
+    observeBatch(batch, txn.tracker);
+    return { bytes: batch, recordsRemoved: 0 };
+  }
   const decoded = decodeRecordBatch(batch);
-  if (decoded.isControl || decoded.isTransactional) return { bytes: batch, recordsRemoved: 0 };
-  const kept = decoded.records.filter((record) => retainRecord(record, context));
+  if (decoded.isControl) return filterMarker(batch, decoded, txn);
+  let aborted = false;
+  if (decoded.isTransactional) {
+    txn.checkDecided(decoded.producerId, lastOffset);
+    txn.tracker.onData(decoded.producerId);
+    aborted = txn.aborted.isAborted(decoded.producerId, decoded.baseOffset, lastOffset);
+  }
+  const kept = aborted ? [] : decoded.records.filter((record) => retainRecord(record, context));
   const recordsRemoved = decoded.records.length - kept.length;
-  if (recordsRemoved === 0) return { bytes: batch, recordsRemoved };
-  if (kept.length > 0) return { bytes: rewriteBatch(decoded, kept), recordsRemoved };
+  if (kept.length > 0) {
+    return { bytes: recordsRemoved === 0 ? batch : rewriteBatch(decoded, kept), recordsRemoved };
+  }
+  // An empty batch (emptied now or by an earlier pass) stays only while it is its producer's last (Kafka's
+  // RETAIN_EMPTY); one a later batch of the producer superseded goes, which also lets its marker go.
   const retainEmpty = decoded.producerId >= 0 && context.isProducersLastBatch(decoded.producerId, lastOffset);
-  return { bytes: retainEmpty ? emptyBatch(batch) : null, recordsRemoved };
+  if (!retainEmpty) return { bytes: null, recordsRemoved };
+  return { bytes: recordsRemoved === 0 ? batch : emptyBatch(batch), recordsRemoved };
+}
+
+/** A marker goes only when nothing of its transaction was read, its horizon passed and it is not needed. */
+function filterMarker(batch: Buffer, decoded: DecodedBatch, txn: TransactionFilterContext): FilteredBatch {
+  const hadData = txn.tracker.onMarker(decoded.producerId);
+  const removable =
+    !hadData &&
+    txn.markerHorizonPassed &&
+    !txn.mayBeProducersLastEntry(decoded.producerId, decoded.baseOffset + decoded.lastOffsetDelta);
+  if (!removable) return { bytes: batch, recordsRemoved: 0 };
+  return { bytes: null, recordsRemoved: decoded.records.length, markerRemoved: true };
 }
 
 function retainRecord(record: DecodedRecord, context: BatchFilterContext): boolean {

@@ -8,8 +8,17 @@
  *      retention ran since the pass began): write `cleaner-offset-checkpoint` (temp + fsync + rename) with
  *      the new first dirty offset, then per segment, oldest first: rename `<stem>.index`, `<stem>.timeindex`,
  *      `<stem>.log` to `*.deleted`, rename `<stem>.log.swap` to `<stem>.log`, fsync the directory, unlink
- *      the `*.deleted` files, write the new index files. (`<stem>.txnindex` stays: transactional batches
- *      and markers are kept as they are, so its entries still hold.)
+ *      the `*.deleted` files, write the new index files, and, when the pass removed ABORT markers of the
+ *      segment, replace `<stem>.txnindex` atomically (temp + fsync + rename) with the entries of the markers
+ *      it kept.
+ *
+ * The `.txnindex` goes last because the old one is a superset of the new one, and a superset is harmless:
+ * an entry whose marker is gone names a transaction none of whose data is left (a marker goes only once a
+ * whole earlier pass found no batch of its transaction, cleaner/transactions.ts), so the read_committed
+ * filter it feeds drops nothing; and the offsets it covers never take new batches of that producer. A
+ * crash anywhere before the replace, recovered or not, leaves that superset; an unclean open rebuilds
+ * every `.txnindex` from the log anyway. The reverse (a new index beside the old segment) would hide an
+ * aborted transaction whose data is still there, which is why the index never goes before its segment.
  *
  * The checkpoint goes first (Kafka writes it after the swap) because once every swap file is durable the
  * pass is decided: a crash from here on finishes it at the next open. Recovery needs the checkpoint to

@@ -18,6 +18,7 @@ export interface KeyedBatchSpec {
   readonly producerId?: number;
   readonly producerEpoch?: number;
   readonly baseSequence?: number;
+  readonly isTransactional?: boolean;
 }
 
 export function keyedBatch(spec: KeyedBatchSpec): Buffer {
@@ -26,6 +27,7 @@ export function keyedBatch(spec: KeyedBatchSpec): Buffer {
     producerId: spec.producerId,
     producerEpoch: spec.producerEpoch,
     baseSequence: spec.baseSequence,
+    isTransactional: spec.isTransactional,
     records: spec.records.map((record) => ({
       key: record.key === null ? null : Buffer.from(record.key),
       value: record.value === null ? null : Buffer.from(record.value),
