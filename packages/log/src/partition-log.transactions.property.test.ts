@@ -1,7 +1,7 @@
 /**
  * Transactions in the partition log against a naive reference: random interleavings of transactional
- * batches from several producers, COMMIT and ABORT markers (some bumping the epoch, some stale and refused),
- * plain and idempotent batches, refused writes, truncations and clean and unclean reopens. After every step
+ * batches from several producers, COMMIT and ABORT markers (some bumping the producer or the coordinator
+ * epoch, some from an older producer or coordinator epoch and refused), plain and idempotent batches, refused writes, truncations and clean and unclean reopens. After every step
  * the log's first unstable offset, its aborted transactions for random ranges and the records a
  * read_committed consumer keeps (filtering as Kafka's clients do) must equal what a replay of the model's
  * batches says. `TXN_PROPERTY_SEED=n` replays a run; the seed is printed.
@@ -29,6 +29,16 @@ interface ModelBatch {
   /** Record ids (data batches). */
   readonly ids: readonly string[];
   readonly lastSequence: number;
+  /** A marker's coordinator epoch; -1 for data batches. */
+  readonly coordinatorEpoch: number;
+}
+
+/** What the log's producer state holds for a producer, by the model. */
+interface ModelProducer {
+  readonly epoch: number;
+  readonly nextSequence: number;
+  /** The coordinator epoch of the last marker (-1: none). */
+  readonly coordinatorEpoch: number;
 }
 
 interface Replay {
@@ -37,8 +47,8 @@ interface Replay {
   readonly aborted: AbortedTransaction[];
   /** The marker closing each transactional batch (by base offset), when there is one. */
   readonly outcome: Map<number, 'commit' | 'abort'>;
-  /** producer -> epoch and next sequence as the log's producer state has them. */
-  readonly producers: Map<number, { epoch: number; nextSequence: number }>;
+  /** producer -> epoch, next sequence and coordinator epoch as the log's producer state has them. */
+  readonly producers: Map<number, ModelProducer>;
 }
 
 /** The naive replay: what the batches in the log say, with no index and no snapshot. */
@@ -47,16 +57,18 @@ function replay(batches: readonly ModelBatch[]): Replay {
   const members = new Map<number, number[]>();
   const aborted: AbortedTransaction[] = [];
   const outcome = new Map<number, 'commit' | 'abort'>();
-  const producers = new Map<number, { epoch: number; nextSequence: number }>();
+  const producers = new Map<number, ModelProducer>();
   for (const batch of batches) {
     if (batch.kind === 'plain') continue;
     const known = producers.get(batch.producerId);
     if (known !== undefined && batch.epoch < known.epoch) continue;
     const sameEpoch = known !== undefined && known.epoch === batch.epoch;
     if (batch.kind === 'commit' || batch.kind === 'abort') {
+      // The marker's coordinator epoch, as written: the leader made sure it never went back.
       producers.set(batch.producerId, {
         epoch: batch.epoch,
         nextSequence: sameEpoch ? known.nextSequence : 0,
+        coordinatorEpoch: batch.coordinatorEpoch,
       });
       const first = open.get(batch.producerId);
       if (first === undefined) continue;
@@ -68,7 +80,11 @@ function replay(batches: readonly ModelBatch[]): Replay {
       }
       continue;
     }
-    producers.set(batch.producerId, { epoch: batch.epoch, nextSequence: batch.lastSequence + 1 });
+    producers.set(batch.producerId, {
+      epoch: batch.epoch,
+      nextSequence: batch.lastSequence + 1,
+      coordinatorEpoch: known?.coordinatorEpoch ?? -1,
+    });
     if (batch.kind === 'txn') {
       if (!open.has(batch.producerId)) open.set(batch.producerId, batch.baseOffset);
       members.set(batch.producerId, [...(members.get(batch.producerId) ?? []), batch.baseOffset]);
@@ -81,8 +97,23 @@ type Op =
   | { kind: 'plain'; records: number }
   | { kind: 'idempotent'; producer: number; records: number }
   | { kind: 'txn'; producer: number; records: number }
-  | { kind: 'marker'; producer: number; marker: 'commit' | 'abort'; bump: boolean }
+  | {
+      kind: 'marker';
+      producer: number;
+      marker: 'commit' | 'abort';
+      bump: boolean;
+      /** How many coordinator epochs later than the last marker's it was written (0: the same coordinator). */
+      coordinatorStep: number;
+    }
   | { kind: 'stale-marker'; producer: number }
+  /** A deposed coordinator's late marker: an older coordinator epoch than the producer's last marker. */
+  | {
+      kind: 'stale-coordinator-marker';
+      producer: number;
+      marker: 'commit' | 'abort';
+      bump: boolean;
+      back: number;
+    }
   | { kind: 'client-marker'; producer: number }
   | { kind: 'truncate'; at: number }
   | { kind: 'reopen'; clean: boolean };
@@ -116,9 +147,20 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
       producer: producerArbitrary,
       marker: fc.constantFrom('commit' as const, 'abort' as const),
       bump: fc.boolean(),
+      coordinatorStep: fc.integer({ min: 0, max: 2 }),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('stale-marker'), producer: producerArbitrary }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('stale-coordinator-marker'),
+      producer: producerArbitrary,
+      marker: fc.constantFrom('commit' as const, 'abort' as const),
+      bump: fc.boolean(),
+      back: fc.integer({ min: 1, max: 3 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('client-marker'), producer: producerArbitrary }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate'), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reopen'), clean: fc.boolean() }) },
@@ -236,6 +278,7 @@ async function runScenario(ops: readonly Op[], ranges: readonly [number, number]
         ids: string[],
         lastSequence: number,
         origin: 'client' | 'coordinator' = 'client',
+        coordinatorEpoch = -1,
       ) => {
         const result = await log.append(bytes, { leaderEpoch: 0, assignOffsets: true, origin });
         batches.push({
@@ -246,10 +289,11 @@ async function runScenario(ops: readonly Op[], ranges: readonly [number, number]
           kind,
           ids,
           lastSequence,
+          coordinatorEpoch,
         });
       };
-      const producerState = (producerId: number) =>
-        state.producers.get(producerId) ?? { epoch: 0, nextSequence: 0 };
+      const producerState = (producerId: number): ModelProducer =>
+        state.producers.get(producerId) ?? { epoch: 0, nextSequence: 0, coordinatorEpoch: -1 };
       switch (op.kind) {
         case 'plain': {
           const ids = Array.from({ length: op.records }, () => `p${nextId++}`);
@@ -281,15 +325,41 @@ async function runScenario(ops: readonly Op[], ranges: readonly [number, number]
         }
         case 'marker': {
           const producerId = PRODUCERS[op.producer] ?? 0;
-          const epoch = producerState(producerId).epoch + (op.bump ? 1 : 0);
+          const known = producerState(producerId);
+          const epoch = known.epoch + (op.bump ? 1 : 0);
+          const coordinatorEpoch = Math.max(known.coordinatorEpoch, 0) + op.coordinatorStep;
           const bytes = encodeControlBatch({
             producerId,
             producerEpoch: epoch,
             marker: op.marker,
-            coordinatorEpoch: 0,
+            coordinatorEpoch,
             timestampMs: 1_000,
           });
-          await append(bytes, op.marker, producerId, epoch, [], -1, 'coordinator');
+          await append(bytes, op.marker, producerId, epoch, [], -1, 'coordinator', coordinatorEpoch);
+          break;
+        }
+        case 'stale-coordinator-marker': {
+          // The chosen producer, else the next one some coordinator has moved past epoch 0 (short runs
+          // rarely pick the same producer twice).
+          const fenceable = [...PRODUCERS.slice(op.producer), ...PRODUCERS.slice(0, op.producer)].filter(
+            (id) => (state.producers.get(id)?.coordinatorEpoch ?? -1) >= 1,
+          );
+          const producerId = fenceable[0];
+          const known = producerId === undefined ? undefined : state.producers.get(producerId);
+          if (producerId === undefined || known === undefined) break;
+          // Even with a newer producer epoch: only the coordinator epoch says who owns the transaction.
+          const bytes = encodeControlBatch({
+            producerId,
+            producerEpoch: known.epoch + (op.bump ? 1 : 0),
+            marker: op.marker,
+            coordinatorEpoch: Math.max(known.coordinatorEpoch - op.back, 0),
+            timestampMs: 1_000,
+          });
+          expect(
+            await failureOf(() =>
+              log.append(bytes, { leaderEpoch: 0, assignOffsets: true, origin: 'coordinator' }),
+            ),
+          ).toBe('TRANSACTION_COORDINATOR_FENCED');
           break;
         }
         case 'stale-marker': {
@@ -300,7 +370,7 @@ async function runScenario(ops: readonly Op[], ranges: readonly [number, number]
             producerId,
             producerEpoch: known.epoch - 1,
             marker: 'commit',
-            coordinatorEpoch: 0,
+            coordinatorEpoch: Math.max(known.coordinatorEpoch, 0),
             timestampMs: 1_000,
           });
           expect(
