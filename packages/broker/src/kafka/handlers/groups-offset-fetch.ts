@@ -2,8 +2,9 @@
  * OffsetFetch (9) v0–8: a group's committed offsets from the coordinator's store, whichever API
  * committed them. A named partition without a commit answers offset -1 (Kafka's INVALID_OFFSET) with no
  * error; a null topic list (v2+) asks for every committed offset of the group. v8 batches groups
- * (KIP-709), each answered with its own error. RequireStable (v7, KIP-447) needs no wait: without
- * transactions no offset commit is ever pending, so every offset is stable.
+ * (KIP-709), each answered with its own error. RequireStable (v7, KIP-447): a partition whose
+ * transactional offset commit awaits its marker answers UNSTABLE_OFFSET_COMMIT (offset -1), which the
+ * client retries, as Kafka's coordinator does; without it the pending offset is simply not shown yet.
  *
  * A group-level failure (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS, ...) is the top-level error from
  * v2 on, with no partitions; v0–1 have no top-level error, so each asked partition carries it, as Kafka
@@ -61,12 +62,12 @@ function offsetFetch(
       groups: request.groups.map((group) => {
         const answer = tooMany
           ? { errorCode: ERROR_CODES.INVALID_REQUEST.kafka, topics: [] }
-          : groupOffsets(parts, group.groupId, group.topics);
+          : groupOffsets(parts, group.groupId, group.topics, request.requireStable);
         return { groupId: group.groupId, ...answer };
       }),
     };
   }
-  const answer = groupOffsets(parts, request.groupId, request.topics);
+  const answer = groupOffsets(parts, request.groupId, request.topics, request.requireStable);
   if (answer.errorCode !== 0 && version < FIRST_TOP_LEVEL_ERROR_VERSION) {
     // v0–1 topics are never null: every asked partition carries the group's error.
     const topics = (request.topics ?? []).map((topic) => ({
@@ -98,7 +99,12 @@ function committed(offset: CommittedOffset): ResponsePartition {
   };
 }
 
-function groupOffsets(parts: KafkaBrokerParts, groupId: string, asked: AskedTopics): GroupOffsets {
+function groupOffsets(
+  parts: KafkaBrokerParts,
+  groupId: string,
+  asked: AskedTopics,
+  requireStable: boolean,
+): GroupOffsets {
   const failed = (code: number): GroupOffsets => ({ errorCode: code, topics: [] });
   const coordinator = parts.groupCoordinator;
   if (coordinator === null) return failed(ERROR_CODES.COORDINATOR_NOT_AVAILABLE.kafka);
@@ -112,21 +118,40 @@ function groupOffsets(parts: KafkaBrokerParts, groupId: string, asked: AskedTopi
     return failed(ERROR_CODES.INVALID_REQUEST.kafka);
   }
   let found: CommittedOffset[];
+  const unstable = new Set<string>();
   try {
-    found = coordinator.fetchOffsets(validateGroupId(groupId), wanted);
+    const validated = validateGroupId(groupId);
+    found = coordinator.fetchOffsets(validated, wanted);
+    if (requireStable) {
+      for (const tp of coordinator.unstablePartitions(validated, wanted)) {
+        unstable.add(`${tp.topic}\u0000${tp.partition}`);
+      }
+    }
   } catch (error) {
     return failed(kafkaCode(failureOf(error).code));
   }
-  if (asked === null) return { errorCode: 0, topics: byTopic(found) };
+  const unstableCode = ERROR_CODES.UNSTABLE_OFFSET_COMMIT.kafka;
+  const answer = (topic: string, partition: number, offset: CommittedOffset | undefined) => {
+    if (unstable.has(`${topic}\u0000${partition}`)) return noOffset(partition, unstableCode);
+    return offset === undefined ? noOffset(partition, 0) : committed(offset);
+  };
+  if (asked === null) {
+    const topics = byTopic(found).map((topic) => ({
+      name: topic.name,
+      partitions: topic.partitions.map((p) =>
+        unstable.has(`${topic.name}\u0000${p.partitionIndex}`) ? noOffset(p.partitionIndex, unstableCode) : p,
+      ),
+    }));
+    return { errorCode: 0, topics };
+  }
   const byKey = new Map(found.map((c) => [`${c.topic}\u0000${c.partition}`, c]));
   return {
     errorCode: 0,
     topics: asked.map((topic) => ({
       name: topic.name,
-      partitions: topic.partitionIndexes.map((partition) => {
-        const offset = byKey.get(`${topic.name}\u0000${partition}`);
-        return offset === undefined ? noOffset(partition, 0) : committed(offset);
-      }),
+      partitions: topic.partitionIndexes.map((partition) =>
+        answer(topic.name, partition, byKey.get(`${topic.name}\u0000${partition}`)),
+      ),
     })),
   };
 }

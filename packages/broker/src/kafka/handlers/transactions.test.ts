@@ -20,6 +20,7 @@ import {
   InitProducerId,
   KAFKA_APIS,
   ListTransactions,
+  OffsetFetch,
   Produce,
   type RequestInputOf,
   type ResponseOf,
@@ -220,17 +221,30 @@ describe('transaction APIs on the golden frames of KafkaJS and @platformatic/kaf
     ]);
   });
 
-  it("KafkaJS: TxnOffsetCommit v1 is written to the group's offsets partition, pending until the COMMIT marker", async () => {
+  it("KafkaJS: TxnOffsetCommit v1 is written to the group's offsets partition, pending (unstable to RequireStable) until the COMMIT marker", async () => {
     const fixture = await setUp();
     const { ours, captured } = await replay(fixture.registry, 'kafkajs-transactions/28-TxnOffsetCommit-v1');
     expect(ours.toString('hex')).toBe(captured.toString('hex'));
     const partition = offsetsPartitionFor(GOLDEN_GROUP, OFFSETS_PARTITIONS);
     expect(fixture.offsets.logs.get(partition)).toHaveLength(1);
     expect(fixture.groups.fetchOffsets(GOLDEN_GROUP, null)).toEqual([]);
+    // OffsetFetch v7 (KIP-447): RequireStable answers UNSTABLE_OFFSET_COMMIT while the offset is pending.
+    const fetchOffsets = async (
+      requireStable: boolean,
+      topics: { name: string; partitionIndexes: number[] }[] | null,
+    ) =>
+      (
+        await ask(fixture, OffsetFetch, 7, { groupId: GOLDEN_GROUP, topics, groups: [], requireStable })
+      ).topics.flatMap((t) => t.partitions.map((p) => [t.name, p.committedOffset, p.errorCode]));
+    const input = [{ name: GOLDEN_INPUT, partitionIndexes: [0] }];
+    expect(await fetchOffsets(true, input)).toEqual([[GOLDEN_INPUT, -1, code('UNSTABLE_OFFSET_COMMIT')]]);
+    expect(await fetchOffsets(false, input)).toEqual([[GOLDEN_INPUT, -1, 0]]);
     groupTxnPorts(fixture.groups).markerListener.onMarkerWritten(OFFSETS_TOPIC, partition, 4000, 0, true);
     expect(fixture.groups.fetchOffsets(GOLDEN_GROUP, null)).toMatchObject([
       { topic: GOLDEN_INPUT, partition: 0, offset: 42 },
     ]);
+    expect(await fetchOffsets(true, input)).toEqual([[GOLDEN_INPUT, 42, 0]]);
+    expect(await fetchOffsets(true, null)).toEqual([[GOLDEN_INPUT, 42, 0]]);
   });
 
   it('@platformatic/kafka: InitProducerId v4, AddOffsetsToTxn v4, EndTxn v4, DescribeTransactions and ListTransactions as captured', async () => {
