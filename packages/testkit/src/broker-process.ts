@@ -34,6 +34,8 @@ export interface BrokerProcessOptions {
   readonly advertisedAddress?: string;
   /** Port of the broker's Kafka listener (DESIGN §9), fixed so that a restart keeps it; none when unset. */
   readonly kafkaPort?: number;
+  /** Port of the broker's Prometheus `/metrics` endpoint (--metrics-listen); none when unset. */
+  readonly metricsPort?: number;
   readonly logLevel?: string;
   readonly extraArgs?: readonly string[];
   readonly binPath?: string;
@@ -47,6 +49,8 @@ export class BrokerProcess {
   readonly dataDir: string;
   /** host:port of its Kafka listener; null when it serves none. */
   readonly kafkaAddress: string | null;
+  /** host:port of its `/metrics` endpoint; null when it serves none. */
+  readonly metricsAddress: string | null;
   readonly process: ManagedProcess;
   private client: BrokerClient | undefined;
 
@@ -55,6 +59,7 @@ export class BrokerProcess {
     this.address = `127.0.0.1:${options.port}`;
     this.dataDir = options.dataDir;
     this.kafkaAddress = options.kafkaPort === undefined ? null : `127.0.0.1:${options.kafkaPort}`;
+    this.metricsAddress = options.metricsPort === undefined ? null : `127.0.0.1:${options.metricsPort}`;
     this.process = new ManagedProcess({
       name: `broker ${options.nodeId} (${this.address})`,
       tag: `b${options.nodeId}`,
@@ -83,6 +88,7 @@ export class BrokerProcess {
         ? []
         : ['--advertised-address', this.options.advertisedAddress]),
       ...(this.kafkaAddress === null ? [] : ['--kafka-listen', this.kafkaAddress]),
+      ...(this.metricsAddress === null ? [] : ['--metrics-listen', this.metricsAddress]),
       ...(this.options.extraArgs ?? []),
     ];
   }

@@ -28,6 +28,8 @@ export interface ClusterOptions {
   readonly linkProxies?: boolean;
   /** Give every broker a Kafka listener on its own port (DESIGN §9). Default false. */
   readonly kafka?: boolean;
+  /** Give every broker a Prometheus `/metrics` endpoint on its own port (BrokerProcess.metricsAddress). Default false. */
+  readonly metrics?: boolean;
   /**
    * The harness's own channel credentials, for a secure cluster (TLS, with a super user's client
    * certificate): every readiness probe and admin call uses them. The processes' own --tls-* flags go in
@@ -149,10 +151,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw error;
   }
   const tempDir = await makeTempDir('tributary-brokers');
-  // One call, so that the Kafka ports differ from the gRPC ones (each call holds its ports open together).
-  const allPorts = await freePorts(options.kafka === true ? options.brokers * 2 : options.brokers);
+  // One call, so that the Kafka and metrics ports differ from the gRPC ones (each call holds its ports open together).
+  const portSets = 1 + (options.kafka === true ? 1 : 0) + (options.metrics === true ? 1 : 0);
+  const allPorts = await freePorts(options.brokers * portSets);
   const ports = allPorts.slice(0, options.brokers);
-  const kafkaPorts = allPorts.slice(options.brokers);
+  const kafkaPorts = options.kafka === true ? allPorts.slice(options.brokers, 2 * options.brokers) : [];
+  const metricsPorts = options.metrics === true ? allPorts.slice(allPorts.length - options.brokers) : [];
   const controllers = quorum.nodes
     .map((node) => (links === undefined ? node.address : links.proxyAddress(`controller ${node.nodeId}`)))
     .join(',');
@@ -169,6 +173,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       controllers,
       ...(advertisedAddress === undefined ? {} : { advertisedAddress }),
       ...(kafkaPorts[index] === undefined ? {} : { kafkaPort: kafkaPorts[index] }),
+      ...(metricsPorts[index] === undefined ? {} : { metricsPort: metricsPorts[index] }),
       ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
       ...(options.brokerArgs === undefined ? {} : { extraArgs: options.brokerArgs }),
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
