@@ -18,7 +18,7 @@ export type LogAppendFailure =
   | 'INVALID_CONTROL_BATCH'
   /** A non-transactional batch from a producer with an open transaction (Kafka's InvalidTxnStateException). */
   | 'NOT_TRANSACTIONAL_IN_TRANSACTION'
-  /** A marker from an older transaction coordinator than the last marker its producer got here (Kafka's KIP-98 fencing). */
+  /** A marker from an older coordinator epoch than the last marker its producer got (KIP-98 fencing). */
   | 'TRANSACTION_COORDINATOR_FENCED';
 
 const FAILURE_CODES: Record<LogAppendFailure, ErrorCode> = {

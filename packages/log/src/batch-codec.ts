@@ -111,7 +111,7 @@ export interface BatchInfo {
   readonly coordinatorEpoch: number;
 }
 
-/** No coordinator epoch: not a readable marker, or no marker seen yet (Kafka's ProducerStateEntry starts at -1). */
+/** No coordinator epoch: not a readable marker, or no marker seen yet (Kafka's ProducerStateEntry's -1). */
 export const NO_COORDINATOR_EPOCH = -1;
 
 /** Kafka's attribute bits (RecordBatch v2). */

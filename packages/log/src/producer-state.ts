@@ -12,9 +12,10 @@
  * The open transactions, ordered by first offset, give the partition's first unstable offset, below which
  * the last stable offset (LSO) must stay: read_committed consumers read only below it.
  *
- * Coordinator fencing (Kafka's TransactionCoordinatorFencedException): each producer remembers the coordinator
- * epoch of the last marker written for it, and the leader refuses a marker with a lower one. A coordinator
- * deposed while its WriteTxnMarkers was in flight must not close a later transaction the new one owns.
+ * Coordinator fencing (Kafka's TransactionCoordinatorFencedException): each producer remembers the
+ * coordinator epoch of the last marker written for it, and the leader refuses a marker with a lower one. A
+ * coordinator deposed while its WriteTxnMarkers was in flight must not close a later transaction the new
+ * one owns.
  */
 import { assert } from '@tributary/core';
 import type { ControlMarker } from '@tributary/records';
@@ -325,6 +326,7 @@ export class ProducerStateManager {
     const opened: OngoingTransaction[] = [];
     for (const entry of entries) {
       assert(entry.batches.length <= LOG_LIMITS.producerBatchesRetained, 'producer batches are bounded');
+      assert((entry.coordinatorEpoch ?? 0) >= 0, 'a kept coordinator epoch is not negative (absent: none)');
       const before = this.producers.get(entry.producerId)?.currentTxnFirstOffset;
       const after = entry.currentTxnFirstOffset;
       if (before !== after) {
