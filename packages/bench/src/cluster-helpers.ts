@@ -82,3 +82,18 @@ export function runBenchMain(name: string, main: () => Promise<number>): void {
     },
   );
 }
+
+/** Cluster starts tried before a round gives up: a loaded machine sometimes misses the harness's readiness wait. */
+const CLUSTER_START_ATTEMPTS = 2;
+
+/** Runs `start` up to CLUSTER_START_ATTEMPTS times, reporting each failure; rethrows the last. */
+export async function startWithRetry<T>(start: () => Promise<T>, report: (line: string) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= CLUSTER_START_ATTEMPTS) throw error;
+      report(`cluster start ${attempt} of ${CLUSTER_START_ATTEMPTS} failed (${errorMessage(error)}); again`);
+    }
+  }
+}

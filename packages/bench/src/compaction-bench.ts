@@ -11,7 +11,7 @@
 import { cpus, loadavg } from 'node:os';
 import type { Cluster } from '@tributary/testkit';
 import { runOrder } from './client/produce-variants.js';
-import { errorMessage, runBenchMain } from './cluster-helpers.js';
+import { errorMessage, runBenchMain, startWithRetry } from './cluster-helpers.js';
 import { type CompactionModeRun, measureCleanerMode } from './compaction/mode-run.js';
 import {
   type CleanerMode,
@@ -65,7 +65,7 @@ async function runMode(
   running: Running,
 ): Promise<CompactionModeRun> {
   progress(`round ${roundNumber}: starting a cluster (cleaner ${mode}) of 3 controllers + 3 brokers`);
-  running.cluster = await startCleanerCluster(mode, options);
+  running.cluster = await startWithRetry(() => startCleanerCluster(mode, options), progress);
   try {
     return await measureCleanerMode({
       cluster: running.cluster,
