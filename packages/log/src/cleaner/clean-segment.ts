@@ -108,10 +108,16 @@ function retainRecord(record: DecodedRecord, context: BatchFilterContext): boole
   return record.value !== null || !context.tombstonesExpired;
 }
 
-/** Re-encodes the survivors with the original header fields; the last offset stays the original one. */
+/**
+ * Re-encodes the survivors with the original header fields; the last offset stays the original one. The
+ * transactional bit stays too: committed data compacts but is still its transaction's (its marker waits
+ * for it, and a producer state rebuilt from the log sees the transaction it was in).
+ */
 function rewriteBatch(decoded: DecodedBatch, kept: readonly DecodedRecord[]): Buffer {
+  assert(!decoded.isControl, 'a marker is kept or removed whole, never rewritten');
   const bytes = encodeRecordBatch({
     baseOffset: decoded.baseOffset,
+    isTransactional: decoded.isTransactional,
     partitionLeaderEpoch: decoded.partitionLeaderEpoch,
     producerId: decoded.producerId,
     producerEpoch: decoded.producerEpoch,

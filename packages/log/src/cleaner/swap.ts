@@ -13,8 +13,9 @@
  *      it kept.
  *
  * The `.txnindex` goes last because the old one is a superset of the new one, and a superset is harmless:
- * an entry whose marker is gone names a transaction none of whose data is left (a marker goes only once a
- * whole earlier pass found no batch of its transaction, cleaner/transactions.ts), so the read_committed
+ * an entry whose marker is gone names a transaction none of whose data is left (a marker goes only in a pass
+ * that read none of its transaction's batches from the log start, so they were gone before that pass
+ * began, cleaner/transactions.ts), so the read_committed
  * filter it feeds drops nothing; and the offsets it covers never take new batches of that producer. A
  * crash anywhere before the replace, recovered or not, leaves that superset; an unclean open rebuilds
  * every `.txnindex` from the log anyway. The reverse (a new index beside the old segment) would hide an
