@@ -67,9 +67,10 @@ async function watchAppend(log: PartitionLog, append: () => Promise<unknown>): P
     const firstUnstable = log.firstUnstableOffset;
     if (firstUnstable === null) {
       const aborted = await log.abortedTransactions(0, log.logEndOffset);
-      expect(aborted.map((a) => a.producerId), `turn ${turns}: closed but not listed as aborted`).toContain(
-        PRODUCER_ID,
-      );
+      expect(
+        aborted.map((a) => a.producerId),
+        `turn ${turns}: closed but not listed as aborted`,
+      ).toContain(PRODUCER_ID);
     } else {
       expect(firstUnstable, `turn ${turns}`).toBe(0);
     }
