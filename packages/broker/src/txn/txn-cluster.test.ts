@@ -213,7 +213,8 @@ describe('transactions on three brokers', () => {
     );
 
     // The coordinator's broker stops too: another broker leads its state partition, loads PrepareCommit
-    // and resumes the markers, which land once the stopped partition's broker is back.
+    // and resumes the markers. As in Kafka, a loaded PrepareCommit re-sends every marker (which partitions
+    // already had one is not persisted), so the commit completes once both stopped brokers are back.
     await broker(c, coordinatorId).close();
     const survivor = broker(c, [1, 2, 3].find((id) => id !== coordinatorId && id !== victimBrokerId) ?? -1);
     await waitFor(
@@ -230,14 +231,14 @@ describe('transactions on three brokers', () => {
       WAIT_MS,
     );
     await c.startBroker(victimBrokerId);
+    await c.startBroker(coordinatorId);
     await waitFor(
       'the markers to complete the commit',
       async () => (await describeState(c, txnId, survivor)) === 'CompleteCommit',
       WAIT_MS,
     );
-    // Every partition still led (the coordinator's broker is down with its replicas) reads both transactions.
     for (const tp of partitions) {
-      if (leaderOf(survivor, tp) < 0 || leaderOf(survivor, tp) === coordinatorId) continue;
+      await waitFor(`${tp.topic}-${tp.partition} led again`, () => leaderOf(survivor, tp) >= 0, WAIT_MS);
       expect((await read(c, tp, true, survivor)).values).toEqual([
         `first-${tp.partition}`,
         `second-${tp.partition}`,
