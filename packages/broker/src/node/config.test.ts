@@ -139,6 +139,11 @@ describe('broker config: sources and errors', () => {
       authorizer: 'none',
       allowEveryoneIfNoAclFound: false,
       sessionLifetimeMs: 3_600_000,
+      transactionAbortTimedOutTransactionCleanupIntervalMs: 10_000,
+      transactionMaxTimeoutMs: 900_000,
+      transactionStateLogNumPartitions: 16,
+      transactionStateLogReplicationFactor: 3,
+      transactionalIdExpirationMs: 604_800_000,
       security: DEFAULT_PROCESS_SECURITY,
     });
   });

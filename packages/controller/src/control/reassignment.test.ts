@@ -366,6 +366,10 @@ describe('property: every sequence of moves, cancels, ISR changes and fencing', 
   }
 
   it('replays without assertion failures, never empties an ISR nor leaves the leader outside it', () => {
+    // Seeded (REASSIGNMENT_PROPERTY_SEED=n replays a run): the count of completed moves below is a property
+    // of the generated runs, and an unseeded run reached none about once in hundreds of suite runs.
+    const seed = Number(process.env.REASSIGNMENT_PROPERTY_SEED ?? 20_261_207);
+    console.log(`reassignment property: seed ${seed}`);
     fc.assert(
       fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
         let image = setup();
@@ -383,8 +387,8 @@ describe('property: every sequence of moves, cancels, ISR changes and fencing', 
           }
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 300, seed },
     );
-    expect(completions).toBeGreaterThan(0);
+    expect(completions, `seed ${seed}`).toBeGreaterThan(0);
   });
 });
