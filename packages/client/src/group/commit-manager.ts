@@ -28,6 +28,12 @@ export interface CommitManagerDeps {
   readonly member: () => MemberIdentity;
   /** Called on STALE_MEMBER_EPOCH: heartbeat now to learn the new epoch sooner. */
   readonly onStaleEpoch?: () => void;
+  /**
+   * KIP-447, for read_committed members: OffsetFetch asks for stable offsets only, and waits while a
+   * transaction's offset commit for the partition awaits its marker (UNSTABLE_OFFSET_COMMIT) instead of
+   * resuming from the offset before it, which would process that transaction's inputs a second time.
+   */
+  readonly requireStable?: boolean;
 }
 
 export function validateOffsets(offsets: readonly TopicPartitionOffset[]): void {
@@ -70,7 +76,11 @@ export class CommitManager {
   ): Promise<Map<string, number>> {
     const found = new Map<string, number>();
     if (partitions.length === 0) return found;
-    const request = { groupId: this.deps.lookup.groupId, topics: groupPartitions(partitions) };
+    const request = {
+      groupId: this.deps.lookup.groupId,
+      topics: groupPartitions(partitions),
+      requireStable: this.deps.requireStable === true,
+    };
     for (let round = 0; ; round++) {
       try {
         const response = await this.deps.lookup.call(
@@ -82,7 +92,11 @@ export class CommitManager {
         return found;
       } catch (error) {
         const failure = toError(error);
-        if (!failure.retriable || round + 1 >= GROUP_LIMITS.commitAttemptsMax || signal?.aborted === true) {
+        const attemptsMax =
+          failure.code === 'UNSTABLE_OFFSET_COMMIT'
+            ? GROUP_LIMITS.unstableOffsetFetchAttemptsMax
+            : GROUP_LIMITS.commitAttemptsMax;
+        if (!failure.retriable || round + 1 >= attemptsMax || signal?.aborted === true) {
           throw failure;
         }
         await sleep(backoffDelayMs(round, DEFAULT_BACKOFF, this.deps.random), signal);

@@ -19,6 +19,12 @@ export const GROUP_LIMITS = {
   coordinatorCallTimeoutMs: 5_000,
   /** Attempts of one commit before it fails (STALE_MEMBER_EPOCH and coordinator moves included). */
   commitAttemptsMax: 10,
+  /**
+   * OffsetFetch attempts while a read_committed member's partitions answer UNSTABLE_OFFSET_COMMIT (KIP-447:
+   * another member's transaction holds an offset commit): at the backoff's 1 s cap, about two minutes,
+   * past the default transaction timeout (60 s) after which the coordinator aborts a hanging transaction.
+   */
+  unstableOffsetFetchAttemptsMax: 130,
   /** Attempts of one admin call against the coordinator before it fails. */
   adminAttemptsMax: 10,
   /** The longest pause between heartbeats, whatever the coordinator asks for. */

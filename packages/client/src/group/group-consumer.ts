@@ -120,6 +120,7 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
       random: this.random,
       member: () => ({ memberId: this.membership.memberId, memberEpoch: this.membership.memberEpoch }),
       onStaleEpoch: () => this.membership.wake(),
+      requireStable: this.options.readCommitted,
     });
     this.offsets = new Consumer({
       metadata: deps.metadata,
