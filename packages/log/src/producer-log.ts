@@ -69,21 +69,6 @@ export function checkLeaderAppend(
 }
 
 /**
- * Records appended batches without checks (follower appends, rebuilds) and commits them; returns the
- * transactions their ABORT markers closed, for the aborted-transaction index.
- */
-export function recordBatches(
-  state: ProducerStateManager,
-  batches: readonly BatchInfo[],
-  nowMs: number,
-): AbortedTxnEntry[] {
-  const producers = state.beginAppend();
-  for (const info of batches) producers.record(producerBatchOf(info), nowMs);
-  producers.commit();
-  return abortedEntriesOf(producers.completedTransactions);
-}
-
-/**
  * Rebuilds the state from the batch headers of `segments` (oldest first). Every producer found counts as
  * seen at `nowMs`: idle times restart with the process, so a restart never expires a producer early.
  * Commits once per segment, so the scratch copy holds at most one segment's producers.
