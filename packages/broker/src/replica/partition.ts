@@ -103,6 +103,15 @@ export class Partition {
       : this.roleValue.highWatermark;
   }
   /**
+   * KIP-890's verification guards (Kafka's VerificationGuard): producer id → the token of its transactional
+   * write being verified with the coordinator. A marker for the producer removes it, so an answer that left
+   * the coordinator before the transaction ended cannot open a new transaction after the marker
+   * (verifyTransactionalWrite, markersArriving).
+   */
+  readonly txnVerificationGuards = new Map<number, object>();
+  /** Producer id → its markers issued to the log and not yet appended (the producer state is behind them). */
+  readonly markersInFlight = new Map<number, number>();
+  /**
    * Kafka's last stable offset: below it every transaction is decided, so read_committed consumers read up
    * to it. Never past the high watermark (an open transaction's first offset may lie beyond it).
    */

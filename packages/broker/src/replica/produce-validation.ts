@@ -67,38 +67,96 @@ export function checkProducerBatches(records: Buffer): TransactionalProducer | n
  * this, a late or zombie write after a marker would open a transaction no coordinator knows, which
  * would hold the last stable offset back for ever (Jepsen's hanging transactions).
  *
- * Resolves null when the write may go on. A narrow race remains, as in Kafka's part 1 without its
- * guard object: a marker appended between the answer and this append closes the transaction first.
+ * Resolves null when the write may go on. The answer may be stale: the coordinator may have ended the
+ * transaction and written its marker here while the answer travelled (a partitioned link delivers it
+ * late), and appending then would open a transaction after the marker that nothing ever closes. So, as
+ * Kafka's verification guard, a token is registered for the producer before asking and every marker for
+ * it removes the token (markersArriving); an answer whose token is gone is refused. The caller issues the
+ * append in the same turn as this resolves, so a marker that comes later is appended after the data.
  */
 export async function verifyTransactionalWrite(
   verifier: TransactionVerifier | null,
   partition: Partition,
   transactionalId: string,
   producer: TransactionalProducer,
-): Promise<TributaryError | null> {
+): Promise<{ readonly refused: TributaryError } | { readonly guard: object }> {
+  const guards = partition.txnVerificationGuards;
   const entry = partition.log.producers.entry(producer.producerId);
-  if (entry?.currentTxnFirstOffset !== undefined && entry.producerEpoch === producer.producerEpoch)
-    return null;
+  const markerPending = (partition.markersInFlight.get(producer.producerId) ?? 0) > 0;
+  if (
+    !markerPending &&
+    entry?.currentTxnFirstOffset !== undefined &&
+    entry.producerEpoch === producer.producerEpoch
+  ) {
+    // Open here already (verified by an earlier write, perhaps under another leader of this partition).
+    const guard = guards.get(producer.producerId) ?? {};
+    guards.set(producer.producerId, guard);
+    return { guard };
+  }
   const where = `${partition.topic}-${partition.partition}`;
   if (transactionalId === '') {
-    return new TributaryError(
-      'INVALID_TXN_STATE',
-      `a transactional write to ${where} names no transactional_id to verify it with`,
-    );
+    return {
+      refused: new TributaryError(
+        'INVALID_TXN_STATE',
+        `a transactional write to ${where} names no transactional_id to verify it with`,
+      ),
+    };
   }
   if (verifier === null) {
-    return new TributaryError(
-      'INVALID_TXN_STATE',
-      `this broker runs no transaction coordinator to verify ${where}`,
-    );
+    return {
+      refused: new TributaryError(
+        'INVALID_TXN_STATE',
+        `this broker runs no transaction coordinator to verify ${where}`,
+      ),
+    };
   }
-  return verifier({
+  // Concurrent writes of one producer share a token, so that one does not void the other's answer.
+  const guard = guards.get(producer.producerId) ?? {};
+  guards.set(producer.producerId, guard);
+  const refused = await verifier({
     transactionalId,
     producerId: producer.producerId,
     producerEpoch: producer.producerEpoch,
     topic: partition.topic,
     partition: partition.partition,
   });
+  return refused === null ? { guard } : { refused };
+}
+
+/**
+ * Whether a verified write may be appended now: no marker for its producer was issued since its
+ * verification began. Call in the same turn as the append is issued.
+ */
+export function verificationHolds(partition: Partition, producerId: number, guard: object): boolean {
+  return partition.txnVerificationGuards.get(producerId) === guard;
+}
+
+/**
+ * The coordinator's markers about to be appended to `partition`: they void the verification guards of
+ * their producers (see verifyTransactionalWrite) and count as in flight until `markersAppended`. Call in
+ * the same turn as the append is issued.
+ */
+export function markersArriving(partition: Partition, records: Buffer): readonly number[] {
+  const producers: number[] = [];
+  for (const header of splitBatches(records, { verifyCrc: false }).batches) {
+    if (!header.isControl) continue;
+    partition.txnVerificationGuards.delete(header.producerId);
+    partition.markersInFlight.set(
+      header.producerId,
+      (partition.markersInFlight.get(header.producerId) ?? 0) + 1,
+    );
+    producers.push(header.producerId);
+  }
+  return producers;
+}
+
+/** The markers markersArriving counted were appended (or failed). */
+export function markersAppended(partition: Partition, producers: readonly number[]): void {
+  for (const producerId of producers) {
+    const count = (partition.markersInFlight.get(producerId) ?? 0) - 1;
+    if (count > 0) partition.markersInFlight.set(producerId, count);
+    else partition.markersInFlight.delete(producerId);
+  }
 }
 
 /**

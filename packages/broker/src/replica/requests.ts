@@ -20,6 +20,9 @@ import type { Partition, ProduceOutcome } from './partition.js';
 import {
   checkProducerBatches,
   checkRecordsHaveKeys,
+  markersAppended,
+  markersArriving,
+  verificationHolds,
   verifyTransactionalWrite,
 } from './produce-validation.js';
 import { checkLeader, leaderHint, type RequestContext, waitForAny } from './request-context.js';
@@ -95,24 +98,44 @@ async function produceOne(
         input.records,
       );
     }
+    let guard: object | null = null;
     if (transactional !== null) {
       const verifier = context.transactionVerifier();
-      const refused = await verifyTransactionalWrite(
+      const verified = await verifyTransactionalWrite(
         verifier,
         partition,
         input.transactionalId,
         transactional,
       );
-      if (refused !== null) return produceError(context, input, refused.code, refused.message);
+      if ('refused' in verified) {
+        return produceError(context, input, verified.refused.code, verified.refused.message);
+      }
+      guard = verified.guard;
     }
     if (partition.role.kind !== 'leader' || partition.leaderEpoch !== leaderEpoch) {
       return produceError(context, input, 'NOT_LEADER', 'leadership moved while the batch waited');
     }
-    const appended = await partition.log.append(input.records, {
-      leaderEpoch,
-      assignOffsets: true,
-      origin: input.origin,
-    });
+    // Checked in the same turn as the append is issued: a marker issued before it voids the guard, one
+    // issued after it is appended after this batch (the log appends in call order).
+    if (
+      transactional !== null &&
+      guard !== null &&
+      !verificationHolds(partition, transactional.producerId, guard)
+    ) {
+      const message = `a marker for producer ${transactional.producerId} reached ${input.topic}-${input.partition} while its write was verified; the transaction it was verified for has ended`;
+      return produceError(context, input, 'INVALID_TXN_STATE', message);
+    }
+    const markerProducers = input.origin === 'coordinator' ? markersArriving(partition, input.records) : [];
+    let appended: Awaited<ReturnType<typeof partition.log.append>>;
+    try {
+      appended = await partition.log.append(input.records, {
+        leaderEpoch,
+        assignOffsets: true,
+        origin: input.origin,
+      });
+    } finally {
+      markersAppended(partition, markerProducers);
+    }
     // A retry of an idempotent producer's batch appends nothing and answers with the original offsets.
     // With acks=all it still waits for the high watermark to pass the ORIGINAL batch: the first attempt
     // may have failed exactly because that batch was not replicated yet, and it is not safe until it is.
