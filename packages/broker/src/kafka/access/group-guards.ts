@@ -144,8 +144,11 @@ export const leaveGroupAccess: KafkaApiAccess = guardApi(LeaveGroup, (request, c
   })),
 );
 
-/** Per partition: a topic's partitions each answered with the refusal's code (OffsetCommit, OffsetDelete). */
-function partitionsRefused(
+/**
+ * Per partition: a topic's partitions each answered with the refusal's code (OffsetCommit, OffsetDelete,
+ * TxnOffsetCommit).
+ */
+export function partitionsRefused(
   topic: { readonly name: string; readonly partitions: readonly { readonly partitionIndex: number }[] },
   refusal: Refusal,
 ): { name: string; partitions: { partitionIndex: number; errorCode: number }[] } {

@@ -19,6 +19,7 @@ import {
   TxnOffsetCommit,
   WriteTxnMarkers,
 } from '@tributary/kafka-protocol';
+import { partitionsRefused } from './group-guards.js';
 import {
   checkerOf,
   clusterRefusal,
@@ -90,16 +91,6 @@ export const endTxnAccess: KafkaApiAccess = guardApi(EndTxn, (request, context) 
     errorCode: refusal.code,
   })),
 );
-
-function partitionsRefused(
-  topic: { readonly name: string; readonly partitions: readonly { readonly partitionIndex: number }[] },
-  refusal: Refusal,
-): { name: string; partitions: { partitionIndex: number; errorCode: number }[] } {
-  return {
-    name: topic.name,
-    partitions: topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: refusal.code })),
-  };
-}
 
 export const txnOffsetCommitAccess: KafkaApiAccess = guardApi(TxnOffsetCommit, (request, context) => {
   const whole =

@@ -167,7 +167,8 @@ async function replay(registry: KafkaApiRegistry, name: string): Promise<{ ours:
     caller: CALLER,
   });
   const { api, header } = decoded;
-  // `api` is any definition here: the response's type cannot be followed through it.
+  // `api` is whichever definition the frame named, so the response's type cannot be followed through it
+  // (the connection encodes its answers the same way).
   const ours = Buffer.concat(
     encodeResponseFrame(api, header.apiVersion, header.correlationId, response as never),
   );
