@@ -70,6 +70,48 @@ export function consumeArgs(cluster: Cluster, topic: string, messages: number): 
   ];
 }
 
+/** The cluster a benchmark is running now, if any: runClusterBench stops it on a timeout and at the end. */
+export interface RunningCluster {
+  cluster: Cluster | undefined;
+}
+
+/**
+ * A cluster benchmark's main: its arguments parsed (a one-line error and exit code 2 on bad ones, the usage
+ * on --help), then `measure` under a watchdog that stops the running cluster and exits 1 after the
+ * benchmark's timeout; the cluster is stopped whichever way `measure` ends.
+ */
+export async function runClusterBench<O>(spec: {
+  readonly name: string;
+  readonly usage: string;
+  readonly parse: (argv: readonly string[]) => O | 'help';
+  readonly timeoutMs: (options: O) => number;
+  readonly measure: (options: O, running: RunningCluster) => Promise<number>;
+}): Promise<number> {
+  let options: O | 'help';
+  try {
+    options = spec.parse(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${errorMessage(error)}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${spec.usage}\n`);
+    return 0;
+  }
+  const running: RunningCluster = { cluster: undefined };
+  const timeoutMs = spec.timeoutMs(options);
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`[${spec.name}] timed out after ${timeoutMs} ms; stopping the cluster\n`);
+    void (running.cluster?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+  }, timeoutMs);
+  try {
+    return await spec.measure(options, running);
+  } finally {
+    clearTimeout(watchdog);
+    await running.cluster?.stop();
+  }
+}
+
 /** Runs a benchmark's main and exits with its code; a crash prints one line with the stack and exits 1. */
 export function runBenchMain(name: string, main: () => Promise<number>): void {
   main().then(

@@ -9,9 +9,14 @@
  * Usage: node dist/compaction-bench.js [--rounds N] [--modes ...] [--json] (see --help)
  */
 import { cpus, loadavg } from 'node:os';
-import type { Cluster } from '@tributary/testkit';
 import { runOrder } from './client/produce-variants.js';
-import { errorMessage, runBenchMain, startWithRetry } from './cluster-helpers.js';
+import {
+  errorMessage,
+  type RunningCluster,
+  runBenchMain,
+  runClusterBench,
+  startWithRetry,
+} from './cluster-helpers.js';
 import { type CompactionModeRun, measureCleanerMode } from './compaction/mode-run.js';
 import {
   type CleanerMode,
@@ -54,15 +59,11 @@ function formatRun(run: CompactionModeRun): string {
   );
 }
 
-interface Running {
-  cluster: Cluster | undefined;
-}
-
 async function runMode(
   mode: CleanerMode,
   roundNumber: number,
   options: CompactionBenchOptions,
-  running: Running,
+  running: RunningCluster,
 ): Promise<CompactionModeRun> {
   progress(`round ${roundNumber}: starting a cluster (cleaner ${mode}) of 3 controllers + 3 brokers`);
   running.cluster = await startWithRetry(() => startCleanerCluster(mode, options), progress);
@@ -80,7 +81,7 @@ async function runMode(
   }
 }
 
-async function measure(options: CompactionBenchOptions, running: Running): Promise<number> {
+async function measure(options: CompactionBenchOptions, running: RunningCluster): Promise<number> {
   const startMs = performance.now();
   const loadAverageAtStart = loadavg().map((l) => round(l, 2));
   const runs: CompactionModeRun[] = [];
@@ -119,30 +120,12 @@ async function measure(options: CompactionBenchOptions, running: Running): Promi
   return errors.length === 0 ? 0 : 1;
 }
 
-async function main(): Promise<number> {
-  let options: CompactionBenchOptions | 'help';
-  try {
-    options = parseCompactionBenchArgs(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${errorMessage(error)}\n`);
-    return 2;
-  }
-  if (options === 'help') {
-    process.stdout.write(`${COMPACTION_BENCH_USAGE}\n`);
-    return 0;
-  }
-  const running: Running = { cluster: undefined };
-  const timeoutMs = benchTimeoutMs(options);
-  const watchdog = setTimeout(() => {
-    progress(`timed out after ${timeoutMs} ms; stopping the cluster`);
-    void (running.cluster?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
-  }, timeoutMs);
-  try {
-    return await measure(options, running);
-  } finally {
-    clearTimeout(watchdog);
-    await running.cluster?.stop();
-  }
-}
-
-runBenchMain('compaction-bench', main);
+runBenchMain('compaction-bench', () =>
+  runClusterBench({
+    name: 'compaction-bench',
+    usage: COMPACTION_BENCH_USAGE,
+    parse: parseCompactionBenchArgs,
+    timeoutMs: benchTimeoutMs,
+    measure,
+  }),
+);

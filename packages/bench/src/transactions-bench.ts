@@ -9,9 +9,15 @@
  * Usage: node dist/transactions-bench.js [--rounds N] [--transaction-sizes ...] [--json] (see --help)
  */
 import { cpus, loadavg } from 'node:os';
-import { type Cluster, startCluster } from '@tributary/testkit';
+import { startCluster } from '@tributary/testkit';
 import { runOrder } from './client/produce-variants.js';
-import { errorMessage, runBenchMain, startWithRetry } from './cluster-helpers.js';
+import {
+  errorMessage,
+  type RunningCluster,
+  runBenchMain,
+  runClusterBench,
+  startWithRetry,
+} from './cluster-helpers.js';
 import { clockTicksPerSecond } from './kafka/proc-cpu.js';
 import { round } from './stats.js';
 import {
@@ -45,10 +51,6 @@ function benchTimeoutMs(options: TransactionsBenchOptions): number {
   return (
     (ROUND_OVERHEAD_TIMEOUT_MS + variants * (options.produceDurationMs + VARIANT_SLACK_MS)) * options.rounds
   );
-}
-
-interface Running {
-  cluster: Cluster | undefined;
 }
 
 interface Collected {
@@ -103,7 +105,7 @@ async function runRound(context: WorkloadContext, collected: Collected): Promise
   }
 }
 
-async function measure(options: TransactionsBenchOptions, running: Running): Promise<number> {
+async function measure(options: TransactionsBenchOptions, running: RunningCluster): Promise<number> {
   const startMs = performance.now();
   const loadAverageAtStart = loadavg().map((l) => round(l, 2));
   const collected: Collected = { produce: [], consume: [], errors: [] };
@@ -159,30 +161,12 @@ async function measure(options: TransactionsBenchOptions, running: Running): Pro
   return collected.errors.length === 0 ? 0 : 1;
 }
 
-async function main(): Promise<number> {
-  let options: TransactionsBenchOptions | 'help';
-  try {
-    options = parseTransactionsBenchArgs(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`${errorMessage(error)}\n`);
-    return 2;
-  }
-  if (options === 'help') {
-    process.stdout.write(`${TRANSACTIONS_BENCH_USAGE}\n`);
-    return 0;
-  }
-  const running: Running = { cluster: undefined };
-  const timeoutMs = benchTimeoutMs(options);
-  const watchdog = setTimeout(() => {
-    progress(`timed out after ${timeoutMs} ms; stopping the cluster`);
-    void (running.cluster?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
-  }, timeoutMs);
-  try {
-    return await measure(options, running);
-  } finally {
-    clearTimeout(watchdog);
-    await running.cluster?.stop();
-  }
-}
-
-runBenchMain('transactions-bench', main);
+runBenchMain('transactions-bench', () =>
+  runClusterBench({
+    name: 'transactions-bench',
+    usage: TRANSACTIONS_BENCH_USAGE,
+    parse: parseTransactionsBenchArgs,
+    timeoutMs: benchTimeoutMs,
+    measure,
+  }),
+);
