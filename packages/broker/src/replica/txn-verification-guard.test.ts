@@ -5,9 +5,12 @@
  * partitions left such transactions open after healing; here the verifier's answer is held back while the
  * coordinator's ABORT marker is appended, then released as "added".
  */
+
+import { TributaryError } from '@tributary/core';
 import type { ProducePartitionResult } from '@tributary/protocol';
 import { encodeControlBatch, encodeRecordBatch } from '@tributary/records';
 import { afterEach, describe, expect, it } from 'vitest';
+import { markersAppended, markersArriving } from './produce-validation.js';
 import { ReplicaTestCluster, waitUntil } from './test-cluster.js';
 
 const TOPIC = 'guarded';
@@ -97,5 +100,32 @@ describe('the KIP-890 verification guard', () => {
     expect(asked).toBe(1);
     const partition = manager.partitionReplica(TOPIC, 0);
     expect(partition?.log.firstUnstableOffset).toBe(0);
+  });
+
+  it('asks the coordinator again while a marker for the producer is on its way to the log', async () => {
+    const manager = await leaderManager();
+    let asked = 0;
+    let transactionEnded = false;
+    manager.setTransactionVerifier(async () => {
+      asked++;
+      return transactionEnded ? new TributaryError('INVALID_TXN_STATE', 'the transaction has ended') : null;
+    });
+    const [first] = await manager.produce(request(transactionalBatch(0, 'a'), 'tx-1'));
+    expect(first?.errorCode).toBe('');
+    const partition = manager.partitionReplica(TOPIC, 0);
+    if (partition === undefined) throw new Error('no partition');
+    // The coordinator ended the transaction and its marker is issued but not appended yet: the producer
+    // state still shows the transaction open, which must not let a write in unasked.
+    transactionEnded = true;
+    const inFlight = markersArriving(partition, abortMarker());
+    const [second] = await manager.produce(request(transactionalBatch(1, 'b'), 'tx-1'));
+    markersAppended(partition, inFlight);
+    expect(second?.errorCode).toBe('INVALID_TXN_STATE');
+    expect(asked).toBe(2);
+    // Once no marker is in flight, the open transaction is trusted again without asking.
+    transactionEnded = false;
+    const [third] = await manager.produce(request(transactionalBatch(1, 'c'), 'tx-1'));
+    expect(third?.errorCode).toBe('');
+    expect(asked).toBe(2);
   });
 });
