@@ -1,7 +1,7 @@
 /**
  * Client quotas with real processes (issue 13, "how it is shown"): one broker, producer_byte_rate =
  * 1 MiB/s set for client id `limited` through the Admin API. A producer under that id pushing as fast as
- * it can is held to 1 MiB/s ± 20% over 20 s, while a producer with another id on the same broker keeps the
+ * it can is held to 1 MiB/s ± 20% over 15 s, while a producer with another id on the same broker keeps the
  * rate it had alone (compared with its own baseline of this run); no send fails.
  *
  * The broker runs with 200 ms quota samples (11 of them, a 2.2 s window) instead of Kafka's 1 s: Kafka's
@@ -23,6 +23,11 @@ const BATCH = Array.from({ length: 16 }, () => ({ key: null, value: RECORD, time
 const BATCH_BYTES = 16 * RECORD.length;
 /** Batches each producer keeps in flight. */
 const LOOPS = 4;
+/**
+ * The measured window: long enough that the largest burst the 200 ms samples allow (2 MiB, see above) moves
+ * the measured rate by at most 13%, inside the ±20% bound.
+ */
+const MEASURE_MS = 15_000;
 
 const { withCluster, onCleanup } = clusterPerTest({
   brokers: 1,
@@ -109,7 +114,7 @@ describe('client quotas (real processes)', () => {
       const slow = pump(limited);
       await sleep(2_000);
       const measureStart = performance.now();
-      await sleep(20_000);
+      await sleep(MEASURE_MS);
       const measureEnd = performance.now();
       await Promise.all([slow.stop(), fast.stop()]);
 
