@@ -91,6 +91,7 @@ export type {
   EachBatchPayload,
   EachMessagePayload,
   GroupConsumerOptions,
+  GroupMemberIdentity,
   GroupMessage,
   PartitionBatch,
   RebalanceListener,

@@ -18,6 +18,7 @@
 import { assert, type Clock, type Random, TributaryError } from '@tributary/core';
 import { unary } from '@tributary/protocol';
 import type { CoordinatorLookup } from './group/coordinator.js';
+import type { GroupMemberIdentity } from './group/types.js';
 import type { ProducerIdentity } from './idempotence.js';
 import { TRANSACTION_LIMITS } from './limits.js';
 import type { ProduceRequest, ProducerRecord, RecordMetadata } from './producer.js';
@@ -32,11 +33,8 @@ import {
 import { type TopicPartitionKey, TransactionStateMachine } from './transaction-state.js';
 
 /** The group member whose position the offsets are (KIP-447): its id and epoch fence a zombie's commit. */
-export interface TransactionGroupMember {
-  readonly memberId: string;
-  /** The member's epoch in the group (the generation id of KIP-447). */
-  readonly memberEpoch: number;
-}
+/** The group member a transactional offset commit names (`payload.groupMetadata()` in eachBatch). */
+export type TransactionGroupMember = GroupMemberIdentity;
 
 export interface SendOffsetsRequest {
   readonly consumerGroupId: string;

@@ -202,8 +202,14 @@ export class ConsumerGroup {
    * with isTransactional): a commit naming no member is accepted (older TxnOffsetCommit versions carry
    * none); a named member must exist and be at its current epoch, or the producer's consumer is a zombie
    * (ILLEGAL_GENERATION: what the transactional producer knows, rather than STALE_MEMBER_EPOCH).
+   *
+   * Beyond Kafka: the named member must also own every partition it commits (assigned, or pending
+   * revocation while it finishes its work). A member id outlives a fencing (the client rejoins under the
+   * same id at a new epoch), so a handler still running from before the fencing would otherwise commit
+   * offsets of a partition that another member already resumed from the older offset: the inputs in
+   * between would be processed and committed twice (the chaos suite's exactly-once pipeline found it).
    */
-  validateTxnCommit(memberId: string, memberEpoch: number): void {
+  validateTxnCommit(memberId: string, memberEpoch: number, partitions: readonly TopicPartition[]): void {
     if (memberId.length === 0 && memberEpoch < 0) return;
     const member = this.#members.get(memberId);
     if (member === undefined) {
@@ -213,6 +219,14 @@ export class ConsumerGroup {
       throw new TributaryError(
         'ILLEGAL_GENERATION',
         `member ${memberId} is at epoch ${member.memberEpoch}, the transactional commit carries ${memberEpoch}`,
+      );
+    }
+    for (const { topic, partition } of partitions) {
+      const key = tpKey(topic, partition);
+      if (member.assigned.has(key) || member.pending.has(key)) continue;
+      throw new TributaryError(
+        'ILLEGAL_GENERATION',
+        `member ${memberId} (epoch ${memberEpoch}) does not own ${topic}-${partition}; its transactional commit is a zombie's`,
       );
     }
   }

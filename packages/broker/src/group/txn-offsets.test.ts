@@ -28,8 +28,8 @@ function txnCommit(offset: number, overrides: Partial<TxnOffsetCommitInput> = {}
   };
 }
 
-async function loaded() {
-  const fixture = setUp();
+async function loaded(dataTopics: ReadonlyMap<string, number> = new Map()) {
+  const fixture = setUp(2, {}, dataTopics);
   fixture.lead(fixture.partition);
   await waitFor('loaded', () => fixture.coordinator.shardStates().get(fixture.partition) === 'active');
   const offsetOf = () => fixture.coordinator.fetchOffsets('g', [P0]).map((c) => c.offset);
@@ -131,7 +131,7 @@ describe('transactional offset commits (shell, fakes)', () => {
   });
 
   it('fences by the group protocol: a simple group, a classic member, a zombie generation', async () => {
-    const { coordinator } = await loaded();
+    const { coordinator } = await loaded(new Map([['t', 1]]));
     await expect(coordinator.txnCommitOffsets(txnCommit(1, { generationId: 4 }))).rejects.toMatchObject({
       code: 'ILLEGAL_GENERATION',
     });
@@ -155,6 +155,44 @@ describe('transactional offset commits (shell, fakes)', () => {
     // TxnOffsetCommit v0-2 name no member: accepted for a group with members.
     await coordinator.txnCommitOffsets(txnCommit(2));
     expect(coordinator.unstablePartitions('g', [P0])).toEqual([P0]);
+  });
+
+  it('refuses a member at its current epoch committing a partition it no longer owns (a zombie handler)', async () => {
+    const { coordinator } = await loaded(new Map([['t', 2]]));
+    const heartbeat = (memberId: string, memberEpoch: number, owned: readonly number[]) =>
+      coordinator.heartbeat('g', {
+        memberId,
+        memberEpoch,
+        clientId: 'c',
+        subscribedTopics: ['t'],
+        assignor: '',
+        rebalanceTimeoutMs: 10_000,
+        sessionTimeoutMs: 10_000,
+        ownedPartitions: owned.map((partition) => ({ topic: 't', partition })),
+      });
+    const ownedOf = (result: ReturnType<typeof heartbeat>) => [...(result.assignment.get('t') ?? [])].sort();
+    const first = heartbeat('m1', 0, []);
+    expect(ownedOf(first)).toEqual([0, 1]);
+    const commitOf = (partition: number, memberEpoch: number) =>
+      txnCommit(1, {
+        memberId: 'm1',
+        generationId: memberEpoch,
+        commits: [{ topic: 't', partition, offset: 5, leaderEpoch: -1, metadata: '' }],
+      });
+    await coordinator.txnCommitOffsets(commitOf(1, first.memberEpoch));
+    // m2 joins; m1 gives one partition up (it reports only the other as owned) and moves to a new epoch.
+    heartbeat('m2', 0, []);
+    const revoking = heartbeat('m1', first.memberEpoch, [0, 1]);
+    const kept = ownedOf(revoking);
+    expect(kept).toHaveLength(1);
+    const given = kept[0] === 0 ? 1 : 0;
+    const after = heartbeat('m1', revoking.memberEpoch, kept);
+    // The handler that was still working on the partition m1 gave up commits under m1's current epoch.
+    await expect(coordinator.txnCommitOffsets(commitOf(given, after.memberEpoch))).rejects.toMatchObject({
+      code: 'ILLEGAL_GENERATION',
+      message: expect.stringContaining(`does not own t-${given}`),
+    });
+    await coordinator.txnCommitOffsets(commitOf(kept[0] ?? -1, after.memberEpoch));
   });
 
   it('passes the producer errors of the write through (a fenced epoch)', async () => {

@@ -7,7 +7,8 @@
  * created as a simple (offsets-only) group when the commit names no generation, and refused with
  * ILLEGAL_GENERATION when it names one; a commit naming no member is accepted for any group (TxnOffsetCommit
  * v0-2 carry no member); a named member must be in the group at the named generation (or member epoch), so a
- * zombie consumer's transactional producer cannot commit offsets for partitions it no longer owns.
+ * zombie consumer's transactional producer cannot commit offsets for partitions it no longer owns (in a
+ * consumer-protocol group the member must also own each partition it commits: ConsumerGroup.validateTxnCommit).
  */
 import { TributaryError } from '@tributary/core';
 import type { OffsetCommitInput } from './coordinator-types.js';
@@ -36,7 +37,7 @@ export function validateTxnCommitMember(
 ): void {
   const consumer = shard.groups.get(input.groupId);
   if (consumer !== undefined && consumer.memberCount > 0) {
-    consumer.validateTxnCommit(input.memberId, input.generationId);
+    consumer.validateTxnCommit(input.memberId, input.generationId, input.commits);
     return;
   }
   const classic = shard.classicGroups.get(input.groupId);

@@ -9,23 +9,18 @@ import { partitionError, sleep, toError } from '../retry.js';
 import { GROUP_LIMITS } from './config.js';
 import type { CoordinatorLookup } from './coordinator.js';
 import { commitAction, groupPartitions, partitionKey, type TopicPartition } from './reconcile.js';
+import type { GroupMemberIdentity } from './types.js';
 
 export interface TopicPartitionOffset extends TopicPartition {
   /** The next offset to consume (last processed + 1), as Kafka commits it. */
   readonly offset: number;
 }
 
-export interface MemberIdentity {
-  readonly memberId: string;
-  /** -1 for an admin commit outside any membership (accepted only while the group is empty). */
-  readonly memberEpoch: number;
-}
-
 export interface CommitManagerDeps {
   readonly lookup: CoordinatorLookup;
   readonly random: Random;
   /** Read before every attempt, so a retry after STALE_MEMBER_EPOCH uses the newest epoch. */
-  readonly member: () => MemberIdentity;
+  readonly member: () => GroupMemberIdentity;
   /** Called on STALE_MEMBER_EPOCH: heartbeat now to learn the new epoch sooner. */
   readonly onStaleEpoch?: () => void;
   /**

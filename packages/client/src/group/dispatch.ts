@@ -2,9 +2,10 @@
  * Hands one fetched batch to the application's handler (eachMessage or eachBatch) and records what it
  * finished: a record counts as processed (committable) only once its handler has returned.
  */
+import { TributaryError } from '@tributary/core';
 import { beginHandling } from './async-helpers.js';
 import type { OwnedPartitions, PartitionState } from './owned-partitions.js';
-import type { PartitionBatch, RunHandlers } from './types.js';
+import type { GroupMemberIdentity, PartitionBatch, RunHandlers } from './types.js';
 
 /** One partition's records from one fetch round, and the seek generation they were fetched under. */
 export interface Delivery {
@@ -17,6 +18,8 @@ export interface DispatchContext {
   readonly owned: OwnedPartitions;
   /** False once close() was called. */
   isRunning(): boolean;
+  /** The member as it is now (its epoch moves with every assignment it reconciles). */
+  member(): GroupMemberIdentity;
 }
 
 /** Still owned, not being revoked, not seeked since the fetch, and the consumer still running. */
@@ -58,6 +61,17 @@ export async function dispatch(
         batch,
         isRunning: () => context.isRunning(),
         isStale: () => !deliverable(context, delivery),
+        groupMetadata: () => {
+          // A member keeps its id when it is fenced and rejoins: without this check a handler from before
+          // the fencing would commit under the new epoch a partition another member already resumed.
+          if (!stillSame()) {
+            throw new TributaryError(
+              'ILLEGAL_GENERATION',
+              `${batch.topic}-${batch.partition} is no longer this member's as it was when the batch was fetched (lost, reassigned or seeked)`,
+            );
+          }
+          return context.member();
+        },
       });
       const last = batch.messages[batch.messages.length - 1];
       if (last !== undefined) markProcessed(owned, delivery, last.offset + 1);

@@ -148,4 +148,42 @@ describe('GroupConsumer handlers', () => {
     });
     await consumer.close();
   });
+  it(
+    'groupMetadata() names the member while the batch is its own, and refuses once the member was fenced',
+    TEST_TIMEOUT,
+    async () => {
+      const consumer = makeConsumer({ groupId: 'zombie-handler', autoCommitIntervalMs: 60_000 });
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const before: unknown[] = [];
+      const after: unknown[] = [];
+      let handling = 0;
+      const running = consumer.run({
+        eachBatch: async ({ groupMetadata }) => {
+          handling++;
+          if (handling > 1) return;
+          before.push(groupMetadata());
+          // The member is fenced and rejoins (same id, new epoch) while this handler still works.
+          await released;
+          try {
+            after.push(groupMetadata());
+          } catch (error) {
+            after.push(error);
+          }
+        },
+      });
+      await waitFor('one batch in its handler', () => before.length === 1);
+      expect(before[0]).toEqual({ memberId: 'zombie-handler-member', memberEpoch: consumer.memberEpoch });
+      const epochBefore = consumer.memberEpoch;
+      coordinator.fence('zombie-handler', 'zombie-handler-member');
+      await waitFor('rejoined at a new epoch', () => consumer.memberEpoch > epochBefore);
+      release();
+      await waitFor('the handler finished', () => after.length === 1);
+      expect(after[0]).toMatchObject({ code: 'ILLEGAL_GENERATION' });
+      await consumer.close();
+      await running;
+    },
+  );
 });

@@ -154,7 +154,11 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
    */
   async run(handlers: RunHandlers): Promise<void> {
     this.startConsuming();
-    const context = { owned: this.owned, isRunning: () => !this.stopController.signal.aborted };
+    const context = {
+      owned: this.owned,
+      isRunning: () => !this.stopController.signal.aborted,
+      member: () => ({ memberId: this.membership.memberId, memberEpoch: this.membership.memberEpoch }),
+    };
     const loop = async (): Promise<void> => {
       for await (const delivery of this.deliveries()) await dispatch(context, delivery, handlers);
     };

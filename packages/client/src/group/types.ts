@@ -27,12 +27,30 @@ export interface PartitionBatch {
   readonly messages: readonly GroupMessage[];
 }
 
+/** A member of a group as an offset commit names it (KIP-447's group metadata in a transaction). */
+export interface GroupMemberIdentity {
+  readonly memberId: string;
+  /**
+   * The member's epoch in the group (the generation id of KIP-447); -1 for an admin commit outside any
+   * membership (accepted only while the group is empty).
+   */
+  readonly memberEpoch: number;
+}
+
 export interface EachBatchPayload {
   readonly batch: PartitionBatch;
   /** False once close() was called: finish quickly. */
   isRunning(): boolean;
   /** True once the partition was revoked, lost or seeked: the rest of the batch will not be committed. */
   isStale(): boolean;
+  /**
+   * The member to name in `transaction.sendOffsets({ consumer })` for this batch's offsets: this member at
+   * its current epoch, as long as the partition is still its own in the assignment the batch was fetched in
+   * (a revocation in progress waits for the handler, so it still is). Throws ILLEGAL_GENERATION once the
+   * partition was lost, reassigned or seeked: another member may be processing these records already, and
+   * the transaction must abort. Read it right before sendOffsets, not when the batch arrives.
+   */
+  groupMetadata(): GroupMemberIdentity;
 }
 
 export type RunHandlers =

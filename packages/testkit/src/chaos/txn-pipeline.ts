@@ -149,7 +149,8 @@ class PipelineMember {
         await txn.sendOffsets({
           consumerGroupId: PIPELINE_SPEC.group,
           topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset }] }],
-          consumer: { memberId: consumer.memberId, memberEpoch: consumer.memberEpoch },
+          // Read now, not when the batch came: it refuses if the partition was lost or moved meanwhile.
+          consumer: payload.groupMetadata(),
         });
       } catch (error) {
         failure = error;

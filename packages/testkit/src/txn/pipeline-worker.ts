@@ -12,7 +12,7 @@
  * event (`ready`, `committed`, `failed`).
  */
 import { parseArgs } from 'node:util';
-import { type GroupConsumer, type PartitionBatch, type Producer, TributaryClient } from '@tributary/client';
+import { type EachBatchPayload, type Producer, TributaryClient } from '@tributary/client';
 import { TributaryError } from '@tributary/core';
 import { TXN_E2E_LIMITS } from './limits.js';
 
@@ -54,8 +54,7 @@ const text = (bytes: Uint8Array | null): string =>
 async function processBatch(
   args: PipelineArgs,
   producer: Producer,
-  consumer: GroupConsumer,
-  batch: PartitionBatch,
+  { batch, groupMetadata }: EachBatchPayload,
 ): Promise<void> {
   const last = batch.messages[batch.messages.length - 1];
   if (last === undefined) return;
@@ -71,7 +70,7 @@ async function processBatch(
     await txn.sendOffsets({
       consumerGroupId: args.group,
       topics: [{ topic: args.input, partitions: [{ partition: batch.partition, offset: last.offset + 1 }] }],
-      consumer: { memberId: consumer.memberId, memberEpoch: consumer.memberEpoch },
+      consumer: groupMetadata(),
     });
     await txn.commit();
   } catch (error) {
@@ -111,7 +110,7 @@ async function main(): Promise<void> {
     });
   });
   emit({ event: 'ready', memberId: consumer.memberId });
-  await consumer.run({ eachBatch: ({ batch }) => processBatch(args, producer, consumer, batch) });
+  await consumer.run({ eachBatch: (payload) => processBatch(args, producer, payload) });
 }
 
 main().catch((error: unknown) => {

@@ -13,7 +13,11 @@ import type { ClassicGroupConfig } from '../classic-types.js';
 import { GroupCoordinator, offsetsPartitionFor } from '../coordinator.js';
 import { OFFSETS_TOPIC } from '../limits.js';
 
-export function imageWithOffsetsTopic(partitions: number): MetadataImage {
+/** `dataTopics`: topics for groups to consume (name → partition count), led by broker 1 too. */
+export function imageWithOffsetsTopic(
+  partitions: number,
+  dataTopics: ReadonlyMap<string, number> = new Map(),
+): MetadataImage {
   const records: MetadataRecord[] = [
     {
       type: 'RegisterBroker',
@@ -35,6 +39,19 @@ export function imageWithOffsetsTopic(partitions: number): MetadataImage {
       leaderEpoch: leaderEpoch(0),
       partitionEpoch: partitionEpoch(0),
     })),
+    ...[...dataTopics].flatMap(([name, count]): MetadataRecord[] => [
+      { type: 'Topic', name, topicId: `t-${name}` },
+      ...Array.from({ length: count }, (_, partition) => ({
+        type: 'Partition' as const,
+        topicId: `t-${name}`,
+        partition,
+        replicas: [brokerId(1)],
+        isr: [brokerId(1)],
+        leader: brokerId(1),
+        leaderEpoch: leaderEpoch(0),
+        partitionEpoch: partitionEpoch(0),
+      })),
+    ]),
   ];
   return replayAll(
     MetadataImage.EMPTY,
@@ -125,10 +142,14 @@ export class FakeDataPlane {
   }
 }
 
-export function setUp(partitions = 2, classic: Partial<ClassicGroupConfig> = {}) {
+export function setUp(
+  partitions = 2,
+  classic: Partial<ClassicGroupConfig> = {},
+  dataTopics: ReadonlyMap<string, number> = new Map(),
+) {
   const dataPlane = new FakeDataPlane();
   const clock = new ManualClock(1_000_000);
-  const image = imageWithOffsetsTopic(partitions);
+  const image = imageWithOffsetsTopic(partitions, dataTopics);
   const coordinator = new GroupCoordinator({
     brokerId: 1,
     dataPlane,
