@@ -19,6 +19,11 @@ export interface CleanOptions {
   readonly upperBoundOffset: number;
   /** Awaited before reading/writing each chunk of bytes (the manager's IO throttle). */
   readonly throttle?: (bytes: number) => Promise<void>;
+  /**
+   * Called as each chunk is read or written, so that the manager's byte counters move during a long
+   * (throttled) clean instead of jumping when it ends.
+   */
+  readonly onIo?: (bytesRead: number, bytesWritten: number) => void;
   readonly signal?: AbortSignal;
   /** Keys the offset map may hold in this pass (tests use small maps); LOG_LIMITS.cleanerOffsetMapKeysMax at most. */
   readonly offsetMapKeysMax?: number;
@@ -79,6 +84,7 @@ interface Io {
   bytesRead: number;
   bytesWritten: number;
   readonly throttle: ((bytes: number) => Promise<void>) | undefined;
+  readonly onIo: ((bytesRead: number, bytesWritten: number) => void) | undefined;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -101,7 +107,13 @@ export async function cleanLog(host: CleanHost, options: CleanOptions): Promise<
   });
   const dirty = state.firstUncleanableOffset > state.firstDirtyOffset;
   if (!dirty && sweepable.size === 0) return unchangedResult(state.firstDirtyOffset);
-  const io: Io = { bytesRead: 0, bytesWritten: 0, throttle: options.throttle, signal: options.signal };
+  const io: Io = {
+    bytesRead: 0,
+    bytesWritten: 0,
+    throttle: options.throttle,
+    onIo: options.onIo,
+    signal: options.signal,
+  };
   const offsetMap = new OffsetMap(options.offsetMapKeysMax);
   const written: CleanedSegment[] = [];
   let installing = false;
@@ -391,6 +403,7 @@ class ChunkWriter {
     await writeAt(this.file, this.position, bytes);
     this.position += bytes.length;
     this.io.bytesWritten += bytes.length;
+    this.io.onIo?.(0, bytes.length);
     this.parts = [];
     this.pendingBytes = 0;
   }
@@ -420,6 +433,7 @@ async function forEachBatch(
     if (part === null) return;
     assert(part.nextOffset > next, 'a segment read makes progress');
     io.bytesRead += part.bytes.length;
+    io.onIo?.(part.bytes.length, 0);
     let position = 0;
     while (position < part.bytes.length) {
       const size = V2.lengthFieldEnd + part.bytes.readInt32BE(position + V2.batchLength);

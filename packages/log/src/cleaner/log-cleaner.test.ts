@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, TributaryError } from '@tributary/core';
+import { waitFor } from '@tributary/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogConfig } from '../config.js';
 import { PartitionLog } from '../partition-log.js';
@@ -168,6 +169,35 @@ describe('LogCleaner', () => {
     const kept = offsets.filter((offset) => offset >= 50);
     expect(kept).toEqual(Array.from({ length: 50 }, (_, i) => 50 + i));
     expect(offsets.filter((offset) => offset < 50).length).toBeLessThan(50);
+  });
+
+  it('counts the bytes a clean reads as it reads them, before the clean ends', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let sleeps = 0;
+    // The second wait of the throttle holds the clean until the test opens the gate.
+    const gatedSleep: Sleep = async (ms) => {
+      sleeps++;
+      if (sleeps > 1) await gate;
+      clock.advance(ms);
+    };
+    const throttled = cleaner({ ioMaxBytesPerSecond: 2048, sleep: gatedSleep });
+    const log = await openLog();
+    await fill(log, 200, 5);
+    register(throttled, 'held', log);
+    expect(throttled.tick()).toEqual(['held']);
+    await waitFor('the throttle holding the clean', () => sleeps > 1);
+    const during = throttled.stats();
+    expect(during.cleansInProgress).toBe(1);
+    expect(during.cleansTotal).toBe(0);
+    expect(during.bytesReadTotal).toBeGreaterThan(0);
+    open();
+    await throttled.whenIdle();
+    const after = throttled.stats();
+    expect(after.cleansTotal).toBe(1);
+    expect(after.bytesReadTotal).toBeGreaterThan(during.bytesReadTotal);
   });
 
   it('holds its reads and writes to io max bytes per second', async () => {

@@ -41,6 +41,7 @@ export interface LogCleanerOptions {
 
 /** Counters and gauges for metrics (Kafka's kafka.log:type=LogCleaner and LogCleanerManager beans). */
 export interface LogCleanerStats {
+  /** Counted chunk by chunk: a clean in progress (or aborted, or failed) counts what it did so far. */
   readonly bytesReadTotal: number;
   readonly bytesWrittenTotal: number;
   readonly recordsRemovedTotal: number;
@@ -268,6 +269,10 @@ export class LogCleaner {
       nowMs: this.clock.wallMs(),
       upperBoundOffset: candidate.upperBoundOffset,
       throttle: (bytes) => this.throttle.throttle(bytes, controller.signal),
+      onIo: (bytesRead, bytesWritten) => {
+        this.totals.bytesRead += bytesRead;
+        this.totals.bytesWritten += bytesWritten;
+      },
       signal: controller.signal,
     });
     const done = cleaning.then(
@@ -290,8 +295,6 @@ export class LogCleaner {
 
   private cleanDone(key: string, result: CleanResult, startedMs: number): void {
     const durationMs = this.clock.nowMs() - startedMs;
-    this.totals.bytesRead += result.bytesRead;
-    this.totals.bytesWritten += result.bytesWritten;
     this.totals.recordsRemoved += result.recordsRemoved;
     this.totals.cleans++;
     this.lastCleanDurationMs = durationMs;
