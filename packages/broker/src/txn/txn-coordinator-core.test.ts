@@ -326,6 +326,16 @@ describe('TxnCoordinatorShard', () => {
     expect(d.shard.list({ durationMs: 500 }, d.nowMs + 500).map((l) => l.transactionalId)).toEqual(['tx']);
   });
 
+  it('refuses to list while loading (COORDINATOR_LOAD_IN_PROGRESS) and lists nothing once closed', () => {
+    const d = new Driver();
+    const loading = d.newShard(1);
+    expect(() => loading.list({}, d.nowMs)).toThrow(
+      expect.objectContaining({ code: 'COORDINATOR_LOAD_IN_PROGRESS' }),
+    );
+    d.run(loading.completeLoad(d.nowMs));
+    expect(loading.list({}, d.nowMs)).toEqual([]);
+  });
+
   it("routes transactional ids as Kafka's partitionFor (Java String.hashCode)", () => {
     expect(txnStatePartitionFor('', 50)).toBe(0);
     expect(txnStatePartitionFor('hello', 50)).toBe(99_162_322 % 50);

@@ -465,8 +465,18 @@ export class TxnCoordinatorShard {
     });
   }
 
-  /** ListTransactions; `durationMs` keeps transactions open (Ongoing or Prepare*) at least that long. */
+  /**
+   * ListTransactions; `durationMs` keeps transactions open (Ongoing or Prepare*) at least that long. A
+   * loading shard refuses (COORDINATOR_LOAD_IN_PROGRESS, as Kafka's TransactionStateManager) rather than
+   * answer an empty list that would hide its transactions; a closed one has none of its own any more.
+   */
   list(filter: TxnListFilter, nowMs: number): TxnListing[] {
+    if (this.#state === 'loading') {
+      throw new TributaryError(
+        'COORDINATOR_LOAD_IN_PROGRESS',
+        `transaction state partition ${this.partition} is still loading; list again shortly`,
+      );
+    }
     if (this.#state !== 'active') return [];
     const states = filter.states ?? [];
     const producerIds = filter.producerIds ?? [];

@@ -142,11 +142,22 @@ export function listTransactionsHandler(parts: KafkaBrokerParts): RegisteredHand
           transactionStates: [],
         };
       }
-      const listings = coordinator.listTransactions({
-        states: request.stateFilters.filter((state) => KNOWN_STATES.has(state)),
-        producerIds: request.producerIdFilters,
-        durationMs: request.durationFilter,
-      });
+      let listings: ReturnType<typeof coordinator.listTransactions>;
+      try {
+        listings = coordinator.listTransactions({
+          states: request.stateFilters.filter((state) => KNOWN_STATES.has(state)),
+          producerIds: request.producerIdFilters,
+          durationMs: request.durationFilter,
+        });
+      } catch (error) {
+        // COORDINATOR_LOAD_IN_PROGRESS while a state partition loads: the admin client asks again.
+        return {
+          throttleTimeMs: 0,
+          errorCode: kafkaCodeOfError(error),
+          unknownStateFilters,
+          transactionStates: [],
+        };
+      }
       return {
         throttleTimeMs: 0,
         errorCode: 0,

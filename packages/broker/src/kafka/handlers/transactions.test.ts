@@ -385,6 +385,21 @@ describe('AddOffsetsToTxn, EndTxn and InitProducerId: errors as each version kne
     expect(fixture.transactions.calls).toHaveLength(3);
   });
 
+  it('answers ListTransactions with COORDINATOR_LOAD_IN_PROGRESS while a state partition loads', async () => {
+    const fixture = await setUp();
+    fixture.transactions.failWith = 'COORDINATOR_LOAD_IN_PROGRESS';
+    const listed = await ask(fixture, ListTransactions, 1, {
+      stateFilters: ['Ongoing', 'NoSuchState'],
+      producerIdFilters: [],
+      durationFilter: -1,
+    });
+    expect(listed).toMatchObject({
+      errorCode: code('COORDINATOR_LOAD_IN_PROGRESS'),
+      unknownStateFilters: ['NoSuchState'],
+      transactionStates: [],
+    });
+  });
+
   it('answers COORDINATOR_NOT_AVAILABLE while the broker runs no transaction coordinator', async () => {
     const fixture = await setUp({ transactions: null, txnMarkers: null });
     const unavailable = code('COORDINATOR_NOT_AVAILABLE');
