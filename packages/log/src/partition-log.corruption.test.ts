@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@tributary/core';
+import { encodeControlBatch, encodeRecordBatch } from '@tributary/records';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { V2 } from './batch-codec.js';
@@ -292,4 +293,83 @@ describe('regressions', () => {
       await recovered.close();
     });
   });
+});
+
+describe('a damaged tail of a transactional partition (the chaos corrupt nemesis after a SIGKILL)', () => {
+  /** Producer 9's transaction of `count` batches, then its ABORT marker, with a closed transaction before. */
+  async function writeTransactions(dir: string, count: number): Promise<PartitionLog> {
+    const log = await PartitionLog.open({ dir, config: CONFIG, clock: new ManualClock(1_000_000) });
+    const data = (sequence: number, producerId: number) =>
+      encodeRecordBatch({
+        producerId,
+        producerEpoch: 0,
+        baseSequence: sequence,
+        isTransactional: true,
+        records: [{ key: null, value: Buffer.from(`p${producerId}-${sequence}`), timestampMs: 1_000 }],
+      });
+    const marker = (producerId: number, kind: 'commit' | 'abort') =>
+      encodeControlBatch({ producerId, producerEpoch: 0, marker: kind, coordinatorEpoch: 0, timestampMs: 1_000 });
+    await log.append(data(0, 8), { leaderEpoch: 0, assignOffsets: true });
+    await log.append(marker(8, 'commit'), { leaderEpoch: 0, assignOffsets: true, origin: 'coordinator' });
+    for (let i = 0; i < count; i++) await log.append(data(i, 9), { leaderEpoch: 0, assignOffsets: true });
+    await log.append(marker(9, 'abort'), { leaderEpoch: 0, assignOffsets: true, origin: 'coordinator' });
+    return log;
+  }
+
+  it('a flipped byte in the last batch (an ABORT marker) reopens the transaction it closed', async () => {
+    // (After a clean shutdown the open does not scan the segments, as Kafka's: a consumer's CRC check finds
+    // such damage. The corrupt nemesis damages the disk after a SIGKILL.)
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 20 }),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 255 }),
+        async (count, cleanClose, xor) => {
+          const dir = await mkdtemp(join(tmpdir(), 'tributary-log-corruption-txn-'));
+          await withDir(dir, async () => {
+            const log = await writeTransactions(dir, count);
+            const end = log.logEndOffset;
+            expect(await log.abortedTransactions(0, end)).toHaveLength(1);
+            // A clean close first writes the producer snapshot at the end, past what the damage leaves; the
+            // crash (an unclean close: only then does the open scan the tail) comes after a restart.
+            if (cleanClose) {
+              await log.close();
+              await (await reopen(dir)).closeWithoutMarker();
+            } else {
+              await log.closeWithoutMarker();
+            }
+            const logs = await filesEnding(dir, '.log');
+            const active = join(dir, logs[logs.length - 1] ?? '');
+            const bytes = await readFile(active);
+            const lastBatch = splitBatches(bytes).at(-1);
+            expect(lastBatch).toBeDefined();
+            // Inside the CRC-covered part of the marker (after the CRC field).
+            const at = bytes.length - (lastBatch?.length ?? 0) + V2.attributes;
+            bytes.writeUInt8((bytes.readUInt8(at) ^ xor) & 0xff, at);
+            await writeFile(active, bytes);
+            const recovered = await reopen(dir);
+            try {
+              expect(recovered.logEndOffset).toBe(end - 1);
+              // Producer 9's transaction is open again from its first batch (offset 2); 8's stays committed.
+              expect(recovered.firstUnstableOffset).toBe(2);
+              expect(await recovered.abortedTransactions(0, end)).toEqual([]);
+              const marker = encodeControlBatch({
+                producerId: 9,
+                producerEpoch: 0,
+                marker: 'abort',
+                coordinatorEpoch: 0,
+                timestampMs: 1_000,
+              });
+              await recovered.append(marker, { leaderEpoch: 1, assignOffsets: true, origin: 'coordinator' });
+              expect(recovered.firstUnstableOffset).toBeNull();
+              expect(await recovered.abortedTransactions(0, recovered.logEndOffset)).toHaveLength(1);
+            } finally {
+              await recovered.close();
+            }
+          });
+        },
+      ),
+      { numRuns: NUM_RUNS },
+    );
+  }, 60_000);
 });

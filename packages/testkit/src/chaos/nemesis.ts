@@ -171,7 +171,8 @@ class ClusterNemesis implements ChaosNemesis {
       },
       (error: unknown) => {
         this.problems.push(
-          `healing ${fault.record.kind} of ${fault.record.target} failed: ${describe(error)}`,
+          // The whole message: a process that did not come back carries its output tail, the only evidence.
+          `healing ${fault.record.kind} of ${fault.record.target} failed: ${error instanceof Error ? error.message : String(error)}`,
         );
       },
     );
