@@ -296,6 +296,15 @@ describe('regressions', () => {
 });
 
 describe('a damaged tail of a transactional partition (the chaos corrupt nemesis after a SIGKILL)', () => {
+  const marker = (producerId: number, kind: 'commit' | 'abort') =>
+    encodeControlBatch({
+      producerId,
+      producerEpoch: 0,
+      marker: kind,
+      coordinatorEpoch: 0,
+      timestampMs: 1_000,
+    });
+
   /** Producer 9's transaction of `count` batches, then its ABORT marker, with a closed transaction before. */
   async function writeTransactions(dir: string, count: number): Promise<PartitionLog> {
     const log = await PartitionLog.open({ dir, config: CONFIG, clock: new ManualClock(1_000_000) });
@@ -307,8 +316,6 @@ describe('a damaged tail of a transactional partition (the chaos corrupt nemesis
         isTransactional: true,
         records: [{ key: null, value: Buffer.from(`p${producerId}-${sequence}`), timestampMs: 1_000 }],
       });
-    const marker = (producerId: number, kind: 'commit' | 'abort') =>
-      encodeControlBatch({ producerId, producerEpoch: 0, marker: kind, coordinatorEpoch: 0, timestampMs: 1_000 });
     await log.append(data(0, 8), { leaderEpoch: 0, assignOffsets: true });
     await log.append(marker(8, 'commit'), { leaderEpoch: 0, assignOffsets: true, origin: 'coordinator' });
     for (let i = 0; i < count; i++) await log.append(data(i, 9), { leaderEpoch: 0, assignOffsets: true });
@@ -353,14 +360,11 @@ describe('a damaged tail of a transactional partition (the chaos corrupt nemesis
               // Producer 9's transaction is open again from its first batch (offset 2); 8's stays committed.
               expect(recovered.firstUnstableOffset).toBe(2);
               expect(await recovered.abortedTransactions(0, end)).toEqual([]);
-              const marker = encodeControlBatch({
-                producerId: 9,
-                producerEpoch: 0,
-                marker: 'abort',
-                coordinatorEpoch: 0,
-                timestampMs: 1_000,
+              await recovered.append(marker(9, 'abort'), {
+                leaderEpoch: 1,
+                assignOffsets: true,
+                origin: 'coordinator',
               });
-              await recovered.append(marker, { leaderEpoch: 1, assignOffsets: true, origin: 'coordinator' });
               expect(recovered.firstUnstableOffset).toBeNull();
               expect(await recovered.abortedTransactions(0, recovered.logEndOffset)).toHaveLength(1);
             } finally {
