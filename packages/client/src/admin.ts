@@ -52,6 +52,7 @@ import type {
   TransactionListing,
 } from './admin-transactions.js';
 import { type DeletedRecords, deleteRecordsOnLeaders, type RecordsToDelete } from './delete-records.js';
+import { describeProducersOnLeaders, type PartitionProducersDescription } from './describe-producers.js';
 import type { TopicPartitionOffset } from './group/commit-manager.js';
 import type { GroupAdmin, GroupDescription, GroupListing, OffsetResetTarget } from './group/group-admin.js';
 import type { TopicPartitionList } from './group/reconcile.js';
@@ -685,6 +686,27 @@ export class Admin {
       );
     }
     return deleteRecordsOnLeaders(this.brokers, partitions, this.callOptions(options).deadlineMs);
+  }
+
+  /**
+   * The producers each partition's leader remembers (Kafka's describeProducers, KIP-664): epochs, last
+   * sequence and timestamp, the coordinator epoch of the last marker and the open transaction's start
+   * offset, the way to find a hanging transaction's producer. Needs Read on the topic where ACLs are
+   * enforced. Per-partition failures (UNKNOWN_TOPIC_OR_PARTITION, TOPIC_AUTHORIZATION_FAILED, ...) are
+   * entries; a leader that moved is found again after a metadata refresh.
+   */
+  async describeProducers(
+    partitions: readonly TopicPartitionRef[],
+    options: AdminCallOptions = {},
+  ): Promise<PartitionProducersDescription[]> {
+    this.requireOpen();
+    if (this.brokers === undefined) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        'describeProducers needs the brokers: use TributaryClient.admin()',
+      );
+    }
+    return describeProducersOnLeaders(this.brokers, partitions, this.callOptions(options).deadlineMs);
   }
 
   /** Every transaction the brokers' coordinators know, filtered by state, producer id and age (Kafka's). */

@@ -71,6 +71,10 @@ export {
   type DeletedRecords,
   type RecordsToDelete,
 } from './delete-records.js';
+export type {
+  ActiveProducerDescription,
+  PartitionProducersDescription,
+} from './describe-producers.js';
 export type { TopicPartitionOffset } from './group/commit-manager.js';
 export { ASSIGNORS, type Assignor, GROUP_DEFAULTS, GROUP_LIMITS } from './group/config.js';
 export { CoordinatorConnections } from './group/coordinator.js';
@@ -102,6 +106,7 @@ export {
   CLIENT_LIMITS,
   DEFAULT_FETCH,
   DEFAULT_PRODUCER,
+  DESCRIBE_PRODUCERS_LIMITS,
   IDEMPOTENCE_LIMITS,
   TRANSACTION_LIMITS,
 } from './limits.js';

@@ -74,3 +74,13 @@ export const TRANSACTION_ADMIN_LIMITS = {
   /** Rounds of asking a partition's leader to write an ABORT marker (the leader may move between them). */
   abortAttemptsMax: 10,
 } as const;
+
+/** Bounds of Admin.describeProducers (describe-producers.ts, `trib transactions describe-producers`). */
+export const DESCRIBE_PRODUCERS_LIMITS = {
+  /** Rounds of asking the leaders (the first included); a round follows a metadata refresh. */
+  attemptsMax: 5,
+  /** Pause between rounds. */
+  retryBackoffMs: 100,
+  /** Deadline of one Broker.DescribeProducers call within a round. */
+  callTimeoutMs: 5_000,
+} as const;

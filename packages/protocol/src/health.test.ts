@@ -29,6 +29,7 @@ const brokerHandlers: BrokerHandlers = {
   InitProducerId: handleUnary(async () => unused()),
   DescribeReplicas: handleUnary(async () => unused()),
   DeleteRecords: handleUnary(async () => unused()),
+  DescribeProducers: handleUnary(async () => unused()),
 };
 
 async function start(serving: () => boolean): Promise<{ address: string; standard: StandardServices }> {

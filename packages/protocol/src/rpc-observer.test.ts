@@ -61,6 +61,9 @@ async function start(): Promise<{
     DeleteRecords: handleUnary(async () => {
       throw new TributaryError('INVALID_REQUEST', 'unused');
     }),
+    DescribeProducers: handleUnary(async () => {
+      throw new TributaryError('INVALID_REQUEST', 'unused');
+    }),
   };
   addBrokerService(server, handlers);
   const port = await bindServer(server, '127.0.0.1:0');

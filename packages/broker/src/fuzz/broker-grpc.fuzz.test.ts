@@ -128,6 +128,7 @@ describe('gRPC fuzzing of the Broker, Replication and GroupCoordinator services'
         'InitProducerId',
         'DescribeReplicas',
         'DeleteRecords',
+        'DescribeProducers',
       ],
     },
     { service: 'Replication', methods: ['ReplicaFetch'] },

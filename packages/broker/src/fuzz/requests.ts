@@ -7,6 +7,7 @@ import type {
   DeleteGroupOffsetsRequest,
   DeleteRecordsRequest,
   DescribeGroupRequest,
+  DescribeProducersRequest,
   DescribeReplicasRequest,
   FetchRequest,
   FindCoordinatorRequest,
@@ -100,6 +101,12 @@ export function brokerRequests(topics: readonly string[]) {
     DescribeReplicas: fc.record({
       partitions: list(fc.record({ topic: name, partition }), { topic: 'huge', partition: 0 }),
     }) satisfies fc.Arbitrary<DescribeReplicasRequest>,
+    DescribeProducers: fc.record({
+      topics: list(fc.record({ name, partitions: list(fc.record({ partition }), { partition: 0 }) }), {
+        name: 'huge',
+        partitions: [],
+      }),
+    }) satisfies fc.Arbitrary<DescribeProducersRequest>,
     ReplicaFetch: fc.record({
       replicaId: uint32(),
       brokerEpoch: uint64(),

@@ -12,6 +12,7 @@ import type { BrokerClientQuotas } from '../quotas/client-quotas.js';
 import type { AdminForwarder } from '../services/admin-forwarding.js';
 import type { AutoCreateOptions, ImageSource } from '../services/auto-create.js';
 import type { BrokerDataPlane, ProducerIdSource } from '../services/broker-service.js';
+import type { ProducerDescriber } from '../services/describe-producers.js';
 import type { TransactionCoordinatorPort, TxnMarkerWriterPort } from '../txn/ports.js';
 
 export interface KafkaBrokerParts {
@@ -46,6 +47,8 @@ export interface KafkaBrokerParts {
    */
   readonly transactions?: TransactionCoordinatorPort | null;
   readonly txnMarkers?: TxnMarkerWriterPort | null;
+  /** DescribeProducers from the replica manager; absent: no partition is hosted here (test doubles). */
+  readonly producers?: ProducerDescriber;
   readonly logger: Logger;
 }
 

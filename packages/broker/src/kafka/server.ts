@@ -32,6 +32,7 @@ import {
 import { apiVersionsHandler } from './handlers/api-versions.js';
 import { deleteRecordsHandler } from './handlers/delete-records.js';
 import { describeClusterHandler } from './handlers/describe-cluster.js';
+import { describeProducersHandler } from './handlers/describe-producers.js';
 import { fetchHandler } from './handlers/fetch.js';
 import { deleteGroupsHandler, describeGroupsHandler, listGroupsHandler } from './handlers/groups-admin.js';
 import { findCoordinatorHandler } from './handlers/groups-find-coordinator.js';
@@ -113,6 +114,7 @@ export function kafkaHandlers(
     writeTxnMarkersHandler(parts),
     describeTransactionsHandler(parts),
     listTransactionsHandler(parts),
+    describeProducersHandler(parts),
   ];
 }
 

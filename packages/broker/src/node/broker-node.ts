@@ -230,6 +230,13 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
               access,
               transactions: transactions?.coordinator ?? null,
               txnMarkers: transactions?.markerWriter ?? null,
+              ...(replicaManager.describeProducers === undefined
+                ? {}
+                : {
+                    producers: {
+                      describeProducers: (wanted) => replicaManager.describeProducers?.(wanted) ?? [],
+                    },
+                  }),
               logger,
             },
             admin: adminForwarder,

@@ -127,6 +127,13 @@ export function addServices(
         ...(replicaManager.describeReplicas === undefined
           ? {}
           : { replicas: { describeReplicas: (wanted) => replicaManager.describeReplicas?.(wanted) ?? [] } }),
+        ...(replicaManager.describeProducers === undefined
+          ? {}
+          : {
+              producers: {
+                describeProducers: (wanted) => replicaManager.describeProducers?.(wanted) ?? [],
+              },
+            }),
       }),
       notReady,
     ),

@@ -18,6 +18,7 @@ import type { LeadershipListener, LocalLogRead } from '../replica/replica-manage
 import type { ReplicationThrottleStats } from '../replica/replication-throttle.js';
 import type { TransactionVerifier } from '../replica/request-context.js';
 import type { BrokerDataPlane } from '../services/broker-service.js';
+import type { ProducerDescriber } from '../services/describe-producers.js';
 import type { ReplicaDescriber } from '../services/describe-replicas.js';
 import type { ReplicationDataPlane } from '../services/replication-service.js';
 
@@ -36,6 +37,8 @@ export interface ReplicaManagerPort extends BrokerDataPlane, ReplicationDataPlan
   replicationThrottleStats?(): ReplicationThrottleStats;
   /** Broker.DescribeReplicas (optional for test doubles: they then describe nothing). */
   describeReplicas?: ReplicaDescriber['describeReplicas'];
+  /** Broker.DescribeProducers and the Kafka listener's (optional for test doubles: they then host nothing). */
+  describeProducers?: ProducerDescriber['describeProducers'];
   /**
    * What the group coordinator needs (packages/broker/src/group). Optional so that test doubles without
    * a log can stand in; the coordinator runs only when both are there.

@@ -1,4 +1,5 @@
 export { logConfigFor, minInsyncReplicas, REPLICA_DEFAULTS, REPLICA_LIMITS } from './config.js';
+export { activeProducerOf, describeProducers, type ProducerStateHolder } from './describe-producers.js';
 export { describeReplicas, type TopicPartition } from './describe-replicas.js';
 export {
   createReplicaFetchClient,

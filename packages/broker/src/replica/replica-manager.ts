@@ -22,6 +22,7 @@ import type {
   DeleteRecordsPartitionResult__Output,
   DeleteRecordsRequest__Output,
   DescribedPartitionReplicas,
+  DescribeProducersPartitionResult__Output,
   FetchPartitionResult,
   FetchRequest__Output,
   ListOffsetsPartitionResult,
@@ -35,6 +36,7 @@ import type {
 import type pino from 'pino';
 import { logConfigFor, minInsyncReplicas, REPLICA_DEFAULTS, REPLICA_LIMITS } from './config.js';
 import { handleDeleteRecords } from './delete-records.js';
+import { describeProducers } from './describe-producers.js';
 import { describeReplicas, type TopicPartition } from './describe-replicas.js';
 import { FollowerFetcher, partitionKey } from './follower-fetcher.js';
 import { readHighWatermarks, writeHighWatermarks } from './hw-checkpoint.js';
@@ -227,6 +229,15 @@ export class ReplicaManager {
       all: () => this.partitions.values(),
       brokerId: this.options.brokerId,
       nowMs: this.options.clock.nowMs(),
+    });
+  }
+
+  /** Broker.DescribeProducers and Kafka's DescribeProducers (the request already validated). */
+  describeProducers(wanted: readonly TopicPartition[]): DescribeProducersPartitionResult__Output[] {
+    return describeProducers({
+      wanted,
+      lookup: (topic, index) => this.partitions.get(partitionKey(topic, index)),
+      brokerId: this.options.brokerId,
     });
   }
 

@@ -1,9 +1,11 @@
 /**
  * The client-facing Broker service (DESIGN §6, §7): Produce, Fetch, ListOffsets and DeleteRecords are
  * validated and handed to the replica manager (DeleteRecords after services/delete-records.ts's policy);
- * Metadata answers from the broker's metadata image, creating missing topics first when the request and
- * the broker allow it; InitProducerId hands out producer ids for idempotent producers (producer-ids/). Bad input is an INVALID_REQUEST status;
- * nothing a client sends can crash the broker (handleUnary maps every throw to a status).
+ * DescribeReplicas and DescribeProducers are answered by the replica manager from the partitions this
+ * broker leads; Metadata answers from the broker's metadata image, creating missing topics first when the
+ * request and the broker allow it; InitProducerId hands out producer ids for idempotent producers
+ * (producer-ids/). Bad input is an INVALID_REQUEST status; nothing a client sends can crash the broker
+ * (handleUnary maps every throw to a status).
  */
 import { TributaryError } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
@@ -11,6 +13,8 @@ import {
   type BrokerHandlers,
   type DeleteRecordsPartitionResult__Output,
   type DeleteRecordsRequest__Output,
+  type DescribeProducersRequest__Output,
+  type DescribeProducersResponse,
   type DescribeReplicasRequest__Output,
   type DescribeReplicasResponse,
   type FetchPartitionResult,
@@ -37,6 +41,7 @@ import {
   waitForTopics,
 } from './auto-create.js';
 import { applyDeleteRecordsPolicy } from './delete-records.js';
+import { answerDescribeProducers, type ProducerDescriber } from './describe-producers.js';
 import { answerDescribeReplicas, type ReplicaDescriber } from './describe-replicas.js';
 import { InFlightBytes } from './in-flight-bytes.js';
 import { REQUEST_LIMITS } from './limits.js';
@@ -78,6 +83,8 @@ export interface BrokerServiceOptions {
   readonly produceInFlightBytesMax?: number;
   /** Answers DescribeReplicas (the replica manager); without it the broker leads nothing it can describe. */
   readonly replicas?: ReplicaDescriber;
+  /** Answers DescribeProducers (the replica manager); without it no partition is hosted here. */
+  readonly producers?: ProducerDescriber;
   /** Client quotas (DESIGN §10); absent: nobody is throttled. */
   readonly quotas?: BrokerClientQuotas;
   /** Who makes a call (the process's authenticator); absent: User:ANONYMOUS. */
@@ -153,6 +160,11 @@ export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandl
     DescribeReplicas: handleUnary(
       async (request: DescribeReplicasRequest__Output): Promise<DescribeReplicasResponse> =>
         answerDescribeReplicas(request, options.replicas),
+      handleOptions,
+    ),
+    DescribeProducers: handleUnary(
+      async (request: DescribeProducersRequest__Output): Promise<DescribeProducersResponse> =>
+        answerDescribeProducers(request, options.producers),
       handleOptions,
     ),
   };

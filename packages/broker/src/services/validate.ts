@@ -6,6 +6,7 @@
 import { TributaryError } from '@tributary/core';
 import {
   type DeleteRecordsRequest__Output,
+  type DescribeProducersRequest__Output,
   type FetchRequest__Output,
   type ListOffsetsRequest__Output,
   type MetadataRequest__Output,
@@ -127,6 +128,11 @@ export function validateDeleteRecordsRequest(request: DeleteRecordsRequest__Outp
       });
     }
   }
+}
+
+/** DescribeProducers: bounded topics and partitions, none named twice (the answer is one entry each). */
+export function validateDescribeProducersRequest(request: DescribeProducersRequest__Output): void {
+  checkTopics(request.topics, 'topics');
 }
 
 export function validateMetadataRequest(request: MetadataRequest__Output): void {

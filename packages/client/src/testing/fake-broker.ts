@@ -14,6 +14,8 @@ import {
   type DeleteRecordsPartitionResult,
   type DeleteRecordsRequest__Output,
   type DescribedPartitionReplicas,
+  type DescribeProducersPartitionResult,
+  type DescribeProducersRequest__Output,
   type DescribeReplicasRequest__Output,
   type FetchPartitionResult,
   type FetchRequest__Output,
@@ -53,7 +55,7 @@ export interface DroppedResponse {
 }
 
 export interface InjectedError {
-  readonly method: 'Produce' | 'Fetch' | 'ListOffsets' | 'DeleteRecords';
+  readonly method: 'Produce' | 'Fetch' | 'ListOffsets' | 'DeleteRecords' | 'DescribeProducers';
   readonly topic: string;
   readonly partition: number;
   readonly errorCode: string;
@@ -84,6 +86,18 @@ export interface FakeClusterState {
   readonly logExtents: Map<string, FakeLogExtent>;
   /** Log start offsets DeleteRecords moved, per `topic-partition` (default 0). */
   readonly logStartOffsets: Map<string, number>;
+  /** DescribeProducers: the leader's producer state per `topic-partition` (default: none). */
+  readonly activeProducers: Map<string, FakeActiveProducer[]>;
+}
+
+/** A producer as DescribeProducers reports it (-1: none, as on the wire). */
+export interface FakeActiveProducer {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly lastSequence: number;
+  readonly lastTimestampMs: number;
+  readonly coordinatorEpoch: number;
+  readonly currentTxnStartOffset: number;
 }
 
 export interface FakeReplicaProgress {
@@ -139,6 +153,7 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     replicaProgress: new Map(),
     logExtents: new Map(),
     logStartOffsets: new Map(),
+    activeProducers: new Map(),
   };
   for (const [topic, count] of Object.entries(options.topics)) {
     state.leaders.set(
@@ -324,6 +339,30 @@ function handlers(
         request,
       });
       return { partitions: describeReplicas(id, state, request) };
+    }),
+    DescribeProducers: handleUnary(async (request: DescribeProducersRequest__Output) => {
+      state.requests.push({
+        brokerId: id,
+        method: 'DescribeProducers',
+        topics: request.topics.map((t) => t.name),
+        request,
+      });
+      return {
+        results: request.topics.flatMap((topic) =>
+          topic.partitions.map(({ partition }): DescribeProducersPartitionResult => {
+            const base = { topic: topic.name, partition, activeProducers: [] };
+            const problem = check('DescribeProducers', topic.name, partition);
+            if (problem !== undefined) {
+              return {
+                ...base,
+                errorCode: problem.errorCode ?? '',
+                errorMessage: problem.errorMessage ?? '',
+              };
+            }
+            return { ...base, activeProducers: state.activeProducers.get(key(topic.name, partition)) ?? [] };
+          }),
+        ),
+      };
     }),
   };
 }

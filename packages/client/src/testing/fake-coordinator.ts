@@ -378,5 +378,6 @@ function forwardingBroker(upstream: BrokerClient): BrokerHandlers {
     InitProducerId: forward('InitProducerId'),
     DescribeReplicas: forward('DescribeReplicas'),
     DeleteRecords: forward('DeleteRecords'),
+    DescribeProducers: forward('DescribeProducers'),
   };
 }

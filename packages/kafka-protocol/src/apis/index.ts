@@ -19,7 +19,12 @@ import { Produce } from './produce.js';
 import { SaslAuthenticate, SaslHandshake } from './sasl.js';
 import { AlterUserScramCredentials, DescribeUserScramCredentials } from './scram-credentials.js';
 import { CreatePartitions, CreateTopics, DeleteTopics } from './topic-admin.js';
-import { DescribeTransactions, ListTransactions, WriteTxnMarkers } from './transaction-admin.js';
+import {
+  DescribeProducers,
+  DescribeTransactions,
+  ListTransactions,
+  WriteTxnMarkers,
+} from './transaction-admin.js';
 import { AddOffsetsToTxn, AddPartitionsToTxn, EndTxn, TxnOffsetCommit } from './transactions.js';
 
 export { CreateAcls, DeleteAcls, DescribeAcls } from './acls.js';
@@ -52,7 +57,12 @@ export { Produce } from './produce.js';
 export { SaslAuthenticate, SaslHandshake } from './sasl.js';
 export { AlterUserScramCredentials, DescribeUserScramCredentials } from './scram-credentials.js';
 export { CreatePartitions, CreateTopics, DeleteTopics } from './topic-admin.js';
-export { DescribeTransactions, ListTransactions, WriteTxnMarkers } from './transaction-admin.js';
+export {
+  DescribeProducers,
+  DescribeTransactions,
+  ListTransactions,
+  WriteTxnMarkers,
+} from './transaction-admin.js';
 export { AddOffsetsToTxn, AddPartitionsToTxn, EndTxn, TxnOffsetCommit } from './transactions.js';
 
 /** The implemented APIs by key. */
@@ -98,6 +108,7 @@ export const KAFKA_APIS: ReadonlyMap<number, ApiDefinition> = new Map<number, Ap
     EndTxn as unknown as ApiDefinition,
     WriteTxnMarkers as unknown as ApiDefinition,
     TxnOffsetCommit as unknown as ApiDefinition,
+    DescribeProducers as unknown as ApiDefinition,
     DescribeTransactions as unknown as ApiDefinition,
     ListTransactions as unknown as ApiDefinition,
   ].map((api) => [api.key, api]),

@@ -1,11 +1,12 @@
 /**
  * The transaction APIs no producer sends: WriteTxnMarkers (27), which a transaction coordinator sends to
  * the leaders of a transaction's partitions to write its commit or abort markers, and the operators' view
- * of the coordinators (KIP-664, `kafka-transactions.sh`): DescribeTransactions (65) and
- * ListTransactions (66). Field names and versions follow Kafka's message definitions.
+ * (KIP-664, `kafka-transactions.sh`): DescribeProducers (61), asked of partition leaders, and
+ * DescribeTransactions (65) and ListTransactions (66), asked of the coordinators. Field names and
+ * versions follow Kafka's message definitions.
  */
 import { defineApi } from '../api.js';
-import { field, struct } from '../schema.js';
+import { field, nullable, struct } from '../schema.js';
 import { array, bool, int16, int32, int64, string } from '../wire-type.js';
 
 /**
@@ -55,6 +56,63 @@ export const WriteTxnMarkers = defineApi({
                     struct({
                       partitionIndex: field(int32, '0+'),
                       errorCode: field(int16, '0+'),
+                    }),
+                  ),
+                  '0+',
+                ),
+              }),
+            ),
+            '0+',
+          ),
+        }),
+      ),
+      '0+',
+    ),
+  },
+});
+
+/**
+ * DescribeProducers (flexible in its only version): each partition leader's producer state. ProducerEpoch
+ * is an int32 here (an int16 everywhere else on the wire), as Kafka defines it; LastSequence,
+ * LastTimestamp, CoordinatorEpoch and CurrentTxnStartOffset are -1 when the producer has none.
+ */
+export const DescribeProducers = defineApi({
+  key: 61,
+  name: 'DescribeProducers',
+  versions: '0',
+  flexible: '0+',
+  request: {
+    topics: field(
+      array(
+        struct({
+          name: field(string, '0+'),
+          partitionIndexes: field(array(int32), '0+'),
+        }),
+      ),
+      '0+',
+    ),
+  },
+  response: {
+    throttleTimeMs: field(int32, '0+'),
+    topics: field(
+      array(
+        struct({
+          name: field(string, '0+'),
+          partitions: field(
+            array(
+              struct({
+                partitionIndex: field(int32, '0+'),
+                errorCode: field(int16, '0+'),
+                errorMessage: nullable(string, '0+', '0+'),
+                activeProducers: field(
+                  array(
+                    struct({
+                      producerId: field(int64, '0+'),
+                      producerEpoch: field(int32, '0+'),
+                      lastSequence: field(int32, '0+', { default: -1 }),
+                      lastTimestamp: field(int64, '0+', { default: -1 }),
+                      coordinatorEpoch: field(int32, '0+'),
+                      currentTxnStartOffset: field(int64, '0+', { default: -1 }),
                     }),
                   ),
                   '0+',

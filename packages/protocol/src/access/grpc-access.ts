@@ -3,7 +3,7 @@
  * on the topic, fetch Read, offsets Describe, group calls Read (Describe to look) on the group, offset
  * commits Read on group and topic, topic admin Create/Delete/Alter/AlterConfigs/Describe on the topic,
  * cluster admin Alter/Describe on the cluster, the cluster's own traffic (replication, broker lifecycle,
- * the metadata stream, Raft) ClusterAction. Multi-topic calls are answered per topic as Kafka does: a topic
+ * the metadata stream, Raft) ClusterAction, DescribeProducers Read on the topic. Multi-topic calls are answered per topic as Kafka does: a topic
  * the caller may not use is taken out of the request and answered TOPIC_AUTHORIZATION_FAILED beside the
  * handler's results; lists show only what the caller may Describe.
  *
@@ -19,6 +19,8 @@ import type {
   DeleteRecordsRequest__Output,
   DeleteRecordsResponse,
   DeleteTopicRequest__Output,
+  DescribeProducersRequest__Output,
+  DescribeProducersResponse,
   DescribeTopicsRequest__Output,
   DescribeTransactionsRequest__Output,
   DescribeTransactionsResponse,
@@ -175,6 +177,12 @@ const deleteRecords = perTopic<PartitionOf, DeleteRecordsRequest__Output, Delete
   leaderId: -1,
   leaderEpoch: -1,
 });
+
+/** Kafka's DescribeProducers (KIP-664): Read on each topic, as Kafka's KafkaApis asks. */
+const describeProducers = perTopic<PartitionOf, DescribeProducersRequest__Output, DescribeProducersResponse>(
+  'Read',
+  { activeProducers: [] },
+);
 
 /**
  * Metadata as Kafka answers it: named topics the caller may not Describe come back
@@ -444,6 +452,7 @@ export const GRPC_METHOD_ACCESS: Readonly<Record<string, MethodAccess>> = {
   '/tributary.v1.Broker/InitProducerId': initProducerId,
   '/tributary.v1.Broker/DescribeReplicas': cluster('Describe'),
   '/tributary.v1.Broker/DeleteRecords': deleteRecords,
+  '/tributary.v1.Broker/DescribeProducers': describeProducers,
   '/tributary.v1.Replication/ReplicaFetch': cluster('ClusterAction'),
 
   '/tributary.v1.ControllerAdmin/CreateTopic': createTopic,

@@ -75,6 +75,14 @@ const brokerHandlers: BrokerHandlers = {
   InitProducerId: handleUnary(async () => ({ producerId: 1, producerEpoch: 0 })),
   DescribeReplicas: handleUnary(async () => ({ partitions: [] })),
   DeleteRecords: handleUnary(async () => unused()),
+  DescribeProducers: handleUnary(async (request) => {
+    seen.push({ method: 'DescribeProducers', request });
+    return {
+      results: request.topics.flatMap((t) =>
+        t.partitions.map((p) => ({ topic: t.name, partition: p.partition, activeProducers: [] })),
+      ),
+    };
+  }),
 };
 
 const adminHandlers = Object.fromEntries(
@@ -159,6 +167,27 @@ describe('the gRPC guard', () => {
       OPTIONS,
     );
     expect(prefixed.results[0]?.errorCode).toBe('');
+  });
+
+  it('describes producers only of topics the caller may Read (Kafka: Read, not Describe)', async () => {
+    seen.length = 0;
+    const response = await unary(
+      broker,
+      'describeProducers',
+      {
+        topics: [
+          { name: 'shared-x', partitions: [{ partition: 0 }] },
+          { name: 'a', partitions: [{ partition: 1 }] },
+        ],
+      },
+      OPTIONS,
+    );
+    const handed = seen[0]?.request as { topics: { name: string }[] } | undefined;
+    expect(handed?.topics.map((t) => t.name)).toEqual(['shared-x']);
+    expect(response.results.map((r) => [r.topic, r.partition, r.errorCode])).toEqual([
+      ['shared-x', 0, ''],
+      ['a', 1, 'TOPIC_AUTHORIZATION_FAILED'],
+    ]);
   });
 
   it('shows in metadata only the topics the caller may describe; names it may not are refused', async () => {

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { ActiveProducer as _tributary_v1_ActiveProducer, ActiveProducer__Output as _tributary_v1_ActiveProducer__Output } from './tributary/v1/ActiveProducer.js';
 import type { BrokerClient as _tributary_v1_BrokerClient, BrokerDefinition as _tributary_v1_BrokerDefinition } from './tributary/v1/Broker.js';
 import type { BrokerInfo as _tributary_v1_BrokerInfo, BrokerInfo__Output as _tributary_v1_BrokerInfo__Output } from './tributary/v1/BrokerInfo.js';
 import type { DeleteRecordsPartition as _tributary_v1_DeleteRecordsPartition, DeleteRecordsPartition__Output as _tributary_v1_DeleteRecordsPartition__Output } from './tributary/v1/DeleteRecordsPartition.js';
@@ -8,6 +9,11 @@ import type { DeleteRecordsPartitionResult as _tributary_v1_DeleteRecordsPartiti
 import type { DeleteRecordsRequest as _tributary_v1_DeleteRecordsRequest, DeleteRecordsRequest__Output as _tributary_v1_DeleteRecordsRequest__Output } from './tributary/v1/DeleteRecordsRequest.js';
 import type { DeleteRecordsResponse as _tributary_v1_DeleteRecordsResponse, DeleteRecordsResponse__Output as _tributary_v1_DeleteRecordsResponse__Output } from './tributary/v1/DeleteRecordsResponse.js';
 import type { DeleteRecordsTopic as _tributary_v1_DeleteRecordsTopic, DeleteRecordsTopic__Output as _tributary_v1_DeleteRecordsTopic__Output } from './tributary/v1/DeleteRecordsTopic.js';
+import type { DescribeProducersPartition as _tributary_v1_DescribeProducersPartition, DescribeProducersPartition__Output as _tributary_v1_DescribeProducersPartition__Output } from './tributary/v1/DescribeProducersPartition.js';
+import type { DescribeProducersPartitionResult as _tributary_v1_DescribeProducersPartitionResult, DescribeProducersPartitionResult__Output as _tributary_v1_DescribeProducersPartitionResult__Output } from './tributary/v1/DescribeProducersPartitionResult.js';
+import type { DescribeProducersRequest as _tributary_v1_DescribeProducersRequest, DescribeProducersRequest__Output as _tributary_v1_DescribeProducersRequest__Output } from './tributary/v1/DescribeProducersRequest.js';
+import type { DescribeProducersResponse as _tributary_v1_DescribeProducersResponse, DescribeProducersResponse__Output as _tributary_v1_DescribeProducersResponse__Output } from './tributary/v1/DescribeProducersResponse.js';
+import type { DescribeProducersTopic as _tributary_v1_DescribeProducersTopic, DescribeProducersTopic__Output as _tributary_v1_DescribeProducersTopic__Output } from './tributary/v1/DescribeProducersTopic.js';
 import type { DescribeReplicasRequest as _tributary_v1_DescribeReplicasRequest, DescribeReplicasRequest__Output as _tributary_v1_DescribeReplicasRequest__Output } from './tributary/v1/DescribeReplicasRequest.js';
 import type { DescribeReplicasResponse as _tributary_v1_DescribeReplicasResponse, DescribeReplicasResponse__Output as _tributary_v1_DescribeReplicasResponse__Output } from './tributary/v1/DescribeReplicasResponse.js';
 import type { DescribedPartitionReplicas as _tributary_v1_DescribedPartitionReplicas, DescribedPartitionReplicas__Output as _tributary_v1_DescribedPartitionReplicas__Output } from './tributary/v1/DescribedPartitionReplicas.js';
@@ -51,6 +57,7 @@ type SubtypeConstructor<Constructor extends new (...args: never[]) => unknown, S
 export interface ProtoGrpcType {
   tributary: {
     v1: {
+      ActiveProducer: MessageTypeDefinition<_tributary_v1_ActiveProducer, _tributary_v1_ActiveProducer__Output>
       /**
        * Client-facing broker services (DESIGN §6, §7). Record data travels as whole Kafka RecordBatch v2 bytes
        * (packages/records): the broker never decodes individual records on the hot path.
@@ -66,6 +73,11 @@ export interface ProtoGrpcType {
       DeleteRecordsRequest: MessageTypeDefinition<_tributary_v1_DeleteRecordsRequest, _tributary_v1_DeleteRecordsRequest__Output>
       DeleteRecordsResponse: MessageTypeDefinition<_tributary_v1_DeleteRecordsResponse, _tributary_v1_DeleteRecordsResponse__Output>
       DeleteRecordsTopic: MessageTypeDefinition<_tributary_v1_DeleteRecordsTopic, _tributary_v1_DeleteRecordsTopic__Output>
+      DescribeProducersPartition: MessageTypeDefinition<_tributary_v1_DescribeProducersPartition, _tributary_v1_DescribeProducersPartition__Output>
+      DescribeProducersPartitionResult: MessageTypeDefinition<_tributary_v1_DescribeProducersPartitionResult, _tributary_v1_DescribeProducersPartitionResult__Output>
+      DescribeProducersRequest: MessageTypeDefinition<_tributary_v1_DescribeProducersRequest, _tributary_v1_DescribeProducersRequest__Output>
+      DescribeProducersResponse: MessageTypeDefinition<_tributary_v1_DescribeProducersResponse, _tributary_v1_DescribeProducersResponse__Output>
+      DescribeProducersTopic: MessageTypeDefinition<_tributary_v1_DescribeProducersTopic, _tributary_v1_DescribeProducersTopic__Output>
       DescribeReplicasRequest: MessageTypeDefinition<_tributary_v1_DescribeReplicasRequest, _tributary_v1_DescribeReplicasRequest__Output>
       DescribeReplicasResponse: MessageTypeDefinition<_tributary_v1_DescribeReplicasResponse, _tributary_v1_DescribeReplicasResponse__Output>
       DescribedPartitionReplicas: MessageTypeDefinition<_tributary_v1_DescribedPartitionReplicas, _tributary_v1_DescribedPartitionReplicas__Output>

@@ -45,6 +45,7 @@ import { AUTHENTICATED, type KafkaApiAccess, PUBLIC } from './kafka-guard.js';
 import {
   addOffsetsToTxnAccess,
   addPartitionsToTxnAccess,
+  describeProducersAccess,
   describeTransactionsAccess,
   endTxnAccess,
   listTransactionsAccess,
@@ -91,6 +92,7 @@ export const KAFKA_API_ACCESS: Readonly<Record<string, KafkaApiAccess>> = {
   EndTxn: endTxnAccess,
   TxnOffsetCommit: txnOffsetCommitAccess,
   WriteTxnMarkers: writeTxnMarkersAccess,
+  DescribeProducers: describeProducersAccess,
   DescribeTransactions: describeTransactionsAccess,
   ListTransactions: listTransactionsAccess,
 

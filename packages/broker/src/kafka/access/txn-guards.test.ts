@@ -9,6 +9,7 @@ import { ERROR_CODES, type ErrorCode, TributaryError } from '@tributary/core';
 import {
   AddOffsetsToTxn,
   AddPartitionsToTxn,
+  DescribeProducers,
   DescribeTransactions,
   EndTxn,
   ListTransactions,
@@ -44,12 +45,16 @@ function acl(id: string, fields: Partial<AclEntry>): AclEntry {
   };
 }
 
-/** alice: Write on topic a and on transactional ids tx-*, Read on groups g-*, Describe on id other-1. */
+/**
+ * alice: Write on topic a and on transactional ids tx-*, Read on groups g-*, Describe on id other-1, Read
+ * on topic b.
+ */
 const ACLS: readonly AclEntry[] = [
   acl('1', {}),
   acl('2', { resourceType: 'TransactionalId', resourceName: 'tx-', patternType: 'Prefixed' }),
   acl('3', { resourceType: 'Group', resourceName: 'g-', patternType: 'Prefixed', operation: 'Read' }),
   acl('4', { resourceType: 'TransactionalId', resourceName: 'other-1', operation: 'Describe' }),
+  acl('5', { resourceName: 'b', operation: 'Read' }),
 ];
 
 function fixture() {
@@ -64,8 +69,16 @@ function fixture() {
     () => undefined,
   );
   const transactions = new FakeTransactions();
-  const parts = adminParts(metadata, new FakeController(metadata), { access, transactions });
-  return { registry: kafkaRegistry(parts), transactions };
+  const described: string[] = [];
+  const producers = {
+    describeProducers: (wanted: readonly { topic: string; partition: number }[]) =>
+      wanted.map(({ topic, partition }) => {
+        described.push(`${topic}-${partition}`);
+        return { topic, partition, errorCode: '', errorMessage: '', activeProducers: [] };
+      }),
+  };
+  const parts = adminParts(metadata, new FakeController(metadata), { access, transactions, producers });
+  return { registry: kafkaRegistry(parts), transactions, described };
 }
 
 const PRODUCER = { producerId: 7, producerEpoch: 1 };
@@ -212,5 +225,30 @@ describe('WriteTxnMarkers, DescribeTransactions, ListTransactions', () => {
     expect(listed.transactionStates.map((s) => s.transactionalId)).toEqual(['other-1', 'tx-9']);
     const all = await askAs(registry, ADMIN, ListTransactions, 1, list);
     expect(all.transactionStates).toHaveLength(3);
+  });
+});
+
+describe('DescribeProducers', () => {
+  it('needs Read on the topic (Write is not enough): a refused topic never reaches the leader', async () => {
+    const { registry, described } = fixture();
+    const answer = await askAs(registry, ALICE, DescribeProducers, 0, {
+      topics: [
+        { name: 'a', partitionIndexes: [0] },
+        { name: 'b', partitionIndexes: [0, 1] },
+      ],
+    });
+    const codes = answer.topics.flatMap((t) =>
+      t.partitions.map((p) => [t.name, p.partitionIndex, p.errorCode]),
+    );
+    expect(codes).toEqual([
+      ['b', 0, 0],
+      ['b', 1, 0],
+      ['a', 0, code('TOPIC_AUTHORIZATION_FAILED')],
+    ]);
+    expect(described).toEqual(['b-0', 'b-1']);
+    const admin = await askAs(registry, ADMIN, DescribeProducers, 0, {
+      topics: [{ name: 'a', partitionIndexes: [1] }],
+    });
+    expect(admin.topics[0]?.partitions[0]?.errorCode).toBe(0);
   });
 });

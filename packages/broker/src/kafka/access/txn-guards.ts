@@ -6,12 +6,14 @@
  * Write on the transactional id and Read on the group; EndTxn Write on the transactional id;
  * TxnOffsetCommit Write on the transactional id, Read on the group (else every partition fails), and Read on
  * each topic; WriteTxnMarkers ClusterAction; DescribeTransactions Describe per transactional id;
- * ListTransactions lists the transactional ids the caller may Describe.
+ * ListTransactions lists the transactional ids the caller may Describe; DescribeProducers Read on each
+ * topic (a refused topic's partitions answer TOPIC_AUTHORIZATION_FAILED).
  */
 import { ERROR_CODES } from '@tributary/core';
 import {
   AddOffsetsToTxn,
   AddPartitionsToTxn,
+  DescribeProducers,
   DescribeTransactions,
   EndTxn,
   ListTransactions,
@@ -151,6 +153,26 @@ export const describeTransactionsAccess: KafkaApiAccess = guardApi(
     });
   },
 );
+
+export const describeProducersAccess: KafkaApiAccess = guardApi(DescribeProducers, (request, context) => {
+  const read = checkerOf(context, 'Read', 'Topic');
+  return perPart({
+    request,
+    split: split(request.topics, (topic) => read(topic.name)),
+    refuse: (topic, refusal) => ({
+      name: topic.name,
+      partitions: topic.partitionIndexes.map((partitionIndex) => ({
+        partitionIndex,
+        errorCode: refusal.code,
+        errorMessage: refusal.message,
+        activeProducers: [],
+      })),
+    }),
+    narrow: (topics) => ({ ...request, topics }),
+    merge: (response, refused) => ({ ...response, topics: [...response.topics, ...refused] }),
+    answer: (topics) => ({ throttleTimeMs: 0, topics }),
+  });
+});
 
 export const listTransactionsAccess: KafkaApiAccess = guardApi(ListTransactions, (request, context) => ({
   request,

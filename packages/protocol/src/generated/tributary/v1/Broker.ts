@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { DeleteRecordsRequest as _tributary_v1_DeleteRecordsRequest, DeleteRecordsRequest__Output as _tributary_v1_DeleteRecordsRequest__Output } from '../../tributary/v1/DeleteRecordsRequest.js';
 import type { DeleteRecordsResponse as _tributary_v1_DeleteRecordsResponse, DeleteRecordsResponse__Output as _tributary_v1_DeleteRecordsResponse__Output } from '../../tributary/v1/DeleteRecordsResponse.js';
+import type { DescribeProducersRequest as _tributary_v1_DescribeProducersRequest, DescribeProducersRequest__Output as _tributary_v1_DescribeProducersRequest__Output } from '../../tributary/v1/DescribeProducersRequest.js';
+import type { DescribeProducersResponse as _tributary_v1_DescribeProducersResponse, DescribeProducersResponse__Output as _tributary_v1_DescribeProducersResponse__Output } from '../../tributary/v1/DescribeProducersResponse.js';
 import type { DescribeReplicasRequest as _tributary_v1_DescribeReplicasRequest, DescribeReplicasRequest__Output as _tributary_v1_DescribeReplicasRequest__Output } from '../../tributary/v1/DescribeReplicasRequest.js';
 import type { DescribeReplicasResponse as _tributary_v1_DescribeReplicasResponse, DescribeReplicasResponse__Output as _tributary_v1_DescribeReplicasResponse__Output } from '../../tributary/v1/DescribeReplicasResponse.js';
 import type { FetchRequest as _tributary_v1_FetchRequest, FetchRequest__Output as _tributary_v1_FetchRequest__Output } from '../../tributary/v1/FetchRequest.js';
@@ -44,6 +46,27 @@ export interface BrokerClient extends grpc.Client {
   deleteRecords(argument: _tributary_v1_DeleteRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
   deleteRecords(argument: _tributary_v1_DeleteRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
   deleteRecords(argument: _tributary_v1_DeleteRecordsRequest, callback: grpc.requestCallback<_tributary_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Kafka's DescribeProducers (API key 61, KIP-664), answered by each partition's leader from its log's
+   * producer state: the producers it still remembers, with their last sequence and their open
+   * transaction's first offset. This is how an operator finds the producer id and epochs of a hanging
+   * transaction before aborting it (`trib transactions describe-producers`, `abort --start-offset`).
+   */
+  DescribeProducers(argument: _tributary_v1_DescribeProducersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  DescribeProducers(argument: _tributary_v1_DescribeProducersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  DescribeProducers(argument: _tributary_v1_DescribeProducersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  DescribeProducers(argument: _tributary_v1_DescribeProducersRequest, callback: grpc.requestCallback<_tributary_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Kafka's DescribeProducers (API key 61, KIP-664), answered by each partition's leader from its log's
+   * producer state: the producers it still remembers, with their last sequence and their open
+   * transaction's first offset. This is how an operator finds the producer id and epochs of a hanging
+   * transaction before aborting it (`trib transactions describe-producers`, `abort --start-offset`).
+   */
+  describeProducers(argument: _tributary_v1_DescribeProducersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  describeProducers(argument: _tributary_v1_DescribeProducersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  describeProducers(argument: _tributary_v1_DescribeProducersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  describeProducers(argument: _tributary_v1_DescribeProducersRequest, callback: grpc.requestCallback<_tributary_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Answered by a partition's leader: its log's extent and size and each replica's log end offset as the
@@ -140,6 +163,14 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
   DeleteRecords: grpc.handleUnaryCall<_tributary_v1_DeleteRecordsRequest__Output, _tributary_v1_DeleteRecordsResponse>;
   
   /**
+   * Kafka's DescribeProducers (API key 61, KIP-664), answered by each partition's leader from its log's
+   * producer state: the producers it still remembers, with their last sequence and their open
+   * transaction's first offset. This is how an operator finds the producer id and epochs of a hanging
+   * transaction before aborting it (`trib transactions describe-producers`, `abort --start-offset`).
+   */
+  DescribeProducers: grpc.handleUnaryCall<_tributary_v1_DescribeProducersRequest__Output, _tributary_v1_DescribeProducersResponse>;
+  
+  /**
    * Answered by a partition's leader: its log's extent and size and each replica's log end offset as the
    * leader last saw it (reassignment progress: bytes behind and ETA per moving replica).
    */
@@ -166,6 +197,7 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
 
 export interface BrokerDefinition extends grpc.ServiceDefinition {
   DeleteRecords: MethodDefinition<_tributary_v1_DeleteRecordsRequest, _tributary_v1_DeleteRecordsResponse, _tributary_v1_DeleteRecordsRequest__Output, _tributary_v1_DeleteRecordsResponse__Output>
+  DescribeProducers: MethodDefinition<_tributary_v1_DescribeProducersRequest, _tributary_v1_DescribeProducersResponse, _tributary_v1_DescribeProducersRequest__Output, _tributary_v1_DescribeProducersResponse__Output>
   DescribeReplicas: MethodDefinition<_tributary_v1_DescribeReplicasRequest, _tributary_v1_DescribeReplicasResponse, _tributary_v1_DescribeReplicasRequest__Output, _tributary_v1_DescribeReplicasResponse__Output>
   Fetch: MethodDefinition<_tributary_v1_FetchRequest, _tributary_v1_FetchResponse, _tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse__Output>
   InitProducerId: MethodDefinition<_tributary_v1_InitProducerIdRequest, _tributary_v1_InitProducerIdResponse, _tributary_v1_InitProducerIdRequest__Output, _tributary_v1_InitProducerIdResponse__Output>
