@@ -1,7 +1,8 @@
 /**
- * `trib transactions list | describe | abort` and `trib consume --isolation-level`: argument refusals (one
- * line, exit 2), the pure table output, and the commands end to end against `tributary dev` in this process
- * with a transactional producer that commits one transaction and leaves the next one open.
+ * `trib transactions list | describe | describe-producers | abort` and `trib consume --isolation-level`:
+ * argument refusals (one line, exit 2; the two forms of abort never mixed), the pure table output and
+ * abort-form parsing, and the commands end to end against `tributary dev` in this process with a
+ * transactional producer that commits one transaction and leaves the next one open.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,13 @@ import { join } from 'node:path';
 import { type Producer, TributaryClient } from '@tributary/client';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatTransactionDescription, formatTransactionList } from './commands/transactions.js';
+import {
+  abortFormOf,
+  abortSpecAt,
+  formatProducerTable,
+  formatTransactionDescription,
+  formatTransactionList,
+} from './commands/transactions.js';
 import { type DevCluster, startDevCluster } from './dev.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './program.js';
 import { runTrib } from './testing/run-trib.js';
@@ -27,6 +34,23 @@ describe('transactions and consume --isolation-level: argument errors are one li
     ['abort with an empty --topic', ['transactions', 'abort', ...ABORT.slice(2, 3), '', ...ABORT.slice(4)]],
     ['abort with a bad --partition', [...ABORT.slice(0, 5), 'x', ...ABORT.slice(6)]],
     ['abort with a negative epoch', [...ABORT, '--producer-epoch', '-2', '--coordinator-epoch', '0']],
+    ['abort mixing --start-offset with --producer-id', [...ABORT, '--start-offset', '3']],
+    [
+      'abort mixing --start-offset with the epochs',
+      [...ABORT.slice(0, 6), '--start-offset', '3', '--producer-epoch', '0', '--coordinator-epoch', '0'],
+    ],
+    ['abort naming no producer at all', ABORT.slice(0, 6)],
+    ['abort with a negative --start-offset', [...ABORT.slice(0, 6), '--start-offset', '-1']],
+    ['describe-producers without --partition', ['transactions', 'describe-producers', '--topic', 't']],
+    ['describe-producers without --topic', ['transactions', 'describe-producers', '--partition', '0']],
+    [
+      'describe-producers with an empty --topic',
+      ['transactions', 'describe-producers', '--topic', '', '--partition', '0'],
+    ],
+    [
+      'describe-producers with a bad --partition',
+      ['transactions', 'describe-producers', '--topic', 't', '--partition', 'x'],
+    ],
     ['an unknown transactions subcommand', ['transactions', 'commit']],
     ['an unknown isolation level', ['consume', 't', '--isolation-level', 'read_dirty']],
   ];
@@ -101,6 +125,78 @@ describe('transactions output (pure)', () => {
     );
     expect(idle).toHaveLength(1);
     expect(idle[0]).toContain('no open transaction');
+  });
+});
+
+describe('describe-producers and abort --start-offset (pure)', () => {
+  const open = {
+    producerId: 4000,
+    producerEpoch: 3,
+    lastSequence: 9,
+    lastTimestampMs: 1_700_000_000_000,
+    coordinatorEpoch: 2,
+    currentTransactionStartOffset: 120,
+  };
+  const idle = {
+    producerId: 4001,
+    producerEpoch: 0,
+    lastSequence: null,
+    lastTimestampMs: null,
+    coordinatorEpoch: null,
+    currentTransactionStartOffset: null,
+  };
+
+  it("prints Kafka's table: -1 for what a producer lacks, None for no open transaction", () => {
+    const lines = formatProducerTable([open, idle]);
+    expect(lines.map((l) => l.split(/ +/))).toEqual([
+      [
+        'ProducerId',
+        'ProducerEpoch',
+        'LatestCoordinatorEpoch',
+        'LastSequence',
+        'LastTimestamp',
+        'CurrentTransactionStartOffset',
+      ],
+      ['4000', '3', '2', '9', '1700000000000', '120'],
+      ['4001', '0', '-1', '-1', '-1', 'None'],
+    ]);
+  });
+
+  it('finds the producer whose open transaction started at the offset; a coordinator epoch of none is 0', () => {
+    const where = { topic: 't', partition: 1 };
+    expect(abortSpecAt(where, [idle, open], 120)).toEqual({
+      ...where,
+      producerId: 4000,
+      producerEpoch: 3,
+      coordinatorEpoch: 2,
+    });
+    const neverMarked = { ...open, coordinatorEpoch: null };
+    expect(abortSpecAt(where, [neverMarked], 120).coordinatorEpoch).toBe(0);
+    expect(() => abortSpecAt(where, [idle, open], 7)).toThrow(
+      'no open transaction on t-1 starts at offset 7 (open ones start at 120)',
+    );
+    expect(() => abortSpecAt(where, [idle], 7)).toThrow(/\(none is open there\)/);
+  });
+
+  it('tells the two forms of abort apart and refuses a mix', () => {
+    const where = { topic: 't', partition: 0 };
+    expect(abortFormOf({ ...where, startOffset: 5 })).toEqual({
+      kind: 'start-offset',
+      where,
+      startOffset: 5,
+    });
+    expect(abortFormOf({ ...where, producerId: 1, producerEpoch: 2, coordinatorEpoch: 3 })).toEqual({
+      kind: 'explicit',
+      spec: { ...where, producerId: 1, producerEpoch: 2, coordinatorEpoch: 3 },
+    });
+    expect(abortFormOf({ ...where, startOffset: 5, producerEpoch: 2 })).toMatchObject({
+      kind: 'usage',
+      message: expect.stringMatching(/--start-offset cannot be combined with --producer-epoch/),
+    });
+    expect(abortFormOf({ ...where, producerId: 1 })).toMatchObject({
+      kind: 'usage',
+      message: expect.stringMatching(/missing --producer-epoch, --coordinator-epoch/),
+    });
   });
 });
 
@@ -185,6 +281,53 @@ describe('trib transactions against tributary dev', () => {
     const unknown = await trib(['transactions', 'describe', 'no-such-id']);
     expect(unknown.code).toBe(EXIT_FAILURE);
     expect(unknown.err).toEqual([expect.stringMatching(/^error: TRANSACTIONAL_ID_NOT_FOUND: /)]);
+  });
+
+  it('describe-producers shows where the open transaction started; abort --start-offset elsewhere fails', async () => {
+    const described = await trib([
+      '--json',
+      'transactions',
+      'describe-producers',
+      '--topic',
+      topic,
+      '--partition',
+      '0',
+    ]);
+    expect(described).toMatchObject({ code: EXIT_OK, err: [] });
+    const { activeProducers } = JSON.parse(described.out[0] ?? '') as {
+      activeProducers: { producerId: number; currentTransactionStartOffset: number | null }[];
+    };
+    const [txn] = (
+      JSON.parse((await trib(['--json', 'transactions', 'describe', transactionalId])).out[0] ?? '') as {
+        transactions: Described[];
+      }
+    ).transactions;
+    // c1, c2 (0-1) and their COMMIT marker (2): the open transaction starts at 3.
+    const mine = activeProducers.find((p) => p.producerId === txn?.producerId);
+    expect(mine?.currentTransactionStartOffset).toBe(3);
+    const table = await trib(['transactions', 'describe-producers', '--topic', topic, '--partition', '0']);
+    expect(table.out[0]).toMatch(/^ProducerId +ProducerEpoch +LatestCoordinatorEpoch +LastSequence/);
+    expect(table.out.some((line) => line.startsWith(`${txn?.producerId} `) && line.endsWith(' 3'))).toBe(
+      true,
+    );
+
+    const wrong = await trib([
+      ...['transactions', 'abort', '--topic', topic, '--partition', '0', '--start-offset', '1'],
+    ]);
+    expect(wrong.code).toBe(EXIT_FAILURE);
+    expect(wrong.err).toEqual([
+      `error: RESOURCE_NOT_FOUND: no open transaction on ${topic}-0 starts at offset 1 (open ones start at 3)`,
+    ]);
+    const unknown = await trib([
+      'transactions',
+      'describe-producers',
+      '--topic',
+      'no-such',
+      '--partition',
+      '0',
+    ]);
+    expect(unknown.code).toBe(EXIT_FAILURE);
+    expect(unknown.err).toEqual([expect.stringMatching(/^error: UNKNOWN_TOPIC_OR_PARTITION: /)]);
   });
 
   it('read_committed stops before the open transaction until abort, given its epochs, ends it', async () => {
