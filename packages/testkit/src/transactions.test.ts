@@ -1,7 +1,8 @@
 /**
  * Transactions with real processes (issue 14, "How it is shown"): 3 controllers + 3 brokers, RF=3, one
  * cluster for the file. What read_committed and read_uncommitted consumers see of committed, aborted and open
- * transactions; a zombie producer (same transactional id, SIGSTOPped with a transaction open) fenced by a new
+ * transactions, and how an operator finds an open one with DescribeProducers and ends it with
+ * `trib transactions abort --start-offset`; a zombie producer (same transactional id, SIGSTOPped with a transaction open) fenced by a new
  * instance and never committing; and a read-process-write pipeline in its own process (txn/pipeline-worker.ts),
  * SIGKILLed three times and with its transaction coordinator's broker SIGKILLed once, whose output read with
  * read_committed holds every input exactly once. Every wait is bounded; no assertion is about time.
@@ -10,6 +11,7 @@ import { type ProducerRecord, TributaryClient } from '@tributary/client';
 import { describe, expect, it } from 'vitest';
 import type { Cluster } from './cluster.js';
 import { clusterPerFile } from './cluster-per-file.js';
+import { trib } from './kafka/tools.js';
 import type { ManagedProcess } from './managed-process.js';
 import { FENCING_ERROR_CODES, TXN_E2E_LIMITS } from './txn/limits.js';
 import { readTopic, readValues } from './txn/read-topic.js';
@@ -79,6 +81,35 @@ describe('transactions (real processes, RF=3)', () => {
       const everything = named([...committed1, ...aborted, ...between, ...committed2, ...open, ...afterOpen]);
       expect(sorted(await readValues(client, topic, { readCommitted: false }))).toEqual(sorted(everything));
 
+      // An operator's view (kafka-transactions.sh describe-producers): each partition's leader shows the
+      // producer with its open transaction's first offset. Per partition: c1 (10 records) and its COMMIT
+      // marker, a1 (10) and its ABORT marker, p1 (2), c2 (10) and its COMMIT marker: 0..34, so o1 starts at 35.
+      const described = await client.admin().describeProducers([
+        { topic, partition: 0 },
+        { topic, partition: 1 },
+      ]);
+      const openAt = described.map((partition) => {
+        expect(partition.error).toBeNull();
+        const starts = partition.activeProducers.flatMap((p) =>
+          p.currentTransactionStartOffset === null ? [] : [p.currentTransactionStartOffset],
+        );
+        expect(starts).toEqual([35]);
+        return { partition: partition.partition, startOffset: starts[0] ?? -1 };
+      });
+      // ... and ends it by that offset alone (`abort --start-offset`), as for a hanging transaction.
+      for (const { partition, startOffset } of openAt) {
+        await trib([
+          ...['--bootstrap', c.bootstrap.join(','), '--timeout-ms', '20000', 'transactions', 'abort'],
+          ...['--topic', topic, '--partition', String(partition), '--start-offset', String(startOffset)],
+        ]);
+      }
+      expect(sorted(await readValues(client, topic, { readCommitted: true }))).toEqual(
+        sorted([...visible, ...named(afterOpen)]),
+      );
+      const after = await client.admin().describeProducers([{ topic, partition: 0 }]);
+      expect(after[0]?.activeProducers.every((p) => p.currentTransactionStartOffset === null)).toBe(true);
+
+      // The coordinator still has the transaction open: its own abort writes a second, harmless marker.
       await txn.abort();
       expect(sorted(await readValues(client, topic, { readCommitted: true }))).toEqual(
         sorted([...visible, ...named(afterOpen)]),
