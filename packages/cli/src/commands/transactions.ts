@@ -94,7 +94,7 @@ export function formatProducerTable(producers: readonly ActiveProducerDescriptio
 /**
  * The ABORT for the producer whose open transaction on the partition started at `startOffset`, as
  * kafka-transactions.sh builds it: that producer's id and epoch, and the coordinator epoch of its last
- * marker (0 when it never had one: any coordinator's marker is then newer). No such producer: a
+ * marker (0 when it never had one: the leader then accepts every coordinator epoch). No such producer: a
  * RESOURCE_NOT_FOUND naming the open transactions there are.
  */
 export function abortSpecAt(
