@@ -4,7 +4,7 @@
  * (the fake cluster's leaders). The broker's own coordinator is tested in packages/broker; here what is
  * checked is where the client sends each call, what it sends, and how it merges, follows and refuses.
  */
-import { SeededRandom, TributaryError } from '@tributary/core';
+import { type ErrorCode, SeededRandom, TributaryError } from '@tributary/core';
 import {
   addTransactionMarkersService,
   handleUnary,
@@ -40,6 +40,8 @@ interface FakeAdminSide {
   readonly markerRequests: { server: number; request: WriteTxnMarkersRequest__Output }[];
   /** Per-partition answers WriteTxnMarkers gives next (then the fake leader's own rule). */
   readonly markerErrors: string[];
+  /** Per server: errors its next ListTransactions calls throw, in order (then it answers). */
+  readonly listErrors: Map<number, ErrorCode[]>;
 }
 
 function fakeAdminSide(cluster: () => FakeCluster): {
@@ -53,6 +55,7 @@ function fakeAdminSide(cluster: () => FakeCluster): {
     listRequests: [],
     markerRequests: [],
     markerErrors: [],
+    listErrors: new Map(),
   };
   const coordinatorHandlers = (server: number): TransactionCoordinatorHandlers => {
     const unused = handleUnary(async () => {
@@ -74,6 +77,8 @@ function fakeAdminSide(cluster: () => FakeCluster): {
       }),
       ListTransactions: handleUnary(async (request) => {
         side.listRequests.push({ server, request });
+        const failure = side.listErrors.get(server)?.shift();
+        if (failure !== undefined) throw new TributaryError(failure, `scripted ${failure}`);
         const transactions = [...side.txns]
           .filter(([, t]) => t.coordinator === server)
           .filter(([, t]) => request.stateFilters.length === 0 || request.stateFilters.includes(t.state))
@@ -151,6 +156,7 @@ describe('transaction admin against fake brokers', () => {
     side.listRequests.length = 0;
     side.markerRequests.length = 0;
     side.markerErrors.length = 0;
+    side.listErrors.clear();
     side.staleFinds = 0;
   });
 
@@ -178,6 +184,20 @@ describe('transaction admin against fake brokers', () => {
         durationFilterMs: 5_000,
       });
     }
+  });
+
+  it('asks a loading broker again, and fails naming a broker that does not answer instead of listing less', async () => {
+    side.txns.set('a-txn', { coordinator: 0, state: 'Ongoing', producerId: 10, partitions: [] });
+    side.txns.set('b-txn', { coordinator: 1, state: 'Ongoing', producerId: 11, partitions: [] });
+    side.listErrors.set(1, ['COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_LOAD_IN_PROGRESS']);
+    const all = await client.admin().listTransactions();
+    expect(all.map((t) => t.transactionalId)).toEqual(['a-txn', 'b-txn']);
+    expect(side.listRequests.filter((r) => r.server === 1)).toHaveLength(3);
+    side.listErrors.set(2, ['CLUSTER_AUTHORIZATION_FAILED']);
+    await expect(client.admin().listTransactions()).rejects.toMatchObject({
+      code: 'CLUSTER_AUTHORIZATION_FAILED',
+      message: expect.stringContaining('broker 3'),
+    });
   });
 
   it('describes at the coordinator, following NOT_COORDINATOR from a stale lookup', async () => {

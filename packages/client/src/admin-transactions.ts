@@ -19,6 +19,8 @@ import {
   type CallAuthentication,
   createTransactionMarkersClient,
   DEFAULT_BACKOFF,
+  type ListTransactionsRequest,
+  type ListTransactionsResponse__Output,
   type TransactionDescription__Output,
   type TransactionMarkersClient,
   unary,
@@ -179,7 +181,12 @@ export class TransactionAdmin {
     this.random = deps.random ?? systemRandom;
   }
 
-  /** Every transaction of every broker matching the filters, sorted by transactional id. */
+  /**
+   * Every transaction of every broker matching the filters, sorted by transactional id. A broker that
+   * answers a retriable error (COORDINATOR_LOAD_IN_PROGRESS while a state partition loads) is asked again
+   * within the deadline; one that still does not answer fails the call, naming it, rather than leaving its
+   * transactions out of a listing that would look complete (Kafka's ListTransactionsResult.all()).
+   */
   async listTransactions(
     filters: ListTransactionsOptions = {},
     options: TransactionCallOptions = {},
@@ -194,23 +201,20 @@ export class TransactionAdmin {
       durationFilterMs: filters.durationMs ?? 0,
     };
     const settled = await Promise.allSettled(
-      brokers.map(([, address]) =>
-        unary(this.deps.transactions.get(address), 'ListTransactions', request, {
-          deadlineMs: this.callMs(deadlineMs),
-        }),
-      ),
+      brokers.map(([, address]) => this.listOnBroker(address, request, deadlineMs)),
     );
     const listed = new Map<string, TransactionListing>();
-    let answered = 0;
-    let lastError: TributaryError | undefined;
     for (const [index, outcome] of settled.entries()) {
-      const coordinatorId = brokers[index]?.[0] ?? -1;
+      const [coordinatorId, address] = brokers[index] ?? [-1, ''];
       if (outcome.status === 'rejected') {
-        lastError = toError(outcome.reason);
-        continue;
+        const error = toError(outcome.reason);
+        throw new TributaryError(
+          error.code,
+          `ListTransactions: broker ${coordinatorId} (${address}) did not answer, so the listing would miss its transactions: ${error.message}`,
+          { cause: error },
+        );
       }
-      answered++;
-      for (const t of outcome.value.transactions.slice(0, TRANSACTION_ADMIN_LIMITS.listedPerBrokerMax)) {
+      for (const t of outcome.value.slice(0, TRANSACTION_ADMIN_LIMITS.listedPerBrokerMax)) {
         // During a coordinator move two brokers may list one id; either answer is as good.
         listed.set(t.transactionalId, {
           transactionalId: t.transactionalId,
@@ -220,12 +224,33 @@ export class TransactionAdmin {
         });
       }
     }
-    if (answered === 0 && lastError !== undefined) {
-      throw new TributaryError(lastError.code, `ListTransactions: no broker answered: ${lastError.message}`, {
-        cause: lastError,
-      });
-    }
     return [...listed.values()].sort((a, b) => byName(a.transactionalId, b.transactionalId));
+  }
+
+  /** One broker's ListTransactions, asked again after a retriable error while the deadline allows. */
+  private async listOnBroker(
+    address: string,
+    request: ListTransactionsRequest,
+    deadlineMs: number,
+  ): Promise<ListTransactionsResponse__Output['transactions']> {
+    let lastError = new TributaryError('REQUEST_TIMED_OUT', 'the deadline passed before the first attempt');
+    for (let round = 0; round < TRANSACTION_ADMIN_LIMITS.listAttemptsMax; round++) {
+      const remainingMs = deadlineMs - this.clock.nowMs();
+      if (remainingMs <= 0) break;
+      if (round > 0) {
+        await sleep(Math.min(remainingMs, backoffDelayMs(round - 1, DEFAULT_BACKOFF, this.random)));
+      }
+      try {
+        const answer = await unary(this.deps.transactions.get(address), 'ListTransactions', request, {
+          deadlineMs: this.callMs(deadlineMs),
+        });
+        return answer.transactions;
+      } catch (error) {
+        lastError = toError(error);
+        if (!lastError.retriable) throw lastError;
+      }
+    }
+    throw lastError;
   }
 
   /**

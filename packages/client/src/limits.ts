@@ -73,6 +73,8 @@ export const TRANSACTION_ADMIN_LIMITS = {
   filterValuesMax: 1_000,
   /** Rounds of asking a partition's leader to write an ABORT marker (the leader may move between them). */
   abortAttemptsMax: 10,
+  /** Rounds of asking one broker for its transactions (COORDINATOR_LOAD_IN_PROGRESS while it loads). */
+  listAttemptsMax: 10,
 } as const;
 
 /** Bounds of Admin.describeProducers (describe-producers.ts, `trib transactions describe-producers`). */
