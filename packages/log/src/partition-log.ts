@@ -574,7 +574,11 @@ export class PartitionLog {
         const deletes = policyDeletes(this.config.cleanupPolicy);
         const expired = deletes && retentionMs >= 0 && nowMs - oldest.maxTimestamp > retentionMs;
         const oversized = deletes && retentionBytes >= 0 && totalBytes - oldest.sizeBytes >= retentionBytes;
-        const deleted = oldest.nextOffset <= this.logStartFloor;
+        // Kafka's rule: the segment's range ends where the next one begins. Its last record (nextOffset)
+        // would say the same but for a segment compaction emptied (nextOffset = its base): that one would go,
+        // moving the log start of a compact-only log past offsets no DeleteRecords asked to remove (and, as a
+        // removal, ending the cleaner's pass in progress).
+        const deleted = (this.segments[1]?.baseOffset ?? Number.POSITIVE_INFINITY) <= this.logStartFloor;
         if (!expired && !oversized && !deleted) break;
         this.removalGeneration++;
         this.segments.shift();

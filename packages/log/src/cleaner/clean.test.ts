@@ -191,6 +191,23 @@ describe('PartitionLog.clean', () => {
     expect(log.cleanableState(clock.nowMs(), log.logEndOffset)).toBeNull();
   });
 
+  it('retention keeps segments compaction emptied: the log start of a compact-only log stays at 0', async () => {
+    const log = await openLog(undefined, { minCleanableDirtyRatio: 0.01 });
+    // Three keys over many segments: cleaning empties every segment but the last ones.
+    await fill(log, 200, 3);
+    const segments = log.segmentCount;
+    const cleaned = await log.clean({ nowMs: clock.nowMs(), upperBoundOffset: log.logEndOffset });
+    expect(cleaned.segmentsCleaned).toBeGreaterThan(1);
+    const retention = await log.applyRetention(clock.nowMs());
+    expect(retention).toEqual({ deletedSegments: 0, deletedBytes: 0, logStartOffset: 0 });
+    expect(log.segmentCount).toBe(segments);
+    expect(log.logStartOffset).toBe(0);
+    // DeleteRecords still removes whole segments below the new start, the emptied ones among them.
+    await log.advanceLogStartOffset(30);
+    expect((await log.applyRetention(clock.nowMs())).deletedSegments).toBeGreaterThan(0);
+    expect(log.logStartOffset).toBe(30);
+  });
+
   it('abandons the swap when a truncation ran during the pass, leaving no temporary files', async () => {
     const log = await openLog();
     await fill(log, 100, 3);
