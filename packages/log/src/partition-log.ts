@@ -698,9 +698,38 @@ export class PartitionLog {
         if (abortedIndex !== null) await this.txnIndexes.replace(cleaned, abortedIndex);
         await this.retire(old);
       }
+      await this.removeEmptiedSegments(new Set(pass.replacements.map(({ cleaned }) => cleaned)));
       this.checkInvariants();
       return true;
     });
+  }
+
+  /**
+   * Segments a pass emptied (every record superseded) go, so that a compacted log does not keep a file and
+   * its indexes per segment it ever had: reads skip the gap to the next segment and recovery accepts gaps
+   * between segments. Never the first segment (its base is the log start) nor the active one. Their aborted
+   * indexes are empty (a marker goes only once its transaction's data is gone). A crash in the middle
+   * leaves an empty segment or `*.deleted` files, both harmless. (Kafka merges small cleaned segments into
+   * groups instead; Tributary does not yet, so a log keeps one segment per non-empty cleaned one.)
+   */
+  private async removeEmptiedSegments(cleaned: ReadonlySet<LogSegment>): Promise<void> {
+    const emptied = this.segments.filter(
+      (segment, index) =>
+        index > 0 && index < this.segments.length - 1 && cleaned.has(segment) && segment.sizeBytes === 0,
+    );
+    if (emptied.length === 0) return;
+    const gone = new Set(emptied.map((segment) => segment.baseOffset));
+    for (let index = this.segments.length - 2; index > 0; index--) {
+      if (gone.has(this.segments[index]?.baseOffset ?? -1)) this.segments.splice(index, 1);
+    }
+    this.cleanerCheckpoint = {
+      firstDirtyOffset: this.cleanerCheckpoint.firstDirtyOffset,
+      segments: new Map([...this.cleanerCheckpoint.segments].filter(([base]) => !gone.has(base))),
+    };
+    await writeCleanerCheckpoint(this.dir, this.cleanerCheckpoint);
+    // Reads skip empty segments without touching their files, so the files can go at once.
+    for (const segment of emptied) await segment.delete();
+    this.logger('info', 'removed segments the cleaner emptied', { dir: this.dir, segments: emptied.length });
   }
 
   /** A replaced segment's file stays open (already unlinked) until the reads that may use it finish. */

@@ -67,9 +67,10 @@ describe('PartitionLog.clean', () => {
     const state = log.cleanableState(clock.nowMs(), log.logEndOffset);
     expect(state?.firstDirtyOffset).toBe(0);
     expect(state?.dirtyRatio).toBe(1);
-    expect(log.segmentCount).toBeGreaterThan(3);
+    const segments = log.segmentCount;
+    expect(segments).toBeGreaterThan(3);
     const result = await log.clean({ nowMs: clock.nowMs(), upperBoundOffset: log.logEndOffset });
-    expect(result.segmentsCleaned).toBe(log.segmentCount - 1);
+    expect(result.segmentsCleaned).toBe(segments - 1);
     expect(result.firstDirtyOffset).toBe(state?.firstUncleanableOffset);
     const after = await readAllRecords(log);
     expect(log.logEndOffset).toBe(200);
@@ -191,21 +192,46 @@ describe('PartitionLog.clean', () => {
     expect(log.cleanableState(clock.nowMs(), log.logEndOffset)).toBeNull();
   });
 
-  it('retention keeps segments compaction emptied: the log start of a compact-only log stays at 0', async () => {
+  it('removes the segments a pass emptied, but the first; the log start stays 0 through retention and reopens', async () => {
     const log = await openLog(undefined, { minCleanableDirtyRatio: 0.01 });
     // Three keys over many segments: cleaning empties every segment but the last ones.
     await fill(log, 200, 3);
+    const before = lastPerKey(await readAllRecords(log));
     const segments = log.segmentCount;
     const cleaned = await log.clean({ nowMs: clock.nowMs(), upperBoundOffset: log.logEndOffset });
     expect(cleaned.segmentsCleaned).toBeGreaterThan(1);
+    // The first (emptied, kept: its base is the log start), the one holding the last values, the active one.
+    expect(log.segmentCount).toBeLessThan(segments);
+    expect(log.segmentCount).toBeLessThanOrEqual(4);
+    const files = (await readdir(dirOf(log))).filter((name) => name.endsWith('.log'));
+    expect(files).toHaveLength(log.segmentCount);
+    expect(lastPerKey(await readAllRecords(log))).toEqual(before);
     const retention = await log.applyRetention(clock.nowMs());
     expect(retention).toEqual({ deletedSegments: 0, deletedBytes: 0, logStartOffset: 0 });
-    expect(log.segmentCount).toBe(segments);
+    expect(log.logStartOffset).toBe(0);
+    // A clean reopen, then an unclean one (the open scans the segments and their gaps).
+    const dir = dirOf(log);
+    await log.close();
+    const afterClean = await openLog(dir, { minCleanableDirtyRatio: 0.01 });
+    await afterClean.closeWithoutMarker();
+    const afterCrash = await openLog(dir, { minCleanableDirtyRatio: 0.01 });
+    expect(afterCrash.segmentCount).toBe(files.length);
+    expect(afterCrash.logStartOffset).toBe(0);
+    expect(afterCrash.logEndOffset).toBe(200);
+    expect(lastPerKey(await readAllRecords(afterCrash))).toEqual(before);
+  });
+
+  it('retention keeps a first segment compaction emptied; DeleteRecords still removes it', async () => {
+    const log = await openLog(undefined, { minCleanableDirtyRatio: 0.01 });
+    await fill(log, 200, 3);
+    await log.clean({ nowMs: clock.nowMs(), upperBoundOffset: log.logEndOffset });
+    expect((await log.applyRetention(clock.nowMs())).deletedSegments).toBe(0);
     expect(log.logStartOffset).toBe(0);
     // DeleteRecords still removes whole segments below the new start, the emptied ones among them.
-    await log.advanceLogStartOffset(30);
+    await log.advanceLogStartOffset(199);
     expect((await log.applyRetention(clock.nowMs())).deletedSegments).toBeGreaterThan(0);
-    expect(log.logStartOffset).toBe(30);
+    expect(log.segmentCount).toBe(1);
+    expect(log.logStartOffset).toBe(199);
   });
 
   it('abandons the swap when a truncation ran during the pass, leaving no temporary files', async () => {
