@@ -3,6 +3,7 @@ import { decodeRecordBatch } from '@tributary/records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatRecord } from './commands/consume.js';
 import { recordsPerBatch } from './commands/perf.js';
+import { endToEndValue, sequenceOf } from './commands/perf-end-to-end.js';
 import { LatencyRecorder, StallTracker, summarizeConsume, summarizeProduce } from './commands/perf-stats.js';
 import { lineToRecord } from './commands/produce.js';
 import { parseAcks, readLines } from './commands/produce-commands.js';
@@ -38,7 +39,12 @@ describe('argument errors: one line, exit 2', () => {
       ['consume', 't', '--partition', '0', '--offset', '5', '--from-beginning'],
     ],
     ['negative partition', ['consume', 't', '--partition', '-1']],
-    ['missing --messages', ['perf', 'produce', 't', '--record-size', '100']],
+    ['neither --messages nor --duration-ms', ['perf', 'produce', 't', '--record-size', '100']],
+    ['perf end-to-end without an end', ['perf', 'end-to-end', 't']],
+    [
+      'negative --linger-ms',
+      ['perf', 'produce', 't', '--duration-ms', '10', '--record-size', '1', '--linger-ms', '-1'],
+    ],
     ['zero record size', ['perf', 'produce', 't', '--messages', '10', '--record-size', '0']],
     ['bad --bootstrap', ['--bootstrap', 'nope', 'consume', 't']],
     ['bad TRIB_BOOTSTRAP', ['consume', 't'], { TRIB_BOOTSTRAP: 'a:1,bad' }],
@@ -131,6 +137,21 @@ describe('pure pieces', () => {
     expect(summarizeConsume(0, 0, 0)).toMatchObject({ recordsPerSecond: 0, mbPerSecond: 0 });
     expect(recordsPerBatch(100, 512 * 1024, 1_000_000)).toBe(4854);
     expect(recordsPerBatch(10_000_000, 1024, 5)).toBe(1);
+    // At a rate: what the rate brings in one linger, at least one record, never past the byte budget.
+    const linger = (recordsPerSecond: number, lingerMs = 5) => ({ recordsPerSecond, lingerMs });
+    expect(recordsPerBatch(100, 512 * 1024, undefined, linger(200))).toBe(1);
+    expect(recordsPerBatch(100, 512 * 1024, undefined, linger(100_000))).toBe(500);
+    expect(recordsPerBatch(100, 512 * 1024, undefined, linger(10_000_000))).toBe(4854);
+    expect(recordsPerBatch(100, 512 * 1024, undefined, linger(200, 0))).toBe(1);
+  });
+
+  it('perf end-to-end values carry their sequence number', () => {
+    const value = endToEndValue(123_456, 100);
+    expect(value).toHaveLength(100);
+    expect(sequenceOf(value)).toBe(123_456);
+    expect(sequenceOf(endToEndValue(2 ** 32 - 1, 4))).toBe(2 ** 32 - 1);
+    expect(sequenceOf(new Uint8Array(3))).toBeUndefined();
+    expect(sequenceOf(null)).toBeUndefined();
   });
 });
 
@@ -139,7 +160,10 @@ describe('against fake brokers', () => {
   let bootstrap: string;
 
   beforeAll(async () => {
-    cluster = await startFakeCluster({ brokers: 2, topics: { lines: 3, perf: 2, packed: 2 } });
+    cluster = await startFakeCluster({
+      brokers: 2,
+      topics: { lines: 3, perf: 2, packed: 2, rate: 2, e2e: 2 },
+    });
     bootstrap = cluster.bootstrap.join(',');
   });
   afterAll(async () => {
@@ -255,6 +279,50 @@ describe('against fake brokers', () => {
     });
     expect(code).toBe(EXIT_FAILURE);
     expect(err).toEqual([expect.stringMatching(/^error: RECORD_TOO_LARGE: 2 of 2 records not acknowledged/)]);
+  });
+
+  it('perf produce --duration-ms alone, at a rate: small batches, never above the rate', async () => {
+    const produced = await trib([
+      '--bootstrap',
+      bootstrap,
+      '--json',
+      'perf',
+      'produce',
+      'rate',
+      '--duration-ms',
+      '500',
+      '--throughput',
+      '2000',
+      '--record-size',
+      '100',
+    ]);
+    expect(produced.code).toBe(EXIT_OK);
+    const stats = JSON.parse(produced.out[0] ?? '') as Record<string, number>;
+    expect(stats.failed).toBe(0);
+    expect(stats.acked).toBeGreaterThan(0);
+    // 2,000/s for 500 ms, batches of 2,000 × 5 ms = 10 records: at most one batch past the rate's due time.
+    expect(stats.acked).toBeLessThanOrEqual(1_000 + 2 * 10);
+  });
+
+  it('perf end-to-end reads back every record it sent and reports produce → consume percentiles', async () => {
+    const run = await trib([
+      '--bootstrap',
+      bootstrap,
+      '--json',
+      'perf',
+      'end-to-end',
+      'e2e',
+      '--messages',
+      '300',
+      '--throughput',
+      '3000',
+    ]);
+    expect(run.err).toEqual([]);
+    expect(run.code).toBe(EXIT_OK);
+    const stats = JSON.parse(run.out[0] ?? '') as Record<string, number | null>;
+    expect(stats).toMatchObject({ sent: 300, acked: 300, failed: 0, unread: 0, lastError: null });
+    expect(stats.p50Ms).toBeGreaterThan(0);
+    expect(stats.p99Ms).toBeGreaterThanOrEqual(stats.p50Ms ?? 0);
   });
 
   it('perf produce reports JSON stats and keeps going through errors; perf consume reads them', async () => {

@@ -20,7 +20,8 @@ import {
 import { type ClientCommandOptions, withClient } from './produce.js';
 
 export interface PerfProduceOptions extends ClientCommandOptions {
-  readonly messages: number;
+  /** Records to send; unset, `durationMs` alone ends the run (one of the two is required). */
+  readonly messages?: number;
   readonly recordSizeBytes: number;
   readonly acks: Acks;
   /** false turns idempotence off; unset, the producer's default applies (on with acks all). */
@@ -34,6 +35,11 @@ export interface PerfProduceOptions extends ClientCommandOptions {
   readonly valuePoolSize?: number;
   /** Records per second; undefined = as fast as possible. */
   readonly throughput?: number;
+  /**
+   * With `throughput`: how long records wait to fill a batch (Kafka's linger.ms), so a batch carries about
+   * throughput × linger records and the sends are spread evenly (default PERF_DEFAULTS.lingerMs).
+   */
+  readonly lingerMs?: number;
   readonly durationMs?: number;
   readonly partition?: number;
   readonly batchBytes: number;
@@ -50,15 +56,44 @@ export const PERF_DEFAULTS = {
   /** Bounds the memory of --value-pool. */
   payloadPoolBytesMax: 256 * 1024 * 1024,
   batchRecordsMax: 20_000,
+  /** Kafka 4's producer default linger.ms: a rate-capped run sends a batch about every 5 ms. */
+  lingerMs: 5,
+  lingerMsMax: 10_000,
 } as const;
 
-/** Records per batch: as many as fit the byte budget, at least one, at most the run's total. */
-export function recordsPerBatch(recordSizeBytes: number, batchBytes: number, messages: number): number {
+/**
+ * Records per batch: as many as fit the byte budget, at least one, at most the run's total. With a rate cap,
+ * no more than the rate brings in one linger (Kafka's producer fills a batch for linger.ms at most): a batch
+ * of the byte budget at a low rate would go out once every many seconds, and the run would measure the
+ * tool's pauses, not the system.
+ */
+export function recordsPerBatch(
+  recordSizeBytes: number,
+  batchBytes: number,
+  messages: number | undefined,
+  rate?: { readonly recordsPerSecond: number; readonly lingerMs: number },
+): number {
   const perRecordBytes = recordSizeBytes + 8;
-  return Math.max(
-    1,
-    Math.min(messages, PERF_DEFAULTS.batchRecordsMax, Math.floor(batchBytes / perRecordBytes)),
+  const byBytes = Math.min(
+    messages ?? PERF_DEFAULTS.batchRecordsMax,
+    PERF_DEFAULTS.batchRecordsMax,
+    Math.floor(batchBytes / perRecordBytes),
   );
+  const byRate =
+    rate === undefined
+      ? Number.POSITIVE_INFINITY
+      : Math.ceil((rate.recordsPerSecond * rate.lingerMs) / 1_000);
+  return Math.max(1, Math.min(byBytes, byRate));
+}
+
+/** The run's end: `messages` records, or `durationMs`, whichever comes first; one of them is required. */
+export function requireRunBound(options: { readonly messages?: number; readonly durationMs?: number }): void {
+  if (options.messages === undefined && options.durationMs === undefined) {
+    throw new TributaryError(
+      'INVALID_REQUEST',
+      'give --messages, --duration-ms or both: the run needs an end',
+    );
+  }
 }
 
 function payloadPool(recordSizeBytes: number, size: number): Buffer[] {
@@ -90,6 +125,8 @@ export async function perfProduce(
   options: PerfProduceOptions,
   clock: Clock = systemClock,
 ): Promise<void> {
+  requireRunBound(options);
+  const messages = options.messages ?? Number.POSITIVE_INFINITY;
   await withClient(context, options, async (client) => {
     const producer = client.producer({
       acks: options.acks,
@@ -102,7 +139,14 @@ export async function perfProduce(
     const partitions =
       options.partition === undefined ? metadata.partitions.map((p) => p.partition) : [options.partition];
     const pool = payloadPool(options.recordSizeBytes, options.valuePoolSize ?? PERF_DEFAULTS.payloadPoolSize);
-    const batchSize = recordsPerBatch(options.recordSizeBytes, options.batchBytes, options.messages);
+    const batchSize = recordsPerBatch(
+      options.recordSizeBytes,
+      options.batchBytes,
+      options.messages,
+      options.throughput === undefined
+        ? undefined
+        : { recordsPerSecond: options.throughput, lingerMs: options.lingerMs ?? PERF_DEFAULTS.lingerMs },
+    );
     const window = options.inFlight * Math.max(1, new Set(metadata.partitions.map((p) => p.leaderId)).size);
     const latency = new LatencyRecorder();
     const startMs = clock.nowMs();
@@ -112,10 +156,10 @@ export async function perfProduce(
     const inFlight = new Set<Promise<void>>();
     let batchIndex = 0;
     try {
-      while (state.sent < options.messages && !context.io.signal.aborted) {
+      while (state.sent < messages && !context.io.signal.aborted) {
         if (options.durationMs !== undefined && clock.nowMs() - startMs >= options.durationMs) break;
         await throttle(options.throughput, state.sent, startMs, clock);
-        const count = Math.min(batchSize, options.messages - state.sent);
+        const count = Math.min(batchSize, messages - state.sent);
         const partition = partitions[batchIndex++ % partitions.length] ?? 0;
         const sentMs = clock.nowMs();
         const records = buildRecords(pool, state.sent, count, clock.wallMs());
@@ -189,7 +233,7 @@ function buildRecords(
 }
 
 /** Waits until sending `sent` records keeps the rate at or below `recordsPerSecond`. */
-async function throttle(
+export async function throttle(
   recordsPerSecond: number | undefined,
   sent: number,
   startMs: number,

@@ -11,6 +11,7 @@ import type { CommandContext } from '../context.js';
 import type { CliInput, Runner } from '../program.js';
 import { consume } from './consume.js';
 import { PERF_DEFAULTS, perfConsume, perfProduce } from './perf.js';
+import { END_TO_END_DEFAULTS, perfEndToEnd } from './perf-end-to-end.js';
 import { type LineHeader, produce } from './produce.js';
 
 export function parseAcks(value: string): Acks {
@@ -200,17 +201,45 @@ function addConsumeCommand(program: Command, run: Runner): void {
     );
 }
 
+function lingerOption(): Option {
+  return new Option(
+    '--linger-ms <ms>',
+    "with a rate: how long a batch fills (Kafka's linger.ms); a batch carries about rate × linger records",
+  )
+    .argParser(parseLingerMs)
+    .default(PERF_DEFAULTS.lingerMs);
+}
+
+function parseLingerMs(raw: string): number {
+  const value = parseNonNegativeInt(raw);
+  if (value > PERF_DEFAULTS.lingerMsMax) {
+    throw new InvalidArgumentError(`must be at most ${PERF_DEFAULTS.lingerMsMax}`);
+  }
+  return value;
+}
+
+/** A perf run needs an end: --messages, --duration-ms or both (a usage error, exit 2, otherwise). */
+function requireRunBoundOrUsage(
+  command: Command,
+  options: { readonly messages?: number; readonly durationMs?: number },
+): void {
+  if (options.messages === undefined && options.durationMs === undefined) {
+    command.error('error: give --messages, --duration-ms or both', { exitCode: 2, code: 'trib.usage' });
+  }
+}
+
 function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
   const perf = program.command('perf').description('producer and consumer performance tests');
   perf
     .command('produce <topic>')
     .description('send records as fast as allowed; report records/s, MB/s and ack latency percentiles')
-    .requiredOption('--messages <n>', 'records to send', parsePositiveInt)
+    .option('--messages <n>', 'records to send (or --duration-ms alone)', parsePositiveInt)
     .requiredOption('--record-size <bytes>', 'value size of each record', parsePositiveInt)
     .addOption(acksOption())
     .addOption(noIdempotenceOption())
     .addOption(compressionOption())
     .option('--throughput <records-per-second>', 'cap the send rate', parsePositiveInt)
+    .addOption(lingerOption())
     .option('--duration-ms <ms>', 'stop sending after this long', parsePositiveInt)
     .option('--partition <p>', 'send only to this partition', parseNonNegativeInt)
     .option('--batch-bytes <bytes>', 'payload bytes per batch', parsePositiveInt, PERF_DEFAULTS.batchBytes)
@@ -224,10 +253,11 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
     .action(
       run((context, command) => {
         const options = command.opts<{
-          messages: number;
+          messages?: number;
           recordSize: number;
           acks: Acks;
           throughput?: number;
+          lingerMs: number;
           durationMs?: number;
           partition?: number;
           batchBytes: number;
@@ -236,9 +266,11 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
           idempotence?: boolean;
           compression: SupportedCompression;
         }>();
+        requireRunBoundOrUsage(command, options);
         return perfProduce(context, String(command.args[0]), {
           bootstrap: bootstrapOf(command),
-          messages: options.messages,
+          ...(options.messages === undefined ? {} : { messages: options.messages }),
+          lingerMs: options.lingerMs,
           recordSizeBytes: options.recordSize,
           acks: options.acks,
           compression: options.compression,
@@ -248,6 +280,52 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
           progress: input.stderrIsTty && !context.options.json,
           ...idempotenceOf(options),
           ...(options.throughput === undefined ? {} : { throughput: options.throughput }),
+          ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
+          ...(options.partition === undefined ? {} : { partition: options.partition }),
+        });
+      }),
+    );
+  perf
+    .command('end-to-end <topic>')
+    .description(
+      'produce at a rate and consume in the same process; report produce → consume latency percentiles',
+    )
+    .option(
+      '--throughput <records-per-second>',
+      'the send rate',
+      parsePositiveInt,
+      END_TO_END_DEFAULTS.throughput,
+    )
+    .option('--messages <n>', 'records to send (or --duration-ms alone)', parsePositiveInt)
+    .option('--duration-ms <ms>', 'stop sending after this long', parsePositiveInt)
+    .option(
+      '--record-size <bytes>',
+      'value size of each record (at least 4)',
+      parsePositiveInt,
+      END_TO_END_DEFAULTS.recordSizeBytes,
+    )
+    .addOption(lingerOption())
+    .addOption(acksOption())
+    .option('--partition <p>', 'use only this partition', parseNonNegativeInt)
+    .action(
+      run((context, command) => {
+        const options = command.opts<{
+          throughput: number;
+          messages?: number;
+          durationMs?: number;
+          recordSize: number;
+          lingerMs: number;
+          acks: Acks;
+          partition?: number;
+        }>();
+        requireRunBoundOrUsage(command, options);
+        return perfEndToEnd(context, String(command.args[0]), {
+          bootstrap: bootstrapOf(command),
+          throughput: options.throughput,
+          recordSizeBytes: options.recordSize,
+          lingerMs: options.lingerMs,
+          acks: options.acks,
+          ...(options.messages === undefined ? {} : { messages: options.messages }),
           ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
           ...(options.partition === undefined ? {} : { partition: options.partition }),
         });
