@@ -13,7 +13,14 @@
  * Metadata is always asked without auto-creating topics: an admin call never creates one.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { type Clock, type Random, systemClock, systemRandom, TributaryError } from '@tributary/core';
+import {
+  type Clock,
+  isWrongNode,
+  type Random,
+  systemClock,
+  systemRandom,
+  TributaryError,
+} from '@tributary/core';
 import {
   backoffDelayMs,
   type CallAuthentication,
@@ -109,9 +116,6 @@ export interface TransactionCallOptions {
   /** Overall deadline of the call, retries included, in ms from now. */
   readonly deadlineMs?: number;
 }
-
-/** Leader errors after which the partition's leader may be another broker: ask for metadata again. */
-const LEADER_MOVED = new Set(['NOT_LEADER', 'LEADER_NOT_AVAILABLE', 'SHUTTING_DOWN', 'BROKER_NOT_READY']);
 
 export function requireListTransactionsOptions(options: ListTransactionsOptions): void {
   for (const state of options.states ?? []) {
@@ -308,7 +312,7 @@ export class TransactionAdmin {
         // A partition the cluster does not have is not waited for: the hanging transaction is on an
         // existing partition, so the name is wrong.
         const final = lastError.code === 'UNKNOWN_TOPIC_OR_PARTITION' || !lastError.retriable;
-        if (final && !LEADER_MOVED.has(lastError.code)) throw lastError;
+        if (final && !isWrongNode(lastError.code)) throw lastError;
       }
     }
     throw new TributaryError(

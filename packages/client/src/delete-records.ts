@@ -10,6 +10,7 @@ import { TributaryError } from '@tributary/core';
 import { asTributaryError, type DeleteRecordsPartitionResult__Output, unary } from '@tributary/protocol';
 import {
   type BrokerSide,
+  leaderMayHaveMoved,
   type PartitionError,
   REASSIGNMENT_LIMITS,
   requireValidPartitions,
@@ -40,9 +41,6 @@ export interface DeletedRecords extends TopicPartitionRef {
   readonly lowWatermark: number | null;
   readonly error: PartitionError | null;
 }
-
-/** Codes after which the leader may be elsewhere: refresh metadata and ask again. */
-const RETRIED = new Set(['NOT_LEADER', 'LEADER_NOT_AVAILABLE', 'SHUTTING_DOWN', 'BROKER_NOT_READY']);
 
 export function requireRecordsToDelete(wanted: readonly RecordsToDelete[]): void {
   requireValidPartitions(wanted);
@@ -79,7 +77,7 @@ export async function deleteRecordsOnLeaders(
     for (const [index, outcome] of outcomes.entries()) {
       const asked = pending[index];
       if (asked === undefined) continue;
-      if (!last && outcome.error !== null && RETRIED.has(outcome.error.code)) retry.push(asked);
+      if (!last && leaderMayHaveMoved(outcome.error)) retry.push(asked);
       else done.set(keyOf(asked), outcome);
     }
     pending = retry;

@@ -17,6 +17,7 @@ import {
 import { DESCRIBE_PRODUCERS_LIMITS } from './limits.js';
 import {
   type BrokerSide,
+  leaderMayHaveMoved,
   type PartitionError,
   REASSIGNMENT_LIMITS,
   requireValidPartitions,
@@ -45,9 +46,6 @@ export interface PartitionProducersDescription extends TopicPartitionRef {
   readonly activeProducers: readonly ActiveProducerDescription[];
   readonly error: PartitionError | null;
 }
-
-/** Codes after which the leader may be elsewhere: refresh metadata and ask again. */
-const RETRIED = new Set(['NOT_LEADER', 'LEADER_NOT_AVAILABLE', 'SHUTTING_DOWN', 'BROKER_NOT_READY']);
 
 /** The wire's -1 ("none") as null. */
 function orNull(value: number): number | null {
@@ -99,7 +97,7 @@ export async function describeProducersOnLeaders(
     for (const [index, outcome] of outcomes.entries()) {
       const asked = pending[index];
       if (asked === undefined) continue;
-      if (!last && outcome.error !== null && RETRIED.has(outcome.error.code)) retry.push(asked);
+      if (!last && leaderMayHaveMoved(outcome.error)) retry.push(asked);
       else done.set(keyOf(asked), outcome);
     }
     pending = retry;

@@ -1,20 +1,10 @@
 /** Retry decisions shared by the producer and consumer shells (pure except `sleep`). */
-import { type ErrorCode, isErrorCode, TributaryError } from '@tributary/core';
+import { type ErrorCode, isErrorCode, isStaleMetadata, TributaryError } from '@tributary/core';
 import { asTributaryError } from '@tributary/protocol';
 
-/** Codes after which the client's metadata is probably stale: refresh before the next attempt. */
-const STALE_METADATA_CODES: ReadonlySet<ErrorCode> = new Set([
-  'NOT_LEADER',
-  'LEADER_NOT_AVAILABLE',
-  'UNKNOWN_TOPIC_OR_PARTITION',
-  'FENCED_LEADER_EPOCH',
-  'UNKNOWN_LEADER_EPOCH',
-  'SHUTTING_DOWN',
-  'REQUEST_TIMED_OUT',
-]);
-
+/** The client's metadata is probably stale: refresh before the next attempt (the error table's column). */
 export function needsMetadataRefresh(error: TributaryError): boolean {
-  return STALE_METADATA_CODES.has(error.code);
+  return isStaleMetadata(error.code);
 }
 
 /** A per-partition outcome string from a broker response as an error (undefined for success). */

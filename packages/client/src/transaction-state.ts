@@ -10,7 +10,7 @@
  * One transaction at a time: a new one starts only from `ready`. A failed send or offsets call leaves
  * the transaction abortable (only abort() is allowed); a fenced producer can do nothing more.
  */
-import { assert, type ErrorCode, TributaryError } from '@tributary/core';
+import { assert, type ErrorCode, needsCoordinatorLookup, TributaryError } from '@tributary/core';
 import { TRANSACTION_LIMITS } from './limits.js';
 
 export type TransactionState =
@@ -63,15 +63,9 @@ const FATAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CLUSTER_AUTHORIZATION_FAILED',
 ]);
 
-/** The coordinator moved or is not elected yet: find it again, then retry. */
-const FIND_COORDINATOR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'NOT_COORDINATOR',
-  'COORDINATOR_NOT_AVAILABLE',
-]);
-
 export function transactionErrorAction(error: TributaryError): TransactionErrorAction {
   if (FATAL_CODES.has(error.code)) return 'fatal';
-  if (FIND_COORDINATOR_CODES.has(error.code)) return 'findCoordinator';
+  if (needsCoordinatorLookup(error.code)) return 'findCoordinator';
   // COORDINATOR_LOAD_IN_PROGRESS, CONCURRENT_TRANSACTIONS (the previous EndTxn is still writing markers),
   // transport failures and timeouts.
   if (error.retriable) return 'retry';

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { AssertionError, assert } from './assert.js';
 import { ManualClock } from './clock.js';
-import { ERROR_CODES, isErrorCode, TributaryError } from './errors.js';
+import {
+  ERROR_CODES,
+  type ErrorCodeEntry,
+  isErrorCode,
+  isStaleMetadata,
+  isWrongNode,
+  needsCoordinatorLookup,
+  TributaryError,
+} from './errors.js';
 import { SeededRandom } from './random.js';
 import { validateTopicName } from './topic-name.js';
 
@@ -55,6 +63,28 @@ describe('error codes', () => {
     expect(isErrorCode('INVALID_TOPIC')).toBe(true);
     expect(isErrorCode('toString')).toBe(false);
     expect(Object.keys(ERROR_CODES).length).toBeGreaterThan(10);
+  });
+
+  it('carry the retry columns the client acts on, each only on retriable codes', () => {
+    const codes = Object.keys(ERROR_CODES).filter(isErrorCode);
+    for (const code of codes) {
+      const entry: ErrorCodeEntry = ERROR_CODES[code];
+      if (isStaleMetadata(code) || isWrongNode(code) || needsCoordinatorLookup(code)) {
+        expect(entry.retriable, code).toBe(true);
+      }
+    }
+    expect(codes.filter(isWrongNode).sort()).toEqual([
+      'BROKER_NOT_READY',
+      'LEADER_NOT_AVAILABLE',
+      'NOT_LEADER',
+      'SHUTTING_DOWN',
+    ]);
+    expect(codes.filter(needsCoordinatorLookup).sort()).toEqual([
+      'COORDINATOR_NOT_AVAILABLE',
+      'NOT_COORDINATOR',
+    ]);
+    expect(isStaleMetadata('FENCED_LEADER_EPOCH')).toBe(true);
+    expect(isStaleMetadata('BROKER_NOT_READY')).toBe(false);
   });
 });
 

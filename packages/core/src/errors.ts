@@ -1,7 +1,8 @@
 /**
  * One error-code table shared by the controller, brokers, the client and the gRPC status mapping
  * (KafkaJS keeps its server error codes as data in the same way). `retriable` tells a client whether
- * trying again (after refreshing metadata where the code says so) can succeed.
+ * trying again can succeed; the other columns tell its retry logic what to do first, so that no client
+ * module keeps its own list of codes.
  */
 /** One row of the table: the Kafka wire code (DESIGN §9; -1 = UNKNOWN_SERVER_ERROR where Kafka has none). */
 export interface ErrorCodeEntry {
@@ -9,6 +10,12 @@ export interface ErrorCodeEntry {
   readonly retriable: boolean;
   readonly grpc: string;
   readonly message: string;
+  /** The client's metadata is probably stale: refresh it before the next attempt. */
+  readonly staleMetadata?: true;
+  /** The partition's leader may be another broker now: find it (refreshed metadata) and ask there. */
+  readonly wrongNode?: true;
+  /** The group or transaction coordinator moved or is not there yet: look it up again, then retry. */
+  readonly findCoordinator?: true;
 }
 
 export const ERROR_CODES = {
@@ -19,18 +26,28 @@ export const ERROR_CODES = {
     grpc: 'UNAVAILABLE',
     message: 'this controller is not the active controller',
   },
-  NOT_LEADER: { kafka: 6, retriable: true, grpc: 'UNAVAILABLE', message: 'this node is not the leader' },
+  NOT_LEADER: {
+    kafka: 6,
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'this node is not the leader',
+    staleMetadata: true,
+    wrongNode: true,
+  },
   LEADER_NOT_AVAILABLE: {
     kafka: 5,
     retriable: true,
     grpc: 'UNAVAILABLE',
     message: 'there is no leader right now',
+    staleMetadata: true,
+    wrongNode: true,
   },
   REQUEST_TIMED_OUT: {
     kafka: 7,
     retriable: true,
     grpc: 'DEADLINE_EXCEEDED',
     message: 'the request timed out',
+    staleMetadata: true,
   },
   INVALID_REQUEST: {
     kafka: 42,
@@ -111,13 +128,21 @@ export const ERROR_CODES = {
     grpc: 'RESOURCE_EXHAUSTED',
     message: 'a server limit was reached',
   },
-  SHUTTING_DOWN: { kafka: 6, retriable: true, grpc: 'UNAVAILABLE', message: 'the server is shutting down' },
+  SHUTTING_DOWN: {
+    kafka: 6,
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'the server is shutting down',
+    staleMetadata: true,
+    wrongNode: true,
+  },
   STORAGE_ERROR: { kafka: 56, retriable: false, grpc: 'INTERNAL', message: 'a storage operation failed' },
   UNKNOWN_TOPIC_OR_PARTITION: {
     kafka: 3,
     retriable: true,
     grpc: 'NOT_FOUND',
     message: 'this broker does not host that topic-partition (its metadata may be behind)',
+    staleMetadata: true,
   },
   NOT_ENOUGH_REPLICAS: {
     kafka: 19,
@@ -136,12 +161,14 @@ export const ERROR_CODES = {
     retriable: true,
     grpc: 'FAILED_PRECONDITION',
     message: 'the leader epoch in the request is older than the current one',
+    staleMetadata: true,
   },
   UNKNOWN_LEADER_EPOCH: {
     kafka: 75,
     retriable: true,
     grpc: 'FAILED_PRECONDITION',
     message: 'the leader epoch in the request is newer than this broker knows',
+    staleMetadata: true,
   },
   CORRUPT_MESSAGE: {
     kafka: 2,
@@ -178,12 +205,14 @@ export const ERROR_CODES = {
     retriable: true,
     grpc: 'FAILED_PRECONDITION',
     message: 'this broker is not the coordinator of the group',
+    findCoordinator: true,
   },
   COORDINATOR_NOT_AVAILABLE: {
     kafka: 15,
     retriable: true,
     grpc: 'UNAVAILABLE',
     message: 'the group coordinator is not available',
+    findCoordinator: true,
   },
   COORDINATOR_LOAD_IN_PROGRESS: {
     kafka: 14,
@@ -232,6 +261,7 @@ export const ERROR_CODES = {
     retriable: true,
     grpc: 'UNAVAILABLE',
     message: 'the broker is still catching up with the metadata log after starting',
+    wrongNode: true,
   },
   GROUP_ID_NOT_FOUND: { kafka: 69, retriable: false, grpc: 'NOT_FOUND', message: 'the group does not exist' },
   INVALID_GROUP_ID: {
@@ -517,6 +547,26 @@ export function kafkaErrorCode(code: ErrorCode): number {
 
 export function isErrorCode(value: string): value is ErrorCode {
   return Object.hasOwn(ERROR_CODES, value);
+}
+
+/** The table's row for `code`, with its retry columns (absent columns are false). */
+function entryOf(code: ErrorCode): ErrorCodeEntry {
+  return ERROR_CODES[code];
+}
+
+/** Refresh metadata before the next attempt (the `staleMetadata` column). */
+export function isStaleMetadata(code: ErrorCode): boolean {
+  return entryOf(code).staleMetadata === true;
+}
+
+/** The partition's leader may be elsewhere: find it and ask again (the `wrongNode` column). */
+export function isWrongNode(code: ErrorCode): boolean {
+  return entryOf(code).wrongNode === true;
+}
+
+/** Look the coordinator up again, then retry (the `findCoordinator` column). */
+export function needsCoordinatorLookup(code: ErrorCode): boolean {
+  return entryOf(code).findCoordinator === true;
 }
 
 export interface TributaryErrorOptions {

@@ -5,9 +5,12 @@ export {
   type ErrorCode,
   type ErrorCodeEntry,
   isErrorCode,
+  isStaleMetadata,
+  isWrongNode,
   KAFKA_NONE,
   kafkaErrorCode,
   type LeaderHint,
+  needsCoordinatorLookup,
   TributaryError,
   type TributaryErrorOptions,
 } from './errors.js';

@@ -4,7 +4,7 @@
  * subscription names, and where a newly owned partition starts reading. The shell in
  * group-consumer.ts and membership.ts carries them out.
  */
-import { assert, type ErrorCode } from '@tributary/core';
+import { assert, type ErrorCode, isWrongNode, needsCoordinatorLookup } from '@tributary/core';
 
 export interface TopicPartition {
   readonly topic: string;
@@ -95,20 +95,22 @@ export function reconcile(
  */
 export type HeartbeatAction = 'rejoin' | 'find-coordinator' | 'retry' | 'fatal';
 
-const FIND_COORDINATOR_CODES: ReadonlySet<string> = new Set([
-  'NOT_COORDINATOR',
-  'COORDINATOR_NOT_AVAILABLE',
-  'COORDINATOR_LOAD_IN_PROGRESS',
-  // Transport failures: the broker may be gone, and with it the coordinator.
-  'LEADER_NOT_AVAILABLE',
-  'SHUTTING_DOWN',
-  'REQUEST_TIMED_OUT',
-  'NOT_LEADER',
-]);
+/**
+ * The coordinator moved or is loading, or the broker that answered may be gone and the coordinator with it
+ * (a transport failure, a node that is not where metadata said): look it up again.
+ */
+function heartbeatFindsCoordinator(code: ErrorCode): boolean {
+  return (
+    needsCoordinatorLookup(code) ||
+    code === 'COORDINATOR_LOAD_IN_PROGRESS' ||
+    code === 'REQUEST_TIMED_OUT' ||
+    isWrongNode(code)
+  );
+}
 
 export function heartbeatAction(code: ErrorCode, retriable: boolean): HeartbeatAction {
   if (code === 'UNKNOWN_MEMBER_ID' || code === 'FENCED_MEMBER_EPOCH') return 'rejoin';
-  if (FIND_COORDINATOR_CODES.has(code)) return 'find-coordinator';
+  if (heartbeatFindsCoordinator(code)) return 'find-coordinator';
   return retriable ? 'retry' : 'fatal';
 }
 
@@ -121,7 +123,7 @@ export type CommitAction = 'retry-new-epoch' | 'find-coordinator' | 'retry' | 'f
 
 export function commitAction(code: ErrorCode, retriable: boolean): CommitAction {
   if (code === 'STALE_MEMBER_EPOCH') return 'retry-new-epoch';
-  if (FIND_COORDINATOR_CODES.has(code)) return 'find-coordinator';
+  if (heartbeatFindsCoordinator(code)) return 'find-coordinator';
   if (code === 'UNKNOWN_MEMBER_ID' || code === 'FENCED_MEMBER_EPOCH') return 'fail';
   return retriable ? 'retry' : 'fail';
 }
