@@ -318,6 +318,34 @@ describe('TributaryClient against fake brokers', () => {
     client.close();
   });
 
+  it('consume yields a leader’s records while another leader’s long-poll is still out', async () => {
+    const consumer = client.consumer();
+    const leaders = cluster.state.leaders.get('orders') ?? [];
+    const fast = leaders.findIndex((leader) => leader === 1);
+    const slowBroker = leaders.find((leader) => leader !== 1);
+    expect(fast).toBeGreaterThanOrEqual(0);
+    expect(slowBroker).toBeDefined();
+    const from = await consumer.listOffsets('orders', undefined, 'latest');
+    cluster.state.fetchHoldMs.set(slowBroker ?? -1, 3_000);
+    const answeredBefore = cluster.state.heldFetchesAnswered;
+    try {
+      const abort = new AbortController();
+      const chunks = consumer.consume('orders', { from, signal: abort.signal, maxWaitMs: 2_000 });
+      const first = chunks.next();
+      await client.producer({ acks: 'all' }).sendBatch('orders', {
+        partition: fast,
+        records: [{ key: null, value: Buffer.from('fast'), timestampMs: 1 }],
+      });
+      const chunk = await first;
+      // The other leader's fetch has not answered yet: a round waiting for every leader would still wait.
+      expect(cluster.state.heldFetchesAnswered).toBe(answeredBefore);
+      expect((chunk.value ?? []).map((r) => text(r.value))).toEqual(['fast']);
+      abort.abort();
+    } finally {
+      cluster.state.fetchHoldMs.clear();
+    }
+  });
+
   for (const compression of ['gzip', 'snappy', 'lz4', 'zstd'] as const) {
     it(`a ${compression} producer's batches are stored compressed and consumed decompressed`, async () => {
       const producer = client.producer({ acks: 'all', timeoutMs: 5_000, compression });

@@ -218,8 +218,11 @@ export class Consumer {
   }
 
   /**
-   * Yields fetched records, one array per partition per fetch round, until `signal` aborts. Retriable
-   * failures refresh metadata and back off; others end the iteration with the error.
+   * Yields fetched records, one array per partition per fetch, until `signal` aborts. Each leader broker
+   * is fetched from independently: its answer is yielded as soon as it arrives and that broker is asked
+   * again at once, while the others' long-polls go on (as Kafka's consumer keeps a fetch per node). A
+   * partition is in at most one fetch at a time, so its records come in order. Retriable failures refresh
+   * metadata and back off; others end the iteration with the error.
    */
   async *consume(topic: string, options: ConsumeOptions): AsyncGenerator<ConsumedRecord[], void, undefined> {
     const partitions = await this.partitionsOf(topic, options.partitions);
@@ -233,8 +236,37 @@ export class Consumer {
             options.readCommitted === true,
           );
     let failures = 0;
+    /** Fetches in flight, by id; each covers partitions no other fetch in flight covers. */
+    const inFlight = new Map<
+      number,
+      Promise<{ id: number; group: readonly number[]; fetched: PartitionFetch[] }>
+    >();
+    const busy = new Set<number>();
+    let nextId = 0;
+    const start = (group: readonly number[]): void => {
+      const id = nextId++;
+      for (const partition of group) busy.add(partition);
+      const wanted = new Map(group.map((partition) => [partition, positions.get(partition) ?? 0]));
+      const fetching = this.fetchMany(topic, wanted, options).then(
+        (fetched) => ({ id, group, fetched }),
+        (error: unknown) => ({ id, group, fetched: group.map((p) => failed(p, wanted, toError(error))) }),
+      );
+      inFlight.set(id, fetching);
+    };
     while (options.signal?.aborted !== true) {
-      const fetched = await this.fetchMany(topic, positions, options);
+      const idle = partitions.filter((partition) => !busy.has(partition));
+      if (idle.length > 0) {
+        const groups = this.groupByLeader(topic, idle);
+        for (const group of groups.values()) start(group);
+        // Partitions without a known leader: fetchMany answers them at once with LEADER_NOT_AVAILABLE.
+        const led = new Set([...groups.values()].flat());
+        const leaderless = idle.filter((partition) => !led.has(partition));
+        if (leaderless.length > 0) start(leaderless);
+      }
+      const { id, group, fetched } = await Promise.race(inFlight.values());
+      inFlight.delete(id);
+      // Every partition of the fetch is free again, also one a broker left out of its answer.
+      for (const partition of group) busy.delete(partition);
       let retriable: TributaryError | undefined;
       for (const result of fetched) {
         if (result.error !== undefined) {

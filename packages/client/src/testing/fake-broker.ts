@@ -76,6 +76,10 @@ export interface FakeClusterState {
   readonly injectedInitProducerId: string[];
   /** The next producer id InitProducerId hands out. */
   nextProducerId: number;
+  /** Per broker id: its Fetch answers only after this long (a long-poll that nothing wakes). */
+  readonly fetchHoldMs: Map<number, number>;
+  /** Fetches a hold delayed that have answered. */
+  heldFetchesAnswered: number;
   /** Every request received, with the topics it named (Produce and Fetch). */
   readonly requests: { brokerId: number; method: string; topics: readonly string[]; request: unknown }[];
   /**
@@ -149,6 +153,8 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     dropResponseAfterAppend: [],
     injectedInitProducerId: [],
     nextProducerId: 1000,
+    fetchHoldMs: new Map(),
+    heldFetchesAnswered: 0,
     requests: [],
     replicaProgress: new Map(),
     logExtents: new Map(),
@@ -272,6 +278,11 @@ function handlers(
         topics: request.topics.map((t) => t.name),
         request,
       });
+      const holdMs = state.fetchHoldMs.get(id);
+      if (holdMs !== undefined) {
+        await new Promise((resolve) => setTimeout(resolve, holdMs));
+        state.heldFetchesAnswered++;
+      }
       let results = readFetch(request, state, check);
       if (
         results.every((r) => r.errorCode !== '' || (r.records as Buffer).length === 0) &&
