@@ -2,7 +2,7 @@ import { type FakeCluster, startFakeCluster } from '@tributary/client/testing';
 import { decodeRecordBatch } from '@tributary/records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatRecord } from './commands/consume.js';
-import { recordsPerBatch } from './commands/perf.js';
+import { nextBatchRecords, recordsPerBatch } from './commands/perf.js';
 import { endToEndValue, sequenceOf } from './commands/perf-end-to-end.js';
 import { LatencyRecorder, StallTracker, summarizeConsume, summarizeProduce } from './commands/perf-stats.js';
 import { lineToRecord } from './commands/produce.js';
@@ -143,6 +143,26 @@ describe('pure pieces', () => {
     expect(recordsPerBatch(100, 512 * 1024, undefined, linger(100_000))).toBe(500);
     expect(recordsPerBatch(100, 512 * 1024, undefined, linger(10_000_000))).toBe(4854);
     expect(recordsPerBatch(100, 512 * 1024, undefined, linger(200, 0))).toBe(1);
+  });
+
+  it('a rate-capped batch takes every record already due when the sends fell behind', () => {
+    const next = (sent: number, elapsedMs: number, recordsPerSecond?: number) =>
+      nextBatchRecords({ planned: 1, byteBudget: 500, sent, remaining: 10_000, recordsPerSecond, elapsedMs });
+    expect(next(0, 0, 200)).toBe(1);
+    expect(next(100, 500, 200)).toBe(1);
+    expect(next(100, 1_000, 200)).toBe(100);
+    expect(next(0, 60_000, 200)).toBe(500);
+    expect(next(0, 60_000)).toBe(1);
+    expect(
+      nextBatchRecords({
+        planned: 1,
+        byteBudget: 500,
+        sent: 0,
+        remaining: 3,
+        recordsPerSecond: 200,
+        elapsedMs: 60_000,
+      }),
+    ).toBe(3);
   });
 
   it('perf end-to-end values carry their sequence number', () => {

@@ -10,7 +10,7 @@ import type { Acks } from '@tributary/client';
 import { type Clock, systemClock, TributaryError } from '@tributary/core';
 import type { RecordInput } from '@tributary/records';
 import type { CommandContext } from '../context.js';
-import { PERF_DEFAULTS, recordsPerBatch, requireRunBound, throttle } from './perf.js';
+import { nextBatchRecords, PERF_DEFAULTS, recordsPerBatch, requireRunBound, throttle } from './perf.js';
 import { LatencyRecorder, round } from './perf-stats.js';
 import { type ClientCommandOptions, withClient } from './produce.js';
 
@@ -124,6 +124,7 @@ export async function perfEndToEnd(
     });
 
     const producer = client.producer({ acks: options.acks, timeoutMs: context.options.timeoutMs });
+    const byteBudget = recordsPerBatch(options.recordSizeBytes, PERF_DEFAULTS.batchBytes, options.messages);
     const batchSize = recordsPerBatch(options.recordSizeBytes, PERF_DEFAULTS.batchBytes, options.messages, {
       recordsPerSecond: options.throughput,
       lingerMs: options.lingerMs,
@@ -145,7 +146,14 @@ export async function perfEndToEnd(
           );
         }
         await throttle(options.throughput, sent, startMs, clock);
-        const count = Math.min(batchSize, messages - sent);
+        const count = nextBatchRecords({
+          planned: batchSize,
+          byteBudget,
+          sent,
+          remaining: messages - sent,
+          recordsPerSecond: options.throughput,
+          elapsedMs: clock.nowMs() - startMs,
+        });
         const partition = partitions[batchIndex++ % partitions.length] ?? 0;
         const nowMs = clock.nowMs();
         const timestampMs = clock.wallMs();

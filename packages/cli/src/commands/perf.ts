@@ -86,6 +86,29 @@ export function recordsPerBatch(
   return Math.max(1, Math.min(byBytes, byRate));
 }
 
+/**
+ * Records the next batch carries: its planned size, or, at a rate, every record already due when the sends
+ * fell behind (the in-flight window was full), as a producer's accumulator batches what waited, up to the
+ * byte budget. A fixed size would let a slow stretch lower the rate for the rest of the run.
+ */
+export function nextBatchRecords(options: {
+  readonly planned: number;
+  readonly byteBudget: number;
+  readonly sent: number;
+  readonly remaining: number;
+  readonly recordsPerSecond: number | undefined;
+  readonly elapsedMs: number;
+}): number {
+  const due =
+    options.recordsPerSecond === undefined
+      ? 0
+      : Math.floor((options.elapsedMs * options.recordsPerSecond) / 1_000) - options.sent;
+  return Math.max(
+    1,
+    Math.min(options.remaining, Math.max(options.planned, Math.min(due, options.byteBudget))),
+  );
+}
+
 /** The run's end: `messages` records, or `durationMs`, whichever comes first; one of them is required. */
 export function requireRunBound(options: { readonly messages?: number; readonly durationMs?: number }): void {
   if (options.messages === undefined && options.durationMs === undefined) {
@@ -139,6 +162,7 @@ export async function perfProduce(
     const partitions =
       options.partition === undefined ? metadata.partitions.map((p) => p.partition) : [options.partition];
     const pool = payloadPool(options.recordSizeBytes, options.valuePoolSize ?? PERF_DEFAULTS.payloadPoolSize);
+    const byteBudget = recordsPerBatch(options.recordSizeBytes, options.batchBytes, options.messages);
     const batchSize = recordsPerBatch(
       options.recordSizeBytes,
       options.batchBytes,
@@ -159,7 +183,14 @@ export async function perfProduce(
       while (state.sent < messages && !context.io.signal.aborted) {
         if (options.durationMs !== undefined && clock.nowMs() - startMs >= options.durationMs) break;
         await throttle(options.throughput, state.sent, startMs, clock);
-        const count = Math.min(batchSize, messages - state.sent);
+        const count = nextBatchRecords({
+          planned: batchSize,
+          byteBudget,
+          sent: state.sent,
+          remaining: messages - state.sent,
+          recordsPerSecond: options.throughput,
+          elapsedMs: clock.nowMs() - startMs,
+        });
         const partition = partitions[batchIndex++ % partitions.length] ?? 0;
         const sentMs = clock.nowMs();
         const records = buildRecords(pool, state.sent, count, clock.wallMs());
