@@ -158,9 +158,10 @@ export async function perfEndToEnd(
         const nowMs = clock.nowMs();
         const timestampMs = clock.wallMs();
         const records: RecordInput[] = [];
+        const first = sent;
         for (let i = 0; i < count; i++) {
-          sentAtMs.set(sent + i, nowMs);
-          records.push({ key: null, value: endToEndValue(sent + i, options.recordSizeBytes), timestampMs });
+          sentAtMs.set(first + i, nowMs);
+          records.push({ key: null, value: endToEndValue(first + i, options.recordSizeBytes), timestampMs });
         }
         sent += count;
         const send = producer.sendBatch(topic, { partition, records }).then(
@@ -170,6 +171,8 @@ export async function perfEndToEnd(
           (error: unknown) => {
             failed += count;
             lastError = error instanceof Error ? error.message : String(error);
+            // Not acknowledged: not waited for (a retried duplicate read later is not counted either).
+            for (let i = 0; i < count; i++) sentAtMs.delete(first + i);
           },
         );
         const tracked = send.finally(() => inFlight.delete(tracked));
