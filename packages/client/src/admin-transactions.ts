@@ -273,10 +273,11 @@ export class TransactionAdmin {
       );
     }
     for (const id of ids) {
-      if (id.length === 0 || id.length > TRANSACTION_LIMITS.transactionalIdLengthMax) {
+      const idBytes = Buffer.byteLength(id, 'utf8');
+      if (idBytes === 0 || idBytes > TRANSACTION_LIMITS.transactionalIdBytesMax) {
         throw new TributaryError(
           'INVALID_REQUEST',
-          `a transactional id must have 1 to ${TRANSACTION_LIMITS.transactionalIdLengthMax} characters`,
+          `a transactional id must have 1 to ${TRANSACTION_LIMITS.transactionalIdBytesMax} bytes (UTF-8)`,
         );
       }
     }

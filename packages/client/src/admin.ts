@@ -6,7 +6,7 @@
  */
 
 import type * as grpc from '@grpc/grpc-js';
-import { assert, type Clock, type Random, TributaryError } from '@tributary/core';
+import { assert, type Clock, type Random, TributaryError, WIRE_LIMITS } from '@tributary/core';
 import {
   asTributaryError,
   type CallAuthentication,
@@ -79,12 +79,16 @@ export const ADMIN_DEFAULTS = {
   deadlineMs: 10_000,
 } as const;
 
-/** Limits of what one admin call may ask for ("put a limit on everything"). */
-const ADMIN_LIMITS = {
+/**
+ * Limits of what one admin call may ask for ("put a limit on everything"): the controller's own. They
+ * were 10,000 names and 1,000 configs here, above what the controller accepts, so such calls left the
+ * client only to be refused.
+ */
+export const ADMIN_LIMITS = {
   /** Topic names one describeTopics call may name. */
-  describeNamesMax: 10_000,
-  /** Config entries one createTopic call may carry. */
-  configEntriesMax: 1_000,
+  describeNamesMax: WIRE_LIMITS.topicsPerRequestMax,
+  /** Config entries one createTopic call may carry, and one alterTopicConfigs may set (and remove). */
+  configEntriesMax: WIRE_LIMITS.configEntriesPerRequestMax,
 } as const;
 
 export interface AdminOptions {
@@ -382,8 +386,12 @@ export class Admin {
   ): Promise<TopicDescription> {
     const set = Object.entries(change.set ?? {}).map(([configName, value]) => ({ name: configName, value }));
     const remove = [...(change.remove ?? [])];
-    if (set.length + remove.length > ADMIN_LIMITS.configEntriesMax) {
-      throw new TributaryError('INVALID_CONFIG', `at most ${ADMIN_LIMITS.configEntriesMax} config changes`);
+    // The controller bounds the two lists apart, so a call may set and remove up to the bound each.
+    if (set.length > ADMIN_LIMITS.configEntriesMax || remove.length > ADMIN_LIMITS.configEntriesMax) {
+      throw new TributaryError(
+        'INVALID_CONFIG',
+        `at most ${ADMIN_LIMITS.configEntriesMax} configs set and ${ADMIN_LIMITS.configEntriesMax} removed`,
+      );
     }
     const response = await this.connection.admin(
       'AlterTopicConfigs',

@@ -1,6 +1,6 @@
 /** The entry point: one client per process, sharing broker connections and the metadata cache. */
 import type * as grpc from '@grpc/grpc-js';
-import type { Clock, Random } from '@tributary/core';
+import { type Clock, type Random, TributaryError } from '@tributary/core';
 import {
   type ClientTls,
   clientCredentials,
@@ -15,6 +15,7 @@ import { CoordinatorConnections, CoordinatorLookup } from './group/coordinator.j
 import { GroupAdmin } from './group/group-admin.js';
 import { GroupConsumer } from './group/group-consumer.js';
 import type { GroupConsumerOptions } from './group/types.js';
+import { CLIENT_LIMITS } from './limits.js';
 import { MetadataCache } from './metadata-cache.js';
 import { Producer, type ProducerOptions } from './producer.js';
 import { clientIdInterceptor } from './throttle.js';
@@ -67,6 +68,13 @@ export class TributaryClient {
 
   constructor(private readonly options: TributaryClientOptions) {
     this.clientId = options.clientId ?? 'tributary-client';
+    // Brokers refuse a longer id on every call; refusing it here names the option instead.
+    if (this.clientId.length > CLIENT_LIMITS.clientIdLengthMax) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        `clientId must have at most ${CLIENT_LIMITS.clientIdLengthMax} characters, got ${this.clientId.length}`,
+      );
+    }
     // One credentials object for every channel of this client (a bad PEM fails here, not on first use).
     const credentials = clientCredentials(options.tls);
     this.credentials = credentials;

@@ -6,7 +6,7 @@
  * metadata refresh, within the call's deadline and at most DELETE_RECORDS_CLIENT_LIMITS.attemptsMax times
  * (moving a log start again is a no-op); every other outcome is a per-partition entry.
  */
-import { TributaryError } from '@tributary/core';
+import { TributaryError, WIRE_LIMITS } from '@tributary/core';
 import { asTributaryError, type DeleteRecordsPartitionResult__Output, unary } from '@tributary/protocol';
 import {
   type BrokerSide,
@@ -24,8 +24,8 @@ export const DELETE_RECORDS_CLIENT_LIMITS = {
   retryBackoffMs: 100,
   /** Kept off the call's remaining time when telling the leader how long it may wait for its followers. */
   replyMarginMs: 200,
-  /** The broker's bound on that wait (replica/delete-records.ts). */
-  leaderWaitMsMax: 300_000,
+  /** The broker's bound on that wait. */
+  leaderWaitMsMax: WIRE_LIMITS.deleteRecordsTimeoutMsMax,
 } as const;
 
 /** Kafka's DeleteRecordsRequest.HIGH_WATERMARK. */

@@ -1,16 +1,28 @@
-/** Named bounds for the client ("put a limit on everything"). */
+/**
+ * Named bounds for the client ("put a limit on everything"). What the server checks is core's
+ * WIRE_LIMITS, used here as it is; a bound of the client's own below it (a default, a tighter cap) is
+ * checked against it in wire-limits.test.ts.
+ */
+import { WIRE_LIMITS } from '@tributary/core';
+import { RECORD_LIMITS } from '@tributary/records';
+
 export const CLIENT_LIMITS = {
   /** Produce calls in flight to one broker at once; further calls wait for a slot. */
   inFlightPerBrokerMax: 5,
   /** Records one batch may hold (the producer splits larger sends). */
   batchRecordsMax: 100_000,
-  /** Bytes one Produce request carries, to stay well under the gRPC message limit. */
-  batchBytesMax: 16 * 1024 * 1024,
+  /** Bytes one batch carries: records' RECORD_LIMITS.batchBytesMax, well under a Produce's bound. */
+  batchBytesMax: RECORD_LIMITS.batchBytesMax,
+  /** The client id every call carries (quotas, group membership): the brokers' bound. */
+  clientIdLengthMax: WIRE_LIMITS.clientIdLengthMax,
   /** Attempts per call before giving up, even when the deadline has not passed. */
   attemptsMax: 50,
   /** Deadline of one Metadata/ListOffsets call. */
   metadataCallTimeoutMs: 2_000,
-  /** Largest long-poll wait a fetch may ask for. */
+  /**
+   * Largest long-poll wait a fetch asks for, whatever the caller gives: half the broker's
+   * WIRE_LIMITS.fetchMaxWaitMsMax, so a consumer notices a dead broker within 30 s.
+   */
   fetchMaxWaitMsMax: 30_000,
 } as const;
 
@@ -49,12 +61,17 @@ export const TRANSACTION_LIMITS = {
   coordinatorAttemptsMax: 20,
   /** Kafka's transaction.timeout.ms default. */
   transactionTimeoutMsDefault: 60_000,
-  /** The proto field is a uint32; the coordinator enforces its own, smaller, transaction.max.timeout.ms. */
-  transactionTimeoutMsMax: 0x7fff_ffff,
-  /** Kafka's transactional.id is a string of at most this many characters on the wire (int16 length). */
-  transactionalIdLengthMax: 32_767,
+  /** transaction.timeout.ms must be positive (Kafka refuses 0 and below). */
+  transactionTimeoutMsMin: WIRE_LIMITS.transactionTimeoutMsMin,
+  /** The most any coordinator accepts; each enforces its own, smaller, transaction.max.timeout.ms. */
+  transactionTimeoutMsMax: WIRE_LIMITS.transactionTimeoutMsMax,
+  /**
+   * A transactional id's UTF-8 bytes, as the coordinator counts them. It was 32,767 characters here
+   * (Kafka's int16 string), so ids the coordinator refuses left the client.
+   */
+  transactionalIdBytesMax: WIRE_LIMITS.transactionalIdBytesMax,
   /** Distinct partitions one transaction may write (each is a coordinator entry and a marker to write). */
-  partitionsPerTransactionMax: 10_000,
+  partitionsPerTransactionMax: WIRE_LIMITS.partitionsPerTransactionMax,
 } as const;
 
 /** Bounds of the transaction admin calls (admin-transactions.ts, `trib transactions`). */
@@ -67,7 +84,7 @@ export const TRANSACTION_ADMIN_LIMITS = {
   brokersMax: 256,
   /** Transactions taken from one broker's ListTransactions answer. */
   listedPerBrokerMax: 100_000,
-  /** Transactional ids one describeTransactions call may name. */
+  /** Transactional ids one describeTransactions call may name (below WIRE_LIMITS.transactionalIdsPerDescribeMax). */
   describeIdsMax: 100,
   /** Producer ids one listTransactions filter may name. */
   filterValuesMax: 1_000,

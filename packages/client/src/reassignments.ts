@@ -4,7 +4,7 @@
  * describeReplicas, which asks each partition's leader broker (not the controller) how far its replicas
  * have got. Admin (admin.ts) exposes these.
  */
-import { isErrorCode, isWrongNode, TributaryError } from '@tributary/core';
+import { isErrorCode, isWrongNode, TributaryError, WIRE_LIMITS } from '@tributary/core';
 import {
   asTributaryError,
   type DescribedPartitionReplicas__Output,
@@ -19,9 +19,9 @@ import type { MetadataCache } from './metadata-cache.js';
 
 export const REASSIGNMENT_LIMITS = {
   /** Partitions one reassignment, cancel, election or describeReplicas call may name. */
-  partitionsPerCallMax: 10_000,
+  partitionsPerCallMax: WIRE_LIMITS.partitionsPerRequestMax,
   /** Replicas one target may list. */
-  replicasPerTargetMax: 64,
+  replicasPerTargetMax: WIRE_LIMITS.replicasPerTargetMax,
   /** Brokers describeReplicas asks at once. */
   brokersMax: 1_000,
 } as const;
@@ -179,10 +179,11 @@ export function requireValidTargets(targets: readonly ReassignmentTargetSpec[]):
         `${where}: a target needs 1 to ${REASSIGNMENT_LIMITS.replicasPerTargetMax} replicas`,
       );
     }
-    if (replicas.some((id) => !Number.isSafeInteger(id) || id < 0 || id > 0xffff_ffff)) {
+    // A broker id above nodeIdMax cannot exist (brokers refuse such a node id), so none can be named.
+    if (replicas.some((id) => !Number.isSafeInteger(id) || id < 0 || id > WIRE_LIMITS.nodeIdMax)) {
       throw new TributaryError(
         'INVALID_REPLICA_ASSIGNMENT',
-        `${where}: replica ids must be non-negative integers`,
+        `${where}: replica ids must be integers in [0, ${WIRE_LIMITS.nodeIdMax}]`,
       );
     }
     if (new Set(replicas).size !== replicas.length) {

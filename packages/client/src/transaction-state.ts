@@ -96,9 +96,10 @@ export class TransactionStateMachine {
   private sequencesBroken = false;
 
   constructor(readonly transactionalId: string) {
+    const idBytes = Buffer.byteLength(transactionalId, 'utf8');
     assert(
-      transactionalId.length > 0 && transactionalId.length <= TRANSACTION_LIMITS.transactionalIdLengthMax,
-      () => `transactional id length must be in [1, ${TRANSACTION_LIMITS.transactionalIdLengthMax}]`,
+      idBytes > 0 && idBytes <= TRANSACTION_LIMITS.transactionalIdBytesMax,
+      () => `transactional id bytes must be in [1, ${TRANSACTION_LIMITS.transactionalIdBytesMax}]`,
     );
   }
 

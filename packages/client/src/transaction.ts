@@ -428,20 +428,21 @@ export function createTransactionManager(
   options: TransactionalOptions,
 ): TransactionManager {
   const { transactionalId, transactionTimeoutMs } = options;
-  if (transactionalId.length === 0 || transactionalId.length > TRANSACTION_LIMITS.transactionalIdLengthMax) {
+  const idBytes = Buffer.byteLength(transactionalId, 'utf8');
+  if (idBytes === 0 || idBytes > TRANSACTION_LIMITS.transactionalIdBytesMax) {
     throw new TributaryError(
       'INVALID_REQUEST',
-      `transactionalId must have 1 to ${TRANSACTION_LIMITS.transactionalIdLengthMax} characters`,
+      `transactionalId must have 1 to ${TRANSACTION_LIMITS.transactionalIdBytesMax} bytes (UTF-8), got ${idBytes}`,
     );
   }
   if (
     !Number.isInteger(transactionTimeoutMs) ||
-    transactionTimeoutMs <= 0 ||
+    transactionTimeoutMs < TRANSACTION_LIMITS.transactionTimeoutMsMin ||
     transactionTimeoutMs > TRANSACTION_LIMITS.transactionTimeoutMsMax
   ) {
     throw new TributaryError(
       'INVALID_TRANSACTION_TIMEOUT',
-      `transactionTimeoutMs must be an integer in [1, ${TRANSACTION_LIMITS.transactionTimeoutMsMax}], got ${transactionTimeoutMs}`,
+      `transactionTimeoutMs must be an integer in [${TRANSACTION_LIMITS.transactionTimeoutMsMin}, ${TRANSACTION_LIMITS.transactionTimeoutMsMax}], got ${transactionTimeoutMs}`,
     );
   }
   const routeDeps = {

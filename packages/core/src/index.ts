@@ -27,3 +27,4 @@ export {
   serviceMain,
 } from './service.js';
 export { validateTopicName } from './topic-name.js';
+export { WIRE_LIMITS } from './wire-limits.js';

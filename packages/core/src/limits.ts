@@ -1,11 +1,15 @@
-/** Named limits ("put a limit on everything"): every queue, batch and request has a bound. */
+import { WIRE_LIMITS } from './wire-limits.js';
+
+/**
+ * Named limits ("put a limit on everything"): every queue, batch and request has a bound. Those a client
+ * sees on the wire are defined in WIRE_LIMITS and only named here, for the code that reads them as LIMITS.
+ */
 export const LIMITS = {
-  /** Kafka's limit on topic name length. */
-  topicNameLengthMax: 249,
+  topicNameLengthMax: WIRE_LIMITS.topicNameLengthMax,
   partitionsPerTopicMax: 100_000,
   replicationFactorMax: 16,
-  topicsPerRequestMax: 1_000,
-  configEntriesPerTopicMax: 100,
+  topicsPerRequestMax: WIRE_LIMITS.topicsPerRequestMax,
+  configEntriesPerTopicMax: WIRE_LIMITS.configEntriesPerRequestMax,
   configValueLengthMax: 4_096,
   /** Raft: entries in one append message, and their total bytes. */
   raftEntriesPerMessageMax: 4_096,
@@ -15,7 +19,7 @@ export const LIMITS = {
   /** Metadata records one broker-facing fetch returns. */
   metadataRecordsPerFetchMax: 10_000,
   /** gRPC message size; snapshots of large images are chunked below this. */
-  grpcMessageBytesMax: 64 * 1024 * 1024,
+  grpcMessageBytesMax: WIRE_LIMITS.grpcMessageBytesMax,
   snapshotChunkBytes: 1024 * 1024,
   // Security metadata (DESIGN §10): ACLs, SCRAM users and client quotas are metadata records, so the
   // image holds all of them in memory on every broker and controller; each count and name is bounded.

@@ -1,4 +1,5 @@
 /** Named bounds and defaults of the group coordinator ("put a limit on everything"). */
+import { WIRE_LIMITS } from '@tributary/core';
 
 export const OFFSETS_TOPIC = '__consumer_offsets';
 
@@ -39,19 +40,23 @@ export const GROUP_DEFAULTS = {
 
 export const GROUP_LIMITS = {
   /** Session timeouts outside this range are refused (INVALID_REQUEST), not clamped: the client learns. */
-  sessionTimeoutMsMin: 1_000,
-  sessionTimeoutMsMax: 300_000,
-  rebalanceTimeoutMsMax: 1_800_000,
+  sessionTimeoutMsMin: WIRE_LIMITS.sessionTimeoutMsMin,
+  sessionTimeoutMsMax: WIRE_LIMITS.sessionTimeoutMsMax,
+  rebalanceTimeoutMsMax: WIRE_LIMITS.rebalanceTimeoutMsMax,
   /** Kafka's group.consumer.max.size is unbounded by default; a bound keeps assignments affordable. */
   membersPerGroupMax: 1_000,
   /** Groups (with members or offsets) one coordinator shard keeps; beyond it new groups are refused. */
   groupsPerShardMax: 10_000,
-  groupIdLengthMax: 249,
-  memberIdLengthMax: 255,
-  clientIdLengthMax: 255,
+  groupIdLengthMax: WIRE_LIMITS.groupIdLengthMax,
+  memberIdLengthMax: WIRE_LIMITS.memberIdLengthMax,
+  /**
+   * The same client id a member's Produce and Fetch carry, so one bound: it was 255 here and 1,024 on
+   * the data plane, which let a client produce under an id it could not join a group with.
+   */
+  clientIdLengthMax: WIRE_LIMITS.clientIdLengthMax,
   subscribedTopicsMax: 1_000,
   /** Topic-partitions named in one heartbeat, commit, fetch or delete. */
-  partitionsPerRequestMax: 10_000,
+  partitionsPerRequestMax: WIRE_LIMITS.partitionsPerRequestMax,
   metadataBytesMax: 4_096,
   /** Bytes read per step while loading a shard. */
   loadReadBytes: 1024 * 1024,

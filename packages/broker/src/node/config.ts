@@ -3,7 +3,7 @@
  * TRIBUTARY_* environment variables and a JSON config file, read by core's one config mechanism with the
  * precedence flags > env > file > defaults. Every problem is a ConfigError with one clear line.
  */
-import { LIMITS } from '@tributary/core';
+import { LIMITS, WIRE_LIMITS } from '@tributary/core';
 import {
   ConfigError,
   type ConfigValues,
@@ -41,7 +41,7 @@ import { TXN_DEFAULTS } from '../txn/limits.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel };
 
-const NODE_ID_MAX = 0x7fff_ffff;
+const NODE_ID_MAX = WIRE_LIMITS.nodeIdMax;
 /** Kafka's session timeouts are int32s. */
 const INT32_MAX = 0x7fff_ffff;
 
@@ -120,7 +120,7 @@ export const BROKER_CONFIG = defineConfig({
     transactionMaxTimeoutMs: option
       .integer(
         "longest transaction timeout a producer may ask for; longer ones are refused (Kafka's transaction.max.timeout.ms)",
-        { min: 1, max: INT32_MAX },
+        { min: WIRE_LIMITS.transactionTimeoutMsMin, max: WIRE_LIMITS.transactionTimeoutMsMax },
         'MS',
       )
       .default(TXN_DEFAULTS.transactionMaxTimeoutMs, '900000 (15 minutes)'),

@@ -6,7 +6,7 @@
  * cannot serve what a client was told is deleted. The wait is bounded by the request's timeout; past it
  * the leader's own start has moved anyway and the answer is REQUEST_TIMED_OUT (a retry is a no-op).
  */
-import { assert, type ErrorCode } from '@tributary/core';
+import { assert, type ErrorCode, WIRE_LIMITS } from '@tributary/core';
 import type { DeleteRecordsPartitionResult__Output, DeleteRecordsRequest__Output } from '@tributary/protocol';
 import { toPartitionError } from './errors.js';
 import type { Partition } from './partition.js';
@@ -14,7 +14,7 @@ import { checkLeader, leaderHint, type RequestContext, waitForAny } from './requ
 
 export const DELETE_RECORDS_LIMITS = {
   /** The longest a DeleteRecords may wait for the ISR (Produce's bound). */
-  timeoutMsMax: 300_000,
+  timeoutMsMax: WIRE_LIMITS.deleteRecordsTimeoutMsMax,
   /** A gRPC request's 0 (proto3 cannot tell it from unset): Kafka's admin client default. */
   defaultTimeoutMs: 30_000,
 } as const;

@@ -1,13 +1,13 @@
 /** Named bounds on what one client or replica request may ask of a broker ("put a limit on everything"). */
-import { LIMITS } from '@tributary/core';
+import { WIRE_LIMITS } from '@tributary/core';
 
 export const REQUEST_LIMITS = {
   /** Topics named by one Produce, Fetch, ListOffsets or Metadata request. */
-  topicsPerRequestMax: LIMITS.topicsPerRequestMax,
+  topicsPerRequestMax: WIRE_LIMITS.topicsPerRequestMax,
   /** Partitions across all topics of one request. */
-  partitionsPerRequestMax: 10_000,
+  partitionsPerRequestMax: WIRE_LIMITS.partitionsPerRequestMax,
   /** Record bytes across all partitions of one Produce: the request-size quota. */
-  produceBytesPerRequestMax: 64 * 1024 * 1024,
+  produceBytesPerRequestMax: WIRE_LIMITS.produceBytesPerRequestMax,
   /**
    * Record bytes across all Produce requests admitted and not yet answered on one broker: the
    * in-flight quota (services/in-flight-bytes.ts). Beyond it Produce gets RESOURCE_EXHAUSTED (retriable).
@@ -15,11 +15,11 @@ export const REQUEST_LIMITS = {
    */
   produceInFlightBytesMax: 256 * 1024 * 1024,
   /** How long a Produce may wait for acknowledgements. */
-  produceTimeoutMsMax: 300_000,
+  produceTimeoutMsMax: WIRE_LIMITS.produceTimeoutMsMax,
   /** How long a Fetch or ReplicaFetch may long-poll. */
-  fetchMaxWaitMsMax: 60_000,
+  fetchMaxWaitMsMax: WIRE_LIMITS.fetchMaxWaitMsMax,
   /** Bytes a Fetch or ReplicaFetch may ask for, in total and per partition. */
-  fetchBytesMax: 64 * 1024 * 1024,
+  fetchBytesMax: WIRE_LIMITS.fetchBytesMax,
   /** Topics one Metadata request may auto-create. */
   autoCreateTopicsPerRequestMax: 100,
   /**
@@ -34,10 +34,6 @@ export const REQUEST_LIMITS = {
   adminForwardReplyMarginMs: 100,
   /** Forwarded admin calls in flight on one broker; beyond it RESOURCE_EXHAUSTED (retriable). */
   adminForwardInFlightMax: 256,
-  /**
-   * A Produce or Fetch call's client id (`tributary-client-id` metadata: what client quotas are resolved
-   * for), in characters. Kafka's header allows 32 767; a broker keeps thousands of them in its quota
-   * state, so they are kept short.
-   */
-  clientIdLengthMax: 1_024,
+  /** A Produce or Fetch call's client id (`tributary-client-id` metadata), in characters. */
+  clientIdLengthMax: WIRE_LIMITS.clientIdLengthMax,
 } as const;

@@ -2,12 +2,13 @@
  * Named bounds and defaults of the transaction coordinator ("put a limit on everything"). Names follow
  * Kafka's broker configs where one exists; the values are Kafka's defaults unless a comment says why not.
  */
+import { WIRE_LIMITS } from '@tributary/core';
 
 export const TRANSACTION_STATE_TOPIC = '__transaction_state';
 
 export const TXN_DEFAULTS = {
   /** transaction.max.timeout.ms: a longer transaction.timeout.ms is refused with INVALID_TRANSACTION_TIMEOUT. */
-  transactionMaxTimeoutMs: 900_000,
+  transactionMaxTimeoutMs: WIRE_LIMITS.transactionMaxTimeoutMsDefault,
   /**
    * transactional.id.expiration.ms: a transactional id with no transaction for this long is forgotten
    * (a tombstone in the state topic), so its producer id can no longer fence anyone.
@@ -39,13 +40,12 @@ export const TXN_LIMITS = {
    */
   producerEpochExhaustedMargin: 1,
   /** transaction.timeout.ms must be positive (Kafka refuses 0 and below). */
-  transactionTimeoutMsMin: 1,
-  /** Kafka bounds a transactional id only by its int16 string length; a bound keeps the state topic small. */
-  transactionalIdBytesMax: 4_096,
+  transactionTimeoutMsMin: WIRE_LIMITS.transactionTimeoutMsMin,
+  transactionalIdBytesMax: WIRE_LIMITS.transactionalIdBytesMax,
   /** Partitions one transaction may hold; AddPartitionsToTxn beyond it is refused (INVALID_REQUEST). */
-  partitionsPerTransactionMax: 10_000,
+  partitionsPerTransactionMax: WIRE_LIMITS.partitionsPerTransactionMax,
   /** Partitions named in one AddPartitionsToTxn (or its verify-only form). */
-  partitionsPerRequestMax: 10_000,
+  partitionsPerRequestMax: WIRE_LIMITS.partitionsPerRequestMax,
   /** Transactional ids one coordinator shard keeps; InitProducerId for a new one is refused beyond it. */
   transactionalIdsPerShardMax: 100_000,
   /**
@@ -56,7 +56,7 @@ export const TXN_LIMITS = {
   /** Timed-out transactions one sweep aborts, and expired ids one sweep removes; the next sweep goes on. */
   transitionsPerSweepMax: 1_000,
   /** Transactional ids named in one DescribeTransactions. */
-  transactionalIdsPerDescribeMax: 1_000,
+  transactionalIdsPerDescribeMax: WIRE_LIMITS.transactionalIdsPerDescribeMax,
 } as const;
 
 /** The broker-side shell's bounds (txn-shell.ts, txn-state-topic.ts, markers.ts, verification.ts). */

@@ -4,7 +4,7 @@
  * answered once committed; a standby answers NOT_CONTROLLER with the leader hint (runCommand). The
  * list is served by any controller from its committed image.
  */
-import { brokerId, LIMITS, TributaryError } from '@tributary/core';
+import { assert, brokerId, LIMITS, TributaryError, WIRE_LIMITS } from '@tributary/core';
 import { isReassigning, type MetadataImage } from '@tributary/metadata';
 import {
   type AlterPartitionReassignmentsResponse,
@@ -38,13 +38,11 @@ type HandleOptions = { readonly onUnexpectedError: (error: unknown) => void };
  * Targets one AlterPartitionReassignments request may carry: one PartitionChange each, so one Raft
  * entry stays well below RECORDS_PER_ENTRY_MAX and a few MiB.
  */
-export const REASSIGNMENT_TARGETS_PER_REQUEST_MAX = 10_000;
+export const REASSIGNMENT_TARGETS_PER_REQUEST_MAX = WIRE_LIMITS.partitionsPerRequestMax;
 
-/**
- * Broker ids a target lists before it is refused whole: generous beyond LIMITS.replicationFactorMax
- * (a longer list is refused per target, with INVALID_REPLICA_ASSIGNMENT) but a bound on decoding work.
- */
-const TARGET_REPLICAS_MAX = 4 * LIMITS.replicationFactorMax;
+/** Broker ids a target lists before the request is refused whole (a full replica set must fit). */
+const TARGET_REPLICAS_MAX = WIRE_LIMITS.replicasPerTargetMax;
+assert(TARGET_REPLICAS_MAX >= LIMITS.replicationFactorMax, 'a target can list a full replica set');
 
 export function createReassignmentHandlers(
   options: ControllerAdminOptions,
