@@ -266,7 +266,8 @@ export class Deliverer {
         'Produce',
         {
           acks: this.acks,
-          timeoutMs: remainingMs,
+          // The broker refuses a longer acknowledgement wait; the call's own deadline may still be longer.
+          timeoutMs: Math.min(remainingMs, CLIENT_LIMITS.produceTimeoutMsMax),
           transactionalId: this.options.transactionalId ?? '',
           topics: [
             {

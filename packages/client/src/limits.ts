@@ -15,6 +15,12 @@ export const CLIENT_LIMITS = {
   batchBytesMax: RECORD_LIMITS.batchBytesMax,
   /** The client id every call carries (quotas, group membership): the brokers' bound. */
   clientIdLengthMax: WIRE_LIMITS.clientIdLengthMax,
+  /**
+   * The acknowledgement wait one Produce asks for: the broker's bound. A producer's timeoutMs may be
+   * longer (it used to be sent as it was, and refused): a request now waits at most this long, and the
+   * producer retries within its delivery deadline.
+   */
+  produceTimeoutMsMax: WIRE_LIMITS.produceTimeoutMsMax,
   /** Attempts per call before giving up, even when the deadline has not passed. */
   attemptsMax: 50,
   /** Deadline of one Metadata/ListOffsets call. */

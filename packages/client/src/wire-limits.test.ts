@@ -51,6 +51,11 @@ const CLIENT_MAXIMA: readonly WirePair[] = [
     serverMax: WIRE_LIMITS.fetchMaxWaitMsMax,
   },
   {
+    name: 'produce acknowledgement wait',
+    client: CLIENT_LIMITS.produceTimeoutMsMax,
+    serverMax: WIRE_LIMITS.produceTimeoutMsMax,
+  },
+  {
     name: 'transactional id bytes',
     client: TRANSACTION_LIMITS.transactionalIdBytesMax,
     serverMax: WIRE_LIMITS.transactionalIdBytesMax,
