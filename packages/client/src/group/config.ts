@@ -1,4 +1,6 @@
 /** Defaults and bounds of the group consumer and group admin ("put a limit on everything"). */
+import { WIRE_LIMITS } from '@tributary/core';
+
 export const GROUP_DEFAULTS = {
   /** A member not heard from for this long is removed by the coordinator (Kafka's default). */
   sessionTimeoutMs: 45_000,
@@ -37,8 +39,8 @@ export const GROUP_LIMITS = {
   idleWaitMs: 100,
   /** Brokers listGroups asks at once. */
   brokersMax: 256,
-  /** Group id length, as the coordinator bounds it. */
-  groupIdLengthMax: 255,
+  /** Group id length: the coordinator's bound (Kafka's 249, as topic names). */
+  groupIdLengthMax: WIRE_LIMITS.groupIdLengthMax,
 } as const;
 
 export type Assignor = 'cooperative-sticky' | 'range' | 'round-robin';
