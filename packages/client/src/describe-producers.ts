@@ -10,20 +10,17 @@
 import { TributaryError } from '@tributary/core';
 import {
   type ActiveProducer__Output,
-  asTributaryError,
   type DescribeProducersPartitionResult__Output,
   unary,
 } from '@tributary/protocol';
+import { askPartitionLeaders, topicsOf } from './leader-rounds.js';
 import { DESCRIBE_PRODUCERS_LIMITS } from './limits.js';
 import {
   type BrokerSide,
-  leaderMayHaveMoved,
   type PartitionError,
-  REASSIGNMENT_LIMITS,
   requireValidPartitions,
   type TopicPartitionRef,
 } from './reassignments.js';
-import { sleep } from './retry.js';
 
 /** One producer a partition's leader remembers (Kafka's ProducerState); null where it has none. */
 export interface ActiveProducerDescription {
@@ -80,33 +77,21 @@ export async function describeProducersOnLeaders(
   deadlineMs: number,
 ): Promise<PartitionProducersDescription[]> {
   requireProducerPartitions(wanted);
-  const deadlineAt = performance.now() + deadlineMs;
-  const done = new Map<string, PartitionProducersDescription>();
-  let pending = [...wanted];
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    const remainingMs = deadlineAt - performance.now();
-    const last = attempt + 1 >= DESCRIBE_PRODUCERS_LIMITS.attemptsMax || remainingMs <= 0;
-    if (attempt > 0) {
-      await sleep(Math.min(DESCRIBE_PRODUCERS_LIMITS.retryBackoffMs, Math.max(0, remainingMs)));
-    }
-    await brokers.metadata
-      .refresh([...new Set(pending.map((p) => p.topic))], Math.max(1, remainingMs))
-      .catch(() => undefined); // No broker answered: the round below reports the partitions as leaderless.
-    const outcomes = await askLeaders(brokers, pending, Math.max(1, deadlineAt - performance.now()));
-    const retry: TopicPartitionRef[] = [];
-    for (const [index, outcome] of outcomes.entries()) {
-      const asked = pending[index];
-      if (asked === undefined) continue;
-      if (!last && leaderMayHaveMoved(outcome.error)) retry.push(asked);
-      else done.set(keyOf(asked), outcome);
-    }
-    pending = retry;
-  }
-  return wanted.map((w) => done.get(keyOf(w)) ?? failed(w, null, 'UNKNOWN', 'no answer'));
-}
-
-function keyOf(ref: TopicPartitionRef): string {
-  return `${ref.topic}\u0000${ref.partition}`;
+  return askPartitionLeaders(brokers, wanted, deadlineMs, {
+    attemptsMax: DESCRIBE_PRODUCERS_LIMITS.attemptsMax,
+    retryBackoffMs: DESCRIBE_PRODUCERS_LIMITS.retryBackoffMs,
+    failed,
+    ask: async (address, leaderId, refs, remainingMs) => {
+      const topics = topicsOf(refs, (r) => ({ partition: r.partition }));
+      const response = await unary(
+        brokers.connections.get(address),
+        'DescribeProducers',
+        { topics },
+        { deadlineMs: Math.max(1, Math.min(remainingMs, DESCRIBE_PRODUCERS_LIMITS.callTimeoutMs)) },
+      );
+      return response.results.map((result) => described(result, leaderId));
+    },
+  });
 }
 
 function failed(
@@ -122,76 +107,6 @@ function failed(
     activeProducers: [],
     error: { code, message },
   };
-}
-
-/** One round: each partition's leader asked once; the outcomes in `wanted`'s order. */
-async function askLeaders(
-  brokers: BrokerSide,
-  wanted: readonly TopicPartitionRef[],
-  remainingMs: number,
-): Promise<PartitionProducersDescription[]> {
-  const outcomes = new Map<string, PartitionProducersDescription>();
-  const byLeader = new Map<number, TopicPartitionRef[]>();
-  for (const ref of wanted) {
-    const topic = brokers.metadata.topic(ref.topic);
-    const leader = topic?.partitions[ref.partition]?.leaderId ?? -1;
-    if (topic === undefined || ref.partition >= topic.partitions.length) {
-      outcomes.set(
-        keyOf(ref),
-        failed(ref, null, 'UNKNOWN_TOPIC_OR_PARTITION', `no partition ${ref.topic}-${ref.partition}`),
-      );
-    } else if (leader < 0) {
-      outcomes.set(keyOf(ref), failed(ref, null, 'LEADER_NOT_AVAILABLE', 'no leader known'));
-    } else {
-      byLeader.set(leader, [...(byLeader.get(leader) ?? []), ref]);
-    }
-  }
-  if (byLeader.size > REASSIGNMENT_LIMITS.brokersMax) {
-    throw new TributaryError(
-      'INVALID_REQUEST',
-      `partitions led by more than ${REASSIGNMENT_LIMITS.brokersMax} brokers`,
-    );
-  }
-  const callMs = Math.max(1, Math.min(remainingMs, DESCRIBE_PRODUCERS_LIMITS.callTimeoutMs));
-  await Promise.all(
-    [...byLeader].map(async ([leaderId, refs]) => {
-      for (const outcome of await askLeader(brokers, leaderId, refs, callMs)) {
-        outcomes.set(keyOf(outcome), outcome);
-      }
-    }),
-  );
-  return wanted.map(
-    (ref) => outcomes.get(keyOf(ref)) ?? failed(ref, null, 'UNKNOWN', 'the leader did not answer it'),
-  );
-}
-
-async function askLeader(
-  brokers: BrokerSide,
-  leaderId: number,
-  refs: readonly TopicPartitionRef[],
-  callMs: number,
-): Promise<PartitionProducersDescription[]> {
-  const address = brokers.metadata.brokerAddress(leaderId);
-  if (address === undefined) {
-    return refs.map((ref) => failed(ref, null, 'LEADER_NOT_AVAILABLE', `no address for broker ${leaderId}`));
-  }
-  const topics = [...new Set(refs.map((r) => r.topic))].map((name) => ({
-    name,
-    partitions: refs.filter((r) => r.topic === name).map((r) => ({ partition: r.partition })),
-  }));
-  try {
-    const response = await unary(
-      brokers.connections.get(address),
-      'DescribeProducers',
-      { topics },
-      { deadlineMs: callMs },
-    );
-    return response.results.map((result) => described(result, leaderId));
-  } catch (error) {
-    // An unreachable broker reads as LEADER_NOT_AVAILABLE: worth a refresh and another round.
-    const failure = asTributaryError(error);
-    return refs.map((ref) => failed(ref, leaderId, failure.code, failure.message));
-  }
 }
 
 function described(

@@ -4,7 +4,7 @@
  * describeReplicas, which asks each partition's leader broker (not the controller) how far its replicas
  * have got. Admin (admin.ts) exposes these.
  */
-import { isErrorCode, isWrongNode, TributaryError, WIRE_LIMITS } from '@tributary/core';
+import { TributaryError, WIRE_LIMITS } from '@tributary/core';
 import {
   asTributaryError,
   type DescribedPartitionReplicas__Output,
@@ -58,11 +58,6 @@ export interface OngoingReassignmentDescription {
 export interface PartitionError {
   readonly code: string;
   readonly message: string;
-}
-
-/** A partition's error after which its leader may be another broker (the error table's `wrongNode`). */
-export function leaderMayHaveMoved(error: PartitionError | null): boolean {
-  return error !== null && isErrorCode(error.code) && isWrongNode(error.code);
 }
 
 export interface ReassignmentOutcome extends TopicPartitionRef {
