@@ -65,6 +65,12 @@ export const TRANSACTION_LIMITS = {
    * are retried, the first two after finding the coordinator again.
    */
   coordinatorAttemptsMax: 20,
+  /**
+   * An attempt needs at least this much of the deadline left (a round trip and the coordinator's state
+   * write): one started with a few ms left could only time out, and its DEADLINE_EXCEEDED would replace
+   * the coordinator's last answer as the reason the call gave up.
+   */
+  coordinatorAttemptMinMs: 20,
   /** Kafka's transaction.timeout.ms default. */
   transactionTimeoutMsDefault: 60_000,
   /** transaction.timeout.ms must be positive (Kafka refuses 0 and below). */

@@ -122,13 +122,14 @@ export class CoordinatorRoute {
     attempt: (client: TransactionCoordinatorClient, callTimeoutMs: number) => Promise<T>,
   ): Promise<T> {
     let lastError: TributaryError | undefined;
+    const attemptMinMs = TRANSACTION_LIMITS.coordinatorAttemptMinMs;
     for (let round = 0; round < TRANSACTION_LIMITS.coordinatorAttemptsMax; round++) {
       if (round > 0) {
         const remainingMs = deadlineMs - this.deps.clock.nowMs();
-        if (remainingMs <= 0) break;
+        if (remainingMs < attemptMinMs) break;
         await sleep(Math.min(remainingMs, backoffDelayMs(round - 1, DEFAULT_BACKOFF, this.deps.random)));
       }
-      if (deadlineMs - this.deps.clock.nowMs() <= 0) break;
+      if (deadlineMs - this.deps.clock.nowMs() < attemptMinMs) break;
       try {
         this.address ??= await this.find(this.callTimeoutMs(deadlineMs));
         return await attempt(this.deps.connections.get(this.address), this.callTimeoutMs(deadlineMs));
