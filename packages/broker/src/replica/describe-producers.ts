@@ -8,7 +8,7 @@
  */
 import type { ProducerEntry } from '@tributary/log';
 import type { ActiveProducer__Output, DescribeProducersPartitionResult__Output } from '@tributary/protocol';
-import type { TopicPartition } from './describe-replicas.js';
+import { ledPartition, type TopicPartition } from './describe-replicas.js';
 
 /** Kafka's "none" on DescribeProducers' wire, for every field that may have none. */
 export const NO_VALUE = -1;
@@ -26,20 +26,11 @@ export function describeProducers(options: {
   readonly brokerId: number;
 }): DescribeProducersPartitionResult__Output[] {
   const { wanted, lookup, brokerId } = options;
-  return wanted.map(({ topic, partition: index }) => {
-    const partition = lookup(topic, index);
-    if (partition === undefined) {
-      return failed(
-        topic,
-        index,
-        'UNKNOWN_TOPIC_OR_PARTITION',
-        `${topic}-${index} is not hosted by broker ${brokerId}`,
-      );
-    }
-    if (partition.role.kind !== 'leader') {
-      return failed(topic, index, 'NOT_LEADER', `broker ${brokerId} does not lead ${topic}-${index}`);
-    }
-    const activeProducers = partition.log.producers
+  return wanted.map((tp) => {
+    const found = ledPartition(lookup, tp, brokerId);
+    if (!('led' in found)) return failed(tp.topic, tp.partition, found.code, found.message);
+    const { topic, partition: index } = tp;
+    const activeProducers = found.led.log.producers
       .entries()
       .map(activeProducerOf)
       .sort((a, b) => a.producerId - b.producerId);

@@ -12,6 +12,29 @@ export interface TopicPartition {
 }
 
 /**
+ * For the reads only a leader answers (DescribeReplicas, DescribeProducers): the partition this broker
+ * leads, or the per-partition refusal (UNKNOWN_TOPIC_OR_PARTITION when not hosted here, NOT_LEADER when
+ * only followed).
+ */
+export function ledPartition<P extends { readonly role: { readonly kind: string } }>(
+  lookup: (topic: string, partition: number) => P | undefined,
+  { topic, partition: index }: TopicPartition,
+  brokerId: number,
+): { readonly led: P } | { readonly code: string; readonly message: string } {
+  const partition = lookup(topic, index);
+  if (partition === undefined) {
+    return {
+      code: 'UNKNOWN_TOPIC_OR_PARTITION',
+      message: `${topic}-${index} is not hosted by broker ${brokerId}`,
+    };
+  }
+  if (partition.role.kind !== 'leader') {
+    return { code: 'NOT_LEADER', message: `broker ${brokerId} does not lead ${topic}-${index}` };
+  }
+  return { led: partition };
+}
+
+/**
  * `wanted` null: every partition `partitions` holds that this broker leads. Otherwise one answer per wanted
  * partition, in order: UNKNOWN_TOPIC_OR_PARTITION when not hosted here, NOT_LEADER when only followed.
  */
@@ -28,20 +51,11 @@ export function describeReplicas(options: {
       .filter((partition) => partition.role.kind === 'leader')
       .map((partition) => describeLed(partition, nowMs));
   }
-  return wanted.map(({ topic, partition: index }) => {
-    const partition = lookup(topic, index);
-    if (partition === undefined) {
-      return failed(
-        topic,
-        index,
-        'UNKNOWN_TOPIC_OR_PARTITION',
-        `${topic}-${index} is not hosted by broker ${brokerId}`,
-      );
-    }
-    if (partition.role.kind !== 'leader') {
-      return failed(topic, index, 'NOT_LEADER', `broker ${brokerId} does not lead ${topic}-${index}`);
-    }
-    return describeLed(partition, nowMs);
+  return wanted.map((tp) => {
+    const found = ledPartition(lookup, tp, brokerId);
+    return 'led' in found
+      ? describeLed(found.led, nowMs)
+      : failed(tp.topic, tp.partition, found.code, found.message);
   });
 }
 
