@@ -9,12 +9,7 @@
 import { TributaryError, WIRE_LIMITS } from '@tributary/core';
 import { type DeleteRecordsPartitionResult__Output, unary } from '@tributary/protocol';
 import { askPartitionLeaders, topicsOf } from './leader-rounds.js';
-import {
-  type BrokerSide,
-  type PartitionError,
-  requireValidPartitions,
-  type TopicPartitionRef,
-} from './reassignments.js';
+import type { BrokerSide, PartitionError, TopicPartitionRef } from './reassignments.js';
 
 export const DELETE_RECORDS_CLIENT_LIMITS = {
   /** Rounds of asking the leaders (the first included). */
@@ -40,13 +35,10 @@ export interface DeletedRecords extends TopicPartitionRef {
   readonly error: PartitionError | null;
 }
 
+/** Offsets the broker accepts (the partitions themselves are askPartitionLeaders' to check). */
 export function requireRecordsToDelete(wanted: readonly RecordsToDelete[]): void {
-  requireValidPartitions(wanted);
-  const seen = new Set<string>();
   for (const { topic, partition, offset } of wanted) {
     const where = `${topic}-${partition}`;
-    if (seen.has(where)) throw new TributaryError('INVALID_REQUEST', `${where} is named twice`);
-    seen.add(where);
     if (!Number.isSafeInteger(offset) || offset < DELETE_TO_HIGH_WATERMARK) {
       throw new TributaryError('INVALID_REQUEST', `${where}: offset must be -1 or at least 0, got ${offset}`);
     }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TributaryClient } from './client.js';
-import { requireProducerPartitions } from './describe-producers.js';
+import { requireLeaderPartitions } from './leader-rounds.js';
 import { DESCRIBE_PRODUCERS_LIMITS } from './limits.js';
 import { type FakeCluster, startFakeCluster } from './testing/fake-broker.js';
 
@@ -137,8 +137,8 @@ describe('Admin.describeProducers', () => {
 
   it('refuses duplicates, empty topics and bad partitions before sending anything', async () => {
     const before = cluster.state.requests.length;
-    expect(() => requireProducerPartitions([{ topic: '', partition: 0 }])).toThrow(/no topic/);
-    expect(() => requireProducerPartitions([{ topic: 'orders', partition: -1 }])).toThrow(/bad partition/);
+    expect(() => requireLeaderPartitions([{ topic: '', partition: 0 }])).toThrow(/no topic/);
+    expect(() => requireLeaderPartitions([{ topic: 'orders', partition: -1 }])).toThrow(/bad partition/);
     await expect(
       client.admin().describeProducers([
         { topic: 'orders', partition: 0 },

@@ -7,7 +7,6 @@
  * (NOT_LEADER, no leader known) are asked again after a metadata refresh, within the call's deadline and
  * at most DESCRIBE_PRODUCERS_LIMITS.attemptsMax rounds; every other outcome is a per-partition entry.
  */
-import { TributaryError } from '@tributary/core';
 import {
   type ActiveProducer__Output,
   type DescribeProducersPartitionResult__Output,
@@ -15,12 +14,7 @@ import {
 } from '@tributary/protocol';
 import { askPartitionLeaders, topicsOf } from './leader-rounds.js';
 import { DESCRIBE_PRODUCERS_LIMITS } from './limits.js';
-import {
-  type BrokerSide,
-  type PartitionError,
-  requireValidPartitions,
-  type TopicPartitionRef,
-} from './reassignments.js';
+import type { BrokerSide, PartitionError, TopicPartitionRef } from './reassignments.js';
 
 /** One producer a partition's leader remembers (Kafka's ProducerState); null where it has none. */
 export interface ActiveProducerDescription {
@@ -60,23 +54,11 @@ export function activeProducerDescription(answer: ActiveProducer__Output): Activ
   };
 }
 
-/** Valid refs, none named twice (a partition has one answer). */
-export function requireProducerPartitions(wanted: readonly TopicPartitionRef[]): void {
-  requireValidPartitions(wanted);
-  const seen = new Set<string>();
-  for (const ref of wanted) {
-    const where = `${ref.topic}-${ref.partition}`;
-    if (seen.has(where)) throw new TributaryError('INVALID_REQUEST', `${where} is named twice`);
-    seen.add(where);
-  }
-}
-
 export async function describeProducersOnLeaders(
   brokers: BrokerSide,
   wanted: readonly TopicPartitionRef[],
   deadlineMs: number,
 ): Promise<PartitionProducersDescription[]> {
-  requireProducerPartitions(wanted);
   return askPartitionLeaders(brokers, wanted, deadlineMs, {
     attemptsMax: DESCRIBE_PRODUCERS_LIMITS.attemptsMax,
     retryBackoffMs: DESCRIBE_PRODUCERS_LIMITS.retryBackoffMs,

@@ -11,6 +11,7 @@ import {
   type BrokerSide,
   type PartitionError,
   REASSIGNMENT_LIMITS,
+  requireValidPartitions,
   type TopicPartitionRef,
 } from './reassignments.js';
 import { sleep } from './retry.js';
@@ -37,12 +38,25 @@ export function leaderMayHaveMoved(error: PartitionError | null): boolean {
   return error !== null && isErrorCode(error.code) && isWrongNode(error.code);
 }
 
+/** Valid refs, none named twice (each partition has one outcome); checked before anything is sent. */
+export function requireLeaderPartitions(wanted: readonly TopicPartitionRef[]): void {
+  requireValidPartitions(wanted);
+  const seen = new Set<string>();
+  for (const ref of wanted) {
+    if (seen.has(keyOf(ref))) {
+      throw new TributaryError('INVALID_REQUEST', `${ref.topic}-${ref.partition} is named twice`);
+    }
+    seen.add(keyOf(ref));
+  }
+}
+
 export async function askPartitionLeaders<W extends TopicPartitionRef, R extends PartitionOutcome>(
   brokers: BrokerSide,
   wanted: readonly W[],
   deadlineMs: number,
   rounds: LeaderRounds<W, R>,
 ): Promise<R[]> {
+  requireLeaderPartitions(wanted);
   const deadlineAt = performance.now() + deadlineMs;
   const done = new Map<string, R>();
   let pending = [...wanted];
