@@ -13,6 +13,23 @@ import type { ClassicGroupConfig } from '../classic-types.js';
 import { GroupCoordinator, offsetsPartitionFor } from '../coordinator.js';
 import { OFFSETS_TOPIC } from '../limits.js';
 
+/** A topic's records: `count` partitions, each with broker 1 as its only replica and leader. */
+function topicLedByBroker1(name: string, topicId: string, count: number): MetadataRecord[] {
+  return [
+    { type: 'Topic', name, topicId },
+    ...Array.from({ length: count }, (_, partition) => ({
+      type: 'Partition' as const,
+      topicId,
+      partition,
+      replicas: [brokerId(1)],
+      isr: [brokerId(1)],
+      leader: brokerId(1),
+      leaderEpoch: leaderEpoch(0),
+      partitionEpoch: partitionEpoch(0),
+    })),
+  ];
+}
+
 /** `dataTopics`: topics for groups to consume (name → partition count), led by broker 1 too. */
 export function imageWithOffsetsTopic(
   partitions: number,
@@ -28,30 +45,8 @@ export function imageWithOffsetsTopic(
       rack: null,
       fenced: false,
     },
-    { type: 'Topic', name: OFFSETS_TOPIC, topicId: 't-offsets' },
-    ...Array.from({ length: partitions }, (_, partition) => ({
-      type: 'Partition' as const,
-      topicId: 't-offsets',
-      partition,
-      replicas: [brokerId(1)],
-      isr: [brokerId(1)],
-      leader: brokerId(1),
-      leaderEpoch: leaderEpoch(0),
-      partitionEpoch: partitionEpoch(0),
-    })),
-    ...[...dataTopics].flatMap(([name, count]): MetadataRecord[] => [
-      { type: 'Topic', name, topicId: `t-${name}` },
-      ...Array.from({ length: count }, (_, partition) => ({
-        type: 'Partition' as const,
-        topicId: `t-${name}`,
-        partition,
-        replicas: [brokerId(1)],
-        isr: [brokerId(1)],
-        leader: brokerId(1),
-        leaderEpoch: leaderEpoch(0),
-        partitionEpoch: partitionEpoch(0),
-      })),
-    ]),
+    ...topicLedByBroker1(OFFSETS_TOPIC, 't-offsets', partitions),
+    ...[...dataTopics].flatMap(([name, count]) => topicLedByBroker1(name, `t-${name}`, count)),
   ];
   return replayAll(
     MetadataImage.EMPTY,
