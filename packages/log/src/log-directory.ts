@@ -4,7 +4,7 @@ import { TributaryError } from '@tributary/core';
 import { recoverCleanerFiles } from './cleaner/swap.js';
 import { isNotFound, syncDirectory, writeFileAtomically } from './fs-util.js';
 import { LOG_LIMITS } from './limits.js';
-import { DELETED_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX } from './segment.js';
+import { DELETED_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX } from './segment.js';
 
 /** The files of one partition directory besides the segments. */
 export const CLEAN_SHUTDOWN_FILE = '.clean-shutdown';
@@ -29,9 +29,13 @@ export async function listSegmentBaseOffsets(dir: string, cleanerFirstDirtyOffse
     if (match?.[1] !== undefined) bases.push(Number(match[1]));
   }
   const stems = new Set(bases.map((base) => String(base).padStart(20, '0')));
+  // A crash while a segment's files were being deleted (retention, a truncation, the cleaner removing an
+  // emptied segment: the `.log` goes first) leaves its indexes; the aborted-transaction index among them
+  // would otherwise be taken for a later segment's at the same base offset and hide committed records.
+  const indexSuffixes = [INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX];
   for (const name of names) {
     const orphanIndex =
-      (name.endsWith(INDEX_SUFFIX) || name.endsWith(TIME_INDEX_SUFFIX)) && !stems.has(name.slice(0, 20));
+      indexSuffixes.some((suffix) => name.endsWith(suffix)) && !stems.has(name.slice(0, 20));
     if (name.endsWith(DELETED_SUFFIX) || name.endsWith('.tmp') || orphanIndex) {
       await rm(join(dir, name), { force: true });
     }

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '@tributary/core';
@@ -198,6 +198,7 @@ describe('PartitionLog.clean', () => {
     await fill(log, 200, 3);
     const before = lastPerKey(await readAllRecords(log));
     const segments = log.segmentCount;
+    const logsBefore = (await readdir(dirOf(log))).filter((name) => name.endsWith('.log'));
     const cleaned = await log.clean({ nowMs: clock.nowMs(), upperBoundOffset: log.logEndOffset });
     expect(cleaned.segmentsCleaned).toBeGreaterThan(1);
     // The first (emptied, kept: its base is the log start), the one holding the last values, the active one.
@@ -209,13 +210,21 @@ describe('PartitionLog.clean', () => {
     const retention = await log.applyRetention(clock.nowMs());
     expect(retention).toEqual({ deletedSegments: 0, deletedBytes: 0, logStartOffset: 0 });
     expect(log.logStartOffset).toBe(0);
-    // A clean reopen, then an unclean one (the open scans the segments and their gaps).
+    // A crash in the middle of removing a segment's files (the `.log` goes first) leaves its indexes: the
+    // next open removes them, so a later segment at that base never takes them for its own.
     const dir = dirOf(log);
+    const removedStem = logsBefore.find((name) => !files.includes(name))?.slice(0, 20);
+    expect(removedStem).toBeDefined();
+    for (const suffix of ['.index', '.timeindex', '.txnindex']) {
+      await writeFile(join(dir, `${removedStem}${suffix}`), Buffer.alloc(12, 1));
+    }
+    // A clean reopen, then an unclean one (the open scans the segments and their gaps).
     await log.close();
     const afterClean = await openLog(dir, { minCleanableDirtyRatio: 0.01 });
     await afterClean.closeWithoutMarker();
     const afterCrash = await openLog(dir, { minCleanableDirtyRatio: 0.01 });
     expect(afterCrash.segmentCount).toBe(files.length);
+    expect((await readdir(dir)).filter((name) => name.startsWith(removedStem ?? '-'))).toEqual([]);
     expect(afterCrash.logStartOffset).toBe(0);
     expect(afterCrash.logEndOffset).toBe(200);
     expect(lastPerKey(await readAllRecords(afterCrash))).toEqual(before);
