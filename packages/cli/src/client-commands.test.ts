@@ -45,6 +45,10 @@ describe('argument errors: one line, exit 2', () => {
       'negative --linger-ms',
       ['perf', 'produce', 't', '--duration-ms', '10', '--record-size', '1', '--linger-ms', '-1'],
     ],
+    [
+      '--linger-ms above its bound',
+      ['perf', 'end-to-end', 't', '--duration-ms', '10', '--linger-ms', '10001'],
+    ],
     ['zero record size', ['perf', 'produce', 't', '--messages', '10', '--record-size', '0']],
     ['bad --bootstrap', ['--bootstrap', 'nope', 'consume', 't']],
     ['bad TRIB_BOOTSTRAP', ['consume', 't'], { TRIB_BOOTSTRAP: 'a:1,bad' }],
@@ -343,6 +347,26 @@ describe('against fake brokers', () => {
     expect(stats).toMatchObject({ sent: 300, acked: 300, failed: 0, unread: 0, lastError: null });
     expect(stats.p50Ms).toBeGreaterThan(0);
     expect(stats.p99Ms).toBeGreaterThanOrEqual(stats.p50Ms ?? 0);
+  });
+
+  it('perf end-to-end refuses a record too small for its sequence number, sending nothing', async () => {
+    const before = cluster.state.requests.length;
+    const run = await trib([
+      '--bootstrap',
+      bootstrap,
+      'perf',
+      'end-to-end',
+      'e2e',
+      '--messages',
+      '5',
+      '--record-size',
+      '3',
+    ]);
+    expect(run.code).toBe(EXIT_FAILURE);
+    expect(run.err).toEqual([
+      expect.stringMatching(/^error: INVALID_REQUEST: --record-size must be at least 4/),
+    ]);
+    expect(cluster.state.requests.length).toBe(before);
   });
 
   it('perf produce reports JSON stats and keeps going through errors; perf consume reads them', async () => {
