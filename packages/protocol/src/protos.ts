@@ -12,6 +12,7 @@ import type { ProtoGrpcType as BrokerProto } from './generated/broker.js';
 import type { ProtoGrpcType as ControllerProto } from './generated/controller.js';
 import type { ProtoGrpcType as GroupProto } from './generated/group.js';
 import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
+import type { ProtoGrpcType as ReplicationProto } from './generated/replication.js';
 import type { ProtoGrpcType as TransactionsProto } from './generated/transactions.js';
 
 /**
@@ -48,6 +49,7 @@ export type TributaryV1 = AuthProto['tributary']['v1'] &
   ControllerProto['tributary']['v1'] &
   RaftProto['tributary']['v1'] &
   BrokerProto['tributary']['v1'] &
+  ReplicationProto['tributary']['v1'] &
   GroupProto['tributary']['v1'] &
   TransactionsProto['tributary']['v1'];
 
@@ -62,6 +64,7 @@ export function loadTributaryProtos(): TributaryV1 {
       ControllerProto &
       RaftProto &
       BrokerProto &
+      ReplicationProto &
       GroupProto &
       TransactionsProto;
     cached = root.tributary.v1;

@@ -40,6 +40,7 @@ describe('proto loading', () => {
       'tributary/v1/controller.proto',
       'tributary/v1/group.proto',
       'tributary/v1/raft.proto',
+      'tributary/v1/replication.proto',
       'tributary/v1/transactions.proto',
     ]);
     const v1 = loadTributaryProtos();

@@ -17,7 +17,6 @@ import type { DescribeProducersTopic as _tributary_v1_DescribeProducersTopic, De
 import type { DescribeReplicasRequest as _tributary_v1_DescribeReplicasRequest, DescribeReplicasRequest__Output as _tributary_v1_DescribeReplicasRequest__Output } from './tributary/v1/DescribeReplicasRequest.js';
 import type { DescribeReplicasResponse as _tributary_v1_DescribeReplicasResponse, DescribeReplicasResponse__Output as _tributary_v1_DescribeReplicasResponse__Output } from './tributary/v1/DescribeReplicasResponse.js';
 import type { DescribedPartitionReplicas as _tributary_v1_DescribedPartitionReplicas, DescribedPartitionReplicas__Output as _tributary_v1_DescribedPartitionReplicas__Output } from './tributary/v1/DescribedPartitionReplicas.js';
-import type { DivergingEpoch as _tributary_v1_DivergingEpoch, DivergingEpoch__Output as _tributary_v1_DivergingEpoch__Output } from './tributary/v1/DivergingEpoch.js';
 import type { FetchAbortedTransaction as _tributary_v1_FetchAbortedTransaction, FetchAbortedTransaction__Output as _tributary_v1_FetchAbortedTransaction__Output } from './tributary/v1/FetchAbortedTransaction.js';
 import type { FetchPartition as _tributary_v1_FetchPartition, FetchPartition__Output as _tributary_v1_FetchPartition__Output } from './tributary/v1/FetchPartition.js';
 import type { FetchPartitionResult as _tributary_v1_FetchPartitionResult, FetchPartitionResult__Output as _tributary_v1_FetchPartitionResult__Output } from './tributary/v1/FetchPartitionResult.js';
@@ -40,12 +39,7 @@ import type { ProducePartitionResult as _tributary_v1_ProducePartitionResult, Pr
 import type { ProduceRequest as _tributary_v1_ProduceRequest, ProduceRequest__Output as _tributary_v1_ProduceRequest__Output } from './tributary/v1/ProduceRequest.js';
 import type { ProduceResponse as _tributary_v1_ProduceResponse, ProduceResponse__Output as _tributary_v1_ProduceResponse__Output } from './tributary/v1/ProduceResponse.js';
 import type { ProduceTopicData as _tributary_v1_ProduceTopicData, ProduceTopicData__Output as _tributary_v1_ProduceTopicData__Output } from './tributary/v1/ProduceTopicData.js';
-import type { ReplicaFetchPartition as _tributary_v1_ReplicaFetchPartition, ReplicaFetchPartition__Output as _tributary_v1_ReplicaFetchPartition__Output } from './tributary/v1/ReplicaFetchPartition.js';
-import type { ReplicaFetchPartitionResult as _tributary_v1_ReplicaFetchPartitionResult, ReplicaFetchPartitionResult__Output as _tributary_v1_ReplicaFetchPartitionResult__Output } from './tributary/v1/ReplicaFetchPartitionResult.js';
-import type { ReplicaFetchRequest as _tributary_v1_ReplicaFetchRequest, ReplicaFetchRequest__Output as _tributary_v1_ReplicaFetchRequest__Output } from './tributary/v1/ReplicaFetchRequest.js';
-import type { ReplicaFetchResponse as _tributary_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _tributary_v1_ReplicaFetchResponse__Output } from './tributary/v1/ReplicaFetchResponse.js';
 import type { ReplicaProgress as _tributary_v1_ReplicaProgress, ReplicaProgress__Output as _tributary_v1_ReplicaProgress__Output } from './tributary/v1/ReplicaProgress.js';
-import type { ReplicationClient as _tributary_v1_ReplicationClient, ReplicationDefinition as _tributary_v1_ReplicationDefinition } from './tributary/v1/Replication.js';
 import type { TopicConfigEntry as _tributary_v1_TopicConfigEntry, TopicConfigEntry__Output as _tributary_v1_TopicConfigEntry__Output } from './tributary/v1/TopicConfigEntry.js';
 import type { TopicInfo as _tributary_v1_TopicInfo, TopicInfo__Output as _tributary_v1_TopicInfo__Output } from './tributary/v1/TopicInfo.js';
 import type { TopicPartitionRef as _tributary_v1_TopicPartitionRef, TopicPartitionRef__Output as _tributary_v1_TopicPartitionRef__Output } from './tributary/v1/TopicPartitionRef.js';
@@ -81,7 +75,6 @@ export interface ProtoGrpcType {
       DescribeReplicasRequest: MessageTypeDefinition<_tributary_v1_DescribeReplicasRequest, _tributary_v1_DescribeReplicasRequest__Output>
       DescribeReplicasResponse: MessageTypeDefinition<_tributary_v1_DescribeReplicasResponse, _tributary_v1_DescribeReplicasResponse__Output>
       DescribedPartitionReplicas: MessageTypeDefinition<_tributary_v1_DescribedPartitionReplicas, _tributary_v1_DescribedPartitionReplicas__Output>
-      DivergingEpoch: MessageTypeDefinition<_tributary_v1_DivergingEpoch, _tributary_v1_DivergingEpoch__Output>
       FetchAbortedTransaction: MessageTypeDefinition<_tributary_v1_FetchAbortedTransaction, _tributary_v1_FetchAbortedTransaction__Output>
       FetchPartition: MessageTypeDefinition<_tributary_v1_FetchPartition, _tributary_v1_FetchPartition__Output>
       FetchPartitionResult: MessageTypeDefinition<_tributary_v1_FetchPartitionResult, _tributary_v1_FetchPartitionResult__Output>
@@ -104,15 +97,7 @@ export interface ProtoGrpcType {
       ProduceRequest: MessageTypeDefinition<_tributary_v1_ProduceRequest, _tributary_v1_ProduceRequest__Output>
       ProduceResponse: MessageTypeDefinition<_tributary_v1_ProduceResponse, _tributary_v1_ProduceResponse__Output>
       ProduceTopicData: MessageTypeDefinition<_tributary_v1_ProduceTopicData, _tributary_v1_ProduceTopicData__Output>
-      ReplicaFetchPartition: MessageTypeDefinition<_tributary_v1_ReplicaFetchPartition, _tributary_v1_ReplicaFetchPartition__Output>
-      ReplicaFetchPartitionResult: MessageTypeDefinition<_tributary_v1_ReplicaFetchPartitionResult, _tributary_v1_ReplicaFetchPartitionResult__Output>
-      ReplicaFetchRequest: MessageTypeDefinition<_tributary_v1_ReplicaFetchRequest, _tributary_v1_ReplicaFetchRequest__Output>
-      ReplicaFetchResponse: MessageTypeDefinition<_tributary_v1_ReplicaFetchResponse, _tributary_v1_ReplicaFetchResponse__Output>
       ReplicaProgress: MessageTypeDefinition<_tributary_v1_ReplicaProgress, _tributary_v1_ReplicaProgress__Output>
-      /**
-       * Broker-to-broker replication: followers pull from the leader (DESIGN §6).
-       */
-      Replication: SubtypeConstructor<typeof grpc.Client, _tributary_v1_ReplicationClient> & { service: _tributary_v1_ReplicationDefinition }
       TopicConfigEntry: MessageTypeDefinition<_tributary_v1_TopicConfigEntry, _tributary_v1_TopicConfigEntry__Output>
       TopicInfo: MessageTypeDefinition<_tributary_v1_TopicInfo, _tributary_v1_TopicInfo__Output>
       TopicPartitionRef: MessageTypeDefinition<_tributary_v1_TopicPartitionRef, _tributary_v1_TopicPartitionRef__Output>

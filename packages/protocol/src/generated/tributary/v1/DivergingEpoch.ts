@@ -1,4 +1,4 @@
-// Original file: protos/tributary/v1/broker.proto
+// Original file: protos/tributary/v1/replication.proto
 
 import type { Long } from '@grpc/proto-loader';
 

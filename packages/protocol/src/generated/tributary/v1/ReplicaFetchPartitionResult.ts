@@ -1,4 +1,4 @@
-// Original file: protos/tributary/v1/broker.proto
+// Original file: protos/tributary/v1/replication.proto
 
 import type { DivergingEpoch as _tributary_v1_DivergingEpoch, DivergingEpoch__Output as _tributary_v1_DivergingEpoch__Output } from '../../tributary/v1/DivergingEpoch.js';
 import type { Long } from '@grpc/proto-loader';

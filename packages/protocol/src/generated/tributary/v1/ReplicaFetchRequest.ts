@@ -1,4 +1,4 @@
-// Original file: protos/tributary/v1/broker.proto
+// Original file: protos/tributary/v1/replication.proto
 
 import type { ReplicaFetchPartition as _tributary_v1_ReplicaFetchPartition, ReplicaFetchPartition__Output as _tributary_v1_ReplicaFetchPartition__Output } from '../../tributary/v1/ReplicaFetchPartition.js';
 import type { Long } from '@grpc/proto-loader';

@@ -1,4 +1,4 @@
-// Original file: protos/tributary/v1/broker.proto
+// Original file: protos/tributary/v1/replication.proto
 
 import type { ReplicaFetchPartitionResult as _tributary_v1_ReplicaFetchPartitionResult, ReplicaFetchPartitionResult__Output as _tributary_v1_ReplicaFetchPartitionResult__Output } from '../../tributary/v1/ReplicaFetchPartitionResult.js';
 

@@ -1,4 +1,4 @@
-// Original file: protos/tributary/v1/broker.proto
+// Original file: protos/tributary/v1/replication.proto
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
@@ -6,7 +6,8 @@ import type { ReplicaFetchRequest as _tributary_v1_ReplicaFetchRequest, ReplicaF
 import type { ReplicaFetchResponse as _tributary_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _tributary_v1_ReplicaFetchResponse__Output } from '../../tributary/v1/ReplicaFetchResponse.js';
 
 /**
- * Broker-to-broker replication: followers pull from the leader (DESIGN §6).
+ * Broker-to-broker replication: followers pull from the leader (DESIGN §6). Apart from broker.proto so that
+ * the data plane between brokers can change without touching the client-facing services.
  */
 export interface ReplicationClient extends grpc.Client {
   ReplicaFetch(argument: _tributary_v1_ReplicaFetchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ReplicaFetchResponse__Output>): grpc.ClientUnaryCall;
@@ -21,7 +22,8 @@ export interface ReplicationClient extends grpc.Client {
 }
 
 /**
- * Broker-to-broker replication: followers pull from the leader (DESIGN §6).
+ * Broker-to-broker replication: followers pull from the leader (DESIGN §6). Apart from broker.proto so that
+ * the data plane between brokers can change without touching the client-facing services.
  */
 export interface ReplicationHandlers extends grpc.UntypedServiceImplementation {
   ReplicaFetch: grpc.handleUnaryCall<_tributary_v1_ReplicaFetchRequest__Output, _tributary_v1_ReplicaFetchResponse>;
