@@ -66,6 +66,21 @@ export const WIRE_LIMITS = {
   fetchMaxWaitMsMax: 60_000,
   /** Bytes a Fetch or ReplicaFetch may ask for, in total and per partition: one answer fits a gRPC message. */
   fetchBytesMax: 64 * 1024 * 1024,
+  /**
+   * Requests a follower may have unanswered on one ReplicaFetchStream: requests and answers alternate (each
+   * request acknowledges the previous answer's data), so one; a leader ends a stream that sends more.
+   */
+  replicaFetchStreamPendingRequestsMax: 1,
+  /**
+   * Produce requests a client may have unanswered on one ProduceStream (acks=all ones are held until the high
+   * watermark passes them); a broker ends a stream that sends more. The client's own bound is smaller.
+   */
+  produceStreamPendingRequestsMax: 1_024,
+  /**
+   * Record bytes of the Produce requests in flight on one ProduceStream: past it a request is refused
+   * RESOURCE_EXHAUSTED (retriable) and the stream stays open. The broker-wide in-flight bound applies as well.
+   */
+  produceStreamInFlightBytesMax: 64 * 1024 * 1024,
   /** transaction.timeout.ms must be positive (Kafka refuses 0 and below). */
   transactionTimeoutMsMin: 1,
   /**

@@ -63,6 +63,13 @@ export {
 } from './metrics-server.js';
 export { LOADER_OPTIONS, loadTributaryProtos, PROTO_FILES, PROTO_ROOT, type TributaryV1 } from './protos.js';
 export {
+  fromStreamAnswerError,
+  type ServeRequestStreamOptions,
+  type StreamAnswerError,
+  serveRequestStream,
+  streamAnswerError,
+} from './request-stream.js';
+export {
   type BackoffPolicy,
   backoffDelayMs,
   DEFAULT_BACKOFF,

@@ -14,6 +14,11 @@ export const REPLICA_DEFAULTS = {
   fetchBackoffMs: 100,
   /** Beyond max wait: how much longer a replica fetch RPC may take before its deadline. */
   fetchDeadlineSlackMs: 2_000,
+  /**
+   * After a leader answered ReplicaFetchStream UNIMPLEMENTED (an older version during a rolling upgrade), how
+   * long its follower uses unary ReplicaFetch before it offers the stream again.
+   */
+  replicaFetchStreamReprobeMs: 30_000,
   retentionCheckIntervalMs: 30_000,
   /** Kafka: replica.high.watermark.checkpoint.interval.ms. */
   highWatermarkCheckpointIntervalMs: 5_000,

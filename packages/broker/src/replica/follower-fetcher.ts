@@ -1,6 +1,8 @@
 /**
  * The follower side of replication (DESIGN §6): one fetch loop per leader broker, fetching every partition
- * this broker follows from that leader in one long-poll ReplicaFetch call. Appends the returned batches as
+ * this broker follows from that leader in one long-poll fetch per round, sent on a long-lived
+ * ReplicaFetchStream (issue 15; each request acknowledges the previous answer, so the leader advances the
+ * high watermark without a new call) or, from a leader that does not offer it, as a unary ReplicaFetch. Appends the returned batches as
  * they are (offsets and epochs already stamped), truncates where the leader reports a diverging epoch, and
  * takes the leader's high watermark capped by its own log end. Never polls busily: the leader holds the
  * call until it has data or max wait passes, and errors back off.
@@ -11,12 +13,15 @@ import {
   createReplicationClient,
   ERROR_CODE_TRAILER,
   type ReplicaFetchPartitionResult__Output,
+  type ReplicaFetchRequest,
+  type ReplicaFetchResponse__Output,
   type ReplicationClient,
   unary,
 } from '@tributary/protocol';
 import type { Logger } from 'pino';
 import { REPLICA_DEFAULTS } from './config.js';
 import type { Partition } from './partition.js';
+import { isUnimplemented, ReplicaFetchStream } from './replica-fetch-stream.js';
 import type { FetchThrottle } from './replication-throttle.js';
 
 /** Follower = client: a large HTTP/2 window lets 1 MiB+ fetches move at ~1 GB/s (DESIGN §8). */
@@ -66,6 +71,11 @@ export interface FollowerFetcherOptions {
    * bytes than the throttle grants, and waits instead of fetching while it grants none.
    */
   readonly throttle?: FetchThrottle;
+  /**
+   * 'stream' (the default): fetch on a ReplicaFetchStream, falling back to unary ReplicaFetch while the
+   * leader answers it UNIMPLEMENTED; 'unary': always unary (tests, and the leader-side comparison).
+   */
+  readonly transport?: 'stream' | 'unary';
 }
 
 export function partitionKey(topic: string, partition: number): string {
@@ -82,11 +92,16 @@ export class FollowerFetcher {
   /** Handling of the current response: role changes wait for it so no append lands after them. */
   private processing: Promise<void> = Promise.resolve();
   private loop: Promise<void> | null = null;
+  /** Null while fetching unary. */
+  private readonly stream: ReplicaFetchStream | null;
+  /** performance.now() before which rounds go unary: the leader answered the stream UNIMPLEMENTED. */
+  private unaryUntilMs = 0;
 
   constructor(options: FollowerFetcherOptions) {
     this.options = options;
     this.leaderId = options.leaderId;
     this.address = options.address;
+    this.stream = options.transport === 'unary' ? null : new ReplicaFetchStream(options.client);
   }
 
   get size(): number {
@@ -110,8 +125,14 @@ export class FollowerFetcher {
 
   async stop(): Promise<void> {
     this.abort.abort();
+    this.stream?.close();
     this.wakeIdle?.();
     await this.loop;
+  }
+
+  /** Whether the next round goes on the stream (false: unary ReplicaFetch). */
+  get streaming(): boolean {
+    return this.stream !== null && performance.now() >= this.unaryUntilMs;
   }
 
   private async run(): Promise<void> {
@@ -174,7 +195,7 @@ export class FollowerFetcher {
         logStartOffset: partition.log.logStartOffset,
       })),
     };
-    let response: Awaited<ReturnType<typeof this.call>>;
+    let response: ReplicaFetchResponse__Output;
     try {
       response = await this.call(request);
     } catch (error) {
@@ -194,11 +215,22 @@ export class FollowerFetcher {
     return done;
   }
 
-  private call(request: Parameters<ReplicationClient['replicaFetch']>[0]) {
-    return unary(this.options.client, 'replicaFetch', request, {
-      deadlineMs: this.options.maxWaitMs + REPLICA_DEFAULTS.fetchDeadlineSlackMs,
-      signal: this.abort.signal,
-    });
+  private async call(request: ReplicaFetchRequest): Promise<ReplicaFetchResponse__Output> {
+    const deadlineMs = this.options.maxWaitMs + REPLICA_DEFAULTS.fetchDeadlineSlackMs;
+    if (this.stream !== null && this.streaming && !this.abort.signal.aborted) {
+      try {
+        return await this.stream.fetch(request, deadlineMs);
+      } catch (error) {
+        if (!isUnimplemented(error)) throw error;
+        // A leader of an older version (rolling upgrade): unary until it may have been upgraded.
+        this.unaryUntilMs = performance.now() + REPLICA_DEFAULTS.replicaFetchStreamReprobeMs;
+        this.options.logger.info(
+          { leaderId: this.leaderId },
+          'leader has no replica fetch stream: fetching unary',
+        );
+      }
+    }
+    return unary(this.options.client, 'replicaFetch', request, { deadlineMs, signal: this.abort.signal });
   }
 
   private async handleResponse(

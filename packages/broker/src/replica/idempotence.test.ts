@@ -13,7 +13,6 @@ import {
   addReplicationService,
   bindServer,
   createServer,
-  handleUnary,
   type ProducePartitionResult,
   type ReplicationClient,
   shutdownServer,
@@ -23,6 +22,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReplicaFetchClient } from './follower-fetcher.js';
 import { ReplicaManager } from './replica-manager.js';
+import { replicationHandlersOf } from './test-cluster.js';
 
 const TOPIC = 'orders';
 const TOPIC_ID = 't-orders';
@@ -65,11 +65,10 @@ class Cluster {
   async start(): Promise<void> {
     for (const id of IDS) {
       const server = createServer();
-      addReplicationService(server, {
-        ReplicaFetch: handleUnary(async (request) => ({
-          results: await this.manager(id).replicaFetch(request),
-        })),
-      });
+      addReplicationService(
+        server,
+        replicationHandlersOf(async (request) => ({ results: await this.manager(id).replicaFetch(request) })),
+      );
       this.addresses.set(id, `127.0.0.1:${await bindServer(server, '127.0.0.1:0')}`);
       this.servers.push(server);
     }

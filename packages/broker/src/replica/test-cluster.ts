@@ -7,7 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
-import { brokerEpoch, brokerId, leaderEpoch, ManualClock, partitionEpoch } from '@tributary/core';
+import {
+  brokerEpoch,
+  brokerId,
+  leaderEpoch,
+  ManualClock,
+  partitionEpoch,
+  WIRE_LIMITS,
+} from '@tributary/core';
 import { MetadataImage, type MetadataRecord, type PartitionState, replayAll } from '@tributary/metadata';
 import {
   type AlterPartitionItem,
@@ -16,7 +23,11 @@ import {
   bindServer,
   createServer,
   handleUnary,
+  type ReplicaFetchRequest__Output,
+  type ReplicaFetchResponse,
   type ReplicationClient,
+  type ReplicationHandlers,
+  serveRequestStream,
   shutdownServer,
 } from '@tributary/protocol';
 import { encodeRecordBatch } from '@tributary/records';
@@ -26,6 +37,26 @@ import type { LogCleanerSettings } from './log-cleaning.js';
 import { ReplicaManager } from './replica-manager.js';
 
 const logger = pino({ level: 'silent' });
+
+/** The Replication service of a test broker, unary and streamed, over its replica manager's replicaFetch. */
+export function replicationHandlersOf(
+  replicaFetch: (request: ReplicaFetchRequest__Output) => Promise<ReplicaFetchResponse>,
+): ReplicationHandlers {
+  return {
+    ReplicaFetch: handleUnary(replicaFetch),
+    ReplicaFetchStream: (call) =>
+      serveRequestStream(call, {
+        handle: async (request) => ({
+          errorCode: '',
+          errorMessage: '',
+          response: await replicaFetch(request),
+        }),
+        failed: (_request, error) => ({ ...error, response: null }),
+        order: 'serial',
+        pendingRequestsMax: WIRE_LIMITS.replicaFetchStreamPendingRequestsMax,
+      }),
+  };
+}
 
 /** A batch of `count` records of `valueBytes` each. */
 export function testBatch(count: number, valueBytes: number): Buffer {
@@ -75,12 +106,13 @@ export class ReplicaTestCluster {
         address: '',
         manager: null,
       };
-      addReplicationService(server, {
-        ReplicaFetch: handleUnary(async (request) => {
+      addReplicationService(
+        server,
+        replicationHandlersOf(async (request) => {
           if (node.manager === null) throw new Error('broker down');
           return { results: await node.manager.replicaFetch(request) };
         }),
-      });
+      );
       node.address = `127.0.0.1:${await bindServer(server, '127.0.0.1:0')}`;
       cluster.nodes.push(node);
     }

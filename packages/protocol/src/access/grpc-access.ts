@@ -69,7 +69,12 @@ export type MethodAccess =
   /** One operation on the cluster resource, checked before the handler runs. */
   | { readonly kind: 'cluster'; readonly operation: RequestOperation }
   /** Checked on the request (unary methods only). */
-  | { readonly kind: 'request'; readonly guard: (request: unknown, context: GuardContext) => GuardOutcome };
+  | { readonly kind: 'request'; readonly guard: (request: unknown, context: GuardContext) => GuardOutcome }
+  /**
+   * A stream of requests, each checked by the handler (guardStreamMessage) with `perMessage`, the rule of the
+   * unary method it carries; opening it needs only an authenticated caller.
+   */
+  | { readonly kind: 'stream'; readonly perMessage: MethodAccess };
 
 /** A typed request guard, stored erased in the table (the guard server hands it the method's own request). */
 function request<Req, Res>(
@@ -454,6 +459,8 @@ export const GRPC_METHOD_ACCESS: Readonly<Record<string, MethodAccess>> = {
   '/tributary.v1.Broker/DeleteRecords': deleteRecords,
   '/tributary.v1.Broker/DescribeProducers': describeProducers,
   '/tributary.v1.Replication/ReplicaFetch': cluster('ClusterAction'),
+  // Checked when the stream opens and again for every request on it (guardStreamMessage).
+  '/tributary.v1.Replication/ReplicaFetchStream': cluster('ClusterAction'),
 
   '/tributary.v1.ControllerAdmin/CreateTopic': createTopic,
   '/tributary.v1.ControllerAdmin/DeleteTopic': deleteTopic,

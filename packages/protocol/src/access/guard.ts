@@ -9,7 +9,33 @@ import { assert } from '@tributary/core';
 import type { AccessControl, RequestCaller } from '@tributary/security';
 import { callerOf } from '../auth/authenticator.js';
 import { toServiceError } from '../errors.js';
-import { GRPC_METHOD_ACCESS, type GuardContext, type MethodAccess } from './grpc-access.js';
+import {
+  GRPC_METHOD_ACCESS,
+  type GuardContext,
+  type GuardOutcome,
+  type MethodAccess,
+} from './grpc-access.js';
+
+/**
+ * The per-message checks of the streams being served, by call: a stream of requests (ProduceStream,
+ * ReplicaFetchStream) is checked when it opens and each message again with the rule of the unary method it
+ * carries, as if it came alone (an ACL removed while the stream is open takes effect on the next message).
+ */
+const messageGuards = new WeakMap<object, (request: unknown) => GuardOutcome>();
+
+/**
+ * Applies the per-message rule of a guarded stream to one of its requests: the request to hand the handler
+ * (narrowed to what is allowed) and a finisher for its answer, or the answer itself (everything refused);
+ * throws the denial of the whole request. A stream on a server without a guard (access off) passes as is.
+ */
+export function guardStreamMessage<Req, Res>(
+  call: object,
+  request: Req,
+): { readonly request: Req; readonly finish?: (response: Res) => Res } | { readonly answer: Res } {
+  const guard = messageGuards.get(call);
+  if (guard === undefined) return { request };
+  return guard(request) as { request: Req; finish?: (response: Res) => Res } | { answer: Res };
+}
 
 export interface GuardServerOptions {
   readonly access: AccessControl;
@@ -42,6 +68,7 @@ function guardImplementation(
     if (handlerKey === undefined || handler === undefined || rule.kind === 'public') continue;
     const unary = !definition.requestStream && !definition.responseStream;
     assert(unary || rule.kind !== 'request', `${definition.path} streams: only a cluster rule can guard it`);
+    assert(!unary || rule.kind !== 'stream', `${definition.path} is unary: a stream rule cannot guard it`);
     wrapped[handlerKey] = (
       unary
         ? guardUnary(handler as grpc.handleUnaryCall<unknown, unknown>, rule, options)
@@ -57,6 +84,27 @@ function contextOf(call: { getPeer(): string }, options: GuardServerOptions): Gu
 
 function checkCluster(rule: MethodAccess, access: AccessControl, caller: RequestCaller): void {
   if (rule.kind === 'cluster') access.requireCluster(caller, rule.operation);
+}
+
+/** The check of one message of a stream opened under `rule` (a cluster rule is checked again per message). */
+function messageGuardOf(
+  rule: MethodAccess,
+  context: GuardContext,
+): ((request: unknown) => GuardOutcome) | undefined {
+  const perMessage = rule.kind === 'stream' ? rule.perMessage : rule;
+  switch (perMessage.kind) {
+    case 'cluster':
+      return (request) => {
+        context.access.requireCluster(context.caller, perMessage.operation);
+        return { request };
+      };
+    case 'request':
+      return (request) => perMessage.guard(request, context);
+    case 'public':
+    case 'authenticated':
+    case 'stream':
+      return undefined;
+  }
 }
 
 function guardUnary(
@@ -112,7 +160,10 @@ function guardStreaming(
   return (call, ...rest) => {
     if (options.access.enabled) {
       try {
-        checkCluster(rule, options.access, callerOf(call));
+        const context = contextOf(call, options);
+        checkCluster(rule, options.access, context.caller);
+        const messageGuard = messageGuardOf(rule, context);
+        if (messageGuard !== undefined) messageGuards.set(call, messageGuard);
       } catch (error) {
         const status = toServiceError(error);
         if (answersByCallback) {

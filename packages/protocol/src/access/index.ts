@@ -4,7 +4,7 @@ export {
   type GuardOutcome,
   type MethodAccess,
 } from './grpc-access.js';
-export { type GuardServerOptions, guardServer } from './guard.js';
+export { type GuardServerOptions, guardServer, guardStreamMessage } from './guard.js';
 export {
   DENIAL_LOG_LINES_PER_SECOND_MAX,
   type DenialLogger,

@@ -164,6 +164,7 @@ export * from './tributary/v1/ReplicaFetchPartition.js';
 export * from './tributary/v1/ReplicaFetchPartitionResult.js';
 export * from './tributary/v1/ReplicaFetchRequest.js';
 export * from './tributary/v1/ReplicaFetchResponse.js';
+export * from './tributary/v1/ReplicaFetchStreamResponse.js';
 export * from './tributary/v1/ReplicaProgress.js';
 export * from './tributary/v1/Replication.js';
 export * from './tributary/v1/ScramCredentialDeletion.js';

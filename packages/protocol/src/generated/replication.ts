@@ -6,6 +6,7 @@ import type { ReplicaFetchPartition as _tributary_v1_ReplicaFetchPartition, Repl
 import type { ReplicaFetchPartitionResult as _tributary_v1_ReplicaFetchPartitionResult, ReplicaFetchPartitionResult__Output as _tributary_v1_ReplicaFetchPartitionResult__Output } from './tributary/v1/ReplicaFetchPartitionResult.js';
 import type { ReplicaFetchRequest as _tributary_v1_ReplicaFetchRequest, ReplicaFetchRequest__Output as _tributary_v1_ReplicaFetchRequest__Output } from './tributary/v1/ReplicaFetchRequest.js';
 import type { ReplicaFetchResponse as _tributary_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _tributary_v1_ReplicaFetchResponse__Output } from './tributary/v1/ReplicaFetchResponse.js';
+import type { ReplicaFetchStreamResponse as _tributary_v1_ReplicaFetchStreamResponse, ReplicaFetchStreamResponse__Output as _tributary_v1_ReplicaFetchStreamResponse__Output } from './tributary/v1/ReplicaFetchStreamResponse.js';
 import type { ReplicationClient as _tributary_v1_ReplicationClient, ReplicationDefinition as _tributary_v1_ReplicationDefinition } from './tributary/v1/Replication.js';
 
 type SubtypeConstructor<Constructor extends new (...args: never[]) => unknown, Subtype> = {
@@ -20,6 +21,7 @@ export interface ProtoGrpcType {
       ReplicaFetchPartitionResult: MessageTypeDefinition<_tributary_v1_ReplicaFetchPartitionResult, _tributary_v1_ReplicaFetchPartitionResult__Output>
       ReplicaFetchRequest: MessageTypeDefinition<_tributary_v1_ReplicaFetchRequest, _tributary_v1_ReplicaFetchRequest__Output>
       ReplicaFetchResponse: MessageTypeDefinition<_tributary_v1_ReplicaFetchResponse, _tributary_v1_ReplicaFetchResponse__Output>
+      ReplicaFetchStreamResponse: MessageTypeDefinition<_tributary_v1_ReplicaFetchStreamResponse, _tributary_v1_ReplicaFetchStreamResponse__Output>
       /**
        * Broker-to-broker replication: followers pull from the leader (DESIGN §6). Apart from broker.proto so that
        * the data plane between brokers can change without touching the client-facing services.
