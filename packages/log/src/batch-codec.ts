@@ -19,6 +19,8 @@ export interface BatchCodec {
   /** Bytes after the length field: the whole batch is `lengthFieldEnd + batchLength` bytes. */
   readBatchLength(buf: Buffer, pos: number): number;
   readLastOffsetDelta(buf: Buffer, pos: number): number;
+  /** The records count the header claims (checked against lastOffsetDelta for producer batches). */
+  readRecordCount(buf: Buffer, pos: number): number;
   readMaxTimestamp(buf: Buffer, pos: number): number;
   readPartitionLeaderEpoch(buf: Buffer, pos: number): number;
   /** The idempotent producer's id; -1 (any negative) for a producer without one. */
@@ -51,6 +53,7 @@ export function createKafkaV2BatchCodec(crc: Crc32cFunction = (bytes) => crc32c(
     readBaseOffset: (buf, pos) => Number(buf.readBigInt64BE(pos + V2.baseOffset)),
     readBatchLength: (buf, pos) => buf.readInt32BE(pos + V2.batchLength),
     readLastOffsetDelta: (buf, pos) => buf.readInt32BE(pos + V2.lastOffsetDelta),
+    readRecordCount: (buf, pos) => buf.readInt32BE(pos + V2.recordCount),
     readMaxTimestamp: (buf, pos) => Number(buf.readBigInt64BE(pos + V2.maxTimestamp)),
     readPartitionLeaderEpoch: (buf, pos) => buf.readInt32BE(pos + V2.partitionLeaderEpoch),
     // An int64 on the wire; ids the controller hands out are safe integers, and any negative id means

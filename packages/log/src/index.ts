@@ -1,4 +1,9 @@
-export { LogAppendError, type LogAppendFailure } from './append-validation.js';
+export {
+  type AppendBatchInfo,
+  LogAppendError,
+  type LogAppendFailure,
+  type ParsedAppend,
+} from './append-validation.js';
 export {
   type BatchCodec,
   type BatchInfo,

@@ -160,6 +160,27 @@ describe('append and read', () => {
     expect(await log.read(50, { maxBytes: 10 })).toEqual({ bytes: Buffer.alloc(0), nextOffset: 50 });
   });
 
+  it('appends what parseAppend read once as it appends the bytes, and parseAppend refuses what append would', async () => {
+    const log = await openLog();
+    const parsed = log.parseAppend(Buffer.concat([buildBatch(), buildBatch()]));
+    expect(parsed.batches.map((batch) => [batch.position, batch.recordCount])).toEqual([
+      [0, 1],
+      [parsed.batches[0]?.sizeBytes, 1],
+    ]);
+    expect(await log.append(parsed, { leaderEpoch: 0, assignOffsets: true })).toMatchObject({
+      baseOffset: 0,
+      lastOffset: 1,
+      logEndOffset: 2,
+    });
+    const bad = buildBatch();
+    flipByte(bad, V2.records);
+    expect(() => log.parseAppend(bad)).toThrow(
+      expect.objectContaining({ failure: 'CORRUPT_BATCH', code: 'CORRUPT_MESSAGE' }),
+    );
+    expect(() => log.parseAppend(Buffer.alloc(0))).toThrow(expect.objectContaining({ failure: 'EMPTY' }));
+    expect(log.logEndOffset).toBe(2);
+  });
+
   it('refuses corrupt batches without writing anything', async () => {
     const log = await openLog();
     const bad = buildBatch();
@@ -167,7 +188,7 @@ describe('append and read', () => {
     const good = buildBatch();
     await expect(
       log.append(Buffer.concat([good, bad]), { leaderEpoch: 0, assignOffsets: true }),
-    ).rejects.toMatchObject({ failure: 'CORRUPT_BATCH', code: 'INVALID_REQUEST' });
+    ).rejects.toMatchObject({ failure: 'CORRUPT_BATCH', code: 'CORRUPT_MESSAGE' });
     await expect(
       log.append(good.subarray(0, 30), { leaderEpoch: 0, assignOffsets: true }),
     ).rejects.toBeInstanceOf(LogAppendError);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { AssertionError, assert, type Clock, TributaryError } from '@tributary/core';
-import { LogAppendError, parseAppendBatches } from './append-validation.js';
+import { LogAppendError, ParsedAppend, parseAppendBatches } from './append-validation.js';
 import { type BatchCodec, type BatchInfo, kafkaV2BatchCodec } from './batch-codec.js';
 import {
   type CleanerCheckpoint,
@@ -277,11 +277,14 @@ export class PartitionLog {
    * The leader path: validates every batch (idempotent producers' sequences included, see
    * producer-log.ts), stamps base offsets from the log end and `leaderEpoch` into the batch headers IN
    * PLACE (fields outside the CRC), and writes all bytes with one write. An append made only of retried
-   * batches writes nothing and answers `duplicate` with the original offsets.
+   * batches writes nothing and answers `duplicate` with the original offsets. Takes the bytes, or what
+   * parseAppend made of them when the caller read the batch headers already (the leader's produce).
    */
-  append(batches: Buffer, options: LeaderAppendOptions): Promise<AppendResult> {
+  append(input: Buffer | ParsedAppend, options: LeaderAppendOptions): Promise<AppendResult> {
+    const parsed = input instanceof ParsedAppend ? input : null;
+    const batches = input instanceof ParsedAppend ? input.bytes : input;
     return this.exclusive(async () => {
-      const infos = parseAppendBatches(this.context.codec, batches);
+      const infos = parsed === null ? parseAppendBatches(this.context.codec, batches) : parsed.batches;
       checkAppendOrigin(infos, options.origin ?? 'client');
       const epoch = options.leaderEpoch;
       if (epoch < this.epochCache.latestEpoch()) {
@@ -316,18 +319,22 @@ export class PartitionLog {
   }
 
   /**
-   * Whether the first batch of `batches` comes from an idempotent producer whose earlier batch has not been
+   * Splits and validates an append's batches (lengths, magic, CRC) without appending: the leader's produce
+   * parses once, checks the headers, and hands the result to append(). Throws LogAppendError.
+   */
+  parseAppend(bytes: Buffer): ParsedAppend {
+    return ParsedAppend.parse(this.context.codec, bytes);
+  }
+
+  /**
+   * Whether the first batch of an append comes from an idempotent producer whose earlier batch has not been
    * appended yet. Concurrent requests can arrive out of order (HTTP/2 interleaves their frames), so a
    * leader may wait briefly for the earlier batch instead of refusing this one (see the broker's produce).
    */
-  producerSequenceAhead(batches: Buffer): boolean {
-    const codec = this.context.codec;
-    if (batches.length < codec.headerSize) return false;
-    return this.producerState.sequenceAhead({
-      producerId: codec.readProducerId(batches, 0),
-      producerEpoch: codec.readProducerEpoch(batches, 0),
-      baseSequence: codec.readBaseSequence(batches, 0),
-    });
+  producerSequenceAhead(append: ParsedAppend): boolean {
+    const first = append.batches[0];
+    if (first === undefined) return false;
+    return this.producerState.sequenceAhead(first);
   }
 
   /** The producer state (read-only use: tests and diagnostics). */

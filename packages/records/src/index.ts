@@ -32,7 +32,9 @@ export {
 } from './encode.js';
 export { type BatchProblem, isRecordBatchError, RecordBatchError } from './errors.js';
 export {
+  ATTRIBUTE_COMPRESSION_MASK,
   BATCH_HEADER_BYTES,
+  COMPRESSION_CODECS,
   type CompressionCodec,
   LOG_OVERHEAD_BYTES,
   MAGIC_V2,

@@ -144,3 +144,93 @@ describe('Partition roles', () => {
     expect(partition.highWatermark).toBe(1);
   });
 });
+
+describe('Partition.appendRecordsToLeader (the leader append)', () => {
+  const request = (records: Buffer, acks: -1 | 0 | 1) => ({
+    records,
+    acks,
+    timeoutMs: 5_000,
+    origin: 'client' as const,
+    transactionalId: '',
+    verifier: null,
+    clock,
+  });
+
+  it('appends, moves the log end and answers acks=1 at once with the base offset', async () => {
+    const partition = leaderPartition();
+    await partition.appendRecordsToLeader(request(batch(2), 1));
+    const outcome = await partition.appendRecordsToLeader(request(batch(3), 1));
+    expect(outcome).toEqual({ ok: true, baseOffset: 2, leaderEpoch: 0 });
+    expect(partition.leaderState()?.leaderLogEndOffset).toBe(5);
+  });
+
+  it('answers acks=all once the high watermark passes the write, not before', async () => {
+    const partition = leaderPartition();
+    let settled = false;
+    const pending = partition.appendRecordsToLeader(request(batch(3), -1)).then((outcome) => {
+      settled = true;
+      return outcome;
+    });
+    await waitUntil(() => partition.leaderState()?.leaderLogEndOffset === 3);
+    partition.leaderState()?.recordFollowerFetch(2, 3, 1);
+    partition.onLeaderStateChanged();
+    await Promise.resolve();
+    expect(settled).toBe(false); // replica 3 is in the ISR and has not fetched
+    partition.leaderState()?.recordFollowerFetch(3, 3, 1);
+    partition.onLeaderStateChanged();
+    expect(await pending).toEqual({ ok: true, baseOffset: 0, leaderEpoch: 0 });
+  });
+
+  it('refuses on a follower, below min.insync.replicas, and for a batch the producer rules refuse', async () => {
+    const follower = new Partition({
+      topic: 't',
+      partition: 0,
+      brokerId: 1,
+      log,
+      metadata: metadata(),
+      minInsyncReplicas: 2,
+    });
+    follower.becomeFollower(metadata({ leader: 2 }));
+    expect(await follower.appendRecordsToLeader(request(batch(1), 1))).toMatchObject({
+      ok: false,
+      code: 'NOT_LEADER',
+    });
+
+    const leader = new Partition({
+      topic: 't',
+      partition: 0,
+      brokerId: 1,
+      log,
+      metadata: metadata(),
+      minInsyncReplicas: 2,
+    });
+    leader.becomeLeader(metadata({ leaderEpoch: 1, isr: [1] }), 0);
+    expect(await leader.appendRecordsToLeader(request(batch(1), -1))).toMatchObject({
+      ok: false,
+      code: 'NOT_ENOUGH_REPLICAS',
+    });
+    const corrupt = batch(1);
+    corrupt.writeUInt8(corrupt.readUInt8(corrupt.length - 1) ^ 0xff, corrupt.length - 1); // the CRC no longer matches
+    expect(await leader.appendRecordsToLeader(request(corrupt, 1))).toMatchObject({
+      ok: false,
+      code: 'CORRUPT_MESSAGE',
+    });
+    expect(log.logEndOffset).toBe(0);
+  });
+
+  it('fails a waiting acks=all write with NOT_LEADER when leadership moves', async () => {
+    const partition = leaderPartition();
+    const pending = partition.appendRecordsToLeader(request(batch(1), -1));
+    await waitUntil(() => partition.leaderState()?.leaderLogEndOffset === 1);
+    partition.becomeFollower(metadata({ leader: 2, leaderEpoch: 1 }));
+    expect(await pending).toMatchObject({ ok: false, code: 'NOT_LEADER' });
+  });
+});
+
+/** Lets the append's awaits run (at most 2,000 turns of 1 ms): the log's write completes on the thread pool. */
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 2_000 && !condition(); turn++) {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  expect(condition()).toBe(true);
+}

@@ -3,10 +3,20 @@
  * and the requests parked on it (delayed acks=all produces, long-poll fetches). The ReplicaManager drives it;
  * nothing here starts timers or RPCs.
  */
-import { assert, type ErrorCode } from '@tributary/core';
-import type { PartitionLog } from '@tributary/log';
+import { assert, type Clock, type ErrorCode, TributaryError } from '@tributary/core';
+import type { AppendResult, ParsedAppend, PartitionLog } from '@tributary/log';
 import { REPLICA_LIMITS } from './config.js';
+import { toPartitionError } from './errors.js';
 import { LeaderPartitionState } from './partition-state.js';
+import {
+  checkProducerBatches,
+  checkRecordsHaveKeys,
+  markersAppended,
+  markersArriving,
+  verificationHolds,
+  verifyTransactionalWrite,
+} from './produce-validation.js';
+import { type TransactionVerifier, waitForAny } from './request-context.js';
 
 export type PartitionRole =
   | { readonly kind: 'leader'; readonly state: LeaderPartitionState }
@@ -16,6 +26,31 @@ export type PartitionRole =
       readonly leaderId: number;
       highWatermark: number;
     };
+
+/**
+ * Who produces (Kafka's AppendOrigin): a client, or the broker's own coordinators writing their
+ * internal records (the group coordinator's transactional offset commits, the transaction coordinator's
+ * markers), whose batches the log checks by the coordinator's rules (control batches allowed, no
+ * sequence check).
+ */
+export type ProduceOrigin = 'client' | 'coordinator';
+
+/** One partition's part of a produce request, as the leader appends it (appendRecordsToLeader). */
+export interface LeaderAppendRequest {
+  readonly records: Buffer;
+  readonly acks: -1 | 0 | 1;
+  /** How long an acks=all write may wait for the ISR (and an out-of-order batch for its predecessor). */
+  readonly timeoutMs: number;
+  readonly origin: ProduceOrigin;
+  /** The producer's transactional id ('' for others): KIP-890 verification of transactional writes. */
+  readonly transactionalId: string;
+  readonly verifier: TransactionVerifier | null;
+  readonly clock: Clock;
+}
+
+export type LeaderAppendOutcome =
+  | { readonly ok: true; readonly baseOffset: number; readonly leaderEpoch: number }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
 
 /** How a delayed produce ends: success, or an error code. */
 export type ProduceOutcome = { readonly ok: true } | { readonly ok: false; readonly code: ErrorCode };
@@ -204,6 +239,118 @@ export class Partition {
     if (logEndOffset > state.leaderLogEndOffset) state.updateLeaderLogEnd(logEndOffset);
     this.wake(this.appendListeners);
     this.onLeaderStateChanged();
+  }
+
+  /**
+   * The leader's append (Kafka's appendRecordsToLeader), the one place a produce's batches reach the log:
+   * checks this replica leads at the epoch the request started under and that the ISR meets
+   * min.insync.replicas (acks=all), parses the batch headers once and holds a client's batches to the
+   * producer rules, waits briefly for an idempotent producer's earlier batch that is still on its way,
+   * verifies a transactional write with its coordinator (KIP-890), appends, advances the high watermark,
+   * and with acks=all resolves once the high watermark passes the write (or fails it).
+   */
+  async appendRecordsToLeader(request: LeaderAppendRequest): Promise<LeaderAppendOutcome> {
+    const where = `${this.topic}-${this.partition}`;
+    if (this.roleValue.kind !== 'leader') {
+      return { ok: false, code: 'NOT_LEADER', message: `broker ${this.brokerId} does not lead ${where}` };
+    }
+    const leaderEpoch = this.leaderEpochValue;
+    if (request.acks === -1 && this.isr.length < this.minInsyncReplicas) {
+      const message = `ISR ${this.isr.length} < min.insync.replicas ${this.minInsyncReplicas}`;
+      return { ok: false, code: 'NOT_ENOUGH_REPLICAS', message };
+    }
+    let appended: AppendResult;
+    try {
+      appended = await this.appendAtEpoch(request, leaderEpoch);
+    } catch (error) {
+      return { ok: false, ...toPartitionError(error) };
+    }
+    if (request.acks !== -1) return { ok: true, baseOffset: appended.baseOffset, leaderEpoch };
+    if (this.roleValue.kind !== 'leader' || this.leaderEpochValue !== leaderEpoch) {
+      return { ok: false, code: 'NOT_LEADER', message: 'leadership moved during the append' };
+    }
+    // A retry of an idempotent producer's batch appends nothing and answers with the original offsets.
+    // With acks=all it still waits for the high watermark to pass the ORIGINAL batch: the first attempt
+    // may have failed exactly because that batch was not replicated yet, and it is not safe until it is.
+    const requiredOffset = appended.lastOffset + 1;
+    const outcome = await new Promise<ProduceOutcome>((resolve) => {
+      const deadlineMs = request.clock.nowMs() + request.timeoutMs;
+      if (!this.addProduceWaiter(requiredOffset, deadlineMs, resolve)) {
+        resolve({ ok: false, code: 'RESOURCE_EXHAUSTED' });
+      }
+    });
+    if (!outcome.ok) {
+      return { ok: false, code: outcome.code, message: `acks=all write failed: ${outcome.code}` };
+    }
+    return { ok: true, baseOffset: appended.baseOffset, leaderEpoch };
+  }
+
+  /** appendRecordsToLeader's checks and append; throws typed errors (toPartitionError maps them). */
+  private async appendAtEpoch(request: LeaderAppendRequest, leaderEpoch: number): Promise<AppendResult> {
+    const parsed = this.log.parseAppend(request.records);
+    // The broker's coordinators build their own batches (transactional, or markers): only a client's are
+    // held to the producer rules here; the log checks both.
+    const transactional = request.origin === 'client' ? checkProducerBatches(parsed) : null;
+    if (this.log.currentConfig.cleanupPolicy !== 'delete') checkRecordsHaveKeys(request.records);
+    if (request.origin === 'client') {
+      await this.waitForEarlierSequence(
+        parsed,
+        Math.min(request.timeoutMs, REPLICA_LIMITS.produceReorderWaitMsMax),
+      );
+    }
+    let guard: object | null = null;
+    if (transactional !== null) {
+      const verified = await verifyTransactionalWrite(
+        request.verifier,
+        this,
+        request.transactionalId,
+        transactional,
+      );
+      if ('refused' in verified) throw verified.refused;
+      guard = verified.guard;
+    }
+    if (this.roleValue.kind !== 'leader' || this.leaderEpochValue !== leaderEpoch) {
+      throw new TributaryError('NOT_LEADER', 'leadership moved while the batch waited');
+    }
+    // Checked in the same turn as the append is issued: a marker issued before it voids the guard, one
+    // issued after it is appended after this batch (the log appends in call order).
+    if (
+      transactional !== null &&
+      guard !== null &&
+      !verificationHolds(this, transactional.producerId, guard)
+    ) {
+      throw new TributaryError(
+        'INVALID_TXN_STATE',
+        `a marker for producer ${transactional.producerId} reached ${this.topic}-${this.partition} while its write was verified; the transaction it was verified for has ended`,
+      );
+    }
+    const markerProducers = request.origin === 'coordinator' ? markersArriving(this, parsed) : [];
+    let appended: AppendResult;
+    try {
+      appended = await this.log.append(parsed, { leaderEpoch, assignOffsets: true, origin: request.origin });
+    } finally {
+      markersAppended(this, markerProducers);
+    }
+    this.onLeaderAppend(appended.logEndOffset);
+    return appended;
+  }
+
+  /**
+   * An idempotent producer keeps several batches of a partition in flight; on one HTTP/2 connection a later
+   * request can reach the broker first (their frames interleave). Rather than refusing it as out of order
+   * (the client would back off and resend), wait for the partition's next appends until the earlier batch
+   * is in, bounded in time and wake-ups; then the log's own check decides (OUT_OF_ORDER_SEQUENCE_NUMBER if
+   * the gap is still there). The bound is kept on performance.now(), not the injected clock: the wait
+   * sleeps on real timers (waitForAny), and a deadline on a clock that tests hold still would never pass.
+   */
+  private async waitForEarlierSequence(parsed: ParsedAppend, maxWaitMs: number): Promise<void> {
+    const deadlineMs = performance.now() + maxWaitMs;
+    for (let wakeups = 0; wakeups < REPLICA_LIMITS.produceReorderWakeupsMax; wakeups++) {
+      if (!this.log.producerSequenceAhead(parsed) || this.roleValue.kind !== 'leader') return;
+      const remainingMs = deadlineMs - performance.now();
+      if (remainingMs <= 0) return;
+      await waitForAny([this], (target, wake) => target.onAppend(wake), remainingMs);
+    }
   }
 
   /** Parks an acks=all write; false when too many are parked already. */

@@ -8,7 +8,15 @@
  * verification (verifyTransactionalWrite) before the log's own checks.
  */
 import { TributaryError } from '@tributary/core';
-import { type DecodedRecord, decodeRecordBatch, isRecordBatchError, splitBatches } from '@tributary/records';
+import type { ParsedAppend } from '@tributary/log';
+import {
+  ATTRIBUTE_COMPRESSION_MASK,
+  COMPRESSION_CODECS,
+  type DecodedRecord,
+  decodeRecordBatch,
+  isRecordBatchError,
+  splitBatches,
+} from '@tributary/records';
 import type { Partition } from './partition.js';
 import type { TransactionVerifier } from './request-context.js';
 
@@ -23,28 +31,23 @@ export interface TransactionalProducer {
 }
 
 /**
- * Throws CORRUPT_MESSAGE naming the first batch of `records` a producer may not write. Reads headers
- * only: the log verifies every CRC on append, so it is not computed twice on the produce path. Returns
- * the producer of the first transactional batch, or null (no allocation on the ordinary path).
+ * Throws CORRUPT_MESSAGE naming the first batch of an append a producer may not write. Reads the headers
+ * the log parsed once for this request (lengths, magic and CRC already checked). Returns the producer of
+ * the first transactional batch, or null (no allocation on the ordinary path).
  */
-export function checkProducerBatches(records: Buffer): TransactionalProducer | null {
-  const split = splitBatches(records, { verifyCrc: false });
-  if (split.end.kind === 'torn-tail') {
-    throw corrupt(`the batch at byte ${split.end.position} is cut short`);
-  }
-  if (split.end.kind === 'corrupt') {
-    throw corrupt(`the batch at byte ${split.end.position} is corrupt: ${split.end.error.message}`);
-  }
+export function checkProducerBatches(append: ParsedAppend): TransactionalProducer | null {
   let transactional: TransactionalProducer | null = null;
-  for (const header of split.batches) {
+  for (const header of append.batches) {
     const where = `the batch at byte ${header.position}`;
-    if (header.compression === undefined) {
-      throw corrupt(`${where} names compression codec ${header.attributes & 0x07}, which does not exist`);
+    const codec = header.attributes & ATTRIBUTE_COMPRESSION_MASK;
+    if (codec >= COMPRESSION_CODECS.length) {
+      throw corrupt(`${where} names compression codec ${codec}, which does not exist`);
     }
     if (header.recordCount < 1) throw corrupt(`${where} has recordCount ${header.recordCount}`);
-    if (header.lastOffsetDelta !== header.recordCount - 1) {
+    const lastOffsetDelta = header.lastOffset - header.baseOffset;
+    if (lastOffsetDelta !== header.recordCount - 1) {
       throw corrupt(
-        `${where} has lastOffsetDelta ${header.lastOffsetDelta} but ${header.recordCount} records; ` +
+        `${where} has lastOffsetDelta ${lastOffsetDelta} but ${header.recordCount} records; ` +
           'a producer batch covers exactly recordCount offsets',
       );
     }
@@ -136,9 +139,9 @@ export function verificationHolds(partition: Partition, producerId: number, guar
  * their producers (see verifyTransactionalWrite) and count as in flight until `markersAppended`. Call in
  * the same turn as the append is issued.
  */
-export function markersArriving(partition: Partition, records: Buffer): readonly number[] {
+export function markersArriving(partition: Partition, append: ParsedAppend): readonly number[] {
   const producers: number[] = [];
-  for (const header of splitBatches(records, { verifyCrc: false }).batches) {
+  for (const header of append.batches) {
     if (!header.isControl) continue;
     partition.txnVerificationGuards.delete(header.producerId);
     partition.markersInFlight.set(

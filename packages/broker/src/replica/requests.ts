@@ -16,26 +16,12 @@ import type {
 } from '@tributary/protocol';
 import { REPLICA_LIMITS } from './config.js';
 import { toPartitionError } from './errors.js';
-import type { Partition, ProduceOutcome } from './partition.js';
-import {
-  checkProducerBatches,
-  checkRecordsHaveKeys,
-  markersAppended,
-  markersArriving,
-  verificationHolds,
-  verifyTransactionalWrite,
-} from './produce-validation.js';
+import type { LeaderAppendRequest, Partition, ProduceOrigin } from './partition.js';
 import { checkLeader, leaderHint, type RequestContext, waitForAny } from './request-context.js';
 
 const DEFAULT_PRODUCE_TIMEOUT_MS = 30_000;
 
-/**
- * Who produces (Kafka's AppendOrigin): a client, or the broker's own coordinators writing their
- * internal records (the group coordinator's transactional offset commits, the transaction coordinator's
- * markers), whose batches the log checks by the coordinator's rules (control batches allowed, no
- * sequence check).
- */
-export type ProduceOrigin = 'client' | 'coordinator';
+export type { ProduceOrigin } from './partition.js';
 
 export async function handleProduce(
   context: RequestContext,
@@ -56,7 +42,7 @@ export async function handleProduce(
       } else {
         const transactionalId = request.transactionalId;
         work.push(
-          produceOne(context, { ...base, records: data.records, acks, timeoutMs, origin, transactionalId }),
+          produceOne(context, base, { records: data.records, acks, timeoutMs, origin, transactionalId }),
         );
       }
     }
@@ -64,132 +50,31 @@ export async function handleProduce(
   return Promise.all(work);
 }
 
+/** One partition of a produce: the partition's own leader append decides (Partition.appendRecordsToLeader). */
 async function produceOne(
   context: RequestContext,
-  input: {
-    topic: string;
-    partition: number;
-    records: Buffer;
-    acks: -1 | 0 | 1;
-    timeoutMs: number;
-    origin: ProduceOrigin;
-    transactionalId: string;
-  },
+  base: { readonly topic: string; readonly partition: number },
+  input: Omit<LeaderAppendRequest, 'clock' | 'verifier'>,
 ): Promise<ProducePartitionResult> {
-  const checked = checkLeader(context, input.topic, input.partition);
-  if ('code' in checked) return produceError(context, input, checked.code, checked.message);
+  const checked = checkLeader(context, base.topic, base.partition);
+  if ('code' in checked) return produceError(context, base, checked.code, checked.message);
   const { partition } = checked;
-  const leaderEpoch = partition.leaderEpoch;
-  if (input.acks === -1 && partition.isr.length < partition.minInsyncReplicas) {
-    const message = `ISR ${partition.isr.length} < min.insync.replicas ${partition.minInsyncReplicas}`;
-    return produceError(context, input, 'NOT_ENOUGH_REPLICAS', message);
-  }
-  let baseOffset: number;
-  let requiredOffset: number;
-  try {
-    // The broker's coordinators build their own batches (transactional, or markers): only a client's are
-    // held to the producer rules here; the log checks both.
-    const transactional = input.origin === 'client' ? checkProducerBatches(input.records) : null;
-    if (partition.log.currentConfig.cleanupPolicy !== 'delete') checkRecordsHaveKeys(input.records);
-    if (input.origin === 'client') {
-      await waitForEarlierSequence(
-        partition,
-        Math.min(input.timeoutMs, REPLICA_LIMITS.produceReorderWaitMsMax),
-        input.records,
-      );
-    }
-    let guard: object | null = null;
-    if (transactional !== null) {
-      const verifier = context.transactionVerifier();
-      const verified = await verifyTransactionalWrite(
-        verifier,
-        partition,
-        input.transactionalId,
-        transactional,
-      );
-      if ('refused' in verified) {
-        return produceError(context, input, verified.refused.code, verified.refused.message);
-      }
-      guard = verified.guard;
-    }
-    if (partition.role.kind !== 'leader' || partition.leaderEpoch !== leaderEpoch) {
-      return produceError(context, input, 'NOT_LEADER', 'leadership moved while the batch waited');
-    }
-    // Checked in the same turn as the append is issued: a marker issued before it voids the guard, one
-    // issued after it is appended after this batch (the log appends in call order).
-    if (
-      transactional !== null &&
-      guard !== null &&
-      !verificationHolds(partition, transactional.producerId, guard)
-    ) {
-      const message = `a marker for producer ${transactional.producerId} reached ${input.topic}-${input.partition} while its write was verified; the transaction it was verified for has ended`;
-      return produceError(context, input, 'INVALID_TXN_STATE', message);
-    }
-    const markerProducers = input.origin === 'coordinator' ? markersArriving(partition, input.records) : [];
-    let appended: Awaited<ReturnType<typeof partition.log.append>>;
-    try {
-      appended = await partition.log.append(input.records, {
-        leaderEpoch,
-        assignOffsets: true,
-        origin: input.origin,
-      });
-    } finally {
-      markersAppended(partition, markerProducers);
-    }
-    // A retry of an idempotent producer's batch appends nothing and answers with the original offsets.
-    // With acks=all it still waits for the high watermark to pass the ORIGINAL batch: the first attempt
-    // may have failed exactly because that batch was not replicated yet, and it is not safe until it is.
-    baseOffset = appended.baseOffset;
-    requiredOffset = appended.lastOffset + 1;
-    partition.onLeaderAppend(appended.logEndOffset);
-  } catch (error) {
-    const failure = toPartitionError(error);
-    return produceError(context, input, failure.code, failure.message);
-  }
-  if (input.acks === -1) {
-    if (partition.role.kind !== 'leader' || partition.leaderEpoch !== leaderEpoch) {
-      return produceError(context, input, 'NOT_LEADER', 'leadership moved during the append');
-    }
-    const outcome = await new Promise<ProduceOutcome>((resolve) => {
-      const deadlineMs = context.clock.nowMs() + input.timeoutMs;
-      if (!partition.addProduceWaiter(requiredOffset, deadlineMs, resolve)) {
-        resolve({ ok: false, code: 'RESOURCE_EXHAUSTED' });
-      }
-    });
-    if (!outcome.ok)
-      return produceError(context, input, outcome.code, `acks=all write failed: ${outcome.code}`);
-  }
+  const outcome = await partition.appendRecordsToLeader({
+    ...input,
+    clock: context.clock,
+    verifier: context.transactionVerifier(),
+  });
+  if (!outcome.ok) return produceError(context, base, outcome.code, outcome.message);
   return {
-    topic: input.topic,
-    partition: input.partition,
+    topic: base.topic,
+    partition: base.partition,
     errorCode: '',
     errorMessage: '',
-    baseOffset,
+    baseOffset: outcome.baseOffset,
     logStartOffset: partition.log.logStartOffset,
     leaderId: context.brokerId,
-    leaderEpoch,
+    leaderEpoch: outcome.leaderEpoch,
   };
-}
-
-/**
- * An idempotent producer keeps several batches of a partition in flight; on one HTTP/2 connection a later
- * request can reach the broker first (their frames interleave). Rather than refusing it as out of order (the
- * client would back off and resend), wait for the partition's next appends until the earlier batch is in,
- * bounded in time and wake-ups; then the log's own check decides (OUT_OF_ORDER_SEQUENCE_NUMBER if the gap
- * is still there).
- */
-async function waitForEarlierSequence(
-  partition: Partition,
-  maxWaitMs: number,
-  records: Buffer,
-): Promise<void> {
-  const deadlineMs = performance.now() + maxWaitMs;
-  for (let wakeups = 0; wakeups < REPLICA_LIMITS.produceReorderWakeupsMax; wakeups++) {
-    if (!partition.log.producerSequenceAhead(records) || partition.role.kind !== 'leader') return;
-    const remainingMs = deadlineMs - performance.now();
-    if (remainingMs <= 0) return;
-    await waitForAny([partition], (target, wake) => target.onAppend(wake), remainingMs);
-  }
 }
 
 function produceError(

@@ -117,7 +117,7 @@ describe('the KIP-890 verification guard', () => {
     // The coordinator ended the transaction and its marker is issued but not appended yet: the producer
     // state still shows the transaction open, which must not let a write in unasked.
     transactionEnded = true;
-    const inFlight = markersArriving(partition, abortMarker());
+    const inFlight = markersArriving(partition, partition.log.parseAppend(abortMarker()));
     const [second] = await manager.produce(request(transactionalBatch(1, 'b'), 'tx-1'));
     markersAppended(partition, inFlight);
     expect(second?.errorCode).toBe('INVALID_TXN_STATE');
