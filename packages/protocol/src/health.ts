@@ -2,14 +2,14 @@
  * The standard services every Tributary gRPC server carries besides its own: gRPC health checking
  * (grpc.health.v1.Health, via grpc-health-check) and server reflection (grpc.reflection.v1 and
  * v1alpha, via @grpc/reflection), so that grpcurl, grpc_health_probe and load balancers work against
- * any process without our protos.
+ * any process without our protos. Reflection is built on its first call (lazy-reflection.ts says why).
  */
 import { dirname, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { ReflectionService } from '@grpc/reflection';
 import { assert } from '@tributary/core';
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from 'grpc-health-check';
+import { LazyReflection } from './lazy-reflection.js';
 import { LOADER_OPTIONS, PROTO_FILES, PROTO_ROOT } from './protos.js';
 
 /** The health service's own name; its status is the process-wide one (the empty name is too). */
@@ -52,6 +52,9 @@ function reflectionPackageDefinition(): protoLoader.PackageDefinition {
   return reflectionDefinition;
 }
 
+/** One reflection service for every server of the process (a controller and a broker in `tributary dev`). */
+const reflection = new LazyReflection(reflectionPackageDefinition);
+
 /**
  * Adds grpc.health.v1.Health and server reflection to `server` (before it is bound). Health answers
  * SERVING for the empty name, the health service and every name in `services` while `serving()` is
@@ -88,7 +91,7 @@ export function addStandardServices(server: grpc.Server, options: StandardServic
   health.addToServer({
     addService: (service, implementation) => server.addService(service, { ...implementation, check }),
   });
-  new ReflectionService(reflectionPackageDefinition()).addToServer(server);
+  reflection.addToServer(server);
 
   const timer = setInterval(refresh, refreshIntervalMs);
   timer.unref();
