@@ -379,6 +379,17 @@ describe('TributaryClient against fake brokers', () => {
     client.close();
   });
 
+  it('refuses a fetch maxBytes the broker would refuse, before sending', async () => {
+    const consumer = client.consumer();
+    for (const maxBytes of [0, 1.5, 64 * 1024 * 1024 + 1]) {
+      await expect(consumer.fetch('other', 0, 0, { maxBytes })).rejects.toMatchObject({
+        code: 'INVALID_REQUEST',
+        message: expect.stringMatching(/^maxBytes must be an integer from 1 to 67108864/),
+      });
+    }
+    client.close();
+  });
+
   it('a fetch that hits NOT_LEADER refreshes metadata and retries', async () => {
     const consumer = client.consumer();
     await client.producer({ acks: 1 }).send('other', [{ key: null, value: 'f' }]);

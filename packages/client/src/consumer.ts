@@ -3,7 +3,14 @@
  * fetches every partition led by one broker in one Fetch call and yields whole fetched chunks (never a
  * promise per record).
  */
-import { type Clock, type Random, systemClock, systemRandom, TributaryError } from '@tributary/core';
+import {
+  type Clock,
+  type Random,
+  systemClock,
+  systemRandom,
+  TributaryError,
+  WIRE_LIMITS,
+} from '@tributary/core';
 import { backoffDelayMs, DEFAULT_BACKOFF, unary } from '@tributary/protocol';
 import type { BrokerConnections } from './connections.js';
 import { type ConsumedRecord, decodeFetched } from './decode.js';
@@ -147,6 +154,13 @@ export class Consumer {
     await this.deps.metadata.requireTopic(topic, this.timeoutMs);
     const maxWaitMs = Math.min(options.maxWaitMs ?? DEFAULT_FETCH.maxWaitMs, CLIENT_LIMITS.fetchMaxWaitMsMax);
     const maxBytes = options.maxBytes ?? DEFAULT_FETCH.maxBytes;
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1 || maxBytes > WIRE_LIMITS.fetchBytesMax) {
+      // Refused here rather than clamped: the broker would refuse the whole Fetch for it.
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        `maxBytes must be an integer from 1 to ${WIRE_LIMITS.fetchBytesMax}, got ${maxBytes}`,
+      );
+    }
     const results: PartitionFetch[] = [];
     const groups = this.groupByLeader(topic, [...positions.keys()]);
     for (const partition of positions.keys()) {

@@ -389,6 +389,15 @@ describe('GroupConsumer against fake brokers and a fake coordinator', () => {
   it('rejects bad options and use before subscribe', () => {
     expect(() => makeConsumer({ groupId: '' })).toThrow(/group id/);
     expect(() => makeConsumer({ groupId: 'g', sessionTimeoutMs: 0 })).toThrow(/sessionTimeoutMs/);
+    // The broker's bounds (WIRE_LIMITS), refused here naming the option rather than by the coordinator.
+    expect(() => makeConsumer({ groupId: 'g', sessionTimeoutMs: 999 })).toThrow(
+      /sessionTimeoutMs must be an integer from 1000 to 300000, got 999/,
+    );
+    expect(() => makeConsumer({ groupId: 'g', rebalanceTimeoutMs: 1_800_001 })).toThrow(/rebalanceTimeoutMs/);
+    expect(() => makeConsumer({ groupId: 'g', maxBytes: 64 * 1024 * 1024 + 1 })).toThrow(/maxBytes/);
+    expect(() => makeConsumer({ groupId: 'g', maxWaitMs: 30_001 })).toThrow(
+      /maxWaitMs must be an integer from 0 to 30000/,
+    );
     const consumer = makeConsumer({ groupId: 'g' });
     expect(() => consumer.subscribe({ topics: [] })).toThrow(/at least one/);
     return expect(consumer.run({ eachMessage: async () => undefined })).rejects.toThrow(/subscribe/);

@@ -1,17 +1,23 @@
 /** The group consumer's options with defaults applied and checked. */
-import { TributaryError } from '@tributary/core';
-import { DEFAULT_FETCH } from '../limits.js';
+import { TributaryError, WIRE_LIMITS } from '@tributary/core';
+import { CLIENT_LIMITS, DEFAULT_FETCH } from '../limits.js';
 import { ASSIGNORS, GROUP_DEFAULTS } from './config.js';
 import type { GroupConsumerOptions } from './types.js';
 
 export type ResolvedOptions = Required<Omit<GroupConsumerOptions, 'onAssigned' | 'onRevoked' | 'onLost'>>;
 
-const POSITIVE_INTEGERS = [
-  'sessionTimeoutMs',
-  'rebalanceTimeoutMs',
-  'autoCommitIntervalMs',
-  'maxBytes',
-] as const;
+/**
+ * The integer options and the ranges they must lie in: the server's bounds (WIRE_LIMITS) where the value
+ * travels, so a value the broker would refuse is refused here, naming the option, before the member joins.
+ */
+const INTEGER_RANGES = {
+  sessionTimeoutMs: { min: WIRE_LIMITS.sessionTimeoutMsMin, max: WIRE_LIMITS.sessionTimeoutMsMax },
+  rebalanceTimeoutMs: { min: 1, max: WIRE_LIMITS.rebalanceTimeoutMsMax },
+  autoCommitIntervalMs: { min: 1, max: 0xffff_ffff },
+  maxBytes: { min: 1, max: WIRE_LIMITS.fetchBytesMax },
+  maxWaitMs: { min: 0, max: CLIENT_LIMITS.fetchMaxWaitMsMax },
+  metadataMaxAgeMs: { min: 0, max: 0xffff_ffff },
+} as const;
 
 export function resolveOptions(options: GroupConsumerOptions): ResolvedOptions {
   const resolved: ResolvedOptions = {
@@ -30,17 +36,17 @@ export function resolveOptions(options: GroupConsumerOptions): ResolvedOptions {
   if (!ASSIGNORS.includes(resolved.assignor)) {
     throw new TributaryError('INVALID_REQUEST', `assignor must be one of ${ASSIGNORS.join(', ')}`);
   }
-  for (const name of POSITIVE_INTEGERS) {
+  for (const [name, range] of Object.entries(INTEGER_RANGES) as [
+    keyof typeof INTEGER_RANGES,
+    { min: number; max: number },
+  ][]) {
     const value = resolved[name];
-    if (!Number.isSafeInteger(value) || value <= 0 || value > 0xffff_ffff) {
-      throw new TributaryError('INVALID_REQUEST', `${name} must be a positive integer, got ${value}`);
+    if (!Number.isSafeInteger(value) || value < range.min || value > range.max) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        `${name} must be an integer from ${range.min} to ${range.max}, got ${value}`,
+      );
     }
-  }
-  if (!Number.isSafeInteger(resolved.maxWaitMs) || resolved.maxWaitMs < 0) {
-    throw new TributaryError(
-      'INVALID_REQUEST',
-      `maxWaitMs must be a non-negative integer, got ${resolved.maxWaitMs}`,
-    );
   }
   return resolved;
 }
