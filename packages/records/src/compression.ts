@@ -2,14 +2,15 @@
  * Codecs for the records section of a compressed RecordBatch v2. Kafka compresses everything after
  * recordCount as one blob; the 61-byte header stays plain, and the CRC covers the compressed bytes.
  * gzip uses node:zlib; lz4 uses the standard LZ4 frame format (what Kafka writes for magic 2); snappy
- * (snappy.ts) and zstd (zstd.ts) read every framing Kafka clients write. Every codec is synchronous, and
- * decompression is bounded by RECORD_LIMITS.decompressedBytesMax before anything is inflated.
+ * (snappy.ts) and zstd (zstd.ts) read every framing Kafka clients write. Every codec is synchronous (the
+ * native libraries load on first use: native-codecs.ts), and decompression is bounded by
+ * RECORD_LIMITS.decompressedBytesMax before anything is inflated.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { assertNever } from '@tributary/core';
-import { compressFrameSync, decompressFrameSync } from 'lz4-napi';
 import { RecordBatchError } from './errors.js';
 import { type CompressionCodec, RECORD_LIMITS } from './layout.js';
+import { lz4Codec } from './native-codecs.js';
 import { compressSnappy, decompressSnappy, snappyDecompressedBytes } from './snappy.js';
 import { compressZstd, decompressZstd, zstdFramesBytesBound } from './zstd.js';
 
@@ -36,7 +37,7 @@ export function compressRecords(codec: SupportedCompression, records: Buffer): B
     case 'snappy':
       return compressSnappy(records);
     case 'lz4':
-      return compressFrameSync(records);
+      return lz4Codec().compressFrameSync(records);
     case 'zstd':
       return compressZstd(records);
     default:
@@ -125,7 +126,7 @@ function inflateUnchecked(codec: Compressed, blob: Buffer, position: number): Bu
     case 'snappy':
       return decompressSnappy(blob, position);
     case 'lz4':
-      return decompressFrameSync(blob);
+      return lz4Codec().decompressFrameSync(blob);
     case 'zstd':
       return decompressZstd(blob);
     default:

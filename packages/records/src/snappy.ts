@@ -14,8 +14,8 @@
  * while @platformatic/kafka's codec is a bare `uncompressSync` that cannot read xerial framing.
  */
 import { assert } from '@tributary/core';
-import { compressSync, uncompressSync } from 'snappy';
 import { RecordBatchError } from './errors.js';
+import { snappyCodec } from './native-codecs.js';
 
 /** snappy-java's SnappyCodec.MAGIC_HEADER. */
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
@@ -26,7 +26,7 @@ const XERIAL_CHUNK_LENGTH_BYTES = 4;
 const PREAMBLE_BYTES_MAX = 5;
 
 export function compressSnappy(records: Buffer): Buffer {
-  return compressSync(records);
+  return snappyCodec().compressSync(records);
 }
 
 export function isXerialFramed(blob: Buffer): boolean {
@@ -84,7 +84,7 @@ export function snappyDecompressedBytes(blob: Buffer, position: number): number 
 }
 
 function uncompressBlock(block: Buffer): Buffer {
-  const out = uncompressSync(block, { asBuffer: true });
+  const out = snappyCodec().uncompressSync(block, { asBuffer: true });
   // The union in snappy's type is for asBuffer: false; with true it always returns a Buffer.
   assert(typeof out !== 'string', 'snappy returns a Buffer when asked for one');
   return out;

@@ -14,9 +14,9 @@
  * The decoder has no output limit, so zstdFramesBytesBound walks frame and block headers first, as
  * the lz4 path does, and the caller refuses a zip bomb before anything is inflated.
  */
-import { Decoder, Encoder } from '@toondepauw/node-zstd';
 import { RecordBatchError } from './errors.js';
 import { RECORD_LIMITS } from './layout.js';
+import { zstdCodec } from './native-codecs.js';
 
 /** Kafka's default compression.zstd.level (and libzstd's). */
 const ZSTD_LEVEL = 3;
@@ -32,17 +32,14 @@ const BLOCK_TYPE_RAW = 0;
 const BLOCK_TYPE_RLE = 1;
 const BLOCK_TYPE_COMPRESSED = 2;
 
-const encoder = new Encoder(ZSTD_LEVEL);
-const decoder = new Decoder();
-
 /** One frame (no content size in its header: libzstd's streaming encoder, as the Java client). */
 export function compressZstd(records: Buffer): Buffer {
-  return encoder.encodeSync(records);
+  return zstdCodec(ZSTD_LEVEL).encoder.encodeSync(records);
 }
 
 /** Decompresses every frame of the blob. Call only after zstdFramesBytesBound accepted the size. */
 export function decompressZstd(blob: Buffer): Buffer {
-  return decoder.decodeSync(blob);
+  return zstdCodec(ZSTD_LEVEL).decoder.decodeSync(blob);
 }
 
 type Malformed = (why: string) => RecordBatchError;
