@@ -167,8 +167,8 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       // TxnOffsetCommit and the markers written to __consumer_offsets reach the group coordinator here.
       if (groupCoordinator !== null) Object.assign(transactions.ports, groupTxnPorts(groupCoordinator));
     }
-    const applier = new ImageApplier((image) => replicaManager.applyMetadata(image), logger);
-    const unsubscribe = follower.onImage((image) => applier.offer(image));
+    const applier = new ImageApplier(replicaManager.applyMetadata.bind(replicaManager), logger);
+    const unsubscribe = follower.onImage((image, changes) => applier.offer(image, changes));
     applier.offer(follower.currentImage());
     cleanups.push(async () => {
       unsubscribe();

@@ -4,7 +4,7 @@
  */
 import type { Clock } from '@tributary/core';
 import type { LogCleanerStats } from '@tributary/log';
-import type { MetadataImage } from '@tributary/metadata';
+import type { MetadataChanges, MetadataImage } from '@tributary/metadata';
 import type {
   AlterPartitionItem,
   AlterPartitionResult__Output,
@@ -23,7 +23,8 @@ import type { ReplicaDescriber } from '../services/describe-replicas.js';
 import type { ReplicationDataPlane } from '../services/replication-service.js';
 
 export interface ReplicaManagerPort extends BrokerDataPlane, ReplicationDataPlane {
-  applyMetadata(image: MetadataImage): Promise<void>;
+  /** `changes`: everything that changed since the image applied before (see ReplicaManager.applyMetadata). */
+  applyMetadata(image: MetadataImage, changes: MetadataChanges): Promise<void>;
   leaderPartitions(): readonly { readonly topic: string; readonly partition: number }[];
   close(): Promise<void>;
   /** This broker's replica of a partition, for the metrics gauges (optional for test doubles). */

@@ -22,7 +22,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createReplicaFetchClient } from './follower-fetcher.js';
 import { ReplicaManager } from './replica-manager.js';
-import { replicationHandlersOf } from './test-cluster.js';
+import { applyImage, replicationHandlersOf } from './test-cluster.js';
 
 const TOPIC = 'orders';
 const TOPIC_ID = 't-orders';
@@ -113,7 +113,7 @@ class Cluster {
       config: { replicaLagTimeMaxMs: 60_000, replicaFetchMaxWaitMs: 100 },
     });
     this.managers.set(id, manager);
-    await manager.applyMetadata(this.image);
+    await applyImage(manager, this.image);
   }
 
   replay(records: readonly MetadataRecord[]): void {
@@ -126,7 +126,7 @@ class Cluster {
 
   async publish(records: readonly MetadataRecord[]): Promise<void> {
     this.replay(records);
-    await Promise.all([...this.managers.values()].map((manager) => manager.applyMetadata(this.image)));
+    await Promise.all([...this.managers.values()].map((manager) => applyImage(manager, this.image)));
   }
 
   async createTopic(): Promise<void> {

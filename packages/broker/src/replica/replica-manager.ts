@@ -1,21 +1,14 @@
 /**
- * The broker's replica layer (DESIGN §6), the imperative shell around Partition / LeaderPartitionState:
- * applies metadata images (become leader or follower by leader epoch, delete unassigned partitions),
- * serves produce / fetch / replica fetch / list offsets, runs one follower fetch loop per leader broker,
- * reports ISR changes with AlterPartition, and owns the manager's few timers (ISR check, delayed-produce
- * sweep, retention).
+ * The broker's replica layer (DESIGN §6), the imperative shell around Partition / LeaderPartitionState, and
+ * the façade its callers use. It applies metadata changes (planLocalChanges → LocalChangesApplier: become
+ * leader or follower by leader epoch, delete unassigned partitions, reconfigure logs), serves produce / fetch
+ * / replica fetch / list offsets, fetches as a follower through the FetcherPool, reports ISR changes through
+ * the IsrReporter, and owns the manager's few timers (ISR check, delayed-produce sweep, retention).
  */
-import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { AssertionError, assert, type Clock, brokerId as toBrokerId } from '@tributary/core';
-import {
-  type LogCleaner,
-  type LogCleanerStats,
-  type LogConfig,
-  type LogConfigChange,
-  PartitionLog,
-} from '@tributary/log';
-import type { MetadataImage } from '@tributary/metadata';
+import { mkdir } from 'node:fs/promises';
+import { assert, type Clock, brokerId as toBrokerId } from '@tributary/core';
+import type { LogCleaner, LogCleanerStats, LogConfig } from '@tributary/log';
+import { type MetadataChanges, MetadataImage } from '@tributary/metadata';
 import type {
   AlterPartitionItem,
   AlterPartitionResult__Output,
@@ -34,19 +27,23 @@ import type {
   ReplicationClient,
 } from '@tributary/protocol';
 import type pino from 'pino';
-import { logConfigFor, minInsyncReplicas, REPLICA_DEFAULTS, REPLICA_LIMITS } from './config.js';
+import { REPLICA_DEFAULTS, REPLICA_LIMITS } from './config.js';
 import { handleDeleteRecords } from './delete-records.js';
 import { describeProducers } from './describe-producers.js';
 import { describeReplicas, type TopicPartition } from './describe-replicas.js';
-import { FollowerFetcher, partitionKey } from './follower-fetcher.js';
+import { FetcherPool } from './fetcher-pool.js';
+import { partitionKey } from './follower-fetcher.js';
 import { readHighWatermarks, writeHighWatermarks } from './hw-checkpoint.js';
-import { cleaningUpperBound, createLogCleaner, type LogCleanerSettings } from './log-cleaning.js';
+import { IsrReporter } from './isr-reporter.js';
+import { planLocalChanges } from './local-changes.js';
+import { LocalChangesApplier } from './local-changes-applier.js';
+import { createLogCleaner, type LogCleanerSettings } from './log-cleaning.js';
 import {
   handleOffsetForLeaderEpoch,
   type LeaderEpochEndOffset,
   type LeaderEpochQuery,
 } from './offset-for-leader-epoch.js';
-import { Partition, type PartitionMetadata } from './partition.js';
+import type { Partition } from './partition.js';
 import { handleReplicaFetch } from './replica-fetch.js';
 import { ReplicationThrottle, type ReplicationThrottleStats } from './replication-throttle.js';
 import type { RequestContext, TransactionVerifier } from './request-context.js';
@@ -95,65 +92,74 @@ export interface LocalLogRead {
   readonly logEndOffset: number;
 }
 
-interface Assignment {
-  readonly topic: string;
-  readonly metadata: PartitionMetadata;
-  readonly minInsyncReplicas: number;
-  readonly logConfig: Partial<LogConfig>;
-  /** This broker is an adding replica (being moved here): its fetches may be throttled. */
-  readonly adding: boolean;
-}
-
-/** Log settings whose change may make a log due for cleaning at once. */
-const CLEANING_KEYS: ReadonlySet<keyof LogConfig> = new Set<keyof LogConfig>([
-  'cleanupPolicy',
-  'minCleanableDirtyRatio',
-  'maxCompactionLagMs',
-]);
-
-/** Fetchers are per leader, with a second one for the throttled partitions of that leader. */
-function fetcherKey(leaderId: number, throttled: boolean): string {
-  return throttled ? `${leaderId}/throttled` : `${leaderId}`;
-}
-
 export class ReplicaManager {
   private readonly options: ReplicaManagerOptions;
   private readonly logger: pino.Logger;
   private readonly lagMaxMs: number;
+  /** Hosted partitions by partitionKey; only the LocalChangesApplier adds and removes them (and close()). */
   private readonly partitions = new Map<string, Partition>();
-  private readonly fetchers = new Map<string, FollowerFetcher>();
-  /** Which fetcher (fetcherKey) each followed partition is attached to. */
-  private readonly attachedTo = new Map<string, string>();
-  /** The log overrides each open log runs with, as JSON, to tell when a topic's configs changed. */
-  private readonly appliedLogConfigs = new Map<string, string>();
+  private readonly fetchers: FetcherPool;
+  private readonly isr: IsrReporter;
+  private readonly localChanges: LocalChangesApplier;
   private readonly throttle: ReplicationThrottle;
   /** Compacts the hosted logs whose cleanup.policy includes compact; null when log.cleaner.enable is off. */
   private readonly cleaner: LogCleaner | null;
   private readonly timers: NodeJS.Timeout[] = [];
   /** applyMetadata calls run one at a time, in order. */
   private metadataChain: Promise<void> = Promise.resolve();
-  private lastImageOffset = -1;
+  /** The last image applied in full: the `previous` of the next plan. */
+  private image = MetadataImage.EMPTY;
   private checkpointChain: Promise<void> = Promise.resolve();
   private closed = false;
   private readonly context: RequestContext;
   private transactionVerifier: TransactionVerifier | null = null;
   private readonly leadershipListeners = new Set<LeadershipListener>();
-  /** High watermarks read at open, used once when each partition is first created. */
-  private readonly checkpointedHighWatermarks: ReadonlyMap<string, number>;
 
   private constructor(options: ReplicaManagerOptions, checkpointed: ReadonlyMap<string, number>) {
     this.options = options;
-    this.checkpointedHighWatermarks = checkpointed;
     this.logger = options.logger.child({ subsystem: 'replica-manager' });
     this.lagMaxMs = options.config?.replicaLagTimeMaxMs ?? REPLICA_DEFAULTS.replicaLagTimeMaxMs;
     this.throttle = new ReplicationThrottle(options.clock);
     this.cleaner = createLogCleaner(options.config?.logCleaner, options.clock, this.logger);
     assert(this.lagMaxMs > 0, 'replicaLagTimeMaxMs is positive');
+    const config = options.config;
+    this.fetchers = new FetcherPool({
+      brokerId: options.brokerId,
+      logger: this.logger,
+      replicationClient: options.replicationClient,
+      brokerEpoch: options.brokerEpoch,
+      maxWaitMs: config?.replicaFetchMaxWaitMs ?? REPLICA_DEFAULTS.replicaFetchMaxWaitMs,
+      maxBytes: config?.replicaFetchMaxBytes ?? REPLICA_DEFAULTS.replicaFetchMaxBytes,
+      throttle: this.throttle,
+      ...(options.onLeaderUnreachable === undefined
+        ? {}
+        : { onLeaderUnreachable: options.onLeaderUnreachable }),
+      ...(options.onLeaderReachable === undefined ? {} : { onLeaderReachable: options.onLeaderReachable }),
+    });
+    this.isr = new IsrReporter({
+      clock: options.clock,
+      logger: this.logger,
+      lagMaxMs: this.lagMaxMs,
+      alterPartition: options.alterPartition,
+    });
+    this.localChanges = new LocalChangesApplier({
+      brokerId: options.brokerId,
+      dataDir: options.dataDir,
+      clock: options.clock,
+      logger: this.logger,
+      partitions: this.partitions,
+      fetchers: this.fetchers,
+      throttle: this.throttle,
+      cleaner: this.cleaner,
+      checkpointedHighWatermarks: checkpointed,
+      notifyLeadership: (topic, partition, isLeader, epoch) =>
+        this.notifyLeadership(topic, partition, isLeader, epoch),
+    });
     this.context = {
       brokerId: options.brokerId,
       clock: options.clock,
       partition: (topic, index) => this.partitions.get(partitionKey(topic, index)),
-      afterFollowerFetch: (partition) => this.afterFollowerFetch(partition),
+      afterFollowerFetch: (partition) => this.isr.afterFollowerFetch(partition),
       transactionVerifier: () => this.transactionVerifier,
     };
   }
@@ -171,9 +177,12 @@ export class ReplicaManager {
     return manager;
   }
 
-  /** Called with every new metadata image; see the class comment. Older images than the last are ignored. */
-  applyMetadata(image: MetadataImage): Promise<void> {
-    const next = this.metadataChain.then(() => this.applyMetadataNow(image));
+  /**
+   * Called with every new metadata image and what changed since the image applied before it (all of it:
+   * ImageApplier unions the changes of images it skips). Older images than the last are ignored.
+   */
+  applyMetadata(image: MetadataImage, changes: MetadataChanges): Promise<void> {
+    const next = this.metadataChain.then(() => this.applyMetadataNow(image, changes));
     this.metadataChain = next.catch(() => undefined);
     return next;
   }
@@ -286,12 +295,7 @@ export class ReplicaManager {
 
   /** Proposes due ISR changes (the periodic check runs this; tests call it with an advanced clock). */
   checkIsr(): void {
-    const due: { partition: Partition; item: AlterPartitionItem }[] = [];
-    for (const partition of this.partitions.values()) {
-      const item = this.isrProposal(partition);
-      if (item !== null) due.push({ partition, item });
-    }
-    this.sendAlterPartition(due);
+    this.isr.checkIsr(this.partitions.values());
   }
 
   /** Fails delayed produces whose timeout passed (the periodic sweep runs this). */
@@ -305,8 +309,7 @@ export class ReplicaManager {
     this.closed = true;
     for (const timer of this.timers) clearInterval(timer);
     await this.metadataChain;
-    await Promise.all([...this.fetchers.values()].map((fetcher) => fetcher.stop()));
-    this.fetchers.clear();
+    await this.fetchers.close();
     for (const partition of this.partitions.values()) partition.shutdown();
     // Cleans in progress are aborted and awaited before their logs close under them.
     await this.cleaner?.close();
@@ -352,334 +355,28 @@ export class ReplicaManager {
     }
   }
 
-  private async applyMetadataNow(image: MetadataImage): Promise<void> {
+  private async applyMetadataNow(image: MetadataImage, changes: MetadataChanges): Promise<void> {
     if (this.closed) return;
-    if (image.offset < this.lastImageOffset) {
-      this.logger.warn(
-        { offset: image.offset, last: this.lastImageOffset },
-        'ignoring an older metadata image',
-      );
+    if (image.offset < this.image.offset) {
+      this.logger.warn({ offset: image.offset, last: this.image.offset }, 'ignoring an older metadata image');
       return;
-    }
-    this.lastImageOffset = image.offset;
-    const throttleRate = image.replicationThrottle();
-    if (this.throttle.setRate(throttleRate)) {
-      this.logger.info({ bytesPerSec: throttleRate }, 'replication throttle for adding replicas changed');
-    }
-    await this.dropMovedFetchers(image);
-    const assigned = this.assignments(image);
-    for (const [key, partition] of [...this.partitions]) {
-      const assignment = assigned.get(key);
-      if (assignment === undefined || assignment.metadata.topicId !== partition.topicId) {
-        await this.removePartition(partition);
-      }
-    }
-    for (const [key, assignment] of assigned) {
-      try {
-        await this.applyAssignment(key, assignment, image);
-      } catch (error) {
-        this.logger.error({ err: error, topic: assignment.topic, key }, 'could not apply partition metadata');
-        if (error instanceof AssertionError) throw error;
-      }
-    }
-    await this.stopIdleFetchers();
-  }
-
-  private assignments(image: MetadataImage): Map<string, Assignment> {
-    const brokerId = this.options.brokerId;
-    const assigned = new Map<string, Assignment>();
-    for (const topic of image.topicsByName.values()) {
-      const configs = image.topicConfigs(topic.name);
-      for (const state of topic.partitions.values()) {
-        if (!state.replicas.some((id) => id === brokerId)) continue;
-        assigned.set(partitionKey(topic.name, state.partition), {
-          topic: topic.name,
-          metadata: {
-            topicId: topic.topicId,
-            leader: state.leader,
-            leaderEpoch: state.leaderEpoch,
-            partitionEpoch: state.partitionEpoch,
-            replicas: state.replicas,
-            isr: state.isr,
-          },
-          minInsyncReplicas: minInsyncReplicas(
-            configs,
-            state.replicas.length,
-            this.options.config?.defaultMinInsyncReplicas,
-          ),
-          logConfig: logConfigFor(configs, this.options.config?.logDefaults),
-          adding: state.addingReplicas?.some((id) => id === brokerId) === true,
-        });
-      }
-    }
-    return assigned;
-  }
-
-  private async applyAssignment(key: string, assignment: Assignment, image: MetadataImage): Promise<void> {
-    const { metadata } = assignment;
-    let partition = this.partitions.get(key);
-    if (partition === undefined) {
-      const index = Number(key.slice(assignment.topic.length + 1));
-      const log = await PartitionLog.open({
-        dir: join(this.options.dataDir, key),
-        clock: this.options.clock,
-        config: assignment.logConfig,
-        logger: (level, message, fields) => this.logger[level]({ ...fields, partition: key }, message),
-      });
-      partition = new Partition({
-        topic: assignment.topic,
-        partition: index,
-        brokerId: this.options.brokerId,
-        log,
-        metadata,
-        minInsyncReplicas: assignment.minInsyncReplicas,
-        initialHighWatermark: this.checkpointedHighWatermarks.get(key) ?? 0,
-      });
-      this.partitions.set(key, partition);
-      this.appliedLogConfigs.set(key, JSON.stringify(assignment.logConfig));
-      const replica = partition;
-      this.cleaner?.register(key, log, () => cleaningUpperBound(replica));
-    } else {
-      await this.maybeReconfigure(key, partition, assignment);
-    }
-    if (partition.minInsyncReplicas !== assignment.minInsyncReplicas) {
-      this.logger.info(
-        { partition: key, from: partition.minInsyncReplicas, to: assignment.minInsyncReplicas },
-        'min.insync.replicas changed',
-      );
-    }
-    partition.minInsyncReplicas = assignment.minInsyncReplicas;
-    if (metadata.leaderEpoch < partition.leaderEpoch) {
-      this.logger.warn({ partition: key, epoch: metadata.leaderEpoch }, 'ignoring a stale leader epoch');
-      return;
-    }
-    if (metadata.leaderEpoch === partition.leaderEpoch) {
-      partition.applyPartitionChange(metadata);
-    } else {
-      await this.detachFromFetcher(partition);
-      if (metadata.leader === this.options.brokerId) {
-        partition.becomeLeader(metadata, this.options.clock.nowMs());
-        this.logger.info({ partition: key, epoch: metadata.leaderEpoch }, 'became leader');
-        this.notifyLeadership(partition.topic, partition.partition, true, metadata.leaderEpoch);
-      } else {
-        partition.becomeFollower(metadata);
-        this.logger.info(
-          { partition: key, epoch: metadata.leaderEpoch, leader: metadata.leader },
-          'became follower',
-        );
-        this.notifyLeadership(partition.topic, partition.partition, false, metadata.leaderEpoch);
-      }
-    }
-    await this.ensureFetching(partition, image, assignment.adding && this.throttle.rate !== null);
-  }
-
-  /**
-   * A topic's configs changed in the image: the open log takes the new overrides at once (PartitionLog
-   * .reconfigure), and a retention change is applied right away rather than at the next periodic check.
-   * A value the log refuses is logged and the log keeps its current config.
-   */
-  private async maybeReconfigure(key: string, partition: Partition, assignment: Assignment): Promise<void> {
-    const json = JSON.stringify(assignment.logConfig);
-    if (this.appliedLogConfigs.get(key) === json) return;
-    this.appliedLogConfigs.set(key, json);
-    let changes: readonly LogConfigChange[];
-    try {
-      changes = partition.log.reconfigure(assignment.logConfig);
-    } catch (error) {
-      this.logger.warn(
-        { err: error, partition: key },
-        'topic config refused by the log; keeping the old one',
-      );
-      return;
-    }
-    if (changes.length === 0) return;
-    this.logger.info({ partition: key, changes }, 'topic config applied to the partition log');
-    if (changes.some((change) => change.key === 'retentionMs' || change.key === 'retentionBytes')) {
-      await partition.log.applyRetention(this.options.clock.wallMs());
-    }
-    // A topic turned compacted (or made more eager) is looked at now rather than after the cleaner's backoff.
-    if (changes.some((change) => CLEANING_KEYS.has(change.key))) this.cleaner?.tick();
-  }
-
-  /**
-   * A follower fetches from its leader's current address (once the leader's registration is known), through
-   * the leader's throttled fetcher when it is an adding replica and a throttle is set. Moving between the two
-   * waits until the old fetcher can no longer append for the partition.
-   */
-  private async ensureFetching(
-    partition: Partition,
-    image: MetadataImage,
-    throttled: boolean,
-  ): Promise<void> {
-    const role = partition.role;
-    if (role.kind !== 'follower' || role.leaderId < 0) return;
-    const address = image.broker(toBrokerId(role.leaderId))?.address;
-    if (address === undefined) return;
-    const key = partitionKey(partition.topic, partition.partition);
-    const wanted = fetcherKey(role.leaderId, throttled);
-    const current = this.attachedTo.get(key);
-    if (current !== undefined && current !== wanted) {
-      await this.detachFromFetcher(partition);
-      this.logger.info(
-        { partition: key, throttled },
-        'partition moved between throttled and normal fetching',
-      );
-    }
-    this.fetcherFor(role.leaderId, address, throttled).addPartition(partition);
-    this.attachedTo.set(key, wanted);
-  }
-
-  private fetcherFor(leaderId: number, address: string, throttled: boolean): FollowerFetcher {
-    const key = fetcherKey(leaderId, throttled);
-    const existing = this.fetchers.get(key);
-    if (existing !== undefined) {
-      assert(existing.address === address, 'fetchers for moved leaders are dropped first');
-      return existing;
     }
     const config = this.options.config;
-    const fetcher = new FollowerFetcher({
-      brokerId: this.options.brokerId,
-      leaderId,
-      address,
-      client: this.options.replicationClient(address),
-      brokerEpoch: this.options.brokerEpoch,
-      maxWaitMs: config?.replicaFetchMaxWaitMs ?? REPLICA_DEFAULTS.replicaFetchMaxWaitMs,
-      maxBytes: config?.replicaFetchMaxBytes ?? REPLICA_DEFAULTS.replicaFetchMaxBytes,
-      logger: this.logger.child({ leaderId, throttled }),
-      ...(throttled ? { throttle: this.throttle } : {}),
-      ...(this.options.onLeaderUnreachable === undefined
-        ? {}
-        : { onLeaderUnreachable: this.options.onLeaderUnreachable }),
-      ...(this.options.onLeaderReachable === undefined
-        ? {}
-        : { onLeaderReachable: this.options.onLeaderReachable }),
+    const plan = planLocalChanges({
+      previous: this.image,
+      next: image,
+      changes,
+      brokerId: toBrokerId(this.options.brokerId),
+      retry: this.localChanges.retry,
+      defaults: {
+        ...(config?.defaultMinInsyncReplicas === undefined
+          ? {}
+          : { minInsyncReplicas: config.defaultMinInsyncReplicas }),
+        ...(config?.logDefaults === undefined ? {} : { log: config.logDefaults }),
+      },
     });
-    this.fetchers.set(key, fetcher);
-    fetcher.start();
-    return fetcher;
-  }
-
-  /** Leaders whose address changed or that left the image: their followers re-attach in ensureFetching. */
-  private async dropMovedFetchers(image: MetadataImage): Promise<void> {
-    for (const [key, fetcher] of [...this.fetchers]) {
-      if (image.broker(toBrokerId(fetcher.leaderId))?.address === fetcher.address) continue;
-      this.fetchers.delete(key);
-      await fetcher.stop();
-      this.forgetAttachments(key);
-    }
-  }
-
-  private async stopIdleFetchers(): Promise<void> {
-    for (const [key, fetcher] of [...this.fetchers]) {
-      if (fetcher.size > 0) continue;
-      this.fetchers.delete(key);
-      await fetcher.stop();
-      this.forgetAttachments(key);
-    }
-  }
-
-  private forgetAttachments(fetcher: string): void {
-    for (const [partition, attached] of [...this.attachedTo]) {
-      if (attached === fetcher) this.attachedTo.delete(partition);
-    }
-  }
-
-  private async detachFromFetcher(partition: Partition): Promise<void> {
-    const key = partitionKey(partition.topic, partition.partition);
-    const attached = this.attachedTo.get(key);
-    if (attached === undefined) return;
-    this.attachedTo.delete(key);
-    await this.fetchers.get(attached)?.removePartition(partition.topic, partition.partition);
-  }
-
-  private async removePartition(partition: Partition): Promise<void> {
-    const key = partitionKey(partition.topic, partition.partition);
-    await this.detachFromFetcher(partition);
-    this.partitions.delete(key);
-    this.appliedLogConfigs.delete(key);
-    this.notifyLeadership(partition.topic, partition.partition, false, -1);
-    partition.shutdown();
-    await this.cleaner?.unregister(key);
-    await partition.log.close();
-    await rm(join(this.options.dataDir, key), { recursive: true, force: true });
-    this.logger.info({ partition: key }, 'partition removed and deleted');
-  }
-
-  private afterFollowerFetch(partition: Partition): void {
-    const state = partition.leaderState();
-    if (state === null || state.alterInFlight || state.expandCandidates().length === 0) return;
-    const item = this.isrProposal(partition);
-    if (item !== null) this.sendAlterPartition([{ partition, item }]);
-  }
-
-  private isrProposal(partition: Partition): AlterPartitionItem | null {
-    const state = partition.leaderState();
-    if (state === null) return null;
-    const proposal = state.proposeIsrChange(this.options.clock.nowMs(), this.lagMaxMs);
-    if (proposal === null) return null;
-    this.logger.info(
-      { topic: partition.topic, partition: partition.partition, ...proposal, epoch: state.leaderEpoch },
-      'proposing an ISR change',
-    );
-    return {
-      topic: partition.topic,
-      partition: partition.partition,
-      leaderEpoch: state.leaderEpoch,
-      partitionEpoch: state.partitionEpoch,
-      newIsr: [...proposal.newIsr],
-    };
-  }
-
-  private sendAlterPartition(due: readonly { partition: Partition; item: AlterPartitionItem }[]): void {
-    if (due.length === 0) return;
-    this.options.alterPartition(due.map((entry) => entry.item)).then(
-      (results) => {
-        for (const { partition, item } of due) {
-          const result = results.find((r) => r.topic === item.topic && r.partition === item.partition);
-          this.onAlterPartitionResult(partition, item, result);
-        }
-      },
-      (error: unknown) => {
-        this.logger.warn({ err: error }, 'AlterPartition failed');
-        for (const { partition, item } of due) this.onAlterPartitionResult(partition, item, undefined);
-      },
-    );
-  }
-
-  private onAlterPartitionResult(
-    partition: Partition,
-    item: AlterPartitionItem,
-    result: AlterPartitionResult__Output | undefined,
-  ): void {
-    const state = partition.leaderState();
-    // A different leader state (new epoch) has nothing in flight from this call.
-    if (state === null || state.leaderEpoch !== item.leaderEpoch) return;
-    if (result === undefined || result.errorCode !== '') {
-      state.alterPartitionDone(result?.errorCode === 'STALE_PARTITION_EPOCH' ? 'stale' : 'failed');
-      if (result !== undefined) {
-        this.logger.info(
-          { topic: item.topic, partition: item.partition, code: result.errorCode },
-          'ISR change refused',
-        );
-      }
-      return;
-    }
-    state.alterPartitionDone('ok');
-    const info = result.partitionInfo;
-    // Optimistic: the committed partition as the controller returned it (metadata will bring the same).
-    if (
-      info !== null &&
-      info.leaderEpoch === partition.leaderEpoch &&
-      info.partitionEpoch > partition.partitionEpoch
-    ) {
-      partition.applyPartitionChange({
-        topicId: partition.topicId,
-        leader: info.leader,
-        leaderEpoch: info.leaderEpoch,
-        partitionEpoch: info.partitionEpoch,
-        replicas: info.replicas,
-        isr: info.isr,
-      });
-    }
+    await this.localChanges.apply(plan, image);
+    // Only once applied in full: after a failure (a bug) the next plan starts from the same image again.
+    this.image = image;
   }
 }

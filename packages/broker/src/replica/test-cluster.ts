@@ -32,6 +32,7 @@ import {
 } from '@tributary/protocol';
 import { encodeRecordBatch } from '@tributary/records';
 import pino from 'pino';
+import { snapshotChanges } from '../metadata-follower/snapshot-changes.js';
 import { createReplicaFetchClient } from './follower-fetcher.js';
 import type { LogCleanerSettings } from './log-cleaning.js';
 import { ReplicaManager } from './replica-manager.js';
@@ -76,6 +77,19 @@ export async function waitUntil(what: string, condition: () => boolean, timeoutM
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** The image each manager was last given by applyImage(), what the next one's changes are relative to. */
+const appliedImages = new WeakMap<ReplicaManager, MetadataImage>();
+
+/**
+ * Test code's applyMetadata: gives `manager` the image with what changed since the image it was given last
+ * (the follower's comparison after a snapshot load), as the broker node's ImageApplier does.
+ */
+export function applyImage(manager: ReplicaManager, image: MetadataImage): Promise<void> {
+  const previous = appliedImages.get(manager) ?? MetadataImage.EMPTY;
+  appliedImages.set(manager, image);
+  return manager.applyMetadata(image, snapshotChanges(previous, image));
 }
 
 interface TestNode {
@@ -161,7 +175,7 @@ export class ReplicaTestCluster {
       brokerEpoch: () => id,
       config: { replicaLagTimeMaxMs: 10_000, replicaFetchMaxWaitMs: 100, ...config },
     });
-    await node.manager.applyMetadata(this.image);
+    await applyImage(node.manager, this.image);
     return node.manager;
   }
 
@@ -176,7 +190,9 @@ export class ReplicaTestCluster {
   /** Commits records to the image and hands it to every running broker. */
   async publish(records: readonly MetadataRecord[]): Promise<void> {
     this.replay(records);
-    await Promise.all(this.nodes.map((node) => node.manager?.applyMetadata(this.image)));
+    await Promise.all(
+      this.nodes.map((node) => (node.manager === null ? undefined : applyImage(node.manager, this.image))),
+    );
   }
 
   async createTopic(
