@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { brokerId, leaderEpoch, partitionEpoch } from '@tributary/core';
+import { brokerEpoch, brokerId, leaderEpoch, partitionEpoch } from '@tributary/core';
 import { PartitionLog } from '@tributary/log';
 import type { ProduceRequest__Output } from '@tributary/protocol';
 import { encodeRecordBatch } from '@tributary/records';
@@ -435,5 +437,91 @@ describe('ReplicaManager replication', () => {
     await c.publish([{ type: 'RemoveTopic', topicId: TOPIC_ID }]);
     expect(c.manager(1).partitionReplica(TOPIC, 0)).toBeUndefined();
     expect(c.manager(1).leaderPartitions()).toEqual([]);
+  });
+});
+
+describe('ReplicaManager metadata changes (applied as deltas)', () => {
+  it('deletes a deleted topic and opens its namesake, re-created under a new id, empty', async () => {
+    const c = await startCluster();
+    await Promise.all([1, 2, 3].map((id) => c.startBroker(id, FETCH_CONFIG)));
+    await createTopic(c, { replicas: [1, 2, 3] });
+    const [written] = await c.manager(1).produce(produceRequest(-1, batch('old', 3)));
+    expect(written?.errorCode).toBe('');
+    const events: string[] = [];
+    c.manager(3).onLeadershipChange((topic, partition, isLeader, epoch) =>
+      events.push(`${topic}-${partition} ${isLeader ? 'leader' : 'follower'} ${epoch}`),
+    );
+
+    await c.publish([
+      { type: 'RemoveTopic', topicId: TOPIC_ID },
+      { type: 'Topic', name: TOPIC, topicId: 't-orders-2' },
+      {
+        type: 'Partition',
+        topicId: 't-orders-2',
+        partition: 0,
+        replicas: [brokerId(2), brokerId(1)],
+        isr: [brokerId(2), brokerId(1)],
+        leader: brokerId(2),
+        leaderEpoch: leaderEpoch(0),
+        partitionEpoch: partitionEpoch(0),
+      },
+    ]);
+    expect(c.manager(3).partitionReplica(TOPIC, 0)).toBeUndefined();
+    expect(existsSync(join(c.dataDir(3), `${TOPIC}-0`))).toBe(false);
+    expect(events).toEqual([`${TOPIC}-0 follower -1`]);
+    const recreated = c.manager(1).partitionReplica(TOPIC, 0);
+    expect(recreated?.topicId).toBe('t-orders-2');
+    expect(recreated?.log.logEndOffset).toBe(0);
+    expect(recreated?.role).toMatchObject({ kind: 'follower', leaderId: 2 });
+
+    const [result] = await c.manager(2).produce(produceRequest(-1, batch('new')));
+    expect(result).toMatchObject({ errorCode: '', baseOffset: 0 });
+    await waitUntil('broker 1 to replicate the new topic', () => recreated?.log.logEndOffset === 1);
+  });
+
+  it('opens a partition whose log could not open with the next metadata change', async () => {
+    const c = await startCluster();
+    await c.startBroker(1, FETCH_CONFIG);
+    // A file where the partition's directory goes: the log cannot open.
+    const blocker = join(c.dataDir(1), `${TOPIC}-0`);
+    await writeFile(blocker, 'not a directory');
+    await createTopic(c, { replicas: [1] });
+    expect(c.manager(1).partitionReplica(TOPIC, 0)).toBeUndefined();
+
+    await rm(blocker);
+    // Nothing about the partition changes: it is planned again because its application failed.
+    await c.setClusterConfig('replication.throttled.rate', '1000000');
+    expect(c.manager(1).leaderPartitions()).toEqual([{ topic: TOPIC, partition: 0 }]);
+    const [result] = await c.manager(1).produce(produceRequest(1, batch('a')));
+    expect(result?.errorCode).toBe('');
+  });
+
+  it('stops fetching from a leader that unregistered and resumes once it registers again', async () => {
+    const c = await startCluster();
+    await Promise.all([c.startBroker(1, FETCH_CONFIG), c.startBroker(2, FETCH_CONFIG)]);
+    await createTopic(c, { replicas: [1, 2] });
+    const follower = c.manager(2).partitionReplica(TOPIC, 0);
+    await c.manager(1).produce(produceRequest(1, batch('a')));
+    await waitUntil('the follower to replicate', () => follower?.log.logEndOffset === 1);
+
+    const address = c.image.broker(brokerId(1))?.address ?? '';
+    await c.publish([{ type: 'UnregisterBroker', brokerId: brokerId(1), brokerEpoch: brokerEpoch(1) }]);
+    await c.manager(1).produce(produceRequest(1, batch('b')));
+    // Longer than a long poll (200 ms): a fetcher still attached would have copied the record by now.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(follower?.log.logEndOffset).toBe(1);
+
+    await c.publish([
+      {
+        type: 'RegisterBroker',
+        brokerId: brokerId(1),
+        brokerEpoch: brokerEpoch(101),
+        incarnationId: 'inc-1-again',
+        address,
+        rack: null,
+        fenced: false,
+      },
+    ]);
+    await waitUntil('the follower to fetch again', () => follower?.log.logEndOffset === 2);
   });
 });
