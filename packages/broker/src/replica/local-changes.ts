@@ -6,9 +6,10 @@
  *
  * Cost is O(what changed), never O(partitions in the image): the plan looks only at the partitions, topics,
  * config resources and brokers `changes` names, comparing each between the two images. A change that really
- * concerns many partitions (a leader's new address or registration, the replication throttle switched on or
- * off) reaches them through the image's index of this broker's own partitions
- * (MetadataImage.partitionsWithReplica, carried forward by deltas) rather than a scan of every topic.
+ * concerns many partitions reaches them through the image's per-broker indexes (built once, then carried
+ * forward by deltas) rather than a scan of every topic: a leader's new address or registration, the
+ * partitions it leads (MetadataImage.partitionsLedBy); the replication throttle switched on or off, this
+ * broker's own partitions (partitionsWithReplica).
  *
  * `changes` may name more than changed (a snapshot load names everything; coalesced images name the union):
  * an entry whose state is the same in both images plans nothing, so a superset is always safe. It must not
@@ -110,6 +111,13 @@ export interface LocalChangesInput {
 
 const CLUSTER_CONFIG_KEY = configResourceKey('cluster', '');
 
+/** A topic's configs as the replica layer reads them. */
+interface TopicSettings {
+  readonly logConfig: Partial<LogConfig>;
+  /** min.insync.replicas for a partition with this many replicas (the default depends on it). */
+  minInsyncReplicas(replicaCount: number): number;
+}
+
 export function planLocalChanges(input: LocalChangesInput): LocalChanges {
   assert(
     input.next.offset >= input.previous.offset,
@@ -171,6 +179,8 @@ class PlanBuilder {
   /** The throttle went on or off: adding replicas here move between normal and throttled fetching. */
   #reattachAdding = false;
   readonly #throttleSet: boolean;
+  /** What each topic's configs come to, derived once per topic rather than once per partition. */
+  readonly #topicSettings = new Map<string, TopicSettings>();
 
   constructor(input: LocalChangesInput) {
     this.#input = input;
@@ -264,7 +274,8 @@ class PlanBuilder {
       const after = next.broker(brokerId);
       if (sameRegistration(previous.broker(brokerId), after)) continue;
       this.#leaderRegistrations.push({ leaderId: brokerId, address: after?.address ?? null });
-      if (after !== undefined) this.#reattachLeaders.add(brokerId);
+      // Nothing is hosted here before the first image: every partition of it is planned already.
+      if (after !== undefined && previous.topicsById.size > 0) this.#reattachLeaders.add(brokerId);
     }
   }
 
@@ -284,22 +295,27 @@ class PlanBuilder {
 
   /**
    * Followers of the leaders changedBrokers() found, and adding replicas when the throttle went on or off,
-   * not planned otherwise. One pass over this broker's own partitions through the image's index of them
-   * (MetadataImage.partitionsWithReplica, carried forward by deltas), and only when such a change came:
-   * O(partitions here), never O(partitions in the image).
+   * not planned otherwise. Through the image's indexes, and only when such a change came: O(partitions the
+   * leader leads), and O(partitions here) for a throttle switched on or off; never O(partitions in the image).
    */
   reattachFollowers(): void {
-    if (this.#reattachLeaders.size === 0 && !this.#reattachAdding) return;
     const { next } = this.#input;
-    for (const state of next.partitionsWithReplica(this.#me)) {
-      if (state.leader === NO_LEADER || state.leader === this.#me) continue;
-      const adding = state.addingReplicas?.includes(this.#me) === true;
-      if (!this.#reattachLeaders.has(state.leader) && !(this.#reattachAdding && adding)) continue;
-      if (this.#planned.has(planKey(state.topicId, state.partition))) continue;
-      const topic = next.topicById(state.topicId);
-      assert(topic !== undefined, () => `indexed partition ${state.topicId}/${state.partition} has no topic`);
-      this.#add(this.#reattach, topic, state);
+    for (const leaderId of this.#reattachLeaders) {
+      for (const state of next.partitionsLedBy(leaderId)) this.#reattachFollower(state);
     }
+    if (!this.#reattachAdding) return;
+    for (const state of next.partitionsWithReplica(this.#me)) {
+      if (state.addingReplicas?.includes(this.#me) === true) this.#reattachFollower(state);
+    }
+  }
+
+  /** A partition followed here, unless it is planned already (or led here: nothing to fetch). */
+  #reattachFollower(state: PartitionState): void {
+    if (state.leader === NO_LEADER || state.leader === this.#me || !hosts(state, this.#me)) return;
+    if (this.#planned.has(planKey(state.topicId, state.partition))) return;
+    const topic = this.#input.next.topicById(state.topicId);
+    assert(topic !== undefined, () => `indexed partition ${state.topicId}/${state.partition} has no topic`);
+    this.#add(this.#reattach, topic, state);
   }
 
   /** One created, changed or retried partition; `before` undefined = not known here before. */
@@ -346,8 +362,7 @@ class PlanBuilder {
   }
 
   #plannedPartition(topic: TopicImage, state: PartitionState): PlannedPartition {
-    const { next, defaults } = this.#input;
-    const configs = next.topicConfigs(topic.name);
+    const settings = this.#settingsOf(topic.name);
     return {
       topic: topic.name,
       partition: state.partition,
@@ -359,9 +374,32 @@ class PlanBuilder {
         replicas: state.replicas,
         isr: state.isr,
       },
-      minInsyncReplicas: minInsyncReplicas(configs, state.replicas.length, defaults?.minInsyncReplicas),
-      logConfig: logConfigFor(configs, defaults?.log),
+      minInsyncReplicas: settings.minInsyncReplicas(state.replicas.length),
+      logConfig: settings.logConfig,
       throttled: this.#throttleSet && state.addingReplicas?.includes(this.#me) === true,
     };
+  }
+
+  #settingsOf(topicName: string): TopicSettings {
+    let settings = this.#topicSettings.get(topicName);
+    if (settings === undefined) {
+      const { next, defaults } = this.#input;
+      const configs = next.topicConfigs(topicName);
+      const byReplicaCount = new Map<number, number>();
+      settings = {
+        // Shared by the topic's planned partitions: read-only (the log copies what it is given).
+        logConfig: Object.freeze(logConfigFor(configs, defaults?.log)),
+        minInsyncReplicas: (replicaCount) => {
+          let value = byReplicaCount.get(replicaCount);
+          if (value === undefined) {
+            value = minInsyncReplicas(configs, replicaCount, defaults?.minInsyncReplicas);
+            byReplicaCount.set(replicaCount, value);
+          }
+          return value;
+        },
+      };
+      this.#topicSettings.set(topicName, settings);
+    }
+    return settings;
   }
 }
