@@ -39,6 +39,11 @@ export interface TributaryClientOptions {
   /** grpc-js client interceptors on every broker channel (tests use them to lose responses). */
   readonly interceptors?: grpc.Interceptor[];
   /**
+   * Producers send on one ProduceStream per broker (default true), falling back to unary Produce for a
+   * broker that does not offer it; false: always unary Produce.
+   */
+  readonly produceStreams?: boolean;
+  /**
    * TLS on every channel: servers are verified against `ca` only (never the system roots) and must name the
    * host dialled; `cert` and `key` (PEM) are presented to listeners that require client certificates.
    * Unset: plaintext.
@@ -89,6 +94,8 @@ export class TributaryClient {
       ...(this.auth === undefined ? {} : { auth: this.auth }),
       // Every call names this client (its quotas); the caller's interceptors run after.
       interceptors: [clientIdInterceptor(this.clientId), ...(options.interceptors ?? [])],
+      produceStreams: options.produceStreams ?? true,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
     this.metadata = new MetadataCache(
       options.bootstrap,

@@ -1,6 +1,14 @@
 /** One gRPC client per broker address, created on first use and reused (a channel is costly to open). */
 import type * as grpc from '@grpc/grpc-js';
-import { type BrokerClient, type CallAuthentication, createBrokerClient } from '@tributary/protocol';
+import { type Clock, systemClock } from '@tributary/core';
+import {
+  type BrokerClient,
+  type CallAuthentication,
+  createBrokerClient,
+  type ProduceRequest,
+  type ProduceResponse__Output,
+} from '@tributary/protocol';
+import { ProduceTransport } from './produce-stream.js';
 import { BrokerThrottles } from './throttle.js';
 
 export interface BrokerConnectionsOptions {
@@ -10,6 +18,10 @@ export interface BrokerConnectionsOptions {
   readonly credentials?: grpc.ChannelCredentials;
   /** Authenticates every call (SCRAM sessions); unset: none. */
   readonly auth?: CallAuthentication;
+  /** Produce on one stream per broker (default), or false: unary Produce calls. */
+  readonly produceStreams?: boolean;
+  /** When to offer a stream again to a broker that lacked it; the system clock by default. */
+  readonly clock?: Clock;
 }
 
 export class BrokerConnections {
@@ -17,7 +29,22 @@ export class BrokerConnections {
   /** Throttle times brokers asked for (client quotas): Produce and Fetch wait them out per broker. */
   readonly throttles = new BrokerThrottles();
 
-  constructor(private readonly options: BrokerConnectionsOptions = {}) {}
+  private readonly produceTransport: ProduceTransport;
+
+  constructor(private readonly options: BrokerConnectionsOptions = {}) {
+    const clock = options.clock ?? systemClock;
+    this.produceTransport = new ProduceTransport(() => clock.nowMs(), options.produceStreams ?? true);
+  }
+
+  /** One Produce request to the broker at `address`: on its stream, or unary where it has none. */
+  produce(address: string, request: ProduceRequest, deadlineMs: number): Promise<ProduceResponse__Output> {
+    return this.produceTransport.produce(address, this.get(address), request, deadlineMs);
+  }
+
+  /** Whether Produce requests to `address` go on a stream now (tests). */
+  producesOnStream(address: string): boolean {
+    return this.produceTransport.streaming(address);
+  }
 
   get(address: string): BrokerClient {
     let client = this.clients.get(address);
@@ -37,6 +64,7 @@ export class BrokerConnections {
   }
 
   close(): void {
+    this.produceTransport.close();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }

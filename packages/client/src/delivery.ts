@@ -5,7 +5,7 @@
  * their producer id and sequences when a round is encoded, and every retry resends the same bytes.
  */
 import { type Clock, type Random, TributaryError } from '@tributary/core';
-import { backoffDelayMs, DEFAULT_BACKOFF, unary } from '@tributary/protocol';
+import { backoffDelayMs, DEFAULT_BACKOFF } from '@tributary/protocol';
 import { encodeRecordBatch, type RecordInput, type SupportedCompression } from '@tributary/records';
 import { type BrokerConnections, Slots } from './connections.js';
 import { encodeSequenced, type Idempotence, type ProducerSession } from './idempotence.js';
@@ -261,9 +261,8 @@ export class Deliverer {
       // KIP-219: a broker that throttled this client is not sent to before its throttle time has passed.
       await this.deps.connections.throttles.wait(address);
       const remainingMs = this.requestTimeoutMs(deadlineMs);
-      const response = await unary(
-        this.deps.connections.get(address),
-        'Produce',
+      const response = await this.deps.connections.produce(
+        address,
         {
           acks: this.acks,
           // The broker refuses a longer acknowledgement wait; the call's own deadline may still be longer.
@@ -279,7 +278,7 @@ export class Deliverer {
             },
           ],
         },
-        { deadlineMs: remainingMs },
+        remainingMs,
       );
       this.deps.connections.throttles.note(address, response.throttleTimeMs);
       let retriable: TributaryError | undefined;

@@ -30,6 +30,7 @@ const brokerHandlers: BrokerHandlers = {
   DescribeReplicas: handleUnary(async () => unused()),
   DeleteRecords: handleUnary(async () => unused()),
   DescribeProducers: handleUnary(async () => unused()),
+  ProduceStream: (call) => call.end(),
 };
 
 async function start(serving: () => boolean): Promise<{ address: string; standard: StandardServices }> {

@@ -39,6 +39,7 @@ async function start(): Promise<{
     },
   });
   const handlers: BrokerHandlers = {
+    ProduceStream: (call) => call.end(),
     Produce: handleUnary(async () => {
       throw new TributaryError('NOT_LEADER', 'not the leader here');
     }),

@@ -141,9 +141,18 @@ export function handleUnary<Request, Response>(
 export function gateUnaryService<Handlers extends grpc.UntypedServiceImplementation>(
   handlers: Handlers,
   refusal: () => Error | undefined,
+  /**
+   * Stream handlers of the service, passed through ungated: they apply `refusal` to each request they carry
+   * (a stream opened before the broker is ready is answered per request, not refused whole).
+   */
+  streams: readonly (keyof Handlers & string)[] = [],
 ): Handlers {
   const gated: grpc.UntypedServiceImplementation = {};
   for (const [name, handler] of Object.entries(handlers)) {
+    if (streams.includes(name)) {
+      gated[name] = handler;
+      continue;
+    }
     const unaryHandler = handler as grpc.handleUnaryCall<unknown, unknown>;
     gated[name] = ((call, callback) => {
       const refused = refusal();

@@ -120,6 +120,7 @@ export function addServices(
         ...(parts.quotas === undefined ? {} : { quotas: parts.quotas }),
         // The authenticated principal of each call (User:ANONYMOUS where nobody is authenticated).
         callerOf,
+        refusal: notReady,
         ...(options.clusterId === undefined ? {} : { clusterId: options.clusterId }),
         ...(options.produceInFlightBytesMax === undefined
           ? {}
@@ -136,6 +137,7 @@ export function addServices(
             }),
       }),
       notReady,
+      ['ProduceStream'],
     ),
   );
   addReplicationService(server, createReplicationHandlers({ dataPlane: replicaManager, logger }));

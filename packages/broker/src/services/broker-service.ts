@@ -1,7 +1,8 @@
 /**
  * The client-facing Broker service (DESIGN §6, §7): Produce, Fetch, ListOffsets and DeleteRecords are
  * validated and handed to the replica manager (DeleteRecords after services/delete-records.ts's policy);
- * DescribeReplicas and DescribeProducers are answered by the replica manager from the partitions this
+ * ProduceStream carries many Produce requests on one stream, each served as a unary Produce
+ * (services/produce-stream.ts); DescribeReplicas and DescribeProducers are answered by the replica manager from the partitions this
  * broker leads; Metadata answers from the broker's metadata image, creating missing topics first when the
  * request and the broker allow it; InitProducerId hands out producer ids for idempotent producers
  * (producer-ids/). Bad input is an INVALID_REQUEST status; nothing a client sends can crash the broker
@@ -46,6 +47,7 @@ import { answerDescribeReplicas, type ReplicaDescriber } from './describe-replic
 import { InFlightBytes } from './in-flight-bytes.js';
 import { REQUEST_LIMITS } from './limits.js';
 import { metadataResponse } from './metadata-view.js';
+import { handleProduceStream, type ProduceServer } from './produce-stream.js';
 import {
   validateDeleteRecordsRequest,
   validateFetchRequest,
@@ -89,6 +91,13 @@ export interface BrokerServiceOptions {
   readonly quotas?: BrokerClientQuotas;
   /** Who makes a call (the process's authenticator); absent: User:ANONYMOUS. */
   readonly callerOf?: (call: { getPeer(): string }) => RequestCaller;
+  /**
+   * While it returns an error, stream requests are answered with it (the unary methods are gated by
+   * gateUnaryService with the same function); absent: always ready.
+   */
+  readonly refusal?: () => Error | undefined;
+  /** The in-flight bytes bound of one ProduceStream; WIRE_LIMITS.produceStreamInFlightBytesMax by default. */
+  readonly produceStreamInFlightBytesMax?: number;
 }
 
 export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandlers {
@@ -100,20 +109,32 @@ export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandl
   const handleOptions = {
     onUnexpectedError: (error: unknown) => logger.error({ err: error }, 'broker handler failed'),
   };
+  /** One Produce request, unary or on a stream (which also holds its bytes against its own bound). */
+  const produce: ProduceServer = async (request, call, streamInFlight) => {
+    validateProduceRequest(request);
+    const client = quotaClientOf(options.callerOf?.(call), grpcClientId(call));
+    // KIP-219 over gRPC: a client still throttled is served once its throttle time has passed.
+    await options.quotas?.waitUntilServed(client);
+    const bytes = produceBytes(request);
+    const started = performance.now();
+    const work = () => produceInFlight.run(bytes, () => dataPlane.produce(request));
+    const pending = streamInFlight === undefined ? work() : streamInFlight.run(bytes, work);
+    const handlerTimeMs = performance.now() - started;
+    const results = await pending;
+    const throttleTimeMs = options.quotas?.record(client, 'produce', { bytes, handlerTimeMs }) ?? 0;
+    return { results, throttleTimeMs };
+  };
   return {
-    Produce: handleUnary(async (request: ProduceRequest__Output, call) => {
-      validateProduceRequest(request);
-      const client = quotaClientOf(options.callerOf?.(call), grpcClientId(call));
-      // KIP-219 over gRPC: a client still throttled is served once its throttle time has passed.
-      await options.quotas?.waitUntilServed(client);
-      const bytes = produceBytes(request);
-      const started = performance.now();
-      const pending = produceInFlight.run(bytes, () => dataPlane.produce(request));
-      const handlerTimeMs = performance.now() - started;
-      const results = await pending;
-      const throttleTimeMs = options.quotas?.record(client, 'produce', { bytes, handlerTimeMs }) ?? 0;
-      return { results, throttleTimeMs };
-    }, handleOptions),
+    Produce: handleUnary((request: ProduceRequest__Output, call) => produce(request, call), handleOptions),
+    ProduceStream: (call) =>
+      handleProduceStream(call, {
+        produce,
+        onUnexpectedError: handleOptions.onUnexpectedError,
+        ...(options.refusal === undefined ? {} : { refusal: options.refusal }),
+        ...(options.produceStreamInFlightBytesMax === undefined
+          ? {}
+          : { inFlightBytesMax: options.produceStreamInFlightBytesMax }),
+      }),
     Fetch: handleUnary(async (request: FetchRequest__Output, call) => {
       validateFetchRequest(request);
       const client = quotaClientOf(options.callerOf?.(call), grpcClientId(call));

@@ -5,7 +5,7 @@
  * carry a producer id get the broker's idempotence check (fake-sequences.ts).
  */
 import * as grpc from '@grpc/grpc-js';
-import { isErrorCode, TributaryError } from '@tributary/core';
+import { isErrorCode, TributaryError, WIRE_LIMITS } from '@tributary/core';
 import {
   addBrokerService,
   type BrokerHandlers,
@@ -26,6 +26,8 @@ import {
   type ProducePartitionResult,
   type ProduceRequest__Output,
   type ProduceResponse,
+  requireMessage,
+  serveRequestStream,
   shutdownServer,
   toServiceError,
 } from '@tributary/protocol';
@@ -92,6 +94,13 @@ export interface FakeClusterState {
   readonly logStartOffsets: Map<string, number>;
   /** DescribeProducers: the leader's producer state per `topic-partition` (default: none). */
   readonly activeProducers: Map<string, FakeActiveProducer[]>;
+  /**
+   * Whether the brokers offer ProduceStream (default true); false: they answer it UNIMPLEMENTED, as a broker of
+   * an older version does.
+   */
+  produceStreams: boolean;
+  /** ProduceStreams opened, across brokers. */
+  produceStreamsOpened: number;
 }
 
 /** A producer as DescribeProducers reports it (-1: none, as on the wire). */
@@ -160,6 +169,8 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     logExtents: new Map(),
     logStartOffsets: new Map(),
     activeProducers: new Map(),
+    produceStreams: true,
+    produceStreamsOpened: 0,
   };
   for (const [topic, count] of Object.entries(options.topics)) {
     state.leaders.set(
@@ -262,6 +273,35 @@ function handlers(
       } else {
         callback(null, outcome.response);
       }
+    },
+    ProduceStream: (call) => {
+      if (!state.produceStreams) {
+        const details = 'ProduceStream is not offered (fake broker of an older version)';
+        call.emit('error', { code: grpc.status.UNIMPLEMENTED, details, message: details });
+        return;
+      }
+      state.produceStreamsOpened++;
+      serveRequestStream(call, {
+        handle: async (message) => {
+          const request = requireMessage(message.request, 'request');
+          const outcome = produce(id, state, request, check);
+          for (const wake of [...appended]) wake();
+          if (outcome.dropped) {
+            // A lost answer on a stream is a broken stream: every request in flight on it fails.
+            const details = 'injected: stream broken after the append';
+            call.emit('error', { code: grpc.status.UNAVAILABLE, details, message: details });
+          }
+          return {
+            requestId: message.requestId,
+            errorCode: '',
+            errorMessage: '',
+            response: outcome.response,
+          };
+        },
+        failed: (message, error) => ({ requestId: message.requestId, ...error, response: null }),
+        order: 'concurrent',
+        pendingRequestsMax: WIRE_LIMITS.produceStreamPendingRequestsMax,
+      });
     },
     InitProducerId: handleUnary(async (request) => {
       state.requests.push({ brokerId: id, method: 'InitProducerId', topics: [], request });

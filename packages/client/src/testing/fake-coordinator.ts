@@ -6,7 +6,7 @@
  * a partition is handed to its new owner only after the previous owner stopped reporting it (KIP-848's
  * incremental hand-over). No session timeouts, no persistence; `fence()` and `inject()` make errors.
  */
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import {
   addBrokerService,
   addGroupCoordinatorService,
@@ -371,6 +371,11 @@ function forwardingBroker(upstream: BrokerClient): BrokerHandlers {
       unary(upstream, method, request, { deadlineMs: 35_000 }),
     );
   return {
+    // Not offered (UNIMPLEMENTED): producers fall back to Produce, which is forwarded.
+    ProduceStream: (call) => {
+      const details = 'ProduceStream is not forwarded';
+      call.emit('error', { code: grpc.status.UNIMPLEMENTED, details, message: details });
+    },
     Produce: forward('Produce'),
     Fetch: forward('Fetch'),
     ListOffsets: forward('ListOffsets'),

@@ -451,6 +451,8 @@ export const GRPC_METHOD_ACCESS: Readonly<Record<string, MethodAccess>> = {
   '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo': PUBLIC,
 
   '/tributary.v1.Broker/Produce': produce,
+  // Each request on the stream is checked as a Produce (guardStreamMessage).
+  '/tributary.v1.Broker/ProduceStream': { kind: 'stream', perMessage: produce },
   '/tributary.v1.Broker/Fetch': fetch,
   '/tributary.v1.Broker/ListOffsets': listOffsets,
   '/tributary.v1.Broker/Metadata': metadata,

@@ -14,13 +14,17 @@ import type {
   BrokerHandlers,
   ControllerAdminClient,
   ControllerAdminHandlers,
+  ProduceRequest__Output,
+  ProduceResponse,
+  ProduceStreamResponse__Output,
   RaftHandlers,
 } from '../generated/index.js';
 import { loadTributaryProtos } from '../protos.js';
+import { serveRequestStream } from '../request-stream.js';
 import { bindServer, createServer } from '../server.js';
 import { handleUnary, unary } from '../unary.js';
 import { GRPC_METHOD_ACCESS } from './grpc-access.js';
-import { guardServer } from './guard.js';
+import { guardServer, guardStreamMessage } from './guard.js';
 
 /** ACLs for the unauthenticated caller (what an unauthenticated test client is): the table is what is tested. */
 function acl(id: string, fields: Partial<AclEntry>): AclEntry {
@@ -49,15 +53,32 @@ function unused(): never {
   throw new TributaryError('INVALID_REQUEST', 'not used in this test');
 }
 
+function produced(request: ProduceRequest__Output): ProduceResponse {
+  seen.push({ method: 'Produce', request });
+  return {
+    results: request.topics.flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.name, partition: p.partition, baseOffset: 7 })),
+    ),
+  };
+}
+
 const brokerHandlers: BrokerHandlers = {
-  Produce: handleUnary(async (request) => {
-    seen.push({ method: 'Produce', request });
-    return {
-      results: request.topics.flatMap((t) =>
-        t.partitions.map((p) => ({ topic: t.name, partition: p.partition, baseOffset: 7 })),
-      ),
-    };
-  }),
+  Produce: handleUnary(async (request) => produced(request)),
+  // As the broker's: each request checked with Produce's rule (guardStreamMessage), answered by its id.
+  ProduceStream: (call) =>
+    serveRequestStream(call, {
+      handle: async (message) => {
+        const request = message.request;
+        if (request === null) throw new TributaryError('INVALID_REQUEST', 'request is required');
+        const guarded = guardStreamMessage<ProduceRequest__Output, ProduceResponse>(call, request);
+        const response =
+          'answer' in guarded ? guarded.answer : (guarded.finish ?? ((r) => r))(produced(guarded.request));
+        return { requestId: message.requestId, errorCode: '', errorMessage: '', response };
+      },
+      failed: (message, error) => ({ requestId: message.requestId, ...error, response: null }),
+      order: 'concurrent',
+      pendingRequestsMax: 8,
+    }),
   Fetch: handleUnary(async (request) => {
     seen.push({ method: 'Fetch', request });
     return {
@@ -144,6 +165,44 @@ describe('the gRPC guard', () => {
       ['b', 0, 'TOPIC_AUTHORIZATION_FAILED', '-1'],
       ['b', 1, 'TOPIC_AUTHORIZATION_FAILED', '-1'],
     ]);
+  });
+
+  it("checks every request on a ProduceStream with Produce's rule; a refused one leaves the stream open", async () => {
+    seen.length = 0;
+    const stream = broker.produceStream();
+    const answers: ProduceStreamResponse__Output[] = [];
+    const twoAnswers = new Promise<void>((resolve) => {
+      stream.on('data', (answer: ProduceStreamResponse__Output) => {
+        answers.push(answer);
+        if (answers.length === 2) resolve();
+      });
+    });
+    const ended = new Promise<void>((resolve) => stream.on('end', resolve));
+    const part = { partition: 0, records: Buffer.alloc(0) };
+    stream.write({ requestId: 1, request: { acks: -1, topics: [{ name: 'b', partitions: [part] }] } });
+    stream.write({
+      requestId: 2,
+      request: {
+        acks: -1,
+        topics: [
+          { name: 'a', partitions: [part] },
+          { name: 'b', partitions: [part] },
+        ],
+      },
+    });
+    await twoAnswers;
+    stream.end();
+    await ended;
+    const byId = new Map(answers.map((answer) => [answer.requestId, answer]));
+    expect(byId.get(1)?.response?.results.map((r) => [r.topic, r.errorCode])).toEqual([
+      ['b', 'TOPIC_AUTHORIZATION_FAILED'],
+    ]);
+    expect(byId.get(2)?.response?.results.map((r) => [r.topic, r.errorCode])).toEqual([
+      ['a', ''],
+      ['b', 'TOPIC_AUTHORIZATION_FAILED'],
+    ]);
+    const handed = seen.map((s) => (s.request as { topics: { name: string }[] }).topics.map((t) => t.name));
+    expect(handed).toEqual([['a']]);
   });
 
   it('answers without the handler when nothing is allowed', async () => {

@@ -38,6 +38,8 @@ import type { ProducePartitionData as _tributary_v1_ProducePartitionData, Produc
 import type { ProducePartitionResult as _tributary_v1_ProducePartitionResult, ProducePartitionResult__Output as _tributary_v1_ProducePartitionResult__Output } from './tributary/v1/ProducePartitionResult.js';
 import type { ProduceRequest as _tributary_v1_ProduceRequest, ProduceRequest__Output as _tributary_v1_ProduceRequest__Output } from './tributary/v1/ProduceRequest.js';
 import type { ProduceResponse as _tributary_v1_ProduceResponse, ProduceResponse__Output as _tributary_v1_ProduceResponse__Output } from './tributary/v1/ProduceResponse.js';
+import type { ProduceStreamRequest as _tributary_v1_ProduceStreamRequest, ProduceStreamRequest__Output as _tributary_v1_ProduceStreamRequest__Output } from './tributary/v1/ProduceStreamRequest.js';
+import type { ProduceStreamResponse as _tributary_v1_ProduceStreamResponse, ProduceStreamResponse__Output as _tributary_v1_ProduceStreamResponse__Output } from './tributary/v1/ProduceStreamResponse.js';
 import type { ProduceTopicData as _tributary_v1_ProduceTopicData, ProduceTopicData__Output as _tributary_v1_ProduceTopicData__Output } from './tributary/v1/ProduceTopicData.js';
 import type { ReplicaProgress as _tributary_v1_ReplicaProgress, ReplicaProgress__Output as _tributary_v1_ReplicaProgress__Output } from './tributary/v1/ReplicaProgress.js';
 import type { TopicConfigEntry as _tributary_v1_TopicConfigEntry, TopicConfigEntry__Output as _tributary_v1_TopicConfigEntry__Output } from './tributary/v1/TopicConfigEntry.js';
@@ -96,6 +98,8 @@ export interface ProtoGrpcType {
       ProducePartitionResult: MessageTypeDefinition<_tributary_v1_ProducePartitionResult, _tributary_v1_ProducePartitionResult__Output>
       ProduceRequest: MessageTypeDefinition<_tributary_v1_ProduceRequest, _tributary_v1_ProduceRequest__Output>
       ProduceResponse: MessageTypeDefinition<_tributary_v1_ProduceResponse, _tributary_v1_ProduceResponse__Output>
+      ProduceStreamRequest: MessageTypeDefinition<_tributary_v1_ProduceStreamRequest, _tributary_v1_ProduceStreamRequest__Output>
+      ProduceStreamResponse: MessageTypeDefinition<_tributary_v1_ProduceStreamResponse, _tributary_v1_ProduceStreamResponse__Output>
       ProduceTopicData: MessageTypeDefinition<_tributary_v1_ProduceTopicData, _tributary_v1_ProduceTopicData__Output>
       ReplicaProgress: MessageTypeDefinition<_tributary_v1_ReplicaProgress, _tributary_v1_ReplicaProgress__Output>
       TopicConfigEntry: MessageTypeDefinition<_tributary_v1_TopicConfigEntry, _tributary_v1_TopicConfigEntry__Output>

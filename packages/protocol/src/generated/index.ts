@@ -137,6 +137,8 @@ export type * from './tributary/v1/ProducePartitionData.js';
 export type * from './tributary/v1/ProducePartitionResult.js';
 export type * from './tributary/v1/ProduceRequest.js';
 export type * from './tributary/v1/ProduceResponse.js';
+export type * from './tributary/v1/ProduceStreamRequest.js';
+export type * from './tributary/v1/ProduceStreamResponse.js';
 export type * from './tributary/v1/ProduceTopicData.js';
 export type * from './tributary/v1/QuorumVoter.js';
 export type * from './tributary/v1/QuotaAlteration.js';

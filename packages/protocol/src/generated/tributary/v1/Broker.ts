@@ -18,6 +18,8 @@ import type { MetadataRequest as _tributary_v1_MetadataRequest, MetadataRequest_
 import type { MetadataResponse as _tributary_v1_MetadataResponse, MetadataResponse__Output as _tributary_v1_MetadataResponse__Output } from '../../tributary/v1/MetadataResponse.js';
 import type { ProduceRequest as _tributary_v1_ProduceRequest, ProduceRequest__Output as _tributary_v1_ProduceRequest__Output } from '../../tributary/v1/ProduceRequest.js';
 import type { ProduceResponse as _tributary_v1_ProduceResponse, ProduceResponse__Output as _tributary_v1_ProduceResponse__Output } from '../../tributary/v1/ProduceResponse.js';
+import type { ProduceStreamRequest as _tributary_v1_ProduceStreamRequest, ProduceStreamRequest__Output as _tributary_v1_ProduceStreamRequest__Output } from '../../tributary/v1/ProduceStreamRequest.js';
+import type { ProduceStreamResponse as _tributary_v1_ProduceStreamResponse, ProduceStreamResponse__Output as _tributary_v1_ProduceStreamResponse__Output } from '../../tributary/v1/ProduceStreamResponse.js';
 
 /**
  * Client-facing broker services (DESIGN §6, §7). Record data travels as whole Kafka RecordBatch v2 bytes
@@ -144,6 +146,25 @@ export interface BrokerClient extends grpc.Client {
   produce(argument: _tributary_v1_ProduceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   produce(argument: _tributary_v1_ProduceRequest, callback: grpc.requestCallback<_tributary_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Produce over one long-lived stream per client and broker (issue 15): each request carries an id its
+   * answer repeats, and answers come as requests complete (acks=all ones in high watermark order, so they may
+   * overtake each other across partitions). Each request is checked, throttled and answered as a unary
+   * Produce; a refused one is answered with its error code and the stream stays open. Brokers without it
+   * answer UNIMPLEMENTED: clients then use Produce.
+   */
+  ProduceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_ProduceStreamRequest, _tributary_v1_ProduceStreamResponse__Output>;
+  ProduceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_ProduceStreamRequest, _tributary_v1_ProduceStreamResponse__Output>;
+  /**
+   * Produce over one long-lived stream per client and broker (issue 15): each request carries an id its
+   * answer repeats, and answers come as requests complete (acks=all ones in high watermark order, so they may
+   * overtake each other across partitions). Each request is checked, throttled and answered as a unary
+   * Produce; a refused one is answered with its error code and the stream stays open. Brokers without it
+   * answer UNIMPLEMENTED: clients then use Produce.
+   */
+  produceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_ProduceStreamRequest, _tributary_v1_ProduceStreamResponse__Output>;
+  produceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_ProduceStreamRequest, _tributary_v1_ProduceStreamResponse__Output>;
+  
 }
 
 /**
@@ -193,6 +214,15 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
   
   Produce: grpc.handleUnaryCall<_tributary_v1_ProduceRequest__Output, _tributary_v1_ProduceResponse>;
   
+  /**
+   * Produce over one long-lived stream per client and broker (issue 15): each request carries an id its
+   * answer repeats, and answers come as requests complete (acks=all ones in high watermark order, so they may
+   * overtake each other across partitions). Each request is checked, throttled and answered as a unary
+   * Produce; a refused one is answered with its error code and the stream stays open. Brokers without it
+   * answer UNIMPLEMENTED: clients then use Produce.
+   */
+  ProduceStream: grpc.handleBidiStreamingCall<_tributary_v1_ProduceStreamRequest__Output, _tributary_v1_ProduceStreamResponse>;
+  
 }
 
 export interface BrokerDefinition extends grpc.ServiceDefinition {
@@ -204,4 +234,5 @@ export interface BrokerDefinition extends grpc.ServiceDefinition {
   ListOffsets: MethodDefinition<_tributary_v1_ListOffsetsRequest, _tributary_v1_ListOffsetsResponse, _tributary_v1_ListOffsetsRequest__Output, _tributary_v1_ListOffsetsResponse__Output>
   Metadata: MethodDefinition<_tributary_v1_MetadataRequest, _tributary_v1_MetadataResponse, _tributary_v1_MetadataRequest__Output, _tributary_v1_MetadataResponse__Output>
   Produce: MethodDefinition<_tributary_v1_ProduceRequest, _tributary_v1_ProduceResponse, _tributary_v1_ProduceRequest__Output, _tributary_v1_ProduceResponse__Output>
+  ProduceStream: MethodDefinition<_tributary_v1_ProduceStreamRequest, _tributary_v1_ProduceStreamResponse, _tributary_v1_ProduceStreamRequest__Output, _tributary_v1_ProduceStreamResponse__Output>
 }

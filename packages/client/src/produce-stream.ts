@@ -1,0 +1,184 @@
+/**
+ * The client's end of ProduceStream (issue 15): one long-lived stream per broker carries this client's
+ * Produce requests, each with an id its answer repeats, so a request costs a message each way instead of a
+ * unary call. Answers are matched by id (acks=all ones complete in high watermark order and may overtake
+ * each other). A request failed whole by the broker rejects with its code and the stream stays open; a broken
+ * stream (connection lost, broker shut down, client closed) fails every request in flight with a retriable
+ * error, so the producer's retry and idempotence logic resends them as after a failed unary call. A broker
+ * that answers UNIMPLEMENTED (an older version) is sent unary Produce calls for a while instead.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { assert, TributaryError, WIRE_LIMITS } from '@tributary/core';
+import {
+  asTributaryError,
+  type BrokerClient,
+  fromStreamAnswerError,
+  type ProduceRequest,
+  type ProduceResponse__Output,
+  type ProduceStreamRequest,
+  type ProduceStreamResponse__Output,
+  unary,
+} from '@tributary/protocol';
+
+/** After a broker answered ProduceStream UNIMPLEMENTED, how long it is sent unary Produce calls instead. */
+export const PRODUCE_STREAM_REPROBE_MS = 30_000;
+
+type ProduceCall = grpc.ClientDuplexStream<ProduceStreamRequest, ProduceStreamResponse__Output>;
+
+interface Pending {
+  readonly resolve: (response: ProduceResponse__Output) => void;
+  readonly reject: (error: TributaryError) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** One broker's ProduceStream: opened on first use and again after it broke. */
+export class ProduceStream {
+  private call: ProduceCall | null = null;
+  private nextRequestId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(private readonly client: BrokerClient) {}
+
+  /** Requests sent and not answered yet (the broker bounds them: WIRE_LIMITS.produceStreamPendingRequestsMax). */
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Sends one Produce request and resolves with its answer. Past `deadlineMs` it rejects REQUEST_TIMED_OUT
+   * (retriable) and a late answer is ignored, as a unary call past its deadline.
+   */
+  produce(request: ProduceRequest, deadlineMs: number): Promise<ProduceResponse__Output> {
+    assert(deadlineMs > 0, () => `deadlineMs must be positive, got ${deadlineMs}`);
+    assert(
+      this.pending.size < WIRE_LIMITS.produceStreamPendingRequestsMax,
+      'the producer bounds its requests in flight per broker below what a stream admits',
+    );
+    const call = this.call ?? this.open();
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.settle(requestId)?.reject(
+          new TributaryError('REQUEST_TIMED_OUT', `no Produce answer on the stream within ${deadlineMs} ms`),
+        );
+      }, deadlineMs);
+      this.pending.set(requestId, { resolve, reject, timer });
+      call.write({ requestId, request });
+    });
+  }
+
+  /** Ends the stream; requests in flight reject with a retriable error. */
+  close(): void {
+    if (this.call !== null)
+      this.broken(this.call, new TributaryError('UNKNOWN', 'the client closed the stream'));
+  }
+
+  private open(): ProduceCall {
+    const call = this.client.produceStream();
+    call.on('data', (answer: ProduceStreamResponse__Output) => {
+      if (call !== this.call) return;
+      const pending = this.settle(answer.requestId);
+      // An answer after its request timed out: already settled.
+      if (pending === undefined) return;
+      if (answer.errorCode !== '') pending.reject(fromStreamAnswerError(answer));
+      else if (answer.response === null) {
+        pending.reject(new TributaryError('UNKNOWN', 'Produce answer with neither response nor error'));
+      } else pending.resolve(answer.response);
+    });
+    call.on('error', (error: unknown) => this.broken(call, asTributaryError(error)));
+    call.on('end', () => this.broken(call, new TributaryError('UNKNOWN', 'the broker ended the stream')));
+    this.call = call;
+    return call;
+  }
+
+  /** Fails every request in flight on `call`; the next request opens a new stream. */
+  private broken(call: ProduceCall, error: TributaryError): void {
+    if (call !== this.call) return;
+    this.call = null;
+    call.cancel();
+    const failure = streamFailure(error);
+    for (const requestId of [...this.pending.keys()]) this.settle(requestId)?.reject(failure);
+  }
+
+  private settle(requestId: number): Pending | undefined {
+    const pending = this.pending.get(requestId);
+    if (pending === undefined) return undefined;
+    this.pending.delete(requestId);
+    clearTimeout(pending.timer);
+    return pending;
+  }
+}
+
+/**
+ * What a request in flight on a broken stream fails with: UNIMPLEMENTED and errors the broker sent (a
+ * refused authentication) as they are; a transport failure as a retriable LEADER_NOT_AVAILABLE (the code
+ * an unreachable broker gets on unary calls), since the request may or may not have been appended.
+ */
+function streamFailure(error: TributaryError): TributaryError {
+  if (isUnimplemented(error) || error.code !== 'UNKNOWN' || error.retriable) return error;
+  return new TributaryError('LEADER_NOT_AVAILABLE', `the Produce stream broke: ${error.message}`, {
+    cause: error,
+  });
+}
+
+/** Whether a call failed because the server does not offer the method (a broker of an older version). */
+export function isUnimplemented(error: unknown): boolean {
+  const cause = error instanceof TributaryError ? error.cause : error;
+  return (
+    typeof cause === 'object' && cause !== null && 'code' in cause && cause.code === grpc.status.UNIMPLEMENTED
+  );
+}
+
+/**
+ * Produce to brokers by address: on each broker's stream, or unary while that broker does not offer one.
+ * `nowMs` is the client's clock (when to offer the stream again).
+ */
+export class ProduceTransport {
+  private readonly streams = new Map<string, ProduceStream>();
+  /** Brokers that answered the stream UNIMPLEMENTED, with when to offer it again. */
+  private readonly unaryUntilMs = new Map<string, number>();
+
+  constructor(
+    private readonly nowMs: () => number,
+    /** False: always unary Produce (simple clients, comparisons). */
+    private readonly useStreams: boolean,
+  ) {}
+
+  async produce(
+    address: string,
+    client: BrokerClient,
+    request: ProduceRequest,
+    deadlineMs: number,
+  ): Promise<ProduceResponse__Output> {
+    if (this.streaming(address)) {
+      try {
+        return await this.streamTo(address, client).produce(request, deadlineMs);
+      } catch (error) {
+        if (!isUnimplemented(error)) throw error;
+        this.unaryUntilMs.set(address, this.nowMs() + PRODUCE_STREAM_REPROBE_MS);
+      }
+    }
+    return unary(client, 'Produce', request, { deadlineMs });
+  }
+
+  /** Whether requests to `address` go on its stream now. */
+  streaming(address: string): boolean {
+    if (!this.useStreams) return false;
+    const untilMs = this.unaryUntilMs.get(address);
+    return untilMs === undefined || this.nowMs() >= untilMs;
+  }
+
+  close(): void {
+    for (const stream of this.streams.values()) stream.close();
+    this.streams.clear();
+  }
+
+  private streamTo(address: string, client: BrokerClient): ProduceStream {
+    let stream = this.streams.get(address);
+    if (stream === undefined) {
+      stream = new ProduceStream(client);
+      this.streams.set(address, stream);
+    }
+    return stream;
+  }
+}
