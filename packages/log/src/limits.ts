@@ -24,6 +24,12 @@ export const LOG_LIMITS = {
   indexIntervalBytesMax: 64 * 1024 * 1024,
   /** Entries in the leader-epoch cache; an epoch checkpoint longer than this is refused as corrupt. */
   epochEntriesMax: 100_000,
+  /**
+   * Segment files one process keeps open at once (file-pool.ts): idle ones beyond it are closed, least
+   * recently used first, and opened again when read or written. Far below common descriptor limits, so
+   * that sockets and other files always find one.
+   */
+  openSegmentFilesMax: 4_096,
   /** Segments one log may hold; beyond this, appends fail with RESOURCE_EXHAUSTED. */
   segmentsPerLogMax: 100_000,
   /** Batches remembered per idempotent producer for duplicate detection (Kafka keeps 5 in flight). */

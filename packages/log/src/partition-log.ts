@@ -27,6 +27,7 @@ import {
 } from './config.js';
 import type { EpochEndOffset, EpochEntry, LeaderEpochCache } from './epoch-cache.js';
 import { loadOrRebuildEpochCache } from './epoch-recovery.js';
+import { type FilePool, sharedFilePool } from './file-pool.js';
 import { upperBound } from './indexes.js';
 import { LOG_LIMITS } from './limits.js';
 import {
@@ -61,6 +62,8 @@ export interface PartitionLogOptions {
   readonly clock: Clock;
   readonly codec?: BatchCodec;
   readonly logger?: LogLogger;
+  /** Where segment descriptors come from; default the process's sharedFilePool (file-pool.ts). */
+  readonly filePool?: FilePool;
 }
 
 export interface LeaderAppendOptions {
@@ -156,6 +159,7 @@ export class PartitionLog {
       dir: options.dir,
       codec: options.codec ?? kafkaV2BatchCodec,
       indexIntervalBytes: config.indexIntervalBytes,
+      filePool: options.filePool ?? sharedFilePool,
     };
     const cleanerCheckpoint = await readCleanerCheckpoint(options.dir, logger);
     const bases = await listSegmentBaseOffsets(options.dir, cleanerCheckpoint?.firstDirtyOffset);
@@ -699,7 +703,10 @@ export class PartitionLog {
           index >= 0 && index < this.segments.length - 1,
           'a cleaned segment is a closed one of the log',
         );
+        // The old file is renamed to .deleted and unlinked while reads may still use it (retire).
+        await old.pinFile();
         await installSwap(this.dir, old.baseOffset, pass.onSwapStep);
+        cleaned.unpinFile();
         this.segments[index] = cleaned;
         await cleaned.persistIndexes();
         if (abortedIndex !== null) await this.txnIndexes.replace(cleaned, abortedIndex);

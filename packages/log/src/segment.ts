@@ -1,7 +1,8 @@
-import { type FileHandle, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assert } from '@tributary/core';
 import type { BatchCodec, BatchInfo } from './batch-codec.js';
+import { type FilePool, PooledFile } from './file-pool.js';
 import { isNotFound } from './fs-util.js';
 import { OFFSET_ENTRY_BYTES, OffsetIndex, TIME_ENTRY_BYTES, TimeIndex } from './indexes.js';
 import { LOG_LIMITS } from './limits.js';
@@ -25,6 +26,8 @@ export interface SegmentContext {
   readonly dir: string;
   readonly codec: BatchCodec;
   readonly indexIntervalBytes: number;
+  /** Where the segments' `.log` descriptors come from (file-pool.ts: bounded per process). */
+  readonly filePool: FilePool;
 }
 
 export interface SegmentReadResult {
@@ -69,7 +72,7 @@ export class LogSegment {
 
   private constructor(
     private readonly context: SegmentContext,
-    private file: FileHandle,
+    private readonly file: PooledFile,
     baseOffset: number,
     /** Monotonic time the segment was created or opened, for segmentMs rolling. */
     readonly createdAtMs: number,
@@ -91,7 +94,7 @@ export class LogSegment {
 
   static async create(context: SegmentContext, baseOffset: number, nowMs: number): Promise<LogSegment> {
     const path = join(context.dir, segmentFileStem(baseOffset) + LOG_SUFFIX);
-    const file = await open(path, 'w+');
+    const file = await PooledFile.open(context.filePool, path, 'w+');
     const segment = new LogSegment(context, file, baseOffset, nowMs);
     await segment.persistIndexes();
     return segment;
@@ -108,10 +111,10 @@ export class LogSegment {
     options: { recover: boolean; nowMs: number; gapsAllowed?: boolean },
   ): Promise<{ segment: LogSegment; recovery: RecoveryResult | null }> {
     const path = join(context.dir, segmentFileStem(baseOffset) + LOG_SUFFIX);
-    const file = await open(path, 'r+');
+    const file = await PooledFile.open(context.filePool, path, 'r+');
     const segment = new LogSegment(context, file, baseOffset, options.nowMs);
     segment.gapsAllowed = options.gapsAllowed === true;
-    segment.sizeBytes = (await file.stat()).size;
+    segment.sizeBytes = (await file.use((handle) => handle.stat())).size;
     try {
       if (!options.recover && (await segment.loadIndexes())) return { segment, recovery: null };
       return { segment, recovery: await segment.recover() };
@@ -125,7 +128,7 @@ export class LogSegment {
     assert(batches.length > 0, 'append has batches');
     assert(this.sizeBytes + bytes.length <= 0xffff_ffff, 'segment positions fit a u32');
     const startPosition = this.sizeBytes;
-    await writeAt(this.file, startPosition, bytes);
+    await this.file.use((handle) => writeAt(handle, startPosition, bytes));
     this.sizeBytes += bytes.length;
     for (const batch of batches) this.indexBatch({ ...batch, position: startPosition + batch.position });
   }
@@ -136,13 +139,15 @@ export class LogSegment {
    * bytes up to `sizeBytes` are whole batches.
    */
   async forEachBatchHeader(visit: (info: BatchInfo) => void): Promise<void> {
-    const result = await scanBatches(
-      this.file,
-      { codec: this.context.codec, fromPosition: 0, endPosition: this.sizeBytes, validate: false },
-      (info) => {
-        visit(info);
-        return 'continue';
-      },
+    const result = await this.file.use((handle) =>
+      scanBatches(
+        handle,
+        { codec: this.context.codec, fromPosition: 0, endPosition: this.sizeBytes, validate: false },
+        (info) => {
+          visit(info);
+          return 'continue';
+        },
+      ),
     );
     // Bytes that parsed at open and no longer do were damaged on disk since: like an I/O error, this takes
     // the log offline (a plain Error: PartitionLog marks the log failed) rather than risking the state.
@@ -173,29 +178,32 @@ export class LogSegment {
     const endPosition = this.sizeBytes;
     let first: BatchInfo | undefined;
     let last: BatchInfo | undefined;
-    await scanBatches(
-      this.file,
-      {
-        codec: this.context.codec,
-        fromPosition: this.offsetIndex.floorPosition(Math.max(0, fromOffset - this.baseOffset)),
-        endPosition,
-        validate: false,
-        chunkBytes: Math.max(64 * 1024, maxBytes + this.context.indexIntervalBytes),
-      },
-      (info) => {
-        if (first === undefined && info.lastOffset < fromOffset) return 'continue';
-        if (info.lastOffset >= maxOffset) return 'stop';
-        if (first === undefined) {
-          if (!atLeastOneBatch && info.sizeBytes > maxBytes) return 'stop';
-          first = info;
-        } else if (info.position + info.sizeBytes - first.position > maxBytes) return 'stop';
-        last = info;
-        return last.position + last.sizeBytes - first.position >= maxBytes ? 'stop' : 'continue';
-      },
+    await this.file.use((handle) =>
+      scanBatches(
+        handle,
+        {
+          codec: this.context.codec,
+          fromPosition: this.offsetIndex.floorPosition(Math.max(0, fromOffset - this.baseOffset)),
+          endPosition,
+          validate: false,
+          chunkBytes: Math.max(64 * 1024, maxBytes + this.context.indexIntervalBytes),
+        },
+        (info) => {
+          if (first === undefined && info.lastOffset < fromOffset) return 'continue';
+          if (info.lastOffset >= maxOffset) return 'stop';
+          if (first === undefined) {
+            if (!atLeastOneBatch && info.sizeBytes > maxBytes) return 'stop';
+            first = info;
+          } else if (info.position + info.sizeBytes - first.position > maxBytes) return 'stop';
+          last = info;
+          return last.position + last.sizeBytes - first.position >= maxBytes ? 'stop' : 'continue';
+        },
+      ),
     );
     if (first === undefined || last === undefined) return null;
     const length = last.position + last.sizeBytes - first.position;
-    const bytes = await readAt(this.file, first.position, length);
+    const position = first.position;
+    const bytes = await this.file.use((handle) => readAt(handle, position, length));
     // Not an assertion: a truncation running concurrently with this lock-free read can shorten the file.
     if (bytes.length !== length) throw new Error(`short read of segment ${this.baseOffset}`);
     return { bytes, nextOffset: last.lastOffset + 1 };
@@ -206,19 +214,21 @@ export class LogSegment {
     if (this.maxTimestamp < timestamp) return null;
     const startRelativeOffset = this.timeIndex.scanStartFor(timestamp);
     let found: number | null = null;
-    await scanBatches(
-      this.file,
-      {
-        codec: this.context.codec,
-        fromPosition: startRelativeOffset < 0 ? 0 : this.offsetIndex.floorPosition(startRelativeOffset),
-        endPosition: this.sizeBytes,
-        validate: false,
-      },
-      (info) => {
-        if (info.maxTimestamp < timestamp) return 'continue';
-        found = info.baseOffset;
-        return 'stop';
-      },
+    await this.file.use((handle) =>
+      scanBatches(
+        handle,
+        {
+          codec: this.context.codec,
+          fromPosition: startRelativeOffset < 0 ? 0 : this.offsetIndex.floorPosition(startRelativeOffset),
+          endPosition: this.sizeBytes,
+          validate: false,
+        },
+        (info) => {
+          if (info.maxTimestamp < timestamp) return 'continue';
+          found = info.baseOffset;
+          return 'stop';
+        },
+      ),
     );
     return found;
   }
@@ -231,19 +241,21 @@ export class LogSegment {
     assert(offset >= this.baseOffset, 'truncation point is inside the segment');
     if (offset >= this.nextOffset) return this.nextOffset;
     let cutPosition = this.sizeBytes;
-    await scanBatches(
-      this.file,
-      {
-        codec: this.context.codec,
-        fromPosition: this.offsetIndex.floorPosition(offset - this.baseOffset),
-        endPosition: this.sizeBytes,
-        validate: false,
-      },
-      (info) => {
-        if (info.lastOffset < offset) return 'continue';
-        cutPosition = info.position;
-        return 'stop';
-      },
+    await this.file.use((handle) =>
+      scanBatches(
+        handle,
+        {
+          codec: this.context.codec,
+          fromPosition: this.offsetIndex.floorPosition(offset - this.baseOffset),
+          endPosition: this.sizeBytes,
+          validate: false,
+        },
+        (info) => {
+          if (info.lastOffset < offset) return 'continue';
+          cutPosition = info.position;
+          return 'stop';
+        },
+      ),
     );
     await this.cutAt(cutPosition);
     assert(this.nextOffset <= offset, 'truncation removed the offset');
@@ -275,7 +287,7 @@ export class LogSegment {
 
   async flush(): Promise<void> {
     await this.persistIndexes();
-    await this.file.datasync();
+    await this.file.use((handle) => handle.datasync());
   }
 
   async close(): Promise<void> {
@@ -286,6 +298,20 @@ export class LogSegment {
   /** Closes the log file without persisting anything (crash simulation, failed logs); never throws. */
   async closeFile(): Promise<void> {
     await this.file.close().catch(() => undefined);
+  }
+
+  /**
+   * Keeps the `.log` descriptor open from now on (the pool will not close it): call before the file is
+   * renamed or unlinked while this segment is still read (a cleaner's swap, a replaced segment). Await it
+   * before the rename: a descriptor the pool had closed is opened again first.
+   */
+  pinFile(): Promise<void> {
+    return this.file.pin();
+  }
+
+  /** A cleaned segment's file now has its final name (`logPath`): the pool may close and reopen it. */
+  unpinFile(): void {
+    this.file.unpin(this.logPath);
   }
 
   /** Kafka's two-step delete: rename to `.deleted` (the segment is gone for a restart), then unlink. */
@@ -324,9 +350,11 @@ export class LogSegment {
     baseOffset: number,
     options: { path: string; nowMs: number },
   ): Promise<LogSegment | null> {
-    const file = await open(options.path, 'r+');
+    // Pinned: the file is renamed twice (to the swap name, then over `<base>.log`) while this segment
+    // holds it; the install unpins it once it has its final name.
+    const file = await PooledFile.open(context.filePool, options.path, 'r+', true);
     const segment = new LogSegment(context, file, baseOffset, options.nowMs);
-    segment.sizeBytes = (await file.stat()).size;
+    segment.sizeBytes = (await file.use((handle) => handle.stat())).size;
     const fileBytes = segment.sizeBytes;
     const result = await segment.rebuildIndexes();
     if (result.position !== fileBytes) {
@@ -346,8 +374,11 @@ export class LogSegment {
     const fileBytes = this.sizeBytes;
     const result = await this.rebuildIndexes();
     if (result.position < fileBytes) {
-      await this.file.truncate(result.position);
-      await this.file.datasync();
+      const position = result.position;
+      await this.file.use(async (handle) => {
+        await handle.truncate(position);
+        await handle.datasync();
+      });
     }
     await this.persistIndexes();
     return { truncatedBytes: fileBytes - result.position, reason: result.reason };
@@ -358,15 +389,17 @@ export class LogSegment {
     const fileBytes = this.sizeBytes;
     this.resetIndexes();
     this.sizeBytes = 0;
-    const result = await scanBatches(
-      this.file,
-      { codec: this.context.codec, fromPosition: 0, endPosition: fileBytes, validate: true },
-      (info) => {
-        if (!this.follows(info) || !this.canHoldOffset(info.lastOffset)) return 'invalid';
-        this.sizeBytes = info.position + info.sizeBytes;
-        this.indexBatch(info);
-        return 'continue';
-      },
+    const result = await this.file.use((handle) =>
+      scanBatches(
+        handle,
+        { codec: this.context.codec, fromPosition: 0, endPosition: fileBytes, validate: true },
+        (info) => {
+          if (!this.follows(info) || !this.canHoldOffset(info.lastOffset)) return 'invalid';
+          this.sizeBytes = info.position + info.sizeBytes;
+          this.indexBatch(info);
+          return 'continue';
+        },
+      ),
     );
     assert(result.position === this.sizeBytes, 'recovery ends at the last valid batch');
     this.indexFilesStale = true;
@@ -403,18 +436,20 @@ export class LogSegment {
       this.timeIndex.length === 0 ? 0 : this.timeIndex.relativeOffsetAt(this.timeIndex.length - 1);
     let tailMaxTimestamp = -1;
     let tailOffsetOfMax = 0;
-    const result = await scanBatches(
-      this.file,
-      { codec: this.context.codec, fromPosition, endPosition, validate: false },
-      (info) => {
-        if (!this.follows(info) || !this.canHoldOffset(info.lastOffset)) return 'invalid';
-        if (info.maxTimestamp > tailMaxTimestamp) {
-          tailMaxTimestamp = info.maxTimestamp;
-          tailOffsetOfMax = info.baseOffset - this.baseOffset;
-        }
-        this.nextOffset = info.lastOffset + 1;
-        return 'continue';
-      },
+    const result = await this.file.use((handle) =>
+      scanBatches(
+        handle,
+        { codec: this.context.codec, fromPosition, endPosition, validate: false },
+        (info) => {
+          if (!this.follows(info) || !this.canHoldOffset(info.lastOffset)) return 'invalid';
+          if (info.maxTimestamp > tailMaxTimestamp) {
+            tailMaxTimestamp = info.maxTimestamp;
+            tailOffsetOfMax = info.baseOffset - this.baseOffset;
+          }
+          this.nextOffset = info.lastOffset + 1;
+          return 'continue';
+        },
+      ),
     );
     if (result.outcome !== 'end') return false;
     if (tailMaxTimestamp > this.maxTimestamp) {
@@ -428,7 +463,7 @@ export class LogSegment {
   }
 
   private async cutAt(position: number): Promise<void> {
-    await this.file.truncate(position);
+    await this.file.use((handle) => handle.truncate(position));
     this.sizeBytes = position;
     this.offsetIndex.truncateToPosition(position);
     // Time entries can only refer to batches before the cut once we know the new end offset; drop entries
