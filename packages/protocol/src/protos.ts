@@ -3,7 +3,8 @@
  * loader options here and the ones in scripts/gen-types.mjs must agree: the generated types in
  * src/generated describe exactly the objects this loader produces.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -15,17 +16,31 @@ import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
 import type { ProtoGrpcType as ReplicationProto } from './generated/replication.js';
 import type { ProtoGrpcType as TransactionsProto } from './generated/transactions.js';
 
+/** How far up from this module the search for the repository's protos/ goes. */
+const PROTO_ROOT_SEARCH_LEVELS_MAX = 6;
+
 /**
- * The directory holding `tributary/v1/*.proto`. Resolved from this module's own location, which is
- * packages/protocol/src (vitest) or packages/protocol/dist (compiled): both are three levels below the
- * repository root.
+ * The directory holding `tributary/v1/*.proto`: the nearest ancestor of this module's location with a
+ * protos/tributary/v1 directory. This module is packages/protocol/src (vitest) or packages/protocol/dist
+ * (compiled), three levels below the repository root, or inlined into a bin's bundle (packages/cli's
+ * dist/bundle, four levels below; see packages/cli/scripts/bundle.mjs).
  */
-export const PROTO_ROOT: string = fileURLToPath(new URL('../../../protos', import.meta.url));
+function findProtoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let level = 0; level < PROTO_ROOT_SEARCH_LEVELS_MAX; level++) {
+    const candidate = join(dir, 'protos');
+    if (existsSync(join(candidate, 'tributary', 'v1'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error(
+    `no protos/tributary/v1 within ${PROTO_ROOT_SEARCH_LEVELS_MAX} levels of ${import.meta.url}`,
+  );
+}
+
+export const PROTO_ROOT: string = findProtoRoot();
 
 /** The proto files, relative to PROTO_ROOT, in a fixed order. */
-export const PROTO_FILES: readonly string[] = readdirSync(
-  new URL('../../../protos/tributary/v1', import.meta.url),
-)
+export const PROTO_FILES: readonly string[] = readdirSync(join(PROTO_ROOT, 'tributary', 'v1'))
   .filter((name) => name.endsWith('.proto'))
   .sort()
   .map((name) => `tributary/v1/${name}`);
