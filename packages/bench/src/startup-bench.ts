@@ -15,11 +15,13 @@ import { fileURLToPath } from 'node:url';
 import { freePorts } from '@tributary/testkit';
 import { summarizeCpuProfile } from './broker/cpuprofile.js';
 import { runBenchMain, sleep } from './cluster-helpers.js';
+import { clockTicksPerSecond } from './kafka/proc-cpu.js';
 import { parseStartupBenchArgs, STARTUP_BENCH_USAGE, type StartupBenchOptions } from './startup/options.js';
 import { type ProbeResult, probeFirstProduce } from './startup/prober.js';
 import { milestoneTimes, START_MILESTONES, type StartMilestone } from './startup/process-log.js';
 import {
   type DevRun,
+  formatComparison,
   formatSummary,
   type SplitRun,
   type StartupSummary,
@@ -45,23 +47,48 @@ interface StartupReport {
   readonly summary: StartupSummary;
   readonly devRuns: DevRun[];
   readonly splitRuns: SplitRun[];
+  /** --compare: the baseline checkout's runs, alternating with these. */
+  readonly baseline: {
+    readonly summary: StartupSummary;
+    readonly devRuns: DevRun[];
+    readonly splitRuns: SplitRun[];
+  } | null;
+}
+
+/** The runs of one checkout. */
+interface Measured {
+  readonly bins: Bins;
+  readonly devRuns: DevRun[];
+  readonly splitRuns: SplitRun[];
+}
+
+function nameOf(target: Measured, baseline: Measured | null): string {
+  return target === baseline ? 'baseline' : 'this build';
 }
 
 function progress(line: string): void {
   process.stderr.write(`[startup-bench] ${line}\n`);
 }
 
-/** The built entries of the repository at `root` (this one by default; another checkout for a baseline). */
+/**
+ * The entries of the repository at `root` (this one by default; another checkout for a baseline): the
+ * committed bins npm links (`npx tributary`, `npm start`), which run what the build made.
+ */
 function binsOf(root: string): Bins {
-  const bins = {
-    dev: join(root, 'packages/cli/dist/bin/tributary.js'),
-    controller: join(root, 'packages/controller/dist/bin/tributary-controller.js'),
-    broker: join(root, 'packages/broker/dist/bin/tributary-broker.js'),
-  };
-  for (const path of Object.values(bins)) {
-    if (!existsSync(path)) throw new Error(`${path} is not built: run npm run bench:build (in ${root})`);
+  const built = [
+    'packages/cli/dist/bin/tributary.js',
+    'packages/controller/dist/bin/tributary-controller.js',
+    'packages/broker/dist/bin/tributary-broker.js',
+  ];
+  for (const path of built) {
+    if (!existsSync(join(root, path)))
+      throw new Error(`${path} is not built: run npm run bench:build (in ${root})`);
   }
-  return bins;
+  return {
+    dev: join(root, 'packages/cli/bin/tributary.js'),
+    controller: join(root, 'packages/controller/bin/tributary-controller.js'),
+    broker: join(root, 'packages/broker/bin/tributary-broker.js'),
+  };
 }
 
 /** Milestones of a process's log as milliseconds since `spawnedAtEpochMs` (null: not logged). */
@@ -124,7 +151,7 @@ async function devArgs(bin: string, dataDir: string): Promise<{ args: string[]; 
 }
 
 /** One spawn of `tributary dev`: the probe, then idle, then RSS; always stopped. */
-async function devRun(bins: Bins, options: StartupBenchOptions): Promise<DevRun> {
+async function devRun(bins: Bins, options: StartupBenchOptions, ticksPerSecond: number): Promise<DevRun> {
   return withDataDir(async (dataDir) => {
     const { args, brokerPort } = await devArgs(bins.dev, dataDir);
     const spawnedAtEpochMs = Date.now();
@@ -132,11 +159,13 @@ async function devRun(bins: Bins, options: StartupBenchOptions): Promise<DevRun>
     const dev = new SpawnedProcess(args);
     try {
       const result = await probe(brokerPort, spawnedAtMs, { pollMs: options.pollMs, processes: [dev] });
+      const cpuToProducedMs = dev.cpuMs(ticksPerSecond);
       await sleep(options.idleMs);
       return {
         portOpenMs: result.portOpenMs,
         leaderKnownMs: result.leaderKnownMs,
         producedMs: result.producedMs,
+        cpuToProducedMs,
         milestonesMs: milestonesSince(dev, spawnedAtEpochMs),
         idleRssMB: dev.rssMB(),
         retries: result.retries,
@@ -229,29 +258,44 @@ async function main(): Promise<number> {
   }
   // dist/startup-bench.js is three levels below the repository root.
   const bins = binsOf(resolve(options.root ?? fileURLToPath(new URL('../../..', import.meta.url))));
+  const baselineBins = options.compareRoot === undefined ? null : binsOf(resolve(options.compareRoot));
+  const ticksPerSecond = clockTicksPerSecond();
   const loadAverageAtStart = loadavg();
   progress(
     `spawning ${bins.dev} dev ${options.runs} times (load average ${loadAverageAtStart[0]?.toFixed(2)})`,
   );
-  const devRuns: DevRun[] = [];
+  if (baselineBins !== null) progress(`alternating with ${baselineBins.dev}`);
+  const current: Measured = { bins, devRuns: [], splitRuns: [] };
+  const baseline: Measured | null =
+    baselineBins === null ? null : { bins: baselineBins, devRuns: [], splitRuns: [] };
+  // Alternating (A B, B A, ...) so that neither build always runs first after a quiet or a busy spell.
+  const order = (run: number): Measured[] =>
+    baseline === null ? [current] : run % 2 === 1 ? [baseline, current] : [current, baseline];
   for (let run = 1; run <= options.runs; run++) {
-    const result = await devRun(bins, options);
-    devRuns.push(result);
-    progress(
-      `dev ${run}/${options.runs}: produced at ${round(result.producedMs, 0)} ms, ` +
-        `idle RSS ${round(result.idleRssMB)} MB (retries: ${JSON.stringify(result.retries)})`,
-    );
+    for (const target of order(run)) {
+      const result = await devRun(target.bins, options, ticksPerSecond);
+      target.devRuns.push(result);
+      progress(
+        `${nameOf(target, baseline)} dev ${run}/${options.runs}: produced at ${round(result.producedMs, 0)} ms ` +
+          `(${round(result.cpuToProducedMs, 0)} ms CPU), idle RSS ${round(result.idleRssMB)} MB ` +
+          `(retries: ${JSON.stringify(result.retries)})`,
+      );
+    }
   }
-  const splitRuns: SplitRun[] = [];
   for (let run = 1; run <= (options.devOnly ? 0 : options.runs); run++) {
-    const result = await splitRun(bins, options);
-    splitRuns.push(result);
-    progress(
-      `controller + broker ${run}/${options.runs}: produced at ${round(result.producedMs, 0)} ms, idle RSS ` +
-        `controller ${round(result.controllerIdleRssMB)} MB, broker ${round(result.brokerIdleRssMB)} MB`,
-    );
+    for (const target of order(run)) {
+      const result = await splitRun(target.bins, options);
+      target.splitRuns.push(result);
+      progress(
+        `${nameOf(target, baseline)} controller + broker ${run}/${options.runs}: produced at ` +
+          `${round(result.producedMs, 0)} ms, idle RSS controller ${round(result.controllerIdleRssMB)} MB, ` +
+          `broker ${round(result.brokerIdleRssMB)} MB`,
+      );
+    }
   }
+  const { devRuns, splitRuns } = current;
   const summary = summarize(devRuns, splitRuns);
+  const baselineSummary = baseline === null ? null : summarize(baseline.devRuns, baseline.splitRuns);
   const profileLines =
     options.profileDir === undefined ? [] : await profileRun(bins, options, options.profileDir);
   if (options.json) {
@@ -261,10 +305,31 @@ async function main(): Promise<number> {
       summary,
       devRuns,
       splitRuns,
+      baseline:
+        baseline === null || baselineSummary === null
+          ? null
+          : { summary: baselineSummary, devRuns: baseline.devRuns, splitRuns: baseline.splitRuns },
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
-    const lines = [...formatSummary(summary, options), ...profileLines];
+    const lines = [
+      ...(baselineSummary === null
+        ? []
+        : [
+            `baseline ${options.compareRoot}:`,
+            ...formatSummary(baselineSummary, options),
+            '',
+            'this build:',
+          ]),
+      ...formatSummary(summary, options),
+      ...(baselineSummary === null
+        ? []
+        : [
+            '',
+            ...formatComparison(baselineSummary, summary, { baseline: 'baseline', current: 'this build' }),
+          ]),
+      ...profileLines,
+    ];
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return 0;

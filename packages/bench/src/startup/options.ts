@@ -17,6 +17,11 @@ export interface StartupBenchOptions {
   readonly profileDir: string | undefined;
   /** The checkout whose built entries are spawned (a baseline worktree); unset = this repository. */
   readonly root: string | undefined;
+  /**
+   * Another checkout (a baseline worktree, built) measured in the same session: its spawns alternate with
+   * this one's, so both see the same machine load, and the report gives both and their ratio.
+   */
+  readonly compareRoot: string | undefined;
 }
 
 export const STARTUP_BENCH_DEFAULTS: StartupBenchOptions = {
@@ -27,6 +32,7 @@ export const STARTUP_BENCH_DEFAULTS: StartupBenchOptions = {
   json: false,
   profileDir: undefined,
   root: undefined,
+  compareRoot: undefined,
 };
 
 /** Bounds of the numeric flags: a mistyped flag should not run for an hour. */
@@ -38,7 +44,7 @@ export const STARTUP_BENCH_LIMITS = {
 } as const;
 
 export const STARTUP_BENCH_USAGE = `usage: startup-bench [--runs N] [--poll-ms P] [--idle-ms I] [--dev-only] [--profile DIR] [--root DIR]
-                     [--json]
+                     [--compare DIR] [--json]
 Spawns \`tributary dev\` (packages/cli's built entry, its own temp data dir, free ports on 127.0.0.1) N times
 and reports, as medians and ranges: spawn → first acknowledged acks=all produce (a prober that connects from
 the moment of spawn, retrying every P ms: TCP connect to the broker port, Metadata with auto-creation until
@@ -48,6 +54,8 @@ RSS (VmRSS) I ms after that produce. Then, unless --dev-only, spawns a separate 
 voter) and tributary-broker N times and reports each one's idle RSS I ms after the broker registered.
 --profile DIR adds one spawn of \`tributary dev\` under node --cpu-prof and prints its top self-time owners.
 --root DIR spawns the built entries of the checkout at DIR instead of this one (a baseline worktree).
+--compare DIR alternates every spawn with one of the built checkout at DIR (a baseline worktree) and
+reports both, so a before/after comparison shares the machine's load.
 --json prints one JSON report on stdout; progress goes to stderr.`;
 
 function integer(flag: string, text: string | undefined, min: number, max: number): number {
@@ -92,6 +100,9 @@ export function parseStartupBenchArgs(argv: readonly string[]): StartupBenchOpti
         break;
       case '--root':
         options = { ...options, root: directory(flag, next()) };
+        break;
+      case '--compare':
+        options = { ...options, compareRoot: directory(flag, next()) };
         break;
       case '--help':
       case '-h':

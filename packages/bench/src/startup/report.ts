@@ -14,6 +14,11 @@ export interface DevRun {
   readonly portOpenMs: number;
   readonly leaderKnownMs: number;
   readonly producedMs: number;
+  /**
+   * CPU time (user + system) the process had used when its produce was acknowledged: unlike the wall-clock
+   * figures it hardly depends on what else the machine runs, so it compares builds on a loaded machine.
+   */
+  readonly cpuToProducedMs: number;
   /** The process's own milestone log lines, since spawn; null when it did not write that line. */
   readonly milestonesMs: Readonly<Record<StartMilestone, number | null>>;
   readonly idleRssMB: number;
@@ -31,6 +36,7 @@ export interface SplitRun {
 export interface StartupSummary {
   readonly dev: {
     readonly producedMs: Range;
+    readonly cpuToProducedMs: Range;
     readonly portOpenMs: Range;
     readonly leaderKnownMs: Range;
     readonly milestonesMs: Readonly<Record<StartMilestone, Range | null>>;
@@ -69,6 +75,10 @@ export function summarize(devRuns: readonly DevRun[], splitRuns: readonly SplitR
     dev: {
       producedMs: rangeOf(
         devRuns.map((r) => r.producedMs),
+        0,
+      ),
+      cpuToProducedMs: rangeOf(
+        devRuns.map((r) => r.cpuToProducedMs),
         0,
       ),
       portOpenMs: rangeOf(
@@ -135,6 +145,7 @@ export function formatSummary(
     `tributary dev, ${context.runs} spawns (medians, range in parentheses; the prober retries every ` +
       `${context.pollMs} ms, so each time is late by at most ${context.pollMs} ms plus one round trip):`,
     `  spawn → first acknowledged acks=all produce: ${formatRange(dev.producedMs, 'ms')}  (target ≤ 400 ms)`,
+    `  CPU time (user + system) the process used until then: ${formatRange(dev.cpuToProducedMs, 'ms')}`,
     `  idle RSS ${context.idleMs} ms after it: ${formatRange(dev.idleRssMB, 'MB')}`,
     'where the time goes (medians since spawn; the step from the line before):',
     ...phaseLines(dev),
@@ -145,6 +156,34 @@ export function formatSummary(
       `  spawn → first acknowledged produce: ${formatRange(split.producedMs, 'ms')}`,
       `  controller idle RSS: ${formatRange(split.controllerIdleRssMB, 'MB')}  (target ≤ 80 MB)`,
       `  broker idle RSS: ${formatRange(split.brokerIdleRssMB, 'MB')}  (target ≤ 80 MB)`,
+    );
+  }
+  return lines;
+}
+
+/** Before → after of the headline figures (medians), for --compare. */
+export function formatComparison(
+  baseline: StartupSummary,
+  current: StartupSummary,
+  names: { readonly baseline: string; readonly current: string },
+): string[] {
+  const line = (what: string, before: Range, after: Range, unit: string): string =>
+    `  ${what.padEnd(44)} ${before.median} → ${after.median} ${unit} (× ${round(after.median / before.median, 2)})`;
+  const lines = [
+    `${names.baseline} → ${names.current} (medians of alternating spawns):`,
+    line('dev: spawn → first acknowledged produce', baseline.dev.producedMs, current.dev.producedMs, 'ms'),
+    line('dev: CPU time until then', baseline.dev.cpuToProducedMs, current.dev.cpuToProducedMs, 'ms'),
+    line('dev: idle RSS', baseline.dev.idleRssMB, current.dev.idleRssMB, 'MB'),
+  ];
+  if (baseline.split !== null && current.split !== null) {
+    lines.push(
+      line(
+        'controller: idle RSS',
+        baseline.split.controllerIdleRssMB,
+        current.split.controllerIdleRssMB,
+        'MB',
+      ),
+      line('broker: idle RSS', baseline.split.brokerIdleRssMB, current.split.brokerIdleRssMB, 'MB'),
     );
   }
   return lines;

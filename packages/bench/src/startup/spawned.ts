@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { readProcCpuTicks } from '../kafka/proc-cpu.js';
 import { LineCollector, parseVmRssKiB } from './process-log.js';
 
 /** Lines kept per process: the milestones come in the first few dozen. */
@@ -41,6 +42,11 @@ export class SpawnedProcess {
     if (!this.running) throw new Error(`process ${this.pid} exited before its RSS was read`);
     const kib = parseVmRssKiB(readFileSync(`/proc/${this.pid}/status`, 'utf8'));
     return (kib * BYTES_PER_KIB) / BYTES_PER_MB;
+  }
+
+  /** CPU time (user + system, every thread) the process has used so far, in ms; one clock tick resolution. */
+  cpuMs(ticksPerSecond: number): number {
+    return (readProcCpuTicks(this.pid).selfTicks * 1_000) / ticksPerSecond;
   }
 
   /** SIGTERM and wait for the exit; SIGKILL after STOP_TIMEOUT_MS. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseStartupBenchArgs, STARTUP_BENCH_DEFAULTS } from './options.js';
 import { LineCollector, milestoneTimes, parseVmRssKiB, START_MILESTONES } from './process-log.js';
-import { type DevRun, formatSummary, rangeOf, summarize } from './report.js';
+import { type DevRun, formatComparison, formatSummary, rangeOf, summarize } from './report.js';
 
 describe('parseStartupBenchArgs', () => {
   it('defaults and overrides', () => {
@@ -66,6 +66,7 @@ describe('report', () => {
     portOpenMs: producedMs - 100,
     leaderKnownMs: producedMs - 10,
     producedMs,
+    cpuToProducedMs: producedMs / 2,
     milestonesMs: {
       starting,
       'controller ready': producedMs - 200,
@@ -92,5 +93,19 @@ describe('report', () => {
     expect(text).toMatch(/retries every 5 ms/);
     expect(text).toMatch(/modules loaded .*not logged by this build/);
     expect(text).toMatch(/first acks=all produce acknowledged \(prober\)\s+500 ms {2}\(\+10 ms\)/);
+  });
+
+  it('compares two builds by their medians', () => {
+    const before = summarize(
+      [run(600, null)],
+      [{ brokerRegisteredMs: 1, producedMs: 700, controllerIdleRssMB: 100, brokerIdleRssMB: 120 }],
+    );
+    const after = summarize(
+      [run(300, 20)],
+      [{ brokerRegisteredMs: 1, producedMs: 350, controllerIdleRssMB: 75, brokerIdleRssMB: 80 }],
+    );
+    const text = formatComparison(before, after, { baseline: 'base', current: 'new' }).join('\n');
+    expect(text).toMatch(/spawn → first acknowledged produce\s+600 → 300 ms \(× 0\.5\)/);
+    expect(text).toMatch(/controller: idle RSS\s+100 → 75 MB \(× 0\.75\)/);
   });
 });
