@@ -120,6 +120,23 @@ async function probe(
   });
 }
 
+/**
+ * Attempts of one run: a free port can be taken by another process between freePorts() and the spawn
+ * (other tests run on this machine), which fails the start with nothing wrong in what is measured.
+ */
+const RUN_ATTEMPTS = 2;
+
+async function withRetry<T>(what: string, run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= RUN_ATTEMPTS) throw error;
+      progress(`${what} attempt ${attempt} of ${RUN_ATTEMPTS} failed; again:\n${String(error)}`);
+    }
+  }
+}
+
 /** Runs `body` with a fresh data directory, removed afterwards. */
 async function withDataDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'trib-startup-'));
@@ -273,7 +290,7 @@ async function main(): Promise<number> {
     baseline === null ? [current] : run % 2 === 1 ? [baseline, current] : [current, baseline];
   for (let run = 1; run <= options.runs; run++) {
     for (const target of order(run)) {
-      const result = await devRun(target.bins, options, ticksPerSecond);
+      const result = await withRetry('dev run', () => devRun(target.bins, options, ticksPerSecond));
       target.devRuns.push(result);
       progress(
         `${nameOf(target, baseline)} dev ${run}/${options.runs}: produced at ${round(result.producedMs, 0)} ms ` +
@@ -284,7 +301,7 @@ async function main(): Promise<number> {
   }
   for (let run = 1; run <= (options.devOnly ? 0 : options.runs); run++) {
     for (const target of order(run)) {
-      const result = await splitRun(target.bins, options);
+      const result = await withRetry('controller + broker run', () => splitRun(target.bins, options));
       target.splitRuns.push(result);
       progress(
         `${nameOf(target, baseline)} controller + broker ${run}/${options.runs}: produced at ` +

@@ -65,8 +65,11 @@ export class SpawnedProcess {
     await this.exited;
   }
 
-  /** The last lines of output, for an error message. */
+  /** How it ended (or that it runs), and the last lines of its output, for an error message. */
   tail(lines = 20): string {
-    return [...this.stdout.lines, ...this.stderr.lines].slice(-lines).join('\n');
+    const state = this.running
+      ? `pid ${this.pid} running`
+      : `pid ${this.pid} exited (code ${this.child.exitCode}, signal ${this.child.signalCode})`;
+    return [state, ...this.stdout.lines, ...this.stderr.lines].slice(-lines).join('\n');
   }
 }
