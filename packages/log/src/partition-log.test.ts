@@ -160,6 +160,29 @@ describe('append and read', () => {
     expect(await log.read(50, { maxBytes: 10 })).toEqual({ bytes: Buffer.alloc(0), nextOffset: 50 });
   });
 
+  it('opens a partition new to this broker with one file, and reopens it after a crash or a clean close', async () => {
+    const fresh = join(dir, 'new-partition');
+    const open = async (): Promise<PartitionLog> => {
+      const log = await PartitionLog.open({ dir: fresh, clock, config: { segmentBytes: 4096 } });
+      logs.push(log);
+      return log;
+    };
+    const log = await open();
+    expect(await readdir(fresh)).toEqual(['00000000000000000000.log']);
+    expect([log.logStartOffset, log.logEndOffset, log.leaderEpochEntries.length]).toEqual([0, 0, 0]);
+    await log.append(buildBatch(), { leaderEpoch: 3, assignOffsets: true });
+    await log.closeWithoutMarker(); // a crash: no index files were ever written
+    const recovered = await open();
+    expect([recovered.logEndOffset, recovered.leaderEpochEntries]).toEqual([
+      1,
+      [{ epoch: 3, startOffset: 0 }],
+    ]);
+    await recovered.close();
+    const reopened = await open();
+    expect(reopened.logEndOffset).toBe(1);
+    expect((await reopened.read(0, { maxBytes: 1024 })).nextOffset).toBe(1);
+  });
+
   it('appends what parseAppend read once as it appends the bytes, and parseAppend refuses what append would', async () => {
     const log = await openLog();
     const parsed = log.parseAppend(Buffer.concat([buildBatch(), buildBatch()]));

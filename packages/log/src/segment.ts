@@ -95,9 +95,9 @@ export class LogSegment {
   static async create(context: SegmentContext, baseOffset: number, nowMs: number): Promise<LogSegment> {
     const path = join(context.dir, segmentFileStem(baseOffset) + LOG_SUFFIX);
     const file = await PooledFile.open(context.filePool, path, 'w+');
-    const segment = new LogSegment(context, file, baseOffset, nowMs);
-    await segment.persistIndexes();
-    return segment;
+    // The (empty) index files are written at the first flush, roll or close, not here: an open that finds
+    // them missing rebuilds them from the log file (recover), so creating a segment costs one file.
+    return new LogSegment(context, file, baseOffset, nowMs);
   }
 
   /**
