@@ -17,6 +17,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { TributaryError } from '@tributary/core';
 import { unary } from '@tributary/protocol';
 import { type Cluster, startCluster } from '@tributary/testkit';
 import { errorMessage, runBenchMain, sleep } from './cluster-helpers.js';
@@ -141,12 +142,17 @@ async function createTopics(cluster: Cluster, options: Options): Promise<void> {
   const worker = async (): Promise<void> => {
     while (next < options.topics) {
       const index = next++;
-      await admin.admin('CreateTopic', {
-        name: `scale-${index}`,
-        partitions: options.partitions,
-        replicationFactor: options.replicationFactor,
-        configs: [],
-      });
+      try {
+        await admin.admin('CreateTopic', {
+          name: `scale-${index}`,
+          partitions: options.partitions,
+          replicationFactor: options.replicationFactor,
+          configs: [],
+        });
+      } catch (error) {
+        // The admin client retries a call that timed out; the first attempt may have created the topic.
+        if (!(error instanceof TributaryError && error.code === 'TOPIC_ALREADY_EXISTS')) throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: options.createConcurrency }, worker));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AssertionError, assert } from './assert.js';
 import { ManualClock } from './clock.js';
+import { mapConcurrently } from './concurrency.js';
 import {
   ERROR_CODES,
   type ErrorCodeEntry,
@@ -94,5 +95,25 @@ describe('validateTopicName', () => {
   });
   it.each(['', '.', '..', 'x'.repeat(250), 'has space', 'ümlaut', 'a/b'])('rejects %j', (name) => {
     expect(() => validateTopicName(name)).toThrow(TributaryError);
+  });
+});
+
+describe('mapConcurrently', () => {
+  it('keeps at most `concurrency` calls in flight and answers in input order', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const results = await mapConcurrently([5, 1, 4, 2, 3, 0], 2, async (delayMs, index) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      inFlight--;
+      return `${index}:${delayMs}`;
+    });
+    expect(results).toEqual(['0:5', '1:1', '2:4', '3:2', '4:3', '5:0']);
+    expect(most).toBe(2);
+    expect(await mapConcurrently([], 4, async () => 1)).toEqual([]);
+    await expect(
+      mapConcurrently([1, 2], 1, async (n) => (n === 2 ? Promise.reject(new Error('two')) : n)),
+    ).rejects.toThrow('two');
   });
 });

@@ -1,5 +1,6 @@
 export { AssertionError, assert, assertNever } from './assert.js';
 export { type Clock, ManualClock, systemClock } from './clock.js';
+export { mapConcurrently } from './concurrency.js';
 export {
   ERROR_CODES,
   type ErrorCode,

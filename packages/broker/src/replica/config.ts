@@ -45,6 +45,16 @@ export const REPLICA_LIMITS = {
   produceReorderWakeupsMax: 1_000,
   /** How often the delayed-produce sweep checks deadlines. */
   produceSweepIntervalMs: 50,
+  /**
+   * Partitions one metadata change opens, removes or moves at once (each is a few file operations on
+   * libuv's thread pool; one at a time, a broker taking 30,000 new partitions waited out every round trip).
+   */
+  localChangesConcurrency: 32,
+  /**
+   * Partitions of one change past which the per-partition "became leader/follower" lines go to debug and
+   * one summary line goes to info (a broker taking 100,000 partitions would write as many lines).
+   */
+  localChangesDetailLinesMax: 100,
 } as const;
 
 const MIN_INSYNC_REPLICAS = 'min.insync.replicas';

@@ -11,10 +11,11 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AssertionError, type Clock, brokerId as toBrokerId } from '@tributary/core';
+import { AssertionError, type Clock, mapConcurrently, brokerId as toBrokerId } from '@tributary/core';
 import { type LogCleaner, type LogConfig, type LogConfigChange, PartitionLog } from '@tributary/log';
 import type { MetadataImage, TopicId } from '@tributary/metadata';
 import type pino from 'pino';
+import { REPLICA_LIMITS } from './config.js';
 import type { FetcherPool } from './fetcher-pool.js';
 import { partitionKey } from './follower-fetcher.js';
 import type { LocalChanges, PartitionRemoval, PlannedPartition } from './local-changes.js';
@@ -53,6 +54,8 @@ export interface LocalChangesApplierOptions {
 export class LocalChangesApplier {
   readonly #options: LocalChangesApplierOptions;
   readonly #logger: pino.Logger;
+  /** Where the per-partition leadership lines of the change being applied go (see localChangesDetailLinesMax). */
+  #detailLevel: 'info' | 'debug' = 'info';
   /** The log overrides each open log runs with, as JSON, to tell when they changed. */
   readonly #appliedLogConfigs = new Map<string, string>();
   /** Partitions whose application failed, by topic id: planned again with the next change. */
@@ -92,9 +95,25 @@ export class LocalChangesApplier {
     }
     // Before anything attaches: a fetcher at a leader's old address must be gone first.
     for (const { leaderId, address } of plan.leaderRegistrations) await fetchers.dropMoved(leaderId, address);
-    for (const removal of plan.remove) await this.#guarded(removal, () => this.#remove(removal));
-    for (const planned of [...plan.becomeLeader, ...plan.becomeFollower, ...plan.partitionChanges]) {
-      await this.#guarded(planned, () => this.#applyPartition(planned, image));
+    // Partitions are independent: each phase runs its partitions concurrently (bounded), one step at a time
+    // per partition, and the phases stay in order (a removal of an old topic id before the new one opens).
+    await mapConcurrently(plan.remove, REPLICA_LIMITS.localChangesConcurrency, (removal) =>
+      this.#guarded(removal, () => this.#remove(removal)),
+    );
+    const applied = [...plan.becomeLeader, ...plan.becomeFollower, ...plan.partitionChanges];
+    this.#detailLevel = applied.length > REPLICA_LIMITS.localChangesDetailLinesMax ? 'debug' : 'info';
+    await mapConcurrently(byPartition(applied), REPLICA_LIMITS.localChangesConcurrency, async (steps) => {
+      for (const planned of steps) await this.#guarded(planned, () => this.#applyPartition(planned, image));
+    });
+    if (this.#detailLevel === 'debug') {
+      this.#logger.info(
+        {
+          becameLeader: plan.becomeLeader.length,
+          becameFollower: plan.becomeFollower.length,
+          changed: plan.partitionChanges.length,
+        },
+        'applied leadership changes (per partition at debug level)',
+      );
     }
     for (const planned of plan.reconfigure)
       await this.#guarded(planned, () => this.#reconfigureOnly(planned));
@@ -169,11 +188,11 @@ export class LocalChangesApplier {
       await this.#options.fetchers.detach(partition);
       if (metadata.leader === this.#options.brokerId) {
         partition.becomeLeader(metadata, this.#options.clock.nowMs());
-        this.#logger.info({ partition: key, epoch: metadata.leaderEpoch }, 'became leader');
+        this.#logger[this.#detailLevel]({ partition: key, epoch: metadata.leaderEpoch }, 'became leader');
         this.#options.notifyLeadership(partition.topic, partition.partition, true, metadata.leaderEpoch);
       } else {
         partition.becomeFollower(metadata);
-        this.#logger.info(
+        this.#logger[this.#detailLevel](
           { partition: key, epoch: metadata.leaderEpoch, leader: metadata.leader },
           'became follower',
         );
@@ -271,4 +290,16 @@ function addressOf(image: MetadataImage, partition: Partition): string | undefin
   const role = partition.role;
   if (role.kind !== 'follower' || role.leaderId < 0) return undefined;
   return image.broker(toBrokerId(role.leaderId))?.address;
+}
+
+/** The planned steps grouped by partition (in plan order within each), so no two run at once for one. */
+function byPartition(planned: readonly PlannedPartition[]): PlannedPartition[][] {
+  const groups = new Map<string, PlannedPartition[]>();
+  for (const step of planned) {
+    const key = partitionKey(step.topic, step.partition);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [step]);
+    else group.push(step);
+  }
+  return [...groups.values()];
 }

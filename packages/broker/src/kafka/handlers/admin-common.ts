@@ -9,7 +9,7 @@
  * UNKNOWN_TOPIC_OR_PARTITION, so a write is answered once the image shows it (bounded by the request's
  * timeout, as Kafka's ZooKeeper-era brokers waited for propagation).
  */
-import { assert, ERROR_CODES, type ErrorCode } from '@tributary/core';
+import { ERROR_CODES, type ErrorCode, mapConcurrently } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
 import type { RequestCaller } from '@tributary/security';
 import type {
@@ -151,22 +151,8 @@ export function waitForImage(
  * Runs `work` over `items` with at most KAFKA_ADMIN_LIMITS.forwardsPerRequestMax in flight, results in
  * input order. `work` must not reject (each resource turns its failure into its own error result).
  */
-export async function mapBounded<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  // Boxed, so that a result that is itself undefined is told apart from a missing one.
-  const results = new Map<number, { readonly value: R }>();
-  const queue = items.map((item, index) => ({ item, index }));
-  const worker = async (): Promise<void> => {
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) {
-      results.set(job.index, { value: await work(job.item) });
-    }
-  };
-  const workers = Math.min(items.length, KAFKA_ADMIN_LIMITS.forwardsPerRequestMax);
-  await Promise.all(Array.from({ length: workers }, worker));
-  return items.map((_, index) => {
-    const result = results.get(index);
-    assert(result !== undefined, 'every item was worked on');
-    return result.value;
-  });
+export function mapBounded<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  return mapConcurrently(items, KAFKA_ADMIN_LIMITS.forwardsPerRequestMax, work);
 }
 
 /** Why a request naming this many resources is refused whole, or null. */
