@@ -129,6 +129,12 @@ describe('controller flags', () => {
       '--join: --node-id 2 must not be one of --voters (they are the quorum to join)',
     ],
     [[...base, '--voters', '2@a:1,x'], {}, '--voters: must be ID@HOST:PORT, got "x"'],
+    // One node id bound with brokers (Kafka's node.id, a non-negative int32).
+    [
+      [...base, '--voters', '2@a:1,2147483648@b:1'],
+      {},
+      '--voters: must have ids in [0, 2147483647], got "2147483648@b:1"',
+    ],
     [[...base, ...voters, '--metrics-listen', '9100'], {}, '--metrics-listen: must be HOST:PORT, got "9100"'],
   ])('explains %j %j in one line', (argv, env, message) => {
     expect(() => parseControllerArgs(argv, env)).toThrow(new ConfigError(message));

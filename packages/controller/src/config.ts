@@ -4,6 +4,7 @@
  * precedence flags > env > file > defaults. Every problem is a ConfigError with one clear line.
  */
 
+import { WIRE_LIMITS } from '@tributary/core';
 import {
   ConfigError,
   type ConfigValues,
@@ -58,7 +59,8 @@ export const CONTROLLER_DEFAULTS = {
   leaderImbalanceCheckIntervalMs: 60_000,
 } as const;
 
-const NODE_ID_MAX = 0xffff_ffff;
+/** Kafka's node.id bound, shared with brokers (WIRE_LIMITS): a combined process is both with one id. */
+const NODE_ID_MAX = WIRE_LIMITS.nodeIdMax;
 const INTERVAL_MS_MAX = 3_600_000;
 const TICKS_MAX = 10_000;
 

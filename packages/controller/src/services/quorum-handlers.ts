@@ -11,7 +11,7 @@
  *   RemoveVoter: propose the removal and answer once it commits. When the active controller removes
  *                itself, it answers and then steps down (the core hands leadership to a caught-up voter).
  */
-import { type LogIndex, type NodeId, nodeId, TributaryError } from '@tributary/core';
+import { type LogIndex, type NodeId, nodeId, TributaryError, WIRE_LIMITS } from '@tributary/core';
 import {
   type AddVoterResponse,
   type ControllerAdminHandlers,
@@ -28,8 +28,11 @@ type HandleOptions = { readonly onUnexpectedError: (error: unknown) => void };
 export const ADD_VOTER_CATCH_UP_MS = 60_000;
 /** A learner this close to the leader's last index is caught up enough to become a voter. */
 export const CATCH_UP_ENTRIES_MAX = 10;
-/** Node ids are uint32 on the wire; Raft treats them as opaque. */
-const NODE_ID_MAX = 0xffff_ffff;
+/**
+ * One node id bound for brokers and controllers (Kafka's node.id, a non-negative int32): in combined mode
+ * one process is both, and ids travel as uint32 or int32 depending on the message.
+ */
+const NODE_ID_MAX = WIRE_LIMITS.nodeIdMax;
 const POLL_MS_MIN = 5;
 /** A learner is promoted only if the leader heard from it this recently (heartbeats come far more often). */
 const RECENT_CONTACT_MS = 1_000;
