@@ -42,6 +42,8 @@ export interface LocalChangesApplierOptions {
   readonly cleaner: LogCleaner | null;
   /** High watermarks read at open, used once when each partition is first created. */
   readonly checkpointedHighWatermarks: ReadonlyMap<string, number>;
+  /** A partition's first acks=all write parked (see Partition's onProduceWaiting). */
+  readonly onProduceWaiting: (partition: Partition) => void;
   /** Became leader or follower, or stopped hosting the partition (leader epoch -1). */
   readonly notifyLeadership: (
     topic: string,
@@ -226,6 +228,7 @@ export class LocalChangesApplier {
       metadata: planned.metadata,
       minInsyncReplicas: planned.minInsyncReplicas,
       initialHighWatermark: options.checkpointedHighWatermarks.get(key) ?? 0,
+      onProduceWaiting: options.onProduceWaiting,
     });
     options.partitions.set(key, partition);
     this.#appliedLogConfigs.set(key, JSON.stringify(planned.logConfig));

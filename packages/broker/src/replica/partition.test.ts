@@ -145,6 +145,32 @@ describe('Partition roles', () => {
   });
 });
 
+describe('Partition parked writes', () => {
+  it('tells its owner when the first acks=all write parks, so a deadline sweep visits only such partitions', () => {
+    const waiting: Partition[] = [];
+    const partition = new Partition({
+      topic: 't',
+      partition: 0,
+      brokerId: 1,
+      log,
+      metadata: metadata(),
+      minInsyncReplicas: 2,
+      onProduceWaiting: (p) => waiting.push(p),
+    });
+    partition.becomeLeader(metadata(), clock.nowMs());
+    const outcomes: ProduceOutcome[] = [];
+    partition.addProduceWaiter(1, 100, (outcome) => outcomes.push(outcome));
+    partition.addProduceWaiter(2, 200, (outcome) => outcomes.push(outcome));
+    expect(waiting).toEqual([partition]);
+    expect(partition.produceWaiterCount).toBe(2);
+    partition.expireProduceWaiters(150);
+    expect([partition.produceWaiterCount, outcomes]).toEqual([1, [{ ok: false, code: 'REQUEST_TIMED_OUT' }]]);
+    partition.expireProduceWaiters(250);
+    partition.addProduceWaiter(3, 300, (outcome) => outcomes.push(outcome));
+    expect(waiting).toEqual([partition, partition]); // parked again after it had none
+  });
+});
+
 describe('Partition.appendRecordsToLeader (the leader append)', () => {
   const request = (records: Buffer, acks: -1 | 0 | 1) => ({
     records,

@@ -83,6 +83,7 @@ export class Partition {
   private replicasValue: readonly number[];
   minInsyncReplicas: number;
   private produceWaiters: ProduceWaiter[] = [];
+  private readonly onProduceWaiting: ((partition: Partition) => void) | undefined;
   /** Woken when the high watermark moves (consumer long polls). */
   private readonly highWatermarkListeners = new Set<() => void>();
   /** Woken when the leader appends (replica fetch long polls). */
@@ -99,6 +100,11 @@ export class Partition {
     readonly minInsyncReplicas: number;
     /** From the high watermark checkpoint; capped at the log end. */
     readonly initialHighWatermark?: number;
+    /**
+     * Called when the first acks=all write parks here (none was parked): the replica manager's deadline
+     * sweep visits only such partitions, not every hosted one.
+     */
+    readonly onProduceWaiting?: (partition: Partition) => void;
   }) {
     this.topic = options.topic;
     this.partition = options.partition;
@@ -106,6 +112,7 @@ export class Partition {
     this.topicId = options.metadata.topicId;
     this.log = options.log;
     this.minInsyncReplicas = options.minInsyncReplicas;
+    this.onProduceWaiting = options.onProduceWaiting;
     // Starts as a follower of nobody at epoch -1, so the first metadata always causes a transition.
     const highWatermark = Math.max(
       Math.min(options.initialHighWatermark ?? 0, options.log.logEndOffset),
@@ -361,8 +368,14 @@ export class Partition {
   ): boolean {
     if (this.produceWaiters.length >= REPLICA_LIMITS.produceWaitersPerPartitionMax) return false;
     this.produceWaiters.push({ requiredOffset, deadlineMs, resolve });
+    if (this.produceWaiters.length === 1) this.onProduceWaiting?.(this);
     this.onLeaderStateChanged();
     return true;
+  }
+
+  /** acks=all writes parked here. */
+  get produceWaiterCount(): number {
+    return this.produceWaiters.length;
   }
 
   expireProduceWaiters(nowMs: number): void {

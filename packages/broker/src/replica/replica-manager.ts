@@ -98,6 +98,8 @@ export class ReplicaManager {
   private readonly lagMaxMs: number;
   /** Hosted partitions by partitionKey; only the LocalChangesApplier adds and removes them (and close()). */
   private readonly partitions = new Map<string, Partition>();
+  /** Partitions with acks=all writes parked (added by the partition, dropped by the sweep once empty). */
+  private readonly produceWaiting = new Set<Partition>();
   private readonly fetchers: FetcherPool;
   private readonly isr: IsrReporter;
   private readonly localChanges: LocalChangesApplier;
@@ -152,6 +154,7 @@ export class ReplicaManager {
       throttle: this.throttle,
       cleaner: this.cleaner,
       checkpointedHighWatermarks: checkpointed,
+      onProduceWaiting: (partition) => this.produceWaiting.add(partition),
       notifyLeadership: (topic, partition, isLeader, epoch) =>
         this.notifyLeadership(topic, partition, isLeader, epoch),
     });
@@ -298,10 +301,16 @@ export class ReplicaManager {
     this.isr.checkIsr(this.partitions.values());
   }
 
-  /** Fails delayed produces whose timeout passed (the periodic sweep runs this). */
+  /**
+   * Fails delayed produces whose timeout passed (the periodic sweep runs this, every 50 ms): only the
+   * partitions where writes are parked, so an idle broker hosting 100,000 partitions visits none.
+   */
   expireDelayedProduces(): void {
     const nowMs = this.options.clock.nowMs();
-    for (const partition of this.partitions.values()) partition.expireProduceWaiters(nowMs);
+    for (const partition of this.produceWaiting) {
+      partition.expireProduceWaiters(nowMs);
+      if (partition.produceWaiterCount === 0) this.produceWaiting.delete(partition);
+    }
   }
 
   async close(): Promise<void> {
