@@ -99,9 +99,13 @@ export class LocalChangesApplier {
     for (const { leaderId, address } of plan.leaderRegistrations) await fetchers.dropMoved(leaderId, address);
     // Partitions are independent: each phase runs its partitions concurrently (bounded), one step at a time
     // per partition, and the phases stay in order (a removal of an old topic id before the new one opens).
+    this.#detailLevel = plan.remove.length > REPLICA_LIMITS.localChangesDetailLinesMax ? 'debug' : 'info';
     await mapConcurrently(plan.remove, REPLICA_LIMITS.localChangesConcurrency, (removal) =>
       this.#guarded(removal, () => this.#remove(removal)),
     );
+    if (this.#detailLevel === 'debug') {
+      this.#logger.info({ removed: plan.remove.length }, 'removed partitions (per partition at debug level)');
+    }
     const applied = [...plan.becomeLeader, ...plan.becomeFollower, ...plan.partitionChanges];
     this.#detailLevel = applied.length > REPLICA_LIMITS.localChangesDetailLinesMax ? 'debug' : 'info';
     await mapConcurrently(byPartition(applied), REPLICA_LIMITS.localChangesConcurrency, async (steps) => {
@@ -161,7 +165,7 @@ export class LocalChangesApplier {
     const partition = this.#options.partitions.get(partitionKey(removal.topic, removal.partition));
     // Another topic id under the same name is not the one removed (already replaced, or never opened).
     if (partition === undefined || partition.topicId !== removal.topicId) return;
-    this.#logger.info(
+    this.#logger[this.#detailLevel](
       { partition: partitionKey(removal.topic, removal.partition), reason: removal.reason },
       'removing a partition',
     );
@@ -284,7 +288,7 @@ export class LocalChangesApplier {
     await cleaner?.unregister(key);
     await partition.log.close();
     await rm(join(dataDir, key), { recursive: true, force: true });
-    this.#logger.info({ partition: key }, 'partition removed and deleted');
+    this.#logger[this.#detailLevel]({ partition: key }, 'partition removed and deleted');
   }
 }
 
