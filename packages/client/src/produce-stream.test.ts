@@ -17,7 +17,8 @@ import {
 } from '@tributary/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TributaryClient } from './client.js';
-import { ProduceStream } from './produce-stream.js';
+import { CLIENT_LIMITS } from './limits.js';
+import { ProduceStream, ProduceTransport } from './produce-stream.js';
 import { startFakeCluster } from './testing/fake-broker.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -120,6 +121,42 @@ describe('ProduceStream', () => {
     const after = await stream.produce(request(2), 5_000);
     expect(after.results[0]?.partition).toBe(2);
     expect(opened).toBe(2);
+  });
+});
+
+describe('ProduceTransport', () => {
+  it('gives requests in flight together streams of their own (each has its own HTTP/2 window), up to the bound', async () => {
+    let opened = 0;
+    let released = false;
+    const parked: (() => void)[] = [];
+    const server = createServer();
+    addBrokerService(server, {
+      ProduceStream: (call: StreamCall) => {
+        opened++;
+        call.on('data', (message: ProduceStreamRequest__Output) => {
+          if (released) call.write(answer(message, 1));
+          else parked.push(() => call.write(answer(message, 1)));
+        });
+      },
+    } as unknown as BrokerHandlers);
+    const port = await bindServer(server, '127.0.0.1:0');
+    const address = `127.0.0.1:${port}`;
+    const client = createBrokerClient(address);
+    const transport = new ProduceTransport(() => 0, true);
+    cleanups.push(() => {
+      transport.close();
+      client.close();
+      server.forceShutdown();
+    });
+    const sent = [0, 1, 2, 3, 4, 5, 6].map((p) => transport.produce(address, client, request(p), 5_000));
+    while (parked.length < sent.length) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(opened).toBe(CLIENT_LIMITS.inFlightPerBrokerMax);
+    released = true;
+    for (const release of parked) release();
+    expect((await Promise.all(sent)).map((a) => a.results[0]?.partition)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    // Idle again: the next request takes the first stream, opening none.
+    await transport.produce(address, client, request(7), 5_000);
+    expect(opened).toBe(CLIENT_LIMITS.inFlightPerBrokerMax);
   });
 });
 

@@ -19,6 +19,7 @@ import {
   type ProduceStreamResponse__Output,
   unary,
 } from '@tributary/protocol';
+import { CLIENT_LIMITS } from './limits.js';
 
 /** After a broker answered ProduceStream UNIMPLEMENTED, how long it is sent unary Produce calls instead. */
 export const PRODUCE_STREAM_REPROBE_MS = 30_000;
@@ -130,11 +131,14 @@ export function isUnimplemented(error: unknown): boolean {
 }
 
 /**
- * Produce to brokers by address: on each broker's stream, or unary while that broker does not offer one.
- * `nowMs` is the client's clock (when to offer the stream again).
+ * Produce to brokers by address: on that broker's streams, or unary while it does not offer them. A broker
+ * gets up to CLIENT_LIMITS.inFlightPerBrokerMax streams, each request going to the one with the fewest in
+ * flight: the broker's HTTP/2 receive window is per stream (grpc-js servers keep the 64 KiB default), so
+ * large requests in flight together need streams of their own, as unary calls each had one. Single-record
+ * requests all travel on the first. `nowMs` is the client's clock (when to offer the stream again).
  */
 export class ProduceTransport {
-  private readonly streams = new Map<string, ProduceStream>();
+  private readonly streams = new Map<string, ProduceStream[]>();
   /** Brokers that answered the stream UNIMPLEMENTED, with when to offer it again. */
   private readonly unaryUntilMs = new Map<string, number>();
 
@@ -169,16 +173,27 @@ export class ProduceTransport {
   }
 
   close(): void {
-    for (const stream of this.streams.values()) stream.close();
+    for (const streams of this.streams.values()) for (const stream of streams) stream.close();
     this.streams.clear();
   }
 
+  /** The broker's stream with the fewest requests in flight (an idle one first), opening one while below the bound. */
   private streamTo(address: string, client: BrokerClient): ProduceStream {
-    let stream = this.streams.get(address);
-    if (stream === undefined) {
-      stream = new ProduceStream(client);
-      this.streams.set(address, stream);
+    let streams = this.streams.get(address);
+    if (streams === undefined) {
+      streams = [];
+      this.streams.set(address, streams);
     }
-    return stream;
+    let least: ProduceStream | undefined;
+    for (const stream of streams) if (least === undefined || stream.inFlight < least.inFlight) least = stream;
+    if (
+      least !== undefined &&
+      (least.inFlight === 0 || streams.length >= CLIENT_LIMITS.inFlightPerBrokerMax)
+    ) {
+      return least;
+    }
+    const opened = new ProduceStream(client);
+    streams.push(opened);
+    return opened;
   }
 }
