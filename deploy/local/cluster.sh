@@ -25,8 +25,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 NODE="${NODE:-node}"
-CONTROLLER_BIN="${TRIBUTARY_CONTROLLER_BIN:-$ROOT/packages/controller/dist/bin/tributary-controller.js}"
-BROKER_BIN="${TRIBUTARY_BROKER_BIN:-$ROOT/packages/broker/dist/bin/tributary-broker.js}"
+# The committed bins, which run the build's one-file bundles (scripts/bundle-bin.mjs).
+CONTROLLER_BIN="${TRIBUTARY_CONTROLLER_BIN:-$ROOT/packages/controller/bin/tributary-controller.js}"
+BROKER_BIN="${TRIBUTARY_BROKER_BIN:-$ROOT/packages/broker/bin/tributary-broker.js}"
 PROBE="$ROOT/deploy/local/probe.mjs"
 TRIB_BIN="${TRIB_BIN:-$ROOT/packages/cli/dist/bin/trib.js}"
 HOST=127.0.0.1

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Committed (not built) so that npm links this bin at install time, before the TypeScript build has
-// produced dist/. It loads the built program, or says how to build it.
+// produced dist/. It loads the built program, or says how to build it: the one-file bundle the build makes
+// (scripts/bundle-bin.mjs at the repository root says why: start-up time and memory), else tsc's output.
 import { existsSync } from 'node:fs';
 
-const program = new URL('../dist/bin/tributary-broker.js', import.meta.url);
+const bundle = new URL('../dist/bundle/tributary-broker.js', import.meta.url);
+const program = existsSync(bundle) ? bundle : new URL('../dist/bin/tributary-broker.js', import.meta.url);
 if (!existsSync(program)) {
   process.stderr.write('tributary-broker: not built yet; run `npm run build` in the repository first\n');
   process.exit(1);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Committed (not built) so that npm links this bin at install time, before the TypeScript build has
 // produced dist/. It loads the built program, or says how to build it: the one-file bundle the build makes
-// (scripts/bundle.mjs says why: start-up time), else tsc's output as it is.
+// (scripts/bundle-bin.mjs at the repository root says why: start-up time and memory), else tsc's output.
 import { existsSync } from 'node:fs';
 
 const bundle = new URL('../dist/bundle/tributary.js', import.meta.url);

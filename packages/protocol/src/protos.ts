@@ -22,8 +22,8 @@ const PROTO_ROOT_SEARCH_LEVELS_MAX = 6;
 /**
  * The directory holding `tributary/v1/*.proto`: the nearest ancestor of this module's location with a
  * protos/tributary/v1 directory. This module is packages/protocol/src (vitest) or packages/protocol/dist
- * (compiled), three levels below the repository root, or inlined into a bin's bundle (packages/cli's
- * dist/bundle, four levels below; see packages/cli/scripts/bundle.mjs).
+ * (compiled), three levels below the repository root, or inlined into a bin's bundle (a package's
+ * dist/bundle, four levels below; see scripts/bundle-bin.mjs).
  */
 function findProtoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
