@@ -1,10 +1,14 @@
 /**
  * The leader's side of ISR changes (DESIGN §6): asks each led partition's LeaderPartitionState for a due
- * shrink or expansion, sends the proposals to the active controller in one AlterPartition, and hands each
- * result back to the partition's state (with the committed partition applied at once, optimistically: the
- * metadata log brings the same change shortly).
+ * shrink or expansion, sends the proposals to the active controller, and hands each result back to the
+ * partition's state (with the committed partition applied at once, optimistically: the metadata log brings
+ * the same change shortly).
+ *
+ * Like Kafka's AlterPartitionManager, one AlterPartition is in flight at a time and proposals made meanwhile
+ * wait and go together in the next (at most WIRE_LIMITS.partitionsPerRequestMax each): a follower that
+ * catches up on 30,000 partitions at once costs a few controller commands, not 30,000.
  */
-import type { Clock } from '@tributary/core';
+import { assert, type Clock, WIRE_LIMITS } from '@tributary/core';
 import type { AlterPartitionItem, AlterPartitionResult__Output } from '@tributary/protocol';
 import type pino from 'pino';
 import { partitionKey } from './follower-fetcher.js';
@@ -26,27 +30,57 @@ interface DueChange {
 
 export class IsrReporter {
   readonly #options: IsrReporterOptions;
+  /** Proposals waiting for the next AlterPartition, by partitionKey (a partition has one at a time). */
+  readonly #pending = new Map<string, DueChange>();
+  #inFlight = false;
 
   constructor(options: IsrReporterOptions) {
     this.#options = options;
   }
 
-  /** Proposes every due ISR change of `partitions` in one AlterPartition (the periodic check). */
+  /** Proposes every due ISR change of `partitions` (the periodic check). */
   checkIsr(partitions: Iterable<Partition>): void {
-    const due: DueChange[] = [];
-    for (const partition of partitions) {
-      const item = this.#isrProposal(partition);
-      if (item !== null) due.push({ partition, item });
-    }
-    this.#sendAlterPartition(due);
+    for (const partition of partitions) this.#propose(partition);
+    this.#flush();
   }
 
-  /** A follower fetched: a replica that caught up joins the ISR now rather than at the next check. */
+  /**
+   * A follower fetched: a replica that caught up joins the ISR now rather than at the next check. The
+   * proposals of one fetch's partitions are sent together (after the current turn).
+   */
   afterFollowerFetch(partition: Partition): void {
     const state = partition.leaderState();
     if (state === null || state.alterInFlight || state.expandCandidates().length === 0) return;
+    if (this.#propose(partition)) queueMicrotask(() => this.#flush());
+  }
+
+  /** Proposals waiting to be sent (tests). */
+  get pendingCount(): number {
+    return this.#pending.size;
+  }
+
+  #propose(partition: Partition): boolean {
     const item = this.#isrProposal(partition);
-    if (item !== null) this.#sendAlterPartition([{ partition, item }]);
+    if (item === null) return false;
+    this.#pending.set(partitionKey(partition.topic, partition.partition), { partition, item });
+    return true;
+  }
+
+  /** Sends what is pending unless a request is in flight (its completion sends the rest). */
+  #flush(): void {
+    if (this.#inFlight || this.#pending.size === 0) return;
+    const due: DueChange[] = [];
+    for (const [key, change] of this.#pending) {
+      if (due.length >= WIRE_LIMITS.partitionsPerRequestMax) break;
+      due.push(change);
+      this.#pending.delete(key);
+    }
+    assert(due.length > 0, 'a flush sends what is pending');
+    this.#inFlight = true;
+    this.#sendAlterPartition(due).finally(() => {
+      this.#inFlight = false;
+      this.#flush();
+    });
   }
 
   #isrProposal(partition: Partition): AlterPartitionItem | null {
@@ -67,9 +101,8 @@ export class IsrReporter {
     };
   }
 
-  #sendAlterPartition(due: readonly DueChange[]): void {
-    if (due.length === 0) return;
-    this.#options.alterPartition(due.map((entry) => entry.item)).then(
+  #sendAlterPartition(due: readonly DueChange[]): Promise<void> {
+    return this.#options.alterPartition(due.map((entry) => entry.item)).then(
       (results) => {
         // By partition, so matching a large batch's results is linear, not quadratic.
         const byPartition = new Map<string, AlterPartitionResult__Output>();

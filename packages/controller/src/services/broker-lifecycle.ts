@@ -4,7 +4,15 @@
  * leader hint). A heartbeat with the current broker epoch renews the broker's lease before the heartbeat
  * decision runs.
  */
-import { brokerEpoch, brokerId, LIMITS, leaderEpoch, partitionEpoch, TributaryError } from '@tributary/core';
+import {
+  brokerEpoch,
+  brokerId,
+  LIMITS,
+  leaderEpoch,
+  partitionEpoch,
+  TributaryError,
+  WIRE_LIMITS,
+} from '@tributary/core';
 import {
   type AllocateProducerIdsResponse,
   type AlterPartitionItem__Output,
@@ -32,10 +40,11 @@ export const INCARNATION_ID_LENGTH_MAX = 128;
 export const ADDRESS_LENGTH_MAX = 512;
 export const RACK_LENGTH_MAX = 128;
 /**
- * Partitions in one AlterPartition request. Every accepted item is a record in one Raft entry, so this
- * bounds the entry (well under RECORDS_PER_ENTRY_MAX); a leader with more changes sends several requests.
+ * Partitions in one AlterPartition request: the wire bound every partition list has, which the brokers'
+ * ISR reporter splits by. Every accepted item is a record in one Raft entry, so this bounds the entry (well
+ * under RECORDS_PER_ENTRY_MAX); a leader with more changes sends several requests.
  */
-export const ALTER_PARTITION_ITEMS_MAX = 10_000;
+export const ALTER_PARTITION_ITEMS_MAX = WIRE_LIMITS.partitionsPerRequestMax;
 /** Broker ids one heartbeat may report unreachable (more than any cluster has brokers). */
 export const UNREACHABLE_BROKER_IDS_MAX = 1_024;
 
