@@ -13,7 +13,8 @@
  *   3. with --restart, SIGKILLs broker 1 and starts it again, and measures from spawn until it serves again:
  *      it answers Metadata and is back in the ISR of every partition it hosts.
  * Speed is this bench's business only (no test times anything). Usage:
- *   node dist/partitions-bench.js [--topics N] [--partitions P] [--rf R] [--create-concurrency C] [--restart] [--json]
+ *   node dist/partitions-bench.js [--topics N] [--partitions P] [--rf R] [--create-concurrency C]
+ *     [--session-timeout-ms MS (default 9000, Kafka's broker.session.timeout.ms)] [--restart] [--json]
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ interface Options {
   readonly createConcurrency: number;
   readonly restart: boolean;
   readonly json: boolean;
+  /** The controllers' --session-timeout-ms (Kafka's broker.session.timeout.ms: 9 s; Tributary's default is 3 s). */
+  readonly sessionTimeoutMs: number;
 }
 
 /** Bounds of this bench's own loops. */
@@ -47,7 +50,7 @@ const LIMITS = {
 } as const;
 
 const USAGE =
-  'usage: partitions-bench [--topics N] [--partitions P] [--rf R] [--create-concurrency C] [--restart] [--json]';
+  'usage: partitions-bench [--topics N] [--partitions P] [--rf R] [--create-concurrency C] [--session-timeout-ms MS] [--restart] [--json]';
 
 function parseOptions(argv: readonly string[]): Options | string {
   const options = {
@@ -57,6 +60,7 @@ function parseOptions(argv: readonly string[]): Options | string {
     createConcurrency: 4,
     restart: false,
     json: false,
+    sessionTimeoutMs: 9_000,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -70,6 +74,7 @@ function parseOptions(argv: readonly string[]): Options | string {
     else if (flag === '--partitions') options.partitions = parsed = value() ?? 0;
     else if (flag === '--rf') options.replicationFactor = parsed = value() ?? 0;
     else if (flag === '--create-concurrency') options.createConcurrency = parsed = value() ?? 0;
+    else if (flag === '--session-timeout-ms') options.sessionTimeoutMs = parsed = value() ?? 0;
     else if (flag === '--restart') options.restart = true;
     else if (flag === '--json') options.json = true;
     else return `unknown argument ${flag}\n${USAGE}`;
@@ -199,7 +204,12 @@ async function main(): Promise<number> {
   log(
     `partitions-bench: ${options.topics} topics × ${options.partitions} partitions = ${total}, RF=${options.replicationFactor}, 3 controllers + 3 brokers`,
   );
-  const cluster = await startCluster({ brokers: 3 });
+  // Kafka's broker session timeout by default: Tributary's 3 s is tuned for fast failover of small clusters,
+  // and a broker busy opening tens of thousands of logs on a shared 2-core machine can miss it.
+  const cluster = await startCluster({
+    brokers: 3,
+    controllerArgs: ['--session-timeout-ms', String(options.sessionTimeoutMs)],
+  });
   try {
     const before = await memory(cluster);
     const startMs = performance.now();
