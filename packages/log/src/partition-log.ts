@@ -166,7 +166,9 @@ export class PartitionLog {
     // after one mkdir and one file, instead of a dozen reads that would all find nothing. A broker taking
     // 100,000 new partitions at once (issue 15) pays that per partition.
     if ((await mkdir(options.dir, { recursive: true })) !== undefined) {
-      const producerState = new ProducerStateManager({ producerIdExpirationMs: config.producerIdExpirationMs });
+      const producerState = new ProducerStateManager({
+        producerIdExpirationMs: config.producerIdExpirationMs,
+      });
       const segment = await LogSegment.create(context, 0, options.clock.nowMs());
       return new PartitionLog(
         options.dir,
