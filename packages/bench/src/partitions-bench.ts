@@ -268,6 +268,10 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     process.stderr.write(`partitions-bench: ${errorMessage(error)}\n`);
+    for (const node of cluster.quorum.nodes) {
+      const notable = node.output.tail().filter((line) => /elect|leader|fenc|lease|warn|error/i.test(line));
+      process.stderr.write(`controller ${node.nodeId}: ${notable.slice(-15).join('\n')}\n`);
+    }
     for (const broker of cluster.brokers) process.stderr.write(`${broker.dump(20)}\n`);
     return 1;
   } finally {
