@@ -40,15 +40,21 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function leaderPartition(minInsyncReplicas = 2): Partition {
-  const partition = new Partition({
+/** Partition t-0 on broker 1 over this test's log, not yet leader or follower of anything. */
+function newPartition(minInsyncReplicas = 2, onProduceWaiting?: (partition: Partition) => void): Partition {
+  return new Partition({
     topic: 't',
     partition: 0,
     brokerId: 1,
     log,
     metadata: metadata(),
     minInsyncReplicas,
+    ...(onProduceWaiting === undefined ? {} : { onProduceWaiting }),
   });
+}
+
+function leaderPartition(minInsyncReplicas = 2): Partition {
+  const partition = newPartition(minInsyncReplicas);
   partition.becomeLeader(metadata(), clock.nowMs());
   return partition;
 }
@@ -148,15 +154,7 @@ describe('Partition roles', () => {
 describe('Partition parked writes', () => {
   it('tells its owner when the first acks=all write parks, so a deadline sweep visits only such partitions', () => {
     const waiting: Partition[] = [];
-    const partition = new Partition({
-      topic: 't',
-      partition: 0,
-      brokerId: 1,
-      log,
-      metadata: metadata(),
-      minInsyncReplicas: 2,
-      onProduceWaiting: (p) => waiting.push(p),
-    });
+    const partition = newPartition(2, (p) => waiting.push(p));
     partition.becomeLeader(metadata(), clock.nowMs());
     const outcomes: ProduceOutcome[] = [];
     partition.addProduceWaiter(1, 100, (outcome) => outcomes.push(outcome));
@@ -208,28 +206,14 @@ describe('Partition.appendRecordsToLeader (the leader append)', () => {
   });
 
   it('refuses on a follower, below min.insync.replicas, and for a batch the producer rules refuse', async () => {
-    const follower = new Partition({
-      topic: 't',
-      partition: 0,
-      brokerId: 1,
-      log,
-      metadata: metadata(),
-      minInsyncReplicas: 2,
-    });
+    const follower = newPartition();
     follower.becomeFollower(metadata({ leader: 2 }));
     expect(await follower.appendRecordsToLeader(request(batch(1), 1))).toMatchObject({
       ok: false,
       code: 'NOT_LEADER',
     });
 
-    const leader = new Partition({
-      topic: 't',
-      partition: 0,
-      brokerId: 1,
-      log,
-      metadata: metadata(),
-      minInsyncReplicas: 2,
-    });
+    const leader = newPartition();
     leader.becomeLeader(metadata({ leaderEpoch: 1, isr: [1] }), 0);
     expect(await leader.appendRecordsToLeader(request(batch(1), -1))).toMatchObject({
       ok: false,
