@@ -2,10 +2,10 @@
  * The follower side of replication (DESIGN §6): one fetch loop per leader broker, fetching every partition
  * this broker follows from that leader in one long-poll fetch per round, sent on a long-lived
  * ReplicaFetchStream (issue 15; each request acknowledges the previous answer, so the leader advances the
- * high watermark without a new call) or, from a leader that does not offer it, as a unary ReplicaFetch. Appends the returned batches as
- * they are (offsets and epochs already stamped), truncates where the leader reports a diverging epoch, and
- * takes the leader's high watermark capped by its own log end. Never polls busily: the leader holds the
- * call until it has data or max wait passes, and errors back off.
+ * high watermark without a new call) or, from a leader that does not offer it, as a unary ReplicaFetch.
+ * Appends the returned batches as they are (offsets and epochs already stamped), truncates where the leader
+ * reports a diverging epoch, and takes the leader's high watermark capped by its own log end. Never polls
+ * busily: the leader holds the call until it has data or max wait passes, and errors back off.
  */
 import * as grpc from '@grpc/grpc-js';
 import { TributaryError } from '@tributary/core';
