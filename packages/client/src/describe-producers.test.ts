@@ -93,6 +93,17 @@ describe('Admin.describeProducers', () => {
     ).toEqual([1, 2]);
   });
 
+  it("never asks a broker to create the topic it describes (Kafka's Admin does not)", async () => {
+    const before = cluster.state.requests.length;
+    const [unknown] = await client.admin().describeProducers([{ topic: 'no-such', partition: 0 }]);
+    expect(unknown?.error?.code).toBe('UNKNOWN_TOPIC_OR_PARTITION');
+    const metadata = cluster.state.requests.slice(before).filter((r) => r.method === 'Metadata');
+    expect(metadata.length).toBeGreaterThan(0);
+    expect(
+      metadata.map((r) => (r.request as { allowAutoTopicCreation: boolean }).allowAutoTopicCreation),
+    ).toEqual(metadata.map(() => false));
+  });
+
   it('asks again, after a refresh, a partition whose leader answered NOT_LEADER', async () => {
     const before = cluster.state.requests.length;
     cluster.state.injected.push({

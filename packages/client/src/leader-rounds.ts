@@ -65,7 +65,7 @@ export async function askPartitionLeaders<W extends TopicPartitionRef, R extends
     const last = attempt + 1 >= rounds.attemptsMax || remainingMs <= 0;
     if (attempt > 0) await sleep(Math.min(rounds.retryBackoffMs, Math.max(0, remainingMs)));
     await brokers.metadata
-      .refresh([...new Set(pending.map((p) => p.topic))], Math.max(1, remainingMs))
+      .refresh([...new Set(pending.map((p) => p.topic))], Math.max(1, remainingMs), { autoCreate: false })
       .catch(() => undefined); // No broker answered: the round below reports the partitions as leaderless.
     const outcomes = await askLeadersOnce(
       brokers,

@@ -112,9 +112,16 @@ export class MetadataCache {
 
   /**
    * Asks brokers (known ones first, then the bootstrap list) for metadata of `topics`, trying each at
-   * most once. Throws the last error when none answers.
+   * most once. Throws the last error when none answers. `autoCreate: false` never asks the broker to
+   * create a missing topic, whatever the client's setting: admin calls (describing, deleting records,
+   * moving replicas) must not create what they name, as Kafka's Admin never does.
    */
-  async refresh(topics: readonly string[], timeoutMs: number): Promise<void> {
+  async refresh(
+    topics: readonly string[],
+    timeoutMs: number,
+    options: { readonly autoCreate?: boolean } = {},
+  ): Promise<void> {
+    const allowAutoTopicCreation = this.allowAutoTopicCreation && options.autoCreate !== false;
     const candidates = this.candidateAddresses();
     let lastError: unknown = new TributaryError('LEADER_NOT_AVAILABLE', 'no broker address to ask');
     for (let attempt = 0; attempt < candidates.length; attempt++) {
@@ -124,7 +131,7 @@ export class MetadataCache {
         const response = await unary(
           this.connections.get(address),
           'Metadata',
-          { topics: [...topics], allowAutoTopicCreation: this.allowAutoTopicCreation },
+          { topics: [...topics], allowAutoTopicCreation },
           { deadlineMs: Math.max(1, Math.min(timeoutMs, CLIENT_LIMITS.metadataCallTimeoutMs)) },
         );
         this.apply(viewFromMetadata(response), topics);

@@ -261,7 +261,9 @@ export async function describeReplicasFromLeaders(
 ): Promise<PartitionReplicasDescription[]> {
   requireRefs(partitions);
   if (partitions.length === 0) return [];
-  await brokers.metadata.refresh([...new Set(partitions.map((p) => p.topic))], deadlineMs);
+  await brokers.metadata.refresh([...new Set(partitions.map((p) => p.topic))], deadlineMs, {
+    autoCreate: false,
+  });
   return describeFromLeaders(brokers, partitions, deadlineMs);
 }
 
