@@ -1,5 +1,6 @@
 /** Command-line options of the controller benchmark (pure parsing, so it is testable). */
 
+import { integerFlag } from './flags.js';
 export interface BenchOptions {
   /** Runs of each measurement; the report gives the median. */
   readonly runs: number;
@@ -36,14 +37,6 @@ Starts a real 3-controller quorum and reports the median of N runs of: committed
 (K concurrent CreateTopic clients for D ms), controller failover time (SIGKILL the leader until a
 CreateTopic commits on the new one), and spurious elections seen while nobody was killed.`;
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number {
-  const value = Number(text);
-  if (text === undefined || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${flag} needs an integer in [${min}, ${max}], got ${text ?? 'nothing'}`);
-  }
-  return value;
-}
-
 export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
   let options: BenchOptions = { ...DEFAULT_OPTIONS };
   for (let index = 0; index < argv.length; index++) {
@@ -51,22 +44,22 @@ export function parseArgs(argv: readonly string[]): BenchOptions | 'help' {
     const next = (): string | undefined => argv[++index];
     switch (flag) {
       case '--runs':
-        options = { ...options, runs: integer(flag, next(), 1, LIMITS.runsMax) };
+        options = { ...options, runs: integerFlag(flag, next(), 1, LIMITS.runsMax) };
         break;
       case '--clients':
-        options = { ...options, clients: integer(flag, next(), 1, LIMITS.clientsMax) };
+        options = { ...options, clients: integerFlag(flag, next(), 1, LIMITS.clientsMax) };
         break;
       case '--duration-ms':
-        options = { ...options, durationMs: integer(flag, next(), 100, LIMITS.durationMsMax) };
+        options = { ...options, durationMs: integerFlag(flag, next(), 100, LIMITS.durationMsMax) };
         break;
       case '--partitions':
-        options = { ...options, partitions: integer(flag, next(), 1, LIMITS.partitionsMax) };
+        options = { ...options, partitions: integerFlag(flag, next(), 1, LIMITS.partitionsMax) };
         break;
       case '--replication-factor':
-        options = { ...options, replicationFactor: integer(flag, next(), 1, LIMITS.brokersMax) };
+        options = { ...options, replicationFactor: integerFlag(flag, next(), 1, LIMITS.brokersMax) };
         break;
       case '--brokers':
-        options = { ...options, brokers: integer(flag, next(), 1, LIMITS.brokersMax) };
+        options = { ...options, brokers: integerFlag(flag, next(), 1, LIMITS.brokersMax) };
         break;
       case '--json':
         options = { ...options, json: true };

@@ -1,5 +1,6 @@
 /** Command-line options of the broker benchmark (pure parsing). */
 
+import { integerFlag } from '../flags.js';
 export interface BrokerBenchOptions {
   readonly runs: number;
   readonly partitions: number;
@@ -35,14 +36,6 @@ acks=all produce throughput (M records or D ms, P partitions, RF=3) and consume 
 latency at 200 records/s; partition-leader failover stall under SIGKILL and under SIGTERM.
 --profile DIR runs one throughput produce with brokers and client under node --cpu-prof instead.`;
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number {
-  const value = Number(text);
-  if (text === undefined || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${flag} needs an integer in [${min}, ${max}], got ${text ?? 'nothing'}`);
-  }
-  return value;
-}
-
 export function parseBrokerBenchArgs(argv: readonly string[]): BrokerBenchOptions | 'help' {
   let options: BrokerBenchOptions = { ...BROKER_BENCH_DEFAULTS };
   for (let index = 0; index < argv.length; index++) {
@@ -50,16 +43,16 @@ export function parseBrokerBenchArgs(argv: readonly string[]): BrokerBenchOption
     const next = (): string | undefined => argv[++index];
     switch (flag) {
       case '--runs':
-        options = { ...options, runs: integer(flag, next(), 1, 20) };
+        options = { ...options, runs: integerFlag(flag, next(), 1, 20) };
         break;
       case '--partitions':
-        options = { ...options, partitions: integer(flag, next(), 1, 1_000) };
+        options = { ...options, partitions: integerFlag(flag, next(), 1, 1_000) };
         break;
       case '--messages':
-        options = { ...options, messages: integer(flag, next(), 1, 100_000_000) };
+        options = { ...options, messages: integerFlag(flag, next(), 1, 100_000_000) };
         break;
       case '--duration-ms':
-        options = { ...options, throughputDurationMs: integer(flag, next(), 100, 60_000) };
+        options = { ...options, throughputDurationMs: integerFlag(flag, next(), 100, 60_000) };
         break;
       case '--json':
         options = { ...options, json: true };

@@ -1,5 +1,6 @@
 /** Command-line options of the client benchmark (issue 4; pure parsing). */
 
+import { integerFlag } from '../flags.js';
 export interface ClientBenchOptions {
   readonly runs: number;
   readonly partitions: number;
@@ -45,18 +46,10 @@ Starts 3 controllers + 3 brokers (RF=3, acks=all, 100-byte records) and reports 
 compresses very well; a pool larger than a batch, e.g. 100000, gives incompressible-ish random text).
 --json prints one JSON report on stdout; progress goes to stderr.`;
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number {
-  const value = Number(text);
-  if (text === undefined || text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${flag} needs an integer in [${min}, ${max}], got ${text ?? 'nothing'}`);
-  }
-  return value;
-}
-
 /** "1,3" → [1, 3]: distinct sizes in the order given. */
 function memberCounts(flag: string, text: string | undefined): number[] {
   if (text === undefined) throw new Error(`${flag} needs a comma-separated list of group sizes`);
-  const counts = text.split(',').map((part) => integer(flag, part, 1, CLIENT_BENCH_LIMITS.membersMax));
+  const counts = text.split(',').map((part) => integerFlag(flag, part, 1, CLIENT_BENCH_LIMITS.membersMax));
   return [...new Set(counts)];
 }
 
@@ -67,19 +60,19 @@ export function parseClientBenchArgs(argv: readonly string[]): ClientBenchOption
     const next = (): string | undefined => argv[++index];
     switch (flag) {
       case '--runs':
-        options = { ...options, runs: integer(flag, next(), 1, CLIENT_BENCH_LIMITS.runsMax) };
+        options = { ...options, runs: integerFlag(flag, next(), 1, CLIENT_BENCH_LIMITS.runsMax) };
         break;
       case '--partitions':
-        options = { ...options, partitions: integer(flag, next(), 1, CLIENT_BENCH_LIMITS.partitionsMax) };
+        options = { ...options, partitions: integerFlag(flag, next(), 1, CLIENT_BENCH_LIMITS.partitionsMax) };
         break;
       case '--messages':
-        options = { ...options, messages: integer(flag, next(), 1, CLIENT_BENCH_LIMITS.messagesMax) };
+        options = { ...options, messages: integerFlag(flag, next(), 1, CLIENT_BENCH_LIMITS.messagesMax) };
         break;
       case '--members':
         options = { ...options, members: memberCounts(flag, next()) };
         break;
       case '--value-pool':
-        options = { ...options, valuePool: integer(flag, next(), 1, CLIENT_BENCH_LIMITS.valuePoolMax) };
+        options = { ...options, valuePool: integerFlag(flag, next(), 1, CLIENT_BENCH_LIMITS.valuePoolMax) };
         break;
       case '--json':
         options = { ...options, json: true };

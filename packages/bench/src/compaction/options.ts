@@ -5,6 +5,7 @@
  * writes, no cleaning). `unthrottled`: the cleaner at full speed. `throttled`:
  * `--log-cleaner-io-max-bytes-per-second` set.
  */
+import { integerFlag } from '../flags.js';
 export type CleanerMode = 'disabled' | 'unthrottled' | 'throttled';
 
 export const CLEANER_MODES: readonly CleanerMode[] = ['disabled', 'unthrottled', 'throttled'];
@@ -85,14 +86,6 @@ per-second R). Reports per mode the cleaner's MB/s (bytes read / clean time, fro
 the bytes it moved per second against the throttle, the replicas' bytes before and after, produce
 latency p50/p99 and its ratio to the disabled run of the same round, and trib's and the brokers' CPU.`;
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number {
-  const value = Number(text);
-  if (text === undefined || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${flag} needs an integer in [${min}, ${max}], got ${text ?? 'nothing'}`);
-  }
-  return value;
-}
-
 function parseModes(text: string | undefined): CleanerMode[] {
   const modes = (text ?? '').split(',').filter((m) => m.length > 0);
   const known = new Set<string>(CLEANER_MODES);
@@ -118,33 +111,33 @@ function checked(o: CompactionBenchOptions): CompactionBenchOptions {
 export function parseCompactionBenchArgs(argv: readonly string[]): CompactionBenchOptions | 'help' {
   let o: CompactionBenchOptions = { ...DEFAULT_COMPACTION_BENCH_OPTIONS };
   const duration = (flag: string, text: string | undefined): number =>
-    integer(flag, text, LIMITS.durationMsMin, LIMITS.durationMsMax);
+    integerFlag(flag, text, LIMITS.durationMsMin, LIMITS.durationMsMax);
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index] ?? '';
     const next = (): string | undefined => argv[++index];
     switch (flag) {
       case '--rounds':
-        o = { ...o, rounds: integer(flag, next(), 1, LIMITS.roundsMax) };
+        o = { ...o, rounds: integerFlag(flag, next(), 1, LIMITS.roundsMax) };
         break;
       case '--modes':
         o = { ...o, modes: parseModes(next()) };
         break;
       case '--keys':
-        o = { ...o, keys: integer(flag, next(), 1, LIMITS.keysMax) };
+        o = { ...o, keys: integerFlag(flag, next(), 1, LIMITS.keysMax) };
         break;
       case '--updates':
-        o = { ...o, updates: integer(flag, next(), 1, LIMITS.updatesMax) };
+        o = { ...o, updates: integerFlag(flag, next(), 1, LIMITS.updatesMax) };
         break;
       case '--value-bytes':
-        o = { ...o, valueBytes: integer(flag, next(), 1, LIMITS.valueBytesMax) };
+        o = { ...o, valueBytes: integerFlag(flag, next(), 1, LIMITS.valueBytesMax) };
         break;
       case '--segment-bytes':
-        o = { ...o, segmentBytes: integer(flag, next(), LIMITS.segmentBytesMin, LIMITS.segmentBytesMax) };
+        o = { ...o, segmentBytes: integerFlag(flag, next(), LIMITS.segmentBytesMin, LIMITS.segmentBytesMax) };
         break;
       case '--throttle-bytes':
         o = {
           ...o,
-          throttleBytesPerSecond: integer(
+          throttleBytesPerSecond: integerFlag(
             flag,
             next(),
             LIMITS.throttleBytesPerSecondMin,
@@ -153,22 +146,22 @@ export function parseCompactionBenchArgs(argv: readonly string[]): CompactionBen
         };
         break;
       case '--latency-rate':
-        o = { ...o, latencyRecordsPerSecond: integer(flag, next(), 1, LIMITS.recordsPerSecondMax) };
+        o = { ...o, latencyRecordsPerSecond: integerFlag(flag, next(), 1, LIMITS.recordsPerSecondMax) };
         break;
       case '--latency-batch-records':
-        o = { ...o, latencyBatchRecords: integer(flag, next(), 1, LIMITS.batchRecordsMax) };
+        o = { ...o, latencyBatchRecords: integerFlag(flag, next(), 1, LIMITS.batchRecordsMax) };
         break;
       case '--latency-record-size':
-        o = { ...o, latencyRecordSizeBytes: integer(flag, next(), 1, LIMITS.valueBytesMax) };
+        o = { ...o, latencyRecordSizeBytes: integerFlag(flag, next(), 1, LIMITS.valueBytesMax) };
         break;
       case '--latency-duration-ms':
         o = { ...o, latencyDurationMs: duration(flag, next()) };
         break;
       case '--trigger-after-ms':
-        o = { ...o, triggerAfterMs: integer(flag, next(), 0, LIMITS.durationMsMax) };
+        o = { ...o, triggerAfterMs: integerFlag(flag, next(), 0, LIMITS.durationMsMax) };
         break;
       case '--cleaner-backoff-ms':
-        o = { ...o, cleanerBackoffMs: integer(flag, next(), 1, LIMITS.backoffMsMax) };
+        o = { ...o, cleanerBackoffMs: integerFlag(flag, next(), 1, LIMITS.backoffMsMax) };
         break;
       case '--json':
         o = { ...o, json: true };

@@ -1,5 +1,6 @@
 /** Command-line options of the Kafka-listener benchmark (issue 12; pure parsing, so it is testable). */
 
+import { integerFlag } from '../flags.js';
 export interface KafkaBenchOptions {
   /** Runs; each measures both paths on fresh topics, and the report gives medians. */
   readonly runs: number;
@@ -76,14 +77,6 @@ trib perf's batches, so both paths send batches of the same size); 0 keeps librd
 --profile DIR runs the chosen path once with every broker under node --cpu-prof instead.
 --json prints one JSON report on stdout; progress goes to stderr.`;
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number {
-  const value = Number(text);
-  if (text === undefined || text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${flag} needs an integer in [${min}, ${max}], got ${text ?? 'nothing'}`);
-  }
-  return value;
-}
-
 function producePath(flag: string, text: string | undefined): ProducePath {
   if (text === 'kafka' || text === 'grpc') return text;
   throw new Error(`${flag} needs kafka or grpc, got ${text ?? 'nothing'}`);
@@ -96,21 +89,21 @@ export function parseKafkaBenchArgs(argv: readonly string[]): KafkaBenchOptions 
     const next = (): string | undefined => argv[++index];
     switch (flag) {
       case '--runs':
-        options = { ...options, runs: integer(flag, next(), 1, KAFKA_BENCH_LIMITS.runsMax) };
+        options = { ...options, runs: integerFlag(flag, next(), 1, KAFKA_BENCH_LIMITS.runsMax) };
         break;
       case '--records':
-        options = { ...options, records: integer(flag, next(), 1, KAFKA_BENCH_LIMITS.recordsMax) };
+        options = { ...options, records: integerFlag(flag, next(), 1, KAFKA_BENCH_LIMITS.recordsMax) };
         break;
       case '--partitions':
-        options = { ...options, partitions: integer(flag, next(), 1, KAFKA_BENCH_LIMITS.partitionsMax) };
+        options = { ...options, partitions: integerFlag(flag, next(), 1, KAFKA_BENCH_LIMITS.partitionsMax) };
         break;
       case '--seed':
-        options = { ...options, seed: integer(flag, next(), 0, KAFKA_BENCH_LIMITS.seedMax) };
+        options = { ...options, seed: integerFlag(flag, next(), 0, KAFKA_BENCH_LIMITS.seedMax) };
         break;
       case '--kafka-batch-records':
         options = {
           ...options,
-          kafkaBatchRecords: integer(flag, next(), 0, KAFKA_BENCH_LIMITS.kafkaBatchRecordsMax),
+          kafkaBatchRecords: integerFlag(flag, next(), 0, KAFKA_BENCH_LIMITS.kafkaBatchRecordsMax),
         };
         break;
       case '--no-idempotence':

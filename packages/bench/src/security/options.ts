@@ -5,6 +5,7 @@
  * authentication or authorizer. `secure`: TLS + SCRAM sessions required + `--authorizer standard` with ACLs,
  * as docs/security.md sets a cluster up.
  */
+import { integerFlag } from '../flags.js';
 export type SecurityMode = 'plaintext' | 'tls' | 'secure';
 
 export const SECURITY_MODES: readonly SecurityMode[] = ['plaintext', 'tls', 'secure'];
@@ -67,14 +68,6 @@ SCRAM required + the standard authorizer; perf logs in with SCRAM as a user whos
 allowing Write on the topic). Reports per mode the medians of records/s, MB/s and latency, each round's
 ratio to plaintext, trib's and the brokers' CPU and the load average.`;
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number {
-  const value = Number(text);
-  if (text === undefined || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${flag} needs an integer in [${min}, ${max}], got ${text ?? 'nothing'}`);
-  }
-  return value;
-}
-
 function parseModes(text: string | undefined): SecurityMode[] {
   const modes = (text ?? '').split(',').filter((m) => m.length > 0);
   const known = new Set<string>(SECURITY_MODES);
@@ -89,24 +82,24 @@ function parseModes(text: string | undefined): SecurityMode[] {
 export function parseSecurityBenchArgs(argv: readonly string[]): SecurityBenchOptions | 'help' {
   let o: SecurityBenchOptions = { ...DEFAULT_SECURITY_BENCH_OPTIONS };
   const rate = (flag: string, text: string | undefined): number =>
-    integer(flag, text, 1, LIMITS.recordsPerSecondMax);
+    integerFlag(flag, text, 1, LIMITS.recordsPerSecondMax);
   const duration = (flag: string, text: string | undefined): number =>
-    integer(flag, text, 1_000, LIMITS.durationMsMax);
+    integerFlag(flag, text, 1_000, LIMITS.durationMsMax);
   for (let index = 0; index < argv.length; index++) {
     const flag = argv[index] ?? '';
     const next = (): string | undefined => argv[++index];
     switch (flag) {
       case '--rounds':
-        o = { ...o, rounds: integer(flag, next(), 1, LIMITS.roundsMax) };
+        o = { ...o, rounds: integerFlag(flag, next(), 1, LIMITS.roundsMax) };
         break;
       case '--modes':
         o = { ...o, modes: parseModes(next()) };
         break;
       case '--partitions':
-        o = { ...o, partitions: integer(flag, next(), 1, LIMITS.partitionsMax) };
+        o = { ...o, partitions: integerFlag(flag, next(), 1, LIMITS.partitionsMax) };
         break;
       case '--record-size':
-        o = { ...o, recordSizeBytes: integer(flag, next(), 1, LIMITS.recordSizeBytesMax) };
+        o = { ...o, recordSizeBytes: integerFlag(flag, next(), 1, LIMITS.recordSizeBytesMax) };
         break;
       case '--target-rate':
         o = { ...o, targetRecordsPerSecond: rate(flag, next()) };
@@ -115,13 +108,13 @@ export function parseSecurityBenchArgs(argv: readonly string[]): SecurityBenchOp
         o = { ...o, throughputDurationMs: duration(flag, next()) };
         break;
       case '--producers':
-        o = { ...o, producers: integer(flag, next(), 1, LIMITS.producersMax) };
+        o = { ...o, producers: integerFlag(flag, next(), 1, LIMITS.producersMax) };
         break;
       case '--latency-rate':
         o = { ...o, latencyRecordsPerSecond: rate(flag, next()) };
         break;
       case '--latency-batch-records':
-        o = { ...o, latencyBatchRecords: integer(flag, next(), 1, LIMITS.batchRecordsMax) };
+        o = { ...o, latencyBatchRecords: integerFlag(flag, next(), 1, LIMITS.batchRecordsMax) };
         break;
       case '--latency-duration-ms':
         o = { ...o, latencyDurationMs: duration(flag, next()) };

@@ -1,5 +1,6 @@
 /** Command-line options of the start-up and footprint benchmark (issue 15 item 5; pure parsing, so it is testable). */
 
+import { directoryFlag, integerFlag } from '../flags.js';
 export interface StartupBenchOptions {
   /** Spawns of `tributary dev` (and of the separate controller + broker pair); the report gives medians. */
   readonly runs: number;
@@ -63,21 +64,6 @@ voter) and tributary-broker N times and reports each one's idle RSS I ms after t
 reports both, so a before/after comparison shares the machine's load.
 --json prints one JSON report on stdout; progress goes to stderr.`;
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number {
-  const value = Number(text);
-  if (text === undefined || text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${flag} needs an integer in [${min}, ${max}], got ${text ?? 'nothing'}`);
-  }
-  return value;
-}
-
-function directory(flag: string, text: string | undefined): string {
-  if (text === undefined || text.trim() === '' || text.startsWith('--')) {
-    throw new Error(`${flag} needs a directory`);
-  }
-  return text;
-}
-
 export function parseStartupBenchArgs(argv: readonly string[]): StartupBenchOptions | 'help' {
   let options: StartupBenchOptions = { ...STARTUP_BENCH_DEFAULTS };
   const limits = STARTUP_BENCH_LIMITS;
@@ -86,13 +72,13 @@ export function parseStartupBenchArgs(argv: readonly string[]): StartupBenchOpti
     const next = (): string | undefined => argv[++index];
     switch (flag) {
       case '--runs':
-        options = { ...options, runs: integer(flag, next(), 1, limits.runsMax) };
+        options = { ...options, runs: integerFlag(flag, next(), 1, limits.runsMax) };
         break;
       case '--poll-ms':
-        options = { ...options, pollMs: integer(flag, next(), limits.pollMsMin, limits.pollMsMax) };
+        options = { ...options, pollMs: integerFlag(flag, next(), limits.pollMsMin, limits.pollMsMax) };
         break;
       case '--idle-ms':
-        options = { ...options, idleMs: integer(flag, next(), 0, limits.idleMsMax) };
+        options = { ...options, idleMs: integerFlag(flag, next(), 0, limits.idleMsMax) };
         break;
       case '--dev-only':
         options = { ...options, devOnly: true };
@@ -101,13 +87,13 @@ export function parseStartupBenchArgs(argv: readonly string[]): StartupBenchOpti
         options = { ...options, json: true };
         break;
       case '--profile':
-        options = { ...options, profileDir: directory(flag, next()) };
+        options = { ...options, profileDir: directoryFlag(flag, next()) };
         break;
       case '--root':
-        options = { ...options, root: directory(flag, next()) };
+        options = { ...options, root: directoryFlag(flag, next()) };
         break;
       case '--compare':
-        options = { ...options, compareRoot: directory(flag, next()) };
+        options = { ...options, compareRoot: directoryFlag(flag, next()) };
         break;
       case '--help':
       case '-h':

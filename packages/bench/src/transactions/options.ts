@@ -1,6 +1,7 @@
 /** Command-line options of the transactions benchmark (issue 14): pure parsing, so it is testable. */
 
 /** What a produce run writes with: the idempotent baseline, or transactions of N records. */
+import { integerFlag } from '../flags.js';
 export type ProduceVariant =
   | { readonly kind: 'idempotent' }
   | { readonly kind: 'transactional'; readonly records: number };
@@ -66,18 +67,10 @@ and reads them back from the start with read_uncommitted and read_committed (rot
 Reports per variant records/s and its ratio to the idempotent run of the same round, records/s and offsets/s
 of each isolation level and their ratio, and the client's and the brokers' CPU.`;
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number {
-  const value = Number(text);
-  if (text === undefined || !Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${flag} needs an integer in [${min}, ${max}], got ${text ?? 'nothing'}`);
-  }
-  return value;
-}
-
 function parseSizes(text: string | undefined): number[] {
   const parts = (text ?? '').split(',').filter((p) => p.length > 0);
   if (parts.length === 0) throw new Error('--transaction-sizes needs a list of record counts');
-  const sizes = parts.map((p) => integer('--transaction-sizes', p, 1, LIMITS.transactionRecordsMax));
+  const sizes = parts.map((p) => integerFlag('--transaction-sizes', p, 1, LIMITS.transactionRecordsMax));
   return [...new Set(sizes)].sort((a, b) => a - b);
 }
 
@@ -98,34 +91,37 @@ export function parseTransactionsBenchArgs(argv: readonly string[]): Transaction
     const next = (): string | undefined => argv[++index];
     switch (flag) {
       case '--rounds':
-        o = { ...o, rounds: integer(flag, next(), 1, LIMITS.roundsMax) };
+        o = { ...o, rounds: integerFlag(flag, next(), 1, LIMITS.roundsMax) };
         break;
       case '--transaction-sizes':
         o = { ...o, transactionSizes: parseSizes(next()) };
         break;
       case '--partitions':
-        o = { ...o, partitions: integer(flag, next(), 1, LIMITS.partitionsMax) };
+        o = { ...o, partitions: integerFlag(flag, next(), 1, LIMITS.partitionsMax) };
         break;
       case '--record-size':
-        o = { ...o, recordSizeBytes: integer(flag, next(), 1, LIMITS.recordSizeBytesMax) };
+        o = { ...o, recordSizeBytes: integerFlag(flag, next(), 1, LIMITS.recordSizeBytesMax) };
         break;
       case '--produce-duration-ms':
-        o = { ...o, produceDurationMs: integer(flag, next(), LIMITS.durationMsMin, LIMITS.durationMsMax) };
+        o = {
+          ...o,
+          produceDurationMs: integerFlag(flag, next(), LIMITS.durationMsMin, LIMITS.durationMsMax),
+        };
         break;
       case '--send-records':
-        o = { ...o, sendRecords: integer(flag, next(), 1, LIMITS.sendRecordsMax) };
+        o = { ...o, sendRecords: integerFlag(flag, next(), 1, LIMITS.sendRecordsMax) };
         break;
       case '--sends-in-flight':
-        o = { ...o, sendsInFlight: integer(flag, next(), 1, LIMITS.sendsInFlightMax) };
+        o = { ...o, sendsInFlight: integerFlag(flag, next(), 1, LIMITS.sendsInFlightMax) };
         break;
       case '--consume-transactions':
-        o = { ...o, consumeTransactions: integer(flag, next(), 1, LIMITS.consumeRecordsMax) };
+        o = { ...o, consumeTransactions: integerFlag(flag, next(), 1, LIMITS.consumeRecordsMax) };
         break;
       case '--consume-transaction-records':
-        o = { ...o, consumeTransactionRecords: integer(flag, next(), 1, LIMITS.transactionRecordsMax) };
+        o = { ...o, consumeTransactionRecords: integerFlag(flag, next(), 1, LIMITS.transactionRecordsMax) };
         break;
       case '--abort-every':
-        o = { ...o, abortEvery: integer(flag, next(), 0, LIMITS.consumeRecordsMax) };
+        o = { ...o, abortEvery: integerFlag(flag, next(), 0, LIMITS.consumeRecordsMax) };
         break;
       case '--json':
         o = { ...o, json: true };
