@@ -1,6 +1,6 @@
 /** Command-line options of the controller benchmark (pure parsing, so it is testable). */
-
 import { integerFlag } from './flags.js';
+
 export interface BenchOptions {
   /** Runs of each measurement; the report gives the median. */
   readonly runs: number;

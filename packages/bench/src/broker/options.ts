@@ -1,6 +1,6 @@
 /** Command-line options of the broker benchmark (pure parsing). */
-
 import { integerFlag } from '../flags.js';
+
 export interface BrokerBenchOptions {
   readonly runs: number;
   readonly partitions: number;

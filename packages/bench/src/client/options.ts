@@ -1,6 +1,6 @@
 /** Command-line options of the client benchmark (issue 4; pure parsing). */
-
 import { integerFlag } from '../flags.js';
+
 export interface ClientBenchOptions {
   readonly runs: number;
   readonly partitions: number;

@@ -1,6 +1,6 @@
 /** Command-line options of the Kafka-listener benchmark (issue 12; pure parsing, so it is testable). */
-
 import { integerFlag } from '../flags.js';
+
 export interface KafkaBenchOptions {
   /** Runs; each measures both paths on fresh topics, and the report gives medians. */
   readonly runs: number;

@@ -1,6 +1,6 @@
 /** Command-line options of the start-up and footprint benchmark (issue 15 item 5; pure parsing, so it is testable). */
-
 import { directoryFlag, integerFlag } from '../flags.js';
+
 export interface StartupBenchOptions {
   /** Spawns of `tributary dev` (and of the separate controller + broker pair); the report gives medians. */
   readonly runs: number;
