@@ -5,44 +5,20 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ControllerQuorum, startControllerQuorum } from './controller-quorum.js';
 import { FakeBrokerFleet } from './fake-brokers.js';
+import { type Run, run, TRIB_BIN } from './kafka/tools.js';
 import { freePorts } from './ports.js';
 import { sleep, waitFor } from './wait.js';
 
-const TRIB_BIN = fileURLToPath(new URL('../../cli/dist/bin/trib.js', import.meta.url));
 const COMMAND_TIMEOUT_MS = 20_000;
 const WATCH_TIMEOUT_MS = 20_000;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
+/** `trib ARGS` (the shared runner: bounded in time); the bin must have been built. */
 function trib(args: readonly string[]): Promise<Run> {
   if (!existsSync(TRIB_BIN)) throw new Error(`trib not built at ${TRIB_BIN}: build packages/cli first`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TRIB_BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`trib ${args.join(' ')} did not finish in ${COMMAND_TIMEOUT_MS} ms`));
-    }, COMMAND_TIMEOUT_MS);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return run(process.execPath, [TRIB_BIN, ...args], { timeoutMs: COMMAND_TIMEOUT_MS });
 }
 
 interface QuorumJson {

@@ -4,12 +4,12 @@
  * checks and (built on first use) server reflection, logs its module loading as 'starting', and exits 0 on
  * SIGTERM. The other tests start the dev cluster in-process; this one covers the real entry.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkHealth, listReflectedServices } from '@tributary/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Run, run, TRIB_BIN } from './kafka/tools.js';
 import { ManagedProcess } from './managed-process.js';
 import { freePorts } from './ports.js';
 import { makeTempDir, type TempDir } from './temp-dir.js';
@@ -17,38 +17,13 @@ import { waitFor } from './wait.js';
 
 const TRIBUTARY_BIN = fileURLToPath(new URL('../../cli/bin/tributary.js', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../cli/dist/bundle/tributary.js', import.meta.url));
-const TRIB_BIN = fileURLToPath(new URL('../../cli/dist/bin/trib.js', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 const COMMAND_TIMEOUT_MS = 20_000;
 const RPC_DEADLINE_MS = 5_000;
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
+/** `trib ARGS` with `input` on stdin (the shared runner: bounded in time, never crashed by EPIPE). */
 function trib(args: readonly string[], input: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TRIB_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`trib ${args.join(' ')} did not finish in ${COMMAND_TIMEOUT_MS} ms`));
-    }, COMMAND_TIMEOUT_MS);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+  return run(process.execPath, [TRIB_BIN, ...args], { input, timeoutMs: COMMAND_TIMEOUT_MS });
 }
 
 let dev: ManagedProcess | undefined;
