@@ -87,6 +87,23 @@ describe('FilePool', () => {
     await other.close();
   });
 
+  it('fails a use whose reopen fails (the file is gone) and keeps counting right; the next use tries again', async () => {
+    const pool = new FilePool(1);
+    await writeFile(join(dir, 'gone'), 'gone');
+    await writeFile(join(dir, 'other'), 'other');
+    const gone = await PooledFile.open(pool, join(dir, 'gone'), 'r+');
+    const other = await PooledFile.open(pool, join(dir, 'other'), 'r+');
+    await text(other); // the pool closed gone's descriptor
+    await rm(join(dir, 'gone'));
+    await expect(text(gone)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(pool.openCount).toBe(1);
+    await writeFile(join(dir, 'gone'), 'back');
+    expect(await text(gone)).toBe('back');
+    await gone.close();
+    await other.close();
+    expect(pool.openCount).toBe(0);
+  });
+
   it('serves many logs through a one-file pool: appends, reads, compaction and a reopen keep every record', async () => {
     const pool = new FilePool(1);
     const clock = new ManualClock(1_000_000);

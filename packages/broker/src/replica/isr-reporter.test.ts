@@ -91,4 +91,43 @@ describe('IsrReporter', () => {
     expect(calls[1]?.[0]?.newIsr).toEqual([1, 2]);
     answers[1]?.();
   });
+
+  it('frees the partitions and sends what waits when an AlterPartition call fails', async () => {
+    const calls: AlterPartitionItem[][] = [];
+    let fail = true;
+    const reporter = new IsrReporter({
+      clock,
+      logger: pino({ level: 'silent' }),
+      lagMaxMs: 10_000,
+      alterPartition: async (items) => {
+        calls.push(items);
+        if (fail) throw new Error('no active controller answered');
+        return items.map((item) => ({
+          topic: item.topic ?? '',
+          partition: item.partition ?? 0,
+          errorCode: '',
+          errorMessage: '',
+          partitionInfo: null,
+        }));
+      },
+    });
+    const [first, second] = await Promise.all([0, 1].map(ledPartition));
+    if (first === undefined || second === undefined) throw new Error('test: no partitions');
+    caughtUp(first);
+    reporter.afterFollowerFetch(first);
+    caughtUp(second);
+    reporter.afterFollowerFetch(second);
+    await new Promise((resolve) => setImmediate(resolve));
+    // Both went in one call, which failed: neither is left in flight, so the next look proposes them again.
+    expect(calls.map((items) => items.length)).toEqual([2]);
+    expect(first.leaderState()?.alterInFlight).toBe(false);
+    fail = false;
+    reporter.checkIsr([first, second]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls.map((items) => items.map((item) => item.partition))).toEqual([
+      [0, 1],
+      [0, 1],
+    ]);
+    expect(reporter.pendingCount).toBe(0);
+  });
 });
