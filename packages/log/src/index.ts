@@ -2,7 +2,7 @@ export {
   type AppendBatchInfo,
   LogAppendError,
   type LogAppendFailure,
-  type ParsedAppend,
+  ParsedAppend,
 } from './append-validation.js';
 export {
   type BatchCodec,

@@ -298,7 +298,7 @@ export class Partition {
     // The broker's coordinators build their own batches (transactional, or markers): only a client's are
     // held to the producer rules here; the log checks both.
     const transactional = request.origin === 'client' ? checkProducerBatches(parsed) : null;
-    if (this.log.currentConfig.cleanupPolicy !== 'delete') checkRecordsHaveKeys(request.records);
+    if (this.log.currentConfig.cleanupPolicy !== 'delete') checkRecordsHaveKeys(parsed);
     if (request.origin === 'client') {
       await this.waitForEarlierSequence(
         parsed,

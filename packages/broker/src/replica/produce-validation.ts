@@ -15,7 +15,6 @@ import {
   type DecodedRecord,
   decodeRecordBatch,
   isRecordBatchError,
-  splitBatches,
 } from '@tributary/records';
 import type { Partition } from './partition.js';
 import type { TransactionVerifier } from './request-context.js';
@@ -168,10 +167,10 @@ export function markersAppended(partition: Partition, producers: readonly number
  * (Kafka answers INVALID_RECORD, "Compacted topic cannot accept message without key"). This decodes the
  * records (decompressing them), which the produce path otherwise never does, so only compacted topics pay.
  */
-export function checkRecordsHaveKeys(records: Buffer): void {
-  const split = splitBatches(records, { verifyCrc: false });
-  for (const header of split.batches) {
-    for (const record of decodedRecords(header.bytes(), header.position)) {
+export function checkRecordsHaveKeys(append: ParsedAppend): void {
+  for (const header of append.batches) {
+    const bytes = append.bytes.subarray(header.position, header.position + header.sizeBytes);
+    for (const record of decodedRecords(bytes, header.position)) {
       if (record.key === null) {
         throw new TributaryError(
           'INVALID_RECORD',
@@ -186,7 +185,7 @@ function decodedRecords(batch: Uint8Array, position: number): readonly DecodedRe
   try {
     return decodeRecordBatch(batch).records;
   } catch (error) {
-    // The CRC is checked only by the log's append, after this: a mangled payload is the producer's fault.
+    // The CRC matched (parseAppend checked it): a payload that does not decode is the producer's fault.
     if (isRecordBatchError(error))
       throw corrupt(`the batch at byte ${position} is corrupt: ${error.message}`);
     throw error;
