@@ -265,7 +265,8 @@ function horizonPassed(host: CleanHost, baseOffset: number, nowMs: number): bool
 
 /**
  * Fills the map from the dirty section's batches, oldest first, and returns the map's end: the offset after
- * the last mapped batch, or the first uncleanable offset when everything below it was mapped. Markers and
+ * the last mapped batch (or the base of a batch the first uncleanable offset falls inside), or the first
+ * uncleanable offset when everything below it was mapped. Markers and
  * aborted data are passed over, not mapped (an aborted record must not supersede a committed one); committed
  * transactional records are mapped as any other.
  */
@@ -283,10 +284,19 @@ async function buildOffsetMap(input: {
     if (segment.nextOffset <= firstDirtyOffset) continue;
     if (segment.baseOffset >= firstUncleanableOffset) break;
     let full = false;
+    let straddled = false;
     const aborted = await abortedRangesOf(txnLookup, segment);
     await forEachBatch(segment, firstDirtyOffset, io, (batch) => {
       const lastOffset = lastOffsetOf(batch);
-      if (lastOffset >= firstUncleanableOffset) return 'stop';
+      if (lastOffset >= firstUncleanableOffset) {
+        // The bound (a last stable offset or a caller's bound, not a segment's base) falls inside this
+        // batch, which is not mapped: the map ends at its base, so that the pass never claims its records
+        // as mapped (the checkpoint's first dirty offset would otherwise pass records no map ever saw, and
+        // the superseded values they hide would stay until some later pass read them).
+        straddled = true;
+        mapEnd = Math.max(mapEnd, batchBaseOffsetOf(batch));
+        return 'stop';
+      }
       const decoded = decodeRecordBatch(batch);
       if (decoded.isTransactional && !decoded.isControl)
         checkDecided(txnLookup, decoded.producerId, lastOffset);
@@ -305,7 +315,7 @@ async function buildOffsetMap(input: {
       mapEnd = lastOffset + 1;
       return 'continue';
     });
-    if (full) return mapEnd;
+    if (full || straddled) return mapEnd;
   }
   return Math.max(mapEnd, firstUncleanableOffset);
 }
@@ -443,6 +453,10 @@ async function forEachBatch(
     next = part.nextOffset;
     await afterChunk?.();
   }
+}
+
+function batchBaseOffsetOf(batch: Buffer): number {
+  return Number(batch.readBigInt64BE(V2.baseOffset));
 }
 
 function lastOffsetOf(batch: Buffer): number {

@@ -148,6 +148,33 @@ describe('PartitionLog.clean', () => {
     expect(after.length).toBeLessThan(before.length);
   });
 
+  it('ends the map at the base of a batch the upper bound falls inside, so the next pass maps that batch', async () => {
+    // Regression (transactions property seed 1374570467): a bound inside a batch was reported as the map's
+    // end although that batch was never mapped, so its records' superseded values below stayed.
+    const log = await openLog();
+    await appendRecords(log, [{ key: 'e', value: 'old' }]);
+    await fill(log, 20, 4);
+    const straddling = log.logEndOffset;
+    await appendRecords(log, [
+      { key: 'e', value: 'new' },
+      { key: 'f', value: 'x' },
+      { key: 'f', value: 'y' },
+    ]);
+    await fill(log, 40, 4);
+    expect(log.segmentCount).toBeGreaterThan(2);
+    const first = await log.clean({ nowMs: clock.nowMs(), upperBoundOffset: straddling + 1 });
+    expect(first.firstDirtyOffset).toBe(straddling);
+    expect((await readAllRecords(log)).filter((record) => record.key === 'e')).toEqual([
+      { offset: 0, key: 'e', value: 'old' },
+      { offset: straddling, key: 'e', value: 'new' },
+    ]);
+    const second = await log.clean({ nowMs: clock.nowMs(), upperBoundOffset: straddling + 3 });
+    expect(second.firstDirtyOffset).toBe(straddling + 3);
+    expect((await readAllRecords(log)).filter((record) => record.key === 'e')).toEqual([
+      { offset: straddling, key: 'e', value: 'new' },
+    ]);
+  });
+
   it("keeps an idempotent producer's last batch (empty if need be): a retry is still a duplicate after a reopen", async () => {
     const log = await openLog();
     const producer = { producerId: 7, producerEpoch: 0 };
