@@ -36,9 +36,17 @@ export class BrokerConnections {
     this.produceTransport = new ProduceTransport(() => clock.nowMs(), options.produceStreams ?? true);
   }
 
-  /** One Produce request to the broker at `address`: on its stream, or unary where it has none. */
-  produce(address: string, request: ProduceRequest, deadlineMs: number): Promise<ProduceResponse__Output> {
-    return this.produceTransport.produce(address, this.get(address), request, deadlineMs);
+  /**
+   * One Produce request to the broker at `address`: on its stream, or unary where it has none. Aborting
+   * `signal` gives up waiting for the answer (the request may still be appended) and rejects with its reason.
+   */
+  produce(
+    address: string,
+    request: ProduceRequest,
+    deadlineMs: number,
+    signal?: AbortSignal,
+  ): Promise<ProduceResponse__Output> {
+    return this.produceTransport.produce(address, this.get(address), request, deadlineMs, signal);
   }
 
   /** Whether Produce requests to `address` go on a stream now (tests). */

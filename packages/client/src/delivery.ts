@@ -9,6 +9,7 @@ import { backoffDelayMs, DEFAULT_BACKOFF } from '@tributary/protocol';
 import { encodeRecordBatch, type RecordInput, type SupportedCompression } from '@tributary/records';
 import { type BrokerConnections, Slots } from './connections.js';
 import { encodeSequenced, type Idempotence, type ProducerSession } from './idempotence.js';
+import { LeaderWatch } from './leader-watch.js';
 import { CLIENT_LIMITS } from './limits.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { needsMetadataRefresh, partitionError, sleep, toError } from './retry.js';
@@ -63,6 +64,7 @@ export class Deliverer {
   private readonly compression: SupportedCompression;
   private readonly idempotence: Idempotence | undefined;
   private readonly deps: { readonly metadata: MetadataCache; readonly connections: BrokerConnections };
+  private readonly leaderWatch: LeaderWatch;
 
   constructor(private readonly options: DelivererOptions) {
     this.acks = options.acks;
@@ -73,6 +75,7 @@ export class Deliverer {
     this.compression = options.compression;
     this.idempotence = options.idempotence;
     this.deps = { metadata: options.metadata, connections: options.connections };
+    this.leaderWatch = new LeaderWatch({ metadata: options.metadata });
   }
 
   /** A request's deadline: the request timeout, cut short by the delivery deadline. */
@@ -257,9 +260,22 @@ export class Deliverer {
     const fatal = new Map<number, TributaryError>();
     const slots = this.slotsFor(address);
     await slots.acquire();
+    // Aborted when the metadata shows another leader for one of the partitions while the request waits:
+    // the request is then retried on the new leader instead of waiting out its timeout (leader-watch.ts).
+    const leaderMoved = new AbortController();
+    let stopWatching: (() => void) | undefined;
     try {
       // KIP-219: a broker that throttled this client is not sent to before its throttle time has passed.
       await this.deps.connections.throttles.wait(address);
+      stopWatching = this.leaderWatch.watch({
+        topic,
+        partitions,
+        address,
+        onMoved: (error) => {
+          this.deps.metadata.markUnresponsive(address);
+          leaderMoved.abort(error);
+        },
+      });
       const remainingMs = this.requestTimeoutMs(deadlineMs);
       const response = await this.deps.connections.produce(
         address,
@@ -279,6 +295,7 @@ export class Deliverer {
           ],
         },
         remainingMs,
+        leaderMoved.signal,
       );
       this.deps.connections.throttles.note(address, response.throttleTimeMs);
       let retriable: TributaryError | undefined;
@@ -297,6 +314,7 @@ export class Deliverer {
       if (!failure.retriable) for (const p of partitions) fatal.set(p, failure);
       return failure.retriable ? { offsets, fatal, retriable: failure } : { offsets, fatal };
     } finally {
+      stopWatching?.();
       slots.release();
     }
   }

@@ -26,6 +26,15 @@ export const CLIENT_LIMITS = {
   /** Deadline of one Metadata/ListOffsets call. */
   metadataCallTimeoutMs: 2_000,
   /**
+   * How long a request waits on a leader before the client first checks (and then re-checks, each such
+   * interval) whether the partition's leadership moved meanwhile (leader-watch.ts): a request outlives it
+   * only when its leader is slow or gone. Half a second of the "leadership moved + 1 s" budget for a
+   * producer riding through a paused leader (issue 16), the rest for the metadata call and the resend.
+   */
+  leaderWatchIntervalMs: 500,
+  /** How long a broker that failed a call is asked for metadata only after the others. */
+  unresponsiveBrokerAskLastMs: 10_000,
+  /**
    * Largest long-poll wait a fetch asks for, whatever the caller gives: half the broker's
    * WIRE_LIMITS.fetchMaxWaitMsMax, so a consumer notices a dead broker within 30 s.
    */

@@ -58,6 +58,8 @@ export class MetadataCache {
   private readonly denied = new Map<string, string>();
   /** Rotates through addresses so one dead bootstrap broker does not stall every refresh. */
   private nextAddress = 0;
+  /** Brokers that failed a call lately (performance.now() until when): asked after the others. */
+  private readonly unresponsiveUntilMs = new Map<string, number>();
 
   constructor(
     private readonly bootstrap: readonly string[],
@@ -114,18 +116,28 @@ export class MetadataCache {
    * Asks brokers (known ones first, then the bootstrap list) for metadata of `topics`, trying each at
    * most once. Throws the last error when none answers. `autoCreate: false` never asks the broker to
    * create a missing topic, whatever the client's setting: admin calls (describing, deleting records,
-   * moving replicas) must not create what they name, as Kafka's Admin never does.
+   * moving replicas) must not create what they name, as Kafka's Admin never does. `avoidAddress` is asked
+   * last: a broker a request is stuck on (paused, partitioned) would hold the refresh for its whole timeout.
    */
   async refresh(
     topics: readonly string[],
     timeoutMs: number,
-    options: { readonly autoCreate?: boolean } = {},
+    options: { readonly autoCreate?: boolean; readonly avoidAddress?: string } = {},
   ): Promise<void> {
     const allowAutoTopicCreation = this.allowAutoTopicCreation && options.autoCreate !== false;
-    const candidates = this.candidateAddresses();
+    const all = this.candidateAddresses();
+    const first = all.length === 0 ? 0 : this.nextAddress % all.length;
+    const rotated = [...all.slice(first), ...all.slice(0, first)];
+    const nowMs = performance.now();
+    const askLast = (address: string) =>
+      address === options.avoidAddress || (this.unresponsiveUntilMs.get(address) ?? 0) > nowMs;
+    const candidates = [
+      ...rotated.filter((address) => !askLast(address)),
+      ...rotated.filter((address) => askLast(address)),
+    ];
     let lastError: unknown = new TributaryError('LEADER_NOT_AVAILABLE', 'no broker address to ask');
     for (let attempt = 0; attempt < candidates.length; attempt++) {
-      const address = candidates[(this.nextAddress + attempt) % candidates.length];
+      const address = candidates[attempt];
       if (address === undefined) continue;
       try {
         const response = await unary(
@@ -139,9 +151,22 @@ export class MetadataCache {
       } catch (error) {
         lastError = error;
         this.nextAddress++;
+        this.markUnresponsive(address);
       }
     }
     throw lastError;
+  }
+
+  /**
+   * A broker that did not answer (a failed call, or a request given up on because its leadership moved)
+   * is asked for metadata after the others for CLIENT_LIMITS.unresponsiveBrokerAskLastMs: a paused one would
+   * hold each refresh for a whole call timeout.
+   */
+  markUnresponsive(address: string): void {
+    const nowMs = performance.now();
+    for (const [known, untilMs] of this.unresponsiveUntilMs)
+      if (untilMs <= nowMs) this.unresponsiveUntilMs.delete(known);
+    this.unresponsiveUntilMs.set(address, nowMs + CLIENT_LIMITS.unresponsiveBrokerAskLastMs);
   }
 
   private apply(view: ClusterView, requested: readonly string[]): void {

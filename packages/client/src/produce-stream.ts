@@ -30,6 +30,8 @@ interface Pending {
   readonly resolve: (response: ProduceResponse__Output) => void;
   readonly reject: (error: TributaryError) => void;
   readonly timer: NodeJS.Timeout;
+  /** Removes the request's abort listener. */
+  readonly detach: () => void;
 }
 
 /** One broker's ProduceStream: opened on first use and again after it broke. */
@@ -47,23 +49,34 @@ export class ProduceStream {
 
   /**
    * Sends one Produce request and resolves with its answer. Past `deadlineMs` it rejects REQUEST_TIMED_OUT
-   * (retriable) and a late answer is ignored, as a unary call past its deadline.
+   * (retriable) and a late answer is ignored, as a unary call past its deadline; so it is when `signal`
+   * aborts first, rejecting with the signal's reason (the stream stays open for the other requests).
    */
-  produce(request: ProduceRequest, deadlineMs: number): Promise<ProduceResponse__Output> {
+  produce(
+    request: ProduceRequest,
+    deadlineMs: number,
+    signal?: AbortSignal,
+  ): Promise<ProduceResponse__Output> {
     assert(deadlineMs > 0, () => `deadlineMs must be positive, got ${deadlineMs}`);
     assert(
       this.pending.size < WIRE_LIMITS.produceStreamPendingRequestsMax,
       'the producer bounds its requests in flight per broker below what a stream admits',
     );
+    if (signal?.aborted === true) return Promise.reject(asTributaryError(signal.reason));
     const call = this.call ?? this.open();
     const requestId = this.nextRequestId++;
     return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        this.settle(requestId)?.reject(asTributaryError(signal?.reason));
+      };
       const timer = setTimeout(() => {
         this.settle(requestId)?.reject(
           new TributaryError('REQUEST_TIMED_OUT', `no Produce answer on the stream within ${deadlineMs} ms`),
         );
       }, deadlineMs);
-      this.pending.set(requestId, { resolve, reject, timer });
+      const detach = (): void => signal?.removeEventListener('abort', onAbort);
+      this.pending.set(requestId, { resolve, reject, timer, detach });
+      signal?.addEventListener('abort', onAbort, { once: true });
       call.write({ requestId, request });
     });
   }
@@ -106,6 +119,7 @@ export class ProduceStream {
     if (pending === undefined) return undefined;
     this.pending.delete(requestId);
     clearTimeout(pending.timer);
+    pending.detach();
     return pending;
   }
 }
@@ -153,16 +167,26 @@ export class ProduceTransport {
     client: BrokerClient,
     request: ProduceRequest,
     deadlineMs: number,
+    signal?: AbortSignal,
   ): Promise<ProduceResponse__Output> {
     if (this.streaming(address)) {
       try {
-        return await this.streamTo(address, client).produce(request, deadlineMs);
+        return await this.streamTo(address, client).produce(request, deadlineMs, signal);
       } catch (error) {
         if (!isUnimplemented(error)) throw error;
         this.unaryUntilMs.set(address, this.nowMs() + PRODUCE_STREAM_REPROBE_MS);
       }
     }
-    return unary(client, 'Produce', request, { deadlineMs });
+    try {
+      return await unary(client, 'Produce', request, {
+        deadlineMs,
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      // A cancelled call fails CANCELLED: the caller's reason says why it was cancelled.
+      if (signal?.aborted === true) throw asTributaryError(signal.reason);
+      throw error;
+    }
   }
 
   /** Whether requests to `address` go on its stream now. */

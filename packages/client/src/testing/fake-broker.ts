@@ -101,6 +101,11 @@ export interface FakeClusterState {
   produceStreams: boolean;
   /** ProduceStreams opened, across brokers. */
   produceStreamsOpened: number;
+  /**
+   * Brokers that answer no Produce and no Metadata call, as a SIGSTOPped process: connections stay open and
+   * nothing comes back (the caller's deadline or cancellation ends the call).
+   */
+  readonly pausedBrokers: Set<number>;
 }
 
 /** A producer as DescribeProducers reports it (-1: none, as on the wire). */
@@ -153,6 +158,9 @@ export interface FakeClusterOptions {
 
 const key = (topic: string, partition: number): string => `${topic}-${partition}`;
 
+/** What a paused broker's handler waits for: nothing (the call ends by the client's deadline or cancel). */
+const untilNever = (): Promise<never> => new Promise<never>(() => undefined);
+
 export async function startFakeCluster(options: FakeClusterOptions): Promise<FakeCluster> {
   const state: FakeClusterState = {
     leaders: new Map(),
@@ -171,6 +179,7 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     activeProducers: new Map(),
     produceStreams: true,
     produceStreamsOpened: 0,
+    pausedBrokers: new Set(),
   };
   for (const [topic, count] of Object.entries(options.topics)) {
     state.leaders.set(
@@ -260,6 +269,7 @@ function handlers(
   };
   return {
     Produce: (call, callback) => {
+      if (state.pausedBrokers.has(id)) return;
       let outcome: ReturnType<typeof produce>;
       try {
         outcome = produce(id, state, call.request, check);
@@ -283,6 +293,7 @@ function handlers(
       state.produceStreamsOpened++;
       serveRequestStream(call, {
         handle: async (message) => {
+          if (state.pausedBrokers.has(id)) await untilNever();
           const request = requireMessage(message.request, 'request');
           const outcome = produce(id, state, request, check);
           for (const wake of [...appended]) wake();
@@ -367,6 +378,7 @@ function handlers(
     }),
     Metadata: handleUnary(async (request: MetadataRequest__Output) => {
       state.requests.push({ brokerId: id, method: 'Metadata', topics: request.topics, request });
+      if (state.pausedBrokers.has(id)) await untilNever();
       return metadataResponse(request, state, brokers);
     }),
     DeleteRecords: handleUnary(async (request: DeleteRecordsRequest__Output) => {
