@@ -50,6 +50,8 @@ describe('argument errors: one line, exit 2', () => {
       ['perf', 'end-to-end', 't', '--duration-ms', '10', '--linger-ms', '10001'],
     ],
     ['zero record size', ['perf', 'produce', 't', '--messages', '10', '--record-size', '0']],
+    ['zero --request-timeout-ms', ['produce', 't', '--request-timeout-ms', '0']],
+    ['bad --delivery-timeout-ms', ['produce', 't', '--delivery-timeout-ms', 'soon']],
     ['bad --bootstrap', ['--bootstrap', 'nope', 'consume', 't']],
     ['bad TRIB_BOOTSTRAP', ['consume', 't'], { TRIB_BOOTSTRAP: 'a:1,bad' }],
   ];
@@ -412,5 +414,36 @@ describe('against fake brokers', () => {
       records: stats.acked,
       bytes: (stats.acked ?? 0) * 100,
     });
+  });
+});
+
+describe('produce timeouts (fake brokers, one of them paused)', () => {
+  let cluster: FakeCluster;
+  beforeAll(async () => {
+    cluster = await startFakeCluster({ brokers: 2, topics: { stuck: 1 } });
+  });
+  afterAll(async () => {
+    await cluster.stop();
+  });
+
+  it('--delivery-timeout-ms bounds a record whose leader answers nothing: exit 1 naming the deadline', async () => {
+    cluster.state.pausedBrokers.add(cluster.state.leaders.get('stuck')?.[0] ?? -1);
+    const { code, err } = await trib(
+      [
+        '--bootstrap',
+        cluster.bootstrap.join(','),
+        'produce',
+        'stuck',
+        '--request-timeout-ms',
+        '400',
+        '--delivery-timeout-ms',
+        '1500',
+      ],
+      { stdin: ['a\n'] },
+    );
+    expect(code).toBe(EXIT_FAILURE);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/REQUEST_TIMED_OUT: .*1500 ms delivery/);
+    cluster.state.pausedBrokers.clear();
   });
 });

@@ -24,6 +24,10 @@ export interface PerfProduceOptions extends ClientCommandOptions {
   readonly messages?: number;
   readonly recordSizeBytes: number;
   readonly acks: Acks;
+  /** One Produce request's deadline (Kafka's request.timeout.ms). */
+  readonly requestTimeoutMs: number;
+  /** A record's deadline, retries included (Kafka's delivery.timeout.ms). */
+  readonly deliveryTimeoutMs: number;
   /** false turns idempotence off; unset, the producer's default applies (on with acks all). */
   readonly idempotent?: boolean;
   /** Default 'none'. */
@@ -153,7 +157,8 @@ export async function perfProduce(
   await withClient(context, options, async (client) => {
     const producer = client.producer({
       acks: options.acks,
-      timeoutMs: context.options.timeoutMs,
+      timeoutMs: options.requestTimeoutMs,
+      deliveryTimeoutMs: options.deliveryTimeoutMs,
       maxInFlightPerBroker: options.inFlight,
       compression: options.compression ?? 'none',
       ...(options.idempotent === undefined ? {} : { idempotent: options.idempotent }),

@@ -12,7 +12,7 @@ import type { CliInput, Runner } from '../program.js';
 import { consume } from './consume.js';
 import { PERF_DEFAULTS, perfConsume, perfProduce } from './perf.js';
 import { END_TO_END_DEFAULTS, perfEndToEnd } from './perf-end-to-end.js';
-import { type LineHeader, produce } from './produce.js';
+import { type LineHeader, PRODUCE_TIMEOUTS, produce } from './produce.js';
 
 export function parseAcks(value: string): Acks {
   switch (value) {
@@ -104,6 +104,8 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
     .addOption(acksOption())
     .addOption(noIdempotenceOption())
     .addOption(compressionOption())
+    .addOption(requestTimeoutOption())
+    .addOption(deliveryTimeoutOption())
     .action(
       run((context, command) => {
         const options = command.opts<{
@@ -114,6 +116,8 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
           acks: Acks;
           idempotence?: boolean;
           compression: SupportedCompression;
+          requestTimeoutMs: number;
+          deliveryTimeoutMs?: number;
         }>();
         if (options.keySeparator === '') usageError(command, '--key-separator must not be empty');
         return produce(
@@ -123,6 +127,7 @@ function addProduceCommand(program: Command, run: Runner, input: CliInput): void
             bootstrap: bootstrapOf(command),
             acks: options.acks,
             compression: options.compression,
+            ...produceTimeoutsOf(context, command, options),
             ...idempotenceOf(options),
             ...(options.key === undefined ? {} : { key: options.key }),
             ...(options.keySeparator === undefined ? {} : { keySeparator: options.keySeparator }),
@@ -201,6 +206,40 @@ function addConsumeCommand(program: Command, run: Runner): void {
     );
 }
 
+function requestTimeoutOption(): Option {
+  return new Option(
+    '--request-timeout-ms <ms>',
+    "how long one Produce request waits for its answer (Kafka's request.timeout.ms)",
+  )
+    .argParser(parsePositiveInt)
+    .default(PRODUCE_TIMEOUTS.requestTimeoutMsDefault);
+}
+
+function deliveryTimeoutOption(): Option {
+  return new Option(
+    '--delivery-timeout-ms <ms>',
+    "how long a record may take to be acknowledged, retries included (Kafka's delivery.timeout.ms; " +
+      `default ${PRODUCE_TIMEOUTS.deliveryTimeoutMsDefault}, or the global --timeout-ms when given)`,
+  ).argParser(parsePositiveInt);
+}
+
+/**
+ * A producer's request and delivery timeouts from the flags. The global --timeout-ms ("the command's
+ * deadline") bounded each send before these flags existed; given explicitly it still does, unless
+ * --delivery-timeout-ms says otherwise. A request never outlives its record's delivery deadline.
+ */
+function produceTimeoutsOf(
+  context: CommandContext,
+  command: Command,
+  options: { readonly requestTimeoutMs: number; readonly deliveryTimeoutMs?: number },
+): { requestTimeoutMs: number; deliveryTimeoutMs: number } {
+  const deliveryTimeoutMs =
+    options.deliveryTimeoutMs ??
+    explicitTimeoutMs(context, command) ??
+    PRODUCE_TIMEOUTS.deliveryTimeoutMsDefault;
+  return { requestTimeoutMs: Math.min(options.requestTimeoutMs, deliveryTimeoutMs), deliveryTimeoutMs };
+}
+
 function lingerOption(): Option {
   return new Option(
     '--linger-ms <ms>',
@@ -250,6 +289,8 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
       parsePositiveInt,
       PERF_DEFAULTS.payloadPoolSize,
     )
+    .addOption(requestTimeoutOption())
+    .addOption(deliveryTimeoutOption())
     .action(
       run((context, command) => {
         const options = command.opts<{
@@ -265,10 +306,13 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
           valuePool: number;
           idempotence?: boolean;
           compression: SupportedCompression;
+          requestTimeoutMs: number;
+          deliveryTimeoutMs?: number;
         }>();
         requireRunBoundOrUsage(command, options);
         return perfProduce(context, String(command.args[0]), {
           bootstrap: bootstrapOf(command),
+          ...produceTimeoutsOf(context, command, options),
           ...(options.messages === undefined ? {} : { messages: options.messages }),
           lingerMs: options.lingerMs,
           recordSizeBytes: options.recordSize,

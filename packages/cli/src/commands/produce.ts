@@ -14,6 +14,10 @@ export interface ClientCommandOptions {
 
 export interface ProduceOptions extends ClientCommandOptions {
   readonly acks: Acks;
+  /** One Produce request's deadline (Kafka's request.timeout.ms). */
+  readonly requestTimeoutMs: number;
+  /** A record's deadline, retries included (Kafka's delivery.timeout.ms). */
+  readonly deliveryTimeoutMs: number;
   /** false turns idempotence off; unset, the producer's default applies (on with acks all). */
   readonly idempotent?: boolean;
   /** Default 'none'. */
@@ -30,6 +34,16 @@ export interface LineHeader {
   readonly key: string;
   readonly value: Uint8Array;
 }
+
+/**
+ * Kafka's producer defaults: a request waits 30 s, a record may take 120 s with retries, so a send rides
+ * through a leader's failover (the client abandons a request to a replaced leader at once: leader-watch.ts
+ * in the client) instead of failing after one attempt.
+ */
+export const PRODUCE_TIMEOUTS = {
+  requestTimeoutMsDefault: 30_000,
+  deliveryTimeoutMsDefault: 120_000,
+} as const;
 
 /** Bounds for batching stdin lines. */
 export const PRODUCE_LIMITS = {
@@ -100,7 +114,8 @@ export async function produce(
   await withClient(context, options, async (client) => {
     const producer = client.producer({
       acks: options.acks,
-      timeoutMs: context.options.timeoutMs,
+      timeoutMs: options.requestTimeoutMs,
+      deliveryTimeoutMs: options.deliveryTimeoutMs,
       compression: options.compression ?? 'none',
       ...(options.idempotent === undefined ? {} : { idempotent: options.idempotent }),
     });
