@@ -72,6 +72,11 @@ export class BrokerProcess {
     return this.process.isRunning;
   }
 
+  /** Stopped with SIGSTOP (pause()) and not resumed yet. */
+  get isPaused(): boolean {
+    return this.process.isPaused;
+  }
+
   args(): string[] {
     return [
       '--node-id',

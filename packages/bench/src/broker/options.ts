@@ -33,7 +33,8 @@ export const BROKER_BENCH_USAGE = `usage: broker-bench [--runs N] [--partitions 
                     [--skip-throughput] [--skip-latency] [--skip-failover] [--profile DIR] [--json]
 Starts 3 controllers + 3 brokers and drives the real \`trib perf\` CLI; reports the median of N runs of:
 acks=all produce throughput (M records or D ms, P partitions, RF=3) and consume catch-up; single-record
-latency at 200 records/s; partition-leader failover stall under SIGKILL and under SIGTERM.
+latency at 200 records/s; partition-leader failover stall under SIGKILL, SIGTERM and SIGSTOP (the leader
+paused past its session timeout; also reported: the stall past the controller's leadership move).
 --profile DIR runs one throughput produce with brokers and client under node --cpu-prof instead.`;
 
 export function parseBrokerBenchArgs(argv: readonly string[]): BrokerBenchOptions | 'help' {
