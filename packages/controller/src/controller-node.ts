@@ -437,8 +437,9 @@ async function transferLeadershipAway(driver: RaftDriver, self: NodeId, tickMs: 
   }
   if (target === null) return;
   driver.transferLeadership(target);
-  const deadline = Date.now() + LEADERSHIP_TRANSFER_WAIT_MS;
-  while (Date.now() < deadline && driver.status().leaderId === self) {
+  // The monotonic clock: a wall clock jump must neither cut the wait short nor stretch it.
+  const deadline = performance.now() + LEADERSHIP_TRANSFER_WAIT_MS;
+  while (performance.now() < deadline && driver.status().leaderId === self) {
     await new Promise((resolve) => setTimeout(resolve, Math.max(5, Math.floor(tickMs / 2))));
   }
 }

@@ -62,7 +62,10 @@ export class KafkaConnection {
   readonly #clientHost: string;
   readonly #slots: Slot[] = [];
   #inFlightBytes = 0;
-  /** When a byte last arrived or a response was last written (the idle clock). */
+  /**
+   * When a byte last arrived or a response was last written, on the monotonic clock (performance.now()): a
+   * wall clock jumping forward must not make every connection look idle.
+   */
   #lastActivityMs: number;
   #paused = false;
   #closed = false;
@@ -101,9 +104,9 @@ export class KafkaConnection {
       onTimeout: () => this.#socket.destroy(),
     });
     this.#socket.setNoDelay(true);
-    this.#lastActivityMs = Date.now();
+    this.#lastActivityMs = performance.now();
     this.#socket.on('data', (chunk: Buffer) => {
-      this.#lastActivityMs = Date.now();
+      this.#lastActivityMs = performance.now();
       this.#splitter.push(chunk);
       this.#readFrames();
     });
@@ -288,7 +291,7 @@ export class KafkaConnection {
     while (slot?.done) {
       this.#slots.shift();
       this.#inFlightBytes -= slot.frameBytes;
-      this.#lastActivityMs = Date.now();
+      this.#lastActivityMs = performance.now();
       if (slot.response !== null) {
         this.#socket.cork();
         for (const chunk of slot.response) this.#socket.write(chunk);

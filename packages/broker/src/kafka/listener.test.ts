@@ -1,6 +1,6 @@
 import { ApiVersions, KAFKA_LIMITS, parseVersions } from '@tributary/kafka-protocol';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONNECTION_LIMITS } from './connection.js';
 import { type KafkaHandler, registerHandler } from './handler.js';
 import { apiVersionsHandler } from './handlers/api-versions.js';
@@ -127,6 +127,24 @@ describe('Kafka listener', () => {
     const quiet = await client(listener);
     expect((await quiet.request(ApiVersions, 3, v3('x'))).errorCode).toBe(0);
     await quiet.waitClosed();
+  });
+
+  it('keeps connections open when the wall clock jumps a day forward (the idle clock is monotonic)', async () => {
+    const limits = { ...DEFAULT_CONNECTION_LIMITS, idleMs: 2_000 };
+    const listener = await listen(standardRegistry(), limits);
+    const c = await client(listener);
+    expect((await c.request(ApiVersions, 3, v3('before'))).errorCode).toBe(0);
+    const jump = vi
+      .spyOn(Date, 'now')
+      .mockImplementation(() => performance.timeOrigin + performance.now() + 86_400_000);
+    try {
+      // Two idle sweeps (every idleMs / 4) pass with the wall clock a day ahead.
+      await new Promise((resolve) => setTimeout(resolve, 1_100));
+      expect(listener.connectionCount()).toBe(1);
+      expect((await c.request(ApiVersions, 3, v3('after'))).errorCode).toBe(0);
+    } finally {
+      jump.mockRestore();
+    }
   });
 
   it('closes a connection on a malformed frame, an oversized frame or an unknown API, and keeps serving others', async () => {

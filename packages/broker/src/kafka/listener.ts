@@ -146,7 +146,7 @@ export async function startKafkaListener(options: KafkaListenerOptions): Promise
   const idleMs = (options.limits ?? DEFAULT_CONNECTION_LIMITS).idleMs;
   const sweep = setInterval(
     () => {
-      const nowMs = Date.now();
+      const nowMs = performance.now();
       for (const connection of connections) connection.closeIfIdle(nowMs);
     },
     Math.max(10, Math.floor(idleMs / 4)),
