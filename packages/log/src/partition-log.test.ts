@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, TributaryError } from '@tributary/core';
@@ -218,6 +218,25 @@ describe('append and read', () => {
     expect(log.logEndOffset).toBe(0);
     await appendN(log, 1);
     expect(log.logEndOffset).toBe(1);
+  });
+});
+
+describe('closing on a failed disk', () => {
+  it('close() of a log whose directory vanished fails, and still releases every file descriptor', async () => {
+    // This process's descriptors on files of the log's directory (deleted ones read "<path> (deleted)").
+    const descriptorsInDir = async () => {
+      const targets = await Promise.all(
+        (await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+      );
+      return targets.filter((target) => target.startsWith(`${dir}/`)).length;
+    };
+    const log = await openLog({ segmentBytes: 1024 });
+    await appendN(log, 30);
+    expect(log.segmentCount).toBeGreaterThan(2);
+    expect(await descriptorsInDir()).toBeGreaterThan(0);
+    await rm(dir, { recursive: true, force: true });
+    await expect(log.close()).rejects.toThrow();
+    expect(await descriptorsInDir()).toBe(0);
   });
 });
 

@@ -718,22 +718,32 @@ export class PartitionLog {
       const bases = new Set(this.segments.map((segment) => segment.baseOffset));
       const segments = new Map([...pass.checkpoint.segments].filter(([base]) => bases.has(base)));
       this.cleanerCheckpoint = { firstDirtyOffset: pass.checkpoint.firstDirtyOffset, segments };
-      await writeCleanerCheckpoint(this.dir, this.cleanerCheckpoint);
-      pass.onSwapStep?.('checkpoint-written', pass.checkpoint.firstDirtyOffset);
-      for (const { old, cleaned, abortedIndex } of pass.replacements) {
-        const index = this.segments.indexOf(old);
-        assert(
-          index >= 0 && index < this.segments.length - 1,
-          'a cleaned segment is a closed one of the log',
-        );
-        // The old file is renamed to .deleted and unlinked while reads may still use it (retire).
-        await old.pinFile();
-        await installSwap(this.dir, old.baseOffset, pass.onSwapStep);
-        cleaned.unpinFile();
-        this.segments[index] = cleaned;
-        await cleaned.persistIndexes();
-        if (abortedIndex !== null) await this.txnIndexes.replace(cleaned, abortedIndex);
-        await this.retire(old);
+      try {
+        await writeCleanerCheckpoint(this.dir, this.cleanerCheckpoint);
+        pass.onSwapStep?.('checkpoint-written', pass.checkpoint.firstDirtyOffset);
+        for (const { old, cleaned, abortedIndex } of pass.replacements) {
+          const index = this.segments.indexOf(old);
+          assert(
+            index >= 0 && index < this.segments.length - 1,
+            'a cleaned segment is a closed one of the log',
+          );
+          // The old file is renamed to .deleted and unlinked while reads may still use it (retire).
+          await old.pinFile();
+          await installSwap(this.dir, old.baseOffset, pass.onSwapStep);
+          cleaned.unpinFile();
+          this.segments[index] = cleaned;
+          await cleaned.persistIndexes();
+          if (abortedIndex !== null) await this.txnIndexes.replace(cleaned, abortedIndex);
+          await this.retire(old);
+        }
+      } catch (error) {
+        // The log fails (exclusive) and the swap files wait for the next open's recovery; the cleaned
+        // segments not installed yet are nobody's, so their descriptors are closed here rather than left to
+        // the garbage collector (which Node deprecates, and which would hold them until it ran).
+        for (const { cleaned } of pass.replacements) {
+          if (!this.segments.includes(cleaned)) await cleaned.closeFile();
+        }
+        throw error;
       }
       await this.removeEmptiedSegments(new Set(pass.replacements.map(({ cleaned }) => cleaned)));
       this.checkInvariants();
@@ -812,12 +822,20 @@ export class PartitionLog {
   close(): Promise<void> {
     if (this.state === 'failed') return this.closeWithoutMarker();
     return this.exclusive(async () => {
-      this.activeSegment.sealTimeIndex();
-      await this.activeSegment.flush();
-      for (const segment of this.segments) await segment.close();
-      await this.closeRetired();
-      await saveProducerState(this.dir, this.producerState, this.logEndOffset);
-      await writeCleanShutdownMarker(this.dir);
+      try {
+        this.activeSegment.sealTimeIndex();
+        await this.activeSegment.flush();
+        for (const segment of this.segments) await segment.close();
+        await this.closeRetired();
+        await saveProducerState(this.dir, this.producerState, this.logEndOffset);
+        await writeCleanShutdownMarker(this.dir);
+      } catch (error) {
+        // Persisting failed (a full or vanished disk): no clean-shutdown marker, so the next open recovers,
+        // and every descriptor is still released rather than left to the garbage collector.
+        for (const segment of this.segments) await segment.closeFile();
+        await this.closeRetired();
+        throw error;
+      }
       this.state = 'closed';
     });
   }
