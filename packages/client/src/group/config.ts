@@ -19,6 +19,11 @@ export const GROUP_DEFAULTS = {
 export const GROUP_LIMITS = {
   /** Deadline of one coordinator call (FindCoordinator, GroupHeartbeat, OffsetCommit, ...). */
   coordinatorCallTimeoutMs: 5_000,
+  /**
+   * How long a coordinator call waits before another broker is asked whether the group's coordinator moved,
+   * and between such asks (coordinator.ts watch): a call outlives it only when the coordinator is slow or gone.
+   */
+  coordinatorWatchIntervalMs: 500,
   /** Attempts of one commit before it fails (STALE_MEMBER_EPOCH and coordinator moves included). */
   commitAttemptsMax: 10,
   /**

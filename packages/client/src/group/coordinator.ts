@@ -16,6 +16,7 @@ import {
   type UnaryResponse,
   unary,
 } from '@tributary/protocol';
+import { CLIENT_LIMITS } from '../limits.js';
 import { partitionError, sleep, toError } from '../retry.js';
 import { GROUP_LIMITS } from './config.js';
 import { heartbeatAction } from './reconcile.js';
@@ -55,6 +56,8 @@ export interface CoordinatorLookupDeps {
   readonly connections: CoordinatorConnections;
   /** Brokers that may be asked FindCoordinator (any broker answers it). */
   readonly lookupAddresses: () => readonly string[];
+  /** How long a call waits on the coordinator before another broker is asked whether it moved (and between asks). */
+  readonly watchIntervalMs?: number;
 }
 
 export interface CoordinatorCallOptions {
@@ -74,6 +77,8 @@ export class CoordinatorLookup {
   private address: string | undefined;
   /** Rotates through the lookup addresses so one dead broker does not stall every lookup. */
   private nextAddress = 0;
+  /** Coordinators that stopped answering lately (performance.now() until when): asked after the others. */
+  private readonly unresponsiveUntilMs = new Map<string, number>();
 
   constructor(private readonly deps: CoordinatorLookupDeps) {}
 
@@ -93,14 +98,12 @@ export class CoordinatorLookup {
   /** The coordinator's address: cached, or asked of each lookup address at most once. */
   async coordinator(options: CoordinatorCallOptions = {}): Promise<string> {
     if (this.address !== undefined) return this.address;
-    const candidates = [...new Set(this.deps.lookupAddresses())];
+    const candidates = this.lookupCandidates();
     let lastError = new TributaryError(
       'COORDINATOR_NOT_AVAILABLE',
       'no broker address to ask for the coordinator',
     );
-    for (let attempt = 0; attempt < candidates.length; attempt++) {
-      const candidate = candidates[(this.nextAddress + attempt) % candidates.length];
-      if (candidate === undefined) continue;
+    for (const candidate of candidates) {
       try {
         const response = await unary(
           this.deps.connections.get(candidate),
@@ -118,6 +121,7 @@ export class CoordinatorLookup {
       } catch (error) {
         lastError = toError(error);
         if (!lastError.retriable) throw lastError;
+        if (lastError.code === 'REQUEST_TIMED_OUT') this.markUnresponsive(candidate);
         this.nextAddress++;
       }
     }
@@ -134,13 +138,15 @@ export class CoordinatorLookup {
     options: CoordinatorCallOptions = {},
   ): Promise<UnaryResponse<GroupCoordinatorClient, M>> {
     const address = await this.coordinator(options);
+    const moved = new AbortController();
+    const stopWatching = this.watch(address, moved);
+    const signal =
+      options.signal === undefined ? moved.signal : AbortSignal.any([options.signal, moved.signal]);
     try {
-      const response = await unary(
-        this.deps.connections.get(address),
-        method,
-        request,
-        callDeadline(options),
-      );
+      const response = await unary(this.deps.connections.get(address), method, request, {
+        ...callDeadline(options),
+        signal,
+      });
       const error = responseError(
         response as unknown as { errorCode: string; errorMessage: string },
         `${method}(${this.deps.groupId})`,
@@ -148,10 +154,85 @@ export class CoordinatorLookup {
       if (error !== undefined) throw error;
       return response;
     } catch (error) {
+      // Given up because the watch found the group's new coordinator: that one is cached already.
+      if (moved.signal.aborted) throw toError(moved.signal.reason);
       const failure = toError(error);
+      if (failure.code === 'REQUEST_TIMED_OUT') this.markUnresponsive(address);
       if (heartbeatAction(failure.code, failure.retriable) === 'find-coordinator') this.invalidate();
       throw failure;
+    } finally {
+      stopWatching();
     }
+  }
+
+  /**
+   * While a call waits on `address` longer than the watch interval, asks another broker each interval which
+   * broker coordinates the group (issue 16: members ride through failovers). A coordinator paused past its
+   * session timeout (SIGSTOP, a long GC) answers nothing and closes nothing, so without this every call
+   * would wait out its deadline and the lookup after it might ask the paused broker again; when the answer
+   * names another coordinator, it is cached and the call is given up with NOT_COORDINATOR, so its caller
+   * (heartbeat loop, commit retries) goes to the new one at once.
+   */
+  private watch(address: string, moved: AbortController): () => void {
+    const intervalMs = this.deps.watchIntervalMs ?? GROUP_LIMITS.coordinatorWatchIntervalMs;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const look = async (): Promise<void> => {
+      timer = undefined;
+      const other = this.lookupCandidates().find((candidate) => candidate !== address);
+      if (other === undefined) return;
+      try {
+        const response = await unary(
+          this.deps.connections.get(other),
+          'FindCoordinator',
+          { groupId: this.deps.groupId },
+          {
+            deadlineMs: Math.min(GROUP_LIMITS.coordinatorCallTimeoutMs, CLIENT_LIMITS.metadataCallTimeoutMs),
+          },
+        );
+        if (stopped) return;
+        if (response.errorCode === '' && response.address !== '' && response.address !== address) {
+          stopped = true;
+          this.markUnresponsive(address);
+          this.address = response.address;
+          moved.abort(
+            new TributaryError(
+              'NOT_COORDINATOR',
+              `group ${this.deps.groupId}: the coordinator moved from ${address} to ${response.address} ` +
+                'while a call waited on the old one',
+            ),
+          );
+          return;
+        }
+      } catch {
+        // That broker did not answer either: the next look asks the next one.
+        this.nextAddress++;
+      }
+      if (!stopped) timer = setTimeout(() => void look(), intervalMs);
+    };
+    timer = setTimeout(() => void look(), intervalMs);
+    return () => {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }
+
+  /** The lookup addresses, rotated, with coordinators that stopped answering lately last. */
+  private lookupCandidates(): string[] {
+    const all = [...new Set(this.deps.lookupAddresses())];
+    const first = all.length === 0 ? 0 : this.nextAddress % all.length;
+    const rotated = [...all.slice(first), ...all.slice(0, first)];
+    const nowMs = performance.now();
+    const late = (address: string) => (this.unresponsiveUntilMs.get(address) ?? 0) > nowMs;
+    return [...rotated.filter((address) => !late(address)), ...rotated.filter(late)];
+  }
+
+  private markUnresponsive(address: string): void {
+    const nowMs = performance.now();
+    for (const [known, untilMs] of this.unresponsiveUntilMs) {
+      if (untilMs <= nowMs) this.unresponsiveUntilMs.delete(known);
+    }
+    this.unresponsiveUntilMs.set(address, nowMs + CLIENT_LIMITS.unresponsiveBrokerAskLastMs);
   }
 }
 

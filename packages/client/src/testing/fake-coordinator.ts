@@ -71,6 +71,8 @@ export interface FakeCoordinator {
   readonly requests: FakeCoordinatorRequest[];
   /** Which server coordinates every group; the others answer NOT_COORDINATOR. */
   coordinator: number;
+  /** Servers that answer no call at all, as a SIGSTOPped broker (the caller's deadline ends the call). */
+  readonly paused: Set<number>;
   /** The next call of `method` (on any server) answers `errorCode`, `times` times. */
   inject(method: FakeCoordinatorMethod, errorCode: string, times?: number): void;
   fence(groupId: string, memberId: string): void;
@@ -120,6 +122,7 @@ export async function startFakeCoordinator(options: FakeCoordinatorOptions): Pro
     groups: new Map(),
     requests: [],
     coordinator: 0,
+    paused: new Set(),
     inject(method, errorCode, times = 1) {
       for (let i = 0; i < times; i++) injected.push({ method, errorCode });
     },
@@ -145,13 +148,29 @@ export async function startFakeCoordinator(options: FakeCoordinatorOptions): Pro
     options.forwardBrokerTo === undefined ? undefined : createBrokerClient(options.forwardBrokerTo);
   for (let index = 0; index < (options.servers ?? 1); index++) {
     const server = createServer();
-    addGroupCoordinatorService(server, handlers(index, fake, options, take));
+    addGroupCoordinatorService(server, pausable(index, fake, handlers(index, fake, options, take)));
     if (upstream !== undefined) addBrokerService(server, forwardingBroker(upstream));
     const port = await bindServer(server, '127.0.0.1:0');
     addresses.push(`127.0.0.1:${port}`);
     servers.push(server);
   }
   return fake;
+}
+
+/** The handlers, each answering nothing while its server is in `fake.paused`. */
+function pausable(
+  index: number,
+  fake: FakeCoordinator,
+  all: GroupCoordinatorHandlers,
+): GroupCoordinatorHandlers {
+  const wrapped: Record<string, (call: unknown, callback: unknown) => void> = {};
+  for (const [name, handler] of Object.entries(all)) {
+    const serve = handler as (call: unknown, callback: unknown) => void;
+    wrapped[name] = (call, callback) => {
+      if (!fake.paused.has(index)) serve(call, callback);
+    };
+  }
+  return wrapped as unknown as GroupCoordinatorHandlers;
 }
 
 function groupOf(fake: FakeCoordinator, groupId: string): FakeGroup {
