@@ -265,6 +265,7 @@ export class MetadataImage {
 
   readonly #indexed: IndexedImage = {
     topics: () => this.#topicsById.values(),
+    topic: (topicId) => this.#topicsById.get(topicId),
     topicPosition: (topicId) => this.#topicsById.positionOf(topicId) ?? 0,
   };
 
