@@ -42,6 +42,12 @@ export interface QuorumControllerOptions {
 
 export type ActivationListener = (active: boolean) => void;
 
+interface ProposedImage {
+  readonly term: number;
+  readonly data: Uint8Array;
+  readonly image: MetadataImage;
+}
+
 export class QuorumController implements StateMachine {
   private committedImage: MetadataImage = MetadataImage.EMPTY;
   private appliedIndexValue = 0;
@@ -52,6 +58,14 @@ export class QuorumController implements StateMachine {
   /** A proposal failed while still leader: rebuild the speculative image once nothing is in flight. */
   private speculativeStale = false;
   private driver: RaftDriver | undefined;
+  /**
+   * The images this active controller built for its own proposals, by log index. When such an entry
+   * commits (same index, same term, the very bytes proposed), the committed image is the one already built
+   * rather than a second decode and replay of the same records: in its own term the leader's log after its
+   * no-op holds only what it appended, each built on the image before it (Kafka's active controller
+   * likewise replays a record once). Cleared when this node stops being active or restores a snapshot.
+   */
+  private readonly proposedImages = new Map<number, ProposedImage>();
   private readonly commitListeners = new Set<(appliedIndex: number) => void>();
   private readonly activationListeners = new Set<ActivationListener>();
 
@@ -95,12 +109,27 @@ export class QuorumController implements StateMachine {
       entry.index === this.appliedIndexValue + 1,
       () => `applied ${entry.index} after ${this.appliedIndexValue}: entries must have no gaps`,
     );
-    const delta = new MetadataDelta(this.committedImage);
-    if (entry.type === 'normal') {
-      for (const bytes of decodeEntryBatch(entry.data)) delta.replay(decodeRecord(bytes), entry.index);
+    const proposed = this.proposedImages.get(entry.index);
+    if (proposed !== undefined) this.proposedImages.delete(entry.index);
+    if (
+      proposed !== undefined &&
+      entry.type === 'normal' &&
+      proposed.term === entry.term &&
+      proposed.data === entry.data
+    ) {
+      assert(
+        proposed.image.offset === entry.index,
+        () => `image proposed at ${entry.index} has offset ${proposed.image.offset}`,
+      );
+      this.committedImage = proposed.image;
+    } else {
+      const delta = new MetadataDelta(this.committedImage);
+      if (entry.type === 'normal') {
+        for (const bytes of decodeEntryBatch(entry.data)) delta.replay(decodeRecord(bytes), entry.index);
+      }
+      delta.advanceTo(entry.index);
+      this.committedImage = delta.apply();
     }
-    delta.advanceTo(entry.index);
-    this.committedImage = delta.apply();
     this.appliedIndexValue = entry.index;
     if (entry.type === 'leader-change') this.maybeActivate(entry);
   }
@@ -119,6 +148,7 @@ export class QuorumController implements StateMachine {
       this.committedImage = image;
     }
     this.appliedIndexValue = index;
+    this.proposedImages.clear();
     this.deactivate();
     this.options.logger.info({ snapshotIndex: index }, 'metadata image restored from a snapshot');
   }
@@ -207,8 +237,10 @@ export class QuorumController implements StateMachine {
     const next = delta.apply();
     let committed: Promise<unknown>;
     try {
-      const proposal = driver.propose(encodeEntryBatch(records.map(encodeRecord)));
+      const data = encodeEntryBatch(records.map(encodeRecord));
+      const proposal = driver.propose(data);
       assert(proposal.index === predictedIndex, () => `proposed at ${proposal.index}, not ${predictedIndex}`);
+      this.proposedImages.set(proposal.index, { term: proposal.term, data, image: next });
       committed = proposal.committed;
     } catch (error) {
       throw error instanceof TributaryError && error.code === 'NOT_CONTROLLER' ? this.notController() : error;
@@ -218,7 +250,11 @@ export class QuorumController implements StateMachine {
     try {
       await committed;
     } catch (error) {
-      if (this.activeTerm !== null) this.speculativeStale = true;
+      if (this.activeTerm !== null) {
+        this.speculativeStale = true;
+        // Images built on top of the lost entry no longer describe the log: replay whatever commits.
+        this.proposedImages.clear();
+      }
       throw error instanceof TributaryError && error.code === 'NOT_CONTROLLER' ? this.notController() : error;
     } finally {
       this.inFlight--;
@@ -241,6 +277,7 @@ export class QuorumController implements StateMachine {
     if (this.activeTerm === null) return;
     this.activeTerm = null;
     this.speculative = null;
+    this.proposedImages.clear();
     this.speculativeStale = false;
     this.options.logger.info('no longer the active controller');
     for (const listener of this.activationListeners) listener(false);

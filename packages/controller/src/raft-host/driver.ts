@@ -117,10 +117,14 @@ export class RaftDriver {
 
   /**
    * Proposes `data` as one entry. Throws NOT_CONTROLLER at once when this node is not the leader;
-   * otherwise returns the entry's index and a promise that resolves once it commits in the term it was
+   * otherwise returns the entry's index and term, and a promise that resolves once it commits in the term it was
    * proposed in, or rejects with NOT_CONTROLLER when the entry is lost (leadership lost or replaced).
    */
-  propose(data: Uint8Array): { readonly index: LogIndex; readonly committed: Promise<LogIndex> } {
+  propose(data: Uint8Array): {
+    readonly index: LogIndex;
+    readonly term: Term;
+    readonly committed: Promise<LogIndex>;
+  } {
     if (this.stopped) throw new TributaryError('SHUTTING_DOWN', 'the controller is shutting down');
     const status = this.core.status();
     if (status.role !== 'leader') {
@@ -138,7 +142,7 @@ export class RaftDriver {
         cause: error,
       });
     }
-    return this.track(proposed);
+    return { ...this.track(proposed), term: proposed.term };
   }
 
   /**
