@@ -8,6 +8,7 @@
  * controller applies twice per command, and a per-command O(topics) copy capped its write rate).
  */
 import { assert, assertNever, type BrokerId } from '@tributary/core';
+import { sharedBrokerIds } from './broker-id-lists.js';
 import type { PartitionChange } from './broker-index.js';
 import {
   type BrokerRegistration,
@@ -261,12 +262,13 @@ export class MetadataDelta {
     );
     const existing = change.changed.get(record.partition) ?? change.basePartitions.get(record.partition);
     assert(existing === undefined, () => `Partition: ${record.topicId}/${record.partition} already exists`);
-    const { topicId, partition, replicas, isr, leader, leaderEpoch, partitionEpoch } = record;
+    const { partition, leader, leaderEpoch, partitionEpoch } = record;
     const state: PartitionState = {
-      topicId,
+      // The topic's own id string, not the record's copy: one string per topic, not per partition.
+      topicId: change.topicId,
       partition,
-      replicas,
-      isr,
+      replicas: sharedBrokerIds(record.replicas),
+      isr: sharedBrokerIds(record.isr),
       leader,
       leaderEpoch,
       partitionEpoch,
@@ -297,8 +299,8 @@ export class MetadataDelta {
     const state: PartitionState = {
       topicId: old.topicId,
       partition: old.partition,
-      replicas: record.replicas ?? old.replicas,
-      isr: record.isr ?? old.isr,
+      replicas: record.replicas === undefined ? old.replicas : sharedBrokerIds(record.replicas),
+      isr: record.isr === undefined ? old.isr : sharedBrokerIds(record.isr),
       leader,
       leaderEpoch: record.leaderEpoch,
       partitionEpoch: record.partitionEpoch,
@@ -421,8 +423,8 @@ function reassignmentSets(
   removing: readonly BrokerId[] | undefined,
 ): Pick<PartitionState, 'addingReplicas' | 'removingReplicas'> {
   return {
-    ...(adding !== undefined && adding.length > 0 ? { addingReplicas: adding } : {}),
-    ...(removing !== undefined && removing.length > 0 ? { removingReplicas: removing } : {}),
+    ...(adding !== undefined && adding.length > 0 ? { addingReplicas: sharedBrokerIds(adding) } : {}),
+    ...(removing !== undefined && removing.length > 0 ? { removingReplicas: sharedBrokerIds(removing) } : {}),
   };
 }
 
