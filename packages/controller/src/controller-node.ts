@@ -17,7 +17,7 @@ import {
   systemClock,
   systemRandom,
 } from '@tributary/core';
-import { decodeSnapshot, type MetadataImage } from '@tributary/metadata';
+import { type MetadataImage, readSnapshotHeader } from '@tributary/metadata';
 import {
   addBrokerLifecycleService,
   addControllerAdminService,
@@ -316,10 +316,12 @@ export async function startController(options: ControllerOptions): Promise<Contr
         return isMember(id) || voters.some((v) => v.id === id) || status.leaderId === id || !isMember(self);
       },
       step: (message) => driver.step(message),
+      // The header and CRC only: restore() decodes the records, once (at 100,000 partitions a decode here
+      // too cost the receiving controller a second of replay).
       validateSnapshot: (data, index) => {
         if (data.length === 0 && index === 0) return;
-        const image = decodeSnapshot(data);
-        if (image.offset !== index) throw new RangeError(`its image is at offset ${image.offset}`);
+        const { offset } = readSnapshotHeader(data);
+        if (offset !== index) throw new RangeError(`its image is at offset ${offset}`);
       },
       logger,
     }),

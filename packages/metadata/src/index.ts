@@ -45,9 +45,12 @@ export {
   decodeSnapshot,
   decodeSnapshotRecords,
   encodeSnapshot,
+  imageRecords,
   imageToRecords,
+  readSnapshotHeader,
   SNAPSHOT_MAGIC,
   SNAPSHOT_VERSION,
+  type SnapshotHeader,
 } from './snapshot.js';
 export {
   TOPIC_CONFIG_CHECKS,

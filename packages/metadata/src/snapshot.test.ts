@@ -16,7 +16,14 @@ import { MetadataDelta } from './delta.js';
 import { MetadataImage, type PartitionState } from './image.js';
 import { placeReplicas } from './placement.js';
 import type { MetadataRecord } from './records.js';
-import { crc32, decodeSnapshot, decodeSnapshotRecords, encodeSnapshot, imageToRecords } from './snapshot.js';
+import {
+  crc32,
+  decodeSnapshot,
+  decodeSnapshotRecords,
+  encodeSnapshot,
+  imageToRecords,
+  readSnapshotHeader,
+} from './snapshot.js';
 
 function pick<T>(random: Random, items: readonly T[]): T | undefined {
   return items.length === 0 ? undefined : items[random.int(0, items.length)];
@@ -193,6 +200,51 @@ describe('snapshot round trip', () => {
   it('round-trips the empty image', () => {
     expect(decodeSnapshot(encodeSnapshot(MetadataImage.EMPTY))).toEqual(MetadataImage.EMPTY);
   });
+
+  it('round-trips an image whose records span several write buffers (20,000 partitions, ~3 MB: three 1 MB buffers and a partial one)', () => {
+    const delta = new MetadataDelta(MetadataImage.EMPTY);
+    for (const id of [1, 2, 3]) {
+      delta.replay(
+        {
+          type: 'RegisterBroker',
+          brokerId: brokerId(id),
+          brokerEpoch: brokerEpoch(id),
+          incarnationId: `inc-${id}`,
+          address: `host${id}:9092`,
+          rack: null,
+          fenced: false,
+        },
+        1,
+      );
+    }
+    for (let t = 0; t < 20; t++) {
+      const topicId = `large-${t}`;
+      delta.replay({ type: 'Topic', topicId, name: `large-topic-${t}` }, 2 + t);
+      for (let partition = 0; partition < 1_000; partition++) {
+        const replicas = [0, 1, 2].map((r) => brokerId(((partition + r) % 3) + 1));
+        delta.replay(
+          {
+            type: 'Partition',
+            topicId,
+            partition,
+            replicas,
+            isr: replicas,
+            leader: replicas[0] ?? brokerId(1),
+            leaderEpoch: leaderEpoch(t),
+            partitionEpoch: partitionEpoch(partition % 7),
+          },
+          2 + t,
+        );
+      }
+    }
+    const image = delta.apply();
+    const bytes = encodeSnapshot(image);
+    expect(bytes.length).toBeGreaterThan(2 * 1024 * 1024);
+    expect(readSnapshotHeader(bytes)).toEqual({ offset: image.offset, count: 3 + 20 + 20_000 });
+    const decoded = decodeSnapshot(bytes);
+    expect(decoded).toEqual(image);
+    expect(decoded.partitionCount()).toBe(20_000);
+  });
 });
 
 const GOLDEN = new URL('../testdata/snapshot-v1.bin', import.meta.url);
@@ -218,6 +270,17 @@ describe('snapshot format', () => {
     expect(() => decodeSnapshot(bytes)).toThrow(TributaryError);
     expect(() => decodeSnapshot(bytes)).toThrow(fragment);
   };
+
+  it('reads the header (offset, record count) after checking magic, version and CRC, decoding no record', () => {
+    const bytes = encodeSnapshot(image);
+    expect(readSnapshotHeader(bytes)).toEqual({
+      offset: image.offset,
+      count: decodeSnapshotRecords(bytes).records.length,
+    });
+    const flipped = bytes.slice();
+    flipped[40] = (flipped[40] ?? 0) ^ 0x01;
+    expect(() => readSnapshotHeader(flipped)).toThrow('checksum mismatch');
+  });
 
   it('detects a flipped byte, truncation, bad magic and unknown versions', () => {
     const bytes = encodeSnapshot(image);

@@ -14,7 +14,7 @@
  * image equal to the one the snapshot was taken from (the round-trip test checks this).
  */
 import { assert, TributaryError } from '@tributary/core';
-import { decodeRecord, encodeRecord } from './codec.js';
+import { decodeRecord, encodeRecordText } from './codec.js';
 import { MetadataDelta } from './delta.js';
 import { MetadataImage, parseConfigResourceKey } from './image.js';
 import type { MetadataRecord } from './records.js';
@@ -30,47 +30,91 @@ const TRAILER_BYTES = 4;
  * before they existed).
  */
 export function imageToRecords(image: MetadataImage): MetadataRecord[] {
-  const records: MetadataRecord[] = [];
+  return [...imageRecords(image)];
+}
+
+/** imageToRecords one record at a time, so a snapshot of a large image never holds them all at once. */
+export function* imageRecords(image: MetadataImage): Generator<MetadataRecord, undefined, unknown> {
   for (const id of image.brokerIds()) {
     const broker = image.brokers.get(id);
     assert(broker !== undefined, 'broker listed but missing');
-    records.push({ type: 'RegisterBroker', ...broker });
+    yield { type: 'RegisterBroker', ...broker };
   }
   for (const topic of image.topicsById.values()) {
-    records.push({ type: 'Topic', name: topic.name, topicId: topic.topicId });
-    for (const state of topic.partitions.values()) records.push({ type: 'Partition', ...state });
+    yield { type: 'Topic', name: topic.name, topicId: topic.topicId };
+    for (const state of topic.partitions.values()) yield { type: 'Partition', ...state };
   }
   for (const [key, values] of image.configs) {
     const { resourceType, resourceName } = parseConfigResourceKey(key);
-    for (const [name, value] of values)
-      records.push({ type: 'Config', resourceType, resourceName, name, value });
+    for (const [name, value] of values) yield { type: 'Config', resourceType, resourceName, name, value };
   }
-  if (image.producerIds !== null) records.push({ type: 'ProducerIds', ...image.producerIds });
-  for (const acl of image.acls.byId.values()) records.push({ type: 'AccessControlEntry', ...acl });
+  if (image.producerIds !== null) yield { type: 'ProducerIds', ...image.producerIds };
+  for (const acl of image.acls.byId.values()) yield { type: 'AccessControlEntry', ...acl };
   for (const credentials of image.scram.users.values()) {
-    for (const credential of credentials.values())
-      records.push({ type: 'UserScramCredential', ...credential });
+    for (const credential of credentials.values()) yield { type: 'UserScramCredential', ...credential };
   }
   for (const { entity, values } of image.clientQuotas.byEntity.values()) {
-    for (const [key, value] of values) records.push({ type: 'ClientQuota', entity, key, value });
+    for (const [key, value] of values) yield { type: 'ClientQuota', entity, key, value };
   }
-  return records;
+  return undefined;
+}
+
+/** Bytes of one buffer of encoded records while a snapshot is written (one more is started when full). */
+const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Length-prefixed records appended to a list of buffers: each record's text is written straight into the
+ * current buffer, so encoding holds the encoded bytes once (plus the final copy), not a Uint8Array per
+ * record and the record objects besides.
+ */
+class RecordChunks {
+  readonly chunks: Buffer[] = [];
+  #current: Buffer = Buffer.allocUnsafe(0);
+  #used = 0;
+  count = 0;
+  bytes = 0;
+
+  append(text: string): void {
+    const length = Buffer.byteLength(text, 'utf8');
+    const needed = 4 + length;
+    if (this.#used + needed > this.#current.length) {
+      this.#seal();
+      this.#current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, needed));
+    }
+    this.#current.writeUInt32BE(length, this.#used);
+    const written = this.#current.write(text, this.#used + 4, 'utf8');
+    assert(written === length, 'record text shorter than its UTF-8 length');
+    this.#used += needed;
+    this.bytes += needed;
+    this.count++;
+  }
+
+  finish(): Buffer[] {
+    this.#seal();
+    return this.chunks;
+  }
+
+  #seal(): void {
+    if (this.#used > 0) this.chunks.push(this.#current.subarray(0, this.#used));
+    this.#current = Buffer.allocUnsafe(0);
+    this.#used = 0;
+  }
 }
 
 export function encodeSnapshot(image: MetadataImage): Uint8Array {
-  const encoded = imageToRecords(image).map(encodeRecord);
-  const size = HEADER_BYTES + encoded.reduce((sum, bytes) => sum + 4 + bytes.length, 0) + TRAILER_BYTES;
-  const out = new Uint8Array(size);
+  const records = new RecordChunks();
+  for (const record of imageRecords(image)) records.append(encodeRecordText(record));
+  const chunks = records.finish();
+  const out = new Uint8Array(HEADER_BYTES + records.bytes + TRAILER_BYTES);
   const view = new DataView(out.buffer);
   out.set(new TextEncoder().encode(SNAPSHOT_MAGIC), 0);
   view.setUint8(4, SNAPSHOT_VERSION);
   view.setBigInt64(5, BigInt(image.offset));
-  view.setUint32(13, encoded.length);
+  view.setUint32(13, records.count);
   let position = HEADER_BYTES;
-  for (const bytes of encoded) {
-    view.setUint32(position, bytes.length);
-    out.set(bytes, position + 4);
-    position += 4 + bytes.length;
+  for (const chunk of chunks) {
+    out.set(chunk, position);
+    position += chunk.length;
   }
   view.setUint32(position, crc32(out.subarray(0, position)));
   return out;
@@ -80,8 +124,18 @@ function corrupt(message: string): TributaryError {
   return new TributaryError('INVALID_REQUEST', `metadata snapshot: ${message}`);
 }
 
-/** Checks and decodes a snapshot into its offset and records, without replaying them. */
-export function decodeSnapshotRecords(bytes: Uint8Array): { offset: number; records: MetadataRecord[] } {
+/** What the header says, once the magic, version and CRC are checked; the records are not decoded. */
+export interface SnapshotHeader {
+  readonly offset: number;
+  /** Records the snapshot says it holds. */
+  readonly count: number;
+}
+
+/**
+ * Checks a snapshot's magic, version and CRC and reads its header, without decoding a record: O(bytes),
+ * for a receiver that wants to know what it got before it replaces its image with it.
+ */
+export function readSnapshotHeader(bytes: Uint8Array): SnapshotHeader {
   if (bytes.length < HEADER_BYTES + TRAILER_BYTES) throw corrupt(`only ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = new TextDecoder().decode(bytes.subarray(0, 4));
@@ -96,25 +150,37 @@ export function decodeSnapshotRecords(bytes: Uint8Array): { offset: number; reco
   }
   const offset = Number(view.getBigInt64(5));
   if (!Number.isSafeInteger(offset) || offset < -1) throw corrupt(`bad offset ${offset}`);
-  const count = view.getUint32(13);
-  const records: MetadataRecord[] = [];
+  return { offset, count: view.getUint32(13) };
+}
+
+/** The snapshot's records, decoded one at a time (after readSnapshotHeader's checks). */
+function* snapshotRecords(bytes: Uint8Array, count: number): Generator<MetadataRecord, undefined, unknown> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const crcPosition = bytes.length - TRAILER_BYTES;
   let position = HEADER_BYTES;
   for (let i = 0; i < count; i++) {
     if (position + 4 > crcPosition) throw corrupt(`record ${i} of ${count} runs past the end`);
     const length = view.getUint32(position);
     if (position + 4 + length > crcPosition) throw corrupt(`record ${i} of ${count} runs past the end`);
-    records.push(decodeRecord(bytes.subarray(position + 4, position + 4 + length)));
+    yield decodeRecord(bytes.subarray(position + 4, position + 4 + length));
     position += 4 + length;
   }
   if (position !== crcPosition) throw corrupt(`${crcPosition - position} stray bytes after the records`);
-  return { offset, records };
+  return undefined;
 }
 
+/** Checks and decodes a snapshot into its offset and records, without replaying them. */
+export function decodeSnapshotRecords(bytes: Uint8Array): { offset: number; records: MetadataRecord[] } {
+  const { offset, count } = readSnapshotHeader(bytes);
+  return { offset, records: [...snapshotRecords(bytes, count)] };
+}
+
+/** The image a snapshot rebuilds; each record is replayed as it is decoded (never all held at once). */
 export function decodeSnapshot(bytes: Uint8Array): MetadataImage {
-  const { offset, records } = decodeSnapshotRecords(bytes);
+  const { offset, count } = readSnapshotHeader(bytes);
   const delta = new MetadataDelta(MetadataImage.EMPTY);
   delta.advanceTo(offset);
-  for (const record of records) delta.replay(record, offset);
+  for (const record of snapshotRecords(bytes, count)) delta.replay(record, offset);
   return delta.apply();
 }
 
