@@ -135,6 +135,21 @@ describe('BrokerLifecycleState', () => {
     expect(state.snapshot().status).toBe('lease-lost');
   });
 
+  it("follows the controller's timeout when it is longer than ours", () => {
+    const state = registeredState();
+    state.requestSent('heartbeat', 10);
+    state.heartbeatAnswered({ ...unfencedAnswer, leaseTimeoutMs: 9_000 });
+    expect(state.sessionTimeoutMs).toBe(9_000);
+    state.requestSent('heartbeat', 510);
+    state.heartbeatFailed('REQUEST_TIMED_OUT', 900);
+    state.tick(10 + SESSION_MS + 1);
+    expect(state.snapshot().status).toBe('unfenced');
+    state.tick(9_010);
+    expect(state.snapshot().status).toBe('unfenced');
+    state.tick(9_011);
+    expect(state.snapshot().status).toBe('lease-lost');
+  });
+
   it('controlled shutdown: heartbeats want shutdown until shouldShutDown', () => {
     const state = registeredState();
     state.shutdownRequested(5_000);

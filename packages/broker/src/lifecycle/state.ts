@@ -84,10 +84,15 @@ export class BrokerLifecycleState {
     };
   }
 
-  /** The session timeout in force: ours, or the controller's if shorter (its clock fences us). */
+  /**
+   * The session timeout in force: the controller's once it said (its clock fences us), ours until then.
+   * Longer than ours too: the controller fences only after its timeout, counted from after we sent, so we
+   * still give up first; giving up earlier would only re-register (a new epoch takes this broker out of
+   * every ISR) while the controllers elect a leader, which at 30,000 partitions fed the next election.
+   */
   get sessionTimeoutMs(): number {
     const theirs = this.controllerLeaseTimeoutMs;
-    return theirs > 0 ? Math.min(theirs, this.options.sessionTimeoutMs) : this.options.sessionTimeoutMs;
+    return theirs > 0 ? theirs : this.options.sessionTimeoutMs;
   }
 
   nextAction(nowMs: number): LifecycleAction {
