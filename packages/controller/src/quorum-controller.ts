@@ -216,9 +216,18 @@ export class QuorumController implements StateMachine {
   /**
    * Decides a command against the latest image and, when it produced records, proposes them as ONE
    * entry; resolves once that entry commits, with the decision's response and the image after it.
+   *
+   * A decision that wrote nothing, or refused (throws), was still made against the latest image, which may
+   * hold records not yet committed: it is answered only once they are (whenCommitted), as Kafka's controller
+   * does. Else a CreateTopic retried while the first attempt's entry is in flight is answered
+   * TOPIC_ALREADY_EXISTS, and if that entry is then lost to a new leader the topic never exists (seen at
+   * 10,000 partitions under leader churn: three topics "created" that no broker ever saw).
+   * `answerBeforeCommit` skips the wait for answers that are only advisory (a heartbeat's fenced flag: a
+   * broker leads only what the committed log says), so they are not held up behind large entries.
    */
   async runCommand<R>(
     decide: (image: MetadataImage) => Decision<R>,
+    options: { readonly answerBeforeCommit?: boolean } = {},
   ): Promise<{ readonly response: R; readonly image: MetadataImage }> {
     const base = this.latestImage();
     const driver = this.driver;
@@ -226,8 +235,19 @@ export class QuorumController implements StateMachine {
     if (this.inFlight >= COMMANDS_IN_FLIGHT_MAX) {
       throw new TributaryError('RESOURCE_EXHAUSTED', `${this.inFlight} commands are waiting to commit`);
     }
-    const { records, response } = decide(base);
-    if (records.length === 0) return { response, image: base };
+    const waitForBase = options.answerBeforeCommit !== true;
+    let decision: Decision<R>;
+    try {
+      decision = decide(base);
+    } catch (error) {
+      if (waitForBase) await this.whenCommitted(base);
+      throw error;
+    }
+    const { records, response } = decision;
+    if (records.length === 0) {
+      if (waitForBase) await this.whenCommitted(base);
+      return { response, image: base };
+    }
     // Replay first: records that do not apply are a bug in the decision and must never reach the log.
     // They replay at the index the entry will get (the leader appends at its last index + 1; nothing
     // runs between here and the proposal), so the speculative image's offset tracks the log.
@@ -260,6 +280,33 @@ export class QuorumController implements StateMachine {
       this.inFlight--;
     }
     return { response, image: next };
+  }
+
+  /**
+   * Resolves once everything `image` holds is committed, this controller having stayed active in one term
+   * all along (a leader's log is never truncated within its term, so the entries up to the image's offset
+   * are the ones it decided); NOT_CONTROLLER if it stops being active first, since they may be lost.
+   */
+  private whenCommitted(image: MetadataImage): Promise<void> {
+    if (this.appliedIndexValue >= image.offset) return Promise.resolve();
+    const term = this.activeTerm;
+    return new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (this.activeTerm !== term) {
+          stop();
+          reject(this.notController());
+        } else if (this.appliedIndexValue >= image.offset) {
+          stop();
+          resolve();
+        }
+      };
+      const stopCommits = this.onCommit(check);
+      const stopActivations = this.onActivation(check);
+      const stop = (): void => {
+        stopCommits();
+        stopActivations();
+      };
+    });
   }
 
   private maybeActivate(entry: Entry): void {

@@ -146,14 +146,21 @@ export function createBrokerLifecycleHandlers(options: BrokerLifecycleOptions): 
         leases.heartbeat(id, leaseManager.now());
         leaseManager.reportUnreachable(id, unreachable);
       }
-      const { response } = await quorum.runCommand((image) =>
-        brokerHeartbeat(image, {
-          brokerId: id,
-          brokerEpoch: epoch,
-          metadataOffset,
-          wantFence: request.wantFence,
-          wantShutdown: request.wantShutdown,
-        }),
+      // A heartbeat that changes nothing is answered at once (answerBeforeCommit): its fenced and caughtUp
+      // flags are advisory (the broker leads only what the committed log says), and holding it behind the
+      // entries in flight could outlast the broker's heartbeat deadline while large commands commit. Not
+      // during a controlled shutdown: shouldShutDown lets the broker exit, which must wait until the records
+      // moving its leaderships away are committed.
+      const { response } = await quorum.runCommand(
+        (image) =>
+          brokerHeartbeat(image, {
+            brokerId: id,
+            brokerEpoch: epoch,
+            metadataOffset,
+            wantFence: request.wantFence,
+            wantShutdown: request.wantShutdown,
+          }),
+        { answerBeforeCommit: !request.wantShutdown },
       );
       return {
         fenced: response.fenced,
