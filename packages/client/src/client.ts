@@ -44,6 +44,11 @@ export interface TributaryClientOptions {
    */
   readonly produceStreams?: boolean;
   /**
+   * Consumers fetch on FetchStreams per broker (default true), falling back to unary Fetch for a broker that
+   * does not offer them; false: always unary Fetch.
+   */
+  readonly fetchStreams?: boolean;
+  /**
    * TLS on every channel: servers are verified against `ca` only (never the system roots) and must name the
    * host dialled; `cert` and `key` (PEM) are presented to listeners that require client certificates.
    * Unset: plaintext.
@@ -95,6 +100,7 @@ export class TributaryClient {
       // Every call names this client (its quotas); the caller's interceptors run after.
       interceptors: [clientIdInterceptor(this.clientId), ...(options.interceptors ?? [])],
       produceStreams: options.produceStreams ?? true,
+      fetchStreams: options.fetchStreams ?? true,
       ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
     this.metadata = new MetadataCache(

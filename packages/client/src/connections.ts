@@ -5,10 +5,14 @@ import {
   type BrokerClient,
   type CallAuthentication,
   createBrokerClient,
+  type FetchRequest,
+  type FetchResponse__Output,
   type ProduceRequest,
   type ProduceResponse__Output,
 } from '@tributary/protocol';
+import { FetchTransport } from './fetch-stream.js';
 import { ProduceTransport } from './produce-stream.js';
+import type { StreamRequestOptions } from './request-streams.js';
 import { BrokerThrottles } from './throttle.js';
 
 export interface BrokerConnectionsOptions {
@@ -20,6 +24,8 @@ export interface BrokerConnectionsOptions {
   readonly auth?: CallAuthentication;
   /** Produce on one stream per broker (default), or false: unary Produce calls. */
   readonly produceStreams?: boolean;
+  /** Fetch on streams per broker (default), or false: unary Fetch calls. */
+  readonly fetchStreams?: boolean;
   /** When to offer a stream again to a broker that lacked it; the system clock by default. */
   readonly clock?: Clock;
 }
@@ -30,10 +36,12 @@ export class BrokerConnections {
   readonly throttles = new BrokerThrottles();
 
   private readonly produceTransport: ProduceTransport;
+  private readonly fetchTransport: FetchTransport;
 
   constructor(private readonly options: BrokerConnectionsOptions = {}) {
     const clock = options.clock ?? systemClock;
     this.produceTransport = new ProduceTransport(() => clock.nowMs(), options.produceStreams ?? true);
+    this.fetchTransport = new FetchTransport(() => clock.nowMs(), options.fetchStreams ?? true);
   }
 
   /**
@@ -52,6 +60,23 @@ export class BrokerConnections {
   /** Whether Produce requests to `address` go on a stream now (tests). */
   producesOnStream(address: string): boolean {
     return this.produceTransport.streaming(address);
+  }
+
+  /**
+   * One Fetch request to the broker at `address`: on its streams, or unary where it has none. `signal` gives
+   * the request up (the broker ends its long poll).
+   */
+  fetch(
+    address: string,
+    request: FetchRequest,
+    options: StreamRequestOptions,
+  ): Promise<FetchResponse__Output> {
+    return this.fetchTransport.fetch(address, this.get(address), request, options);
+  }
+
+  /** Whether Fetch requests to `address` go on a stream now (tests). */
+  fetchesOnStream(address: string): boolean {
+    return this.fetchTransport.streaming(address);
   }
 
   get(address: string): BrokerClient {
@@ -73,6 +98,7 @@ export class BrokerConnections {
 
   close(): void {
     this.produceTransport.close();
+    this.fetchTransport.close();
     for (const client of this.clients.values()) client.close();
     this.clients.clear();
   }

@@ -1,7 +1,7 @@
 /**
  * Consumer helpers: offsets lookup, single-partition fetch, and an iterator over partitions that
- * fetches every partition led by one broker in one Fetch call and yields whole fetched chunks (never a
- * promise per record).
+ * fetches every partition led by one broker in one Fetch request (on the broker's FetchStream where it offers
+ * one) and yields whole fetched chunks (never a promise per record).
  */
 import {
   type Clock,
@@ -14,6 +14,7 @@ import {
 import { backoffDelayMs, DEFAULT_BACKOFF, unary } from '@tributary/protocol';
 import type { BrokerConnections } from './connections.js';
 import { type ConsumedRecord, decodeFetched } from './decode.js';
+import { FetchPipeline } from './fetch-pipeline.js';
 import { CLIENT_LIMITS, DEFAULT_FETCH } from './limits.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { AbortedProducers, ISOLATION_LEVEL_WIRE } from './read-committed.js';
@@ -143,13 +144,14 @@ export class Consumer {
   }
 
   /**
-   * One Fetch call per leader broker covering every partition in `positions`; no retries here:
-   * failures come back per partition in `error`.
+   * One Fetch request per leader broker covering every partition in `positions`; no retries here:
+   * failures come back per partition in `error`. `signal` gives the requests up (they fail).
    */
   async fetchMany(
     topic: string,
     positions: ReadonlyMap<number, number>,
     options: FetchOptions = {},
+    signal?: AbortSignal,
   ): Promise<PartitionFetch[]> {
     await this.deps.metadata.requireTopic(topic, this.timeoutMs);
     const maxWaitMs = Math.min(options.maxWaitMs ?? DEFAULT_FETCH.maxWaitMs, CLIENT_LIMITS.fetchMaxWaitMsMax);
@@ -177,9 +179,8 @@ export class Consumer {
     const calls = [...groups].map(async ([address, group]) => {
       try {
         await this.deps.connections.throttles.wait(address);
-        const response = await unary(
-          this.deps.connections.get(address),
-          'Fetch',
+        const response = await this.deps.connections.fetch(
+          address,
           {
             maxWaitMs,
             minBytes: 1,
@@ -197,7 +198,7 @@ export class Consumer {
               },
             ],
           },
-          { deadlineMs: maxWaitMs + this.timeoutMs },
+          { deadlineMs: maxWaitMs + this.timeoutMs, ...(signal === undefined ? {} : { signal }) },
         );
         this.deps.connections.throttles.note(address, response.throttleTimeMs);
         for (const result of response.results) {
@@ -233,10 +234,11 @@ export class Consumer {
 
   /**
    * Yields fetched records, one array per partition per fetch, until `signal` aborts. Each leader broker
-   * is fetched from independently: its answer is yielded as soon as it arrives and that broker is asked
-   * again at once, while the others' long-polls go on (as Kafka's consumer keeps a fetch per node). A
-   * partition is in at most one fetch at a time, so its records come in order. Retriable failures refresh
-   * metadata and back off; others end the iteration with the error.
+   * is fetched from independently: its answer is taken as soon as it arrives and that broker is asked again
+   * at once, before the records are yielded (the next answer is on its way while the caller handles them),
+   * while the others' long-polls go on (as Kafka's consumer keeps a fetch per node). A partition is in at
+   * most one fetch at a time, so its records come in order. Retriable failures refresh metadata and back
+   * off; others end the iteration with the error. Ending the iteration gives up the fetches in flight.
    */
   async *consume(topic: string, options: ConsumeOptions): AsyncGenerator<ConsumedRecord[], void, undefined> {
     const partitions = await this.partitionsOf(topic, options.partitions);
@@ -249,54 +251,63 @@ export class Consumer {
             options.from as OffsetSpec,
             options.readCommitted === true,
           );
+    if (partitions.length === 0) return;
     let failures = 0;
-    /** Fetches in flight, by id; each covers partitions no other fetch in flight covers. */
-    const inFlight = new Map<
-      number,
-      Promise<{ id: number; group: readonly number[]; fetched: PartitionFetch[] }>
-    >();
-    const busy = new Set<number>();
-    let nextId = 0;
-    const start = (group: readonly number[]): void => {
-      const id = nextId++;
-      for (const partition of group) busy.add(partition);
-      const wanted = new Map(group.map((partition) => [partition, positions.get(partition) ?? 0]));
-      const fetching = this.fetchMany(topic, wanted, options).then(
-        (fetched) => ({ id, group, fetched }),
-        (error: unknown) => ({ id, group, fetched: group.map((p) => failed(p, wanted, toError(error))) }),
-      );
-      inFlight.set(id, fetching);
-    };
-    while (options.signal?.aborted !== true) {
-      const idle = partitions.filter((partition) => !busy.has(partition));
-      if (idle.length > 0) {
-        const groups = this.groupByLeader(topic, idle);
-        for (const group of groups.values()) start(group);
-        // Partitions without a known leader: fetchMany answers them at once with LEADER_NOT_AVAILABLE.
-        const led = new Set([...groups.values()].flat());
-        const leaderless = idle.filter((partition) => !led.has(partition));
-        if (leaderless.length > 0) start(leaderless);
+    const pipeline = new FetchPipeline<number, PartitionFetch[]>();
+    const stop = (): void => pipeline.interrupt();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    // One fetch per leader broker for the partitions in no fetch; partitions without a known leader get one of
+    // their own, which fetchMany answers at once with LEADER_NOT_AVAILABLE.
+    const startIdle = (): void => {
+      const idle = partitions.filter((partition) => !pipeline.isBusy(partition));
+      if (idle.length === 0) return;
+      const groups = [...this.groupByLeader(topic, idle).values()];
+      const led = new Set(groups.flat());
+      const leaderless = idle.filter((partition) => !led.has(partition));
+      if (leaderless.length > 0) groups.push(leaderless);
+      for (const group of groups) {
+        const wanted = new Map(group.map((partition) => [partition, positions.get(partition) ?? 0]));
+        pipeline.start(
+          group,
+          (signal) => this.fetchMany(topic, wanted, options, signal),
+          (error) => group.map((p) => failed(p, wanted, error)),
+        );
       }
-      const { id, group, fetched } = await Promise.race(inFlight.values());
-      inFlight.delete(id);
-      // Every partition of the fetch is free again, also one a broker left out of its answer.
-      for (const partition of group) busy.delete(partition);
-      let retriable: TributaryError | undefined;
-      for (const result of fetched) {
-        if (result.error !== undefined) {
-          if (!result.error.retriable) throw result.error;
-          retriable = result.error;
+    };
+    try {
+      while (options.signal?.aborted !== true) {
+        startIdle();
+        const completed = await pipeline.next();
+        if (completed === undefined) continue;
+        let retriable: TributaryError | undefined;
+        let fatal: TributaryError | undefined;
+        const chunks: ConsumedRecord[][] = [];
+        for (const result of completed.result) {
+          if (result.error !== undefined) {
+            if (!result.error.retriable) {
+              fatal = result.error;
+              break;
+            }
+            retriable = result.error;
+            continue;
+          }
+          positions.set(result.partition, result.nextOffset);
+          if (result.records.length > 0) chunks.push(result.records);
+        }
+        // Pipelining: these partitions' next fetch goes out before their records are handed over.
+        if (retriable === undefined && fatal === undefined) startIdle();
+        for (const chunk of chunks) yield chunk;
+        if (fatal !== undefined) throw fatal;
+        if (retriable === undefined) {
+          failures = 0;
           continue;
         }
-        positions.set(result.partition, result.nextOffset);
-        if (result.records.length > 0) yield result.records;
+        await sleep(backoffDelayMs(failures++, DEFAULT_BACKOFF, this.random), options.signal);
+        await this.deps.metadata.refresh([topic], this.timeoutMs).catch(() => undefined);
       }
-      if (retriable === undefined) {
-        failures = 0;
-        continue;
-      }
-      await sleep(backoffDelayMs(failures++, DEFAULT_BACKOFF, this.random), options.signal);
-      await this.deps.metadata.refresh([topic], this.timeoutMs).catch(() => undefined);
+    } finally {
+      options.signal?.removeEventListener('abort', stop);
+      pipeline.close();
     }
   }
 

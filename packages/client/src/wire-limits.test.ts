@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ADMIN_LIMITS } from './admin.js';
 import { ADMIN_SECURITY_LIMITS } from './admin-security.js';
 import { DELETE_RECORDS_CLIENT_LIMITS } from './delete-records.js';
+import { FETCH_STREAM } from './fetch-stream.js';
 import { GROUP_DEFAULTS, GROUP_LIMITS } from './group/config.js';
 import {
   CLIENT_LIMITS,
@@ -18,6 +19,7 @@ import {
   TRANSACTION_ADMIN_LIMITS,
   TRANSACTION_LIMITS,
 } from './limits.js';
+import { PRODUCE_STREAM } from './produce-stream.js';
 import { REASSIGNMENT_LIMITS } from './reassignments.js';
 
 /** A client value and the range the server accepts for the same field. */
@@ -30,6 +32,16 @@ interface WirePair {
 
 /** Maxima the client enforces (or clamps to) before sending. */
 const CLIENT_MAXIMA: readonly WirePair[] = [
+  {
+    name: 'requests in flight on one ProduceStream',
+    client: PRODUCE_STREAM.pendingRequestsMax,
+    serverMax: WIRE_LIMITS.produceStreamPendingRequestsMax,
+  },
+  {
+    name: 'requests in flight on one FetchStream (cancelled ones included)',
+    client: FETCH_STREAM.pendingRequestsMax,
+    serverMax: WIRE_LIMITS.fetchStreamPendingRequestsMax,
+  },
   {
     name: 'group id length',
     client: GROUP_LIMITS.groupIdLengthMax,

@@ -81,6 +81,12 @@ export const WIRE_LIMITS = {
    * RESOURCE_EXHAUSTED (retriable) and the stream stays open. The broker-wide in-flight bound applies as well.
    */
   produceStreamInFlightBytesMax: 64 * 1024 * 1024,
+  /**
+   * Fetch requests a client may have unanswered on one FetchStream (each long-polls up to its max wait; a
+   * cancelled one counts until its answer is sent); a broker ends a stream that sends more. The client sends
+   * a request past it as a unary Fetch.
+   */
+  fetchStreamPendingRequestsMax: 64,
   /** transaction.timeout.ms must be positive (Kafka refuses 0 and below). */
   transactionTimeoutMsMin: 1,
   /**

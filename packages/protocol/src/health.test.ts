@@ -31,6 +31,7 @@ const brokerHandlers: BrokerHandlers = {
   DeleteRecords: handleUnary(async () => unused()),
   DescribeProducers: handleUnary(async () => unused()),
   ProduceStream: (call) => call.end(),
+  FetchStream: (call) => call.end(),
 };
 
 async function start(serving: () => boolean): Promise<{ address: string; standard: StandardServices }> {

@@ -40,6 +40,7 @@ async function start(): Promise<{
   });
   const handlers: BrokerHandlers = {
     ProduceStream: (call) => call.end(),
+    FetchStream: (call) => call.end(),
     Produce: handleUnary(async () => {
       throw new TributaryError('NOT_LEADER', 'not the leader here');
     }),

@@ -93,9 +93,9 @@ export class BrokerMetrics {
         this.#countErrors('produce', results);
         return results;
       },
-      fetch: async (request: FetchRequest__Output): Promise<FetchPartitionResult[]> => {
+      fetch: async (request: FetchRequest__Output, signal?: AbortSignal): Promise<FetchPartitionResult[]> => {
         this.#fetchRequests.inc();
-        const results = await dataPlane.fetch(request);
+        const results = await dataPlane.fetch(request, signal);
         let bytes = 0;
         for (const result of results) bytes += byteLength(result.records);
         this.#fetchBytes.inc(bytes);

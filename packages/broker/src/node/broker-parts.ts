@@ -137,7 +137,7 @@ export function addServices(
             }),
       }),
       notReady,
-      ['ProduceStream'],
+      ['ProduceStream', 'FetchStream'],
     ),
   );
   addReplicationService(server, createReplicationHandlers({ dataPlane: replicaManager, logger }));

@@ -241,6 +241,24 @@ describe('ReplicaManager fetch', () => {
     expect(result).toMatchObject({ errorCode: '', highWatermark: 0 });
     expect(result?.records?.length).toBe(0);
   });
+
+  it('a fetch whose client is gone (its signal aborted) stops waiting at once', async () => {
+    const c = await startCluster();
+    await c.startBroker(1, FETCH_CONFIG);
+    await createTopic(c, { replicas: [1] });
+    const abort = new AbortController();
+    const started = Date.now();
+    const polling = c.manager(1).fetch(fetchRequest(0, 30_000), abort.signal);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    abort.abort();
+    const [result] = await polling;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result).toMatchObject({ errorCode: '', highWatermark: 0 });
+    // Aborted before it starts: answered without waiting.
+    const [again] = await c.manager(1).fetch(fetchRequest(0, 30_000), abort.signal);
+    expect(again?.errorCode).toBe('');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });
 
 describe('ReplicaManager replication', () => {

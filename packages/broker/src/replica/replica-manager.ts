@@ -199,8 +199,9 @@ export class ReplicaManager {
     return handleProduce(this.context, request, 'coordinator');
   }
 
-  fetch(request: FetchRequest__Output): Promise<FetchPartitionResult[]> {
-    return handleFetch(this.context, request);
+  /** A consumer fetch; `signal` aborts its long poll when the client is gone. */
+  fetch(request: FetchRequest__Output, signal?: AbortSignal): Promise<FetchPartitionResult[]> {
+    return handleFetch(this.context, request, signal);
   }
 
   replicaFetch(request: ReplicaFetchRequest__Output): Promise<ReplicaFetchPartitionResult[]> {

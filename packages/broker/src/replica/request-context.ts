@@ -64,18 +64,27 @@ export function leaderHint(
   return { leaderId: partition?.leaderId ?? -1, leaderEpoch: partition?.leaderEpoch ?? -1 };
 }
 
-/** Waits until one of `partitions` signals (through `subscribe`) or `maxWaitMs` passes. */
+/**
+ * Waits until one of `partitions` signals (through `subscribe`), `maxWaitMs` passes, or `signal` aborts (the
+ * request's client is gone: its waiters are dropped at once rather than parked until the timeout).
+ */
 export function waitForAny(
   partitions: readonly Partition[],
   subscribe: (partition: Partition, wake: () => void) => (() => void) | null,
   maxWaitMs: number,
+  signal?: AbortSignal,
 ): Promise<void> {
   return new Promise((resolve) => {
+    if (signal?.aborted === true) {
+      resolve();
+      return;
+    }
     const unsubscribes: (() => void)[] = [];
     let timer: NodeJS.Timeout | undefined;
     const done = (): void => {
       if (timer !== undefined) clearTimeout(timer);
       for (const unsubscribe of unsubscribes) unsubscribe();
+      signal?.removeEventListener('abort', done);
       resolve();
     };
     for (const partition of partitions) {
@@ -86,6 +95,7 @@ export function waitForAny(
       }
       unsubscribes.push(unsubscribe);
     }
+    signal?.addEventListener('abort', done, { once: true });
     timer = setTimeout(done, maxWaitMs);
   });
 }

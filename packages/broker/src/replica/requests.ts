@@ -94,9 +94,15 @@ function produceError(
   };
 }
 
+/**
+ * A consumer fetch: answers at once when it has min_bytes (or an error), else long-polls until a high
+ * watermark it waits on moves or max_wait_ms passes. `signal` aborts when the client is gone (its call or
+ * stream cancelled, or the request cancelled on its stream): the wait ends and what was read is answered.
+ */
 export async function handleFetch(
   context: RequestContext,
   request: FetchRequest__Output,
+  signal?: AbortSignal,
 ): Promise<FetchPartitionResult[]> {
   const maxWaitMs = Math.min(request.maxWaitMs, REPLICA_LIMITS.fetchMaxWaitMsMax);
   const first = await readForConsumer(context, request);
@@ -104,7 +110,9 @@ export async function handleFetch(
   if (maxWaitMs <= 0 || first.bytes >= request.minBytes || first.anyError || leaders.length === 0) {
     return first.results;
   }
-  await waitForAny(leaders, (partition, wake) => partition.onHighWatermark(wake), maxWaitMs);
+  await waitForAny(leaders, (partition, wake) => partition.onHighWatermark(wake), maxWaitMs, signal);
+  // Nobody reads the answer of a cancelled request: skip the second read.
+  if (signal?.aborted === true) return first.results;
   return (await readForConsumer(context, request)).results;
 }
 

@@ -1,12 +1,12 @@
 /**
  * The client-facing Broker service (DESIGN §6, §7): Produce, Fetch, ListOffsets and DeleteRecords are
  * validated and handed to the replica manager (DeleteRecords after services/delete-records.ts's policy);
- * ProduceStream carries many Produce requests on one stream, each served as a unary Produce
- * (services/produce-stream.ts); DescribeReplicas and DescribeProducers are answered by the replica manager from the partitions this
- * broker leads; Metadata answers from the broker's metadata image, creating missing topics first when the
- * request and the broker allow it; InitProducerId hands out producer ids for idempotent producers
- * (producer-ids/). Bad input is an INVALID_REQUEST status; nothing a client sends can crash the broker
- * (handleUnary maps every throw to a status).
+ * ProduceStream and FetchStream carry many Produce or Fetch requests on one stream, each served as the unary
+ * call (services/produce-stream.ts, services/fetch-stream.ts); DescribeReplicas and DescribeProducers are
+ * answered by the replica manager from the partitions this broker leads; Metadata answers from the broker's
+ * metadata image, creating missing topics first when the request and the broker allow it; InitProducerId hands
+ * out producer ids for idempotent producers (producer-ids/). Bad input is an INVALID_REQUEST status; nothing a
+ * client sends can crash the broker (handleUnary maps every throw to a status).
  */
 import { TributaryError } from '@tributary/core';
 import type { MetadataImage } from '@tributary/metadata';
@@ -44,6 +44,7 @@ import {
 import { applyDeleteRecordsPolicy } from './delete-records.js';
 import { answerDescribeProducers, type ProducerDescriber } from './describe-producers.js';
 import { answerDescribeReplicas, type ReplicaDescriber } from './describe-replicas.js';
+import { type FetchServer, handleFetchStream } from './fetch-stream.js';
 import { InFlightBytes } from './in-flight-bytes.js';
 import { REQUEST_LIMITS } from './limits.js';
 import { metadataResponse } from './metadata-view.js';
@@ -59,7 +60,8 @@ import {
 /** The part of the replica manager the Broker service and the Kafka listener use. */
 export interface BrokerDataPlane {
   produce(request: ProduceRequest__Output): Promise<ProducePartitionResult[]>;
-  fetch(request: FetchRequest__Output): Promise<FetchPartitionResult[]>;
+  /** `signal` aborts when nobody waits for the answer any more (the long poll ends at once). */
+  fetch(request: FetchRequest__Output, signal?: AbortSignal): Promise<FetchPartitionResult[]>;
   listOffsets(request: ListOffsetsRequest__Output): Promise<ListOffsetsPartitionResult[]>;
   /** timeoutMs as given: 0 answers without waiting for the followers (the Broker service maps 0 to a default). */
   deleteRecords(request: DeleteRecordsRequest__Output): Promise<DeleteRecordsPartitionResult__Output[]>;
@@ -98,6 +100,8 @@ export interface BrokerServiceOptions {
   readonly refusal?: () => Error | undefined;
   /** The in-flight bytes bound of one ProduceStream; WIRE_LIMITS.produceStreamInFlightBytesMax by default. */
   readonly produceStreamInFlightBytesMax?: number;
+  /** Requests unanswered on one FetchStream; WIRE_LIMITS.fetchStreamPendingRequestsMax by default. */
+  readonly fetchStreamPendingRequestsMax?: number;
 }
 
 export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandlers {
@@ -124,6 +128,19 @@ export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandl
     const throttleTimeMs = options.quotas?.record(client, 'produce', { bytes, handlerTimeMs }) ?? 0;
     return { results, throttleTimeMs };
   };
+  /** One Fetch request, unary or on a stream. */
+  const fetch: FetchServer = async (request, call, signal) => {
+    validateFetchRequest(request);
+    const client = quotaClientOf(options.callerOf?.(call), grpcClientId(call));
+    await options.quotas?.waitUntilServed(client);
+    const started = performance.now();
+    const pending = dataPlane.fetch(request, signal);
+    const handlerTimeMs = performance.now() - started;
+    const results = await pending;
+    const throttleTimeMs =
+      options.quotas?.record(client, 'fetch', { bytes: fetchedBytes(results), handlerTimeMs }) ?? 0;
+    return { results, throttleTimeMs };
+  };
   return {
     Produce: handleUnary((request: ProduceRequest__Output, call) => produce(request, call), handleOptions),
     ProduceStream: (call) =>
@@ -135,18 +152,21 @@ export function createBrokerHandlers(options: BrokerServiceOptions): BrokerHandl
           ? {}
           : { inFlightBytesMax: options.produceStreamInFlightBytesMax }),
       }),
-    Fetch: handleUnary(async (request: FetchRequest__Output, call) => {
-      validateFetchRequest(request);
-      const client = quotaClientOf(options.callerOf?.(call), grpcClientId(call));
-      await options.quotas?.waitUntilServed(client);
-      const started = performance.now();
-      const pending = dataPlane.fetch(request);
-      const handlerTimeMs = performance.now() - started;
-      const results = await pending;
-      const throttleTimeMs =
-        options.quotas?.record(client, 'fetch', { bytes: fetchedBytes(results), handlerTimeMs }) ?? 0;
-      return { results, throttleTimeMs };
+    Fetch: handleUnary((request: FetchRequest__Output, call) => {
+      // A cancelled call (client gone, deadline passed) ends its long poll at once.
+      const abort = new AbortController();
+      call.once('cancelled', () => abort.abort());
+      return fetch(request, call, abort.signal);
     }, handleOptions),
+    FetchStream: (call) =>
+      handleFetchStream(call, {
+        fetch,
+        onUnexpectedError: handleOptions.onUnexpectedError,
+        ...(options.refusal === undefined ? {} : { refusal: options.refusal }),
+        ...(options.fetchStreamPendingRequestsMax === undefined
+          ? {}
+          : { pendingRequestsMax: options.fetchStreamPendingRequestsMax }),
+      }),
     ListOffsets: handleUnary(async (request: ListOffsetsRequest__Output) => {
       validateListOffsetsRequest(request);
       return { results: await dataPlane.listOffsets(request) };

@@ -351,6 +351,7 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
     .addOption(lingerOption())
     .addOption(acksOption())
     .option('--partition <p>', 'use only this partition', parseNonNegativeInt)
+    .option('--no-fetch-stream', 'consume with unary Fetch calls instead of FetchStream (a baseline)')
     .action(
       run((context, command) => {
         const options = command.opts<{
@@ -361,6 +362,7 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
           lingerMs: number;
           acks: Acks;
           partition?: number;
+          fetchStream: boolean;
         }>();
         requireRunBoundOrUsage(command, options);
         return perfEndToEnd(context, String(command.args[0]), {
@@ -369,6 +371,7 @@ function addPerfCommands(program: Command, run: Runner, input: CliInput): void {
           recordSizeBytes: options.recordSize,
           lingerMs: options.lingerMs,
           acks: options.acks,
+          ...(options.fetchStream ? {} : { fetchStreams: false }),
           ...(options.messages === undefined ? {} : { messages: options.messages }),
           ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
           ...(options.partition === undefined ? {} : { partition: options.partition }),

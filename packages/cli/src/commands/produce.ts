@@ -10,6 +10,8 @@ import { type CommandContext, clientSecurity } from '../context.js';
 
 export interface ClientCommandOptions {
   readonly bootstrap: readonly string[];
+  /** false: consumers use unary Fetch calls instead of FetchStream (a baseline for comparisons). */
+  readonly fetchStreams?: boolean;
 }
 
 export interface ProduceOptions extends ClientCommandOptions {
@@ -64,6 +66,7 @@ export async function withClient<T>(
     bootstrap: options.bootstrap,
     timeoutMs: context.options.timeoutMs,
     ...clientSecurity(context),
+    ...(options.fetchStreams === undefined ? {} : { fetchStreams: options.fetchStreams }),
   });
   try {
     return await work(client);

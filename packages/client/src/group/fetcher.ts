@@ -1,7 +1,8 @@
 /**
- * One fetch round of the group consumer: every owned, unpaused partition, grouped by leader broker, one
- * Fetch call per broker covering all topics (never a call or promise per record). No retries here:
- * failures come back per partition and the caller decides (refresh metadata, reset, back off).
+ * One fetch round of the group consumer over the partitions it is given (the group consumer gives it the
+ * partitions of one leader broker at a time), grouped by leader broker, one Fetch request per broker covering
+ * all topics (never a call or promise per record), on the broker's FetchStream where it offers one. No
+ * retries here: failures come back per partition and the caller decides (refresh metadata, reset, back off).
  */
 import { TributaryError } from '@tributary/core';
 import { unary } from '@tributary/protocol';
@@ -68,7 +69,7 @@ export async function fetchRound(
     if (address === undefined) {
       const where = `${position.tp.topic}-${position.tp.partition}`;
       results.push(
-        failed(position, new TributaryError('LEADER_NOT_AVAILABLE', `${where} has no known leader`)),
+        failedFetch(position, new TributaryError('LEADER_NOT_AVAILABLE', `${where} has no known leader`)),
       );
       continue;
     }
@@ -78,9 +79,8 @@ export async function fetchRound(
   const calls = [...byLeader].map(async ([address, group]) => {
     const offsets = new Map(group.map((p) => [partitionKey(p.tp), p]));
     try {
-      const response = await unary(
-        deps.connections.get(address),
-        'Fetch',
+      const response = await deps.connections.fetch(
+        address,
         {
           maxWaitMs,
           minBytes: 1,
@@ -108,7 +108,7 @@ export async function fetchRound(
         const where = `${result.topic}-${result.partition}`;
         const error = partitionError(result.errorCode, result.errorMessage, where);
         if (error !== undefined) {
-          results.push(failed(position, error));
+          results.push(failedFetch(position, error));
           continue;
         }
         try {
@@ -129,24 +129,28 @@ export async function fetchRound(
             ...decoded,
           });
         } catch (decodeError) {
-          results.push(failed(position, toError(decodeError)));
+          results.push(failedFetch(position, toError(decodeError)));
         }
       }
       // A broker that left a partition out of its answer: treat as "try again".
       for (const position of offsets.values()) {
         results.push(
-          failed(position, new TributaryError('LEADER_NOT_AVAILABLE', 'partition missing from the answer')),
+          failedFetch(
+            position,
+            new TributaryError('LEADER_NOT_AVAILABLE', 'partition missing from the answer'),
+          ),
         );
       }
     } catch (error) {
-      for (const position of group) results.push(failed(position, toError(error)));
+      for (const position of group) results.push(failedFetch(position, toError(error)));
     }
   });
   await Promise.all(calls);
   return results;
 }
 
-function failed(position: FetchPosition, error: TributaryError): FetchedPartition {
+/** The result of a partition whose fetch failed: no records, the position unchanged. */
+export function failedFetch(position: FetchPosition, error: TributaryError): FetchedPartition {
   return {
     tp: position.tp,
     fetchOffset: position.offset,

@@ -303,6 +303,45 @@ describe('GroupConsumer against fake brokers and a fake coordinator', () => {
     await waitFor('handler finished', () => received.length >= 1);
   });
 
+  it(
+    "sends a partition's next fetch, on the broker's FetchStream, while its batch is handled",
+    TEST_TIMEOUT,
+    async () => {
+      const groupId = newGroup();
+      await produce('orders-archive', 1, 'q');
+      const end = cluster.log('orders-archive', 0).endOffset;
+      const requestsBefore = cluster.state.requests.length;
+      const streamsBefore = cluster.state.fetchStreamsOpened;
+      let release: () => void = () => undefined;
+      const blocked = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let entered = false;
+      const consumer = makeConsumer({ groupId, fromBeginning: true }, 'member-q');
+      consumer.subscribe({ topics: ['orders-archive'] });
+      const { received } = collect(consumer, async () => {
+        entered = true;
+        await blocked;
+      });
+      await waitFor('handler entered', () => entered);
+      const fetchOffsetOf = (request: unknown): number | undefined =>
+        (request as { topics: { partitions: { fetchOffset: number }[] }[] }).topics[0]?.partitions[0]
+          ?.fetchOffset;
+      await waitFor('the next fetch out while the handler runs', () =>
+        cluster.state.requests
+          .slice(requestsBefore)
+          .some(
+            (r) =>
+              r.method === 'Fetch' && r.topics.includes('orders-archive') && fetchOffsetOf(r.request) === end,
+          ),
+      );
+      expect(received).toHaveLength(0);
+      expect(cluster.state.fetchStreamsOpened).toBeGreaterThan(streamsBefore);
+      release();
+      await waitFor('handler finished', () => received.length >= 1);
+    },
+  );
+
   it('pause holds a partition back until resume', TEST_TIMEOUT, async () => {
     const groupId = newGroup();
     const consumer = makeConsumer({ groupId, fromBeginning: true }, 'member-p');

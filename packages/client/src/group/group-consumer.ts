@@ -1,8 +1,9 @@
 /**
  * A consumer-group member (KIP-848 style, see protos/tributary/v1/group.proto). Three loops, each with
  * one job: Membership heartbeats on its own timer and hands assignments here; the fetch loop
- * (deliveries) fetches every owned, unpaused partition with one Fetch per leader broker and hands whole
- * per-partition batches to the application; the auto-commit loop commits what handlers finished.
+ * (deliveries) keeps one Fetch per leader broker in flight over every owned, unpaused partition, takes each
+ * answer as it comes, asks that broker again at once (before the records are handled: pipelining) and
+ * hands whole per-partition batches to the application; the auto-commit loop commits what handlers finished.
  * Guarantees: at-least-once (only offsets of records whose handler completed are committed); a revoked
  * partition is committed before it is reported given up; a lost one (fenced) is never committed.
  */
@@ -11,6 +12,7 @@ import { type Clock, type Random, systemClock, systemRandom, TributaryError } fr
 import { backoffDelayMs, DEFAULT_BACKOFF } from '@tributary/protocol';
 import type { BrokerConnections } from '../connections.js';
 import { Consumer } from '../consumer.js';
+import { FetchPipeline } from '../fetch-pipeline.js';
 import type { MetadataCache } from '../metadata-cache.js';
 import type { AbortedProducers } from '../read-committed.js';
 import { sleep, toError } from '../retry.js';
@@ -19,7 +21,7 @@ import { CommitManager, type TopicPartitionOffset } from './commit-manager.js';
 import { GROUP_LIMITS } from './config.js';
 import { type CoordinatorConnections, CoordinatorLookup } from './coordinator.js';
 import { type Delivery, dispatch, markProcessed } from './dispatch.js';
-import { fetchRound } from './fetcher.js';
+import { type FetchedPartition, failedFetch, fetchRound } from './fetcher.js';
 import { Membership, requireValidGroupId } from './membership.js';
 import { type ResolvedOptions, resolveOptions } from './options.js';
 import { OwnedPartitions, type PartitionState, type PauseSpec } from './owned-partitions.js';
@@ -39,6 +41,12 @@ import {
   type Subscription,
   toMessage,
 } from './types.js';
+
+/** One fetch's results and the seek generation of each partition when it started. */
+interface FetchedRound {
+  readonly generations: ReadonlyMap<string, number>;
+  readonly results: readonly FetchedPartition[];
+}
 
 export interface GroupConsumerDeps {
   readonly metadata: MetadataCache;
@@ -73,6 +81,8 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
   /** Rebalance listeners run in order; fetching waits for them (as Kafka's poll does). */
   private readonly listenerQueue = new ListenerQueue();
   private readonly fetchWaiter = new Waiter();
+  /** The fetch loop's fetches in flight, while it runs. */
+  private fetches: FetchPipeline<string, FetchedRound> | undefined;
   private fatal: TributaryError | undefined;
   private consuming = false;
   private activeRun: Promise<void> | undefined;
@@ -206,7 +216,7 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
   seek(target: TopicPartitionOffset): void {
     this.requireOpen();
     this.owned.seek(target, target.offset);
-    this.fetchWaiter.wake();
+    this.wakeFetching();
   }
 
   pause(specs: readonly PauseSpec[]): void {
@@ -215,7 +225,7 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
 
   resume(specs: readonly PauseSpec[]): void {
     this.owned.resume(specs);
-    this.fetchWaiter.wake();
+    this.wakeFetching();
   }
 
   paused(): TopicPartitionList[] {
@@ -239,7 +249,7 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
 
   private async closeNow(): Promise<void> {
     this.stopController.abort();
-    this.fetchWaiter.wake();
+    this.wakeFetching();
     const handlers = this.owned.all().map((s) => s.inFlight);
     await settledWithin([this.activeRun, ...handlers, ...this.background], this.options.rebalanceTimeoutMs);
     if (this.options.autoCommit) {
@@ -261,70 +271,134 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
     }
   }
 
-  /** The fetch loop: yields batches of owned, unpaused partitions until close() or a fatal error. */
+  /** The fetch loop has something new to do (an assignment, a seek, a resume, close, a fatal error). */
+  private wakeFetching(): void {
+    this.fetchWaiter.wake();
+    this.fetches?.interrupt();
+  }
+
+  /**
+   * The fetch loop: yields batches of owned, unpaused partitions until close() or a fatal error. Leaving
+   * it gives up the fetches in flight.
+   */
   private async *deliveries(): AsyncGenerator<Delivery, void, undefined> {
     const signal = this.stopController.signal;
+    const pipeline = new FetchPipeline<string, FetchedRound>();
+    this.fetches = pipeline;
     let failures = 0;
-    while (!signal.aborted) {
-      if (this.fatal !== undefined) throw this.fatal;
-      // onAssigned runs before the new partitions' first records are delivered.
-      await this.listenerQueue.idle;
-      let retry: TributaryError | undefined;
-      try {
-        await initializePositions({
-          owned: this.owned,
-          commits: this.commits,
-          offsets: this.offsets,
-          fromBeginning: this.options.fromBeginning,
-          readCommitted: this.options.readCommitted,
-        });
-      } catch (error) {
-        retry = toError(error);
-        if (!retry.retriable) throw retry;
-      }
-      const fetchable = this.owned.fetchable();
-      if (fetchable.length === 0 && retry === undefined) {
-        await this.fetchWaiter.wait(GROUP_LIMITS.idleWaitMs, signal);
-        continue;
-      }
-      const generations = new Map(fetchable.map((s) => [s.key, s.generation]));
-      const positions = fetchable.map((s) => ({ tp: s.tp, offset: s.position ?? 0 }));
-      const round = await fetchRound(this.deps, positions, {
-        maxWaitMs: this.options.maxWaitMs,
-        maxBytes: this.options.maxBytes,
-        timeoutMs: this.timeoutMs,
-        signal,
-        ...(this.options.readCommitted ? { readCommitted: this.abortedProducers } : {}),
-      });
-      for (const result of round) {
-        const state = this.owned.get(result.tp);
-        if (state === undefined || state.revoking || state.generation !== generations.get(state.key))
-          continue;
-        if (state.position !== result.fetchOffset || signal.aborted) continue;
-        if (result.error !== undefined) {
-          if (result.error.code === 'OFFSET_OUT_OF_RANGE') {
-            state.position = undefined;
-            state.resetNeeded = true;
-          } else if (result.error.retriable) retry = result.error;
-          else throw result.error;
+    try {
+      while (!signal.aborted) {
+        if (this.fatal !== undefined) throw this.fatal;
+        // onAssigned runs before the new partitions' first records are delivered.
+        await this.listenerQueue.idle;
+        let retry: TributaryError | undefined;
+        try {
+          await initializePositions({
+            owned: this.owned,
+            commits: this.commits,
+            offsets: this.offsets,
+            fromBeginning: this.options.fromBeginning,
+            readCommitted: this.options.readCommitted,
+          });
+        } catch (error) {
+          retry = toError(error);
+          if (!retry.retriable) throw retry;
+        }
+        this.startFetches(pipeline);
+        if (pipeline.idle) {
+          if (retry === undefined) {
+            await this.fetchWaiter.wait(GROUP_LIMITS.idleWaitMs, signal);
+            continue;
+          }
+        } else {
+          const completed = await pipeline.next();
+          // Interrupted: an assignment, seek, resume or close to look at first.
+          if (completed === undefined && retry === undefined) continue;
+          if (completed !== undefined) {
+            const taken = this.takeFetched(completed.result, signal);
+            retry ??= taken.retry;
+            // Pipelining: these partitions' next fetch goes out before their records are handled.
+            if (taken.retry === undefined && taken.fatal === undefined) this.startFetches(pipeline);
+            for (const delivery of taken.deliveries) yield delivery;
+            if (taken.fatal !== undefined) throw taken.fatal;
+          }
+        }
+        if (retry === undefined) {
+          failures = 0;
           continue;
         }
-        // Records of a partition paused meanwhile are dropped and fetched again after resume().
-        if (this.owned.isPaused(state.tp)) continue;
-        state.position = result.nextOffset;
-        if (result.records.length === 0) continue;
-        const messages = result.records.map(toMessage);
-        const batch = { ...result.tp, highWatermark: result.highWatermark, messages };
-        yield { state, generation: state.generation, batch };
+        await sleep(backoffDelayMs(failures++, DEFAULT_BACKOFF, this.random), signal);
+        const topics = [...new Set(this.owned.list().map((tp) => tp.topic))];
+        await this.deps.metadata.refresh(topics, this.timeoutMs).catch(() => undefined);
       }
-      if (retry === undefined) {
-        failures = 0;
+    } finally {
+      if (this.fetches === pipeline) this.fetches = undefined;
+      pipeline.close();
+    }
+  }
+
+  /** One fetch per leader broker for the fetchable partitions in no fetch (unknown leaders: one of their own). */
+  private startFetches(pipeline: FetchPipeline<string, FetchedRound>): void {
+    const byLeader = new Map<string, PartitionState[]>();
+    for (const state of this.owned.fetchable()) {
+      if (pipeline.isBusy(state.key)) continue;
+      const address = this.deps.metadata.leaderAddress(state.tp.topic, state.tp.partition) ?? '';
+      byLeader.set(address, [...(byLeader.get(address) ?? []), state]);
+    }
+    for (const states of byLeader.values()) {
+      // The seek generation each partition is fetched under: records of one seeked meanwhile are dropped.
+      const generations = new Map(states.map((s) => [s.key, s.generation]));
+      const positions = states.map((s) => ({ tp: s.tp, offset: s.position ?? 0 }));
+      pipeline.start(
+        states.map((s) => s.key),
+        async (fetchSignal) => ({
+          generations,
+          results: await fetchRound(this.deps, positions, {
+            maxWaitMs: this.options.maxWaitMs,
+            maxBytes: this.options.maxBytes,
+            timeoutMs: this.timeoutMs,
+            signal: fetchSignal,
+            ...(this.options.readCommitted ? { readCommitted: this.abortedProducers } : {}),
+          }),
+        }),
+        (error) => ({ generations, results: positions.map((position) => failedFetch(position, error)) }),
+      );
+    }
+  }
+
+  /**
+   * What one completed fetch gives: the batches to deliver (positions moved past them), the retriable error
+   * to back off for, or the error that ends the loop. Results of partitions revoked, seeked, paused or moved
+   * since the fetch started are dropped (fetched again from the current position).
+   */
+  private takeFetched(
+    round: FetchedRound,
+    signal: AbortSignal,
+  ): { deliveries: Delivery[]; retry?: TributaryError; fatal?: TributaryError } {
+    const deliveries: Delivery[] = [];
+    let retry: TributaryError | undefined;
+    for (const result of round.results) {
+      const state = this.owned.get(result.tp);
+      if (state === undefined || state.revoking || state.generation !== round.generations.get(state.key))
+        continue;
+      if (state.position !== result.fetchOffset || signal.aborted) continue;
+      if (result.error !== undefined) {
+        if (result.error.code === 'OFFSET_OUT_OF_RANGE') {
+          state.position = undefined;
+          state.resetNeeded = true;
+        } else if (result.error.retriable) retry = result.error;
+        else return { deliveries, fatal: result.error };
         continue;
       }
-      await sleep(backoffDelayMs(failures++, DEFAULT_BACKOFF, this.random), signal);
-      const topics = [...new Set(this.owned.list().map((tp) => tp.topic))];
-      await this.deps.metadata.refresh(topics, this.timeoutMs).catch(() => undefined);
+      // Records of a partition paused meanwhile are dropped and fetched again after resume().
+      if (this.owned.isPaused(state.tp)) continue;
+      state.position = result.nextOffset;
+      if (result.records.length === 0) continue;
+      const messages = result.records.map(toMessage);
+      const batch = { ...result.tp, highWatermark: result.highWatermark, messages };
+      deliveries.push({ state, generation: state.generation, batch });
     }
+    return retry === undefined ? { deliveries } : { deliveries, retry };
   }
 
   // --- membership host -------------------------------------------------------------------------
@@ -334,7 +408,7 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
     for (const tp of toStart) this.owned.add(tp);
     if (toStart.length > 0) {
       this.track(this.listenerQueue.call(this.listeners.onAssigned, toStart));
-      this.fetchWaiter.wake();
+      this.wakeFetching();
     }
     const revoked = toRevoke.flatMap((tp) => this.owned.get(tp) ?? []);
     for (const state of revoked) state.revoking = true;
@@ -371,7 +445,7 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
 
   private failed(error: TributaryError): void {
     this.fatal = error;
-    this.fetchWaiter.wake();
+    this.wakeFetching();
   }
 
   private async autoCommitLoop(): Promise<void> {

@@ -106,6 +106,12 @@ export interface FakeClusterState {
    * nothing comes back (the caller's deadline or cancellation ends the call).
    */
   readonly pausedBrokers: Set<number>;
+  /** Whether the brokers offer FetchStream (default true); false: UNIMPLEMENTED, as an older broker. */
+  fetchStreams: boolean;
+  /** FetchStreams opened, across brokers. */
+  fetchStreamsOpened: number;
+  /** Fetches on streams whose long poll a cancel message (or the stream's end) cut short. */
+  fetchesCancelled: number;
 }
 
 /** A producer as DescribeProducers reports it (-1: none, as on the wire). */
@@ -180,6 +186,9 @@ export async function startFakeCluster(options: FakeClusterOptions): Promise<Fak
     produceStreams: true,
     produceStreamsOpened: 0,
     pausedBrokers: new Set(),
+    fetchStreams: true,
+    fetchStreamsOpened: 0,
+    fetchesCancelled: 0,
   };
   for (const [topic, count] of Object.entries(options.topics)) {
     state.leaders.set(
@@ -267,6 +276,47 @@ function handlers(
       return { errorCode: 'NOT_LEADER', errorMessage: `leader is ${leader}`, leaderId: leader };
     return undefined;
   };
+  /** A Fetch, unary or on a stream: long-polls until an append anywhere, max wait, or `signal` aborts. */
+  const fetch = async (
+    request: FetchRequest__Output,
+    signal?: AbortSignal,
+  ): Promise<FetchPartitionResult[]> => {
+    state.requests.push({
+      brokerId: id,
+      method: 'Fetch',
+      topics: request.topics.map((t) => t.name),
+      request,
+    });
+    const holdMs = state.fetchHoldMs.get(id);
+    if (holdMs !== undefined) {
+      await new Promise((resolve) => setTimeout(resolve, holdMs));
+      state.heldFetchesAnswered++;
+    }
+    const results = readFetch(request, state, check);
+    if (
+      results.some((r) => r.errorCode === '' && (r.records as Buffer).length > 0) ||
+      request.maxWaitMs <= 0 ||
+      signal?.aborted === true
+    ) {
+      return results;
+    }
+    await new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        appended.delete(wake);
+        signal?.removeEventListener('abort', cancelled);
+        resolve();
+      };
+      const cancelled = (): void => {
+        state.fetchesCancelled++;
+        wake();
+      };
+      const timer = setTimeout(wake, request.maxWaitMs);
+      appended.add(wake);
+      signal?.addEventListener('abort', cancelled, { once: true });
+    });
+    return readFetch(request, state, () => undefined);
+  };
   return {
     Produce: (call, callback) => {
       if (state.pausedBrokers.has(id)) return;
@@ -322,36 +372,26 @@ function handlers(
       }
       return { producerId: state.nextProducerId++, producerEpoch: 0 };
     }),
-    Fetch: handleUnary(async (request: FetchRequest__Output) => {
-      state.requests.push({
-        brokerId: id,
-        method: 'Fetch',
-        topics: request.topics.map((t) => t.name),
-        request,
+    Fetch: handleUnary(async (request: FetchRequest__Output) => ({ results: await fetch(request) })),
+    FetchStream: (call) => {
+      if (!state.fetchStreams) {
+        const details = 'FetchStream is not offered (fake broker of an older version)';
+        call.emit('error', { code: grpc.status.UNIMPLEMENTED, details, message: details });
+        return;
+      }
+      state.fetchStreamsOpened++;
+      serveRequestStream(call, {
+        handle: async (message, signal) => {
+          const request = requireMessage(message.request, 'request');
+          const results = await fetch(request, signal);
+          return { requestId: message.requestId, errorCode: '', errorMessage: '', response: { results } };
+        },
+        failed: (message, error) => ({ requestId: message.requestId, ...error, response: null }),
+        order: 'concurrent',
+        pendingRequestsMax: WIRE_LIMITS.fetchStreamPendingRequestsMax,
+        cancellation: { isCancel: (message) => message.cancel, idOf: (message) => message.requestId },
       });
-      const holdMs = state.fetchHoldMs.get(id);
-      if (holdMs !== undefined) {
-        await new Promise((resolve) => setTimeout(resolve, holdMs));
-        state.heldFetchesAnswered++;
-      }
-      let results = readFetch(request, state, check);
-      if (
-        results.every((r) => r.errorCode !== '' || (r.records as Buffer).length === 0) &&
-        request.maxWaitMs > 0
-      ) {
-        await new Promise<void>((resolve) => {
-          const wake = (): void => {
-            clearTimeout(timer);
-            appended.delete(wake);
-            resolve();
-          };
-          const timer = setTimeout(wake, request.maxWaitMs);
-          appended.add(wake);
-        });
-        results = readFetch(request, state, () => undefined);
-      }
-      return { results };
-    }),
+    },
     ListOffsets: handleUnary(async (request: ListOffsetsRequest__Output) => {
       state.requests.push({
         brokerId: id,

@@ -395,6 +395,11 @@ function forwardingBroker(upstream: BrokerClient): BrokerHandlers {
       const details = 'ProduceStream is not forwarded';
       call.emit('error', { code: grpc.status.UNIMPLEMENTED, details, message: details });
     },
+    // Not offered either: consumers fall back to Fetch, which is forwarded.
+    FetchStream: (call) => {
+      const details = 'FetchStream is not forwarded';
+      call.emit('error', { code: grpc.status.UNIMPLEMENTED, details, message: details });
+    },
     Produce: forward('Produce'),
     Fetch: forward('Fetch'),
     ListOffsets: forward('ListOffsets'),

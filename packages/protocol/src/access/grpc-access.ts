@@ -454,6 +454,8 @@ export const GRPC_METHOD_ACCESS: Readonly<Record<string, MethodAccess>> = {
   // Each request on the stream is checked as a Produce (guardStreamMessage).
   '/tributary.v1.Broker/ProduceStream': { kind: 'stream', perMessage: produce },
   '/tributary.v1.Broker/Fetch': fetch,
+  // Each request on the stream is checked as a Fetch (guardStreamMessage).
+  '/tributary.v1.Broker/FetchStream': { kind: 'stream', perMessage: fetch },
   '/tributary.v1.Broker/ListOffsets': listOffsets,
   '/tributary.v1.Broker/Metadata': metadata,
   '/tributary.v1.Broker/InitProducerId': initProducerId,

@@ -14,6 +14,9 @@ import type {
   BrokerHandlers,
   ControllerAdminClient,
   ControllerAdminHandlers,
+  FetchRequest__Output,
+  FetchResponse,
+  FetchStreamResponse__Output,
   ProduceRequest__Output,
   ProduceResponse,
   ProduceStreamResponse__Output,
@@ -62,6 +65,15 @@ function produced(request: ProduceRequest__Output): ProduceResponse {
   };
 }
 
+function fetched(request: FetchRequest__Output): FetchResponse {
+  seen.push({ method: 'Fetch', request });
+  return {
+    results: request.topics.flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.name, partition: p.partition })),
+    ),
+  };
+}
+
 const brokerHandlers: BrokerHandlers = {
   Produce: handleUnary(async (request) => produced(request)),
   // As the broker's: each request checked with Produce's rule (guardStreamMessage), answered by its id.
@@ -79,14 +91,23 @@ const brokerHandlers: BrokerHandlers = {
       order: 'concurrent',
       pendingRequestsMax: 8,
     }),
-  Fetch: handleUnary(async (request) => {
-    seen.push({ method: 'Fetch', request });
-    return {
-      results: request.topics.flatMap((t) =>
-        t.partitions.map((p) => ({ topic: t.name, partition: p.partition })),
-      ),
-    };
-  }),
+  Fetch: handleUnary(async (request) => fetched(request)),
+  // As the broker's: each request checked with Fetch's rule (guardStreamMessage), answered by its id.
+  FetchStream: (call) =>
+    serveRequestStream(call, {
+      handle: async (message) => {
+        const request = message.request;
+        if (request === null) throw new TributaryError('INVALID_REQUEST', 'request is required');
+        const guarded = guardStreamMessage<FetchRequest__Output, FetchResponse>(call, request);
+        const response =
+          'answer' in guarded ? guarded.answer : (guarded.finish ?? ((r) => r))(fetched(guarded.request));
+        return { requestId: message.requestId, errorCode: '', errorMessage: '', response };
+      },
+      failed: (message, error) => ({ requestId: message.requestId, ...error, response: null }),
+      order: 'concurrent',
+      pendingRequestsMax: 8,
+      cancellation: { isCancel: (message) => message.cancel, idOf: (message) => message.requestId },
+    }),
   Metadata: handleUnary(async (request) => {
     seen.push({ method: 'Metadata', request });
     const names = request.topics.length === 0 ? ['a', 'b', 'shared-x'] : request.topics;
@@ -203,6 +224,44 @@ describe('the gRPC guard', () => {
     ]);
     const handed = seen.map((s) => (s.request as { topics: { name: string }[] }).topics.map((t) => t.name));
     expect(handed).toEqual([['a']]);
+  });
+
+  it("checks every request on a FetchStream with Fetch's rule; a refused one leaves the stream open", async () => {
+    seen.length = 0;
+    const stream = broker.fetchStream();
+    const answers: FetchStreamResponse__Output[] = [];
+    const twoAnswers = new Promise<void>((resolve) => {
+      stream.on('data', (answer: FetchStreamResponse__Output) => {
+        answers.push(answer);
+        if (answers.length === 2) resolve();
+      });
+    });
+    const ended = new Promise<void>((resolve) => stream.on('end', resolve));
+    const partitions = [{ partition: 0, fetchOffset: 0 }];
+    stream.write({ requestId: 1, request: { topics: [{ name: 'a', partitions }] } });
+    stream.write({
+      requestId: 2,
+      request: {
+        topics: [
+          { name: 'shared-x', partitions },
+          { name: 'a', partitions },
+        ],
+      },
+    });
+    await twoAnswers;
+    stream.end();
+    await ended;
+    const byId = new Map(answers.map((answer) => [answer.requestId, answer]));
+    expect(byId.get(1)?.response?.results.map((r) => [r.topic, r.errorCode])).toEqual([
+      ['a', 'TOPIC_AUTHORIZATION_FAILED'],
+    ]);
+    expect(byId.get(2)?.response?.results.map((r) => [r.topic, r.errorCode])).toEqual([
+      ['shared-x', ''],
+      ['a', 'TOPIC_AUTHORIZATION_FAILED'],
+    ]);
+    // Only the allowed topic reached the handler (Read on "a" is not granted, only Write).
+    const handed = seen.map((s) => (s.request as { topics: { name: string }[] }).topics.map((t) => t.name));
+    expect(handed).toEqual([['shared-x']]);
   });
 
   it('answers without the handler when nothing is allowed', async () => {

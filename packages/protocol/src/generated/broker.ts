@@ -22,6 +22,8 @@ import type { FetchPartition as _tributary_v1_FetchPartition, FetchPartition__Ou
 import type { FetchPartitionResult as _tributary_v1_FetchPartitionResult, FetchPartitionResult__Output as _tributary_v1_FetchPartitionResult__Output } from './tributary/v1/FetchPartitionResult.js';
 import type { FetchRequest as _tributary_v1_FetchRequest, FetchRequest__Output as _tributary_v1_FetchRequest__Output } from './tributary/v1/FetchRequest.js';
 import type { FetchResponse as _tributary_v1_FetchResponse, FetchResponse__Output as _tributary_v1_FetchResponse__Output } from './tributary/v1/FetchResponse.js';
+import type { FetchStreamRequest as _tributary_v1_FetchStreamRequest, FetchStreamRequest__Output as _tributary_v1_FetchStreamRequest__Output } from './tributary/v1/FetchStreamRequest.js';
+import type { FetchStreamResponse as _tributary_v1_FetchStreamResponse, FetchStreamResponse__Output as _tributary_v1_FetchStreamResponse__Output } from './tributary/v1/FetchStreamResponse.js';
 import type { FetchTopic as _tributary_v1_FetchTopic, FetchTopic__Output as _tributary_v1_FetchTopic__Output } from './tributary/v1/FetchTopic.js';
 import type { InitProducerIdRequest as _tributary_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _tributary_v1_InitProducerIdRequest__Output } from './tributary/v1/InitProducerIdRequest.js';
 import type { InitProducerIdResponse as _tributary_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _tributary_v1_InitProducerIdResponse__Output } from './tributary/v1/InitProducerIdResponse.js';
@@ -82,6 +84,8 @@ export interface ProtoGrpcType {
       FetchPartitionResult: MessageTypeDefinition<_tributary_v1_FetchPartitionResult, _tributary_v1_FetchPartitionResult__Output>
       FetchRequest: MessageTypeDefinition<_tributary_v1_FetchRequest, _tributary_v1_FetchRequest__Output>
       FetchResponse: MessageTypeDefinition<_tributary_v1_FetchResponse, _tributary_v1_FetchResponse__Output>
+      FetchStreamRequest: MessageTypeDefinition<_tributary_v1_FetchStreamRequest, _tributary_v1_FetchStreamRequest__Output>
+      FetchStreamResponse: MessageTypeDefinition<_tributary_v1_FetchStreamResponse, _tributary_v1_FetchStreamResponse__Output>
       FetchTopic: MessageTypeDefinition<_tributary_v1_FetchTopic, _tributary_v1_FetchTopic__Output>
       InitProducerIdRequest: MessageTypeDefinition<_tributary_v1_InitProducerIdRequest, _tributary_v1_InitProducerIdRequest__Output>
       InitProducerIdResponse: MessageTypeDefinition<_tributary_v1_InitProducerIdResponse, _tributary_v1_InitProducerIdResponse__Output>

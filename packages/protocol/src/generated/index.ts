@@ -92,6 +92,8 @@ export type * from './tributary/v1/FetchPartition.js';
 export type * from './tributary/v1/FetchPartitionResult.js';
 export type * from './tributary/v1/FetchRequest.js';
 export type * from './tributary/v1/FetchResponse.js';
+export type * from './tributary/v1/FetchStreamRequest.js';
+export type * from './tributary/v1/FetchStreamResponse.js';
 export type * from './tributary/v1/FetchTopic.js';
 export type * from './tributary/v1/FindCoordinatorRequest.js';
 export type * from './tributary/v1/FindCoordinatorResponse.js';

@@ -10,6 +10,8 @@ import type { DescribeReplicasRequest as _tributary_v1_DescribeReplicasRequest, 
 import type { DescribeReplicasResponse as _tributary_v1_DescribeReplicasResponse, DescribeReplicasResponse__Output as _tributary_v1_DescribeReplicasResponse__Output } from '../../tributary/v1/DescribeReplicasResponse.js';
 import type { FetchRequest as _tributary_v1_FetchRequest, FetchRequest__Output as _tributary_v1_FetchRequest__Output } from '../../tributary/v1/FetchRequest.js';
 import type { FetchResponse as _tributary_v1_FetchResponse, FetchResponse__Output as _tributary_v1_FetchResponse__Output } from '../../tributary/v1/FetchResponse.js';
+import type { FetchStreamRequest as _tributary_v1_FetchStreamRequest, FetchStreamRequest__Output as _tributary_v1_FetchStreamRequest__Output } from '../../tributary/v1/FetchStreamRequest.js';
+import type { FetchStreamResponse as _tributary_v1_FetchStreamResponse, FetchStreamResponse__Output as _tributary_v1_FetchStreamResponse__Output } from '../../tributary/v1/FetchStreamResponse.js';
 import type { InitProducerIdRequest as _tributary_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _tributary_v1_InitProducerIdRequest__Output } from '../../tributary/v1/InitProducerIdRequest.js';
 import type { InitProducerIdResponse as _tributary_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _tributary_v1_InitProducerIdResponse__Output } from '../../tributary/v1/InitProducerIdResponse.js';
 import type { ListOffsetsRequest as _tributary_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _tributary_v1_ListOffsetsRequest__Output } from '../../tributary/v1/ListOffsetsRequest.js';
@@ -101,6 +103,25 @@ export interface BrokerClient extends grpc.Client {
   fetch(argument: _tributary_v1_FetchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   fetch(argument: _tributary_v1_FetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   fetch(argument: _tributary_v1_FetchRequest, callback: grpc.requestCallback<_tributary_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Fetch over long-lived streams (issue 15): each request carries an id its answer repeats, and is checked,
+   * throttled, long-polled and answered exactly as a unary Fetch; answers come as requests complete, so they
+   * may overtake each other. A message with `cancel` set ends the long poll of the request it names (answered
+   * at once, the answer unused); a client that cancels the stream ends them all. Brokers without it answer
+   * UNIMPLEMENTED: clients then use Fetch.
+   */
+  FetchStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_FetchStreamRequest, _tributary_v1_FetchStreamResponse__Output>;
+  FetchStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_FetchStreamRequest, _tributary_v1_FetchStreamResponse__Output>;
+  /**
+   * Fetch over long-lived streams (issue 15): each request carries an id its answer repeats, and is checked,
+   * throttled, long-polled and answered exactly as a unary Fetch; answers come as requests complete, so they
+   * may overtake each other. A message with `cancel` set ends the long poll of the request it names (answered
+   * at once, the answer unused); a client that cancels the stream ends them all. Brokers without it answer
+   * UNIMPLEMENTED: clients then use Fetch.
+   */
+  fetchStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_FetchStreamRequest, _tributary_v1_FetchStreamResponse__Output>;
+  fetchStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tributary_v1_FetchStreamRequest, _tributary_v1_FetchStreamResponse__Output>;
   
   /**
    * A producer id for an idempotent producer (epoch 0); the broker hands them out from blocks the
@@ -203,6 +224,15 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
   Fetch: grpc.handleUnaryCall<_tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse>;
   
   /**
+   * Fetch over long-lived streams (issue 15): each request carries an id its answer repeats, and is checked,
+   * throttled, long-polled and answered exactly as a unary Fetch; answers come as requests complete, so they
+   * may overtake each other. A message with `cancel` set ends the long poll of the request it names (answered
+   * at once, the answer unused); a client that cancels the stream ends them all. Brokers without it answer
+   * UNIMPLEMENTED: clients then use Fetch.
+   */
+  FetchStream: grpc.handleBidiStreamingCall<_tributary_v1_FetchStreamRequest__Output, _tributary_v1_FetchStreamResponse>;
+  
+  /**
    * A producer id for an idempotent producer (epoch 0); the broker hands them out from blocks the
    * controller allocates (metadata record ProducerIds), so ids are unique across the cluster.
    */
@@ -230,6 +260,7 @@ export interface BrokerDefinition extends grpc.ServiceDefinition {
   DescribeProducers: MethodDefinition<_tributary_v1_DescribeProducersRequest, _tributary_v1_DescribeProducersResponse, _tributary_v1_DescribeProducersRequest__Output, _tributary_v1_DescribeProducersResponse__Output>
   DescribeReplicas: MethodDefinition<_tributary_v1_DescribeReplicasRequest, _tributary_v1_DescribeReplicasResponse, _tributary_v1_DescribeReplicasRequest__Output, _tributary_v1_DescribeReplicasResponse__Output>
   Fetch: MethodDefinition<_tributary_v1_FetchRequest, _tributary_v1_FetchResponse, _tributary_v1_FetchRequest__Output, _tributary_v1_FetchResponse__Output>
+  FetchStream: MethodDefinition<_tributary_v1_FetchStreamRequest, _tributary_v1_FetchStreamResponse, _tributary_v1_FetchStreamRequest__Output, _tributary_v1_FetchStreamResponse__Output>
   InitProducerId: MethodDefinition<_tributary_v1_InitProducerIdRequest, _tributary_v1_InitProducerIdResponse, _tributary_v1_InitProducerIdRequest__Output, _tributary_v1_InitProducerIdResponse__Output>
   ListOffsets: MethodDefinition<_tributary_v1_ListOffsetsRequest, _tributary_v1_ListOffsetsResponse, _tributary_v1_ListOffsetsRequest__Output, _tributary_v1_ListOffsetsResponse__Output>
   Metadata: MethodDefinition<_tributary_v1_MetadataRequest, _tributary_v1_MetadataResponse, _tributary_v1_MetadataRequest__Output, _tributary_v1_MetadataResponse__Output>
