@@ -15,6 +15,7 @@ import { backoffDelayMs, DEFAULT_BACKOFF, unary } from '@tributary/protocol';
 import type { BrokerConnections } from './connections.js';
 import { type ConsumedRecord, decodeFetched } from './decode.js';
 import { FetchPipeline } from './fetch-pipeline.js';
+import { LeaderWatch } from './leader-watch.js';
 import { CLIENT_LIMITS, DEFAULT_FETCH } from './limits.js';
 import type { MetadataCache } from './metadata-cache.js';
 import { AbortedProducers, ISOLATION_LEVEL_WIRE } from './read-committed.js';
@@ -75,11 +76,13 @@ export class Consumer {
   private readonly timeoutMs: number;
   /** read_committed state per "topic-partition", kept across fetches (read-committed.ts). */
   private readonly abortedProducers = new Map<string, AbortedProducers>();
+  private readonly leaderWatch: LeaderWatch;
 
   constructor(private readonly deps: ConsumerDeps) {
     this.clock = deps.clock ?? systemClock;
     this.random = deps.random ?? systemRandom;
     this.timeoutMs = deps.timeoutMs ?? 30_000;
+    this.leaderWatch = new LeaderWatch({ metadata: deps.metadata });
   }
 
   /** The offset per partition for `spec` (-1 when no record matches a timestamp). */
@@ -177,6 +180,9 @@ export class Consumer {
       }
     }
     const calls = [...groups].map(async ([address, group]) => {
+      // A leader paused past its session timeout answers nothing: the fetch is given up (NOT_LEADER, so the
+      // caller refreshes and goes to the new leader) once the metadata names another (leader-watch.ts).
+      const watched = this.leaderWatch.watchRequest(address, new Map([[topic, group]]), signal);
       try {
         await this.deps.connections.throttles.wait(address);
         const response = await this.deps.connections.fetch(
@@ -198,7 +204,7 @@ export class Consumer {
               },
             ],
           },
-          { deadlineMs: maxWaitMs + this.timeoutMs, ...(signal === undefined ? {} : { signal }) },
+          { deadlineMs: maxWaitMs + this.timeoutMs, signal: watched.signal },
         );
         this.deps.connections.throttles.note(address, response.throttleTimeMs);
         for (const result of response.results) {
@@ -226,6 +232,8 @@ export class Consumer {
         }
       } catch (error) {
         for (const p of group) results.push(failed(p, positions, toError(error)));
+      } finally {
+        watched.stop();
       }
     });
     await Promise.all(calls);

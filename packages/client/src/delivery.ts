@@ -271,10 +271,7 @@ export class Deliverer {
         topic,
         partitions,
         address,
-        onMoved: (error) => {
-          this.deps.metadata.markUnresponsive(address);
-          leaderMoved.abort(error);
-        },
+        onMoved: (error) => leaderMoved.abort(error),
       });
       const remainingMs = this.requestTimeoutMs(deadlineMs);
       const response = await this.deps.connections.produce(

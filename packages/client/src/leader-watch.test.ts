@@ -85,6 +85,44 @@ describe.each([
   );
 });
 
+describe.each([
+  { transport: 'stream', fetchStreams: true },
+  { transport: 'unary', fetchStreams: false },
+])('a consumer fetching from a paused leader ($transport)', ({ fetchStreams }) => {
+  it(
+    'fetches from the new leader once the metadata names it',
+    async () => {
+      client = new TributaryClient({
+        bootstrap: cluster.bootstrap,
+        random: new SeededRandom(8),
+        timeoutMs: REQUEST_TIMEOUT_MS,
+        fetchStreams,
+      });
+      await client.producer().send('t', [{ key: null, value: 'r0' }]);
+      const consumer = client.consumer();
+      expect(
+        (await consumer.fetch('t', 0, 0)).records.map((r) => Buffer.from(r.value ?? []).toString()),
+      ).toEqual(['r0']);
+      const leader = cluster.state.leaders.get('t')?.[0] ?? -1;
+      cluster.state.pausedBrokers.add(leader);
+      const fetched = consumer.fetch('t', 0, 0);
+      await waitUntil(
+        () =>
+          cluster.state.requests.filter((r) => r.method === 'Metadata' && r.brokerId !== leader).length >= 3,
+        'the watch asked other brokers for metadata',
+      );
+      cluster.moveLeader('t', 0, 3);
+      const result = await fetched;
+      expect(result.records.map((r) => Buffer.from(r.value ?? []).toString())).toEqual(['r0']);
+      expect(
+        cluster.state.requests.some((r) => r.method === 'Fetch' && r.brokerId === 3),
+        'the fetch went to the new leader',
+      ).toBe(true);
+    },
+    TEST_TIMEOUT_MS,
+  );
+});
+
 describe('LeaderWatch', () => {
   it('does not report a move while the leader keeps its epoch, nor a new epoch on the same leader', async () => {
     client = new TributaryClient({ bootstrap: cluster.bootstrap, random: new SeededRandom(6) });

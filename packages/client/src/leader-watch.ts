@@ -1,6 +1,6 @@
 /**
  * Notices that a partition's leadership moved while a request waits on its old leader (issue 16: producers
- * ride through failovers). A leader paused past its session timeout (SIGSTOP, a long GC, a frozen VM) neither
+ * and consumers ride through failovers). A leader paused past its session timeout (SIGSTOP, a long GC, a frozen VM) neither
  * answers nor breaks the connection, so without this a Produce waits out its whole request timeout (30 s by
  * default) although the controller named a new leader within seconds. While a request is outstanding longer
  * than `CLIENT_LIMITS.leaderWatchIntervalMs`, the watch asks another broker for the topic's metadata once per
@@ -70,12 +70,37 @@ export class LeaderWatch {
         return;
       }
       stopped = true;
+      // The broker that held the request is asked for metadata after the others for a while: a paused one
+      // would hold the caller's next refresh for a whole call timeout.
+      this.metadata.markUnresponsive(request.address);
       request.onMoved(moved);
     };
     schedule();
     return () => {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);
+    };
+  }
+
+  /**
+   * Watches a request for several topics' partitions (a consumer's fetch) until the returned `stop` is
+   * called: `signal` aborts, with the move as its reason, when a partition's leadership moved away from
+   * `address`, or when `outer` aborts (with its reason).
+   */
+  watchRequest(
+    address: string,
+    partitionsByTopic: ReadonlyMap<string, readonly number[]>,
+    outer?: AbortSignal,
+  ): { signal: AbortSignal; stop: () => void } {
+    const moved = new AbortController();
+    const stops = [...partitionsByTopic].map(([topic, partitions]) =>
+      this.watch({ topic, partitions, address, onMoved: (error) => moved.abort(error) }),
+    );
+    return {
+      signal: outer === undefined ? moved.signal : AbortSignal.any([outer, moved.signal]),
+      stop: () => {
+        for (const stop of stops) stop();
+      },
     };
   }
 

@@ -9,6 +9,7 @@ import { unary } from '@tributary/protocol';
 import type { BrokerConnections } from '../connections.js';
 import { isolationOf } from '../consumer.js';
 import { type ConsumedRecord, decodeFetched } from '../decode.js';
+import type { LeaderWatch } from '../leader-watch.js';
 import { CLIENT_LIMITS } from '../limits.js';
 import type { MetadataCache } from '../metadata-cache.js';
 import { AbortedProducers } from '../read-committed.js';
@@ -48,6 +49,8 @@ export interface FetchRoundOptions {
 export interface FetcherDeps {
   readonly metadata: MetadataCache;
   readonly connections: BrokerConnections;
+  /** Gives up a fetch whose leader was replaced while it waited (a paused leader answers nothing). */
+  readonly leaderWatch: LeaderWatch;
 }
 
 export async function fetchRound(
@@ -78,6 +81,11 @@ export async function fetchRound(
   const maxWaitMs = Math.min(options.maxWaitMs, CLIENT_LIMITS.fetchMaxWaitMsMax);
   const calls = [...byLeader].map(async ([address, group]) => {
     const offsets = new Map(group.map((p) => [partitionKey(p.tp), p]));
+    const watched = deps.leaderWatch.watchRequest(
+      address,
+      new Map(groupPartitions(group.map((p) => p.tp)).map((t) => [t.topic, t.partitions])),
+      options.signal,
+    );
     try {
       const response = await deps.connections.fetch(
         address,
@@ -96,10 +104,7 @@ export async function fetchRound(
             })),
           })),
         },
-        {
-          deadlineMs: maxWaitMs + options.timeoutMs,
-          ...(options.signal === undefined ? {} : { signal: options.signal }),
-        },
+        { deadlineMs: maxWaitMs + options.timeoutMs, signal: watched.signal },
       );
       for (const result of response.results) {
         const position = offsets.get(partitionKey(result));
@@ -143,6 +148,8 @@ export async function fetchRound(
       }
     } catch (error) {
       for (const position of group) results.push(failedFetch(position, toError(error)));
+    } finally {
+      watched.stop();
     }
   });
   await Promise.all(calls);

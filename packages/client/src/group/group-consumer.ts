@@ -13,6 +13,7 @@ import { backoffDelayMs, DEFAULT_BACKOFF } from '@tributary/protocol';
 import type { BrokerConnections } from '../connections.js';
 import { Consumer } from '../consumer.js';
 import { FetchPipeline } from '../fetch-pipeline.js';
+import { LeaderWatch } from '../leader-watch.js';
 import type { MetadataCache } from '../metadata-cache.js';
 import type { AbortedProducers } from '../read-committed.js';
 import { sleep, toError } from '../retry.js';
@@ -81,6 +82,8 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
   /** Rebalance listeners run in order; fetching waits for them (as Kafka's poll does). */
   private readonly listenerQueue = new ListenerQueue();
   private readonly fetchWaiter = new Waiter();
+  /** Gives up a fetch whose leader was replaced while it waited (leader-watch.ts). */
+  private readonly leaderWatch: LeaderWatch;
   /** The fetch loop's fetches in flight, while it runs. */
   private fetches: FetchPipeline<string, FetchedRound> | undefined;
   private fatal: TributaryError | undefined;
@@ -96,6 +99,7 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
     this.options = resolveOptions(listeners);
     this.random = deps.random ?? systemRandom;
     this.timeoutMs = deps.timeoutMs ?? 30_000;
+    this.leaderWatch = new LeaderWatch({ metadata: deps.metadata });
     this.subscription = new SubscriptionState({
       connections: deps.connections,
       brokerAddresses: deps.brokerAddresses,
@@ -353,7 +357,7 @@ export class GroupConsumer implements AsyncIterable<PartitionBatch> {
         states.map((s) => s.key),
         async (fetchSignal) => ({
           generations,
-          results: await fetchRound(this.deps, positions, {
+          results: await fetchRound({ ...this.deps, leaderWatch: this.leaderWatch }, positions, {
             maxWaitMs: this.options.maxWaitMs,
             maxBytes: this.options.maxBytes,
             timeoutMs: this.timeoutMs,

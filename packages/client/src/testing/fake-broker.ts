@@ -102,8 +102,8 @@ export interface FakeClusterState {
   /** ProduceStreams opened, across brokers. */
   produceStreamsOpened: number;
   /**
-   * Brokers that answer no Produce and no Metadata call, as a SIGSTOPped process: connections stay open and
-   * nothing comes back (the caller's deadline or cancellation ends the call).
+   * Brokers that answer no Produce, Fetch or Metadata call, as a SIGSTOPped process: connections stay open
+   * and nothing comes back (the caller's deadline or cancellation ends the call).
    */
   readonly pausedBrokers: Set<number>;
   /** Whether the brokers offer FetchStream (default true); false: UNIMPLEMENTED, as an older broker. */
@@ -287,6 +287,7 @@ function handlers(
       topics: request.topics.map((t) => t.name),
       request,
     });
+    if (state.pausedBrokers.has(id)) await untilNever();
     const holdMs = state.fetchHoldMs.get(id);
     if (holdMs !== undefined) {
       await new Promise((resolve) => setTimeout(resolve, holdMs));
