@@ -20,12 +20,19 @@ import {
   MetadataDelta,
   MetadataImage,
   type MetadataRecord,
+  SnapshotEncoder,
 } from '@tributary/metadata';
 import type { Entry, Snapshot } from '@tributary/raft';
 import type { Logger } from 'pino';
 import type { VoterAddress } from './config.js';
 import { decodeEntryBatch, encodeEntryBatch } from './entry-batch.js';
-import type { RaftDriver, StateMachine } from './raft-host/driver.js';
+import type { RaftDriver, SnapshotWork, StateMachine } from './raft-host/driver.js';
+
+/**
+ * Records encoded per slice of a background snapshot (a few milliseconds): a whole 100,000-partition image
+ * at once is half a second of CPU, longer than an election timeout.
+ */
+export const SNAPSHOT_RECORDS_PER_SLICE = 2_000;
 
 /** Commands decided but not yet committed; beyond it commands are refused with RESOURCE_EXHAUSTED. */
 export const COMMANDS_IN_FLIGHT_MAX = 10_000;
@@ -156,6 +163,13 @@ export class QuorumController implements StateMachine {
   snapshotData(): Uint8Array {
     assert(this.committedImage.offset === this.appliedIndexValue, 'committed image lags the applied index');
     return encodeSnapshot(this.committedImage);
+  }
+
+  /** The committed image (immutable), encoded SNAPSHOT_RECORDS_PER_SLICE records per step. */
+  snapshotWork(): SnapshotWork {
+    assert(this.committedImage.offset === this.appliedIndexValue, 'committed image lags the applied index');
+    const encoder = new SnapshotEncoder(this.committedImage);
+    return { step: () => encoder.step(SNAPSHOT_RECORDS_PER_SLICE), finish: () => encoder.finish() };
   }
 
   afterApply(): void {

@@ -50,6 +50,7 @@ export {
   readSnapshotHeader,
   SNAPSHOT_MAGIC,
   SNAPSHOT_VERSION,
+  SnapshotEncoder,
   type SnapshotHeader,
 } from './snapshot.js';
 export {

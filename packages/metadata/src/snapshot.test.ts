@@ -23,6 +23,7 @@ import {
   encodeSnapshot,
   imageToRecords,
   readSnapshotHeader,
+  SnapshotEncoder,
 } from './snapshot.js';
 
 function pick<T>(random: Random, items: readonly T[]): T | undefined {
@@ -195,6 +196,26 @@ describe('snapshot round trip', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('encoded a slice at a time, a snapshot has the bytes of a whole encoding', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(),
+        fc.integer({ min: 0, max: 80 }),
+        fc.integer({ min: 1, max: 7 }),
+        (seed, steps, slice) => {
+          const image = randomImage(seed, steps);
+          const encoder = new SnapshotEncoder(image);
+          let slices = 1;
+          while (!encoder.step(slice)) slices++;
+          expect(slices).toBe(Math.floor(imageToRecords(image).length / slice) + 1);
+          expect(Buffer.from(encoder.finish()).equals(Buffer.from(encodeSnapshot(image)))).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(() => new SnapshotEncoder(MetadataImage.EMPTY).finish()).toThrow('before every record');
   });
 
   it('round-trips the empty image', () => {

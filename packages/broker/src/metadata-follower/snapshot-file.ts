@@ -1,19 +1,27 @@
 /**
  * The follower's position on disk: its image as one snapshot file (packages/metadata snapshot format,
- * which carries its own offset and CRC). Written atomically — temp file, fsync, rename, fsync of the
- * directory — so a crash leaves either the old file or the new one, never a torn one.
+ * which carries its own offset and CRC), encoded a slice at a time. Written atomically — temp file, fsync,
+ * rename, fsync of the directory — so a crash leaves either the old file or the new one, never a torn one.
  */
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeSnapshot, encodeSnapshot, type MetadataImage } from '@tributary/metadata';
+import { decodeSnapshot, type MetadataImage, SnapshotEncoder } from '@tributary/metadata';
 
 export const SNAPSHOT_FILE_NAME = 'metadata.snapshot';
 const TEMP_SUFFIX = '.tmp';
 
+/**
+ * Records encoded between two yields to the event loop while the image is persisted: the broker keeps
+ * serving meanwhile (a whole 100,000-partition image is half a second of CPU).
+ */
+export const PERSIST_RECORDS_PER_SLICE = 2_000;
+
 export async function writeSnapshotFile(dir: string, image: MetadataImage): Promise<void> {
   const path = join(dir, SNAPSHOT_FILE_NAME);
   const tempPath = path + TEMP_SUFFIX;
-  const bytes = encodeSnapshot(image);
+  const encoder = new SnapshotEncoder(image);
+  while (!encoder.step(PERSIST_RECORDS_PER_SLICE)) await new Promise((resolve) => setImmediate(resolve));
+  const bytes = encoder.finish();
   const file = await open(tempPath, 'w');
   try {
     await file.writeFile(bytes);

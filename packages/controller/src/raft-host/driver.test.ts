@@ -5,7 +5,7 @@ import { type NodeId, nodeId, SeededRandom, TributaryError } from '@tributary/co
 import type { Entry, Message, Snapshot } from '@tributary/raft';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RaftDriver, type StateMachine } from './driver.js';
+import { RaftDriver, type SnapshotWork, type StateMachine } from './driver.js';
 import { LevelRaftStorage } from './level-storage.js';
 import { createRaftCore } from './raft-core.js';
 
@@ -139,5 +139,85 @@ describe('RaftDriver over an in-memory network', () => {
     await expect(committed).rejects.toMatchObject({ code: 'NOT_CONTROLLER' });
     const next = await waitFor(() => nodes.find((n) => n !== first && n.driver.isLeader()));
     expect(next.id).not.toBe(first.id);
+  });
+});
+
+/** Applies nothing; its snapshot encoding takes steps until the test releases it. */
+class SlowSnapshotMachine extends RecordingStateMachine {
+  steps = 0;
+  released = false;
+  /** The applied index when each encoding began. */
+  readonly begunAt: number[] = [];
+  snapshotWork(): SnapshotWork {
+    this.begunAt.push(this.applied.at(-1)?.index ?? 0);
+    return {
+      step: () => {
+        this.steps++;
+        return this.released;
+      },
+      finish: () => Uint8Array.of(7),
+    };
+  }
+}
+
+describe('RaftDriver background snapshots', () => {
+  let cleanup: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await cleanup?.();
+    cleanup = undefined;
+  });
+
+  it('keeps committing while a snapshot encodes, then stores it and compacts the log', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trib-driver-snap-'));
+    const id = nodeId(1);
+    const storage = await LevelRaftStorage.open(dir, [id]);
+    const core = createRaftCore(
+      {
+        id,
+        voters: [id],
+        electionTicks: 10,
+        heartbeatTicks: 2,
+        random: new SeededRandom(1),
+        preVote: true,
+        checkQuorum: true,
+      },
+      storage,
+    );
+    const machine = new SlowSnapshotMachine();
+    const driver = new RaftDriver({
+      core,
+      storage,
+      stateMachine: machine,
+      sender: { send: () => {} },
+      logger,
+      tickMs: 5,
+      snapshotIntervalEntries: 5,
+      snapshotTrailingEntries: 2,
+      startTicks: 20,
+      onFatal: (error) => {
+        throw error;
+      },
+    });
+    cleanup = async () => {
+      await driver.stop();
+      await storage.close();
+      await rm(dir, { recursive: true, force: true });
+    };
+    driver.start();
+    await waitFor(() => (driver.isLeader() ? true : undefined));
+    for (let i = 0; i < 6; i++) await driver.propose(Uint8Array.of(i)).committed;
+    await waitFor(() => (machine.steps > 3 ? true : undefined));
+    const begunAt = machine.begunAt[0] ?? 0;
+    expect(begunAt).toBeGreaterThanOrEqual(5);
+    // The encoding is still going: proposals commit meanwhile, and nothing is stored yet.
+    for (let i = 0; i < 6; i++) await driver.propose(Uint8Array.of(10 + i)).committed;
+    expect(storage.snapshot().meta.index).toBe(0);
+    expect(machine.begunAt).toHaveLength(1);
+    machine.released = true;
+    await waitFor(() => (storage.snapshot().meta.index > 0 ? true : undefined));
+    // Stored at the index it was taken at (not the later ones), with the log compacted behind it.
+    expect(storage.snapshot().meta.index).toBe(begunAt);
+    expect(storage.snapshot().data).toEqual(Uint8Array.of(7));
+    expect(storage.firstIndex()).toBe(begunAt - 2 + 1);
   });
 });

@@ -14,6 +14,14 @@ import type { Logger } from 'pino';
 import type { LevelRaftStorage } from './level-storage.js';
 import type { RaftCore } from './raft-core.js';
 
+/** A snapshot of the state as of one applied entry, encoded a slice at a time (see snapshotWork). */
+export interface SnapshotWork {
+  /** Encodes one bounded slice; true once the encoding is complete. */
+  step(): boolean;
+  /** The encoded state; only after step() returned true. */
+  finish(): Uint8Array;
+}
+
 /** The state machine the driver applies committed entries to. */
 export interface StateMachine {
   /** Applies one committed entry (synchronously; entries arrive in order with no gaps). */
@@ -22,6 +30,12 @@ export interface StateMachine {
   restore(snapshot: Snapshot): void;
   /** Encodes the state as of the last applied entry, for a local snapshot. */
   snapshotData(): Uint8Array;
+  /**
+   * The state as of the last applied entry, to encode a slice at a time while the driver goes on
+   * (optional; without it snapshotData() encodes at once, inside the processing loop). The state captured
+   * must not change as later entries are applied.
+   */
+  snapshotWork?(): SnapshotWork;
   /** Called after each loop iteration's entries were applied (leader status may have changed too). */
   afterApply?(): void;
 }
@@ -56,6 +70,13 @@ export interface RaftDriverOptions {
   readonly onFatal: (error: unknown) => void;
 }
 
+/** A local snapshot encoding in the background; `data` once finished. */
+interface BackgroundSnapshot {
+  readonly index: LogIndex;
+  readonly membership: Membership;
+  data: Uint8Array | null;
+}
+
 interface PendingProposal {
   readonly term: Term;
   readonly resolve: (index: LogIndex) => void;
@@ -73,6 +94,12 @@ export class RaftDriver {
   private failed = false;
   private idleWaiters: (() => void)[] = [];
   private lastLeader: { leaderId: NodeId | null; term: Term; isLeader: boolean } | null = null;
+  /**
+   * A local snapshot being encoded between loop iterations (StateMachine.snapshotWork): the loop goes on
+   * processing Readies, so heartbeats and votes are not held up by the encoding; the finished snapshot is
+   * stored by the loop itself (storage writes stay serialized).
+   */
+  private background: BackgroundSnapshot | null = null;
 
   constructor(options: RaftDriverOptions) {
     this.options = options;
@@ -238,9 +265,10 @@ export class RaftDriver {
   }
 
   private async loop(): Promise<void> {
-    while (!this.stopped && this.core.hasReady()) {
-      const ready = this.core.ready();
-      await this.handleReady(ready);
+    while (!this.stopped) {
+      if (this.background !== null && this.background.data !== null) await this.storeBackgroundSnapshot();
+      else if (this.core.hasReady()) await this.handleReady(this.core.ready());
+      else return;
     }
   }
 
@@ -303,20 +331,52 @@ export class RaftDriver {
   /** Snapshots the state machine every snapshotIntervalEntries applied entries and compacts the log. */
   private async maybeSnapshot(ready: Ready): Promise<void> {
     const last = ready.committedEntries.at(-1);
-    if (last === undefined) return;
+    if (last === undefined || this.background !== null) return;
     const storage = this.options.storage;
     const snapshotIndex = storage.snapshot().meta.index;
     if (last.index - snapshotIndex < this.options.snapshotIntervalEntries) return;
     // The membership as of the snapshot's index: a newer (uncommitted) one must not leak into it.
     const membership = this.core.membershipAt(last.index);
     if (membership === null) return;
-    const data = this.options.stateMachine.snapshotData();
-    const compactIndex = Math.max(
-      storage.firstIndex() - 1,
-      last.index - this.options.snapshotTrailingEntries,
-    );
+    const work = this.options.stateMachine.snapshotWork?.();
+    if (work === undefined) {
+      await this.storeSnapshot(last.index, membership, this.options.stateMachine.snapshotData());
+      return;
+    }
+    const job: BackgroundSnapshot = { index: last.index, membership, data: null };
+    this.background = job;
+    const slice = (): void => {
+      if (this.stopped || this.background !== job) return;
+      try {
+        if (!work.step()) {
+          setImmediate(slice);
+          return;
+        }
+        job.data = work.finish();
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
+      this.kick();
+    };
+    setImmediate(slice);
+  }
+
+  /** Stores the snapshot the background encoding finished (from the loop, between Readies). */
+  private async storeBackgroundSnapshot(): Promise<void> {
+    const job = this.background;
+    assert(job !== null && job.data !== null, 'no finished background snapshot');
+    this.background = null;
+    await this.storeSnapshot(job.index, job.membership, job.data);
+  }
+
+  private async storeSnapshot(index: LogIndex, membership: Membership, data: Uint8Array): Promise<void> {
+    const storage = this.options.storage;
+    // A snapshot installed from the leader meanwhile may be newer: then this one is dropped.
+    if (index <= storage.snapshot().meta.index) return;
+    const compactIndex = Math.max(storage.firstIndex() - 1, index - this.options.snapshotTrailingEntries);
     const snapshot = await storage.snapshotAndCompact({
-      index: last.index,
+      index,
       data,
       membership,
       compactIndex: compactIndex as LogIndex,
