@@ -171,6 +171,13 @@ export class Producer {
   private readonly deliverer: Deliverer;
   private queued: Queued[] = [];
   private lingerTimer: NodeJS.Timeout | undefined;
+  /**
+   * The topic lookups of sends, chained in call order: a send's batches get their sequences (are encoded)
+   * after its lookup, so a lookup that has to ask a broker (the topic not cached, or dropped from the cache
+   * by a refresh during a failover) must not let a later send's batches be encoded first. With idempotence
+   * the partition's leader appends in sequence order, so that would reorder the records of two sends.
+   */
+  private lookupChain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: ProducerDeps,
@@ -510,7 +517,11 @@ export class Producer {
     deadlineMs: number,
     stopOnFatal: boolean,
   ): Promise<RecordResult[]> {
-    const metadata = await this.deps.metadata.requireTopic(topic, this.requestTimeoutMs(deadlineMs));
+    const lookup = this.lookupChain.then(() =>
+      this.deps.metadata.requireTopic(topic, this.requestTimeoutMs(deadlineMs)),
+    );
+    this.lookupChain = lookup.catch(() => undefined);
+    const metadata = await lookup;
     const numPartitions = metadata.partitions.length;
     const keys = records.map((record) => toBytes(record.key));
     const values = records.map((record) => toBytes(record.value));
