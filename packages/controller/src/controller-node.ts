@@ -205,7 +205,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
       checkQuorum: true,
       applied: snapshot.meta.index,
       maxEntriesPerAppend: LIMITS.raftEntriesPerMessageMax,
-      maxBytesPerAppend: LIMITS.raftBytesPerMessageMax,
+      maxBytesPerAppend: LIMITS.raftBytesPerAppendMax,
     },
     storage,
   );

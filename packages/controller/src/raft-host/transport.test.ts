@@ -1,8 +1,10 @@
 import { logIndex, nodeId, term } from '@tributary/core';
-import type { SnapshotRequest } from '@tributary/raft';
+import { addRaftService, bindServer, createServer, shutdownServer } from '@tributary/protocol';
+import type { Message, SnapshotRequest } from '@tributary/raft';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { messageFromWire, type WireMessage } from './message-codec.js';
+import { createRaftHandlers } from './raft-service.js';
 import { RaftTransport, snapshotChunks } from './transport.js';
 
 function snapshotMessage(bytes: number): SnapshotRequest {
@@ -81,5 +83,68 @@ describe('peers follow the membership', () => {
     t.syncMembers({ ...membership, leaderId: nodeId(3) });
     expect(t.peerAddresses().has(nodeId(1))).toBe(false);
     t.close();
+  });
+});
+
+describe('messages reach a peer in the order they were sent', () => {
+  it('one Step call in flight per peer: a large append is never overtaken by later messages', async () => {
+    const received: Message[] = [];
+    let inFlight = 0;
+    let inFlightMax = 0;
+    const server = createServer();
+    const handlers = createRaftHandlers({
+      selfId: nodeId(2),
+      acceptsFrom: () => true,
+      step: (message) => received.push(message),
+      logger: pino({ level: 'silent' }),
+    });
+    addRaftService(server, {
+      ...handlers,
+      // Each call answers late, so a transport with several calls in flight would show it.
+      Step: (call, callback) => {
+        inFlight++;
+        inFlightMax = Math.max(inFlightMax, inFlight);
+        setTimeout(() => {
+          inFlight--;
+          handlers.Step(call, callback);
+        }, 20);
+      },
+    });
+    const port = await bindServer(server, '127.0.0.1:0');
+    const transport = new RaftTransport({
+      selfId: nodeId(1),
+      voters: [
+        { id: 1, address: '127.0.0.1:1' },
+        { id: 2, address: `127.0.0.1:${port}` },
+      ],
+      logger: pino({ level: 'silent' }),
+      onUnreachable: () => undefined,
+      onSnapshotSent: () => undefined,
+    });
+    const append = (index: number, bytes: number): Message => ({
+      type: 'append',
+      from: nodeId(1),
+      to: nodeId(2),
+      term: term(1),
+      prevLogIndex: logIndex(index - 1),
+      prevLogTerm: term(index === 1 ? 0 : 1),
+      entries: [{ index: logIndex(index), term: term(1), type: 'normal', data: new Uint8Array(bytes) }],
+      commit: logIndex(0),
+    });
+    try {
+      // Sent as separate flushes, as the driver sends one per Ready: a 3 MiB append, then small ones.
+      transport.send([append(1, 3 * 1024 * 1024)]);
+      for (let index = 2; index <= 6; index++) transport.send([append(index, 100)]);
+      const deadline = Date.now() + 10_000;
+      while (received.length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(received.map((m) => (m.type === 'append' ? m.prevLogIndex + 1 : -1))).toEqual([
+        1, 2, 3, 4, 5, 6,
+      ]);
+      expect(inFlightMax).toBe(1);
+      expect(transport.counters.stepCalls).toBeLessThan(6); // queued messages share calls
+    } finally {
+      transport.close();
+      await shutdownServer(server, 100);
+    }
   });
 });

@@ -1,8 +1,13 @@
 /**
- * RaftTransport: sends the core's messages to peers over gRPC. One Raft client per peer; the messages
- * of one flush are batched per peer into ONE Step call with a short deadline, fire-and-forget (Raft
- * tolerates loss: a failure is logged at debug, counted, and reported to the core as unreachable).
- * Snapshot messages go through the client-streaming InstallSnapshot in LIMITS.snapshotChunkBytes chunks.
+ * RaftTransport: sends the core's messages to peers over gRPC. One Raft client per peer, and per peer ONE
+ * Step call in flight at a time, carrying every message queued for that peer (up to STEP_CALL_BYTES_MAX):
+ * messages reach a peer in the order the core sent them. Concurrent unary calls did not: a large append
+ * held back by HTTP/2 flow control was overtaken by the next one, the follower rejected the gap, and the
+ * leader probed and resent from the last acknowledged entry on every heartbeat answer (measured at 30,000
+ * partitions on a loaded machine: ~95 MB sent for 5 MB of log). Fire-and-forget otherwise: Raft tolerates
+ * loss, so a failed call is logged at debug, counted, and reported to the core as unreachable, and a queue
+ * past its bounds drops new messages. Snapshot messages go through the client-streaming InstallSnapshot in
+ * LIMITS.snapshotChunkBytes chunks.
  */
 import type * as grpc from '@grpc/grpc-js';
 import { LIMITS, type NodeId } from '@tributary/core';
@@ -12,15 +17,24 @@ import type { Logger } from 'pino';
 import type { VoterAddress } from '../config.js';
 import { messageToWire } from './message-codec.js';
 
-export const STEP_DEADLINE_MS = 1_000;
+/**
+ * Deadline of one Step call. With one call in flight per peer, a call that outlives it is cancelled and its
+ * messages lost, so it is generous: a slow delivery under load is not a lost peer (a dead peer fails at
+ * once with UNAVAILABLE; a hung one holds the call this long while later messages queue).
+ */
+export const STEP_DEADLINE_MS = 5_000;
 export const SNAPSHOT_DEADLINE_MS = 60_000;
-/** Step calls in flight per peer; beyond it batches are dropped (Raft retries on its own). */
-export const STEP_CALLS_IN_FLIGHT_MAX = 64;
+/** Bytes of queued messages one Step call carries (one larger message still goes alone). */
+export const STEP_CALL_BYTES_MAX = 1024 * 1024;
+/** Messages and bytes queued per peer behind the call in flight; beyond them new messages are dropped. */
+export const STEP_QUEUE_MESSAGES_MAX = 4_096;
+export const STEP_QUEUE_BYTES_MAX = 16 * 1024 * 1024;
 
 export interface TransportCounters {
   stepCalls: number;
   stepFailures: number;
-  droppedBatches: number;
+  /** Messages dropped because their peer's queue was full. */
+  droppedMessages: number;
   snapshotsSent: number;
   snapshotFailures: number;
 }
@@ -29,8 +43,19 @@ interface Peer {
   readonly id: NodeId;
   readonly address: string;
   client: RaftClient | undefined;
-  stepsInFlight: number;
+  /** Whether a Step call to this peer is in flight (at most one). */
+  stepInFlight: boolean;
+  /** Messages waiting for the next Step call, in the order the core sent them. */
+  queue: Message[];
+  queuedBytes: number;
   snapshotInFlight: boolean;
+}
+
+/** Roughly the bytes a message takes on the wire: its entries' data plus a fixed allowance. */
+function messageBytes(message: Message): number {
+  let bytes = 64;
+  if (message.type === 'append') for (const entry of message.entries) bytes += 16 + entry.data.length;
+  return bytes;
 }
 
 export interface RaftTransportOptions {
@@ -48,7 +73,7 @@ export class RaftTransport {
   readonly counters: TransportCounters = {
     stepCalls: 0,
     stepFailures: 0,
-    droppedBatches: 0,
+    droppedMessages: 0,
     snapshotsSent: 0,
     snapshotFailures: 0,
   };
@@ -115,7 +140,15 @@ export class RaftTransport {
 
   private addPeer(id: NodeId, address: string): boolean {
     if (id === this.options.selfId) return false;
-    this.peers.set(id, { id, address, client: undefined, stepsInFlight: 0, snapshotInFlight: false });
+    this.peers.set(id, {
+      id,
+      address,
+      client: undefined,
+      stepInFlight: false,
+      queue: [],
+      queuedBytes: 0,
+      snapshotInFlight: false,
+    });
     return true;
   }
 
@@ -161,16 +194,42 @@ export class RaftTransport {
   private sendBatch(to: NodeId, batch: readonly Message[]): void {
     const peer = this.peerOf(to);
     if (peer === undefined) return;
-    if (peer.stepsInFlight >= STEP_CALLS_IN_FLIGHT_MAX) {
-      this.counters.droppedBatches++;
-      return;
+    for (const message of batch) {
+      const bytes = messageBytes(message);
+      if (
+        peer.queue.length >= STEP_QUEUE_MESSAGES_MAX ||
+        (peer.queue.length > 0 && peer.queuedBytes + bytes > STEP_QUEUE_BYTES_MAX)
+      ) {
+        this.counters.droppedMessages++;
+        continue;
+      }
+      peer.queue.push(message);
+      peer.queuedBytes += bytes;
     }
-    peer.stepsInFlight++;
+    this.flush(peer);
+  }
+
+  /** Sends the queued messages (up to STEP_CALL_BYTES_MAX) unless a call to the peer is in flight. */
+  private flush(peer: Peer): void {
+    if (this.closed || peer.stepInFlight || peer.queue.length === 0) return;
+    let count = 0;
+    let bytes = 0;
+    for (const message of peer.queue) {
+      const size = messageBytes(message);
+      if (count > 0 && bytes + size > STEP_CALL_BYTES_MAX) break;
+      count++;
+      bytes += size;
+    }
+    const messages = peer.queue.splice(0, count);
+    peer.queuedBytes -= bytes;
+    peer.stepInFlight = true;
     this.counters.stepCalls++;
     const deadline = Date.now() + STEP_DEADLINE_MS;
-    this.clientOf(peer).Step({ messages: batch.map(messageToWire) }, { deadline }, (error) => {
-      peer.stepsInFlight--;
+    this.clientOf(peer).Step({ messages: messages.map(messageToWire) }, { deadline }, (error) => {
+      peer.stepInFlight = false;
       if (error !== null) this.onFailure(peer, 'step', error);
+      // A peer forgotten meanwhile (a membership change) is not flushed again.
+      if (this.peers.get(peer.id) === peer) this.flush(peer);
     });
   }
 
