@@ -22,7 +22,17 @@ import { TributaryError } from '@tributary/core';
 import { unary } from '@tributary/protocol';
 import { type Cluster, startCluster } from '@tributary/testkit';
 import { errorMessage, runBenchMain, sleep } from './cluster-helpers.js';
+import { cpuSince, processCpu, snapshotFigures } from './partitions/metadata-footprint.js';
 import { round } from './stats.js';
+
+/**
+ * The controllers' election timeout in 10 ms ticks: [1, 2) s, KRaft's controller.quorum.election.timeout.ms.
+ * Tributary's default [250, 500) ms is tuned for sub-second controller failover; on this shared 2-core
+ * machine (load 10-25 from other tenants) a controller busy or descheduled that long is routine, and each
+ * needless election costs the bench a second of standstill (measured: 30,000 partitions, 14 elections with
+ * the default, none with this).
+ */
+const CONTROLLER_ELECTION_TICKS = 100;
 
 interface Options {
   readonly topics: number;
@@ -106,6 +116,15 @@ async function memory(
     brokers: await Promise.all(cluster.brokers.map((broker) => rssBytes(broker.process.pid))),
     controllers: await Promise.all(cluster.quorum.nodes.map((node) => rssBytes(node.pid))),
   };
+}
+
+/** The 1, 5 and 15 minute load averages (Linux /proc/loadavg): how shared the machine was. */
+async function loadAverage(): Promise<string> {
+  try {
+    return (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
+  } catch {
+    return '?';
+  }
 }
 
 /** Partitions each running broker's replica manager leads (its DescribeReplicas with no filter). */
@@ -208,30 +227,62 @@ async function main(): Promise<number> {
   // and a broker busy opening tens of thousands of logs on a shared 2-core machine can miss it.
   const cluster = await startCluster({
     brokers: 3,
-    controllerArgs: ['--session-timeout-ms', String(options.sessionTimeoutMs)],
+    controllerArgs: [
+      '--session-timeout-ms',
+      String(options.sessionTimeoutMs),
+      '--election-ticks',
+      String(CONTROLLER_ELECTION_TICKS),
+    ],
   });
   try {
     const before = await memory(cluster);
+    const cpuBefore = await processCpu(cluster);
+    const cpuLine = async (): Promise<string> => {
+      const spent = cpuSince(cpuBefore, await processCpu(cluster));
+      return `CPU s so far: controllers ${spent.controllers.join(', ')}; brokers ${spent.brokers.join(', ')}; load ${await loadAverage()}`;
+    };
     const startMs = performance.now();
     await createTopics(cluster, options);
     const createdMs = performance.now() - startMs;
-    log(`created (controller answered every CreateTopic): ${round(createdMs / 1000, 2)} s`);
+    log(
+      `created (controller answered every CreateTopic): ${round(createdMs / 1000, 2)} s (${await cpuLine()})`,
+    );
     let led: number[] = [];
     const ledMs = await timeUntil('every partition led', startMs, LIMITS.ledTimeoutMs, async () => {
       led = await ledPerBroker(cluster);
       return led.reduce((sum, count) => sum + count, 0) === total && led.every((count) => count > 0);
     });
-    log(`led by the brokers' replica managers: ${round(ledMs / 1000, 2)} s (per broker: ${led.join(', ')})`);
+    log(
+      `led by the brokers' replica managers: ${round(ledMs / 1000, 2)} s (per broker: ${led.join(', ')}; ${await cpuLine()})`,
+    );
     const visibleMs = await timeUntil('visible on every broker', startMs, LIMITS.ledTimeoutMs, () =>
       visibleEverywhere(cluster, total),
     );
-    log(`visible with leaders in every broker's Metadata: ${round(visibleMs / 1000, 2)} s`);
+    log(
+      `visible with leaders in every broker's Metadata: ${round(visibleMs / 1000, 2)} s (${await cpuLine()})`,
+    );
     await sleep(5_000); // let the metadata image be persisted and the heaps settle before measuring memory
     const after = await memory(cluster);
-    const snapshotBytes = await stat(join(cluster.brokers[0]?.dataDir ?? '', 'metadata.snapshot')).then(
-      (s) => s.size,
-      () => null,
-    );
+    // The snapshot of the committed image, as controllers and brokers write it (a broker's own file exists
+    // only once it has applied DEFAULT_PERSIST_INTERVAL_OFFSETS offsets, a controller's every 10,000 entries).
+    const snapshot = await snapshotFigures(
+      cluster.quorum.nodes[0]?.address ?? '',
+      LIMITS.rpcDeadlineMs,
+    ).catch((error: unknown) => {
+      log(`snapshot figures: ${errorMessage(error)}`);
+      return null;
+    });
+    if (snapshot !== null) {
+      log(
+        `snapshot of the committed image: ${snapshot.partitions} partitions, ${snapshot.bytes} bytes; encode ${snapshot.encodeCpuMs} ms, decode ${snapshot.decodeCpuMs} ms of CPU`,
+      );
+    }
+    const snapshotBytes =
+      snapshot?.bytes ??
+      (await stat(join(cluster.brokers[0]?.dataDir ?? '', 'metadata.snapshot')).then(
+        (file) => file.size,
+        () => null,
+      ));
     const memoryReport = {
       brokerRssBytes: after.brokers,
       controllerRssBytes: after.controllers,
