@@ -53,7 +53,10 @@ export class FilePool {
 
   #evict(): void {
     if (this.#openCount <= this.openMax) return;
-    for (const file of [...this.#idleOrder.keys()]) {
+    // Straight over the Map (deleting visited entries while iterating is well defined), not a copy of its
+    // keys: that copied every idle file (the whole pool, 4,096) for each file opened past the bound, which
+    // at 30,000 new partitions per broker was 120 million copies.
+    for (const file of this.#idleOrder.keys()) {
       if (this.#openCount <= this.openMax) return;
       if (file.evictable) file.evict();
       else this.#idleOrder.delete(file);
