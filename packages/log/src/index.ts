@@ -38,6 +38,7 @@ export {
   LeaderEpochCache,
   UNDEFINED_EPOCH_END,
 } from './epoch-cache.js';
+export { GroupCommit } from './group-commit.js';
 export { LOG_LIMITS } from './limits.js';
 export {
   type AppendResult,

@@ -29,6 +29,7 @@ import {
 import { type EpochEndOffset, type EpochEntry, LeaderEpochCache } from './epoch-cache.js';
 import { loadOrRebuildEpochCache } from './epoch-recovery.js';
 import { type FilePool, sharedFilePool } from './file-pool.js';
+import { GroupCommit } from './group-commit.js';
 import { upperBound } from './indexes.js';
 import { LOG_LIMITS } from './limits.js';
 import {
@@ -132,6 +133,14 @@ export class PartitionLog {
   /** Reads (and timestamp lookups) running now; segments a clean replaced stay open until none is. */
   private readsInFlight = 0;
   private retiredSegments: LogSegment[] = [];
+  /**
+   * Every offset below it is fsynced (issue 16, `--durability fsync`): what a power loss of this machine
+   * cannot take. Raised by every flush of the active segment (earlier segments were flushed when rolled),
+   * lowered by truncation; starts at the recovery point, below which everything was fsynced.
+   */
+  private durableEnd: number;
+  /** flushDurable's group commit: one fsync covers every append since the previous one. */
+  private readonly durableCommit = new GroupCommit(() => this.flush());
 
   private constructor(
     private readonly dir: string,
@@ -148,6 +157,7 @@ export class PartitionLog {
   ) {
     this.segments = segments;
     this.logStartFloor = logStartFloor;
+    this.durableEnd = Math.min(recoveryPoint, this.logEndOffset);
     this.lastFlushMs = clock.nowMs();
     this.lastProducerExpiryMs = this.lastFlushMs;
     this.checkInvariants();
@@ -263,6 +273,28 @@ export class PartitionLog {
 
   get logEndOffset(): number {
     return this.activeSegment.nextOffset;
+  }
+
+  /** Every offset below it is fsynced (≤ the log end); see flushDurable. */
+  get durableEndOffset(): number {
+    assert(this.durableEnd <= this.logEndOffset, 'the durable end never passes the log end');
+    return this.durableEnd;
+  }
+
+  /**
+   * Group-committed fsync (GroupCommit): resolves once an fsync that started after this call completed,
+   * with the durable end offset then. Concurrent calls share one fsync; one running makes the next wait
+   * for it and then share the following one, so appends arriving faster than fsyncs complete cost one
+   * fsync per fsync time, not one each. Rejects as flush() does (a storage failure fails the log).
+   */
+  async flushDurable(): Promise<number> {
+    await this.durableCommit.request();
+    return this.durableEndOffset;
+  }
+
+  /** Fsyncs issued by flushDurable so far (tests: the group commit coalesces). */
+  get durableFlushCount(): number {
+    return this.durableCommit.commitsStarted;
   }
 
   get sizeBytes(): number {
@@ -543,6 +575,7 @@ export class PartitionLog {
       }
       const newEnd = await this.activeSegment.truncateTo(offset);
       await this.activeSegment.flush();
+      this.durableEnd = Math.min(this.durableEnd, newEnd);
       await this.txnIndexes.truncateTo(this.activeSegment, newEnd);
       if (newEnd < this.logStartFloor) {
         // The cut removed the batch holding a log start DeleteRecords put inside it: nothing is left to
@@ -928,6 +961,7 @@ export class PartitionLog {
     for (const segment of this.segments) await segment.delete();
     const fresh = await LogSegment.create(this.context, offset, this.clock.nowMs());
     this.segments.splice(0, this.segments.length, fresh);
+    this.durableEnd = offset;
     this.logStartFloor = logStart;
     this.epochCache.clear();
     await this.saveEpochCache();
@@ -946,8 +980,12 @@ export class PartitionLog {
   }
 
   private async flushActive(): Promise<void> {
+    const end = this.logEndOffset;
     await this.activeSegment.flush();
     this.lastFlushMs = this.clock.nowMs();
+    // Mutations are exclusive, so nothing was appended during the fsync; earlier segments were fsynced when
+    // they stopped being active, so the whole log up to `end` is durable.
+    this.durableEnd = Math.max(this.durableEnd, end);
   }
 
   private async lowerRecoveryPoint(offset: number): Promise<void> {
