@@ -5,10 +5,12 @@
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as protoLoader from '@grpc/proto-loader';
 import { TributaryError } from '@tributary/core';
-import { service as healthService } from 'grpc-health-check';
+import type * as HealthCheck from 'grpc-health-check';
 import { asTributaryError } from './errors.js';
+
+const require = createRequire(import.meta.url);
 
 /** The Check answer: SERVING, NOT_SERVING, UNKNOWN (or SERVICE_UNKNOWN, which only Watch sends). */
 export type HealthStatus = string;
@@ -32,7 +34,12 @@ interface ReflectionClient extends grpc.Client {
 
 /** Asks `address` for the health of `service` ('' = the whole server). Rejects with a TributaryError. */
 export function checkHealth(address: string, service: string, deadlineMs: number): Promise<HealthStatus> {
-  const Client = grpc.makeGenericClientConstructor(healthService as grpc.ServiceDefinition, 'Health');
+  // Loaded here, not at import: the module parses its proto when loaded (health.ts says why that matters).
+  const { service: healthService } = require('grpc-health-check') as typeof HealthCheck;
+  const Client = grpc.makeGenericClientConstructor(
+    healthService as unknown as grpc.ServiceDefinition,
+    'Health',
+  );
   const client = new Client(address, grpc.credentials.createInsecure()) as unknown as HealthCheckClient;
   return new Promise<HealthStatus>((resolvePromise, reject) => {
     client.check({ service }, { deadline: Date.now() + deadlineMs }, (error, response) => {
@@ -49,9 +56,10 @@ let reflectionConstructor: grpc.ServiceClientConstructor | undefined;
 function reflectionClient(address: string): ReflectionClient {
   if (reflectionConstructor === undefined) {
     // The reflection package ships its protos next to its build output.
-    const main = createRequire(import.meta.url).resolve('@grpc/reflection');
+    const main = require.resolve('@grpc/reflection');
     const protoDir = resolve(dirname(main), '../proto');
-    const definition = protoLoader.loadSync('grpc/reflection/v1/reflection.proto', {
+    const loader = require('@grpc/proto-loader') as typeof protoLoader;
+    const definition = loader.loadSync('grpc/reflection/v1/reflection.proto', {
       includeDirs: [protoDir],
       keepCase: false,
       defaults: true,

@@ -1,9 +1,15 @@
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { TributaryError } from '@tributary/core';
+import { service as healthService } from 'grpc-health-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { addBrokerService } from './clients.js';
 import type { BrokerHandlers } from './generated/tributary/v1/Broker.js';
-import { addStandardServices, HEALTH_SERVICE_NAME, type StandardServices } from './health.js';
+import {
+  addStandardServices,
+  HEALTH_SERVICE_NAME,
+  lazyHealthDefinition,
+  type StandardServices,
+} from './health.js';
 import { checkHealth, listReflectedServices } from './health-client.js';
 import { bindServer, createServer, shutdownServer } from './server.js';
 import { handleUnary } from './unary.js';
@@ -83,4 +89,108 @@ describe('addStandardServices', () => {
     expect(names).toContain('tributary.v1.ControllerAdmin');
     expect(names).toContain(HEALTH_SERVICE_NAME);
   });
+
+  it('streams the status now and every change to Watch, and SERVICE_UNKNOWN for an unknown name', async () => {
+    let ready = false;
+    const { address, standard } = await start(() => ready);
+    const client = healthClient(address);
+    try {
+      const seen: string[] = [];
+      const call = client.watch({ service: 'tributary.v1.Broker' });
+      call.on('data', (response: { status: string }) => seen.push(response.status));
+      call.on('error', () => {});
+      await until(() => seen.length === 1);
+      ready = true;
+      standard.refresh();
+      await until(() => seen.length === 2);
+      standard.shutdown();
+      await until(() => seen.length === 3);
+      expect(seen).toEqual(['NOT_SERVING', 'SERVING', 'NOT_SERVING']);
+      call.cancel();
+
+      const unknown: string[] = [];
+      const other = client.watch({ service: 'tributary.v1.Nope' });
+      other.on('data', (response: { status: string }) => unknown.push(response.status));
+      other.on('error', () => {});
+      await until(() => unknown.length === 1);
+      expect(unknown).toEqual(['SERVICE_UNKNOWN']);
+      other.cancel();
+    } finally {
+      client.close();
+    }
+  });
+
+  it('lists every name it answers for, with the status of the last refresh', async () => {
+    const { address } = await start(() => true);
+    const client = healthClient(address);
+    try {
+      const listed = await new Promise<{ statuses: Record<string, { status: string }> }>(
+        (resolve, reject) => {
+          client.list(
+            {},
+            (
+              error: grpc.ServiceError | null,
+              response?: { statuses: Record<string, { status: string }> },
+            ) => {
+              if (error !== null || response === undefined) reject(error);
+              else resolve(response);
+            },
+          );
+        },
+      );
+      expect(listed.statuses).toEqual({
+        '': { status: 'SERVING' },
+        [HEALTH_SERVICE_NAME]: { status: 'SERVING' },
+        'tributary.v1.Broker': { status: 'SERVING' },
+      });
+    } finally {
+      client.close();
+    }
+  });
+
+  it("registers grpc-health-check's paths and shapes, without loading it until the first call", () => {
+    const lazy = lazyHealthDefinition();
+    const real = healthService as unknown as grpc.ServiceDefinition;
+    expect(Object.keys(lazy).sort()).toEqual(Object.keys(real).sort());
+    for (const [name, method] of Object.entries(real)) {
+      const { path, requestStream, responseStream, originalName } = lazy[name] as grpc.MethodDefinition<
+        object,
+        object
+      >;
+      expect({ path, requestStream, responseStream, originalName }).toEqual({
+        path: method.path,
+        requestStream: method.requestStream,
+        responseStream: method.responseStream,
+        originalName: method.originalName,
+      });
+    }
+  });
 });
+
+interface HealthClient extends grpc.Client {
+  watch(request: { service: string }): grpc.ClientReadableStream<{ status: string }>;
+  list(
+    request: object,
+    callback: (
+      error: grpc.ServiceError | null,
+      response?: { statuses: Record<string, { status: string }> },
+    ) => void,
+  ): grpc.ClientUnaryCall;
+}
+
+/** A client of grpc-health-check's own definition (as grpc_health_probe would speak it). */
+function healthClient(address: string): HealthClient {
+  const Client = grpc.makeGenericClientConstructor(
+    healthService as unknown as grpc.ServiceDefinition,
+    'Health',
+  );
+  return new Client(address, grpc.credentials.createInsecure()) as unknown as HealthClient;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  const giveUpAt = Date.now() + DEADLINE_MS;
+  while (!condition()) {
+    if (Date.now() > giveUpAt) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -14,7 +14,7 @@
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as protoLoader from '@grpc/proto-loader';
 import type * as Reflection from '@grpc/reflection';
 
 const REFLECTION_VERSIONS = ['v1', 'v1alpha'] as const;
@@ -45,7 +45,8 @@ function loadedMethod(version: ReflectionVersion): grpc.MethodDefinition<object,
   if (method === undefined) {
     // The package ships its protos next to its build output (build/src/index.js → build/proto).
     const protoDir = resolve(dirname(require.resolve('@grpc/reflection')), '../proto');
-    const definition = protoLoader.loadSync(`grpc/reflection/${version}/reflection.proto`, {
+    const loader = require('@grpc/proto-loader') as typeof protoLoader;
+    const definition = loader.loadSync(`grpc/reflection/${version}/reflection.proto`, {
       ...REFLECTION_LOADER_OPTIONS,
       includeDirs: [protoDir],
     });

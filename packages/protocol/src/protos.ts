@@ -1,13 +1,14 @@
 /**
- * Loads the wire contract (protos/tributary/v1/*.proto) at runtime with @grpc/proto-loader. The
- * loader options here and the ones in scripts/gen-types.mjs must agree: the generated types in
+ * The wire contract (protos/tributary/v1/*.proto) at runtime: the objects @grpc/proto-loader makes with
+ * LOADER_OPTIONS, built from the generated data of src/generated/proto-json.ts (proto-definition.ts says
+ * why). The loader options here and the ones in scripts/gen-types.mjs must agree: the generated types in
  * src/generated describe exactly the objects this loader produces.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
+import type * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as AuthProto } from './generated/auth.js';
 import type { ProtoGrpcType as BrokerProto } from './generated/broker.js';
 import type { ProtoGrpcType as ControllerProto } from './generated/controller.js';
@@ -15,6 +16,7 @@ import type { ProtoGrpcType as GroupProto } from './generated/group.js';
 import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
 import type { ProtoGrpcType as ReplicationProto } from './generated/replication.js';
 import type { ProtoGrpcType as TransactionsProto } from './generated/transactions.js';
+import { loadGeneratedPackage } from './proto-definition.js';
 
 /** How far up from this module the search for the repository's protos/ goes. */
 const PROTO_ROOT_SEARCH_LEVELS_MAX = 6;
@@ -73,9 +75,9 @@ let cached: TributaryV1 | undefined;
 /** Loads (once per process) and returns the typed `tributary.v1` package. */
 export function loadTributaryProtos(): TributaryV1 {
   if (cached === undefined) {
-    const definition = protoLoader.loadSync([...PROTO_FILES], LOADER_OPTIONS);
-    // The generated ProtoGrpcType is the documented shape of loadPackageDefinition's result.
-    const root = grpc.loadPackageDefinition(definition) as unknown as AuthProto &
+    // The generated ProtoGrpcType is the documented shape of loadPackageDefinition's result, which
+    // loadGeneratedPackage makes without parsing the .proto files.
+    const root = loadGeneratedPackage(grpc, LOADER_OPTIONS, () => PROTO_FILES) as unknown as AuthProto &
       ControllerProto &
       RaftProto &
       BrokerProto &
