@@ -42,7 +42,18 @@ const bundle = await rolldown({
   external: (id) => !isInlined(id),
   logLevel: 'warn',
 });
-await bundle.write({ file: output, format: 'esm', sourcemap: true });
+await bundle.write({
+  file: output,
+  format: 'esm',
+  sourcemap: true,
+  // Only legal comments (licences) stay; non-ASCII characters left (in strings) are written as \u escapes. V8
+  // keeps a module's source text for as long as the process runs (lazy compilation, Function#toString), and
+  // one non-ASCII character anywhere makes it a two-byte string: the doc comments (≈ 45 % of the text) with
+  // their ≈, — and § cost `tributary dev` ≈ 3.5 MB of heap and Node ≈ 20 ms to decode and V8 more to scan.
+  // Stack traces name bundle lines either way; the source map maps them back.
+  comments: { legal: true, annotation: false, jsdoc: false },
+  charset: 'ascii',
+});
 await bundle.close();
 
 // The entry's shebang stays first (rolldown keeps it); the bundle is executable like the tsc output.

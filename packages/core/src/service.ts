@@ -6,6 +6,8 @@
  * as it was. (Node's default for SIGHUP is to exit, so the handler is installed even for services with
  * nothing to reload.) The process object is injected so the lifecycle can be tested.
  */
+import { releaseYoungGeneration } from './startup-heap.js';
+
 export interface ServiceLogger {
   info(fields: object, message: string): void;
   error(fields: object, message: string): void;
@@ -85,6 +87,8 @@ export async function runService<Handle extends ServiceHandle>(
     fatal(error, 'failed to start');
     return;
   }
+  // Start-up's allocation burst is over: the young generation may size itself from now on.
+  releaseYoungGeneration();
   if (stopping) close();
   else options.onStarted?.(handle);
 }
