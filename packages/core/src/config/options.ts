@@ -55,25 +55,48 @@ export type ConfigValues<S extends OptionsSpec> = {
   readonly [K in keyof S as S[K] extends OptionalOption<unknown> ? K : never]?: ValueOf<S[K]>;
 };
 
+/**
+ * An option's fields with its zod schema built on first use: a process parses only the options it is given,
+ * and building every schema of every process (about 60 options, each a small tree of zod objects) took
+ * ≈ 25 ms of `tributary dev`'s start-up on the 2-core bench machine (issue 15).
+ */
+function withLazySchema<T>(
+  fields: Omit<OptionBase<T>, 'schema'>,
+  makeSchema: () => z.ZodType<T>,
+): OptionBase<T> {
+  let schema: z.ZodType<T> | undefined;
+  return Object.defineProperty({ ...fields }, 'schema', {
+    enumerable: true,
+    get: () => {
+      schema ??= makeSchema();
+      return schema;
+    },
+  }) as OptionBase<T>;
+}
+
+/** `base`'s properties (the lazy schema getter too, which a spread would call) and `extra`. */
+function extend<T, E extends object>(base: OptionBase<T>, extra: E): OptionBase<T> & E {
+  return Object.defineProperties({ ...extra }, Object.getOwnPropertyDescriptors(base)) as OptionBase<T> & E;
+}
+
 /** A key's option before it is marked required, defaulted or optional. */
 export class OptionBuilder<T> {
   constructor(private readonly base: OptionBase<T>) {}
 
   required(): RequiredOption<T> {
-    return { ...this.base, presence: 'required' };
+    return extend(this.base, { presence: 'required' as const });
   }
 
   default(value: T, defaultDoc?: string): DefaultedOption<T> {
-    return {
-      ...this.base,
-      presence: 'default',
+    return extend(this.base, {
+      presence: 'default' as const,
       default: value,
       ...(defaultDoc === undefined ? {} : { defaultDoc }),
-    };
+    });
   }
 
   optional(defaultDoc: string): OptionalOption<T> {
-    return { ...this.base, presence: 'optional', defaultDoc };
+    return extend(this.base, { presence: 'optional' as const, defaultDoc });
   }
 }
 
@@ -136,25 +159,23 @@ export const option = {
   text: (doc: string, placeholder = 'VALUE') =>
     new OptionBuilder<string>({ kind: 'string', schema: nonEmptyText, placeholder, doc }),
   integer: (doc: string, range: { readonly min: number; readonly max: number }, placeholder = 'N') =>
-    new OptionBuilder<number>({ kind: 'integer', schema: integerSchema(range), placeholder, doc }),
+    new OptionBuilder<number>(
+      withLazySchema({ kind: 'integer', placeholder, doc }, () => integerSchema(range)),
+    ),
   boolean: (doc: string) =>
     new OptionBuilder<boolean>({ kind: 'boolean', schema: booleanSchema, placeholder: '', doc }),
   hostPort: (doc: string) =>
     new OptionBuilder<string>({ kind: 'string', schema: hostPortSchema, placeholder: 'HOST:PORT', doc }),
   hostPortList: (doc: string) =>
-    new OptionBuilder<string[]>({
-      kind: 'list',
-      schema: listSchema(hostPortSchema),
-      placeholder: 'HOST:PORT,...',
-      doc,
-    }),
+    new OptionBuilder<string[]>(
+      withLazySchema({ kind: 'list', placeholder: 'HOST:PORT,...', doc }, () => listSchema(hostPortSchema)),
+    ),
   logLevel: (doc = LOG_LEVELS.map((level) => `\`${level}\``).join(', ')) =>
-    new OptionBuilder<LogLevel>({
-      kind: 'string',
-      schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
-      placeholder: 'LEVEL',
-      doc,
-    }),
+    new OptionBuilder<LogLevel>(
+      withLazySchema({ kind: 'string', placeholder: 'LEVEL', doc }, () =>
+        z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }),
+      ),
+    ),
   /** A key whose value needs its own zod schema (e.g. the controller's voter list). */
   custom: <T>(base: OptionBase<T>) => new OptionBuilder<T>(base),
 };

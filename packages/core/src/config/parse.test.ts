@@ -150,3 +150,22 @@ describe('parseConfig', () => {
     expect(() => parse(['--config', 'missing.json'])).toThrow(/^config file missing\.json: ENOENT/);
   });
 });
+
+describe('option schemas', () => {
+  it('are built on first use, once, and survive required/default/optional', () => {
+    for (const built of [
+      option.integer('n', { min: 0, max: 5 }).required(),
+      option.integer('n', { min: 0, max: 5 }).default(1, 'one'),
+      option.hostPortList('addresses').optional('none'),
+      option.logLevel().default('info'),
+    ]) {
+      // A getter until read: nothing of zod is built for an option no source gives.
+      expect(typeof Object.getOwnPropertyDescriptor(built, 'schema')?.get).toBe('function');
+      expect(built.schema).toBe(built.schema);
+    }
+    const n = option.integer('n', { min: 0, max: 5 }).default(1);
+    expect(n).toMatchObject({ kind: 'integer', presence: 'default', default: 1, placeholder: 'N', doc: 'n' });
+    expect(n.schema.safeParse('6').success).toBe(false);
+    expect(n.schema.safeParse('5')).toEqual({ success: true, data: 5 });
+  });
+});
