@@ -1,7 +1,12 @@
 // Bundles one bin of a package (its tsc output, e.g. dist/bin/tributary-broker.js) with every @tributary
-// package it imports, and zod, into one ES module: dist/bundle/<the same name>, which the package's committed
-// bin (bin/*.js) runs when present. Run from the package's directory (npm runs its build script there):
+// package it imports, and zod, into one CommonJS script with a V8 code cache, and writes the module the
+// package's committed bin (bin/*.js) runs when present. Run from the package's directory (npm runs its build
+// script there):
 //   node ../../scripts/bundle-bin.mjs dist/bin/tributary-broker.js
+// It writes, in dist/bundle/:
+//   tributary-broker.cjs        the bundle (and its .map)
+//   tributary-broker.cjs.cache  the SHA-256 of the bundle's text, then V8's code cache for it
+//   tributary-broker.js         the entry: compiles the bundle with the cache, then runs it
 //
 // Why (issue 15, npm run bench:startup): a Tributary process imports about 500 small ES modules, and Node
 // resolves (package.json lookups, realpath, stat), reads and compiles each one separately; that was the
@@ -11,8 +16,20 @@
 // compiled code, in the same order, in one file. Other packages (grpc-js, protobufjs, pino, native addons...)
 // stay external: they are CommonJS, load their own files relative to themselves, and resolve from
 // node_modules as before.
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+//
+// Why a script and a code cache: V8 parses all of a module's 1.2–1.4 MB of text before running it (the
+// functions are compiled later, on their first call, but must be pre-parsed), ≈ 60–110 ms of CPU per start
+// here, and Node 20 has no code cache for ES modules (module.enableCompileCache is Node 22). A script compiled
+// by node:vm takes V8's code cache: the one made here, right after compiling and before running anything, holds
+// the top-level code and what the pre-parse found, and takes the compile to ≈ 20 ms. (A cache made after a run,
+// with every function start-up compiled, measured no faster: deserializing it costs about what it saves.) V8
+// refuses a cache made by another V8 version or under other V8 flags, and then the entry compiles the text
+// as it would without one; the SHA-256 makes sure a cache is only ever used with the text it was made from.
+import { createHash } from 'node:crypto';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Module } from 'node:module';
 import { basename, join, resolve } from 'node:path';
+import { Script } from 'node:vm';
 import { rolldown } from 'rolldown';
 
 const entry = process.argv[2];
@@ -23,7 +40,12 @@ if (entry === undefined || !entry.startsWith('dist/bin/') || !entry.endsWith('.j
   process.exit(2);
 }
 const input = resolve(entry);
-const output = resolve(join('dist/bundle', basename(entry)));
+const name = basename(entry, '.js');
+const bundleFile = resolve(join('dist/bundle', `${name}.cjs`));
+const cacheFile = `${bundleFile}.cache`;
+const entryFile = resolve(join('dist/bundle', `${name}.js`));
+// Before the bundle was a script, the entry was the bundle itself, with its map.
+rmSync(`${entryFile}.map`, { force: true });
 
 /** Inlined: our own packages (ES modules, built by their own tsc) and zod (≈ 100 ES modules of its own). */
 function isInlined(id) {
@@ -42,21 +64,75 @@ const bundle = await rolldown({
   external: (id) => !isInlined(id),
   logLevel: 'warn',
 });
-await bundle.write({
-  file: output,
-  format: 'esm',
+const { output } = await bundle.write({
+  file: bundleFile,
+  format: 'cjs',
+  // The ES modules it is made of are strict code; the script stays so.
+  strict: true,
   sourcemap: true,
   // Only legal comments (licences) stay; non-ASCII characters left (in strings) are written as \u escapes. V8
-  // keeps a module's source text for as long as the process runs (lazy compilation, Function#toString), and
+  // keeps a script's source text for as long as the process runs (lazy compilation, Function#toString), and
   // one non-ASCII character anywhere makes it a two-byte string: the doc comments (≈ 45 % of the text) with
-  // their ≈, — and § cost `tributary dev` ≈ 3.5 MB of heap and Node ≈ 20 ms to decode and V8 more to scan.
-  // Stack traces name bundle lines either way; the source map maps them back.
+  // their ≈, — and § cost `tributary dev` ≈ 3.5 MB of heap, and V8 more text to scan. Stack traces name
+  // bundle lines either way; the source map maps them back.
   comments: { legal: true, annotation: false, jsdoc: false },
   charset: 'ascii',
 });
 await bundle.close();
+// A script compiled from a code cache cannot run import() on node 20 (V8 drops the host options the dynamic
+// import callback needs; vm's USE_MAIN_CONTEXT_DEFAULT_LOADER then fails, and is experimental anyway): code
+// on a bin's path loads lazily with require (createRequire) instead.
+const dynamicImports = output.flatMap((chunk) => (chunk.type === 'chunk' ? chunk.dynamicImports : []));
+if (dynamicImports.length > 0) {
+  throw new Error(`${entry}: import() of ${dynamicImports.join(', ')} cannot run from the bundle; use require`);
+}
 
-// The entry's shebang stays first (rolldown keeps it); the bundle is executable like the tsc output.
-const text = readFileSync(output, 'utf8');
-if (!text.startsWith('#!/usr/bin/env node')) writeFileSync(output, `#!/usr/bin/env node\n${text}`);
-chmodSync(output, 0o755);
+// The entry's shebang stays first in rolldown's output; inside the CommonJS wrapper it is a syntax error. It
+// becomes a comment (same line, so the source map still holds), and the directive must then start the text.
+const written = readFileSync(bundleFile, 'utf8');
+const source = written.startsWith('#!') ? `//${written.slice(2)}` : written;
+writeFileSync(bundleFile, source);
+if (!/^(\/\/[^\n]*\n)?["']use strict["'];/.test(source)) throw new Error(`${bundleFile} is not strict code`);
+const digest = createHash('sha256').update(source).digest();
+// Compiled as the entry compiles it (the same wrapper, file name and options), under node's default flags.
+const script = new Script(Module.wrap(source), { filename: bundleFile });
+writeFileSync(cacheFile, Buffer.concat([digest, script.createCachedData()]));
+
+writeFileSync(
+  entryFile,
+  `#!/usr/bin/env node
+// Generated by scripts/bundle-bin.mjs (which says why): compiles ${name}.cjs with V8's code cache for it
+// (${name}.cjs.cache) when V8 takes it, else from its text alone, then runs it as CommonJS.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
+
+const file = fileURLToPath(new URL('./${name}.cjs', import.meta.url));
+const source = readFileSync(file, 'utf8');
+
+/** The code cache, if it was made from this very text (V8 itself checks only its length). */
+function cachedData() {
+  let cache;
+  try {
+    cache = readFileSync(\`\${file}.cache\`);
+  } catch {
+    return undefined;
+  }
+  const digest = createHash('sha256').update(source).digest();
+  return cache.length > digest.length && cache.subarray(0, digest.length).equals(digest)
+    ? cache.subarray(digest.length)
+    : undefined;
+}
+
+const script = new Script(Module.wrap(source), { filename: file, cachedData: cachedData() });
+// After the compile (a cache is only taken under the V8 flags it was made with), before anything is loaded.
+const { holdYoungGeneration } = await import('@tributary/core/startup-heap');
+holdYoungGeneration();
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+`,
+);
+chmodSync(entryFile, 0o755);

@@ -10,8 +10,4 @@ if (!existsSync(program)) {
   process.stderr.write('tributary-broker: not built yet; run `npm run build` in the repository first\n');
   process.exit(1);
 }
-// Before anything else loads: start-up's allocation burst would leave V8's young generation grown while idle
-// (@tributary/core's startup-heap.ts says why and when it is let go).
-const { holdYoungGeneration } = await import('@tributary/core/startup-heap');
-holdYoungGeneration();
 await import(program.href);

@@ -9,15 +9,15 @@
  * measured on the 2-core bench machine, an idle controller or broker sits 8–14 MB above what it needs
  * until then, which alone decides whether it is under the 80 MB target.
  *
- * So the committed bins hold the young generation at its initial size (V8's --semi-space-growth-factor=1:
- * it never grows) from the first line, and runService lets it grow again (V8's default factor, 2) once the
- * process serves. The burst is garbage or promoted either way; the steady state sizes the young generation
+ * So a bin's bundle entry (scripts/bundle-bin.mjs) holds the young generation at its initial size (V8's
+ * --semi-space-growth-factor=1: it never grows) before anything is loaded, and runService lets it grow again
+ * (V8's default factor, 2) once the process serves. The burst is garbage or promoted either way; the steady state sizes the young generation
  * as before, so a busy broker's scavenges are what they were. A process started with any semi-space flag of
  * its own (NODE_OPTIONS or node's arguments) is left alone. V8 reads the factor each time it would grow
  * the new space, so setting it at run time takes effect at once (node runs V8 with flags unfrozen so that
  * v8.setFlagsFromString works).
  *
- * The hold and its release live in two copies of this module in one process (the bin's, loaded before
+ * The hold and its release live in two copies of this module in one process (the entry's, loaded before
  * anything else, and the bundle's own), so the release is passed through a process-wide symbol.
  */
 import { setFlagsFromString } from 'node:v8';

@@ -4,6 +4,7 @@
  * checks and (built on first use) server reflection, logs its module loading as 'starting', and exits 0 on
  * SIGTERM. The other tests start the dev cluster in-process; this one covers the real entry.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ import { makeTempDir, type TempDir } from './temp-dir.js';
 import { waitFor } from './wait.js';
 
 const TRIBUTARY_BIN = fileURLToPath(new URL('../../cli/bin/tributary.js', import.meta.url));
-const BUNDLE = fileURLToPath(new URL('../../cli/dist/bundle/tributary.js', import.meta.url));
+const BUNDLE_DIR = fileURLToPath(new URL('../../cli/dist/bundle/', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 const COMMAND_TIMEOUT_MS = 20_000;
 const RPC_DEADLINE_MS = 5_000;
@@ -36,8 +37,28 @@ afterEach(async () => {
 });
 
 describe('tributary dev (the real entry)', () => {
-  it('runs the bundle the build made', () => {
-    expect(existsSync(BUNDLE), `${BUNDLE} missing: build packages/cli`).toBe(true);
+  it('runs the bundle the build made, with a code cache V8 takes', () => {
+    for (const file of ['tributary.js', 'tributary.cjs', 'tributary.cjs.cache']) {
+      const path = join(BUNDLE_DIR, file);
+      expect(existsSync(path), `${path} missing: build packages/cli`).toBe(true);
+    }
+    // As the entry compiles it, in a node of its own (this one runs with the test runner's flags).
+    const compiled = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const { readFileSync } = require('node:fs');
+         const { Module } = require('node:module');
+         const { Script } = require('node:vm');
+         const file = ${JSON.stringify(join(BUNDLE_DIR, 'tributary.cjs'))};
+         const cachedData = readFileSync(file + '.cache').subarray(32);
+         const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+         process.stdout.write(String(script.cachedDataRejected));`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(compiled.stderr).toBe('');
+    expect(compiled.stdout).toBe('false');
   });
 
   it('serves produce and consume, health and reflection, and stops cleanly', async () => {
