@@ -48,12 +48,12 @@ describe('tributary dev (the real entry)', () => {
       [
         '-e',
         `const { readFileSync } = require('node:fs');
-         const { Module } = require('node:module');
-         const { Script } = require('node:vm');
+         const { compileFunction } = require('node:vm');
          const file = ${JSON.stringify(join(BUNDLE_DIR, 'tributary.cjs'))};
          const cachedData = readFileSync(file + '.cache').subarray(32);
-         const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
-         process.stdout.write(String(script.cachedDataRejected));`,
+         const parameters = ['exports', 'require', 'module', '__filename', '__dirname'];
+         const compiled = compileFunction(readFileSync(file, 'utf8'), parameters, { filename: file, cachedData });
+         process.stdout.write(String(compiled.cachedDataRejected));`,
       ],
       { encoding: 'utf8' },
     );
