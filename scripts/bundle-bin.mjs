@@ -123,7 +123,9 @@ await bundle.close();
 // on a bin's path loads lazily with require (createRequire) instead.
 const dynamicImports = output.flatMap((chunk) => (chunk.type === 'chunk' ? chunk.dynamicImports : []));
 if (dynamicImports.length > 0) {
-  throw new Error(`${entry}: import() of ${dynamicImports.join(', ')} cannot run from the bundle; use require`);
+  throw new Error(
+    `${entry}: import() of ${dynamicImports.join(', ')} cannot run from the bundle; use require`,
+  );
 }
 
 // The entry's shebang stays first in rolldown's output; inside the CommonJS wrapper it is a syntax error. It
@@ -134,7 +136,10 @@ writeFileSync(bundleFile, source);
 if (!/^(\/\/[^\n]*\n)?["']use strict["'];/.test(source)) throw new Error(`${bundleFile} is not strict code`);
 const digest = createHash('sha256').update(source).digest();
 // Compiled as the entry compiles it (the same parameters, file name and options), under node's default flags.
-const compiled = compileFunction(source, WRAPPER_PARAMETERS, { filename: bundleFile, produceCachedData: true });
+const compiled = compileFunction(source, WRAPPER_PARAMETERS, {
+  filename: bundleFile,
+  produceCachedData: true,
+});
 if (compiled.cachedData === undefined) throw new Error(`V8 made no code cache for ${bundleFile}`);
 writeFileSync(cacheFile, Buffer.concat([digest, compiled.cachedData]));
 
