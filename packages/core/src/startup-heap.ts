@@ -4,15 +4,15 @@
  * Start-up allocates a burst of objects that survive (the loaded modules' functions and tables, the proto
  * definitions, the metadata image): V8 grows the young generation whenever more bytes survived its
  * scavenges than it holds, so by the time a controller or broker serves, its new space has grown from
- * 1 MB to 16 MB and stays resident. V8 shrinks them again only when a garbage collection happens to find the
+ * 1 MB to 16 MB and stays resident. V8 shrinks it again only when a garbage collection happens to find the
  * allocation rate low (its memory reducer, some 8–30 s into idleness, later or never on a loaded machine):
  * measured on the 2-core bench machine, an idle controller or broker sits 8–14 MB above what it needs
  * until then, which alone decides whether it is under the 80 MB target.
  *
  * So a bin's bundle entry (scripts/bundle-bin.mjs) holds the young generation at its initial size (V8's
  * --semi-space-growth-factor=1: it never grows) before anything is loaded, and runService lets it grow again
- * (V8's default factor, 2) once the process serves. The burst is garbage or promoted either way; the steady state sizes the young generation
- * as before, so a busy broker's scavenges are what they were. A process started with any semi-space flag of
+ * (V8's default factor, 2) once the process serves. The burst is garbage or promoted either way; the steady
+ * state sizes the young generation as before, so a busy broker's scavenges are what they were. A process started with any semi-space flag of
  * its own (NODE_OPTIONS or node's arguments) is left alone. V8 reads the factor each time it would grow
  * the new space, so setting it at run time takes effect at once (node runs V8 with flags unfrozen so that
  * v8.setFlagsFromString works).
