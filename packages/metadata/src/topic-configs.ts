@@ -203,6 +203,16 @@ export const TOPIC_CONFIGS: Readonly<Record<string, TopicConfigDefinition>> = {
     serverDefaultName: 'log.flush.interval.messages',
     documentation: '1: fsync after every append (the only value accepted); by default never.',
   },
+  // Not Kafka's (issue 16, DESIGN §12): Redpanda's default durability, per topic. A topic without it follows
+  // its brokers' --durability (replication: false, fsync: true), whose default this is.
+  'flush.on.ack': {
+    check: oneOf('true', 'false'),
+    type: 'boolean',
+    default: fixed('false'),
+    serverDefaultName: 'log.flush.on.ack',
+    documentation:
+      'true: a batch counts toward the high watermark (and acks=all answers) only once the leader and every in-sync follower have fsynced it, so acknowledged records survive power loss on every replica at once; false: once they hold it in memory (Kafka). Unset: the broker flag --durability.',
+  },
   'min.cleanable.dirty.ratio': {
     check: checkRatio,
     type: 'double',

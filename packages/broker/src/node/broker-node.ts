@@ -29,6 +29,7 @@ import { addBrokerStandardServices, startMetricsEndpoint } from '../metrics/obse
 import { ProducerIdManager } from '../producer-ids/producer-id-manager.js';
 import { BrokerClientQuotas } from '../quotas/client-quotas.js';
 import { QuotaMetrics } from '../quotas/quota-metrics.js';
+import { DURABILITY_DEFAULT } from '../replica/config.js';
 import { UnreachableBrokers } from '../replica/unreachable-brokers.js';
 import { AdminForwarder } from '../services/admin-forwarding.js';
 import { advertisedAddressFor } from './addresses.js';
@@ -117,6 +118,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
         ioMaxBytesPerSecond: options.logCleanerIoMaxBytesPerSecond,
         backoffMs: options.logCleanerBackoffMs,
       },
+      defaultFlushOnAck: (options.durability ?? DURABILITY_DEFAULT) === 'fsync',
     });
     cleanups.push(() => replicaManager.close());
     parts.replicaManager = replicaManager;

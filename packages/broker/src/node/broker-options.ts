@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { GroupCoordinator } from '../group/index.js';
 import type { BrokerLifecycleManager } from '../lifecycle/manager.js';
 import type { MetadataFollower } from '../metadata-follower/metadata-follower.js';
+import type { Durability } from '../replica/config.js';
 import type { OpenReplicaManager, ReplicaManagerPort } from './replica-port.js';
 import type { TransactionParts } from './txn-wiring.js';
 
@@ -83,6 +84,11 @@ export interface BrokerOptions {
   readonly logCleanerThreads?: number;
   readonly logCleanerIoMaxBytesPerSecond?: number;
   readonly logCleanerBackoffMs?: number;
+  /**
+   * --durability (issue 16, DESIGN §12): 'fsync' makes flush.on.ack the default of every topic (acks=all
+   * waits for every ISR member's fsync); 'replication' (the default) is Kafka's in-memory replication.
+   */
+  readonly durability?: Durability;
   /** The broker's rack (Kafka's broker.rack): replica placement spreads over racks; Metadata names it. */
   readonly rack?: string;
   /** Client quota rate window: samples (Kafka's quota.window.num, default 11) of quotaWindowSizeMs (default 1000). */

@@ -131,6 +131,7 @@ describe('broker config: sources and errors', () => {
       logCleanerEnable: true,
       logCleanerThreads: 1,
       logCleanerBackoffMs: 15_000,
+      durability: 'replication',
       quotaWindowNum: 11,
       quotaWindowSizeMs: 1_000,
       tlsClientAuth: 'none',
@@ -146,6 +147,23 @@ describe('broker config: sources and errors', () => {
       transactionalIdExpirationMs: 604_800_000,
       security: DEFAULT_PROCESS_SECURITY,
     });
+  });
+
+  it('reads --durability from a flag, TRIBUTARY_DURABILITY and the config file, and refuses other modes', async () => {
+    expect(parseBrokerArgs([...BASE, '--durability', 'fsync'], {})?.durability).toBe('fsync');
+    expect(parseBrokerArgs(BASE, { TRIBUTARY_DURABILITY: 'fsync' })?.durability).toBe('fsync');
+    const dir = await mkdtemp(join(tmpdir(), 'broker-durability-'));
+    try {
+      const file = join(dir, 'broker.json');
+      await writeFile(file, JSON.stringify({ durability: 'fsync' }));
+      expect(parseBrokerArgs([...BASE, '--config', file], {})?.durability).toBe('fsync');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect(() => parseBrokerArgs([...BASE, '--durability', 'disk'], {})).toThrow(ConfigError);
+    expect(() => parseBrokerArgs([...BASE, '--durability', 'disk'], {})).toThrow(
+      /durability.*must be one of replication, fsync/,
+    );
   });
 
   it("reads Kafka's log.cleaner.* settings", () => {

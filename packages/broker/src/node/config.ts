@@ -14,6 +14,7 @@ import {
   type LogLevel,
   option,
   parseConfig,
+  z,
 } from '@tributary/core/config';
 import { CLEANER_LIMITS } from '@tributary/log';
 import {
@@ -37,6 +38,7 @@ import {
   GROUP_LIMITS,
 } from '../group/limits.js';
 import { KAFKA_CONNECTION_IDLE_MS_DEFAULT } from '../kafka/limits.js';
+import { DURABILITY_DEFAULT, DURABILITY_MODES, type Durability } from '../replica/config.js';
 import { TXN_DEFAULTS } from '../txn/limits.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel };
@@ -224,6 +226,14 @@ export const BROKER_CONFIG = defineConfig({
         'MS',
       )
       .default(CLEANER_LIMITS.backoffMsDefault),
+    durability: option
+      .custom<Durability>({
+        kind: 'string',
+        schema: z.enum(DURABILITY_MODES, { error: `must be one of ${DURABILITY_MODES.join(', ')}` }),
+        placeholder: 'replication|fsync',
+        doc: '`fsync`: an `acks=all` write is acknowledged once the leader and every in-sync follower have fsynced it (group-committed), so it survives power loss on every replica at once; `replication`: once they hold it in memory (Kafka). The default of the topic config `flush.on.ack`, which a topic may set either way',
+      })
+      .default(DURABILITY_DEFAULT),
     rack: option
       .text("the broker's rack (Kafka's broker.rack): replicas spread across racks", 'RACK')
       .optional('none'),

@@ -2,5 +2,11 @@
 import { ReplicaManager } from '../replica/index.js';
 import type { OpenReplicaManager } from './replica-port.js';
 
-export const openDefaultReplicaManager: OpenReplicaManager = ({ logCleaner, ...deps }) =>
-  ReplicaManager.open({ ...deps, config: logCleaner === undefined ? {} : { logCleaner } });
+export const openDefaultReplicaManager: OpenReplicaManager = ({ logCleaner, defaultFlushOnAck, ...deps }) =>
+  ReplicaManager.open({
+    ...deps,
+    config: {
+      ...(logCleaner === undefined ? {} : { logCleaner }),
+      ...(defaultFlushOnAck === undefined ? {} : { defaultFlushOnAck }),
+    },
+  });

@@ -70,6 +70,8 @@ export interface ReplicaManagerDeps {
   readonly onLeaderReachable?: (leaderId: number) => void;
   /** Kafka's log.cleaner.* settings (--log-cleaner-*). */
   readonly logCleaner?: LogCleanerSettings;
+  /** --durability fsync: flush.on.ack for topics that do not set it (issue 16). */
+  readonly defaultFlushOnAck?: boolean;
 }
 
 export type OpenReplicaManager = (deps: ReplicaManagerDeps) => Promise<ReplicaManagerPort>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logConfigFor, minInsyncReplicas } from './config.js';
+import { flushOnAck, logConfigFor, minInsyncReplicas } from './config.js';
 
 describe('minInsyncReplicas', () => {
   it('defaults to 2 when the replication factor is at least 3, else 1 (DESIGN §6)', () => {
@@ -67,5 +67,19 @@ describe('logConfigFor', () => {
     expect(logConfigFor(new Map([['flush.ms', '1000']]))).toEqual({ flush: { intervalMs: 1_000 } });
     expect(logConfigFor(new Map([['flush.messages', '1']]))).toEqual({ flush: 'every-write' });
     expect(logConfigFor(new Map([['flush.ms', '0']]))).toEqual({});
+  });
+});
+
+describe('flushOnAck (issue 16: flush.on.ack over --durability)', () => {
+  it('takes the topic config over the broker default, both ways', () => {
+    expect(flushOnAck(new Map([['flush.on.ack', 'true']]), false)).toBe(true);
+    expect(flushOnAck(new Map([['flush.on.ack', 'false']]), true)).toBe(false);
+  });
+
+  it('falls back to the broker default when the topic does not set it or stores something else', () => {
+    expect(flushOnAck(new Map(), true)).toBe(true);
+    expect(flushOnAck(new Map(), false)).toBe(false);
+    expect(flushOnAck(new Map([['flush.on.ack', 'yes']]), true)).toBe(true);
+    expect(flushOnAck(new Map([['flush.on.ack', 'yes']]), false)).toBe(false);
   });
 });

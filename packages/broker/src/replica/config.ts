@@ -57,7 +57,30 @@ export const REPLICA_LIMITS = {
   localChangesDetailLinesMax: 100,
 } as const;
 
+/**
+ * The broker's --durability (issue 16, DESIGN §12), the default of every topic's flush.on.ack:
+ * 'replication' acknowledges acks=all writes held in memory by every ISR member (Kafka), 'fsync' once
+ * every ISR member has fsynced them (Redpanda).
+ */
+export const DURABILITY_MODES = ['replication', 'fsync'] as const;
+export type Durability = (typeof DURABILITY_MODES)[number];
+/** What a broker started without --durability runs. */
+export const DURABILITY_DEFAULT: Durability = 'replication';
+
 const MIN_INSYNC_REPLICAS = 'min.insync.replicas';
+const FLUSH_ON_ACK = 'flush.on.ack';
+
+/**
+ * flush.on.ack for a topic (issue 16, DESIGN §12): its config, else the broker's --durability (fsync: true).
+ * The controller refuses anything but 'true' and 'false'; a value stored by something else falls back to
+ * the broker's default rather than guessing.
+ */
+export function flushOnAck(topicConfigs: ReadonlyMap<string, string>, brokerDefault: boolean): boolean {
+  const configured = topicConfigs.get(FLUSH_ON_ACK);
+  if (configured === 'true') return true;
+  if (configured === 'false') return false;
+  return brokerDefault;
+}
 
 /**
  * min.insync.replicas for a topic: its config, else the broker default, else DESIGN §6's rule as the

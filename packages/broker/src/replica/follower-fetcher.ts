@@ -172,8 +172,11 @@ export class FollowerFetcher {
 
   /** Fetches every partition with at most `maxBytes` in total; `onRecords` sees each partition's bytes. */
   private async fetchRound(maxBytes: number, onRecords?: (bytes: number) => void): Promise<boolean> {
+    if (!(await this.flushBeforeFetch())) return false;
     const sent = new Map<string, { partition: Partition; leaderEpoch: number; fetchOffset: number }>();
     for (const [key, partition] of this.partitions) {
+      // Turned on while this round's fsyncs ran: fsynced (and reported) next round, never claimed unsynced.
+      if (partition.flushOnAck && partition.log.durableEndOffset < partition.log.logEndOffset) continue;
       sent.set(key, {
         partition,
         leaderEpoch: partition.leaderEpoch,
@@ -213,6 +216,32 @@ export class FollowerFetcher {
       () => undefined,
     );
     return done;
+  }
+
+  /**
+   * flush.on.ack (issue 16): the fetch offset a follower sends tells the leader it holds everything below
+   * it, and the leader counts that toward the high watermark, so for such a partition it must be fsynced
+   * first. One group-committed fsync per partition per round covers every batch the last answer brought (and
+   * whatever a restart or a config change left unsynced); the partitions' fsyncs run together. False when
+   * one failed (the log is failed: the round backs off, and the broker's log-dir handling takes over).
+   */
+  private async flushBeforeFetch(): Promise<boolean> {
+    const unsynced: Partition[] = [];
+    for (const partition of this.partitions.values()) {
+      if (partition.flushOnAck && partition.log.durableEndOffset < partition.log.logEndOffset) {
+        unsynced.push(partition);
+      }
+    }
+    if (unsynced.length === 0) return true;
+    const results = await Promise.allSettled(unsynced.map((partition) => partition.log.flushDurable()));
+    const failed = results.findIndex((result) => result.status === 'rejected');
+    if (failed < 0) return true;
+    const partition = unsynced[failed];
+    this.options.logger.warn(
+      { topic: partition?.topic, partition: partition?.partition, leaderId: this.leaderId },
+      'replica fsync failed: not reporting the unsynced data to the leader',
+    );
+    return false;
   }
 
   private async call(request: ReplicaFetchRequest): Promise<ReplicaFetchResponse__Output> {

@@ -1,4 +1,13 @@
-export { logConfigFor, minInsyncReplicas, REPLICA_DEFAULTS, REPLICA_LIMITS } from './config.js';
+export {
+  DURABILITY_DEFAULT,
+  DURABILITY_MODES,
+  type Durability,
+  flushOnAck,
+  logConfigFor,
+  minInsyncReplicas,
+  REPLICA_DEFAULTS,
+  REPLICA_LIMITS,
+} from './config.js';
 export { activeProducerOf, describeProducers, type ProducerStateHolder } from './describe-producers.js';
 export { describeReplicas, type TopicPartition } from './describe-replicas.js';
 export {

@@ -184,6 +184,7 @@ export class LocalChangesApplier {
     if (partition === undefined) partition = await this.#open(key, planned);
     else await this.#maybeReconfigure(key, partition, planned);
     this.#setMinInsyncReplicas(key, partition, planned.minInsyncReplicas);
+    this.#setFlushOnAck(key, partition, planned.flushOnAck);
     if (metadata.leaderEpoch < partition.leaderEpoch) {
       this.#logger.warn({ partition: key, epoch: metadata.leaderEpoch }, 'ignoring a stale leader epoch');
       return;
@@ -214,6 +215,7 @@ export class LocalChangesApplier {
     const key = partitionKey(planned.topic, planned.partition);
     await this.#maybeReconfigure(key, partition, planned);
     this.#setMinInsyncReplicas(key, partition, planned.minInsyncReplicas);
+    this.#setFlushOnAck(key, partition, planned.flushOnAck);
   }
 
   async #open(key: string, planned: PlannedPartition): Promise<Partition> {
@@ -231,6 +233,7 @@ export class LocalChangesApplier {
       log,
       metadata: planned.metadata,
       minInsyncReplicas: planned.minInsyncReplicas,
+      flushOnAck: planned.flushOnAck,
       initialHighWatermark: options.checkpointedHighWatermarks.get(key) ?? 0,
       onProduceWaiting: options.onProduceWaiting,
     });
@@ -238,6 +241,12 @@ export class LocalChangesApplier {
     this.#appliedLogConfigs.set(key, JSON.stringify(planned.logConfig));
     options.cleaner?.register(key, log, () => cleaningUpperBound(partition));
     return partition;
+  }
+
+  #setFlushOnAck(key: string, partition: Partition, flushOnAck: boolean): void {
+    if (partition.flushOnAck === flushOnAck) return;
+    this.#logger.info({ partition: key, flushOnAck }, 'flush.on.ack changed');
+    partition.flushOnAck = flushOnAck;
   }
 
   #setMinInsyncReplicas(key: string, partition: Partition, minInsyncReplicas: number): void {

@@ -28,7 +28,7 @@ import {
   type TopicId,
   type TopicImage,
 } from '@tributary/metadata';
-import { logConfigFor, minInsyncReplicas } from './config.js';
+import { flushOnAck, logConfigFor, minInsyncReplicas } from './config.js';
 import type { PartitionMetadata } from './partition.js';
 
 /** A partition hosted here as `next` has it, with what the replica layer derives from its topic's configs. */
@@ -37,6 +37,8 @@ export interface PlannedPartition {
   readonly partition: number;
   readonly metadata: PartitionMetadata;
   readonly minInsyncReplicas: number;
+  /** flush.on.ack (issue 16): the topic's, else the broker's --durability. */
+  readonly flushOnAck: boolean;
   readonly logConfig: Partial<LogConfig>;
   /** Fetched through the leader's throttled fetcher: an adding replica here while a throttle is set. */
   readonly throttled: boolean;
@@ -106,6 +108,8 @@ export interface LocalChangesInput {
   readonly defaults?: {
     readonly minInsyncReplicas?: number;
     readonly log?: Partial<LogConfig>;
+    /** --durability fsync: flush.on.ack for topics that do not set it (off when unset). */
+    readonly flushOnAck?: boolean;
   };
 }
 
@@ -114,6 +118,7 @@ const CLUSTER_CONFIG_KEY = configResourceKey('cluster', '');
 /** A topic's configs as the replica layer reads them. */
 interface TopicSettings {
   readonly logConfig: Partial<LogConfig>;
+  readonly flushOnAck: boolean;
   /** min.insync.replicas for a partition with this many replicas (the default depends on it). */
   minInsyncReplicas(replicaCount: number): number;
 }
@@ -375,6 +380,7 @@ class PlanBuilder {
         isr: state.isr,
       },
       minInsyncReplicas: settings.minInsyncReplicas(state.replicas.length),
+      flushOnAck: settings.flushOnAck,
       logConfig: settings.logConfig,
       throttled: this.#throttleSet && state.addingReplicas?.includes(this.#me) === true,
     };
@@ -389,6 +395,7 @@ class PlanBuilder {
       settings = {
         // Shared by the topic's planned partitions: read-only (the log copies what it is given).
         logConfig: Object.freeze(logConfigFor(configs, defaults?.log)),
+        flushOnAck: flushOnAck(configs, defaults?.flushOnAck ?? false),
         minInsyncReplicas: (replicaCount) => {
           let value = byReplicaCount.get(replicaCount);
           if (value === undefined) {

@@ -27,6 +27,37 @@ export interface LeaderStateInit {
   /** The leader's log end when it became leader: the first offset of its epoch. */
   readonly leaderEpochStartOffset: number;
   readonly nowMs: number;
+  /** The topic's flush.on.ack (issue 16): see highWatermarkCandidate. Off when unset. */
+  readonly flushOnAck?: boolean;
+  /** Every offset below it is fsynced on the leader (PartitionLog.durableEndOffset); 0 when unset. */
+  readonly leaderDurableEndOffset?: number;
+}
+
+/** What the high watermark is computed from (the leader's view, one ISR). */
+export interface HighWatermarkInputs {
+  readonly leaderLogEndOffset: number;
+  /** Every offset below it is fsynced on the leader. */
+  readonly leaderDurableEndOffset: number;
+  readonly flushOnAck: boolean;
+  /** Each ISR follower's last fetch offset, -1 for one that has not fetched in this leader epoch. */
+  readonly followerEndOffsets: readonly number[];
+}
+
+/**
+ * The offset the high watermark may move to (Kafka's maybeIncrementLeaderHW): the smallest log end over the
+ * ISR. With flush.on.ack (issue 16, DESIGN §12) a batch counts only once every ISR member has fsynced it:
+ * the leader's part is its durable end, not its log end, and a follower's part is its fetch offset, which a
+ * follower of such a topic sends only after fsyncing everything below it (FollowerFetcher), so un-fsynced
+ * data of the leader or of a follower is never counted.
+ */
+export function highWatermarkCandidate(inputs: HighWatermarkInputs): number {
+  assert(
+    inputs.leaderDurableEndOffset <= inputs.leaderLogEndOffset || !inputs.flushOnAck,
+    'the leader durable end never passes its log end',
+  );
+  let candidate = inputs.flushOnAck ? inputs.leaderDurableEndOffset : inputs.leaderLogEndOffset;
+  for (const end of inputs.followerEndOffsets) candidate = Math.min(candidate, end);
+  return candidate;
 }
 
 export interface IsrProposal {
@@ -44,6 +75,8 @@ export class LeaderPartitionState {
   private isrValue: readonly number[];
   private highWatermarkValue: number;
   private leaderLogEndOffsetValue: number;
+  private leaderDurableEndOffsetValue: number;
+  private flushOnAckValue: boolean;
   private readonly progress = new Map<number, ReplicaProgress>();
   /** Each follower's log start offset as its last fetch reported it (DeleteRecords waits on them). */
   private readonly followerLogStarts = new Map<number, number>();
@@ -63,6 +96,11 @@ export class LeaderPartitionState {
     this.isrValue = [...init.isr];
     this.highWatermarkValue = init.highWatermark;
     this.leaderLogEndOffsetValue = init.leaderEpochStartOffset;
+    this.leaderDurableEndOffsetValue = Math.min(
+      init.leaderDurableEndOffset ?? 0,
+      init.leaderEpochStartOffset,
+    );
+    this.flushOnAckValue = init.flushOnAck ?? false;
     for (const id of init.replicas) {
       if (id === init.leaderId) continue;
       // Kafka starts followers as caught up when the leader takes over, so a healthy ISR is not shrunk
@@ -103,6 +141,27 @@ export class LeaderPartitionState {
   updateLeaderLogEnd(logEndOffset: number): void {
     assert(logEndOffset >= this.leaderLogEndOffsetValue, 'the leader log end never goes back');
     this.leaderLogEndOffsetValue = logEndOffset;
+  }
+
+  get flushOnAck(): boolean {
+    return this.flushOnAckValue;
+  }
+  get leaderDurableEndOffset(): number {
+    return this.leaderDurableEndOffsetValue;
+  }
+
+  /** The topic's flush.on.ack changed (alter-configs): the high watermark never goes back either way. */
+  setFlushOnAck(flushOnAck: boolean): void {
+    this.flushOnAckValue = flushOnAck;
+  }
+
+  /**
+   * An fsync of the leader's log completed (PartitionLog.flushDurable). A leader never truncates its log, so
+   * its durable end only grows; an fsync's answer reaching here after a later one's changes nothing.
+   */
+  updateLeaderDurableEnd(durableEndOffset: number): void {
+    assert(durableEndOffset <= this.leaderLogEndOffsetValue, 'an fsync covers only what was appended');
+    this.leaderDurableEndOffsetValue = Math.max(this.leaderDurableEndOffsetValue, durableEndOffset);
   }
 
   /**
@@ -150,17 +209,21 @@ export class LeaderPartitionState {
   }
 
   /**
-   * The high watermark is the smallest log end over the ISR (Kafka's maybeIncrementLeaderHW); while an
+   * The high watermark is the smallest log end over the ISR (highWatermarkCandidate); while an
    * expansion is in flight the proposed members count too (the "maximal ISR"), so an acknowledged write
    * never depends on a member the controller has not confirmed. Returns whether it moved; never decreases.
    */
   maybeAdvanceHighWatermark(): boolean {
-    let candidate = this.leaderLogEndOffsetValue;
+    const followerEndOffsets: number[] = [];
     for (const id of this.maximalIsr()) {
-      if (id === this.leaderId) continue;
-      const end = this.progress.get(id)?.logEndOffset ?? -1;
-      candidate = Math.min(candidate, end);
+      if (id !== this.leaderId) followerEndOffsets.push(this.progress.get(id)?.logEndOffset ?? -1);
     }
+    const candidate = highWatermarkCandidate({
+      leaderLogEndOffset: this.leaderLogEndOffsetValue,
+      leaderDurableEndOffset: this.leaderDurableEndOffsetValue,
+      flushOnAck: this.flushOnAckValue,
+      followerEndOffsets,
+    });
     assert(this.highWatermarkValue <= this.leaderLogEndOffsetValue, 'high watermark <= leader log end');
     if (candidate <= this.highWatermarkValue) return false;
     this.highWatermarkValue = candidate;

@@ -82,6 +82,8 @@ export class Partition {
   private partitionEpochValue: number;
   private replicasValue: readonly number[];
   minInsyncReplicas: number;
+  /** The topic's flush.on.ack (issue 16): see the flushOnAck setter. */
+  private flushOnAckValue: boolean;
   private produceWaiters: ProduceWaiter[] = [];
   private readonly onProduceWaiting: ((partition: Partition) => void) | undefined;
   /** Woken when the high watermark moves (consumer long polls). */
@@ -98,6 +100,8 @@ export class Partition {
     readonly log: PartitionLog;
     readonly metadata: PartitionMetadata;
     readonly minInsyncReplicas: number;
+    /** The topic's flush.on.ack, or the broker's --durability (fsync: true); off when unset. */
+    readonly flushOnAck?: boolean;
     /** From the high watermark checkpoint; capped at the log end. */
     readonly initialHighWatermark?: number;
     /**
@@ -112,6 +116,7 @@ export class Partition {
     this.topicId = options.metadata.topicId;
     this.log = options.log;
     this.minInsyncReplicas = options.minInsyncReplicas;
+    this.flushOnAckValue = options.flushOnAck ?? false;
     this.onProduceWaiting = options.onProduceWaiting;
     // Starts as a follower of nobody at epoch -1, so the first metadata always causes a transition.
     const highWatermark = Math.max(
@@ -169,6 +174,26 @@ export class Partition {
     return this.roleValue.kind === 'leader' ? this.roleValue.state : null;
   }
 
+  /**
+   * flush.on.ack (issue 16, DESIGN §12): a batch counts toward the high watermark only once the leader and
+   * every ISR follower have fsynced it. As leader this replica fsyncs (group-committed) as soon as an append
+   * lands; as follower its fetcher fsyncs before a fetch offset says it holds the data.
+   */
+  get flushOnAck(): boolean {
+    return this.flushOnAckValue;
+  }
+
+  /** The topic's config changed; the high watermark never goes back, either way. */
+  set flushOnAck(flushOnAck: boolean) {
+    if (flushOnAck === this.flushOnAckValue) return;
+    this.flushOnAckValue = flushOnAck;
+    const state = this.leaderState();
+    if (state === null) return;
+    state.setFlushOnAck(flushOnAck);
+    if (flushOnAck) this.requestLeaderFlush(state);
+    this.onLeaderStateChanged();
+  }
+
   /** Leader epochs only grow; a change at the same epoch only moves the partition epoch forward. */
   isNewerEpoch(metadata: PartitionMetadata): boolean {
     return metadata.leaderEpoch > this.leaderEpochValue;
@@ -186,10 +211,14 @@ export class Partition {
       highWatermark: Math.max(Math.min(this.highWatermark, logEnd), this.log.logStartOffset),
       leaderEpochStartOffset: logEnd,
       nowMs,
+      flushOnAck: this.flushOnAckValue,
+      leaderDurableEndOffset: this.log.durableEndOffset,
     });
     this.failProduceWaiters('NOT_LEADER');
     this.roleValue = { kind: 'leader', state };
     this.setEpochs(metadata);
+    // What it appended as a follower may not be fsynced yet (a follower fsyncs before its next fetch).
+    if (this.flushOnAckValue && state.leaderDurableEndOffset < logEnd) this.requestLeaderFlush(state);
     state.maybeAdvanceHighWatermark();
     this.wakeAll();
   }
@@ -244,8 +273,31 @@ export class Partition {
     const state = this.leaderState();
     if (state === null) return;
     if (logEndOffset > state.leaderLogEndOffset) state.updateLeaderLogEnd(logEndOffset);
+    if (this.flushOnAckValue) this.requestLeaderFlush(state);
     this.wake(this.appendListeners);
     this.onLeaderStateChanged();
+  }
+
+  /**
+   * The leader's own fsync (flush.on.ack), group-committed by the log: appends landing while one runs share
+   * the next. Its completion moves the leader's durable end, and with it maybe the high watermark, at once.
+   * A failed fsync fails the log (Kafka's log-dir failure): later appends are refused with STORAGE_ERROR and
+   * the waiting acks=all writes time out; nothing un-fsynced is ever counted.
+   */
+  private requestLeaderFlush(state: LeaderPartitionState): void {
+    this.log.flushDurable().then(
+      (durableEndOffset) => {
+        if (this.leaderState() !== state) return; // leadership moved meanwhile: a new state starts over
+        const logEnd = this.log.logEndOffset;
+        if (logEnd > state.leaderLogEndOffset) {
+          state.updateLeaderLogEnd(logEnd);
+          this.wake(this.appendListeners);
+        }
+        state.updateLeaderDurableEnd(durableEndOffset);
+        this.onLeaderStateChanged();
+      },
+      () => undefined,
+    );
   }
 
   /**

@@ -68,6 +68,8 @@ export interface ReplicaManagerOptions {
   config?: {
     replicaLagTimeMaxMs?: number;
     defaultMinInsyncReplicas?: number;
+    /** --durability fsync: flush.on.ack for topics that do not set it (issue 16). */
+    defaultFlushOnAck?: boolean;
     replicaFetchMaxWaitMs?: number;
     replicaFetchMaxBytes?: number;
     logDefaults?: Partial<LogConfig>;
@@ -383,6 +385,7 @@ export class ReplicaManager {
           ? {}
           : { minInsyncReplicas: config.defaultMinInsyncReplicas }),
         ...(config?.logDefaults === undefined ? {} : { log: config.logDefaults }),
+        ...(config?.defaultFlushOnAck === undefined ? {} : { flushOnAck: config.defaultFlushOnAck }),
       },
     });
     await this.localChanges.apply(plan, image);

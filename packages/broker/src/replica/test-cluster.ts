@@ -162,6 +162,7 @@ export class ReplicaTestCluster {
       replicaFetchMaxBytes?: number;
       replicaFetchMaxWaitMs?: number;
       logCleaner?: LogCleanerSettings;
+      defaultFlushOnAck?: boolean;
     } = {},
   ): Promise<ReplicaManager> {
     const node = this.node(id);
