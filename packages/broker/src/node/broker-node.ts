@@ -334,6 +334,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
         metricsPort: metricsServer?.port ?? null,
         kafkaAddress: kafka?.advertisedAddress ?? null,
         tls: options.tls?.summary() ?? null,
+        durability: options.durability ?? DURABILITY_DEFAULT,
       },
       'broker ready',
     );

@@ -195,7 +195,10 @@ export class LocalChangesApplier {
       await this.#options.fetchers.detach(partition);
       if (metadata.leader === this.#options.brokerId) {
         partition.becomeLeader(metadata, this.#options.clock.nowMs());
-        this.#logger[this.#detailLevel]({ partition: key, epoch: metadata.leaderEpoch }, 'became leader');
+        this.#logger[this.#detailLevel](
+          { partition: key, epoch: metadata.leaderEpoch, flushOnAck: partition.flushOnAck },
+          'became leader',
+        );
         this.#options.notifyLeadership(partition.topic, partition.partition, true, metadata.leaderEpoch);
       } else {
         partition.becomeFollower(metadata);
