@@ -147,6 +147,26 @@ describe('LeaderPartitionState with flush.on.ack', () => {
     expect(state.highWatermark).toBe(10);
   });
 
+  it('turned on, counts no follower report made before (it may be of data never fsynced)', () => {
+    const state = leader(false);
+    state.updateLeaderLogEnd(10);
+    state.recordFollowerFetch(2, 4, 1_001);
+    state.recordFollowerFetch(3, 4, 1_001);
+    expect(state.maybeAdvanceHighWatermark()).toBe(true);
+    state.recordFollowerFetch(2, 10, 1_002);
+    state.recordFollowerFetch(3, 10, 1_002);
+    // Reported, not counted yet: the change lands now.
+    state.setFlushOnAck(true);
+    state.updateLeaderDurableEnd(10);
+    expect(state.maybeAdvanceHighWatermark()).toBe(false);
+    expect(state.highWatermark).toBe(4);
+    expect(state.replicaProgress(2)?.logEndOffset).toBe(4);
+    state.recordFollowerFetch(2, 10, 1_003);
+    state.recordFollowerFetch(3, 10, 1_003);
+    expect(state.maybeAdvanceHighWatermark()).toBe(true);
+    expect(state.highWatermark).toBe(10);
+  });
+
   it('refuses a durable end past what the leader appended (an assertion, a bug)', () => {
     const state = leader(true);
     state.updateLeaderLogEnd(5);

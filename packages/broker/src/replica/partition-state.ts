@@ -150,9 +150,20 @@ export class LeaderPartitionState {
     return this.leaderDurableEndOffsetValue;
   }
 
-  /** The topic's flush.on.ack changed (alter-configs): the high watermark never goes back either way. */
+  /**
+   * The topic's flush.on.ack changed (alter-configs): the high watermark never goes back either way. Turned
+   * on, the followers' reports so far may be of data they never fsynced: only the part below the high
+   * watermark (already counted) is kept, so what is still waiting counts once they report again (after
+   * fsyncing, as they do from the change on).
+   */
   setFlushOnAck(flushOnAck: boolean): void {
+    const turnedOn = flushOnAck && !this.flushOnAckValue;
     this.flushOnAckValue = flushOnAck;
+    if (!turnedOn) return;
+    for (const [id, progress] of this.progress) {
+      const logEndOffset = Math.min(progress.logEndOffset, this.highWatermarkValue);
+      if (logEndOffset !== progress.logEndOffset) this.progress.set(id, { ...progress, logEndOffset });
+    }
   }
 
   /**
