@@ -246,6 +246,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     committedImage: () => quorum.committed,
   });
   driver.onLeaderChange((change) => metrics.onLeaderChange(change));
+  driver.onCommitLatency((latencyMs) => metrics.onCommitLatency(latencyMs));
   quorum.onCommit((appliedIndex) => metrics.onApplied(appliedIndex));
   driver.onLeaderChange((change) => {
     const fields = { term: change.term, leader: change.leaderId ?? -1 };

@@ -103,6 +103,10 @@ describe('BrokerMetrics (unit)', () => {
     const text = await metrics.registry.metrics();
     expect(sample(text, 'tributary_broker_produce_requests_total', {}, 4)).toBe(1);
     expect(sample(text, 'tributary_broker_produce_bytes_total', {}, 4)).toBe(240);
+    expect(sample(text, 'tributary_broker_produce_duration_seconds_count', { acks: '1' }, 4)).toBe(1);
+    expect(
+      sample(text, 'tributary_broker_produce_duration_seconds_count', { acks: 'all' }, 4),
+    ).toBeUndefined();
     expect(sample(text, 'tributary_broker_fetch_requests_total', {}, 4)).toBe(1);
     expect(sample(text, 'tributary_broker_fetch_bytes_total', {}, 4)).toBe(300);
     expect(

@@ -87,7 +87,13 @@ describe('ControllerMetrics', () => {
     metrics.onApplied(10);
     metrics.onApplied(15);
     metrics.onApplied(15);
+    metrics.onCommitLatency(0.8);
+    metrics.onCommitLatency(3);
     let text = await metrics.registry.metrics();
+    expect(sample(text, 'tributary_controller_raft_commit_latency_seconds_count')).toBe(2);
+    expect(sample(text, 'tributary_controller_raft_commit_latency_seconds_bucket', { le: '0.001' })).toBe(1);
+    expect(sample(text, 'tributary_controller_raft_commit_latency_seconds_bucket', { le: '0.0025' })).toBe(1);
+    expect(sample(text, 'tributary_controller_raft_commit_latency_seconds_bucket', { le: '0.005' })).toBe(2);
     expect(sample(text, 'tributary_controller_raft_term')).toBe(7);
     expect(sample(text, 'tributary_controller_raft_commit_index')).toBe(40);
     expect(sample(text, 'tributary_controller_raft_leader')).toBe(1);

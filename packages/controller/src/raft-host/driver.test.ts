@@ -111,9 +111,14 @@ describe('RaftDriver over an in-memory network', () => {
   it('elects a leader, commits proposals everywhere, and persists before sending', async () => {
     await startNodes(3);
     const first = await leader();
+    const latenciesMs: number[] = [];
+    first.driver.onCommitLatency((latencyMs) => latenciesMs.push(latencyMs));
     const proposals = Array.from({ length: 20 }, (_, i) => first.driver.propose(Uint8Array.of(i)));
     const indexes = await Promise.all(proposals.map((p) => p.committed));
     expect(indexes).toEqual(proposals.map((p) => p.index));
+    // One commit latency per proposal of this node (the leader's own no-op entry is not one).
+    expect(latenciesMs).toHaveLength(20);
+    expect(latenciesMs.every((ms) => ms >= 0)).toBe(true);
     for (const node of nodes) {
       await waitFor(() => (node.machine.applied.length >= 21 ? true : undefined));
       expect(node.machine.applied.filter((e) => e.type === 'normal').map((e) => e.data[0])).toEqual(
@@ -135,8 +140,11 @@ describe('RaftDriver over an in-memory network', () => {
     const follower = nodes.find((n) => n !== first);
     expect(() => follower?.driver.propose(Uint8Array.of(1))).toThrow(TributaryError);
     partitioned.add(first.id);
+    const latenciesMs: number[] = [];
+    first.driver.onCommitLatency((latencyMs) => latenciesMs.push(latencyMs));
     const { committed } = first.driver.propose(Uint8Array.of(2));
     await expect(committed).rejects.toMatchObject({ code: 'NOT_CONTROLLER' });
+    expect(latenciesMs).toEqual([]);
     const next = await waitFor(() => nodes.find((n) => n !== first && n.driver.isLeader()));
     expect(next.id).not.toBe(first.id);
   });

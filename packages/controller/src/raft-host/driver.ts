@@ -79,6 +79,8 @@ interface BackgroundSnapshot {
 
 interface PendingProposal {
   readonly term: Term;
+  /** performance.now() when proposed: the commit latency metric's start. */
+  readonly proposedAtMs: number;
   readonly resolve: (index: LogIndex) => void;
   readonly reject: (error: TributaryError) => void;
 }
@@ -88,6 +90,7 @@ export class RaftDriver {
   private readonly core: RaftCore;
   private readonly pending = new Map<number, PendingProposal>();
   private readonly leaderListeners = new Set<(change: LeaderChange) => void>();
+  private readonly commitLatencyListeners = new Set<(latencyMs: number) => void>();
   private ticker: NodeJS.Timeout | undefined;
   private processing = false;
   private stopped = false;
@@ -128,6 +131,15 @@ export class RaftDriver {
 
   isLeader(): boolean {
     return this.core.status().role === 'leader';
+  }
+
+  /**
+   * Called for each of this node's proposals that commits, with the milliseconds from propose() until it was
+   * applied here (persisted on a majority, then applied): the metadata log's commit latency.
+   */
+  onCommitLatency(listener: (latencyMs: number) => void): () => void {
+    this.commitLatencyListeners.add(listener);
+    return () => this.commitLatencyListeners.delete(listener);
   }
 
   onLeaderChange(listener: (change: LeaderChange) => void): () => void {
@@ -205,7 +217,7 @@ export class RaftDriver {
   } {
     const { index, term } = proposed;
     const committed = new Promise<LogIndex>((resolve, reject) => {
-      this.pending.set(index, { term, resolve, reject });
+      this.pending.set(index, { term, proposedAtMs: performance.now(), resolve, reject });
     });
     this.kick();
     return { index, committed };
@@ -294,8 +306,11 @@ export class RaftDriver {
     const proposal = this.pending.get(entry.index);
     if (proposal === undefined) return;
     this.pending.delete(entry.index);
-    if (proposal.term === entry.term) proposal.resolve(entry.index);
-    else
+    if (proposal.term === entry.term) {
+      const latencyMs = performance.now() - proposal.proposedAtMs;
+      for (const listener of this.commitLatencyListeners) listener(latencyMs);
+      proposal.resolve(entry.index);
+    } else
       proposal.reject(
         new TributaryError('NOT_CONTROLLER', `entry ${entry.index} was replaced by a new leader`),
       );
