@@ -8,6 +8,7 @@ import type { Cluster } from '@tributary/testkit';
 import { waitFor } from '@tributary/testkit';
 import { type PerfProduceResult, startTrib } from '../broker/trib.js';
 import { sleep } from '../cluster-helpers.js';
+import { clockTicksPerSecond, readProcCpuTicks, ticksToMicros } from '../kafka/proc-cpu.js';
 import type { DurabilityBenchOptions, DurabilityMode } from './options.js';
 import type { DurabilityRun } from './report.js';
 
@@ -87,6 +88,15 @@ async function perf(
   return result;
 }
 
+/** CPU ticks the three brokers have used so far (/proc): steadier than records/s on a shared machine. */
+function brokerTicks(cluster: Cluster): number {
+  return cluster.brokers.reduce((sum, broker) => {
+    const pid = broker.process.pid;
+    if (pid === undefined) throw new Error(`broker ${broker.nodeId} is not running`);
+    return sum + readProcCpuTicks(pid).selfTicks;
+  }, 0);
+}
+
 export async function measureDurabilityMode(context: {
   readonly cluster: Cluster;
   readonly mode: DurabilityMode;
@@ -103,11 +113,13 @@ export async function measureDurabilityMode(context: {
     durationMs: options.warmUpDurationMs,
   });
   const throughputLoad = loadavg()[0] ?? Number.NaN;
+  const ticksBefore = brokerTicks(cluster);
   const throughput = await perf(cluster, options, {
     topic: topics[1] ?? '',
     recordsPerSecond: options.targetRecordsPerSecond,
     durationMs: options.throughputDurationMs,
   });
+  const brokerCpuUs = ticksToMicros(brokerTicks(cluster) - ticksBefore, clockTicksPerSecond());
   const latencyLoad = loadavg()[0] ?? Number.NaN;
   const latency = await perf(cluster, options, {
     topic: topics[2] ?? '',
@@ -122,6 +134,7 @@ export async function measureDurabilityMode(context: {
       recordsPerSecond: throughput.recordsPerSecond,
       p50Ms: throughput.p50Ms,
       p99Ms: throughput.p99Ms,
+      brokerCpuUsPerRecord: brokerCpuUs / throughput.acked,
       loadAverage1m: throughputLoad,
     },
     latency: {

@@ -12,7 +12,13 @@ function run(
   return {
     mode,
     round,
-    throughput: { recordsPerSecond: rate, p50Ms: p50 * 10, p99Ms: p99 * 10, loadAverage1m: 1 },
+    throughput: {
+      recordsPerSecond: rate,
+      p50Ms: p50 * 10,
+      p99Ms: p99 * 10,
+      brokerCpuUsPerRecord: 1_000_000 / rate,
+      loadAverage1m: 1,
+    },
     latency: { recordsPerSecond: 200, p50Ms: p50, p99Ms: p99, loadAverage1m: 2 },
   };
 }
@@ -38,6 +44,7 @@ describe('durability bench summary', () => {
     expect(summary.throughputCost).toBe(0.1);
     expect(summary.ratios.latencyP50Ms.median).toBe(2);
     expect(summary.ratios.latencyP99Ms.runs).toEqual([1.5, 2, 1]);
+    expect(summary.ratios.brokerCpuUsPerRecord.runs).toEqual([1.111, 1.25, 1.111]);
     const text = formatDurabilityBenchSummary(summary, 'header');
     expect(text).toContain('fsync costs 10% of throughput');
   });

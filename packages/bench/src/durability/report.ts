@@ -9,6 +9,8 @@ export interface DurabilityRun {
     readonly recordsPerSecond: number;
     readonly p50Ms: number;
     readonly p99Ms: number;
+    /** The three brokers' CPU over the run divided by the records acknowledged. */
+    readonly brokerCpuUsPerRecord: number;
     readonly loadAverage1m: number;
   };
   readonly latency: {
@@ -23,6 +25,7 @@ export interface ModeSummary {
   readonly recordsPerSecond: Series;
   readonly throughputP50Ms: Series;
   readonly throughputP99Ms: Series;
+  readonly brokerCpuUsPerRecord: Series;
   readonly latencyP50Ms: Series;
   readonly latencyP99Ms: Series;
 }
@@ -31,6 +34,7 @@ export interface ModeSummary {
 export interface Ratios {
   readonly recordsPerSecond: Series;
   readonly throughputP99Ms: Series;
+  readonly brokerCpuUsPerRecord: Series;
   readonly latencyP50Ms: Series;
   readonly latencyP99Ms: Series;
 }
@@ -52,6 +56,10 @@ function modeSummary(runs: readonly DurabilityRun[]): ModeSummary {
     ),
     throughputP50Ms: series(runs.map((r) => r.throughput.p50Ms)),
     throughputP99Ms: series(runs.map((r) => r.throughput.p99Ms)),
+    brokerCpuUsPerRecord: series(
+      runs.map((r) => r.throughput.brokerCpuUsPerRecord),
+      1,
+    ),
     latencyP50Ms: series(runs.map((r) => r.latency.p50Ms)),
     latencyP99Ms: series(runs.map((r) => r.latency.p99Ms)),
   };
@@ -79,6 +87,7 @@ export function summarizeDurabilityBench(
   const ratios: Ratios = {
     recordsPerSecond: ratio((r) => r.throughput.recordsPerSecond),
     throughputP99Ms: ratio((r) => r.throughput.p99Ms),
+    brokerCpuUsPerRecord: ratio((r) => r.throughput.brokerCpuUsPerRecord),
     latencyP50Ms: ratio((r) => r.latency.p50Ms),
     latencyP99Ms: ratio((r) => r.latency.p99Ms),
   };
@@ -107,6 +116,7 @@ export function formatDurabilityBenchSummary(summary: DurabilityBenchSummary, he
     out.push(line('throughput', m.recordsPerSecond, ' records/s'));
     out.push(line('throughput run p50', m.throughputP50Ms, ' ms'));
     out.push(line('throughput run p99', m.throughputP99Ms, ' ms'));
+    out.push(line("brokers' CPU per record", m.brokerCpuUsPerRecord, ' µs'));
     out.push(line('latency run p50', m.latencyP50Ms, ' ms'));
     out.push(line('latency run p99', m.latencyP99Ms, ' ms'));
   }
@@ -114,6 +124,7 @@ export function formatDurabilityBenchSummary(summary: DurabilityBenchSummary, he
   out.push('  fsync / replication, per round:');
   out.push(line('records/s', r.recordsPerSecond, ''));
   out.push(line('throughput run p99', r.throughputP99Ms, ''));
+  out.push(line("brokers' CPU per record", r.brokerCpuUsPerRecord, ''));
   out.push(line('latency run p50', r.latencyP50Ms, ''));
   out.push(line('latency run p99', r.latencyP99Ms, ''));
   out.push(`  fsync costs ${round(summary.throughputCost * 100, 1)}% of throughput (median of the rounds)`);
