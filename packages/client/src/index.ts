@@ -1,3 +1,5 @@
+// Errors every call may throw, with their stable codes: applications check `error.code` (e.g. TOPIC_ALREADY_EXISTS).
+export { type ErrorCode, TributaryError } from '@tributary/core';
 export {
   ADMIN_DEFAULTS,
   Admin,
