@@ -26,6 +26,7 @@ export const PUBLIC_PACKAGES = [
   'controller',
   'broker',
   'cli',
+  'testing',
 ];
 const WITH_PROTOS = new Set(['protocol', 'controller', 'broker', 'cli']);
 

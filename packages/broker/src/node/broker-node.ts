@@ -342,10 +342,12 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     const shutdownTimeoutMs =
       options.controlledShutdownTimeoutMs ?? BROKER_DEFAULTS.controlledShutdownTimeoutMs;
     let closing: Promise<void> | undefined;
-    const close = async (): Promise<void> => {
+    const close = async (controlled: boolean): Promise<void> => {
       standard.shutdown();
-      const final = await manager.controlledShutdown({ timeoutMs: shutdownTimeoutMs });
-      logger.info({ completed: final.shutdownCompleted }, 'controlled shutdown finished');
+      if (controlled) {
+        const final = await manager.controlledShutdown({ timeoutMs: shutdownTimeoutMs });
+        logger.info({ completed: final.shutdownCompleted }, 'controlled shutdown finished');
+      }
       await manager.close();
       await kafka?.listener.close();
       await shutdownServer(server, 500);
@@ -365,8 +367,8 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       replicaManager,
       groupCoordinator,
       transactions,
-      close: () => {
-        closing ??= close();
+      close: (closeOptions) => {
+        closing ??= close(closeOptions?.controlled ?? true);
         return closing;
       },
       reload: () => {

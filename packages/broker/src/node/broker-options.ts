@@ -128,8 +128,12 @@ export interface BrokerHandle {
   readonly groupCoordinator: GroupCoordinator | null;
   /** The transaction coordinator's parts; null when the replica manager cannot host them (test doubles). */
   readonly transactions: TransactionParts | null;
-  /** Controlled shutdown (bounded), then server, replica manager, metadata follower. Idempotent. */
-  close(): Promise<void>;
+  /**
+   * Controlled shutdown (bounded), then server, replica manager, metadata follower. Idempotent.
+   * `controlled: false` skips the controlled shutdown: the controller learns of the broker's absence only when
+   * its session times out, as after a crash (embedded clusters' kill() for failure tests).
+   */
+  close(options?: { readonly controlled?: boolean }): Promise<void>;
   /** SIGHUP: re-reads the TLS files for new connections (logged; bad files leave the old ones in force). */
   reload(): void;
 }

@@ -1,0 +1,7 @@
+export {
+  EMBEDDED_LIMITS,
+  type EmbeddedCluster,
+  type EmbeddedClusterOptions,
+  type EmbeddedTopic,
+  startEmbeddedCluster,
+} from './embedded-cluster.js';
