@@ -1,4 +1,4 @@
-import { open, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeControlBatch } from '@tributary/records';
@@ -10,6 +10,7 @@ import {
   readBatchInfo,
   V2,
 } from './batch-codec.js';
+import { nodeLogFileSystem } from './log-fs.js';
 import { scanBatches } from './segment-scan.js';
 import { buildBatch } from './test-batches.js';
 
@@ -93,7 +94,7 @@ describe('scanBatches', () => {
     ];
     const whole = Buffer.concat(batches);
     await writeFile(path, whole.subarray(0, whole.length - 3));
-    const file = await open(path, 'r');
+    const file = await nodeLogFileSystem.open(path, 'r');
     try {
       const seen: number[] = [];
       const result = await scanBatches(

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { assert, TributaryError } from '@tributary/core';
-import { isNotFound, writeFileAtomically } from './fs-util.js';
+import { readOptionalFile, writeFileAtomically } from './fs-util.js';
 import { LOG_LIMITS } from './limits.js';
+import { type LogFileSystem, nodeLogFileSystem } from './log-fs.js';
 
 export interface EpochEntry {
   readonly epoch: number;
@@ -127,17 +127,13 @@ export class LeaderEpochCache {
     return new LeaderEpochCache(entries);
   }
 
-  static async load(path: string): Promise<LeaderEpochCache> {
-    try {
-      return LeaderEpochCache.parseCheckpoint(await readFile(path, 'utf8'));
-    } catch (error) {
-      if (isNotFound(error)) return new LeaderEpochCache();
-      throw error;
-    }
+  static async load(path: string, fs: LogFileSystem = nodeLogFileSystem): Promise<LeaderEpochCache> {
+    const bytes = await readOptionalFile(fs, path);
+    return bytes === null ? new LeaderEpochCache() : LeaderEpochCache.parseCheckpoint(bytes.toString('utf8'));
   }
 
-  async save(path: string): Promise<void> {
-    await writeFileAtomically(path, this.toCheckpoint());
+  async save(path: string, fs: LogFileSystem = nodeLogFileSystem): Promise<void> {
+    await writeFileAtomically(fs, path, this.toCheckpoint());
   }
 
   private checkInvariants(): void {

@@ -5,30 +5,22 @@
  * have recorded. Before this, a corrupt checkpoint failed the open with STORAGE_ERROR and the broker
  * could not host the partition at all (found by partition-log.corruption.test.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { TributaryError } from '@tributary/core';
 import { LeaderEpochCache } from './epoch-cache.js';
-import { isNotFound } from './fs-util.js';
+import { readOptionalFile } from './fs-util.js';
+import type { LogFileSystem } from './log-fs.js';
 import type { LogLogger } from './partition-log.js';
 import type { LogSegment } from './segment.js';
 
-async function readOptional(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
-}
-
 export async function loadOrRebuildEpochCache(input: {
+  readonly fs: LogFileSystem;
   readonly path: string;
   readonly dir: string;
   readonly segments: readonly LogSegment[];
   readonly logger: LogLogger;
 }): Promise<LeaderEpochCache> {
-  const { path, dir, segments, logger } = input;
-  const text = await readOptional(path);
+  const { fs, path, dir, segments, logger } = input;
+  const text = (await readOptionalFile(fs, path))?.toString('utf8') ?? null;
   if (text !== null) {
     try {
       return LeaderEpochCache.parseCheckpoint(text);
@@ -51,6 +43,6 @@ export async function loadOrRebuildEpochCache(input: {
       if (info.partitionLeaderEpoch >= 0) cache.assign(info.partitionLeaderEpoch, info.baseOffset);
     });
   }
-  await cache.save(path);
+  await cache.save(path, fs);
   return cache;
 }

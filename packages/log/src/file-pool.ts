@@ -11,9 +11,9 @@
  * of a reopened file is sound on Linux, where fsync flushes the file's (inode's) dirty pages whichever
  * descriptor wrote them.
  */
-import { type FileHandle, open } from 'node:fs/promises';
 import { assert } from '@tributary/core';
 import { LOG_LIMITS } from './limits.js';
+import { type LogFile, type LogFileSystem, nodeLogFileSystem } from './log-fs.js';
 
 export class FilePool {
   readonly openMax: number;
@@ -70,16 +70,18 @@ export const sharedFilePool = new FilePool(LOG_LIMITS.openSegmentFilesMax);
 /** One file whose descriptor the pool may close while it is idle and open again by its path. */
 export class PooledFile {
   readonly #pool: FilePool;
+  readonly #fs: LogFileSystem;
   #path: string;
-  #handle: FileHandle | null;
-  #opening: Promise<FileHandle> | null = null;
+  #handle: LogFile | null;
+  #opening: Promise<LogFile> | null = null;
   #closing: Promise<void> | null = null;
   #users = 0;
   #pinned: boolean;
   #closed = false;
 
-  private constructor(pool: FilePool, path: string, handle: FileHandle, pinned: boolean) {
+  private constructor(pool: FilePool, fs: LogFileSystem, path: string, handle: LogFile, pinned: boolean) {
     this.#pool = pool;
+    this.#fs = fs;
     this.#path = path;
     this.#handle = handle;
     this.#pinned = pinned;
@@ -87,10 +89,17 @@ export class PooledFile {
 
   /**
    * Opens `path` ('w+' creates or empties it, 'r+' needs it to exist); reopens after an eviction always use
-   * 'r+'. A pinned file stays open until unpinned or closed.
+   * 'r+'. A pinned file stays open until unpinned or closed. Files live on `options.fs` (node:fs unless a
+   * test gives a simulated disk).
    */
-  static async open(pool: FilePool, path: string, flags: 'w+' | 'r+', pinned = false): Promise<PooledFile> {
-    const file = new PooledFile(pool, path, await open(path, flags), pinned);
+  static async open(
+    pool: FilePool,
+    path: string,
+    flags: 'w+' | 'r+',
+    options: { readonly pinned?: boolean; readonly fs?: LogFileSystem } = {},
+  ): Promise<PooledFile> {
+    const fs = options.fs ?? nodeLogFileSystem;
+    const file = new PooledFile(pool, fs, path, await fs.open(path, flags), options.pinned === true);
     pool.opened(file);
     return file;
   }
@@ -105,7 +114,7 @@ export class PooledFile {
   }
 
   /** Runs `work` with an open handle; the pool does not close it until `work` settles. */
-  async use<T>(work: (handle: FileHandle) => Promise<T>): Promise<T> {
+  async use<T>(work: (handle: LogFile) => Promise<T>): Promise<T> {
     this.#users++;
     try {
       return await work(await this.#acquire());
@@ -160,7 +169,7 @@ export class PooledFile {
     await handle.close();
   }
 
-  async #acquire(): Promise<FileHandle> {
+  async #acquire(): Promise<LogFile> {
     // Bounded: each turn either returns, or waits for a close or an open in progress to finish.
     for (let turn = 0; turn < 3; turn++) {
       if (this.#closed) throw new Error(`${this.#path} is closed`);
@@ -170,7 +179,7 @@ export class PooledFile {
         continue;
       }
       if (this.#opening === null) {
-        this.#opening = open(this.#path, 'r+').then(
+        this.#opening = this.#fs.open(this.#path, 'r+').then(
           (handle) => {
             this.#opening = null;
             if (this.#closed) {

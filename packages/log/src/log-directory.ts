@@ -1,9 +1,9 @@
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TributaryError } from '@tributary/core';
 import { recoverCleanerFiles } from './cleaner/swap.js';
-import { isNotFound, syncDirectory, writeFileAtomically } from './fs-util.js';
+import { isNotFound, readOptionalFile, writeFileAtomically } from './fs-util.js';
 import { LOG_LIMITS } from './limits.js';
+import type { LogFileSystem } from './log-fs.js';
 import { DELETED_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX, TXN_INDEX_SUFFIX } from './segment.js';
 
 /** The files of one partition directory besides the segments. */
@@ -18,11 +18,15 @@ const SEGMENT_NAME = /^(\d{20})\.log$/;
  * Prepares a partition directory for opening: removes leftovers of interrupted deletes and atomic writes
  * and index files without a log, and returns the base offsets of the segments, ascending.
  */
-export async function listSegmentBaseOffsets(dir: string, cleanerFirstDirtyOffset = 0): Promise<number[]> {
-  await mkdir(dir, { recursive: true });
+export async function listSegmentBaseOffsets(
+  fs: LogFileSystem,
+  dir: string,
+  cleanerFirstDirtyOffset = 0,
+): Promise<number[]> {
+  await fs.mkdirRecursive(dir);
   // First the cleaner's interrupted swaps: a finished swap leaves `.deleted` files, removed below.
-  await recoverCleanerFiles(dir, cleanerFirstDirtyOffset);
-  const names = await readdir(dir);
+  await recoverCleanerFiles(fs, dir, cleanerFirstDirtyOffset);
+  const names = await fs.readdir(dir);
   const bases: number[] = [];
   for (const name of names) {
     const match = SEGMENT_NAME.exec(name);
@@ -37,7 +41,7 @@ export async function listSegmentBaseOffsets(dir: string, cleanerFirstDirtyOffse
     const orphanIndex =
       indexSuffixes.some((suffix) => name.endsWith(suffix)) && !stems.has(name.slice(0, 20));
     if (name.endsWith(DELETED_SUFFIX) || name.endsWith('.tmp') || orphanIndex) {
-      await rm(join(dir, name), { force: true });
+      await fs.rm(join(dir, name), { force: true });
     }
   }
   if (bases.length > LOG_LIMITS.segmentsPerLogMax) {
@@ -51,35 +55,32 @@ export async function listSegmentBaseOffsets(dir: string, cleanerFirstDirtyOffse
 }
 
 /** Whether the last close was clean; the marker is removed (durably) so a later crash is noticed. */
-export async function consumeCleanShutdownMarker(dir: string): Promise<boolean> {
+export async function consumeCleanShutdownMarker(fs: LogFileSystem, dir: string): Promise<boolean> {
   const path = join(dir, CLEAN_SHUTDOWN_FILE);
   try {
-    await stat(path);
+    await fs.stat(path);
   } catch (error) {
     if (isNotFound(error)) return false;
     throw error;
   }
-  await rm(path);
-  await syncDirectory(dir);
+  await fs.rm(path);
+  await fs.syncDirectory(dir);
   return true;
 }
 
-export async function writeCleanShutdownMarker(dir: string): Promise<void> {
-  await writeFile(join(dir, CLEAN_SHUTDOWN_FILE), '');
-  await syncDirectory(dir);
+export async function writeCleanShutdownMarker(fs: LogFileSystem, dir: string): Promise<void> {
+  await fs.writeFile(join(dir, CLEAN_SHUTDOWN_FILE), '');
+  await fs.syncDirectory(dir);
 }
 
 /** The recovery point, or 0 (recover everything) when the file is missing or unreadable. */
-export async function readRecoveryPoint(dir: string): Promise<number> {
-  try {
-    const value = Number((await readFile(join(dir, RECOVERY_POINT_FILE), 'utf8')).trim());
-    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
-  } catch (error) {
-    if (isNotFound(error)) return 0;
-    throw error;
-  }
+export async function readRecoveryPoint(fs: LogFileSystem, dir: string): Promise<number> {
+  const bytes = await readOptionalFile(fs, join(dir, RECOVERY_POINT_FILE));
+  if (bytes === null) return 0;
+  const value = Number(bytes.toString('utf8').trim());
+  return Number.isSafeInteger(value) && value >= 0 ? value : 0;
 }
 
-export async function writeRecoveryPoint(dir: string, offset: number): Promise<void> {
-  await writeFileAtomically(join(dir, RECOVERY_POINT_FILE), `${offset}\n`);
+export async function writeRecoveryPoint(fs: LogFileSystem, dir: string, offset: number): Promise<void> {
+  await writeFileAtomically(fs, join(dir, RECOVERY_POINT_FILE), `${offset}\n`);
 }

@@ -66,5 +66,5 @@ export async function openSegments(input: OpenSegmentsInput): Promise<LogSegment
 }
 
 async function dropSegments(context: SegmentContext, bases: readonly number[]): Promise<void> {
-  for (const base of bases) await deleteSegmentFiles(context.dir, base);
+  for (const base of bases) await deleteSegmentFiles(context.fs, context.dir, base);
 }

@@ -7,10 +7,10 @@
  *
  * Format: a version line "0" and the offset, as Kafka's checkpoint files start with a version.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TributaryError } from '@tributary/core';
-import { isNotFound, writeFileAtomically } from './fs-util.js';
+import { readOptionalFile, writeFileAtomically } from './fs-util.js';
+import type { LogFileSystem } from './log-fs.js';
 import type { LogLogger } from './partition-log.js';
 
 export const LOG_START_OFFSET_FILE = 'log-start-offset-checkpoint';
@@ -39,14 +39,10 @@ export type LogStartCheckpoint =
   | { readonly kind: 'found'; readonly offset: number }
   | { readonly kind: 'corrupt'; readonly reason: string };
 
-export async function readLogStartOffset(dir: string): Promise<LogStartCheckpoint> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, LOG_START_OFFSET_FILE), 'utf8');
-  } catch (error) {
-    if (isNotFound(error)) return { kind: 'missing' };
-    throw error;
-  }
+export async function readLogStartOffset(fs: LogFileSystem, dir: string): Promise<LogStartCheckpoint> {
+  const bytes = await readOptionalFile(fs, join(dir, LOG_START_OFFSET_FILE));
+  if (bytes === null) return { kind: 'missing' };
+  const text = bytes.toString('utf8');
   try {
     return { kind: 'found', offset: parseLogStartOffset(text) };
   } catch (error) {
@@ -55,8 +51,8 @@ export async function readLogStartOffset(dir: string): Promise<LogStartCheckpoin
   }
 }
 
-export async function writeLogStartOffset(dir: string, offset: number): Promise<void> {
-  await writeFileAtomically(join(dir, LOG_START_OFFSET_FILE), formatLogStartOffset(offset));
+export async function writeLogStartOffset(fs: LogFileSystem, dir: string, offset: number): Promise<void> {
+  await writeFileAtomically(fs, join(dir, LOG_START_OFFSET_FILE), formatLogStartOffset(offset));
 }
 
 /**
@@ -79,8 +75,12 @@ export function resolveLogStart(input: {
 }
 
 /** The checkpointed log start, or null when there is none; a corrupt one is ignored as Kafka's loader does. */
-export async function readLogStartCheckpoint(dir: string, logger: LogLogger): Promise<number | null> {
-  const checkpoint = await readLogStartOffset(dir);
+export async function readLogStartCheckpoint(
+  fs: LogFileSystem,
+  dir: string,
+  logger: LogLogger,
+): Promise<number | null> {
+  const checkpoint = await readLogStartOffset(fs, dir);
   if (checkpoint.kind === 'found') return checkpoint.offset;
   if (checkpoint.kind === 'corrupt') {
     // Kafka resets to the first segment's base offset: deleted records may be served again until retention

@@ -6,6 +6,7 @@
  */
 import { TributaryError } from '@tributary/core';
 import { LOG_LIMITS } from './limits.js';
+import type { LogFileSystem } from './log-fs.js';
 import type { CompletedTransaction } from './producer-state.js';
 import type { LogSegment } from './segment.js';
 import {
@@ -31,12 +32,15 @@ export function abortedEntriesOf(completed: readonly CompletedTransaction[]): Ab
 export class AbortedTxnIndexes {
   private readonly indexes = new WeakMap<LogSegment, TransactionIndex>();
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly fs: LogFileSystem,
+    private readonly dir: string,
+  ) {}
 
   /** Loads every segment's index; false when one is damaged (the caller then rebuilds them from the log). */
   async loadAll(segments: readonly LogSegment[]): Promise<boolean> {
     for (const segment of segments) {
-      const index = await readTxnIndexFile(this.dir, segment.baseOffset);
+      const index = await readTxnIndexFile(this.fs, this.dir, segment.baseOffset);
       if (index === null) return false;
       this.indexes.set(segment, index);
     }
@@ -51,14 +55,14 @@ export class AbortedTxnIndexes {
     for (const segment of segments) {
       const index = new TransactionIndex(entries.get(segment) ?? []);
       this.indexes.set(segment, index);
-      await writeTxnIndexFile(this.dir, segment.baseOffset, index);
+      await writeTxnIndexFile(this.fs, this.dir, segment.baseOffset, index);
     }
   }
 
   private async of(segment: LogSegment): Promise<TransactionIndex> {
     const known = this.indexes.get(segment);
     if (known !== undefined) return known;
-    const index = await readTxnIndexFile(this.dir, segment.baseOffset);
+    const index = await readTxnIndexFile(this.fs, this.dir, segment.baseOffset);
     if (index === null) {
       throw new TributaryError(
         'STORAGE_ERROR',
@@ -81,7 +85,7 @@ export class AbortedTxnIndexes {
    */
   async replace(segment: LogSegment, entries: readonly AbortedTxnEntry[]): Promise<void> {
     const index = new TransactionIndex(entries);
-    await writeTxnIndexFile(this.dir, segment.baseOffset, index);
+    await writeTxnIndexFile(this.fs, this.dir, segment.baseOffset, index);
     this.indexes.set(segment, index);
   }
 
@@ -90,7 +94,7 @@ export class AbortedTxnIndexes {
     if (entries.length === 0) return;
     const index = await this.of(segment);
     for (const entry of entries) {
-      await appendTxnIndexFile(this.dir, segment.baseOffset, index.length, entry);
+      await appendTxnIndexFile(this.fs, this.dir, segment.baseOffset, index.length, entry);
       index.append(entry);
     }
   }
@@ -98,7 +102,7 @@ export class AbortedTxnIndexes {
   /** Drops the entries of `segment` (the new active one after a truncation) whose marker is at or after `offset`. */
   async truncateTo(segment: LogSegment, offset: number): Promise<void> {
     const index = await this.of(segment);
-    if (index.truncateTo(offset)) await writeTxnIndexFile(this.dir, segment.baseOffset, index);
+    if (index.truncateTo(offset)) await writeTxnIndexFile(this.fs, this.dir, segment.baseOffset, index);
   }
 
   /**

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssertionError, assert, type Clock, TributaryError } from '@tributary/core';
 import { LogAppendError, ParsedAppend, parseAppendBatches } from './append-validation.js';
@@ -40,6 +39,7 @@ import {
   writeCleanShutdownMarker,
   writeRecoveryPoint,
 } from './log-directory.js';
+import { type LogFileSystem, nodeLogFileSystem } from './log-fs.js';
 import { openSegments } from './log-recovery.js';
 import { readLogStartCheckpoint, resolveLogStart, writeLogStartOffset } from './log-start-offset.js';
 import { AbortedTxnIndexes, abortedEntriesOf } from './log-transactions.js';
@@ -66,6 +66,11 @@ export interface PartitionLogOptions {
   readonly logger?: LogLogger;
   /** Where segment descriptors come from; default the process's sharedFilePool (file-pool.ts). */
   readonly filePool?: FilePool;
+  /**
+   * The file system the log's files live on; default node:fs. Tests pass a SimulatedDisk
+   * (`@tributary/log/testing`) to crash the "machine" under the log and check what recovery finds.
+   */
+  readonly fs?: LogFileSystem;
 }
 
 export interface LeaderAppendOptions {
@@ -171,11 +176,13 @@ export class PartitionLog {
       codec: options.codec ?? kafkaV2BatchCodec,
       indexIntervalBytes: config.indexIntervalBytes,
       filePool: options.filePool ?? sharedFilePool,
+      fs: options.fs ?? nodeLogFileSystem,
     };
+    const fs = context.fs;
     // A partition new to this broker (no directory yet) has nothing to recover or load: it starts empty
     // after one mkdir and one file, instead of a dozen reads that would all find nothing. A broker taking
     // 100,000 new partitions at once (issue 15) pays that per partition.
-    if ((await mkdir(options.dir, { recursive: true })) !== undefined) {
+    if ((await fs.mkdirRecursive(options.dir)) !== undefined) {
       const producerState = new ProducerStateManager({
         producerIdExpirationMs: config.producerIdExpirationMs,
       });
@@ -191,13 +198,13 @@ export class PartitionLog {
         0,
         producerState,
         0,
-        new AbortedTxnIndexes(options.dir),
+        new AbortedTxnIndexes(fs, options.dir),
       );
     }
-    const cleanerCheckpoint = await readCleanerCheckpoint(options.dir, logger);
-    const bases = await listSegmentBaseOffsets(options.dir, cleanerCheckpoint?.firstDirtyOffset);
-    const clean = await consumeCleanShutdownMarker(options.dir);
-    const recoveryPoint = await readRecoveryPoint(options.dir);
+    const cleanerCheckpoint = await readCleanerCheckpoint(fs, options.dir, logger);
+    const bases = await listSegmentBaseOffsets(fs, options.dir, cleanerCheckpoint?.firstDirtyOffset);
+    const clean = await consumeCleanShutdownMarker(fs, options.dir);
+    const recoveryPoint = await readRecoveryPoint(fs, options.dir);
     const nowMs = options.clock.nowMs();
     const segments = await openSegments({
       context,
@@ -211,21 +218,28 @@ export class PartitionLog {
     });
     if (segments.length === 0) segments.push(await LogSegment.create(context, 0, nowMs));
     const epochPath = join(options.dir, EPOCH_CHECKPOINT_FILE);
-    const epochCache = await loadOrRebuildEpochCache({ path: epochPath, dir: options.dir, segments, logger });
+    const epochCache = await loadOrRebuildEpochCache({
+      fs,
+      path: epochPath,
+      dir: options.dir,
+      segments,
+      logger,
+    });
     const first = segments[0];
     const last = segments[segments.length - 1];
     assert(first !== undefined && last !== undefined, 'a log has at least one segment');
     const start = resolveLogStart({
-      checkpoint: await readLogStartCheckpoint(options.dir, logger),
+      checkpoint: await readLogStartCheckpoint(fs, options.dir, logger),
       firstBaseOffset: first.baseOffset,
       logEndOffset: last.nextOffset,
     });
     const endChanged = epochCache.truncateFromEnd(last.nextOffset);
     const startChanged = start.kind === 'start' && epochCache.truncateFromStart(start.offset);
-    if (endChanged || startChanged) await epochCache.save(epochPath);
+    if (endChanged || startChanged) await epochCache.save(epochPath, fs);
     const producerState = new ProducerStateManager({ producerIdExpirationMs: config.producerIdExpirationMs });
-    const txnIndexes = new AbortedTxnIndexes(options.dir);
+    const txnIndexes = new AbortedTxnIndexes(fs, options.dir);
     const producersFrom = await loadProducerState({
+      fs,
       txnIndexes,
       dir: options.dir,
       clean,
@@ -581,7 +595,7 @@ export class PartitionLog {
         // The cut removed the batch holding a log start DeleteRecords put inside it: nothing is left to
         // serve, and the (empty) log starts where it now ends, as Kafka lowers its start on truncation.
         this.logStartFloor = newEnd;
-        await writeLogStartOffset(this.dir, newEnd);
+        await writeLogStartOffset(this.context.fs, this.dir, newEnd);
       }
       if (this.epochCache.truncateFromEnd(newEnd)) await this.saveEpochCache();
       await this.lowerRecoveryPoint(this.activeSegment.baseOffset);
@@ -615,7 +629,7 @@ export class PartitionLog {
       if (offset > this.logEndOffset) {
         throw new TributaryError('OFFSET_OUT_OF_RANGE', `log start ${offset} > log end ${this.logEndOffset}`);
       }
-      await writeLogStartOffset(this.dir, offset);
+      await writeLogStartOffset(this.context.fs, this.dir, offset);
       this.logStartFloor = offset;
       // Kafka's order: the epoch covering the new start now starts there (older epochs hold no records).
       if (this.epochCache.truncateFromStart(offset)) await this.saveEpochCache();
@@ -752,7 +766,7 @@ export class PartitionLog {
       const segments = new Map([...pass.checkpoint.segments].filter(([base]) => bases.has(base)));
       this.cleanerCheckpoint = { firstDirtyOffset: pass.checkpoint.firstDirtyOffset, segments };
       try {
-        await writeCleanerCheckpoint(this.dir, this.cleanerCheckpoint);
+        await writeCleanerCheckpoint(this.context.fs, this.dir, this.cleanerCheckpoint);
         pass.onSwapStep?.('checkpoint-written', pass.checkpoint.firstDirtyOffset);
         for (const { old, cleaned, abortedIndex } of pass.replacements) {
           const index = this.segments.indexOf(old);
@@ -762,7 +776,7 @@ export class PartitionLog {
           );
           // The old file is renamed to .deleted and unlinked while reads may still use it (retire).
           await old.pinFile();
-          await installSwap(this.dir, old.baseOffset, pass.onSwapStep);
+          await installSwap(this.context.fs, this.dir, old.baseOffset, pass.onSwapStep);
           cleaned.unpinFile();
           this.segments[index] = cleaned;
           await cleaned.persistIndexes();
@@ -806,7 +820,7 @@ export class PartitionLog {
       firstDirtyOffset: this.cleanerCheckpoint.firstDirtyOffset,
       segments: new Map([...this.cleanerCheckpoint.segments].filter(([base]) => !gone.has(base))),
     };
-    await writeCleanerCheckpoint(this.dir, this.cleanerCheckpoint);
+    await writeCleanerCheckpoint(this.context.fs, this.dir, this.cleanerCheckpoint);
     // Reads skip empty segments without touching their files, so the files can go at once.
     for (const segment of emptied) await segment.delete();
     this.logger('info', 'removed segments the cleaner emptied', { dir: this.dir, segments: emptied.length });
@@ -843,7 +857,7 @@ export class PartitionLog {
       firstDirtyOffset: Math.min(checkpoint.firstDirtyOffset, this.logEndOffset),
       segments: new Map([...checkpoint.segments].filter(([base]) => base < activeBase)),
     };
-    await writeCleanerCheckpoint(this.dir, this.cleanerCheckpoint);
+    await writeCleanerCheckpoint(this.context.fs, this.dir, this.cleanerCheckpoint);
   }
 
   /** Fsyncs the active segment and persists its indexes. */
@@ -860,8 +874,8 @@ export class PartitionLog {
         await this.activeSegment.flush();
         for (const segment of this.segments) await segment.close();
         await this.closeRetired();
-        await saveProducerState(this.dir, this.producerState, this.logEndOffset);
-        await writeCleanShutdownMarker(this.dir);
+        await saveProducerState(this.context.fs, this.dir, this.producerState, this.logEndOffset);
+        await writeCleanShutdownMarker(this.context.fs, this.dir);
       } catch (error) {
         // Persisting failed (a full or vanished disk): no clean-shutdown marker, so the next open recovers,
         // and every descriptor is still released rather than left to the garbage collector.
@@ -931,7 +945,7 @@ export class PartitionLog {
     assert(rolled.canHoldOffset(lastOffset), 'one append fits the relative offsets of a segment');
     this.segments.push(rolled);
     this.recoveryPoint = rolled.baseOffset;
-    await writeRecoveryPoint(this.dir, this.recoveryPoint);
+    await writeRecoveryPoint(this.context.fs, this.dir, this.recoveryPoint);
   }
 
   /** Sweeps idle producers at most every producerExpirationCheckIntervalMs: a sweep visits them all. */
@@ -968,12 +982,12 @@ export class PartitionLog {
     this.producerState.clear();
     if (this.cleanerCheckpoint !== EMPTY_CLEANER_CHECKPOINT) {
       this.cleanerCheckpoint = { firstDirtyOffset: offset, segments: new Map() };
-      await writeCleanerCheckpoint(this.dir, this.cleanerCheckpoint);
+      await writeCleanerCheckpoint(this.context.fs, this.dir, this.cleanerCheckpoint);
     }
     this.recoveryPoint = offset;
-    await writeRecoveryPoint(this.dir, offset);
+    await writeRecoveryPoint(this.context.fs, this.dir, offset);
     // A restart may go below a start DeleteRecords set: the checkpoint must not keep the older, higher one.
-    await writeLogStartOffset(this.dir, logStart);
+    await writeLogStartOffset(this.context.fs, this.dir, logStart);
     this.logger('info', 'log restarted', { dir: this.dir, baseOffset: offset, logStartOffset: logStart });
     // With logStart > offset the log ends below its start until the caller's append (appendAsFollower).
     if (logStart === offset) this.checkInvariants();
@@ -991,11 +1005,11 @@ export class PartitionLog {
   private async lowerRecoveryPoint(offset: number): Promise<void> {
     if (offset >= this.recoveryPoint) return;
     this.recoveryPoint = offset;
-    await writeRecoveryPoint(this.dir, offset);
+    await writeRecoveryPoint(this.context.fs, this.dir, offset);
   }
 
   private async saveEpochCache(): Promise<void> {
-    await this.epochCache.save(join(this.dir, EPOCH_CHECKPOINT_FILE));
+    await this.epochCache.save(join(this.dir, EPOCH_CHECKPOINT_FILE), this.context.fs);
   }
 
   /** Runs mutations one at a time; a storage failure leaves the log failed (Kafka takes the dir offline). */

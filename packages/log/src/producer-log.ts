@@ -4,6 +4,7 @@
  */
 import { LogAppendError } from './append-validation.js';
 import type { BatchInfo } from './batch-codec.js';
+import type { LogFileSystem } from './log-fs.js';
 import { type AbortedTxnIndexes, abortedEntriesOf } from './log-transactions.js';
 import { takeProducerSnapshot, writeProducerSnapshot } from './producer-snapshot.js';
 import {
@@ -97,6 +98,7 @@ export async function rebuildProducerState(
  * else scanned from the segments. Returns where it came from, for the log.
  */
 export async function loadProducerState(input: {
+  readonly fs: LogFileSystem;
   readonly dir: string;
   readonly clean: boolean;
   readonly state: ProducerStateManager;
@@ -105,7 +107,7 @@ export async function loadProducerState(input: {
   readonly nowMs: number;
   readonly txnIndexes: AbortedTxnIndexes;
 }): Promise<'snapshot' | 'scan'> {
-  const snapshot = await takeProducerSnapshot(input.dir);
+  const snapshot = await takeProducerSnapshot(input.fs, input.dir);
   const trusted = input.clean && snapshot !== null && snapshot.logEndOffset === input.logEndOffset;
   // The indexes are trusted with the snapshot: both were written before the clean-shutdown marker.
   if (trusted && (await input.txnIndexes.loadAll(input.segments))) {
@@ -119,11 +121,12 @@ export async function loadProducerState(input: {
 
 /** At clean close, before the clean-shutdown marker (which is what makes the snapshot trusted). */
 export async function saveProducerState(
+  fs: LogFileSystem,
   dir: string,
   state: ProducerStateManager,
   logEndOffset: number,
 ): Promise<void> {
   const entries = state.entries().map(({ lastUpdateMs: _idle, ...entry }) => entry);
   const lastTransactionalOffset = state.lastTransactionalOffset;
-  await writeProducerSnapshot(dir, { logEndOffset, lastTransactionalOffset, entries });
+  await writeProducerSnapshot(fs, dir, { logEndOffset, lastTransactionalOffset, entries });
 }

@@ -16,13 +16,13 @@
  *   currentTxnFirstOffset and has at least one batch per producer.
  * Idle times are not stored: loaded producers count as seen at load time.
  */
-import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assert } from '@tributary/core';
 import { crc32c } from '@tributary/records';
 import { NO_COORDINATOR_EPOCH } from './batch-codec.js';
-import { isNotFound, syncDirectory, writeFileAtomically } from './fs-util.js';
+import { readOptionalFile, writeFileAtomically } from './fs-util.js';
 import { LOG_LIMITS } from './limits.js';
+import type { LogFileSystem } from './log-fs.js';
 import { type BatchMetadata, type ProducerEntry, SEQUENCE_MAX } from './producer-state.js';
 
 export const PRODUCER_SNAPSHOT_FILE = 'producer-state-snapshot';
@@ -169,24 +169,23 @@ function isValidBatch(batch: BatchMetadata): boolean {
   );
 }
 
-export async function writeProducerSnapshot(dir: string, snapshot: ProducerSnapshot): Promise<void> {
-  await writeFileAtomically(join(dir, PRODUCER_SNAPSHOT_FILE), encodeProducerSnapshot(snapshot));
+export async function writeProducerSnapshot(
+  fs: LogFileSystem,
+  dir: string,
+  snapshot: ProducerSnapshot,
+): Promise<void> {
+  await writeFileAtomically(fs, join(dir, PRODUCER_SNAPSHOT_FILE), encodeProducerSnapshot(snapshot));
 }
 
 /**
  * Reads and removes (durably) the snapshot: it describes the log only until the next write, so a later
  * open must never find it (only a clean open trusts a snapshot, and a clean close writes a new one first).
  */
-export async function takeProducerSnapshot(dir: string): Promise<ProducerSnapshot | null> {
+export async function takeProducerSnapshot(fs: LogFileSystem, dir: string): Promise<ProducerSnapshot | null> {
   const path = join(dir, PRODUCER_SNAPSHOT_FILE);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
-  await rm(path, { force: true });
-  await syncDirectory(dir);
+  const bytes = await readOptionalFile(fs, path);
+  if (bytes === null) return null;
+  await fs.rm(path, { force: true });
+  await fs.syncDirectory(dir);
   return decodeProducerSnapshot(bytes);
 }

@@ -1,7 +1,8 @@
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { nodeLogFileSystem } from './log-fs.js';
 import { readAt, SYNC_IO_BYTES_MAX, writeAt } from './segment-scan.js';
 
 let dir: string;
@@ -20,7 +21,7 @@ function pattern(length: number, seed: number): Buffer {
 
 describe('readAt / writeAt', () => {
   it('round-trip small (synchronous) and large (asynchronous) transfers at any position', async () => {
-    const file = await open(join(dir, 'data'), 'w+');
+    const file = await nodeLogFileSystem.open(join(dir, 'data'), 'w+');
     try {
       const small = pattern(170, 1);
       const large = pattern(SYNC_IO_BYTES_MAX + 4_096, 2);
@@ -39,7 +40,7 @@ describe('readAt / writeAt', () => {
   });
 
   it('fail on a closed file', async () => {
-    const file = await open(join(dir, 'closed'), 'w+');
+    const file = await nodeLogFileSystem.open(join(dir, 'closed'), 'w+');
     await file.close();
     await expect(writeAt(file, 0, pattern(10, 3))).rejects.toThrow();
     await expect(readAt(file, 0, 10)).rejects.toThrow();

@@ -1,8 +1,7 @@
-import { readSync, writeSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import { assert } from '@tributary/core';
 import { type BatchCodec, type BatchInfo, batchSizeAt, readBatchInfo } from './batch-codec.js';
 import { LOG_LIMITS } from './limits.js';
+import type { LogFile } from './log-fs.js';
 
 export type ScanVerdict = 'continue' | 'stop' | 'invalid';
 
@@ -28,7 +27,7 @@ export interface ScanOptions {
  * outcome 'invalid' at that batch's position: everything from there on is a torn or corrupt tail.
  */
 export async function scanBatches(
-  file: FileHandle,
+  file: LogFile,
   options: ScanOptions,
   visit: (info: BatchInfo) => ScanVerdict,
 ): Promise<ScanResult> {
@@ -79,13 +78,13 @@ function invalid(position: number, reason: string): ScanResult {
 export const SYNC_IO_BYTES_MAX = 64 * 1024;
 
 /** Reads up to `length` bytes at `position`; shorter only at the end of the file. */
-export async function readAt(file: FileHandle, position: number, length: number): Promise<Buffer> {
+export async function readAt(file: LogFile, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
   let filled = 0;
   const sync = length <= SYNC_IO_BYTES_MAX;
   while (filled < length) {
-    const { bytesRead } = sync
-      ? { bytesRead: readSync(file.fd, buf, filled, length - filled, position + filled) }
+    const bytesRead = sync
+      ? file.readSync(buf, filled, length - filled, position + filled)
       : await file.read(buf, filled, length - filled, position + filled);
     if (bytesRead === 0) break;
     filled += bytesRead;
@@ -93,12 +92,12 @@ export async function readAt(file: FileHandle, position: number, length: number)
   return filled === length ? buf : buf.subarray(0, filled);
 }
 
-export async function writeAt(file: FileHandle, position: number, bytes: Buffer): Promise<void> {
+export async function writeAt(file: LogFile, position: number, bytes: Buffer): Promise<void> {
   let written = 0;
   const sync = bytes.length <= SYNC_IO_BYTES_MAX;
   while (written < bytes.length) {
     written += sync
-      ? writeSync(file.fd, bytes, written, bytes.length - written, position + written)
-      : (await file.write(bytes, written, bytes.length - written, position + written)).bytesWritten;
+      ? file.writeSync(bytes, written, bytes.length - written, position + written)
+      : await file.write(bytes, written, bytes.length - written, position + written);
   }
 }

@@ -1,11 +1,11 @@
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assert } from '@tributary/core';
 import type { BatchCodec, BatchInfo } from './batch-codec.js';
 import { type FilePool, PooledFile } from './file-pool.js';
-import { isNotFound } from './fs-util.js';
+import { isNotFound, readOptionalFile } from './fs-util.js';
 import { OFFSET_ENTRY_BYTES, OffsetIndex, TIME_ENTRY_BYTES, TimeIndex } from './indexes.js';
 import { LOG_LIMITS } from './limits.js';
+import type { LogFileSystem } from './log-fs.js';
 import { readAt, scanBatches, writeAt } from './segment-scan.js';
 
 export const LOG_SUFFIX = '.log';
@@ -28,6 +28,8 @@ export interface SegmentContext {
   readonly indexIntervalBytes: number;
   /** Where the segments' `.log` descriptors come from (file-pool.ts: bounded per process). */
   readonly filePool: FilePool;
+  /** Where the log's files live: node:fs in production, a SimulatedDisk in power-loss tests. */
+  readonly fs: LogFileSystem;
 }
 
 export interface SegmentReadResult {
@@ -94,7 +96,7 @@ export class LogSegment {
 
   static async create(context: SegmentContext, baseOffset: number, nowMs: number): Promise<LogSegment> {
     const path = join(context.dir, segmentFileStem(baseOffset) + LOG_SUFFIX);
-    const file = await PooledFile.open(context.filePool, path, 'w+');
+    const file = await PooledFile.open(context.filePool, path, 'w+', { fs: context.fs });
     // The (empty) index files are written at the first flush, roll or close, not here: an open that finds
     // them missing rebuilds them from the log file (recover), so creating a segment costs one file.
     return new LogSegment(context, file, baseOffset, nowMs);
@@ -111,10 +113,10 @@ export class LogSegment {
     options: { recover: boolean; nowMs: number; gapsAllowed?: boolean },
   ): Promise<{ segment: LogSegment; recovery: RecoveryResult | null }> {
     const path = join(context.dir, segmentFileStem(baseOffset) + LOG_SUFFIX);
-    const file = await PooledFile.open(context.filePool, path, 'r+');
+    const file = await PooledFile.open(context.filePool, path, 'r+', { fs: context.fs });
     const segment = new LogSegment(context, file, baseOffset, options.nowMs);
     segment.gapsAllowed = options.gapsAllowed === true;
-    segment.sizeBytes = (await file.use((handle) => handle.stat())).size;
+    segment.sizeBytes = (await file.use((handle) => handle.stat())).sizeBytes;
     try {
       if (!options.recover && (await segment.loadIndexes())) return { segment, recovery: null };
       return { segment, recovery: await segment.recover() };
@@ -265,15 +267,21 @@ export class LogSegment {
   /** Writes the index entries not yet in the files (all of them after a truncation). */
   async persistIndexes(): Promise<void> {
     if (this.indexFilesStale) {
-      await writeFile(this.indexPath, this.offsetIndex.encode(0));
-      await writeFile(this.timeIndexPath, this.timeIndex.encode(0));
+      await this.context.fs.writeFile(this.indexPath, this.offsetIndex.encode(0));
+      await this.context.fs.writeFile(this.timeIndexPath, this.timeIndex.encode(0));
       this.indexFilesStale = false;
     } else {
-      await appendEntries(this.indexPath, this.persistedOffsetEntries * OFFSET_ENTRY_BYTES, () =>
-        this.offsetIndex.encode(this.persistedOffsetEntries),
+      await appendEntries(
+        this.context.fs,
+        this.indexPath,
+        this.persistedOffsetEntries * OFFSET_ENTRY_BYTES,
+        () => this.offsetIndex.encode(this.persistedOffsetEntries),
       );
-      await appendEntries(this.timeIndexPath, this.persistedTimeEntries * TIME_ENTRY_BYTES, () =>
-        this.timeIndex.encode(this.persistedTimeEntries),
+      await appendEntries(
+        this.context.fs,
+        this.timeIndexPath,
+        this.persistedTimeEntries * TIME_ENTRY_BYTES,
+        () => this.timeIndex.encode(this.persistedTimeEntries),
       );
     }
     this.persistedOffsetEntries = this.offsetIndex.length;
@@ -317,7 +325,7 @@ export class LogSegment {
   /** Kafka's two-step delete: rename to `.deleted` (the segment is gone for a restart), then unlink. */
   async delete(): Promise<void> {
     await this.file.close();
-    await deleteSegmentFiles(this.context.dir, this.baseOffset);
+    await deleteSegmentFiles(this.context.fs, this.context.dir, this.baseOffset);
   }
 
   private indexBatch(batch: BatchInfo): void {
@@ -352,9 +360,12 @@ export class LogSegment {
   ): Promise<LogSegment | null> {
     // Pinned: the file is renamed twice (to the swap name, then over `<base>.log`) while this segment
     // holds it; the install unpins it once it has its final name.
-    const file = await PooledFile.open(context.filePool, options.path, 'r+', true);
+    const file = await PooledFile.open(context.filePool, options.path, 'r+', {
+      pinned: true,
+      fs: context.fs,
+    });
     const segment = new LogSegment(context, file, baseOffset, options.nowMs);
-    segment.sizeBytes = (await file.use((handle) => handle.stat())).size;
+    segment.sizeBytes = (await file.use((handle) => handle.stat())).sizeBytes;
     const fileBytes = segment.sizeBytes;
     const result = await segment.rebuildIndexes();
     if (result.position !== fileBytes) {
@@ -408,8 +419,8 @@ export class LogSegment {
 
   /** Loads the index files of a cleanly closed segment; false when they are missing or inconsistent. */
   private async loadIndexes(): Promise<boolean> {
-    const offsetBytes = await readOptional(this.indexPath);
-    const timeBytes = await readOptional(this.timeIndexPath);
+    const offsetBytes = await readOptionalFile(this.context.fs, this.indexPath);
+    const timeBytes = await readOptionalFile(this.context.fs, this.timeIndexPath);
     if (offsetBytes === null || timeBytes === null) return false;
     const offsetIndex = OffsetIndex.decode(offsetBytes, Math.max(1, this.sizeBytes));
     const timeIndex = TimeIndex.decode(timeBytes, LOG_LIMITS.relativeOffsetMax);
@@ -485,33 +496,29 @@ export class LogSegment {
   }
 }
 
-async function readOptional(path: string): Promise<Buffer | null> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
-}
-
-async function appendEntries(path: string, position: number, encode: () => Buffer): Promise<void> {
+async function appendEntries(
+  fs: LogFileSystem,
+  path: string,
+  position: number,
+  encode: () => Buffer,
+): Promise<void> {
   const bytes = encode();
   if (bytes.length === 0) return;
-  const file = await open(path, 'r+');
+  const file = await fs.open(path, 'r+');
   try {
-    if ((await file.stat()).size !== position) await file.truncate(position);
+    if ((await file.stat()).sizeBytes !== position) await file.truncate(position);
     await writeAt(file, position, bytes);
   } finally {
     await file.close();
   }
 }
 
-export async function deleteSegmentFiles(dir: string, baseOffset: number): Promise<void> {
+export async function deleteSegmentFiles(fs: LogFileSystem, dir: string, baseOffset: number): Promise<void> {
   const stem = join(dir, segmentFileStem(baseOffset));
   for (const path of SEGMENT_FILE_SUFFIXES.map((suffix) => stem + suffix)) {
     try {
-      await rename(path, path + DELETED_SUFFIX);
-      await rm(path + DELETED_SUFFIX, { force: true });
+      await fs.rename(path, path + DELETED_SUFFIX);
+      await fs.rm(path + DELETED_SUFFIX, { force: true });
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }

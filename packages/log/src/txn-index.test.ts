@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { nodeLogFileSystem } from './log-fs.js';
 import {
   type AbortedTxnEntry,
   appendTxnIndexFile,
@@ -118,15 +119,15 @@ describe('index files', () => {
   it('appends entries, overwriting a torn earlier append, and reads them back', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'txn-index-'));
     dirs.push(dir);
-    expect((await readTxnIndexFile(dir, 100))?.length).toBe(0);
-    await appendTxnIndexFile(dir, 100, 0, entry(1, 100, 105, 106));
-    await appendTxnIndexFile(dir, 100, 1, entry(2, 101, 110, 111));
+    expect((await readTxnIndexFile(nodeLogFileSystem, dir, 100))?.length).toBe(0);
+    await appendTxnIndexFile(nodeLogFileSystem, dir, 100, 0, entry(1, 100, 105, 106));
+    await appendTxnIndexFile(nodeLogFileSystem, dir, 100, 1, entry(2, 101, 110, 111));
     // A crash left half an entry: the next append goes where the whole entries end.
     const path = txnIndexPath(dir, 100);
     const whole = await readFile(path);
     await import('node:fs/promises').then((fs) => fs.writeFile(path, whole.subarray(0, 50)));
-    await appendTxnIndexFile(dir, 100, 1, entry(3, 107, 112, 113));
-    expect((await readTxnIndexFile(dir, 100))?.list()).toEqual([
+    await appendTxnIndexFile(nodeLogFileSystem, dir, 100, 1, entry(3, 107, 112, 113));
+    expect((await readTxnIndexFile(nodeLogFileSystem, dir, 100))?.list()).toEqual([
       entry(1, 100, 105, 106),
       entry(3, 107, 112, 113),
     ]);

@@ -9,11 +9,11 @@
  * firstOffset int64, lastOffset int64 (the marker's offset), lastStableOffset int64 (the LSO right after
  * the marker). No header, no checksum: a torn last entry is ignored, and an unclean open rebuilds the file.
  */
-import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assert } from '@tributary/core';
-import { isNotFound, writeFileAtomically } from './fs-util.js';
+import { readOptionalFile, writeFileAtomically } from './fs-util.js';
 import { LOG_LIMITS } from './limits.js';
+import type { LogFileSystem } from './log-fs.js';
 import { segmentFileStem, TXN_INDEX_SUFFIX } from './segment.js';
 
 export const TXN_INDEX_ENTRY_BYTES = 34;
@@ -151,27 +151,27 @@ export class TransactionIndex {
 }
 
 /** Reads a segment's index file; an absent file is an empty index, a damaged one null. */
-export async function readTxnIndexFile(dir: string, baseOffset: number): Promise<TransactionIndex | null> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(txnIndexPath(dir, baseOffset));
-  } catch (error) {
-    if (isNotFound(error)) return new TransactionIndex();
-    throw error;
-  }
+export async function readTxnIndexFile(
+  fs: LogFileSystem,
+  dir: string,
+  baseOffset: number,
+): Promise<TransactionIndex | null> {
+  const bytes = await readOptionalFile(fs, txnIndexPath(dir, baseOffset));
+  if (bytes === null) return new TransactionIndex();
   const entries = decodeTxnIndexEntries(bytes);
   return entries === null ? null : new TransactionIndex(entries);
 }
 
 /** Replaces the file with `index` (no file when empty, as Kafka's index is empty until its first abort). */
 export async function writeTxnIndexFile(
+  fs: LogFileSystem,
   dir: string,
   baseOffset: number,
   index: TransactionIndex,
 ): Promise<void> {
   const path = txnIndexPath(dir, baseOffset);
-  if (index.length === 0) await rm(path, { force: true });
-  else await writeFileAtomically(path, encodeTxnIndexEntries(index.list()));
+  if (index.length === 0) await fs.rm(path, { force: true });
+  else await writeFileAtomically(fs, path, encodeTxnIndexEntries(index.list()));
 }
 
 /**
@@ -179,15 +179,16 @@ export async function writeTxnIndexFile(
  * overwritten). Not fsynced: a crash makes the next open unclean, and an unclean open rebuilds every index.
  */
 export async function appendTxnIndexFile(
+  fs: LogFileSystem,
   dir: string,
   baseOffset: number,
   entriesBefore: number,
   entry: AbortedTxnEntry,
 ): Promise<void> {
-  const file = await open(txnIndexPath(dir, baseOffset), 'a+');
+  const file = await fs.open(txnIndexPath(dir, baseOffset), 'a+');
   try {
     const position = entriesBefore * TXN_INDEX_ENTRY_BYTES;
-    if ((await file.stat()).size !== position) await file.truncate(position);
+    if ((await file.stat()).sizeBytes !== position) await file.truncate(position);
     await file.write(encodeTxnIndexEntries([entry]), 0, TXN_INDEX_ENTRY_BYTES, position);
   } finally {
     await file.close();

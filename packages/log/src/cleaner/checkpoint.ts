@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assert } from '@tributary/core';
-import { isNotFound, writeFileAtomically } from '../fs-util.js';
+import { readOptionalFile, writeFileAtomically } from '../fs-util.js';
 import { LOG_LIMITS } from '../limits.js';
+import type { LogFileSystem } from '../log-fs.js';
 import type { LogLogger } from '../partition-log.js';
 
 /**
@@ -74,25 +74,25 @@ export function decodeCleanerCheckpoint(text: string): CleanerCheckpoint | null 
 }
 
 export async function readCleanerCheckpoint(
+  fs: LogFileSystem,
   dir: string,
   logger: LogLogger,
 ): Promise<CleanerCheckpoint | null> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, CLEANER_CHECKPOINT_FILE), 'utf8');
-  } catch (error) {
-    if (isNotFound(error)) return null;
-    throw error;
-  }
-  const checkpoint = decodeCleanerCheckpoint(text);
+  const bytes = await readOptionalFile(fs, join(dir, CLEANER_CHECKPOINT_FILE));
+  if (bytes === null) return null;
+  const checkpoint = decodeCleanerCheckpoint(bytes.toString('utf8'));
   if (checkpoint === null) {
     logger('warn', 'cleaner checkpoint unreadable: the next clean starts at the log start', { dir });
   }
   return checkpoint;
 }
 
-export async function writeCleanerCheckpoint(dir: string, checkpoint: CleanerCheckpoint): Promise<void> {
-  await writeFileAtomically(join(dir, CLEANER_CHECKPOINT_FILE), encodeCleanerCheckpoint(checkpoint));
+export async function writeCleanerCheckpoint(
+  fs: LogFileSystem,
+  dir: string,
+  checkpoint: CleanerCheckpoint,
+): Promise<void> {
+  await writeFileAtomically(fs, join(dir, CLEANER_CHECKPOINT_FILE), encodeCleanerCheckpoint(checkpoint));
 }
 
 function parseCount(text: string | undefined): number | null {

@@ -1,7 +1,7 @@
-import { type FileHandle, open, rm } from 'node:fs/promises';
 import { assert, TributaryError } from '@tributary/core';
 import { decodeRecordBatch, RECORD_BATCH_V2_LAYOUT as V2 } from '@tributary/records';
 import { LOG_LIMITS } from '../limits.js';
+import type { LogFile } from '../log-fs.js';
 import type { LogLogger } from '../partition-log.js';
 import { LogSegment, type SegmentContext } from '../segment.js';
 import { writeAt } from '../segment-scan.js';
@@ -159,7 +159,7 @@ export async function cleanLog(host: CleanHost, options: CleanOptions): Promise<
       options.onSwapStep?.('cleaned-written', segment.baseOffset);
     }
     for (const { old } of written) {
-      await promoteToSwap(host.dir, old.baseOffset);
+      await promoteToSwap(host.context.fs, host.dir, old.baseOffset);
       options.onSwapStep?.('swap-renamed', old.baseOffset);
     }
     // From here the swap files belong to the install: a failure inside it leaves them for the next open's
@@ -224,6 +224,7 @@ async function abandon(
 async function discard(host: CleanHost, written: readonly CleanedSegment[]): Promise<void> {
   for (const { cleaned } of written) await cleaned.closeFile();
   await discardCleanerFiles(
+    host.context.fs,
     host.dir,
     written.map(({ old }) => old.baseOffset),
   );
@@ -335,7 +336,8 @@ async function rewriteSegment(
   abortedIndex: readonly AbortedTxnEntry[] | null;
 }> {
   const path = cleanedPath(host.dir, segment.baseOffset);
-  const file = await open(path, 'w');
+  const fs = host.context.fs;
+  const file = await fs.open(path, 'w');
   let recordsRemoved = 0;
   let changed = false;
   const removedMarkers = new Set<number>();
@@ -361,7 +363,7 @@ async function rewriteSegment(
     await file.close();
   }
   if (!changed) {
-    await rm(path, { force: true });
+    await fs.rm(path, { force: true });
     return { cleaned: null, recordsRemoved, abortedIndex: null };
   }
   // Kafka keeps a cleaned segment's index entries only for transactions still in the log: an entry goes
@@ -377,7 +379,7 @@ async function rewriteSegment(
     nowMs: segment.createdAtMs,
   });
   if (cleaned === null) {
-    await rm(path, { force: true });
+    await fs.rm(path, { force: true });
     throw new TributaryError(
       'STORAGE_ERROR',
       `cleaned segment ${segment.baseOffset} of ${host.dir} does not parse`,
@@ -393,7 +395,7 @@ class ChunkWriter {
   private position = 0;
 
   constructor(
-    private readonly file: FileHandle,
+    private readonly file: LogFile,
     private readonly io: Io,
   ) {}
 

@@ -42,9 +42,9 @@
  * (kept as the latest) or untouched (kept, with everything else). Readers see old or new segments, never
  * a mix within one: the old file stays open (unlinked) until reads in flight on it have finished.
  */
-import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isNotFound, syncDirectory } from '../fs-util.js';
+import { isNotFound } from '../fs-util.js';
+import type { LogFileSystem } from '../log-fs.js';
 import { DELETED_SUFFIX, INDEX_SUFFIX, LOG_SUFFIX, segmentFileStem, TIME_INDEX_SUFFIX } from '../segment.js';
 
 export const CLEANED_SUFFIX = '.cleaned';
@@ -70,13 +70,14 @@ export function swapPath(dir: string, baseOffset: number): string {
 }
 
 /** Step 2 for one segment: the cleaned file becomes a swap file, durably. */
-export async function promoteToSwap(dir: string, baseOffset: number): Promise<void> {
-  await rename(cleanedPath(dir, baseOffset), swapPath(dir, baseOffset));
-  await syncDirectory(dir);
+export async function promoteToSwap(fs: LogFileSystem, dir: string, baseOffset: number): Promise<void> {
+  await fs.rename(cleanedPath(dir, baseOffset), swapPath(dir, baseOffset));
+  await fs.syncDirectory(dir);
 }
 
 /** Step 3's renames for one segment (the caller holds the log's lock and swaps the in-memory segment). */
 export async function installSwap(
+  fs: LogFileSystem,
   dir: string,
   baseOffset: number,
   hook: SwapStepHook | undefined,
@@ -84,23 +85,27 @@ export async function installSwap(
   const stem = join(dir, segmentFileStem(baseOffset));
   // Indexes first: once the old .log is gone, the stem's index files must never be taken for the new one's.
   for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX]) {
-    await renameIfExists(stem + suffix, stem + suffix + DELETED_SUFFIX);
+    await renameIfExists(fs, stem + suffix, stem + suffix + DELETED_SUFFIX);
   }
   hook?.('old-renamed', baseOffset);
-  await rename(swapPath(dir, baseOffset), stem + LOG_SUFFIX);
-  await syncDirectory(dir);
+  await fs.rename(swapPath(dir, baseOffset), stem + LOG_SUFFIX);
+  await fs.syncDirectory(dir);
   hook?.('swap-installed', baseOffset);
   for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX]) {
-    await rm(stem + suffix + DELETED_SUFFIX, { force: true });
+    await fs.rm(stem + suffix + DELETED_SUFFIX, { force: true });
   }
   hook?.('deleted-removed', baseOffset);
 }
 
 /** An abandoned pass (the log was truncated meanwhile, or the pass failed): its temporary files go. */
-export async function discardCleanerFiles(dir: string, baseOffsets: readonly number[]): Promise<void> {
+export async function discardCleanerFiles(
+  fs: LogFileSystem,
+  dir: string,
+  baseOffsets: readonly number[],
+): Promise<void> {
   for (const base of baseOffsets) {
-    await rm(cleanedPath(dir, base), { force: true });
-    await rm(swapPath(dir, base), { force: true });
+    await fs.rm(cleanedPath(dir, base), { force: true });
+    await fs.rm(swapPath(dir, base), { force: true });
   }
 }
 
@@ -109,17 +114,21 @@ export async function discardCleanerFiles(dir: string, baseOffsets: readonly num
  * interrupted swaps of segments below the checkpointed first dirty offset (see the protocol above).
  * Returns the base offsets whose swap it finished.
  */
-export async function recoverCleanerFiles(dir: string, cleanerFirstDirtyOffset: number): Promise<number[]> {
+export async function recoverCleanerFiles(
+  fs: LogFileSystem,
+  dir: string,
+  cleanerFirstDirtyOffset: number,
+): Promise<number[]> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await fs.readdir(dir);
   } catch (error) {
     if (isNotFound(error)) return [];
     throw error;
   }
   const finished: number[] = [];
   for (const name of names) {
-    if (name.endsWith(LOG_SUFFIX + CLEANED_SUFFIX)) await rm(join(dir, name), { force: true });
+    if (name.endsWith(LOG_SUFFIX + CLEANED_SUFFIX)) await fs.rm(join(dir, name), { force: true });
   }
   for (const name of names.sort()) {
     const match = /^(\d{20})\.log\.swap$/.exec(name);
@@ -127,21 +136,21 @@ export async function recoverCleanerFiles(dir: string, cleanerFirstDirtyOffset: 
     const stem = join(dir, match[1]);
     if (Number(match[1]) >= cleanerFirstDirtyOffset) {
       // The pass never wrote its checkpoint (it was not decided): its segment stays as it was.
-      await rm(join(dir, name), { force: true });
+      await fs.rm(join(dir, name), { force: true });
       continue;
     }
-    await rm(stem + INDEX_SUFFIX, { force: true });
-    await rm(stem + TIME_INDEX_SUFFIX, { force: true });
-    await rename(join(dir, name), stem + LOG_SUFFIX);
+    await fs.rm(stem + INDEX_SUFFIX, { force: true });
+    await fs.rm(stem + TIME_INDEX_SUFFIX, { force: true });
+    await fs.rename(join(dir, name), stem + LOG_SUFFIX);
     finished.push(Number(match[1]));
   }
-  if (finished.length > 0) await syncDirectory(dir);
+  if (finished.length > 0) await fs.syncDirectory(dir);
   return finished;
 }
 
-async function renameIfExists(from: string, to: string): Promise<void> {
+async function renameIfExists(fs: LogFileSystem, from: string, to: string): Promise<void> {
   try {
-    await rename(from, to);
+    await fs.rename(from, to);
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
