@@ -41,6 +41,13 @@ export {
 export { GroupCommit } from './group-commit.js';
 export { LOG_LIMITS } from './limits.js';
 export {
+  type LogFile,
+  type LogFileStat,
+  type LogFileSystem,
+  type LogOpenFlags,
+  nodeLogFileSystem,
+} from './log-fs.js';
+export {
   type AppendResult,
   type LeaderAppendOptions,
   type LogLevel,
