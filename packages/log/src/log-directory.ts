@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { TributaryError } from '@tributary/core';
 import { recoverCleanerFiles } from './cleaner/swap.js';
 import { isNotFound, readOptionalFile, writeFileAtomically } from './fs-util.js';
@@ -52,6 +52,23 @@ export async function listSegmentBaseOffsets(
       throw new TributaryError('STORAGE_ERROR', `segment ${base} is out of range`);
   }
   return bases.sort((a, b) => a - b);
+}
+
+/**
+ * The directories to fsync so that `dir`, made by a recursive mkdir whose first new directory was
+ * `firstCreated`, survives power loss: the parent of each new directory (its entry lives there), parents
+ * first, then `dir` itself (the entries of the files created in it).
+ */
+export function createdDirectoriesToSync(firstCreated: string, dir: string): string[] {
+  const parents = [dirname(firstCreated)];
+  let walked = firstCreated;
+  for (const name of relative(firstCreated, dir)
+    .split('/')
+    .filter((part) => part.length > 0)) {
+    parents.push(walked);
+    walked = join(walked, name);
+  }
+  return [...parents, dir];
 }
 
 /** Whether the last close was clean; the marker is removed (durably) so a later crash is noticed. */

@@ -33,6 +33,7 @@ import { upperBound } from './indexes.js';
 import { LOG_LIMITS } from './limits.js';
 import {
   consumeCleanShutdownMarker,
+  createdDirectoriesToSync,
   EPOCH_CHECKPOINT_FILE,
   listSegmentBaseOffsets,
   readRecoveryPoint,
@@ -123,6 +124,15 @@ export class PartitionLog {
   private readonly segments: LogSegment[];
   private writeChain: Promise<unknown> = Promise.resolve();
   private lastFlushMs: number;
+  /**
+   * Directories whose entries (a segment file, a new partition directory) are not known to be durable yet,
+   * parents first: fsynced at the next flush or close, before either claims anything is durable. A file's
+   * fdatasync does not make its name durable (testing/simulated-disk.ts has the model), so without this a
+   * flushed new partition vanished with its data on power loss (found by the power-loss property test).
+   * Deferred to the flush, as Kafka's LocalLog.flush fsyncs the directory when it flushes new segments,
+   * so creating a partition costs no fsync.
+   */
+  private unsyncedDirectories: string[] = [];
   private state: 'open' | 'closed' | 'failed' = 'open';
   /** Bumped whenever bytes are removed (truncation, retention, restart), so racing reads can tell. */
   private removalGeneration = 0;
@@ -182,12 +192,13 @@ export class PartitionLog {
     // A partition new to this broker (no directory yet) has nothing to recover or load: it starts empty
     // after one mkdir and one file, instead of a dozen reads that would all find nothing. A broker taking
     // 100,000 new partitions at once (issue 15) pays that per partition.
-    if ((await fs.mkdirRecursive(options.dir)) !== undefined) {
+    const firstCreated = await fs.mkdirRecursive(options.dir);
+    if (firstCreated !== undefined) {
       const producerState = new ProducerStateManager({
         producerIdExpirationMs: config.producerIdExpirationMs,
       });
       const segment = await LogSegment.create(context, 0, options.clock.nowMs());
-      return new PartitionLog(
+      const fresh = new PartitionLog(
         options.dir,
         config,
         options.clock,
@@ -200,6 +211,8 @@ export class PartitionLog {
         0,
         new AbortedTxnIndexes(fs, options.dir),
       );
+      fresh.unsyncedDirectories = createdDirectoriesToSync(firstCreated, options.dir);
+      return fresh;
     }
     const cleanerCheckpoint = await readCleanerCheckpoint(fs, options.dir, logger);
     const bases = await listSegmentBaseOffsets(fs, options.dir, cleanerCheckpoint?.firstDirtyOffset);
@@ -216,7 +229,8 @@ export class PartitionLog {
       cleanedBelowOffset: cleanerCheckpoint?.firstDirtyOffset ?? 0,
       compacted: policyCompacts(config.cleanupPolicy),
     });
-    if (segments.length === 0) segments.push(await LogSegment.create(context, 0, nowMs));
+    const segmentCreated = segments.length === 0;
+    if (segmentCreated) segments.push(await LogSegment.create(context, 0, nowMs));
     const epochPath = join(options.dir, EPOCH_CHECKPOINT_FILE);
     const epochCache = await loadOrRebuildEpochCache({
       fs,
@@ -269,6 +283,7 @@ export class PartitionLog {
       txnIndexes,
     );
     if (cleanerCheckpoint !== null) log.cleanerCheckpoint = cleanerCheckpoint;
+    if (segmentCreated) log.unsyncedDirectories = [options.dir];
     if (start.kind === 'restart') {
       logger('warn', 'log end is below the checkpointed log start: restarting the log there', {
         dir: options.dir,
@@ -629,6 +644,7 @@ export class PartitionLog {
       if (offset > this.logEndOffset) {
         throw new TributaryError('OFFSET_OUT_OF_RANGE', `log start ${offset} > log end ${this.logEndOffset}`);
       }
+      await this.syncNewDirectories();
       await writeLogStartOffset(this.context.fs, this.dir, offset);
       this.logStartFloor = offset;
       // Kafka's order: the epoch covering the new start now starts there (older epochs hold no records).
@@ -875,6 +891,7 @@ export class PartitionLog {
         for (const segment of this.segments) await segment.close();
         await this.closeRetired();
         await saveProducerState(this.context.fs, this.dir, this.producerState, this.logEndOffset);
+        await this.syncNewDirectories();
         await writeCleanShutdownMarker(this.context.fs, this.dir);
       } catch (error) {
         // Persisting failed (a full or vanished disk): no clean-shutdown marker, so the next open recovers,
@@ -944,6 +961,7 @@ export class PartitionLog {
     const rolled = await LogSegment.create(this.context, firstOffset, this.clock.nowMs());
     assert(rolled.canHoldOffset(lastOffset), 'one append fits the relative offsets of a segment');
     this.segments.push(rolled);
+    this.noteNewEntry();
     this.recoveryPoint = rolled.baseOffset;
     await writeRecoveryPoint(this.context.fs, this.dir, this.recoveryPoint);
   }
@@ -974,6 +992,7 @@ export class PartitionLog {
     // (a read of a deleted file fails as a read racing any removal does).
     for (const segment of this.segments) await segment.delete();
     const fresh = await LogSegment.create(this.context, offset, this.clock.nowMs());
+    this.noteNewEntry();
     this.segments.splice(0, this.segments.length, fresh);
     this.durableEnd = offset;
     this.logStartFloor = logStart;
@@ -996,10 +1015,25 @@ export class PartitionLog {
   private async flushActive(): Promise<void> {
     const end = this.logEndOffset;
     await this.activeSegment.flush();
+    await this.syncNewDirectories();
     this.lastFlushMs = this.clock.nowMs();
     // Mutations are exclusive, so nothing was appended during the fsync; earlier segments were fsynced when
     // they stopped being active, so the whole log up to `end` is durable.
     this.durableEnd = Math.max(this.durableEnd, end);
+  }
+
+  /** A file was created in the log's directory: its entry is durable only after the directory's fsync. */
+  private noteNewEntry(): void {
+    if (!this.unsyncedDirectories.includes(this.dir)) this.unsyncedDirectories.push(this.dir);
+  }
+
+  private async syncNewDirectories(): Promise<void> {
+    while (this.unsyncedDirectories.length > 0) {
+      const dir = this.unsyncedDirectories[0];
+      assert(dir !== undefined, 'a directory to sync');
+      await this.context.fs.syncDirectory(dir);
+      this.unsyncedDirectories.shift();
+    }
   }
 
   private async lowerRecoveryPoint(offset: number): Promise<void> {
