@@ -27,7 +27,7 @@ import { SimulatedDisk } from './testing/simulated-disk.js';
 const DIR = '/data/topic-0';
 
 /** What the runs went through, so the test shows it did crash logs mid-write (it could pass vacuously). */
-const seen = { crashes: 0, unflushedLost: 0, tornTailsCut: 0 };
+const seen = { crashes: 0, crashesInsideOperations: 0, unflushedLost: 0, tornTailsCut: 0 };
 const countingLogger: LogLogger = (_level, message) => {
   if (message === 'recovery truncated a segment') seen.tornTailsCut++;
 };
@@ -72,6 +72,8 @@ interface Scenario {
   readonly ops: readonly Op[];
   readonly diskSeed: number;
   readonly config: Partial<LogConfig>;
+  /** A power loss right after this many fsyncs (inside whatever operation is running then). */
+  readonly crashAtSync: { readonly syncs: number; readonly tornWrites: boolean } | null;
 }
 
 /** What the test knows: every batch of the current history by base offset, and what must survive. */
@@ -83,6 +85,13 @@ class Expectations {
   durableEnd = 0;
   /** DeleteRecords and restarts are durable before they take effect: the log never starts below this. */
   startFloor = 0;
+
+  /** Where a truncation to `offset` ends the log: the base of the batch holding it (whole batches go). */
+  cutPointFor(offset: number): number {
+    for (const [base, batch] of this.history)
+      if (base <= offset && offset <= lastOffsetOf(batch)) return base;
+    return offset;
+  }
 
   cutAt(offset: number): void {
     for (const base of [...this.history.keys()]) if (base >= offset) this.history.delete(base);
@@ -161,88 +170,137 @@ function nextSequence(log: PartitionLog, producerId: number): number {
   return last === undefined ? 0 : last.lastSequence + 1;
 }
 
-async function runScenario({ ops, diskSeed, config }: Scenario): Promise<void> {
-  const disk = new SimulatedDisk({ seed: diskSeed });
+interface Run {
+  readonly disk: SimulatedDisk;
+  readonly clock: ManualClock;
+  readonly known: Expectations;
+  readonly open: () => Promise<PartitionLog>;
+  log: PartitionLog;
+  epoch: number;
+}
+
+async function applyOp(run: Run, op: Op): Promise<void> {
+  const { known, clock } = run;
+  const log = run.log;
+  switch (op.kind) {
+    case 'append': {
+      run.epoch += op.epochBump;
+      const producing = op.producer >= 0;
+      let sequence = producing ? nextSequence(log, op.producer) : -1;
+      const batches = op.recordCounts.map((recordCount, i) => {
+        const batch = buildBatch({
+          recordCount,
+          payloadBytes: op.payloadBytes,
+          fill: (log.logEndOffset + i) & 0xff,
+          timestampMs: clock.wallMs(),
+          ...(producing ? { producerId: op.producer, producerEpoch: 0, baseSequence: sequence } : {}),
+        });
+        if (producing) sequence += recordCount;
+        return batch;
+      });
+      // Recorded before the append: a crash inside it may keep any part of it. The log stamps the base
+      // offsets (from its end) and the leader epoch into the headers, outside the CRC: so does this copy.
+      let nextOffset = log.logEndOffset;
+      for (const batch of batches) {
+        const stored = Buffer.from(batch);
+        stored.writeBigInt64BE(BigInt(nextOffset), V2.baseOffset);
+        stored.writeInt32BE(run.epoch, V2.partitionLeaderEpoch);
+        known.history.set(nextOffset, stored);
+        nextOffset = lastOffsetOf(stored) + 1;
+      }
+      known.appendedEnd = nextOffset;
+      const result = await log.append(Buffer.concat(batches), {
+        leaderEpoch: run.epoch,
+        assignOffsets: true,
+      });
+      expect(result.duplicate).not.toBe(true);
+      expect(result.logEndOffset).toBe(nextOffset);
+      return;
+    }
+    case 'flush':
+      await log.flush();
+      known.durableEnd = log.logEndOffset;
+      return;
+    case 'truncate': {
+      const offset =
+        log.logStartOffset + Math.floor((log.logEndOffset - log.logStartOffset) * op.offsetFraction);
+      const below = offset <= log.logStartOffset;
+      if (offset < log.logEndOffset) {
+        // A crash inside the truncation may already have made its cut (and a lowered start) durable.
+        const cut = below ? offset : known.cutPointFor(offset);
+        known.durableEnd = Math.min(known.durableEnd, cut);
+        known.startFloor = Math.min(known.startFloor, cut);
+      }
+      await log.truncateTo(offset);
+      known.cutAt(log.logEndOffset);
+      // Below the start the log restarts there (durably); a cut below a start inside a batch lowers the
+      // start to the new end (durably too), as Kafka's truncation does.
+      known.startFloor = below ? log.logStartOffset : Math.min(known.startFloor, log.logStartOffset);
+      return;
+    }
+    case 'deleteRecords': {
+      const offset =
+        log.logStartOffset + Math.floor((log.logEndOffset - log.logStartOffset) * op.offsetFraction);
+      known.startFloor = Math.max(known.startFloor, await log.advanceLogStartOffset(offset));
+      return;
+    }
+    case 'retention':
+      await log.applyRetention(clock.wallMs());
+      return;
+    case 'reopen':
+      await log.close();
+      known.durableEnd = log.logEndOffset;
+      run.log = await run.open();
+      return;
+    case 'crash':
+      run.disk.crash({ tornWrites: op.tornWrites });
+      await recoverAfterCrash(run);
+      return;
+  }
+}
+
+/** The machine is back: reopen on what the disk kept, check it, and take it as the history from now on. */
+async function recoverAfterCrash(run: Run): Promise<void> {
+  const { known } = run;
+  await run.log.closeWithoutMarker();
+  const appendedEnd = known.appendedEnd;
+  run.log = await run.open();
+  const batches = await checkRecovered(run.log, known);
+  seen.crashes++;
+  if (run.log.logEndOffset < appendedEnd) seen.unflushedLost++;
+  known.cutAt(run.log.logEndOffset);
+  for (const batch of batches) known.history.set(baseOffsetOf(batch), batch);
+  known.durableEnd = run.log.logEndOffset;
+  known.appendedEnd = run.log.logEndOffset;
+  run.epoch = Math.max(run.epoch, run.log.leaderEpochEntries.at(-1)?.epoch ?? 0);
+}
+
+async function runScenario(
+  { ops, diskSeed, config, crashAtSync }: Scenario,
+  disk = new SimulatedDisk({ seed: diskSeed }),
+): Promise<void> {
   const clock = new ManualClock(0);
   const open = () => PartitionLog.open({ dir: DIR, config, clock, fs: disk, logger: countingLogger });
-  let log = await open();
-  const known = new Expectations();
-  let epoch = 0;
+  if (crashAtSync !== null) disk.crashAtSync(crashAtSync.syncs, { tornWrites: crashAtSync.tornWrites });
+  const run: Run = { disk, clock, known: new Expectations(), open, log: await open(), epoch: 0 };
   for (const op of ops) {
     clock.advance(10);
-    switch (op.kind) {
-      case 'append': {
-        epoch += op.epochBump;
-        const producing = op.producer >= 0;
-        let sequence = producing ? nextSequence(log, op.producer) : -1;
-        const batches = op.recordCounts.map((recordCount, i) => {
-          const batch = buildBatch({
-            recordCount,
-            payloadBytes: op.payloadBytes,
-            fill: (log.logEndOffset + i) & 0xff,
-            timestampMs: clock.wallMs(),
-            ...(producing ? { producerId: op.producer, producerEpoch: 0, baseSequence: sequence } : {}),
-          });
-          if (producing) sequence += recordCount;
-          return batch;
-        });
-        const bytes = Buffer.concat(batches);
-        const result = await log.append(bytes, { leaderEpoch: epoch, assignOffsets: true });
-        if (result.duplicate === true) break;
-        // The log stamped offsets and the epoch into `bytes`: those are the bytes it stores.
-        for (const batch of splitBatches(Buffer.from(bytes))) known.history.set(baseOffsetOf(batch), batch);
-        known.appendedEnd = result.logEndOffset;
-        break;
-      }
-      case 'flush':
-        await log.flush();
-        known.durableEnd = log.logEndOffset;
-        break;
-      case 'truncate': {
-        const offset =
-          log.logStartOffset + Math.floor((log.logEndOffset - log.logStartOffset) * op.offsetFraction);
-        const below = offset <= log.logStartOffset;
-        await log.truncateTo(offset);
-        known.cutAt(log.logEndOffset);
-        // Below the start the log restarts there (durably); a cut below a start inside a batch lowers the
-        // start to the new end (durably too), as Kafka's truncation does.
-        known.startFloor = below ? log.logStartOffset : Math.min(known.startFloor, log.logStartOffset);
-        break;
-      }
-      case 'deleteRecords': {
-        const offset =
-          log.logStartOffset + Math.floor((log.logEndOffset - log.logStartOffset) * op.offsetFraction);
-        known.startFloor = Math.max(known.startFloor, await log.advanceLogStartOffset(offset));
-        break;
-      }
-      case 'retention':
-        await log.applyRetention(clock.wallMs());
-        break;
-      case 'reopen':
-        await log.close();
-        known.durableEnd = log.logEndOffset;
-        log = await open();
-        break;
-      case 'crash': {
-        disk.crash({ tornWrites: op.tornWrites });
-        await log.closeWithoutMarker();
-        const appendedEnd = known.appendedEnd;
-        log = await open();
-        const batches = await checkRecovered(log, known);
-        seen.crashes++;
-        if (log.logEndOffset < appendedEnd) seen.unflushedLost++;
-        // What the disk kept is all there is now: the history beyond it is gone for good.
-        known.cutAt(log.logEndOffset);
-        for (const batch of batches) known.history.set(baseOffsetOf(batch), batch);
-        known.durableEnd = log.logEndOffset;
-        known.appendedEnd = log.logEndOffset;
-        break;
-      }
+    try {
+      await applyOp(run, op);
+    } catch (error) {
+      // The scheduled power loss struck inside the operation: everything after it failed with EIO.
+      if (!disk.poweredOff) throw error;
+    }
+    // (Or right after the operation's last fsync, which then returned as if nothing happened.)
+    if (disk.poweredOff) {
+      seen.crashesInsideOperations++;
+      disk.powerOn();
+      await recoverAfterCrash(run);
     }
   }
+  disk.cancelScheduledCrash();
   disk.crash({ tornWrites: true });
-  await log.closeWithoutMarker();
-  await checkRecovered(await open(), known);
+  await recoverAfterCrash(run);
 }
 
 describe('PartitionLog under power loss (SimulatedDisk)', () => {
@@ -257,9 +315,10 @@ describe('PartitionLog under power loss (SimulatedDisk)', () => {
         fc.integer({ min: 1, max: 400 }),
         fc.integer({ min: 1024, max: 4096 }),
         fc.integer({ min: 2048, max: 12_000 }),
-        async (ops, diskSeed, indexIntervalBytes, segmentBytes, retentionBytes) => {
+        fc.option(fc.record({ syncs: fc.integer({ min: 1, max: 80 }), tornWrites: fc.boolean() })),
+        async (ops, diskSeed, indexIntervalBytes, segmentBytes, retentionBytes, crashAtSync) => {
           const config = { indexIntervalBytes, segmentBytes, retentionBytes, retentionMs: -1 };
-          await runScenario({ ops, diskSeed, config });
+          await runScenario({ ops, diskSeed, config, crashAtSync });
         },
       ),
       { seed, numRuns },
@@ -268,8 +327,47 @@ describe('PartitionLog under power loss (SimulatedDisk)', () => {
     if (numRuns >= 100) {
       expect(seen.unflushedLost, 'crashes lost unflushed appends').toBeGreaterThan(0);
       expect(seen.tornTailsCut, 'recovery cut torn tails').toBeGreaterThan(0);
+      expect(seen.crashesInsideOperations, 'crashes struck inside operations').toBeGreaterThan(0);
     }
   }, 300_000);
+
+  it('recovers after a power loss at every fsync boundary of a fixed workload, with and without torn writes', async () => {
+    const append = (producer: number, payloadBytes: number, epochBump = 0): Op => ({
+      kind: 'append',
+      recordCounts: [2, 3],
+      payloadBytes,
+      epochBump,
+      producer,
+    });
+    const ops: Op[] = [
+      append(7, 300, 1),
+      append(-1, 200),
+      { kind: 'flush' },
+      append(8, 400, 1),
+      append(7, 350),
+      append(-1, 100),
+      { kind: 'flush' },
+      { kind: 'deleteRecords', offsetFraction: 0.3 },
+      append(8, 300),
+      { kind: 'truncate', offsetFraction: 0.8 },
+      append(7, 250, 1),
+      { kind: 'retention' },
+      { kind: 'reopen' },
+      append(9, 300),
+      { kind: 'flush' },
+    ];
+    const config = { indexIntervalBytes: 200, segmentBytes: 1200, retentionBytes: 2500, retentionMs: -1 };
+    const dryRun = new SimulatedDisk({ seed: 0 });
+    await runScenario({ ops, diskSeed: 0, config, crashAtSync: null }, dryRun);
+    const syncs = dryRun.counters.fileSyncs + dryRun.counters.directorySyncs;
+    expect(syncs).toBeGreaterThan(20);
+    process.stdout.write(`log power-loss: crashing the fixed workload at each of its ${syncs} fsyncs\n`);
+    for (let at = 1; at <= syncs; at++) {
+      for (const tornWrites of [false, true]) {
+        await runScenario({ ops, diskSeed: at, config, crashAtSync: { syncs: at, tornWrites } });
+      }
+    }
+  });
 
   it('keeps a new partition that was flushed: its directory is fsynced into its parent (regression)', async () => {
     const disk = new SimulatedDisk({ seed: 1 });

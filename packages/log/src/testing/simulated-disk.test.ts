@@ -108,6 +108,23 @@ describe('SimulatedDisk', () => {
     expect([...outcomes].some((content) => content.length > 5 && content.length < 11)).toBe(true);
   });
 
+  it('loses power right after the chosen fsync and stays off until powered on', async () => {
+    const disk = new SimulatedDisk({ seed: 6 });
+    const file = await disk.open('/f', 'w+');
+    await disk.syncDirectory('/');
+    disk.crashAtSync(2);
+    await file.writeAll('one');
+    await file.datasync(); // the first: the power stays on
+    await file.write(Buffer.from('two'), 0, 3, 3);
+    await file.datasync(); // the second completes, then the power goes
+    expect(disk.poweredOff).toBe(true);
+    await expect(disk.readFile('/f')).rejects.toMatchObject({ code: 'EIO' });
+    await expect(file.stat()).rejects.toMatchObject({ code: 'EIO' });
+    disk.powerOn();
+    expect(await text(disk, '/f')).toBe('onetwo');
+    expect(disk.counters.crashes).toBe(1);
+  });
+
   it('injects ENOSPC, EIO and EROFS on chosen operations and paths, as many times as asked', async () => {
     const disk = new SimulatedDisk({ seed: 5 });
     await disk.mkdirRecursive('/d');

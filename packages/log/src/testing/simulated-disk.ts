@@ -20,6 +20,10 @@
  * - Directory changes are never torn: each directory is as its last fsync left it.
  * - A failed fsync (an injected EIO) makes nothing durable and keeps the changes pending.
  *
+ * Crash points: `crashAtSync(n)` loses power right after the n-th fsync (file or directory) from now, and
+ * the disk stays off (every operation fails with EIO, as a dead machine answers nothing) until `powerOn()`:
+ * a test can crash a workload at every fsync boundary in turn.
+ *
  * Faults: `injectFault` makes chosen operations on chosen paths fail with ENOSPC, EIO or EROFS (errors
  * shaped as node:fs's, with `code`), for the disk-fault work of issue 16 item 1.
  *
@@ -178,6 +182,9 @@ export class SimulatedDisk implements LogFileSystem {
   #fileSyncs = 0;
   #directorySyncs = 0;
   #crashes = 0;
+  #syncsUntilCrash: number | null = null;
+  #crashAtSyncOptions: CrashOptions = {};
+  #poweredOff = false;
 
   constructor(options: { readonly seed: number }) {
     this.#random = seededRandom(options.seed);
@@ -192,6 +199,30 @@ export class SimulatedDisk implements LogFileSystem {
     this.#generation++;
     this.#crashes++;
     this.#crashDirectory(this.#root, options.tornWrites === true);
+  }
+
+  /**
+   * Loses power right after the `syncs`-th fsync from now (1 = the next one completes, then the power goes);
+   * the disk then answers EIO to everything until powerOn().
+   */
+  crashAtSync(syncs: number, options: CrashOptions = {}): void {
+    assert(Number.isSafeInteger(syncs) && syncs >= 1, 'a crash point is a positive number of fsyncs');
+    this.#syncsUntilCrash = syncs;
+    this.#crashAtSyncOptions = options;
+  }
+
+  /** Drops a crash scheduled by crashAtSync that has not struck yet. */
+  cancelScheduledCrash(): void {
+    this.#syncsUntilCrash = null;
+  }
+
+  get poweredOff(): boolean {
+    return this.#poweredOff;
+  }
+
+  /** After a scheduled crash: the machine boots again on what the disk kept. */
+  powerOn(): void {
+    this.#poweredOff = false;
   }
 
   /** Makes matching operations fail; returns a function that removes the fault. */
@@ -315,10 +346,12 @@ export class SimulatedDisk implements LogFileSystem {
     const dir = this.#dir(path, 'fsync');
     dir.durableEntries = new Map(dir.entries);
     this.#directorySyncs++;
+    this.#maybeScheduledCrash();
   }
 
   /** @internal */
   checkFault(operation: DiskOperation, path: string): void {
+    if (this.#poweredOff) throw diskError('EIO', operation, path);
     for (const entry of this.#faults) {
       const { fault } = entry;
       if (entry.remaining <= 0 || !fault.operations.includes(operation)) continue;
@@ -333,9 +366,19 @@ export class SimulatedDisk implements LogFileSystem {
     if (generation !== this.#generation) throw diskError('EIO', syscall, path);
   }
 
-  /** @internal */
+  /** @internal A file was fsynced. */
   countFileSync(): void {
     this.#fileSyncs++;
+    this.#maybeScheduledCrash();
+  }
+
+  #maybeScheduledCrash(): void {
+    if (this.#syncsUntilCrash === null) return;
+    this.#syncsUntilCrash--;
+    if (this.#syncsUntilCrash > 0) return;
+    this.#syncsUntilCrash = null;
+    this.crash(this.#crashAtSyncOptions);
+    this.#poweredOff = true;
   }
 
   #crashDirectory(dir: DirNode, torn: boolean): void {
