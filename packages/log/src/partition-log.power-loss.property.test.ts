@@ -5,7 +5,8 @@
  * by a crash (power loss, with or without torn writes), and the log is opened again on what the disk kept.
  * What recovery must give, checked after every crash:
  * - opening never throws;
- * - everything flushed (flush(), or a clean close) before the crash is there, byte for byte;
+ * - everything flushed (flush(), flushDurable(), a clean close, or below the log's own durableEndOffset)
+ *   before the crash is there, byte for byte;
  * - what is there is a contiguous run of the batches appended, each byte for byte at its offset: no hole,
  *   no garbage, no reordering, nothing from past the last truncation; it starts at or after the last
  *   DeleteRecords / restart offset (those are durable before they take effect) and ends at or before what
@@ -36,6 +37,7 @@ const PRODUCER_IDS = [-1, 7, 8, 9] as const;
 type Op =
   | { kind: 'append'; recordCounts: number[]; payloadBytes: number; epochBump: number; producer: number }
   | { kind: 'flush' }
+  | { kind: 'flushDurable' }
   | { kind: 'truncate'; offsetFraction: number }
   | { kind: 'deleteRecords'; offsetFraction: number }
   | { kind: 'retention' }
@@ -57,7 +59,8 @@ const opArbitrary: fc.Arbitrary<Op> = fc.oneof(
     }),
     weight: 10,
   },
-  { arbitrary: fc.constant({ kind: 'flush' as const }), weight: 3 },
+  { arbitrary: fc.constant({ kind: 'flush' as const }), weight: 2 },
+  { arbitrary: fc.constant({ kind: 'flushDurable' as const }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('truncate' as const), offsetFraction: fraction() }), weight: 1 },
   {
     arbitrary: fc.record({ kind: fc.constant('deleteRecords' as const), offsetFraction: fraction() }),
@@ -221,6 +224,13 @@ async function applyOp(run: Run, op: Op): Promise<void> {
       await log.flush();
       known.durableEnd = log.logEndOffset;
       return;
+    case 'flushDurable': {
+      // --durability fsync's group commit: what it reports durable must survive.
+      const durableEnd = await log.flushDurable();
+      expect(durableEnd).toBe(log.logEndOffset);
+      known.durableEnd = Math.max(known.durableEnd, durableEnd);
+      return;
+    }
     case 'truncate': {
       const offset =
         log.logStartOffset + Math.floor((log.logEndOffset - log.logStartOffset) * op.offsetFraction);
@@ -253,6 +263,8 @@ async function applyOp(run: Run, op: Op): Promise<void> {
       run.log = await run.open();
       return;
     case 'crash':
+      // Between operations the log's own claim (durableEndOffset) must hold too.
+      known.durableEnd = Math.max(known.durableEnd, log.durableEndOffset);
       run.disk.crash({ tornWrites: op.tornWrites });
       await recoverAfterCrash(run);
       return;
