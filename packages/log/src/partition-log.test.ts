@@ -347,6 +347,12 @@ describe('leader epochs', () => {
     ]);
     await expect(log.appendAsFollower(backwards)).rejects.toBeInstanceOf(LogAppendError);
     expect(log.logEndOffset).toBe(6);
+    // A batch the leader did not stamp with its epoch is bad data, refused (it used to trip an assertion).
+    await expect(log.appendAsFollower(buildBatch({ baseOffset: 6, leaderEpoch: -1 }))).rejects.toMatchObject({
+      failure: 'CORRUPT_BATCH',
+      code: 'CORRUPT_MESSAGE',
+    });
+    expect(log.logEndOffset).toBe(6);
     // ...and one starting past it is taken as it is: the leader's cleaner removed offsets 6 and 9..10.
     const gapped = Buffer.concat([
       buildBatch({ baseOffset: 7, recordCount: 2, leaderEpoch: 5, fill: 0x37 }),

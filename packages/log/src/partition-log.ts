@@ -458,6 +458,14 @@ export class PartitionLog {
             `batch at offsets ${info.baseOffset}..${info.lastOffset} overlaps what ends at ${end}`,
           );
         }
+        // A leader stamps every batch with its epoch; one without (e.g. -1, a producer's unstamped batch) is bad
+        // data from the leader, refused here rather than tripping the epoch cache's assertion.
+        if (!Number.isSafeInteger(info.partitionLeaderEpoch) || info.partitionLeaderEpoch < 0) {
+          throw new LogAppendError(
+            'CORRUPT_BATCH',
+            `batch at offset ${info.baseOffset} has no partition leader epoch (${info.partitionLeaderEpoch})`,
+          );
+        }
         end = info.lastOffset + 1;
       }
       for (const info of infos) await this.maybeAssignEpoch(info.partitionLeaderEpoch, info.baseOffset);
