@@ -209,3 +209,23 @@ function startQuorumFor(options: ClusterOptions, links: LinkNetwork | undefined)
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
   });
 }
+
+/**
+ * Starts a cluster, runs `body` on it and always stops it; when `body` fails, `log` gets the processes' last
+ * output lines first (the campaigns' runners: chaos, transactional chaos, soak).
+ */
+export async function withStartedCluster<T>(
+  options: ClusterOptions,
+  log: (line: string) => void,
+  body: (cluster: Cluster) => Promise<T>,
+): Promise<T> {
+  const cluster = await startCluster(options);
+  try {
+    return await body(cluster);
+  } catch (error) {
+    log(`run failed; process output follows\n${cluster.dump(40)}`);
+    throw error;
+  } finally {
+    await cluster.stop();
+  }
+}

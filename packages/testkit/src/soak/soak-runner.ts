@@ -15,7 +15,7 @@ import { assert } from '@tributary/core';
 import { createNemesis } from '../chaos/nemesis.js';
 import type { Nemesis, NemesisKind } from '../chaos/nemesis-types.js';
 import type { Cluster } from '../cluster.js';
-import { startCluster } from '../cluster.js';
+import { withStartedCluster } from '../cluster.js';
 import { sleep, waitFor } from '../wait.js';
 import { SequenceChecker, sequenceValue } from './sequence-checker.js';
 import {
@@ -332,15 +332,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   assert(options.ratePerS === undefined || options.ratePerS > 0, 'the rate must be positive');
   const log = options.log ?? (() => undefined);
   log('starting 3 controllers and 3 brokers');
-  const cluster = await startCluster({ controllers: 3, brokers: 3 });
-  try {
-    return await runOnCluster(cluster, options, log);
-  } catch (error) {
-    log(`run failed; process output follows\n${cluster.dump(40)}`);
-    throw error;
-  } finally {
-    await cluster.stop();
-  }
+  return withStartedCluster({ controllers: 3, brokers: 3 }, log, (cluster) =>
+    runOnCluster(cluster, options, log),
+  );
 }
 
 async function runOnCluster(
