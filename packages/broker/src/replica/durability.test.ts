@@ -80,6 +80,24 @@ describe('acks=all with flush.on.ack', () => {
     expect(worstDurableMargin).toBeGreaterThanOrEqual(0);
   });
 
+  it('a follower whose fsync fails stops fetching that partition only; its others keep replicating', async () => {
+    const c = await threeBrokers(true);
+    await c.createTopic('broken', [1, 2, 3]);
+    await c.createTopic('healthy', [1, 2, 3]);
+    expect((await produceTo(c.manager(1), 'broken', testBatch(1, 100), -1)).errorCode).toBe('');
+    // Broker 2's fsyncs of broken-0 fail from now on (an EIO, injected at the log's group-committed fsync).
+    const brokenOn2 = c.manager(2).partitionReplica('broken', 0);
+    if (brokenOn2 === undefined) throw new Error('broker 2 hosts broken-0');
+    brokenOn2.log.flushDurable = () => Promise.reject(new Error('EIO: injected fsync failure'));
+    const leader = c.manager(1).partitionReplica('broken', 0);
+    const highWatermark = leader?.highWatermark;
+    expect((await produceTo(c.manager(1), 'broken', testBatch(1, 100), 1)).errorCode).toBe('');
+    // Broker 2 (still in the ISR) never reports the write it could not fsync: the high watermark stays.
+    const { worstDurableMargin } = await produceAndCheck(c, 'healthy', { count: 10, inFlight: 2 });
+    expect(worstDurableMargin).toBeGreaterThanOrEqual(0);
+    expect(leader?.highWatermark).toBe(highWatermark);
+  });
+
   it('the check bites: replication-only durability acknowledges what no replica fsynced', async () => {
     const c = await threeBrokers(false);
     await c.createTopic('memory', [1, 2, 3]);

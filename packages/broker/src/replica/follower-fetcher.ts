@@ -96,6 +96,8 @@ export class FollowerFetcher {
   private readonly stream: ReplicaFetchStream | null;
   /** performance.now() before which rounds go unary: the leader answered the stream UNIMPLEMENTED. */
   private unaryUntilMs = 0;
+  /** Partitions whose fsync failed (flush.on.ack), logged once each. */
+  private readonly fsyncFailed = new WeakSet<Partition>();
 
   constructor(options: FollowerFetcherOptions) {
     this.options = options;
@@ -172,10 +174,11 @@ export class FollowerFetcher {
 
   /** Fetches every partition with at most `maxBytes` in total; `onRecords` sees each partition's bytes. */
   private async fetchRound(maxBytes: number, onRecords?: (bytes: number) => void): Promise<boolean> {
-    if (!(await this.flushBeforeFetch())) return false;
+    await this.flushBeforeFetch();
     const sent = new Map<string, { partition: Partition; leaderEpoch: number; fetchOffset: number }>();
     for (const [key, partition] of this.partitions) {
-      // Turned on while this round's fsyncs ran: fsynced (and reported) next round, never claimed unsynced.
+      // Not fsynced (turned on while this round's fsyncs ran, or its fsync failed): left out of the fetch, so
+      // nothing unsynced is ever claimed; the other partitions keep replicating.
       if (partition.flushOnAck && partition.log.durableEndOffset < partition.log.logEndOffset) continue;
       sent.set(key, {
         partition,
@@ -183,6 +186,8 @@ export class FollowerFetcher {
         fetchOffset: partition.log.logEndOffset,
       });
     }
+    // Every partition left out (unsynced): back off rather than send empty fetches in a loop.
+    if (sent.size === 0) return false;
     const request = {
       replicaId: this.options.brokerId,
       brokerEpoch: this.options.brokerEpoch(),
@@ -222,26 +227,34 @@ export class FollowerFetcher {
    * flush.on.ack (issue 16): the fetch offset a follower sends tells the leader it holds everything below
    * it, and the leader counts that toward the high watermark, so for such a partition it must be fsynced
    * first. One group-committed fsync per partition per round covers every batch the last answer brought (and
-   * whatever a restart or a config change left unsynced); the partitions' fsyncs run together. False when
-   * one failed (the log is failed: the round backs off, and the broker's log-dir handling takes over).
+   * whatever a restart or a config change left unsynced); the partitions' fsyncs run together. A partition
+   * whose fsync failed (its log is failed: the broker's log-dir handling takes over) is left out of the fetch
+   * by fetchRound, logged once.
    */
-  private async flushBeforeFetch(): Promise<boolean> {
+  private async flushBeforeFetch(): Promise<void> {
     const unsynced: Partition[] = [];
     for (const partition of this.partitions.values()) {
       if (partition.flushOnAck && partition.log.durableEndOffset < partition.log.logEndOffset) {
         unsynced.push(partition);
       }
     }
-    if (unsynced.length === 0) return true;
+    if (unsynced.length === 0) return;
     const results = await Promise.allSettled(unsynced.map((partition) => partition.log.flushDurable()));
-    const failed = results.findIndex((result) => result.status === 'rejected');
-    if (failed < 0) return true;
-    const partition = unsynced[failed];
-    this.options.logger.warn(
-      { topic: partition?.topic, partition: partition?.partition, leaderId: this.leaderId },
-      'replica fsync failed: not reporting the unsynced data to the leader',
-    );
-    return false;
+    for (const [index, result] of results.entries()) {
+      const partition = unsynced[index];
+      if (result.status === 'fulfilled' || partition === undefined || this.fsyncFailed.has(partition))
+        continue;
+      this.fsyncFailed.add(partition);
+      this.options.logger.warn(
+        {
+          err: result.reason,
+          topic: partition.topic,
+          partition: partition.partition,
+          leaderId: this.leaderId,
+        },
+        'replica fsync failed: the partition is no longer fetched (its unsynced data is never reported)',
+      );
+    }
   }
 
   private async call(request: ReplicaFetchRequest): Promise<ReplicaFetchResponse__Output> {
