@@ -2,6 +2,7 @@
  * The log's durable end (issue 16, `--durability fsync`): what flushDurable fsynced, never past the log end,
  * lowered by truncation, and a group commit under concurrent appends.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,17 @@ describe('PartitionLog durable end', () => {
     expect(log.durableEndOffset).toBe(end);
     await append(log);
     expect(log.durableEndOffset).toBe(end);
+  });
+
+  it('fsyncs the data alone: the index files are written by flush() and close(), not by flushDurable()', async () => {
+    const log = await openLog();
+    await append(log);
+    const index = join(dir, '00000000000000000000.index');
+    await log.flushDurable();
+    // Recovery rebuilds the active segment's indexes after a crash, so the durable fsync leaves them alone.
+    expect(existsSync(index)).toBe(false);
+    await log.flush();
+    expect(existsSync(index)).toBe(true);
   });
 
   it('group-commits: appends landing while an fsync runs share the next one', async () => {

@@ -295,6 +295,14 @@ export class LogSegment {
 
   async flush(): Promise<void> {
     await this.persistIndexes();
+    await this.syncData();
+  }
+
+  /**
+   * fdatasync of the `.log` file alone: what makes its records durable. The index files are left as they are:
+   * a segment past the recovery point (the active one) has its indexes rebuilt by recovery after a crash.
+   */
+  async syncData(): Promise<void> {
     await this.file.use((handle) => handle.datasync());
   }
 
