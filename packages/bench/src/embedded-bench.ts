@@ -66,6 +66,9 @@ console.log(
 console.log(
   `  startEmbeddedCluster call alone: ${call.toFixed(0)} ms (target <= 300 ms: ${call <= 300 ? 'met' : 'not met'})`,
 );
+// In a test the cluster shares the test runner's process: what it adds to an empty process is what it costs there.
+const addedMet = rss - baseRss <= 60 * 2 ** 20 ? 'met' : 'not met';
 console.log(
-  `  RSS once started: ${mb(rss)} MB (empty process: ${mb(baseRss)} MB; target <= 60 MB: ${rss <= 60 * 2 ** 20 ? 'met' : 'not met'})`,
+  `  RSS once started: ${mb(rss)} MB, ${mb(rss - baseRss)} MB more than an empty process (${mb(baseRss)} MB); ` +
+    `target <= 60 MB: ${rss <= 60 * 2 ** 20 ? 'met' : `not met for the process, ${addedMet} for what the cluster adds`}`,
 );
