@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Cluster, startCluster } from '@tributary/testkit';
 import { type ProfileSummary, summarizeCpuProfile } from './broker/cpuprofile.js';
+import { startGapConsumer } from './broker/gap-consumer.js';
 import { BROKER_BENCH_USAGE, type BrokerBenchOptions, parseBrokerBenchArgs } from './broker/options.js';
 import { type PerfConsumeResult, type PerfProduceResult, runTrib, startTrib } from './broker/trib.js';
 import {
@@ -44,6 +45,8 @@ interface FailoverRun {
   /** SIGSTOP: pause -> the controller names another leader (undefined for the other signals). */
   readonly leaderMovedMs?: number;
   readonly maxStallMs: number;
+  /** A group member's longest gap between records after the fault (default settings; see gap-consumer.ts). */
+  readonly consumerMaxGapMs: number;
   readonly acked: number;
   readonly failed: number;
   readonly errors: number;
@@ -54,6 +57,9 @@ interface FailoverReport {
   readonly maxStallMs: Series;
   /** SIGSTOP only: the producer's longest stall minus the time the controller took to move the leadership. */
   readonly stallPastMoveMs?: Series;
+  readonly consumerMaxGapMs: Series;
+  /** SIGSTOP only: the group member's longest gap minus the time the controller took to move the leadership. */
+  readonly consumerGapPastMoveMs?: Series;
   readonly failed: Series;
   readonly runs: FailoverRun[];
   readonly runErrors: string[];
@@ -225,6 +231,7 @@ async function latencyPhase(
 
 async function failoverRun(cluster: Cluster, signal: Signal, topic: string): Promise<FailoverRun> {
   await createTopic(cluster, topic, 1);
+  const member = startGapConsumer(cluster.bootstrap, topic, `${topic}-group`);
   const perf = startTrib<PerfProduceResult>(
     produceArgs(cluster, topic, [
       '--partition',
@@ -242,8 +249,10 @@ async function failoverRun(cluster: Cluster, signal: Signal, topic: string): Pro
   let killMs = Number.NaN;
   try {
     await Promise.race([sleep(FAILOVER.killAfterMs), perf.result]);
+    await member.waitForRecords(FAILOVER.killAfterMs);
     victim = (await describeTopic(cluster, topic)).partitions[0]?.leader ?? -1;
     if (victim < 0) throw new Error(`${topic}/0 has no leader to kill`);
+    member.markFault();
     const start = performance.now();
     let leaderMovedMs: number | undefined;
     if (signal === 'SIGSTOP') {
@@ -255,17 +264,20 @@ async function failoverRun(cluster: Cluster, signal: Signal, topic: string): Pro
       killMs = performance.now() - start;
     }
     const result = await perf.result;
+    const consumed = await member.stop();
     return {
       victim,
       killMs,
       ...(leaderMovedMs === undefined ? {} : { leaderMovedMs }),
       maxStallMs: result.maxStallMs,
+      consumerMaxGapMs: consumed.maxGapMs,
       acked: result.acked,
       failed: result.failed,
       errors: result.errors,
       lastError: result.lastError,
     };
   } finally {
+    await member.stop();
     perf.child.kill('SIGKILL');
     await perf.result.catch(() => undefined);
     if (victim >= 0 && cluster.broker(victim).isPaused) {
@@ -312,7 +324,7 @@ async function failoverPhase(
         progress(
           `failover ${signal} run ${run + 1}/${options.runs}: broker ${result.victim} ` +
             `${signal === 'SIGSTOP' ? 'paused' : `killed (${round(result.killMs, 0)} ms to exit)`}${moved}, ` +
-            `max stall ${round(result.maxStallMs, 0)} ms, ` +
+            `max stall ${round(result.maxStallMs, 0)} ms, group member's longest gap ${round(result.consumerMaxGapMs, 0)} ms, ` +
             `${result.acked} acked, ${result.failed} failed${result.lastError === null ? '' : ` (${result.lastError})`}`,
         );
       } catch (error) {
@@ -329,10 +341,18 @@ async function failoverPhase(
         runs.map((r) => r.failed),
         0,
       ),
+      consumerMaxGapMs: series(
+        runs.map((r) => r.consumerMaxGapMs),
+        0,
+      ),
       ...(signal === 'SIGSTOP'
         ? {
             stallPastMoveMs: series(
               runs.map((r) => r.maxStallMs - (r.leaderMovedMs ?? 0)),
+              0,
+            ),
+            consumerGapPastMoveMs: series(
+              runs.map((r) => r.consumerMaxGapMs - (r.leaderMovedMs ?? 0)),
               0,
             ),
           }
@@ -380,6 +400,14 @@ function targets(report: Omit<BenchReport, 'targets' | 'totalMs'>): BenchReport[
     const pastMove = report.failover.SIGSTOP.stallPastMoveMs;
     if (pastMove !== undefined)
       add('sigstopStallPastMoveMs', '<= 1000', pastMove.median, pastMove.median <= 1_000);
+    const memberPastMove = report.failover.SIGSTOP.consumerGapPastMoveMs;
+    if (memberPastMove !== undefined)
+      add(
+        'sigstopGroupMemberGapPastMoveMs',
+        '<= 1000',
+        memberPastMove.median,
+        memberPastMove.median <= 1_000,
+      );
   }
   return out;
 }
@@ -409,9 +437,12 @@ function summary(report: BenchReport): string {
   if (f !== undefined) {
     for (const signal of SIGNALS) {
       const pastMove = f[signal].stallPastMoveMs;
+      const memberPastMove = f[signal].consumerGapPastMoveMs;
       lines.push(
         `  partition-leader ${signal}: max stall ${runs(f[signal].maxStallMs, ' ms')}; failed records ${runs(f[signal].failed)}` +
           (pastMove === undefined ? '' : `; stall past the leadership move ${runs(pastMove, ' ms')}`),
+        `    group member (default settings): longest gap ${runs(f[signal].consumerMaxGapMs, ' ms')}` +
+          (memberPastMove === undefined ? '' : `; past the leadership move ${runs(memberPastMove, ' ms')}`),
       );
     }
   }
