@@ -76,7 +76,7 @@ class PipelineMember {
         await producer.initTransactions();
         consumer.subscribe({ topics: [PIPELINE_SPEC.inputTopic] });
         await consumer.run({
-          eachBatch: (payload) => this.process(consumer, producer, payload, `#${instance}.${++n}`),
+          eachBatch: (payload) => this.process(producer, payload, `#${instance}.${++n}`),
         });
       } catch (error) {
         this.note(`instance ${instance} ended (${errorCode(error)}): ${String(error)}`);
@@ -110,12 +110,7 @@ class PipelineMember {
   }
 
   /** One batch in one transaction; throws (ending this instance) unless the transaction committed. */
-  private async process(
-    consumer: GroupConsumer,
-    producer: Producer,
-    payload: EachBatchPayload,
-    suffix: string,
-  ): Promise<void> {
+  private async process(producer: Producer, payload: EachBatchPayload, suffix: string): Promise<void> {
     const { batch } = payload;
     const inputs: OffsetValue[] = batch.messages.map((m) => ({
       offset: m.offset,
