@@ -170,6 +170,13 @@ export const option = {
     new OptionBuilder<string[]>(
       withLazySchema({ kind: 'list', placeholder: 'HOST:PORT,...', doc }, () => listSchema(hostPortSchema)),
     ),
+  /** Comma-separated text items (paths...); the flag may also be repeated, each adding to the list. */
+  textList: (doc: string, placeholder = 'VALUE') =>
+    new OptionBuilder<string[]>(
+      withLazySchema({ kind: 'list', placeholder: `${placeholder}[,${placeholder}...]`, doc }, () =>
+        listSchema(nonEmptyText),
+      ),
+    ),
   logLevel: (doc = LOG_LEVELS.map((level) => `\`${level}\``).join(', ')) =>
     new OptionBuilder<LogLevel>(
       withLazySchema({ kind: 'string', placeholder: 'LEVEL', doc }, () =>

@@ -67,6 +67,13 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({ nodeId: 4, verbose: true });
   });
 
+  it('adds the items of a repeated list flag, and keeps the last of any other', () => {
+    expect(parse(['--node-id', '1', '--peers', 'a:1', '--peers=b:2,c:3', '--node-id', '2'])).toMatchObject({
+      nodeId: 2,
+      peers: ['a:1', 'b:2', 'c:3'],
+    });
+  });
+
   it('reads booleans, lists and optional keys from every source', () => {
     expect(parse(['--node-id', '1', '--verbose', '--peers', 'a:1, b:2'])).toMatchObject({
       verbose: true,

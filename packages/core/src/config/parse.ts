@@ -117,7 +117,10 @@ interface ArgvValues {
   readonly configPath?: string;
 }
 
-/** `--name value`, `--name=value`, and bare `--name` for booleans; the last of a repeated flag wins. */
+/**
+ * `--name value`, `--name=value`, and bare `--name` for booleans; the last of a repeated flag wins, except
+ * that a repeated list flag adds its items to the list.
+ */
 function readArgv(argv: readonly string[], options: OptionsSpec): ArgvValues {
   const byFlag = new Map(Object.keys(options).map((key) => [flagName(key), key]));
   const values: RawValues = new Map();
@@ -144,8 +147,12 @@ function readArgv(argv: readonly string[], options: OptionsSpec): ArgvValues {
       value = next;
       i++;
     }
+    const earlier = key === undefined ? undefined : values.get(key);
     if (key === undefined) configPath = String(value);
-    else values.set(key, { value, where: `--${name}` });
+    else if (option?.kind === 'list' && earlier !== undefined) {
+      // A repeated list flag adds to the list (`--data-dir a --data-dir b` is `--data-dir a,b`).
+      values.set(key, { value: `${String(earlier.value)},${String(value)}`, where: `--${name}` });
+    } else values.set(key, { value, where: `--${name}` });
   }
   return { values, ...(configPath === undefined ? {} : { configPath }) };
 }
