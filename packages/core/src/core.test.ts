@@ -79,7 +79,10 @@ describe('error codes', () => {
       'LEADER_NOT_AVAILABLE',
       'NOT_LEADER',
       'SHUTTING_DOWN',
+      // Kafka's KAFKA_STORAGE_ERROR: the replica's log directory is offline, the leadership moves.
+      'STORAGE_ERROR',
     ]);
+    expect(isStaleMetadata('STORAGE_ERROR')).toBe(true);
     expect(codes.filter(needsCoordinatorLookup).sort()).toEqual([
       'COORDINATOR_NOT_AVAILABLE',
       'NOT_COORDINATOR',

@@ -136,7 +136,19 @@ export const ERROR_CODES = {
     staleMetadata: true,
     wrongNode: true,
   },
-  STORAGE_ERROR: { kafka: 56, retriable: false, grpc: 'INTERNAL', message: 'a storage operation failed' },
+  /**
+   * Kafka's KAFKA_STORAGE_ERROR: the replica's log directory failed (it is offline on that broker), and the
+   * controller moves the partition's leadership to another in-sync replica. Retriable after a metadata
+   * refresh, as in Kafka (an InvalidMetadataException there).
+   */
+  STORAGE_ERROR: {
+    kafka: 56,
+    retriable: true,
+    grpc: 'UNAVAILABLE',
+    message: 'a storage operation failed',
+    staleMetadata: true,
+    wrongNode: true,
+  },
   UNKNOWN_TOPIC_OR_PARTITION: {
     kafka: 3,
     retriable: true,

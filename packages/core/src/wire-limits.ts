@@ -11,6 +11,12 @@
 export const WIRE_LIMITS = {
   /** A gRPC message either way; both sides' channel options use it, and snapshots are chunked below it. */
   grpcMessageBytesMax: 64 * 1024 * 1024,
+  /**
+   * Partitions of failed log directories one BrokerHeartbeat reports (offline_partitions, all topics
+   * together). A broker with more reports the rest in later heartbeats, once the controller has moved the
+   * first ones (it reports only those it still leads or is in the ISR of).
+   */
+  offlinePartitionsPerHeartbeatMax: 10_000,
   /** Kafka's topic name rule: at most 249 characters (a partition's directory name must fit 255). */
   topicNameLengthMax: 249,
   /**

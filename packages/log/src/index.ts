@@ -76,6 +76,12 @@ export {
 } from './producer-state.js';
 export { SEGMENT_FILE_SUFFIXES, TXN_INDEX_SUFFIX } from './segment.js';
 export {
+  checkStorageFault,
+  type StorageFaultHook,
+  type StorageOperation,
+  setStorageFaultHook,
+} from './storage-faults.js';
+export {
   type AbortedTransaction,
   type AbortedTxnEntry,
   decodeTxnIndexEntries,

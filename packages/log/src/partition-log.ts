@@ -134,6 +134,11 @@ export class PartitionLog {
    */
   private unsyncedDirectories: string[] = [];
   private state: 'open' | 'closed' | 'failed' = 'open';
+  /**
+   * Told once when a mutation fails with an untyped (I/O) error and the log turns failed: the broker takes
+   * the log's directory offline (Kafka's log-dir failure). Set by the owner after open.
+   */
+  onStorageFailure: ((error: unknown) => void) | null = null;
   /** Bumped whenever bytes are removed (truncation, retention, restart), so racing reads can tell. */
   private removalGeneration = 0;
   private lastProducerExpiryMs: number;
@@ -1078,9 +1083,10 @@ export class PartitionLog {
       try {
         return await task();
       } catch (error) {
-        if (!(error instanceof TributaryError)) {
+        if (!(error instanceof TributaryError) && this.state === 'open') {
           this.state = 'failed';
           this.logger('error', 'log storage failure', { dir: this.dir, error: String(error) });
+          this.onStorageFailure?.(error);
         }
         throw error;
       }

@@ -7,6 +7,7 @@ import { OFFSET_ENTRY_BYTES, OffsetIndex, TIME_ENTRY_BYTES, TimeIndex } from './
 import { LOG_LIMITS } from './limits.js';
 import type { LogFileSystem } from './log-fs.js';
 import { readAt, scanBatches, writeAt } from './segment-scan.js';
+import { checkStorageFault } from './storage-faults.js';
 
 export const LOG_SUFFIX = '.log';
 export const INDEX_SUFFIX = '.index';
@@ -130,6 +131,7 @@ export class LogSegment {
     assert(batches.length > 0, 'append has batches');
     assert(this.sizeBytes + bytes.length <= 0xffff_ffff, 'segment positions fit a u32');
     const startPosition = this.sizeBytes;
+    checkStorageFault(this.logPath, 'write', bytes.length);
     await this.file.use((handle) => writeAt(handle, startPosition, bytes));
     this.sizeBytes += bytes.length;
     for (const batch of batches) this.indexBatch({ ...batch, position: startPosition + batch.position });
@@ -303,6 +305,7 @@ export class LogSegment {
    * a segment past the recovery point (the active one) has its indexes rebuilt by recovery after a crash.
    */
   async syncData(): Promise<void> {
+    checkStorageFault(this.logPath, 'sync', 0);
     await this.file.use((handle) => handle.datasync());
   }
 

@@ -19,7 +19,14 @@ serviceMain({
   parse: parseBrokerArgs,
   isArgumentError: (error): error is ConfigError => error instanceof ConfigError,
   logger: (config) => pino({ level: config.logLevel }),
-  start: (config, logger) => startBroker({ ...config, logger }),
+  start: (config, logger) =>
+    startBroker({
+      ...config,
+      logger,
+      // Kafka halts a broker whose every log directory failed: it can serve nothing, and its restart after
+      // the repair is what recovers the directories.
+      onAllLogDirsOffline: () => process.exit(1),
+    }),
 }).catch((error: unknown) => {
   pino().fatal({ err: error }, 'broker failed to start');
   process.exit(1);

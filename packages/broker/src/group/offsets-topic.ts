@@ -48,7 +48,15 @@ const PRODUCER_WRITE_ERRORS: ReadonlySet<string> = new Set([
 function writeError(partition: number, result: ProducePartitionResult | undefined): TributaryError {
   const code = result?.errorCode ?? '';
   const message = `writing to ${OFFSETS_TOPIC}-${partition} failed: ${code} ${result?.errorMessage ?? 'no result'}`;
-  if (code === 'NOT_LEADER' || code === 'UNKNOWN_TOPIC_OR_PARTITION' || code === 'FENCED_LEADER_EPOCH') {
+  // STORAGE_ERROR: the partition's log directory failed here, so its leadership (and the coordinator) moves:
+  // Kafka's GroupMetadataManager answers NOT_COORDINATOR for KAFKA_STORAGE_ERROR too. Nothing was stored,
+  // and the caller applies a commit only after the write succeeded.
+  if (
+    code === 'NOT_LEADER' ||
+    code === 'UNKNOWN_TOPIC_OR_PARTITION' ||
+    code === 'FENCED_LEADER_EPOCH' ||
+    code === 'STORAGE_ERROR'
+  ) {
     return new TributaryError('NOT_COORDINATOR', message);
   }
   if (PRODUCER_WRITE_ERRORS.has(code)) return new TributaryError(code as ErrorCode, message);

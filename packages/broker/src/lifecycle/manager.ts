@@ -29,6 +29,11 @@ export interface BrokerLifecycleOptions {
   readonly metadataOffset: () => number;
   /** Brokers this broker could not connect to lately (UnreachableBrokers.list); sent with each heartbeat. */
   readonly unreachableBrokers?: () => readonly number[];
+  /**
+   * Partitions of this broker's failed log directories that the controller is still to move (at most
+   * WIRE_LIMITS.offlinePartitionsPerHeartbeatMax); sent with every heartbeat while there are any.
+   */
+  readonly offlinePartitions?: () => readonly { topic: string; partition: number }[];
   readonly onStateChange?: (snapshot: LifecycleSnapshot) => void;
   /** Default 500 ms (DESIGN §5). */
   readonly heartbeatIntervalMs?: number;
@@ -186,6 +191,7 @@ export class BrokerLifecycleManager {
           wantFence: false,
           wantShutdown,
           unreachableBrokerIds: [...(this.options.unreachableBrokers?.() ?? [])],
+          offlinePartitions: groupByTopic(this.options.offlinePartitions?.() ?? []),
         },
         { deadlineMs: this.requestTimeoutMs },
       );
@@ -218,4 +224,17 @@ export class BrokerLifecycleManager {
       for (const resolve of this.stoppedWaiters.splice(0)) resolve(snapshot);
     }
   }
+}
+
+/** The heartbeat's offline_partitions: one entry per topic, in the order first seen. */
+function groupByTopic(
+  partitions: readonly { topic: string; partition: number }[],
+): { topic: string; partitions: number[] }[] {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of partitions) {
+    const indexes = byTopic.get(topic);
+    if (indexes === undefined) byTopic.set(topic, [partition]);
+    else indexes.push(partition);
+  }
+  return [...byTopic].map(([topic, indexes]) => ({ topic, partitions: indexes }));
 }

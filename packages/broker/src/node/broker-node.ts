@@ -6,7 +6,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { assert, systemClock, TributaryError, brokerId as toBrokerId } from '@tributary/core';
+import { assert, systemClock, TributaryError, brokerId as toBrokerId, WIRE_LIMITS } from '@tributary/core';
 import {
   bindServer,
   ControllerConnection,
@@ -38,6 +38,7 @@ import { addServices, autoCreateOptions, openGroupCoordinator, ReplicationClient
 import { openDefaultReplicaManager } from './default-replica-manager.js';
 import { ImageApplier } from './image-applier.js';
 import { openKafkaListener } from './kafka-wiring.js';
+import { ensureMetaProperties } from './meta-properties.js';
 import { addTransactionServices, openTransactionParts } from './txn-wiring.js';
 
 export { advertisedAddressFor } from './addresses.js';
@@ -52,8 +53,13 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
   const self = toBrokerId(options.nodeId);
   const logger = options.logger.child({ brokerId: self });
   const clock = options.clock ?? systemClock;
-  await mkdir(join(options.dataDir, 'metadata'), { recursive: true });
-  await mkdir(join(options.dataDir, 'logs'), { recursive: true });
+  const dataDirs = typeof options.dataDir === 'string' ? [options.dataDir] : [...options.dataDir];
+  const [firstDataDir, ...otherDataDirs] = dataDirs;
+  assert(firstDataDir !== undefined, 'a broker needs at least one data directory');
+  // Every directory names this node (and cluster): a disk from another broker is refused, naming it.
+  await ensureMetaProperties(dataDirs, options.nodeId, options.clusterId);
+  await mkdir(join(firstDataDir, 'metadata'), { recursive: true });
+  for (const dir of dataDirs) await mkdir(join(dir, 'logs'), { recursive: true });
 
   const credentials = options.tls?.channelCredentials();
   const connection = new ControllerConnection({
@@ -91,7 +97,15 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
     const openReplicaManager = options.openReplicaManager ?? openDefaultReplicaManager;
     const replicaManager = await openReplicaManager({
       brokerId: self,
-      dataDir: join(options.dataDir, 'logs'),
+      dataDir: join(firstDataDir, 'logs'),
+      additionalLogDirs: otherDataDirs.map((dir) => join(dir, 'logs')),
+      onLogDirOffline: (logDir, allOffline) => {
+        // The heartbeat reports the directory's partitions, so the controller moves them now.
+        lifecycle?.heartbeatSoon();
+        if (!allOffline) return;
+        logger.fatal({ logDir }, 'every log directory is offline: the broker shuts down (as Kafka halts)');
+        options.onAllLogDirsOffline?.();
+      },
       clock,
       logger,
       alterPartition: metrics.instrumentAlterPartition(
@@ -125,7 +139,7 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
 
     const follower = await MetadataFollower.start({
       controllers: options.controllers,
-      dataDir: join(options.dataDir, 'metadata'),
+      dataDir: join(firstDataDir, 'metadata'),
       logger: logger.child({ subsystem: 'metadata-follower' }),
       clock,
       ...(credentials === undefined ? {} : { credentials }),
@@ -315,6 +329,8 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
       connection,
       metadataOffset: () => follower.appliedOffset(),
       unreachableBrokers: () => unreachable.list(clock.nowMs()),
+      offlinePartitions: () =>
+        replicaManager.offlinePartitionsToReport?.(WIRE_LIMITS.offlinePartitionsPerHeartbeatMax) ?? [],
       ...(options.heartbeatIntervalMs === undefined
         ? {}
         : { heartbeatIntervalMs: options.heartbeatIntervalMs }),

@@ -29,7 +29,16 @@ export interface BrokerOptions {
   readonly nodeId: number;
   /** host:port to listen on; port 0 picks a free port (see handle.port). */
   readonly listen: string;
-  readonly dataDir: string;
+  /**
+   * The data directory, or several (Kafka's log.dirs): partition logs spread over their `logs/`
+   * subdirectories; the metadata snapshot and the high watermark checkpoint live in the first.
+   */
+  readonly dataDir: string | readonly string[];
+  /**
+   * Every data directory's disk failed (each went offline): Kafka halts the broker; the bin exits. Unset
+   * (tests), the broker only logs it and keeps its lease (it serves nothing).
+   */
+  readonly onAllLogDirsOffline?: () => void;
   /** host:port of every controller. */
   readonly controllers: readonly string[];
   /** host:port clients and other brokers reach this broker on. Default: listen's host with the bound port. */

@@ -102,6 +102,17 @@ describe('broker config: classic group flags (Kafka clients)', () => {
   });
 });
 
+describe('broker config: data directories', () => {
+  it('takes --data-dir repeated or as a comma list, and TRIBUTARY_DATA_DIR as a comma list', () => {
+    expect(parseBrokerArgs([...BASE, '--data-dir', '/disk2/t'], {})?.dataDir).toEqual(['/tmp/x', '/disk2/t']);
+    expect(
+      parseBrokerArgs([...BASE.slice(0, 4), '--data-dir', '/a,/b', ...BASE.slice(6)], {})?.dataDir,
+    ).toEqual(['/a', '/b']);
+    const withoutFlag = [...BASE.slice(0, 4), ...BASE.slice(6)];
+    expect(parseBrokerArgs(withoutFlag, { TRIBUTARY_DATA_DIR: '/a, /b' })?.dataDir).toEqual(['/a', '/b']);
+  });
+});
+
 describe('broker config: sources and errors', () => {
   it('refuses --require-authentication without TLS: the processes name each other by certificate', () => {
     expect(() => parseBrokerArgs([...BASE, '--require-authentication'], {})).toThrow(
@@ -113,7 +124,7 @@ describe('broker config: sources and errors', () => {
     expect(parseBrokerArgs(BASE, {})).toEqual({
       nodeId: 1,
       listen: '127.0.0.1:9092',
-      dataDir: '/tmp/x',
+      dataDir: ['/tmp/x'],
       controllers: ['h:9093'],
       logLevel: 'info',
       autoCreateTopics: false,

@@ -58,8 +58,8 @@ export const BROKER_CONFIG = defineConfig({
       .hostPort('gRPC address for clients (Broker service) and other brokers (Replication)')
       .required(),
     dataDir: option
-      .text(
-        'partition logs under `DIR/logs/<topic>-<partition>`, the metadata snapshot under `DIR/metadata`',
+      .textList(
+        "the broker's data directories (Kafka's log.dirs): repeat the flag or separate them with commas. Partition logs go under `DIR/logs/<topic>-<partition>` in one of them (a new one in the directory with the fewest), the metadata snapshot and the high watermark checkpoint in the first; a disk that fails takes only its directory offline",
         'DIR',
       )
       .required(),

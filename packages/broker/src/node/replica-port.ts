@@ -14,6 +14,7 @@ import type {
 } from '@tributary/protocol';
 import type { Logger } from 'pino';
 import type { LogCleanerSettings } from '../replica/log-cleaning.js';
+import type { LogDirStatus } from '../replica/log-dirs.js';
 import type { LeadershipListener, LocalLogRead } from '../replica/replica-manager.js';
 import type { ReplicationThrottleStats } from '../replica/replication-throttle.js';
 import type { TransactionVerifier } from '../replica/request-context.js';
@@ -53,13 +54,22 @@ export interface ReplicaManagerPort extends BrokerDataPlane, ReplicationDataPlan
   ): Promise<LocalLogRead | null>;
   /** KIP-890 part 1: the transaction coordinator's verification of transactional writes (optional for test doubles). */
   setTransactionVerifier?(verifier: TransactionVerifier): void;
+  /** Partitions of failed log directories the controller is still to move (heartbeat); optional for test doubles. */
+  offlinePartitionsToReport?(max: number): { topic: string; partition: number }[];
+  /** Every log directory and whether it is online (metrics); optional for test doubles. */
+  logDirStatus?(): LogDirStatus[];
   /** Produce as the broker's own coordinators (origin 'coordinator'); optional for test doubles. */
   produceAsCoordinator?(request: ProduceRequest__Output): Promise<ProducePartitionResult[]>;
 }
 
 export interface ReplicaManagerDeps {
   readonly brokerId: number;
+  /** The first log directory (it also holds the high watermark checkpoint). */
   readonly dataDir: string;
+  /** The other log directories (--data-dir given more than once). */
+  readonly additionalLogDirs?: readonly string[];
+  /** A log directory went offline; `allOffline` when it was the last one online. */
+  readonly onLogDirOffline?: (logDir: string, allOffline: boolean) => void;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly alterPartition: (items: AlterPartitionItem[]) => Promise<AlterPartitionResult__Output[]>;

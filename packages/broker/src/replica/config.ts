@@ -55,6 +55,8 @@ export const REPLICA_LIMITS = {
    * one summary line goes to info (a broker taking 100,000 partitions would write as many lines).
    */
   localChangesDetailLinesMax: 100,
+  /** Log directories of one broker (Kafka sets none; a JBOD chassis has a few dozen disks at most). */
+  logDirsMax: 64,
 } as const;
 
 /**

@@ -82,6 +82,14 @@ export function partitionKey(topic: string, partition: number): string {
   return `${topic}-${partition}`;
 }
 
+/** The inverse of partitionKey (topic names may hold '-'; the index follows the last one); null if malformed. */
+export function parsePartitionKey(key: string): { topic: string; partition: number } | null {
+  const dash = key.lastIndexOf('-');
+  const partition = Number(key.slice(dash + 1));
+  if (dash <= 0 || !/^\d+$/.test(key.slice(dash + 1)) || !Number.isSafeInteger(partition)) return null;
+  return { topic: key.slice(0, dash), partition };
+}
+
 export class FollowerFetcher {
   readonly leaderId: number;
   readonly address: string;

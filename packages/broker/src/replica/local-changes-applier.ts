@@ -20,6 +20,7 @@ import type { FetcherPool } from './fetcher-pool.js';
 import { partitionKey } from './follower-fetcher.js';
 import type { LocalChanges, PartitionRemoval, PlannedPartition } from './local-changes.js';
 import { cleaningUpperBound } from './log-cleaning.js';
+import { isDiskError, type LogDirectories, LogDirOfflineError } from './log-dirs.js';
 import { Partition } from './partition.js';
 import type { ReplicationThrottle } from './replication-throttle.js';
 
@@ -32,7 +33,8 @@ const CLEANING_KEYS: ReadonlySet<keyof LogConfig> = new Set<keyof LogConfig>([
 
 export interface LocalChangesApplierOptions {
   readonly brokerId: number;
-  readonly dataDir: string;
+  /** Where each partition's log lives and where a new one goes (several directories, some maybe offline). */
+  readonly logDirs: LogDirectories;
   readonly clock: Clock;
   readonly logger: pino.Logger;
   /** The replica manager's hosted partitions by partitionKey: read everywhere, written only here. */
@@ -44,6 +46,10 @@ export interface LocalChangesApplierOptions {
   readonly checkpointedHighWatermarks: ReadonlyMap<string, number>;
   /** A partition's first acks=all write parked (see Partition's onProduceWaiting). */
   readonly onProduceWaiting: (partition: Partition) => void;
+  /** The log of a hosted partition failed on its disk (PartitionLog.onStorageFailure). */
+  readonly onStorageFailure: (partition: Partition, error: unknown) => void;
+  /** A log could not be opened because its directory's disk failed. */
+  readonly onDirectoryFailure: (logDir: string, error: unknown) => void;
   /** Became leader or follower, or stopped hosting the partition (leader epoch -1). */
   readonly notifyLeadership: (
     topic: string,
@@ -142,6 +148,15 @@ export class LocalChangesApplier {
     } catch (error) {
       if (error instanceof AssertionError) throw error;
       const key = partitionKey(target.topic, target.partition);
+      // A replica in an offline directory stays out until the broker restarts (the controller was told):
+      // it is not retried with every change, nor logged as an error each time.
+      if (error instanceof LogDirOfflineError) {
+        this.#logger.debug(
+          { partition: key, logDir: error.logDir },
+          'partition is in an offline log directory',
+        );
+        return;
+      }
       this.#logger.error({ err: error, partition: key }, 'could not apply partition metadata');
       if ('metadata' in target) this.#markFailed(target.metadata.topicId, target.partition);
     }
@@ -223,12 +238,15 @@ export class LocalChangesApplier {
 
   async #open(key: string, planned: PlannedPartition): Promise<Partition> {
     const options = this.#options;
-    const log = await PartitionLog.open({
-      dir: join(options.dataDir, key),
-      clock: options.clock,
-      config: planned.logConfig,
-      logger: (level, message, fields) => this.#logger[level]({ ...fields, partition: key }, message),
-    });
+    const logDir = options.logDirs.place(key);
+    let log: PartitionLog;
+    try {
+      log = await this.#openLog(join(logDir, key), planned);
+    } catch (error) {
+      // The directory's disk failed as the log opened (EIO, EROFS, ENOSPC...): the directory goes offline.
+      if (isDiskError(error)) options.onDirectoryFailure(logDir, error);
+      throw error;
+    }
     const partition = new Partition({
       topic: planned.topic,
       partition: planned.partition,
@@ -240,6 +258,7 @@ export class LocalChangesApplier {
       initialHighWatermark: options.checkpointedHighWatermarks.get(key) ?? 0,
       onProduceWaiting: options.onProduceWaiting,
     });
+    log.onStorageFailure = (error) => options.onStorageFailure(partition, error);
     options.partitions.set(key, partition);
     this.#appliedLogConfigs.set(key, JSON.stringify(planned.logConfig));
     options.cleaner?.register(key, log, () => cleaningUpperBound(partition));
@@ -250,6 +269,16 @@ export class LocalChangesApplier {
     if (partition.flushOnAck === flushOnAck) return;
     this.#logger.info({ partition: key, flushOnAck }, 'flush.on.ack changed');
     partition.flushOnAck = flushOnAck;
+  }
+
+  #openLog(dir: string, planned: PlannedPartition): Promise<PartitionLog> {
+    const key = partitionKey(planned.topic, planned.partition);
+    return PartitionLog.open({
+      dir,
+      clock: this.#options.clock,
+      config: planned.logConfig,
+      logger: (level, message, fields) => this.#logger[level]({ ...fields, partition: key }, message),
+    });
   }
 
   #setMinInsyncReplicas(key: string, partition: Partition, minInsyncReplicas: number): void {
@@ -290,7 +319,7 @@ export class LocalChangesApplier {
   }
 
   async #removePartition(partition: Partition): Promise<void> {
-    const { partitions, fetchers, cleaner, dataDir } = this.#options;
+    const { partitions, fetchers, cleaner, logDirs } = this.#options;
     const key = partitionKey(partition.topic, partition.partition);
     await fetchers.detach(partition);
     partitions.delete(key);
@@ -299,7 +328,9 @@ export class LocalChangesApplier {
     partition.shutdown();
     await cleaner?.unregister(key);
     await partition.log.close();
-    await rm(join(dataDir, key), { recursive: true, force: true });
+    const logDir = logDirs.dirOf(key);
+    if (logDir !== undefined) await rm(join(logDir, key), { recursive: true, force: true });
+    logDirs.release(key);
     this.#logger[this.#detailLevel]({ partition: key }, 'partition removed and deleted');
   }
 }

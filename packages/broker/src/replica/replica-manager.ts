@@ -32,12 +32,13 @@ import { handleDeleteRecords } from './delete-records.js';
 import { describeProducers } from './describe-producers.js';
 import { describeReplicas, type TopicPartition } from './describe-replicas.js';
 import { FetcherPool } from './fetcher-pool.js';
-import { partitionKey } from './follower-fetcher.js';
+import { parsePartitionKey, partitionKey } from './follower-fetcher.js';
 import { readHighWatermarks, writeHighWatermarks } from './hw-checkpoint.js';
 import { IsrReporter } from './isr-reporter.js';
 import { planLocalChanges } from './local-changes.js';
 import { LocalChangesApplier } from './local-changes-applier.js';
 import { createLogCleaner, type LogCleanerSettings } from './log-cleaning.js';
+import { isDiskError, LogDirectories, type LogDirStatus } from './log-dirs.js';
 import {
   handleOffsetForLeaderEpoch,
   type LeaderEpochEndOffset,
@@ -51,7 +52,15 @@ import { handleFetch, handleListOffsets, handleProduce } from './requests.js';
 
 export interface ReplicaManagerOptions {
   brokerId: number;
+  /** The first log directory: it also holds the high watermark checkpoint. */
   dataDir: string;
+  /** Further log directories (Kafka's log.dirs after the first); a new partition goes to the least loaded. */
+  additionalLogDirs?: readonly string[];
+  /**
+   * A log directory went offline (its disk failed): the broker heartbeats at once to report its partitions
+   * (offlinePartitionsToReport), and shuts down when `allOffline` (Kafka does).
+   */
+  onLogDirOffline?: (logDir: string, allOffline: boolean) => void;
   clock: Clock;
   logger: pino.Logger;
   /** Sends ISR changes to the active controller (BrokerLifecycle.AlterPartition); resolves with per-item results. */
@@ -118,8 +127,14 @@ export class ReplicaManager {
   private readonly context: RequestContext;
   private transactionVerifier: TransactionVerifier | null = null;
   private readonly leadershipListeners = new Set<LeadershipListener>();
+  private readonly logDirs: LogDirectories;
 
-  private constructor(options: ReplicaManagerOptions, checkpointed: ReadonlyMap<string, number>) {
+  private constructor(
+    options: ReplicaManagerOptions,
+    checkpointed: ReadonlyMap<string, number>,
+    logDirs: LogDirectories,
+  ) {
+    this.logDirs = logDirs;
     this.options = options;
     this.logger = options.logger.child({ subsystem: 'replica-manager' });
     this.lagMaxMs = options.config?.replicaLagTimeMaxMs ?? REPLICA_DEFAULTS.replicaLagTimeMaxMs;
@@ -148,7 +163,7 @@ export class ReplicaManager {
     });
     this.localChanges = new LocalChangesApplier({
       brokerId: options.brokerId,
-      dataDir: options.dataDir,
+      logDirs,
       clock: options.clock,
       logger: this.logger,
       partitions: this.partitions,
@@ -157,6 +172,11 @@ export class ReplicaManager {
       cleaner: this.cleaner,
       checkpointedHighWatermarks: checkpointed,
       onProduceWaiting: (partition) => this.produceWaiting.add(partition),
+      onStorageFailure: (partition, error) => {
+        const logDir = logDirs.dirOf(partitionKey(partition.topic, partition.partition));
+        if (logDir !== undefined && isDiskError(error)) this.takeLogDirOffline(logDir, error);
+      },
+      onDirectoryFailure: (logDir, error) => this.takeLogDirOffline(logDir, error),
       notifyLeadership: (topic, partition, isLeader, epoch) =>
         this.notifyLeadership(topic, partition, isLeader, epoch),
     });
@@ -164,6 +184,7 @@ export class ReplicaManager {
       brokerId: options.brokerId,
       clock: options.clock,
       partition: (topic, index) => this.partitions.get(partitionKey(topic, index)),
+      offlineLogDir: (topic, index) => logDirs.offlineDirOf(partitionKey(topic, index)),
       afterFollowerFetch: (partition) => this.isr.afterFollowerFetch(partition),
       transactionVerifier: () => this.transactionVerifier,
     };
@@ -176,7 +197,8 @@ export class ReplicaManager {
 
   static async open(options: ReplicaManagerOptions): Promise<ReplicaManager> {
     await mkdir(options.dataDir, { recursive: true });
-    const manager = new ReplicaManager(options, await readHighWatermarks(options.dataDir));
+    const logDirs = await LogDirectories.open([options.dataDir, ...(options.additionalLogDirs ?? [])]);
+    const manager = new ReplicaManager(options, await readHighWatermarks(options.dataDir), logDirs);
     manager.startTimers();
     manager.cleaner?.start();
     return manager;
@@ -296,6 +318,72 @@ export class ReplicaManager {
       } catch (error) {
         this.logger.error({ err: error, topic, partition }, 'leadership listener failed');
       }
+    }
+  }
+
+  /** Every log directory with its state (metrics, the offline-directory count, tests). */
+  logDirStatus(): LogDirStatus[] {
+    return this.logDirs.status();
+  }
+
+  /**
+   * Partitions in offline directories that the applied metadata still has this broker lead or hold in the
+   * ISR beside others, at most `max`: what the broker's heartbeat reports until the controller has moved
+   * them (then they drop out of this list, so a long-dead directory costs the heartbeat nothing).
+   */
+  offlinePartitionsToReport(max: number): TopicPartition[] {
+    const self = toBrokerId(this.options.brokerId);
+    const wanted: TopicPartition[] = [];
+    for (const key of this.logDirs.offlinePartitionKeys()) {
+      if (wanted.length >= max) break;
+      const parsed = parsePartitionKey(key);
+      if (parsed === null) continue;
+      const state = this.image.topicByName(parsed.topic)?.partitions.get(parsed.partition);
+      if (state === undefined) continue;
+      const othersInIsr = state.isr.some((member) => member !== self);
+      if (state.leader === self || (state.isr.includes(self) && othersInIsr)) wanted.push(parsed);
+    }
+    return wanted;
+  }
+
+  /**
+   * Kafka's log-dir failure: `logDir`'s disk failed, so every partition in it stops leading and following
+   * here at once (its produce waiters fail, retriably; later requests get STORAGE_ERROR, which is retriable
+   * and sends clients to refreshed metadata), and its logs close without the clean-shutdown marker, so the
+   * restart after the repair recovers them. The broker keeps serving its other directories; the heartbeat
+   * reports the partitions so the controller moves their leadership and shrinks their ISR.
+   */
+  private takeLogDirOffline(logDir: string, error: unknown): void {
+    const keys = this.logDirs.markOffline(logDir, error instanceof Error ? error.message : String(error));
+    if (keys === null) return;
+    this.logger.error(
+      { err: error, logDir, partitions: keys.length, offlineLogDirs: this.logDirs.offlineCount },
+      'log directory offline: its partitions stop leading and following until the broker restarts',
+    );
+    const stopped: Partition[] = [];
+    for (const key of keys) {
+      const partition = this.partitions.get(key);
+      if (partition === undefined) continue;
+      this.partitions.delete(key);
+      this.produceWaiting.delete(partition);
+      partition.shutdown();
+      stopped.push(partition);
+    }
+    // The rest waits its turn behind metadata changes being applied, which read the same partitions.
+    const closing = this.metadataChain.then(() => this.closeOfflinePartitions(stopped));
+    this.metadataChain = closing.catch((closeError: unknown) =>
+      this.logger.warn({ err: closeError, logDir }, 'closing the offline partitions failed'),
+    );
+    this.options.onLogDirOffline?.(logDir, this.logDirs.allOffline);
+  }
+
+  private async closeOfflinePartitions(stopped: readonly Partition[]): Promise<void> {
+    for (const partition of stopped) {
+      const key = partitionKey(partition.topic, partition.partition);
+      await this.fetchers.detach(partition);
+      await this.cleaner?.unregister(key);
+      this.notifyLeadership(partition.topic, partition.partition, false, -1);
+      await partition.log.closeWithoutMarker();
     }
   }
 

@@ -23,6 +23,8 @@ export interface RequestContext {
   /** The transaction coordinator's verification; null until the broker wires one (then every such write is refused). */
   transactionVerifier(): TransactionVerifier | null;
   partition(topic: string, partition: number): Partition | undefined;
+  /** The offline log directory holding the partition's replica here, if its directory failed. */
+  offlineLogDir(topic: string, partition: number): string | undefined;
   /** A follower fetched: the ISR may be due to grow. */
   afterFollowerFetch(partition: Partition): void;
 }
@@ -38,6 +40,13 @@ export function checkLeader(
 ): Checked {
   const partition = context.partition(topic, index);
   if (partition === undefined) {
+    const offlineDir = context.offlineLogDir(topic, index);
+    if (offlineDir !== undefined) {
+      return {
+        code: 'STORAGE_ERROR',
+        message: `${topic}-${index} is in offline log directory ${offlineDir}`,
+      };
+    }
     return { code: 'UNKNOWN_TOPIC_OR_PARTITION', message: `${topic}-${index} is not hosted by this broker` };
   }
   if (currentLeaderEpoch >= 0 && currentLeaderEpoch < partition.leaderEpoch) {

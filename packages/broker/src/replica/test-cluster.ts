@@ -163,18 +163,24 @@ export class ReplicaTestCluster {
       replicaFetchMaxWaitMs?: number;
       logCleaner?: LogCleanerSettings;
       defaultFlushOnAck?: boolean;
+      /** Further log directories (the first is dataDir(id)). */
+      additionalLogDirs?: readonly string[];
+      onLogDirOffline?: (logDir: string, allOffline: boolean) => void;
     } = {},
   ): Promise<ReplicaManager> {
     const node = this.node(id);
+    const { additionalLogDirs, onLogDirOffline, ...replicaConfig } = config;
     node.manager = await ReplicaManager.open({
       brokerId: id,
       dataDir: node.dataDir,
+      ...(additionalLogDirs === undefined ? {} : { additionalLogDirs }),
+      ...(onLogDirOffline === undefined ? {} : { onLogDirOffline }),
       clock: this.clock,
       logger,
       alterPartition: (items) => this.alterPartition(items),
       replicationClient: (address) => this.client(address),
       brokerEpoch: () => id,
-      config: { replicaLagTimeMaxMs: 10_000, replicaFetchMaxWaitMs: 100, ...config },
+      config: { replicaLagTimeMaxMs: 10_000, replicaFetchMaxWaitMs: 100, ...replicaConfig },
     });
     await applyImage(node.manager, this.image);
     return node.manager;

@@ -31,6 +31,46 @@ function withPartitions(): MetadataImage {
   ]);
 }
 
+describe('brokerHeartbeat: offline log directories', () => {
+  const offline = (partitions: number[]) => ({ offlinePartitions: [{ topic: 'orders', partitions }] });
+
+  it('moves leadership to another ISR member and shrinks the ISR of the reported partitions only', () => {
+    const image = withPartitions();
+    // Broker 1 leads 0 and 2 (sole replica) and 3 (ISR [1]); it follows 1; its disk failed under 0, 1, 2.
+    const result = heartbeat(image, 1, offline([0, 1, 2]));
+    expect(result.response).toMatchObject({ fenced: false, shouldShutDown: false });
+    const after = commit(image, result);
+    expect(after.partition(TOPIC, 0)).toMatchObject({ leader: 2, isr: [2, 3], leaderEpoch: 1 });
+    expect(after.partition(TOPIC, 1)).toMatchObject({ leader: 2, isr: [2, 3], leaderEpoch: 0 });
+    // The sole replica stays the recorded ISR (never an unclean election), without a leader.
+    expect(after.partition(TOPIC, 2)).toMatchObject({ leader: -1, isr: [1], leaderEpoch: 1 });
+    // Not reported: untouched, and the broker stays unfenced (its other directories serve on).
+    expect(after.partition(TOPIC, 3)).toMatchObject({ leader: 1, isr: [1] });
+    expect(after.broker(b(1))?.fenced).toBe(false);
+    for (const record of result.records) {
+      expect(record.type === 'PartitionChange' && record.partitionEpoch).toBeGreaterThan(0);
+    }
+  });
+
+  it('writes nothing for a report already acted on, or naming unknown topics and partitions', () => {
+    const image = withPartitions();
+    const after = commit(image, heartbeat(image, 1, offline([0, 1])));
+    expect(heartbeat(after, 1, offline([0, 1])).records).toEqual([]);
+    expect(heartbeat(after, 1, { offlinePartitions: [{ topic: 'nope', partitions: [0] }] }).records).toEqual(
+      [],
+    );
+    expect(heartbeat(after, 1, offline([9])).records).toEqual([]);
+    // A partition the broker is not a replica of changes nothing either.
+    expect(heartbeat(after, 4, offline([0])).records).toEqual([]);
+  });
+
+  it('counts a partition named twice once', () => {
+    const image = withPartitions();
+    const result = heartbeat(image, 1, { offlinePartitions: [{ topic: 'orders', partitions: [0, 0] }] });
+    expect(result.records).toHaveLength(1);
+  });
+});
+
 describe('registerBroker', () => {
   it('registers a new broker fenced, with epoch = image offset + 1', () => {
     const image = replay(MetadataImage.EMPTY, []);

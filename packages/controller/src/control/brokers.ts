@@ -8,7 +8,12 @@ import {
   type PartitionChangeRecord,
 } from '@tributary/metadata';
 import type { ControlResult } from './context.js';
-import { electOnUnfence, removeBrokerFromPartitions } from './elections.js';
+import {
+  electOnUnfence,
+  type NamedPartitions,
+  removeBrokerFromOfflinePartitions,
+  removeBrokerFromPartitions,
+} from './elections.js';
 
 export interface RegisterBrokerRequest {
   readonly brokerId: BrokerId;
@@ -80,6 +85,8 @@ export interface BrokerHeartbeatRequest {
   readonly wantFence: boolean;
   /** The broker is shutting down and wants its leaderships handed over first (controlled shutdown). */
   readonly wantShutdown: boolean;
+  /** Partitions in the broker's failed log directories (removeBrokerFromOfflinePartitions); none if absent. */
+  readonly offlinePartitions?: readonly NamedPartitions[];
 }
 
 export interface BrokerHeartbeatResponse {
@@ -96,7 +103,8 @@ export interface BrokerHeartbeatResponse {
  * - fenced, caught up, not wanting fence: UnfenceBroker, and it leads its offline partitions again;
  * - unfenced and wantFence: fenced as by a lapsed lease;
  * - wantShutdown: leaderships move to other ISR members and the broker is fenced; shouldShutDown is
- *   true, to act on once these records commit.
+ *   true, to act on once these records commit;
+ * - offline partitions reported (failed log directories): they leave its ISR and leadership.
  */
 export function brokerHeartbeat(
   image: MetadataImage,
@@ -115,7 +123,11 @@ export function brokerHeartbeat(
     ];
     return { records, response: { fenced: false, caughtUp, shouldShutDown: false } };
   }
-  return { records: [], response: { fenced: broker.fenced, caughtUp, shouldShutDown: false } };
+  // A failed log directory's partitions move away (a fenced broker leads nothing and is in no ISR already).
+  const offline = broker.fenced
+    ? []
+    : removeBrokerFromOfflinePartitions(image, broker.brokerId, request.offlinePartitions ?? []);
+  return { records: offline, response: { fenced: broker.fenced, caughtUp, shouldShutDown: false } };
 }
 
 export interface FenceBrokerResponse {

@@ -43,21 +43,68 @@ export function removeBrokerFromPartitions(
 ): PartitionChangeRecord[] {
   const records: PartitionChangeRecord[] = [];
   for (const state of image.partitionsWithIsrMember(brokerId)) {
-    const shrunk = state.isr.filter((member) => member !== brokerId);
-    const isr = shrunk.length > 0 ? shrunk : state.isr;
-    const needsLeader = state.leader === brokerId || state.leader === NO_LEADER;
-    const leader = needsLeader ? chooseLeader(image, state, isr, brokerId) : state.leader;
-    const leaderChanged = leader !== state.leader;
-    if (!leaderChanged && isr === state.isr) continue;
-    records.push({
-      type: 'PartitionChange',
-      topicId: state.topicId,
-      partition: state.partition,
-      ...(leaderChanged ? { leader } : {}),
-      ...(isr === state.isr ? {} : { isr }),
-      leaderEpoch: leaderEpoch(state.leaderEpoch + (leaderChanged ? 1 : 0)),
-      partitionEpoch: partitionEpoch(state.partitionEpoch + 1),
-    });
+    const record = removeBrokerFromPartition(image, state, brokerId);
+    if (record !== null) records.push(record);
+  }
+  return records;
+}
+
+/** One partition's change of removeBrokerFromPartitions (its rules); null when nothing changes. */
+export function removeBrokerFromPartition(
+  image: MetadataImage,
+  state: PartitionState,
+  brokerId: BrokerId,
+): PartitionChangeRecord | null {
+  const shrunk = state.isr.filter((member) => member !== brokerId);
+  const isr = shrunk.length > 0 ? shrunk : state.isr;
+  // A leader that is not in the ISR any more (it never is: the ISR holds the leader) still hands over.
+  const needsLeader = state.leader === brokerId || state.leader === NO_LEADER;
+  const leader = needsLeader ? chooseLeader(image, state, isr, brokerId) : state.leader;
+  const leaderChanged = leader !== state.leader;
+  if (!leaderChanged && isr === state.isr) return null;
+  return {
+    type: 'PartitionChange',
+    topicId: state.topicId,
+    partition: state.partition,
+    ...(leaderChanged ? { leader } : {}),
+    ...(isr === state.isr ? {} : { isr }),
+    leaderEpoch: leaderEpoch(state.leaderEpoch + (leaderChanged ? 1 : 0)),
+    partitionEpoch: partitionEpoch(state.partitionEpoch + 1),
+  };
+}
+
+/** Partitions named by topic and index, as a broker reports its offline ones. */
+export interface NamedPartitions {
+  readonly topic: string;
+  readonly partitions: readonly number[];
+}
+
+/**
+ * Kafka's log-dir failure, controller side: the partitions `brokerId` reports in its failed log
+ * directories lose it from their ISR and leadership by removeBrokerFromPartition's rules (a new leader from
+ * the rest of the ISR; the last ISR member stays recorded, the partition then offline, as when it is
+ * fenced). Partitions it neither leads nor is in the ISR of, unknown topics and indexes change nothing (the
+ * report may be older than the image).
+ */
+export function removeBrokerFromOfflinePartitions(
+  image: MetadataImage,
+  brokerId: BrokerId,
+  offline: readonly NamedPartitions[],
+): PartitionChangeRecord[] {
+  const records: PartitionChangeRecord[] = [];
+  const seen = new Set<string>();
+  for (const { topic, partitions } of offline) {
+    const described = image.topicByName(topic);
+    if (described === undefined) continue;
+    for (const index of partitions) {
+      const state = described.partitions.get(index);
+      const key = `${topic}-${index}`;
+      if (state === undefined || seen.has(key)) continue;
+      seen.add(key);
+      if (state.leader !== brokerId && !state.isr.includes(brokerId)) continue;
+      const record = removeBrokerFromPartition(image, state, brokerId);
+      if (record !== null) records.push(record);
+    }
   }
   return records;
 }

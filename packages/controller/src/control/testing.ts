@@ -38,6 +38,8 @@ export interface HeartbeatFields {
   readonly wantShutdown?: boolean;
   /** Default: the image's offset (caught up). */
   readonly metadataOffset?: number;
+  /** Partitions in the broker's failed log directories. */
+  readonly offlinePartitions?: readonly { topic: string; partitions: readonly number[] }[];
 }
 
 /** Broker `id`'s heartbeat with its current epoch: caught up and wanting neither fence nor shutdown unless told. */

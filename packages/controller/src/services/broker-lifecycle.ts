@@ -20,6 +20,7 @@ import {
   type BrokerHeartbeatResponse,
   type BrokerLifecycleHandlers,
   handleUnary,
+  type OfflinePartitions__Output,
   type RegisterBrokerResponse,
   requireCountAtMost,
   requireIntInRange,
@@ -30,6 +31,7 @@ import type { Logger } from 'pino';
 import { parseHostPort } from '../config.js';
 import { type AlterPartitionItem, alterPartition } from '../control/alter-partition.js';
 import { brokerHeartbeat, registerBroker } from '../control/brokers.js';
+import type { NamedPartitions } from '../control/elections.js';
 import { allocateProducerIds } from '../control/producer-ids.js';
 import type { LeaseManager } from '../lease-manager.js';
 import type { QuorumController } from '../quorum-controller.js';
@@ -80,6 +82,33 @@ function parseAlterPartitionItem(item: AlterPartitionItem__Output, index: number
     partitionEpoch: partitionEpoch(requireIntInRange(item.partitionEpoch, `${field}.partition_epoch`)),
     newIsr: item.newIsr.map((member) => brokerId(requireIntInRange(member, `${field}.new_isr`))),
   };
+}
+
+/**
+ * A heartbeat's offline_partitions in domain types, bounded (WIRE_LIMITS.offlinePartitionsPerHeartbeatMax
+ * partitions over all topics); a malformed entry fails the heartbeat (INVALID_REQUEST).
+ */
+function parseOfflinePartitions(entries: readonly OfflinePartitions__Output[]): NamedPartitions[] {
+  requireCountAtMost(entries, 'offline_partitions', WIRE_LIMITS.offlinePartitionsPerHeartbeatMax);
+  let total = 0;
+  return entries.map((entry, index) => {
+    const field = `offline_partitions[${index}]`;
+    total += entry.partitions.length;
+    if (total > WIRE_LIMITS.offlinePartitionsPerHeartbeatMax) {
+      throw new TributaryError(
+        'INVALID_REQUEST',
+        `offline_partitions name more than ${WIRE_LIMITS.offlinePartitionsPerHeartbeatMax} partitions`,
+      );
+    }
+    return {
+      topic: requireLengthAtMost(
+        requireNonEmpty(entry.topic, `${field}.topic`),
+        `${field}.topic`,
+        LIMITS.topicNameLengthMax,
+      ),
+      partitions: entry.partitions.map((partition) => requireIntInRange(partition, `${field}.partitions`)),
+    };
+  });
 }
 
 /** A non-empty, bounded host:port (the broker's gRPC or Kafka address). */
@@ -140,6 +169,7 @@ export function createBrokerLifecycleHandlers(options: BrokerLifecycleOptions): 
       const unreachable = request.unreachableBrokerIds.map((member) =>
         brokerId(requireIntInRange(member, 'unreachable_broker_ids')),
       );
+      const offlinePartitions = parseOfflinePartitions(request.offlinePartitions);
       // Renew only the lease of the current registration: a stale incarnation must not keep it alive,
       // nor is its word about other brokers worth acting on.
       if (quorum.latestImage().broker(id)?.brokerEpoch === epoch) {
@@ -159,8 +189,10 @@ export function createBrokerLifecycleHandlers(options: BrokerLifecycleOptions): 
             metadataOffset,
             wantFence: request.wantFence,
             wantShutdown: request.wantShutdown,
+            offlinePartitions,
           }),
-        { answerBeforeCommit: !request.wantShutdown },
+        // Offline partitions are acted on before the answer: the broker re-reports them until they move.
+        { answerBeforeCommit: !request.wantShutdown && offlinePartitions.length === 0 },
       );
       return {
         fenced: response.fenced,

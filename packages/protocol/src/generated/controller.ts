@@ -66,6 +66,7 @@ import type { ListTopicsResponse as _tributary_v1_ListTopicsResponse, ListTopics
 import type { MetadataEntry as _tributary_v1_MetadataEntry, MetadataEntry__Output as _tributary_v1_MetadataEntry__Output } from './tributary/v1/MetadataEntry.js';
 import type { MetadataSnapshotChunk as _tributary_v1_MetadataSnapshotChunk, MetadataSnapshotChunk__Output as _tributary_v1_MetadataSnapshotChunk__Output } from './tributary/v1/MetadataSnapshotChunk.js';
 import type { MetadataStreamClient as _tributary_v1_MetadataStreamClient, MetadataStreamDefinition as _tributary_v1_MetadataStreamDefinition } from './tributary/v1/MetadataStream.js';
+import type { OfflinePartitions as _tributary_v1_OfflinePartitions, OfflinePartitions__Output as _tributary_v1_OfflinePartitions__Output } from './tributary/v1/OfflinePartitions.js';
 import type { OngoingReassignment as _tributary_v1_OngoingReassignment, OngoingReassignment__Output as _tributary_v1_OngoingReassignment__Output } from './tributary/v1/OngoingReassignment.js';
 import type { PartitionInfo as _tributary_v1_PartitionInfo, PartitionInfo__Output as _tributary_v1_PartitionInfo__Output } from './tributary/v1/PartitionInfo.js';
 import type { QuorumVoter as _tributary_v1_QuorumVoter, QuorumVoter__Output as _tributary_v1_QuorumVoter__Output } from './tributary/v1/QuorumVoter.js';
@@ -172,6 +173,7 @@ export interface ProtoGrpcType {
        * when that offset has been compacted away.
        */
       MetadataStream: SubtypeConstructor<typeof grpc.Client, _tributary_v1_MetadataStreamClient> & { service: _tributary_v1_MetadataStreamDefinition }
+      OfflinePartitions: MessageTypeDefinition<_tributary_v1_OfflinePartitions, _tributary_v1_OfflinePartitions__Output>
       OngoingReassignment: MessageTypeDefinition<_tributary_v1_OngoingReassignment, _tributary_v1_OngoingReassignment__Output>
       PartitionInfo: MessageTypeDefinition<_tributary_v1_PartitionInfo, _tributary_v1_PartitionInfo__Output>
       QuorumVoter: MessageTypeDefinition<_tributary_v1_QuorumVoter, _tributary_v1_QuorumVoter__Output>

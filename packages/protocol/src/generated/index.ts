@@ -126,6 +126,7 @@ export type * from './tributary/v1/MetadataResponse.js';
 export type * from './tributary/v1/MetadataSnapshotChunk.js';
 export type * from './tributary/v1/MetadataStream.js';
 export type * from './tributary/v1/MetadataTopicResult.js';
+export type * from './tributary/v1/OfflinePartitions.js';
 export type * from './tributary/v1/OffsetCommitPartition.js';
 export type * from './tributary/v1/OffsetCommitPartitionResult.js';
 export type * from './tributary/v1/OffsetCommitRequest.js';
