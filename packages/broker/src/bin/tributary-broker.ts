@@ -12,21 +12,31 @@ import { serviceMain } from '@tributary/core';
 import { pino } from 'pino';
 import { startBroker } from '../node/broker-node.js';
 import { ConfigError, parseBrokerArgs, USAGE } from '../node/config.js';
+import { installLogDirFault, type LogDirFault } from '../node/test-faults.js';
+
+let injectedFault: LogDirFault | null = null;
 
 serviceMain({
   name: 'tributary-broker',
   usage: USAGE,
-  parse: parseBrokerArgs,
+  parse: (argv) => {
+    const config = parseBrokerArgs(argv);
+    // Test-only (refused without TRIBUTARY_TEST_MODE=1): see node/test-faults.ts.
+    if (config !== null) injectedFault = installLogDirFault(process.env);
+    return config;
+  },
   isArgumentError: (error): error is ConfigError => error instanceof ConfigError,
   logger: (config) => pino({ level: config.logLevel }),
-  start: (config, logger) =>
-    startBroker({
+  start: (config, logger) => {
+    if (injectedFault !== null) logger.warn({ fault: injectedFault }, 'TEST MODE: a disk fault is injected');
+    return startBroker({
       ...config,
       logger,
       // Kafka halts a broker whose every log directory failed: it can serve nothing, and its restart after
       // the repair is what recovers the directories.
       onAllLogDirsOffline: () => process.exit(1),
-    }),
+    });
+  },
 }).catch((error: unknown) => {
   pino().fatal({ err: error }, 'broker failed to start');
   process.exit(1);

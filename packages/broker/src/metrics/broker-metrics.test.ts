@@ -68,6 +68,20 @@ function accepted(item: AlterPartitionItem): AlterPartitionResult__Output {
 }
 
 describe('BrokerMetrics (unit)', () => {
+  it('counts the log directories online and offline', async () => {
+    const metrics = new BrokerMetrics({
+      ...idleSources(),
+      logDirs: () => [
+        { path: '/a', online: true },
+        { path: '/b', online: false },
+        { path: '/c', online: true },
+      ],
+    });
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'tributary_broker_log_directories', { state: 'online' }, 4)).toBe(2);
+    expect(sample(text, 'tributary_broker_log_directories', { state: 'offline' }, 4)).toBe(1);
+  });
+
   it('counts produce and fetch requests, bytes and per-partition errors around the data plane', async () => {
     const metrics = new BrokerMetrics(idleSources());
     const produceResult = { topic: 't', partition: 0, errorCode: 'NOT_LEADER' } as ProducePartitionResult;

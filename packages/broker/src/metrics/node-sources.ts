@@ -40,6 +40,7 @@ export function nodeScrapeSources(brokerId: number, parts: BrokerNodeParts): Bro
     partitionReplica: (topic, partition) => parts.replicaManager?.partitionReplica?.(topic, partition),
     replicationThrottle: () => parts.replicaManager?.replicationThrottleStats?.(),
     logCleaner: () => parts.replicaManager?.logCleanerStats?.(),
+    logDirs: () => parts.replicaManager?.logDirStatus?.(),
     groups: () => {
       const coordinator = parts.groupCoordinator;
       return coordinator === undefined || coordinator === null ? [] : groupOffsets(coordinator);

@@ -47,6 +47,8 @@ export interface BrokerScrapeSources {
   replicationThrottle?(): ReplicationThrottleReading | undefined;
   /** The log cleaner's totals (undefined without one: log.cleaner.enable off, test doubles). */
   logCleaner?(): LogCleanerStats | undefined;
+  /** Each log directory and whether it is online (undefined for test doubles without logs). */
+  logDirs?(): readonly { readonly path: string; readonly online: boolean }[] | undefined;
 }
 
 /** What the replication throttle gauges read (the replica manager's ReplicationThrottleStats). */
@@ -114,6 +116,18 @@ export function registerScrapeGauges(registry: Registry, sources: BrokerScrapeSo
     collect() {
       const status = sources.lifecycle().status;
       for (const state of LIFECYCLE_STATES) this.set({ state }, status === state ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tributary_broker_log_directories',
+    help: "The broker's log directories by state: online, offline (its disk failed; Kafka's OfflineLogDirectoryCount)",
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      const dirs = sources.logDirs?.() ?? [];
+      const offline = dirs.filter((dir) => !dir.online).length;
+      this.set({ state: 'online' }, dirs.length - offline);
+      this.set({ state: 'offline' }, offline);
     },
   });
   new Gauge({

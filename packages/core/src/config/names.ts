@@ -11,6 +11,9 @@ export const TOOLING_ENV_VARS: readonly string[] = [
   'TRIBUTARY_BROKER_BIN',
   'TRIBUTARY_TRIB_BIN',
   'TRIBUTARY_PROFILE_DIR',
+  // The broker's test-only disk fault injection (packages/broker/src/node/test-faults.ts).
+  'TRIBUTARY_TEST_MODE',
+  'TRIBUTARY_TEST_FAIL_LOG_DIR',
 ];
 
 /** nodeId -> node-id */
