@@ -44,12 +44,17 @@ describe('RaftDriver over an in-memory network', () => {
   const dirs: string[] = [];
   const nodes: TestNode[] = [];
   const partitioned = new Set<NodeId>();
+  /** Nodes whose storage fails every persist (a full or failing disk under the Raft log). */
+  const failingDisks = new Set<NodeId>();
+  const fatalErrors = new Map<NodeId, unknown>();
 
   afterEach(async () => {
     for (const node of nodes) await node.driver.stop();
     for (const node of nodes) await node.storage.close();
     nodes.length = 0;
     partitioned.clear();
+    failingDisks.clear();
+    fatalErrors.clear();
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
@@ -63,6 +68,9 @@ describe('RaftDriver over an in-memory network', () => {
       const persist = storage.persist.bind(storage);
       storage.persist = async (ready) => {
         events.push('persist-start');
+        if (failingDisks.has(id)) {
+          throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        }
         await persist(ready);
         events.push('persist-end');
       };
@@ -98,7 +106,8 @@ describe('RaftDriver over an in-memory network', () => {
         snapshotIntervalEntries: 1_000,
         snapshotTrailingEntries: 10,
         onFatal: (error) => {
-          throw error;
+          if (!failingDisks.has(id)) throw error;
+          fatalErrors.set(id, error);
         },
       });
       nodes.push({ id, driver, storage, machine, events });
@@ -131,6 +140,26 @@ describe('RaftDriver over an in-memory network', () => {
         if (event === 'persist-end') persisting = false;
         expect(event === 'send' && persisting).toBe(false);
       }
+    }
+  });
+
+  it('a leader that cannot persist stops (no vote, no message), acknowledges nothing, and the rest go on', async () => {
+    await startNodes(3);
+    const first = await leader();
+    await first.driver.propose(Uint8Array.of(1)).committed;
+    failingDisks.add(first.id);
+    const { committed } = first.driver.propose(Uint8Array.of(99));
+    await expect(committed).rejects.toMatchObject({ code: 'STORAGE_ERROR' });
+    // The process is told to exit (the controller bin does), and the driver sends nothing more.
+    expect(fatalErrors.get(first.id)).toMatchObject({ code: 'ENOSPC' });
+    const sendsAtFailure = first.events.filter((event) => event === 'send').length;
+    const next = await waitFor(() => nodes.find((n) => n !== first && n.driver.isLeader()), 10_000);
+    await next.driver.propose(Uint8Array.of(2)).committed;
+    expect(first.events.filter((event) => event === 'send').length).toBe(sendsAtFailure);
+    // What the failed leader could not persist was never sent, so it is nowhere.
+    for (const node of nodes.filter((n) => n !== first)) {
+      await waitFor(() => (node.machine.applied.some((e) => e.data[0] === 2) ? true : undefined));
+      expect(node.machine.applied.some((e) => e.type === 'normal' && e.data[0] === 99)).toBe(false);
     }
   });
 
