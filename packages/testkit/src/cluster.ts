@@ -58,10 +58,14 @@ export class Cluster {
   }
 
   /**
-   * Starts one more broker (scaling out) with the cluster's broker arguments, waits until it is ready and
-   * registered unfenced, and returns it. Its data dir sits with the others; stop() removes it too.
+   * Starts one more broker (scaling out) with the cluster's broker arguments (and `extraArgs` after them),
+   * waits until it is ready and registered unfenced, and returns it. Its data dir sits with the others;
+   * stop() removes it too.
    */
-  async addBroker(nodeId: number): Promise<BrokerProcess> {
+  async addBroker(
+    nodeId: number,
+    options: { readonly extraArgs?: readonly string[] } = {},
+  ): Promise<BrokerProcess> {
     if (this.#brokers.some((b) => b.nodeId === nodeId))
       throw new RangeError(`broker ${nodeId} already exists`);
     if (this.links !== undefined) throw new Error('addBroker does not support proxied links');
@@ -76,7 +80,7 @@ export class Cluster {
       controllers: this.quorum.nodes.map((node) => node.address).join(','),
       ...(this.brokerDefaults.kafka === true ? { kafkaPort } : {}),
       ...(this.brokerDefaults.logLevel === undefined ? {} : { logLevel: this.brokerDefaults.logLevel }),
-      ...(this.brokerDefaults.extraArgs === undefined ? {} : { extraArgs: this.brokerDefaults.extraArgs }),
+      extraArgs: [...(this.brokerDefaults.extraArgs ?? []), ...(options.extraArgs ?? [])],
       ...(this.brokerDefaults.credentials === undefined
         ? {}
         : { credentials: this.brokerDefaults.credentials }),
