@@ -86,6 +86,24 @@ describe('log directory failure', () => {
     await waitUntil('broker 1 back in the ISR', () => c.state('second').isr.includes(brokerId(1)));
   });
 
+  it('takes the directory offline for any I/O error of a write, not only the listed disk codes', async () => {
+    const c = await ReplicaTestCluster.start([1]);
+    cluster = c;
+    const secondDir = join(c.root, 'broker-1-disk2');
+    await c.startBroker(1, { additionalLogDirs: [secondDir] });
+    await c.createTopic('first', [1]);
+    await c.createTopic('second', [1]);
+    failWritesUnder(secondDir, 'EBADF');
+    expect((await produceTo(c.manager(1), 'second', testBatch(1, 10), 1)).errorCode).toBe('STORAGE_ERROR');
+    expect(
+      c
+        .manager(1)
+        .logDirStatus()
+        .map((dir) => dir.online),
+    ).toEqual([true, false]);
+    expect((await produceTo(c.manager(1), 'first', testBatch(1, 10), 1)).errorCode).toBe('');
+  });
+
   it('reports every directory offline when the last one fails', async () => {
     const c = await ReplicaTestCluster.start([1]);
     cluster = c;

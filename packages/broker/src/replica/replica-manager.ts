@@ -6,7 +6,7 @@
  * the IsrReporter, and owns the manager's few timers (ISR check, delayed-produce sweep, retention).
  */
 import { mkdir } from 'node:fs/promises';
-import { assert, type Clock, brokerId as toBrokerId } from '@tributary/core';
+import { AssertionError, assert, type Clock, brokerId as toBrokerId } from '@tributary/core';
 import type { LogCleaner, LogCleanerStats, LogConfig } from '@tributary/log';
 import { type MetadataChanges, MetadataImage } from '@tributary/metadata';
 import type {
@@ -38,7 +38,7 @@ import { IsrReporter } from './isr-reporter.js';
 import { planLocalChanges } from './local-changes.js';
 import { LocalChangesApplier } from './local-changes-applier.js';
 import { createLogCleaner, type LogCleanerSettings } from './log-cleaning.js';
-import { isDiskError, LogDirectories, type LogDirStatus } from './log-dirs.js';
+import { LogDirectories, type LogDirStatus } from './log-dirs.js';
 import {
   handleOffsetForLeaderEpoch,
   type LeaderEpochEndOffset,
@@ -172,9 +172,12 @@ export class ReplicaManager {
       cleaner: this.cleaner,
       checkpointedHighWatermarks: checkpointed,
       onProduceWaiting: (partition) => this.produceWaiting.add(partition),
+      // Any I/O failure of a log mutation takes its directory offline, as Kafka does for every IOException:
+      // the failed log refuses all writes from then on, so its partition must move. A bug (an assertion)
+      // stays what it is.
       onStorageFailure: (partition, error) => {
         const logDir = logDirs.dirOf(partitionKey(partition.topic, partition.partition));
-        if (logDir !== undefined && isDiskError(error)) this.takeLogDirOffline(logDir, error);
+        if (logDir !== undefined && !(error instanceof AssertionError)) this.takeLogDirOffline(logDir, error);
       },
       onDirectoryFailure: (logDir, error) => this.takeLogDirOffline(logDir, error),
       notifyLeadership: (topic, partition, isLeader, epoch) =>
