@@ -123,5 +123,5 @@ describe('a log directory whose disk fails under a running broker (real processe
       );
       expect(checkAckedHistory(acked, await readBack(c.bootstrap, TOPIC, PARTITIONS))).toEqual([]);
     });
-  }, 180_000);
+  }, 240_000);
 });
