@@ -179,6 +179,7 @@ export class LogSegment {
     atLeastOneBatch: boolean;
   }): Promise<SegmentReadResult | null> {
     const { fromOffset, maxBytes, maxOffset, atLeastOneBatch } = options;
+    checkStorageFault(this.logPath, 'read', 0);
     const endPosition = this.sizeBytes;
     let first: BatchInfo | undefined;
     let last: BatchInfo | undefined;

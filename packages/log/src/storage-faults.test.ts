@@ -63,6 +63,23 @@ describe('storage faults', () => {
     await reopened.close();
   });
 
+  it('a failed read fails that read only: the log stays open (its owner decides)', async () => {
+    const log = await PartitionLog.open({ dir, clock });
+    const failures: unknown[] = [];
+    log.onStorageFailure = (error) => failures.push(error);
+    await append(log, 1);
+    setStorageFaultHook((path, operation) => {
+      if (path.startsWith(dir) && operation === 'read') {
+        throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+      }
+    });
+    await expect(log.read(0, { maxBytes: 1024 })).rejects.toMatchObject({ code: 'EIO' });
+    expect(failures).toEqual([]);
+    setStorageFaultHook(null);
+    expect((await log.read(0, { maxBytes: 1024 })).nextOffset).toBe(1);
+    await log.close();
+  });
+
   it('a hook for another directory leaves this log alone', async () => {
     const log = await PartitionLog.open({ dir, clock });
     setStorageFaultHook((path) => {

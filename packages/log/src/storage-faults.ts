@@ -1,14 +1,14 @@
 /**
- * A test-only hook on the log's data writes and fsyncs, so that a disk failing under a running broker
+ * A test-only hook on the log's data writes, fsyncs and reads, so that a disk failing under a running broker
  * (ENOSPC, EIO, EROFS) can be reproduced deterministically without root (no loop mount, no tmpfs): the hook
- * sees every segment write and sync with its file path and may throw the error a real disk would. Unset (the
+ * sees every segment write, sync and read with its file path and may throw the error a real disk would. Unset (the
  * default, and always in production: the broker installs one only in its refused-unless-test-mode fault
  * injection), it costs one null check per write.
  */
 
-export type StorageOperation = 'write' | 'sync';
+export type StorageOperation = 'write' | 'sync' | 'read';
 
-/** Throws to fail the operation on `path`; `bytes` is what a write is about to write (0 for a sync). */
+/** Throws to fail the operation on `path`; `bytes` is what a write is about to write (0 for a sync or read). */
 export type StorageFaultHook = (path: string, operation: StorageOperation, bytes: number) => void;
 
 let installed: StorageFaultHook | null = null;
@@ -20,7 +20,7 @@ export function setStorageFaultHook(hook: StorageFaultHook | null): StorageFault
   return previous;
 }
 
-/** Called by the log before each segment write and fsync. */
+/** Called by the log before each segment write, fsync and read. */
 export function checkStorageFault(path: string, operation: StorageOperation, bytes: number): void {
   installed?.(path, operation, bytes);
 }

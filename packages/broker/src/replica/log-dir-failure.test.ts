@@ -104,6 +104,40 @@ describe('log directory failure', () => {
     expect((await produceTo(c.manager(1), 'first', testBatch(1, 10), 1)).errorCode).toBe('');
   });
 
+  it('takes the directory offline when a read fails with a disk error (a fetch gets STORAGE_ERROR)', async () => {
+    const c = await ReplicaTestCluster.start([1]);
+    cluster = c;
+    const secondDir = join(c.root, 'broker-1-disk2');
+    await c.startBroker(1, { additionalLogDirs: [secondDir] });
+    await c.createTopic('first', [1]);
+    await c.createTopic('second', [1]);
+    const one = c.manager(1);
+    expect((await produceTo(one, 'second', testBatch(1, 10), 1)).errorCode).toBe('');
+    setStorageFaultHook((path, operation) => {
+      if (operation === 'read' && path.startsWith(`${secondDir}/`)) {
+        throw Object.assign(new Error(`EIO: injected, read '${path}'`), { code: 'EIO' });
+      }
+    });
+    const fetch = (topic: string) =>
+      one.fetch({
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes: 1024 * 1024,
+        topics: [
+          {
+            name: topic,
+            partitions: [
+              { partition: 0, fetchOffset: 0, partitionMaxBytes: 1024 * 1024, currentLeaderEpoch: -1 },
+            ],
+          },
+        ],
+      } as Parameters<typeof one.fetch>[0]);
+    expect((await fetch('second'))[0]?.errorCode).toBe('STORAGE_ERROR');
+    expect(one.logDirStatus().map((dir) => dir.online)).toEqual([true, false]);
+    expect((await fetch('second'))[0]?.errorCode).toBe('STORAGE_ERROR');
+    expect((await fetch('first'))[0]?.errorCode).toBe('');
+  });
+
   it('reports every directory offline when the last one fails', async () => {
     const c = await ReplicaTestCluster.start([1]);
     cluster = c;

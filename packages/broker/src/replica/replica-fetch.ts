@@ -118,6 +118,7 @@ async function replicaFetchOne(
     });
     return answer({ records: read.bytes }, read.bytes.length === 0);
   } catch (error) {
+    context.onReadFailure(partition, error);
     const failure = toPartitionError(error);
     return fail(failure.code, failure.message);
   }

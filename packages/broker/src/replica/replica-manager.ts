@@ -38,7 +38,7 @@ import { IsrReporter } from './isr-reporter.js';
 import { planLocalChanges } from './local-changes.js';
 import { LocalChangesApplier } from './local-changes-applier.js';
 import { createLogCleaner, type LogCleanerSettings } from './log-cleaning.js';
-import { LogDirectories, type LogDirStatus } from './log-dirs.js';
+import { isDiskError, LogDirectories, type LogDirStatus } from './log-dirs.js';
 import {
   handleOffsetForLeaderEpoch,
   type LeaderEpochEndOffset,
@@ -188,6 +188,10 @@ export class ReplicaManager {
       clock: options.clock,
       partition: (topic, index) => this.partitions.get(partitionKey(topic, index)),
       offlineLogDir: (topic, index) => logDirs.offlineDirOf(partitionKey(topic, index)),
+      onReadFailure: (partition, error) => {
+        const logDir = logDirs.dirOf(partitionKey(partition.topic, partition.partition));
+        if (logDir !== undefined && isDiskError(error)) this.takeLogDirOffline(logDir, error);
+      },
       afterFollowerFetch: (partition) => this.isr.afterFollowerFetch(partition),
       transactionVerifier: () => this.transactionVerifier,
     };

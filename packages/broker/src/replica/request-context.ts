@@ -25,6 +25,11 @@ export interface RequestContext {
   partition(topic: string, partition: number): Partition | undefined;
   /** The offline log directory holding the partition's replica here, if its directory failed. */
   offlineLogDir(topic: string, partition: number): string | undefined;
+  /**
+   * A read of the partition's log failed: a disk error takes its directory offline, as a failed write does
+   * (Kafka's rule), so that the partition moves instead of answering the retriable STORAGE_ERROR forever.
+   */
+  onReadFailure(partition: Partition, error: unknown): void;
   /** A follower fetched: the ISR may be due to grow. */
   afterFollowerFetch(partition: Partition): void;
 }

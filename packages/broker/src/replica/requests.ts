@@ -166,6 +166,7 @@ async function readForConsumer(
           }
         } catch (error) {
           anyError = true;
+          context.onReadFailure(partition, error);
           const failure = toPartitionError(error);
           results.push(fetchError(context, base, failure.code, failure.message));
           continue;
