@@ -55,6 +55,18 @@ describe('ManualClock', () => {
     expect(clock.nowMs()).toBe(15);
     expect(() => clock.advance(-1)).toThrow(RangeError);
   });
+
+  it('jumps its wall clock alone, forwards and backwards, while the monotonic clock keeps going', () => {
+    const clock = new ManualClock(100);
+    clock.jumpWall(86_400_000);
+    expect(clock.wallMs()).toBe(86_400_100);
+    expect(clock.nowMs()).toBe(100);
+    clock.advance(10);
+    clock.jumpWall(-2 * 86_400_000);
+    expect(clock.wallMs()).toBe(110 - 86_400_000);
+    expect(clock.nowMs()).toBe(110);
+    expect(() => clock.jumpWall(Number.NaN)).toThrow(RangeError);
+  });
 });
 
 describe('error codes', () => {

@@ -53,6 +53,12 @@ import {
 } from './producer-log.js';
 import { type ProducerAppend, ProducerStateManager } from './producer-state.js';
 import { LogSegment, type SegmentContext } from './segment.js';
+import {
+  type ClockObservation,
+  judgedMaxTimestampMs,
+  retentionExpired,
+  type SegmentAgeInput,
+} from './segment-age.js';
 import type { AbortedTransaction, AbortedTxnEntry } from './txn-index.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -161,6 +167,8 @@ export class PartitionLog {
   private durableEnd: number;
   /** flushDurable's group commit: one fsync covers every append since the previous one. */
   private readonly durableCommit = new GroupCommit(() => this.exclusive(() => this.syncActiveData()));
+  /** Both clocks when this log was opened: what segment ages are bounded by (segment-age.ts). */
+  private readonly openedAt: ClockObservation;
 
   private constructor(
     private readonly dir: string,
@@ -180,6 +188,7 @@ export class PartitionLog {
     this.durableEnd = Math.min(recoveryPoint, this.logEndOffset);
     this.lastFlushMs = clock.nowMs();
     this.lastProducerExpiryMs = this.lastFlushMs;
+    this.openedAt = { wallMs: clock.wallMs(), monotonicMs: clock.nowMs() };
     this.checkInvariants();
   }
 
@@ -682,7 +691,9 @@ export class PartitionLog {
         const oldest = this.oldestSegment;
         // A compact-only log keeps its segments; only the log start (DeleteRecords) removes any.
         const deletes = policyDeletes(this.config.cleanupPolicy);
-        const expired = deletes && retentionMs >= 0 && nowMs - oldest.maxTimestamp > retentionMs;
+        // By the segment's newest timestamp, bounded by what this process saw (segment-age.ts): a wall clock
+        // jumping forwards deletes nothing that is not that old by real time.
+        const expired = deletes && retentionExpired(this.ageInput(oldest, nowMs), retentionMs);
         const oversized = deletes && retentionBytes >= 0 && totalBytes - oldest.sizeBytes >= retentionBytes;
         // Kafka's rule: the segment's range ends where the next one begins. Its last record (nextOffset)
         // would say the same but for a segment compaction emptied (nextOffset = its base): that one would go,
@@ -721,7 +732,13 @@ export class PartitionLog {
     if (this.state !== 'open' || !policyCompacts(this.config.cleanupPolicy)) return null;
     const firstUnstable = this.producerState.firstUnstableOffset;
     return planCleaning({
-      segments: this.segments,
+      // Judged by the same rule as retention (segment-age.ts), so a wall clock jumping forwards neither
+      // compacts records min.compaction.lag.ms protects nor makes every log overdue by max.compaction.lag.ms.
+      segments: this.segments.map((segment) => ({
+        baseOffset: segment.baseOffset,
+        sizeBytes: segment.sizeBytes,
+        maxTimestamp: judgedMaxTimestampMs(this.ageInput(segment, nowMs)),
+      })),
       logStartOffset: this.logStartOffset,
       logEndOffset: this.logEndOffset,
       checkpointedDirtyOffset: this.cleanerCheckpoint.firstDirtyOffset,
@@ -1023,6 +1040,16 @@ export class PartitionLog {
     this.logger('info', 'log restarted', { dir: this.dir, baseOffset: offset, logStartOffset: logStart });
     // With logStart > offset the log ends below its start until the caller's append (appendAsFollower).
     if (logStart === offset) this.checkInvariants();
+  }
+
+  /** What segment-age.ts judges `segment` by, against the caller's wall clock reading `nowWallMs`. */
+  private ageInput(segment: LogSegment, nowWallMs: number): SegmentAgeInput {
+    return {
+      maxTimestampMs: segment.maxTimestamp,
+      observed: this.openedAt,
+      nowWallMs,
+      nowMonotonicMs: this.clock.nowMs(),
+    };
   }
 
   private async flushActive(): Promise<void> {
