@@ -338,6 +338,12 @@ export const ERROR_CODES = {
     grpc: 'INVALID_ARGUMENT',
     message: 'the compression codec is not supported',
   },
+  INVALID_TIMESTAMP: {
+    kafka: 32,
+    retriable: false,
+    grpc: 'INVALID_ARGUMENT',
+    message: "a record's timestamp is outside the range the topic accepts",
+  },
   INVALID_RECORD: { kafka: 87, retriable: false, grpc: 'INVALID_ARGUMENT', message: 'a record is not valid' },
   INVALID_FETCH_SIZE: {
     kafka: 4,

@@ -19,7 +19,9 @@ export type LogAppendFailure =
   /** A non-transactional batch from a producer with an open transaction (Kafka's InvalidTxnStateException). */
   | 'NOT_TRANSACTIONAL_IN_TRANSACTION'
   /** A marker from an older coordinator epoch than the last marker its producer got (KIP-98 fencing). */
-  | 'TRANSACTION_COORDINATOR_FENCED';
+  | 'TRANSACTION_COORDINATOR_FENCED'
+  /** A client's batch stamped too far before or after the leader's wall clock (KIP-937). */
+  | 'INVALID_TIMESTAMP';
 
 /**
  * The one mapping of the log's append failures to the codes clients see (the broker answers with
@@ -39,6 +41,7 @@ const FAILURE_CODES: Record<LogAppendFailure, ErrorCode> = {
   NOT_TRANSACTIONAL_IN_TRANSACTION: 'INVALID_TXN_STATE',
   // Final for the coordinator that sent the marker: a newer one owns the transaction (see the broker's txn/markers.ts).
   TRANSACTION_COORDINATOR_FENCED: 'TRANSACTION_COORDINATOR_FENCED',
+  INVALID_TIMESTAMP: 'INVALID_TIMESTAMP',
 };
 
 /** An append the log refuses; `failure` says why (the code is what travels to clients). */
@@ -57,6 +60,8 @@ export class LogAppendError extends TributaryError {
 export interface AppendBatchInfo extends BatchInfo {
   readonly recordCount: number;
   readonly attributes: number;
+  /** The first record's timestamp (with maxTimestamp, what KIP-937's check reads; timestamp-validation.ts). */
+  readonly baseTimestamp: number;
 }
 
 /**
@@ -105,6 +110,7 @@ export function parseAppendBatches(codec: BatchCodec, bytes: Buffer): AppendBatc
       ...readBatchInfo(codec, bytes, position, position),
       recordCount: codec.readRecordCount(bytes, position),
       attributes: codec.readAttributes(bytes, position),
+      baseTimestamp: codec.readBaseTimestamp(bytes, position),
     });
     position += size;
   }

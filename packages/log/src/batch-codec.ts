@@ -22,6 +22,8 @@ export interface BatchCodec {
   /** The records count the header claims (checked against lastOffsetDelta for producer batches). */
   readRecordCount(buf: Buffer, pos: number): number;
   readMaxTimestamp(buf: Buffer, pos: number): number;
+  /** The first record's timestamp (RecordBatch v2 baseTimestamp). */
+  readBaseTimestamp(buf: Buffer, pos: number): number;
   readPartitionLeaderEpoch(buf: Buffer, pos: number): number;
   /** The idempotent producer's id; -1 (any negative) for a producer without one. */
   readProducerId(buf: Buffer, pos: number): number;
@@ -55,6 +57,7 @@ export function createKafkaV2BatchCodec(crc: Crc32cFunction = (bytes) => crc32c(
     readLastOffsetDelta: (buf, pos) => buf.readInt32BE(pos + V2.lastOffsetDelta),
     readRecordCount: (buf, pos) => buf.readInt32BE(pos + V2.recordCount),
     readMaxTimestamp: (buf, pos) => Number(buf.readBigInt64BE(pos + V2.maxTimestamp)),
+    readBaseTimestamp: (buf, pos) => Number(buf.readBigInt64BE(pos + V2.baseTimestamp)),
     readPartitionLeaderEpoch: (buf, pos) => buf.readInt32BE(pos + V2.partitionLeaderEpoch),
     // An int64 on the wire; ids the controller hands out are safe integers, and any negative id means
     // "no producer id" whatever its magnitude.

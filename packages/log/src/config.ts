@@ -28,6 +28,13 @@ export interface LogConfig {
   readonly maxCompactionLagMs: number;
   /** Tombstones survive this long after their segment was first cleaned (Kafka: delete.retention.ms). */
   readonly deleteRetentionMs: number;
+  /**
+   * A client's batch stamped further than this before the leader's wall clock is refused with
+   * INVALID_TIMESTAMP (KIP-937: message.timestamp.before.max.ms); Number.MAX_SAFE_INTEGER: no bound.
+   */
+  readonly messageTimestampBeforeMaxMs: number;
+  /** The same, after the leader's wall clock (message.timestamp.after.max.ms; Kafka 4.0's default, 1 h). */
+  readonly messageTimestampAfterMaxMs: number;
 }
 
 /** Kafka's cleanup.policy values; the broker normalizes 'delete,compact' to 'compact,delete'. */
@@ -54,6 +61,8 @@ export const DEFAULT_LOG_CONFIG: LogConfig = {
   minCompactionLagMs: 0,
   maxCompactionLagMs: Number.MAX_SAFE_INTEGER,
   deleteRetentionMs: 24 * 60 * 60 * 1000,
+  messageTimestampBeforeMaxMs: Number.MAX_SAFE_INTEGER,
+  messageTimestampAfterMaxMs: 60 * 60 * 1000,
 };
 
 export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig {
@@ -73,6 +82,8 @@ export function resolveLogConfig(overrides: Partial<LogConfig> = {}): LogConfig 
     checkRange('flush.intervalMs', config.flush.intervalMs, 1, Number.MAX_SAFE_INTEGER);
   }
   checkCompactionSettings(config);
+  checkRange('messageTimestampBeforeMaxMs', config.messageTimestampBeforeMaxMs, 0, Number.MAX_SAFE_INTEGER);
+  checkRange('messageTimestampAfterMaxMs', config.messageTimestampAfterMaxMs, 0, Number.MAX_SAFE_INTEGER);
   return config;
 }
 
@@ -121,6 +132,8 @@ const RECONFIGURABLE_KEYS: readonly (keyof LogConfig)[] = [
   'minCompactionLagMs',
   'maxCompactionLagMs',
   'deleteRetentionMs',
+  'messageTimestampBeforeMaxMs',
+  'messageTimestampAfterMaxMs',
 ];
 
 /**

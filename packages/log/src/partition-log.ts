@@ -59,6 +59,7 @@ import {
   retentionExpired,
   type SegmentAgeInput,
 } from './segment-age.js';
+import { checkBatchTimestamps } from './timestamp-validation.js';
 import type { AbortedTransaction, AbortedTxnEntry } from './txn-index.js';
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -388,6 +389,14 @@ export class PartitionLog {
     return this.exclusive(async () => {
       const infos = parsed === null ? parseAppendBatches(this.context.codec, batches) : parsed.batches;
       checkAppendOrigin(infos, options.origin ?? 'client');
+      // KIP-937, on what clients write: the broker's own batches (markers, coordinator records) carry its clock.
+      if ((options.origin ?? 'client') === 'client') {
+        checkBatchTimestamps(infos, {
+          nowWallMs: this.clock.wallMs(),
+          beforeMaxMs: this.config.messageTimestampBeforeMaxMs,
+          afterMaxMs: this.config.messageTimestampAfterMaxMs,
+        });
+      }
       const epoch = options.leaderEpoch;
       if (epoch < this.epochCache.latestEpoch()) {
         throw new LogAppendError('FENCED_EPOCH', `epoch ${epoch} < ${this.epochCache.latestEpoch()}`);

@@ -178,6 +178,35 @@ export const TOPIC_CONFIGS: Readonly<Record<string, TopicConfigDefinition>> = {
     serverDefaultName: 'log.message.timestamp.type',
     documentation: "Records keep the producer's timestamp ('CreateTime'); LogAppendTime is stored only.",
   },
+  // KIP-937: how far a CreateTime record may be stamped before / after the leader's wall clock (INVALID_TIMESTAMP
+  // beyond), so a producer with a broken clock can neither pin data past retention nor expire it at once.
+  'message.timestamp.before.max.ms': {
+    check: long(0),
+    type: 'long',
+    default: fixed(LONG_MAX),
+    serverDefaultName: 'log.message.timestamp.before.max.ms',
+    documentation:
+      "A record stamped further than this before the leader's clock is refused (INVALID_TIMESTAMP); by default no bound.",
+  },
+  'message.timestamp.after.max.ms': {
+    check: long(0),
+    type: 'long',
+    // Kafka 4.0's default (it was Long.MAX_VALUE in 3.6-3.9): a record an hour in the future is a broken clock.
+    default: fixed(String(60 * 60 * 1000)),
+    serverDefaultName: 'log.message.timestamp.after.max.ms',
+    documentation:
+      "A record stamped further than this after the leader's clock is refused (INVALID_TIMESTAMP).",
+  },
+  // Deprecated by KIP-937 (removed in Kafka 4.0), accepted for older tools: it bounds both directions that the
+  // topic does not bound with the two keys above.
+  'message.timestamp.difference.max.ms': {
+    check: long(0),
+    type: 'long',
+    default: fixed(LONG_MAX),
+    serverDefaultName: 'log.message.timestamp.difference.max.ms',
+    documentation:
+      'Deprecated (KIP-937): the before/after bound wherever message.timestamp.before/after.max.ms is not set.',
+  },
   'delete.retention.ms': {
     check: integer(0),
     type: 'long',

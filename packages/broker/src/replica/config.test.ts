@@ -63,6 +63,25 @@ describe('logConfigFor', () => {
     ).toEqual({});
   });
 
+  it('maps KIP-937 timestamp bounds, the deprecated difference.max.ms standing in for an unset one', () => {
+    const both = new Map([
+      ['message.timestamp.before.max.ms', '86400000'],
+      ['message.timestamp.after.max.ms', '9223372036854775807'],
+    ]);
+    expect(logConfigFor(both)).toEqual({
+      messageTimestampBeforeMaxMs: 86_400_000,
+      messageTimestampAfterMaxMs: Number.MAX_SAFE_INTEGER,
+    });
+    const deprecated = new Map([
+      ['message.timestamp.difference.max.ms', '60000'],
+      ['message.timestamp.after.max.ms', '1000'],
+    ]);
+    expect(logConfigFor(deprecated)).toEqual({
+      messageTimestampBeforeMaxMs: 60_000,
+      messageTimestampAfterMaxMs: 1_000,
+    });
+  });
+
   it("maps Kafka's flush settings to the log's flush policy", () => {
     expect(logConfigFor(new Map([['flush.ms', '1000']]))).toEqual({ flush: { intervalMs: 1_000 } });
     expect(logConfigFor(new Map([['flush.messages', '1']]))).toEqual({ flush: 'every-write' });

@@ -128,6 +128,12 @@ export function logConfigFor(
   if (maxLagMs !== undefined) config.maxCompactionLagMs = maxLagMs;
   const deleteRetentionMs = parseLongConfig(topicConfigs.get('delete.retention.ms'));
   if (deleteRetentionMs !== undefined) config.deleteRetentionMs = deleteRetentionMs;
+  // KIP-937; the deprecated difference.max.ms stands in for whichever bound the topic does not set.
+  const differenceMaxMs = parseLongConfig(topicConfigs.get('message.timestamp.difference.max.ms'));
+  const beforeMaxMs = parseLongConfig(topicConfigs.get('message.timestamp.before.max.ms')) ?? differenceMaxMs;
+  if (beforeMaxMs !== undefined) config.messageTimestampBeforeMaxMs = beforeMaxMs;
+  const afterMaxMs = parseLongConfig(topicConfigs.get('message.timestamp.after.max.ms')) ?? differenceMaxMs;
+  if (afterMaxMs !== undefined) config.messageTimestampAfterMaxMs = afterMaxMs;
   return config;
 }
 
