@@ -133,6 +133,9 @@ export async function startBroker(options: BrokerOptions): Promise<BrokerHandle>
         backoffMs: options.logCleanerBackoffMs,
       },
       defaultFlushOnAck: (options.durability ?? DURABILITY_DEFAULT) === 'fsync',
+      ...(options.logRetentionCheckIntervalMs === undefined
+        ? {}
+        : { retentionCheckIntervalMs: options.logRetentionCheckIntervalMs }),
     });
     cleanups.push(() => replicaManager.close());
     parts.replicaManager = replicaManager;

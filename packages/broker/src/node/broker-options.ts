@@ -98,6 +98,8 @@ export interface BrokerOptions {
    * waits for every ISR member's fsync); 'replication' (the default) is Kafka's in-memory replication.
    */
   readonly durability?: Durability;
+  /** Kafka's log.retention.check.interval.ms: how often retention runs over every partition (30 s). */
+  readonly logRetentionCheckIntervalMs?: number;
   /** The broker's rack (Kafka's broker.rack): replica placement spreads over racks; Metadata names it. */
   readonly rack?: string;
   /** Client quota rate window: samples (Kafka's quota.window.num, default 11) of quotaWindowSizeMs (default 1000). */

@@ -143,6 +143,7 @@ describe('broker config: sources and errors', () => {
       logCleanerThreads: 1,
       logCleanerBackoffMs: 15_000,
       durability: 'replication',
+      logRetentionCheckIntervalMs: 30_000,
       quotaWindowNum: 11,
       quotaWindowSizeMs: 1_000,
       tlsClientAuth: 'none',
@@ -198,6 +199,15 @@ describe('broker config: sources and errors', () => {
       ConfigError,
     );
     expect(() => parseBrokerArgs([...BASE, '--log-cleaner-threads', '0'], {})).toThrow(ConfigError);
+  });
+
+  it("parses --log-retention-check-interval-ms (Kafka's log.retention.check.interval.ms), refusing a busy loop", () => {
+    expect(parseBrokerArgs([...BASE, '--log-retention-check-interval-ms', '500'], {})).toMatchObject({
+      logRetentionCheckIntervalMs: 500,
+    });
+    expect(() => parseBrokerArgs([...BASE, '--log-retention-check-interval-ms', '10'], {})).toThrow(
+      ConfigError,
+    );
   });
 
   it('reads the --tls-* files at parse time: a bad one is a one-line ConfigError', async () => {

@@ -38,7 +38,12 @@ import {
   GROUP_LIMITS,
 } from '../group/limits.js';
 import { KAFKA_CONNECTION_IDLE_MS_DEFAULT } from '../kafka/limits.js';
-import { DURABILITY_DEFAULT, DURABILITY_MODES, type Durability } from '../replica/config.js';
+import {
+  DURABILITY_DEFAULT,
+  DURABILITY_MODES,
+  type Durability,
+  REPLICA_DEFAULTS,
+} from '../replica/config.js';
 import { TXN_DEFAULTS } from '../txn/limits.js';
 
 export { ConfigError, LOG_LEVELS, type LogLevel };
@@ -234,6 +239,13 @@ export const BROKER_CONFIG = defineConfig({
         doc: '`fsync`: an `acks=all` write is acknowledged once the leader and every in-sync follower have fsynced it (group-committed), so it survives power loss on every replica at once; `replication`: once they hold it in memory (Kafka). The default of the topic config `flush.on.ack`, which a topic may set either way',
       })
       .default(DURABILITY_DEFAULT),
+    logRetentionCheckIntervalMs: option
+      .integer(
+        "how often retention.ms / retention.bytes are applied to every partition (Kafka's log.retention.check.interval.ms)",
+        { min: REPLICA_DEFAULTS.retentionCheckIntervalMsMin, max: Number.MAX_SAFE_INTEGER },
+        'MS',
+      )
+      .default(REPLICA_DEFAULTS.retentionCheckIntervalMs),
     rack: option
       .text("the broker's rack (Kafka's broker.rack): replicas spread across racks", 'RACK')
       .optional('none'),

@@ -82,6 +82,8 @@ export interface ReplicaManagerDeps {
   readonly logCleaner?: LogCleanerSettings;
   /** --durability fsync: flush.on.ack for topics that do not set it (issue 16). */
   readonly defaultFlushOnAck?: boolean;
+  /** --log-retention-check-interval-ms (Kafka's log.retention.check.interval.ms). */
+  readonly retentionCheckIntervalMs?: number;
 }
 
 export type OpenReplicaManager = (deps: ReplicaManagerDeps) => Promise<ReplicaManagerPort>;

@@ -19,7 +19,10 @@ export const REPLICA_DEFAULTS = {
    * long its follower uses unary ReplicaFetch before it offers the stream again.
    */
   replicaFetchStreamReprobeMs: 30_000,
+  /** Kafka: log.retention.check.interval.ms (--log-retention-check-interval-ms). */
   retentionCheckIntervalMs: 30_000,
+  /** Its lowest setting: retention walks every partition, so a faster sweep is a busy loop. */
+  retentionCheckIntervalMsMin: 100,
   /** Kafka: replica.high.watermark.checkpoint.interval.ms. */
   highWatermarkCheckpointIntervalMs: 5_000,
 } as const;

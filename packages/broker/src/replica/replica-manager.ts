@@ -84,6 +84,8 @@ export interface ReplicaManagerOptions {
     logDefaults?: Partial<LogConfig>;
     /** Kafka's log.cleaner.* settings (compaction); the cleaner runs unless `enable` is false. */
     logCleaner?: LogCleanerSettings;
+    /** Kafka's log.retention.check.interval.ms; REPLICA_DEFAULTS.retentionCheckIntervalMs by default. */
+    retentionCheckIntervalMs?: number;
   };
 }
 
@@ -438,7 +440,7 @@ export class ReplicaManager {
         this.logger.warn({ err: error }, 'high watermark checkpoint failed'),
       );
     });
-    every(REPLICA_DEFAULTS.retentionCheckIntervalMs, () => {
+    every(this.options.config?.retentionCheckIntervalMs ?? REPLICA_DEFAULTS.retentionCheckIntervalMs, () => {
       this.applyRetention().catch((error: unknown) => this.logger.error({ err: error }, 'retention failed'));
     });
   }
