@@ -56,6 +56,7 @@ import { LogSegment, type SegmentContext } from './segment.js';
 import {
   type ClockObservation,
   judgedMaxTimestampMs,
+  judgedWallNowMs,
   retentionExpired,
   type SegmentAgeInput,
 } from './segment-age.js';
@@ -758,7 +759,7 @@ export class PartitionLog {
       sweepableSegments: sweepableSegments({
         closedBaseOffsets: this.segments.slice(0, -1).map((segment) => segment.baseOffset),
         checkpoint: this.cleanerCheckpoint,
-        nowMs,
+        nowMs: this.judgedWallNowMs(nowMs),
         deleteRetentionMs: this.config.deleteRetentionMs,
       }).size,
     });
@@ -777,7 +778,8 @@ export class PartitionLog {
       throw new TributaryError('INVALID_REQUEST', `log ${this.dir} is being cleaned already`);
     this.cleaning = true;
     try {
-      return await cleanLog(this.cleanHost(), options);
+      // Tombstone horizons (delete.retention.ms) and the times recorded for them, by the jump-proof clock.
+      return await cleanLog(this.cleanHost(), { ...options, nowMs: this.judgedWallNowMs(options.nowMs) });
     } finally {
       this.cleaning = false;
     }
@@ -1049,6 +1051,11 @@ export class PartitionLog {
     this.logger('info', 'log restarted', { dir: this.dir, baseOffset: offset, logStartOffset: logStart });
     // With logStart > offset the log ends below its start until the caller's append (appendAsFollower).
     if (logStart === offset) this.checkInvariants();
+  }
+
+  /** The caller's wall clock reading, held to real time since this log's open (segment-age.ts). */
+  private judgedWallNowMs(nowWallMs: number): number {
+    return judgedWallNowMs(this.openedAt, nowWallMs, this.clock.nowMs());
   }
 
   /** What segment-age.ts judges `segment` by, against the caller's wall clock reading `nowWallMs`. */

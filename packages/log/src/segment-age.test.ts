@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { judgedMaxTimestampMs, retentionExpired, type SegmentAgeInput, segmentAgeMs } from './segment-age.js';
+import {
+  judgedMaxTimestampMs,
+  judgedWallNowMs,
+  retentionExpired,
+  type SegmentAgeInput,
+  segmentAgeMs,
+} from './segment-age.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -90,6 +96,27 @@ describe('segmentAgeMs', () => {
       input({ maxTimestampMs: T0, openedMonotonicMs: 500, nowWallMs: T0 + DAY_MS, nowMonotonicMs: 100 }),
     );
     expect(age).toBe(0);
+  });
+});
+
+describe('judgedWallNowMs', () => {
+  const opened = { wallMs: T0, monotonicMs: 1_000 };
+  it.each([
+    { name: 'honest: the wall clock', nowWallMs: T0 + 5_000, nowMonotonicMs: 6_000, judgedMs: T0 + 5_000 },
+    {
+      name: 'a day ahead: real time since the open',
+      nowWallMs: T0 + DAY_MS,
+      nowMonotonicMs: 6_000,
+      judgedMs: T0 + 5_000,
+    },
+    {
+      name: 'a day behind: the wall clock',
+      nowWallMs: T0 - DAY_MS,
+      nowMonotonicMs: 6_000,
+      judgedMs: T0 - DAY_MS,
+    },
+  ])('$name', ({ nowWallMs, nowMonotonicMs, judgedMs }) => {
+    expect(judgedWallNowMs(opened, nowWallMs, nowMonotonicMs)).toBe(judgedMs);
   });
 });
 

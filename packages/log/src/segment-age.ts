@@ -33,19 +33,29 @@ export interface SegmentAgeInput {
 }
 
 /**
- * The segment's age in ms: Kafka's (wall now - newest timestamp), but never more than (the wall clock at the
- * observation + the monotonic time elapsed since - newest timestamp). Negative when the newest record is
- * stamped in the future.
+ * The wall time ages are judged against: the wall clock now, but never past the wall clock at the observation
+ * plus the monotonic time elapsed since. Also what a cleaned segment's tombstone horizon (delete.retention.ms)
+ * is compared with.
  */
-export function segmentAgeMs(input: SegmentAgeInput): number {
-  const { maxTimestampMs, observed } = input;
-  assert(Number.isFinite(input.nowWallMs) && Number.isFinite(input.nowMonotonicMs), 'clocks are numbers');
-  const byWallMs = input.nowWallMs - maxTimestampMs;
+export function judgedWallNowMs(
+  observed: ClockObservation,
+  nowWallMs: number,
+  nowMonotonicMs: number,
+): number {
+  assert(Number.isFinite(nowWallMs) && Number.isFinite(nowMonotonicMs), 'clocks are numbers');
   // The monotonic clock never goes back; a negative difference can only be an observation from a clock the
   // caller swapped, and counting it as no time keeps the bound an upper bound.
-  const sinceObservedMs = Math.max(0, input.nowMonotonicMs - observed.monotonicMs);
-  const byObservationMs = observed.wallMs - maxTimestampMs + sinceObservedMs;
-  return Math.min(byWallMs, byObservationMs);
+  const sinceObservedMs = Math.max(0, nowMonotonicMs - observed.monotonicMs);
+  return Math.min(nowWallMs, observed.wallMs + sinceObservedMs);
+}
+
+/**
+ * The segment's age in ms: Kafka's (wall now - newest timestamp) against judgedWallNowMs, so never more than
+ * (the wall clock at the observation + the monotonic time elapsed since - newest timestamp). Negative when the
+ * newest record is stamped in the future.
+ */
+export function segmentAgeMs(input: SegmentAgeInput): number {
+  return judgedWallNowMs(input.observed, input.nowWallMs, input.nowMonotonicMs) - input.maxTimestampMs;
 }
 
 /**

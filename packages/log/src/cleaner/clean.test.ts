@@ -131,6 +131,24 @@ describe('PartitionLog.clean', () => {
     expect(records.find((record) => record.key === 'b')).toEqual({ offset: 3, key: 'b', value: '2' });
   });
 
+  it('keeps tombstones through a wall clock jumping a day forwards, until delete.retention.ms of real time', async () => {
+    const log = await openLog(undefined, { deleteRetentionMs: 60_000 });
+    await appendRecords(log, [{ key: 'a', value: '1' }]);
+    await appendRecords(log, [{ key: 'a', value: null }]);
+    await fill(log, 60, 60);
+    const upper = log.logEndOffset;
+    await log.clean({ nowMs: clock.wallMs(), upperBoundOffset: upper });
+    clock.jumpWall(86_400_000);
+    // Kafka's rule (wall now >= first clean + delete.retention.ms) would drop the tombstone here.
+    await log.clean({ nowMs: clock.wallMs(), upperBoundOffset: upper });
+    let records = await readAllRecords(log);
+    expect(records.filter((record) => record.key === 'a')).toEqual([{ offset: 1, key: 'a', value: null }]);
+    clock.advance(60_000);
+    await log.clean({ nowMs: clock.wallMs(), upperBoundOffset: upper });
+    records = await readAllRecords(log);
+    expect(records.filter((record) => record.key === 'a')).toEqual([]);
+  });
+
   it('never cleans at or past the upper bound, nor segments younger than min.compaction.lag.ms', async () => {
     const log = await openLog(undefined, { minCompactionLagMs: 10_000 });
     await fill(log, 60, 2);
