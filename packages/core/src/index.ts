@@ -27,5 +27,12 @@ export {
   type ServiceProcess,
   serviceMain,
 } from './service.js';
+export {
+  type InstalledWallClockOffset,
+  installTestWallClockOffset,
+  parseWallClockOffsetMs,
+  TEST_WALL_CLOCK_OFFSET_ENV,
+  TEST_WALL_CLOCK_POLL_MS,
+} from './test-wall-clock.js';
 export { validateTopicName } from './topic-name.js';
 export { WIRE_LIMITS } from './wire-limits.js';

@@ -7,6 +7,7 @@
  * nothing to reload.) The process object is injected so the lifecycle can be tested.
  */
 import { releaseYoungGeneration } from './startup-heap.js';
+import { installTestWallClockOffset } from './test-wall-clock.js';
 
 export interface ServiceLogger {
   info(fields: object, message: string): void;
@@ -113,6 +114,8 @@ export interface ServiceMainOptions<Config, Logger extends ServiceLogger, Handle
 export async function serviceMain<Config, Logger extends ServiceLogger, Handle extends ServiceHandle>(
   options: ServiceMainOptions<Config, Logger, Handle>,
 ): Promise<void> {
+  // Test harnesses only (the chaos suite's clock nemesis); a no-op unless the variable is set.
+  installTestWallClockOffset(process.env);
   let config: Config | null;
   try {
     config = options.parse(options.argv ?? process.argv.slice(2));

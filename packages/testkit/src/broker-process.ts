@@ -5,6 +5,7 @@
 
 import { fileURLToPath } from 'node:url';
 import type * as grpc from '@grpc/grpc-js';
+import { TEST_WALL_CLOCK_OFFSET_ENV } from '@tributary/core';
 import {
   type BrokerClient,
   createBrokerClient,
@@ -16,6 +17,7 @@ import { HARNESS_LIMITS } from './limits.js';
 import { type ExitStatus, ManagedProcess } from './managed-process.js';
 import { HARNESS_CHANNEL_OPTIONS } from './rpc.js';
 import { waitFor } from './wait.js';
+import { wallClockOffsetFile } from './wall-clock-offset.js';
 
 /** The broker bin built by packages/broker; TRIBUTARY_BROKER_BIN overrides it. */
 export function brokerBinPath(): string {
@@ -65,6 +67,8 @@ export class BrokerProcess {
       tag: `b${options.nodeId}`,
       binPath: options.binPath ?? brokerBinPath(),
       args: () => this.args(),
+      // The clock nemesis moves this process's wall clock through the file (wall-clock-offset.ts).
+      env: { [TEST_WALL_CLOCK_OFFSET_ENV]: wallClockOffsetFile(options.dataDir) },
     });
   }
 

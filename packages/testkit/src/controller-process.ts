@@ -1,10 +1,12 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type * as grpc from '@grpc/grpc-js';
+import { TEST_WALL_CLOCK_OFFSET_ENV } from '@tributary/core';
 import { HARNESS_LIMITS } from './limits.js';
 import { type ExitStatus, ManagedProcess } from './managed-process.js';
 import { type DescribeQuorumResponse, NodeConnection } from './rpc.js';
 import { WaitAbortedError, waitFor } from './wait.js';
+import { wallClockOffsetFile } from './wall-clock-offset.js';
 
 export type { ExitStatus } from './managed-process.js';
 
@@ -49,6 +51,8 @@ export class ControllerProcess {
       tag: `c${options.nodeId}`,
       binPath: options.binPath ?? controllerBinPath(),
       args: () => this.args(),
+      // The clock nemesis moves this process's wall clock through the file (wall-clock-offset.ts).
+      env: { [TEST_WALL_CLOCK_OFFSET_ENV]: wallClockOffsetFile(options.dataDir) },
     });
   }
 

@@ -20,6 +20,8 @@ export interface ManagedProcessOptions {
   readonly tag: string;
   readonly binPath: string;
   readonly args: () => readonly string[];
+  /** Variables added to the harness's own environment for the child. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Children running now, across every ManagedProcess of this test process. */
@@ -84,7 +86,7 @@ export class ManagedProcess {
     this.output.push(`--- harness: start #${this.startCount} of ${name}: ${args.join(' ')}`);
     const child = spawn(process.execPath, [binPath, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'test' },
+      env: { ...process.env, NODE_ENV: 'test', ...this.options.env },
     });
     installExitHook();
     liveChildren.add(child);
@@ -129,6 +131,11 @@ export class ManagedProcess {
     child.kill('SIGKILL');
     await Promise.race([exited, sleep(timeoutMs)]);
     throw new Error(`${this.name} did not exit within ${timeoutMs} ms of ${signal}`);
+  }
+
+  /** SIGHUP: the process reloads what it can (TLS files) and logs a line saying so; it keeps running. */
+  hangUp(): void {
+    this.child?.kill('SIGHUP');
   }
 
   /** SIGSTOP: the process keeps its sockets but answers nothing (a GC pause or a hung host). */

@@ -24,6 +24,7 @@ function impaired(fault: PlannedFault): { controllers: number; brokers: number }
         ? { controllers: 1, brokers: 0 }
         : { controllers: 0, brokers: 1 };
     case 'slow':
+    case 'clock':
       return { controllers: 0, brokers: 0 };
   }
 }
@@ -91,6 +92,31 @@ describe('planFaults', () => {
       const share = plan.filter((fault) => fault.kind === kind).length / plan.length;
       expect(share, kind).toBeGreaterThan(0.12);
     }
+  });
+
+  it('jumps wall clocks both ways within their ranges, mostly on brokers, one open jump per process', () => {
+    const plan = planFaults({ ...BASE, seed: 16, kinds: ['clock'] }, 300);
+    const { clockForwardMs: forward, clockBackwardMs: backward } = NEMESIS_DEFAULTS;
+    let brokers = 0;
+    for (const [index, fault] of plan.entries()) {
+      if (fault.kind !== 'clock') throw new Error(`a ${fault.kind} fault in a clock-only plan`);
+      const { offsetMs, process } = fault;
+      if (offsetMs > 0) expect(offsetMs).toBeGreaterThanOrEqual(forward.min);
+      if (offsetMs > 0) expect(offsetMs).toBeLessThanOrEqual(forward.max);
+      if (offsetMs < 0) expect(-offsetMs).toBeGreaterThanOrEqual(backward.min);
+      if (offsetMs < 0) expect(-offsetMs).toBeLessThanOrEqual(backward.max);
+      if (process.role === 'broker') brokers += 1;
+      // No earlier jump of the same process is still open (its heal puts the real clock back).
+      const open = plan
+        .slice(0, index)
+        .filter((other) => other.kind === 'clock' && other.process.role === process.role)
+        .filter((other) => other.kind === 'clock' && other.process.nodeId === process.nodeId)
+        .some((other) => other.atMs + other.durationMs + NEMESIS_DEFAULTS.restartSlackMs > fault.atMs);
+      expect(open).toBe(false);
+    }
+    expect(plan.filter((fault) => fault.kind === 'clock' && fault.offsetMs > 0).length).toBeGreaterThan(100);
+    expect(plan.filter((fault) => fault.kind === 'clock' && fault.offsetMs < 0).length).toBeGreaterThan(100);
+    expect(brokers / plan.length).toBeGreaterThan(0.6);
   });
 
   it('refuses a cluster too small for the asked kinds instead of looping forever', () => {

@@ -7,6 +7,8 @@
  * Availability budget: at any planned instant at most a minority of controllers and a minority of brokers
  * are impaired (killed, paused, corrupted-and-down, or on the cut side of a partition), so the cluster can
  * always make progress. Each impairment window includes `restartSlackMs` for the restart after the heal.
+ * A clock jump impairs nothing (the process keeps serving), so it is outside the budget; a process has at
+ * most one jump open at a time, so that each heal puts its clock back to the real one.
  */
 import { assert, SeededRandom } from '@tributary/core';
 import type { TailDamageKind } from './data-faults.js';
@@ -44,7 +46,13 @@ export type PlannedAction =
       /** For one-way and two-way: the other end; for isolate: undefined (cut from every process and client). */
       readonly peer?: string;
     }
-  | { readonly kind: 'slow'; readonly links: readonly LinkRef[]; readonly delayMs: number };
+  | { readonly kind: 'slow'; readonly links: readonly LinkRef[]; readonly delayMs: number }
+  /** The process's wall clock set `offsetMs` away from the real one (its monotonic clock untouched), then back. */
+  | {
+      readonly kind: 'clock';
+      readonly process: ProcessRef & { readonly nodeId: number };
+      readonly offsetMs: number;
+    };
 
 export type PlannedFault = PlannedAction & {
   /** Ms after the nemesis started. */
@@ -72,6 +80,14 @@ export const NEMESIS_DEFAULTS = {
   restartSlackMs: 3_000,
   /** Latency added by a slow link, range in ms. */
   slowDelayMs: { min: 50, max: 400 },
+  /**
+   * Wall clock jumps (ms): forwards far past any retention.ms a short test topic uses (a rule that judged
+   * age by the wall clock alone would delete acknowledged data), backwards within the default
+   * message.timestamp.after.max.ms (1 h), past which the jumped leader would rightly refuse every record
+   * as from its future (KIP-937). Every heal is the opposite jump, back to the real clock.
+   */
+  clockForwardMs: { min: 60 * 60 * 1000, max: 24 * 60 * 60 * 1000 },
+  clockBackwardMs: { min: 60 * 1000, max: 30 * 60 * 1000 },
   /** Attempts to find a fault that fits the budget before moving the clock on. */
   attemptsPerFaultMax: 16,
   /** Clock advances without a fitting fault before the planner gives up (a cluster too small for the kinds). */
@@ -97,6 +113,8 @@ export class FaultPlanner {
   private readonly pauseMinMs: number;
   private readonly restartSlackMs: number;
   private impairments: Impairment[] = [];
+  /** Open clock jumps by process name: when each is healed (ms after the start). */
+  private readonly clockJumpsUntilMs = new Map<string, number>();
   private clockMs = 0;
 
   constructor(private readonly options: PlanOptions) {
@@ -153,6 +171,8 @@ export class FaultPlanner {
       }
       case 'partition':
         return this.planPartition(fromMs, untilMs);
+      case 'clock':
+        return this.planClock(fromMs, untilMs);
       case 'slow': {
         const [from, to] = this.twoProcesses();
         const delayMs = this.random.int(
@@ -169,6 +189,19 @@ export class FaultPlanner {
         return { kind, links, delayMs };
       }
     }
+  }
+
+  /** Mostly brokers (they hold the logs retention judges), sometimes a controller. */
+  private planClock(fromMs: number, untilMs: number): PlannedAction | undefined {
+    const role: Role = this.random.next() < 0.75 ? 'broker' : 'controller';
+    const nodeId = this.pick(role === 'broker' ? this.options.brokerIds : this.options.controllerIds);
+    const name = processName(role, nodeId);
+    if ((this.clockJumpsUntilMs.get(name) ?? 0) > fromMs) return undefined;
+    this.clockJumpsUntilMs.set(name, untilMs);
+    const forward = this.random.next() < 0.5;
+    const range = forward ? NEMESIS_DEFAULTS.clockForwardMs : NEMESIS_DEFAULTS.clockBackwardMs;
+    const magnitudeMs = this.random.int(range.min, range.max + 1);
+    return { kind: 'clock', process: { role, nodeId }, offsetMs: forward ? magnitudeMs : -magnitudeMs };
   }
 
   private planPartition(fromMs: number, untilMs: number): PlannedAction | undefined {

@@ -5,7 +5,7 @@
  */
 import type { Cluster } from '../cluster.js';
 
-export const NEMESIS_KINDS = ['kill', 'pause', 'partition', 'slow', 'corrupt'] as const;
+export const NEMESIS_KINDS = ['kill', 'pause', 'partition', 'slow', 'corrupt', 'clock'] as const;
 export type NemesisKind = (typeof NEMESIS_KINDS)[number];
 
 /** One fault as injected (and when it was healed), for the summary and for anomaly reports. */

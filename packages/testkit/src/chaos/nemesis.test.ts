@@ -27,6 +27,7 @@ const EXPECTED_TARGET: Record<NemesisKind, RegExp> = {
   corrupt: /^broker \d$/,
   partition: /^(link|isolate) /,
   slow: /^link /,
+  clock: /^(controller|broker) \d$/,
 };
 
 describe('nemesis (real processes, 3+3, link proxies)', () => {
@@ -44,7 +45,9 @@ describe('nemesis (real processes, 3+3, link proxies)', () => {
       producer.start();
       await producer.waitForAcks(20, RECOVERY_TIMEOUT_MS);
 
-      for (const [index, kind] of (['slow', 'partition', 'kill', 'pause', 'corrupt'] as const).entries()) {
+      for (const [index, kind] of (
+        ['slow', 'partition', 'kill', 'pause', 'corrupt', 'clock'] as const
+      ).entries()) {
         const nemesis = createNemesis(cluster, {
           seed: 100 + index,
           kinds: [kind],

@@ -4,7 +4,9 @@
  * - pause: SIGSTOP, then SIGCONT (at least NEMESIS_DEFAULTS.pauseMinMs: past the broker session timeout);
  * - corrupt: SIGKILL a broker, damage the tail of a partition's active segment (data-faults.ts), restart it;
  * - partition: cut links one-way, two-way or isolate a process from every other one and from clients;
- * - slow: add latency to a link one or both ways.
+ * - slow: add latency to a link one or both ways;
+ * - clock: jump a process's wall clock forwards (an hour to a day) or backwards (minutes), its monotonic
+ *   clock untouched, and jump it back to the real one when the fault ends (wall-clock-offset.ts).
  * partition and slow need a cluster started with `linkProxies: true` (see link-proxy.ts for what a link is).
  *
  * Before each injection the nemesis checks the real state too (the plan assumed heals on time): a fault that
@@ -19,6 +21,7 @@ import type { BrokerProcess } from '../broker-process.js';
 import type { Cluster } from '../cluster.js';
 import type { ControllerProcess } from '../controller-process.js';
 import { HARNESS_LIMITS } from '../limits.js';
+import { setWallClockOffset } from '../wall-clock-offset.js';
 import { damagePartitionTail, type TailDamageKind } from './data-faults.js';
 import { ANY_SOURCE, type LinkNetwork } from './link-proxy.js';
 import { FaultPlanner, type PlannedFault, type ProcessRef, processName, type Role } from './nemesis-plan.js';
@@ -192,6 +195,8 @@ class ClusterNemesis implements ChaosNemesis {
         return Promise.resolve(this.injectPartition(planned.mode, planned.victim, planned.peer));
       case 'slow':
         return Promise.resolve(this.injectSlow(planned.links, planned.delayMs));
+      case 'clock':
+        return this.injectClock(planned.process, planned.offsetMs);
     }
   }
 
@@ -263,6 +268,18 @@ class ClusterNemesis implements ChaosNemesis {
     };
   }
 
+  /** Any process, up or down (a down one starts with the jumped clock); never counted as impaired. */
+  private async injectClock(ref: ProcessRef, offsetMs: number): Promise<Injection | undefined> {
+    const target = this.targets.find((t) => t.role === ref.role && t.node.nodeId === ref.nodeId);
+    if (target === undefined) return undefined;
+    await setWallClockOffset(target.node.dataDir, offsetMs);
+    return {
+      target: target.name,
+      detail: `wall clock ${offsetMs > 0 ? '+' : ''}${Math.round(offsetMs / 60_000)} min`,
+      heal: () => setWallClockOffset(target.node.dataDir, 0),
+    };
+  }
+
   private injectSlow(pairs: readonly { from: string; to: string }[], delayMs: number): Injection {
     const links = this.links();
     for (const { from, to } of pairs) links.slow(from, to, delayMs);
@@ -320,6 +337,9 @@ class ClusterNemesis implements ChaosNemesis {
   /** After every heal: no link faults, nothing paused, every process the nemesis killed running again. */
   private async sweep(): Promise<void> {
     this.cluster.links?.healAll();
+    if (this.faults.some((fault) => fault.kind === 'clock')) {
+      await Promise.all(this.targets.map((target) => setWallClockOffset(target.node.dataDir, 0)));
+    }
     for (const target of this.targets) target.node.resume();
     const results = await Promise.allSettled(
       this.targets.map(async (target) => {

@@ -29,6 +29,14 @@ export const CHAOS_DEFAULTS = {
   topicReadyTimeoutMs: 30_000,
   /** How long the consumers may keep reading after the producers stopped, before they are stopped. */
   consumerDrainMs: 3_000,
+  /**
+   * With the clock nemesis: the topic keeps data 10 minutes, far longer than a run, in small segments, and
+   * brokers apply retention every 500 ms. A forward jump (an hour or more) then finds closed segments that a
+   * rule judging age by the wall clock alone would delete, acknowledged records the final read would miss.
+   */
+  clockRetentionMs: 10 * 60 * 1000,
+  clockSegmentBytes: 4096,
+  clockRetentionCheckIntervalMs: 500,
 } as const;
 
 export interface ChaosOptions {
@@ -70,6 +78,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     brokers: options.brokers ?? CHAOS_DEFAULTS.brokers,
     // Cutting and slowing links needs every link to go through a proxy the nemesis controls.
     linkProxies: options.kinds.includes('partition') || options.kinds.includes('slow'),
+    ...(options.kinds.includes('clock')
+      ? {
+          brokerArgs: [
+            '--log-retention-check-interval-ms',
+            String(CHAOS_DEFAULTS.clockRetentionCheckIntervalMs),
+          ],
+        }
+      : {}),
   });
   try {
     return await runOnCluster(cluster, options, log);
@@ -87,7 +103,7 @@ async function runOnCluster(
   log: (line: string) => void,
 ): Promise<ChaosResult> {
   const history = emptyHistory(CHAOS_DEFAULTS.topic, CHAOS_DEFAULTS.partitions);
-  await createTopic(cluster);
+  await createTopic(cluster, options.kinds.includes('clock'));
   const observer = new MetadataObserver(cluster, history);
   const producers = new ProducerWorkload(
     cluster,
@@ -151,13 +167,21 @@ export function processProblems(nemesis: Nemesis): Anomaly[] {
   }));
 }
 
-async function createTopic(cluster: Cluster): Promise<void> {
+async function createTopic(cluster: Cluster, shortRetention: boolean): Promise<void> {
   const admin = cluster.quorum.admin();
   await admin.admin('CreateTopic', {
     name: CHAOS_DEFAULTS.topic,
     partitions: CHAOS_DEFAULTS.partitions,
     replicationFactor: CHAOS_DEFAULTS.replicationFactor,
-    configs: [{ name: 'min.insync.replicas', value: String(CHAOS_DEFAULTS.minInsyncReplicas) }],
+    configs: [
+      { name: 'min.insync.replicas', value: String(CHAOS_DEFAULTS.minInsyncReplicas) },
+      ...(shortRetention
+        ? [
+            { name: 'retention.ms', value: String(CHAOS_DEFAULTS.clockRetentionMs) },
+            { name: 'segment.bytes', value: String(CHAOS_DEFAULTS.clockSegmentBytes) },
+          ]
+        : []),
+    ],
   });
   await waitFor(
     `${CHAOS_DEFAULTS.topic} led on every broker`,
