@@ -33,9 +33,11 @@ export const CHAOS_DEFAULTS = {
    * With the clock nemesis: the topic keeps data 10 minutes, far longer than a run, in small segments, and
    * brokers apply retention every 500 ms. A forward jump (an hour or more) then finds closed segments that a
    * rule judging age by the wall clock alone would delete, acknowledged records the final read would miss.
+   * The smallest segments a topic accepts (1 KiB): with 4 KiB, seed 60's early jump met no closed segment, and
+   * Kafka's rule put back in the log went unnoticed; with 1 KiB that run fails (a leader's log started at 144).
    */
   clockRetentionMs: 10 * 60 * 1000,
-  clockSegmentBytes: 4096,
+  clockSegmentBytes: 1024,
   clockRetentionCheckIntervalMs: 500,
 } as const;
 
