@@ -5,7 +5,7 @@
  * scheduling), so a failing seed is a strong hint to replay, not a guarantee.
  */
 import type { Cluster } from '../cluster.js';
-import { startCluster } from '../cluster.js';
+import { withStartedCluster } from '../cluster.js';
 import { sleep, waitFor } from '../wait.js';
 import { type Anomaly, CHECKERS } from './checkers.js';
 import { emptyHistory, type History } from './history.js';
@@ -75,28 +75,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   log(
     `starting ${CHAOS_DEFAULTS.controllers} controllers and ${options.brokers ?? CHAOS_DEFAULTS.brokers} brokers`,
   );
-  const cluster = await startCluster({
-    controllers: CHAOS_DEFAULTS.controllers,
-    brokers: options.brokers ?? CHAOS_DEFAULTS.brokers,
-    // Cutting and slowing links needs every link to go through a proxy the nemesis controls.
-    linkProxies: options.kinds.includes('partition') || options.kinds.includes('slow'),
-    ...(options.kinds.includes('clock')
-      ? {
-          brokerArgs: [
-            '--log-retention-check-interval-ms',
-            String(CHAOS_DEFAULTS.clockRetentionCheckIntervalMs),
-          ],
-        }
-      : {}),
-  });
-  try {
-    return await runOnCluster(cluster, options, log);
-  } catch (error) {
-    log(`run failed; process output follows\n${cluster.dump(40)}`);
-    throw error;
-  } finally {
-    await cluster.stop();
-  }
+  return withStartedCluster(
+    {
+      controllers: CHAOS_DEFAULTS.controllers,
+      brokers: options.brokers ?? CHAOS_DEFAULTS.brokers,
+      // Cutting and slowing links needs every link to go through a proxy the nemesis controls.
+      linkProxies: options.kinds.includes('partition') || options.kinds.includes('slow'),
+      ...(options.kinds.includes('clock')
+        ? {
+            brokerArgs: [
+              '--log-retention-check-interval-ms',
+              String(CHAOS_DEFAULTS.clockRetentionCheckIntervalMs),
+            ],
+          }
+        : {}),
+    },
+    log,
+    (cluster) => runOnCluster(cluster, options, log),
+  );
 }
 
 async function runOnCluster(

@@ -5,7 +5,7 @@
  * the cluster is always stopped.
  */
 import type { Cluster } from '../cluster.js';
-import { startCluster } from '../cluster.js';
+import { withStartedCluster } from '../cluster.js';
 import { sleep, waitFor } from '../wait.js';
 import { emptyHistory } from './history.js';
 import type { FaultRecord, NemesisKind } from './nemesis-types.js';
@@ -65,19 +65,15 @@ export async function runTxnChaos(options: TxnChaosOptions): Promise<TxnChaosRes
   if (!(options.durationS > 0)) throw new RangeError(`duration must be > 0 s, got ${options.durationS}`);
   const brokers = options.brokers ?? TXN_CHAOS_DEFAULTS.brokers;
   log(`starting ${TXN_CHAOS_DEFAULTS.controllers} controllers and ${brokers} brokers`);
-  const cluster = await startCluster({
-    controllers: TXN_CHAOS_DEFAULTS.controllers,
-    brokers,
-    linkProxies: options.kinds.includes('partition') || options.kinds.includes('slow'),
-  });
-  try {
-    return await runOnCluster(cluster, options, log);
-  } catch (error) {
-    log(`run failed; process output follows\n${cluster.dump(40)}`);
-    throw error;
-  } finally {
-    await cluster.stop();
-  }
+  return withStartedCluster(
+    {
+      controllers: TXN_CHAOS_DEFAULTS.controllers,
+      brokers,
+      linkProxies: options.kinds.includes('partition') || options.kinds.includes('slow'),
+    },
+    log,
+    (cluster) => runOnCluster(cluster, options, log),
+  );
 }
 
 async function runOnCluster(
