@@ -237,10 +237,11 @@ export const TOPIC_CONFIGS: Readonly<Record<string, TopicConfigDefinition>> = {
   'flush.on.ack': {
     check: oneOf('true', 'false'),
     type: 'boolean',
-    default: fixed('false'),
+    // The brokers' default --durability is fsync (packages/broker/src/replica/config.ts: DURABILITY_DEFAULT).
+    default: fixed('true'),
     serverDefaultName: 'log.flush.on.ack',
     documentation:
-      'true: a batch counts toward the high watermark (and acks=all answers) only once the leader and every in-sync follower have fsynced it, so acknowledged records survive power loss on every replica at once; false: once they hold it in memory (Kafka). Unset: the broker flag --durability.',
+      'true: a batch counts toward the high watermark (and acks=all answers) only once the leader and every in-sync follower have fsynced it, so acknowledged records survive power loss on every replica at once; false: once they hold it in memory (Kafka). Unset: the broker flag --durability (default fsync).',
   },
   'min.cleanable.dirty.ratio': {
     check: checkRatio,

@@ -142,7 +142,7 @@ describe('broker config: sources and errors', () => {
       logCleanerEnable: true,
       logCleanerThreads: 1,
       logCleanerBackoffMs: 15_000,
-      durability: 'replication',
+      durability: 'fsync',
       logRetentionCheckIntervalMs: 30_000,
       quotaWindowNum: 11,
       quotaWindowSizeMs: 1_000,
