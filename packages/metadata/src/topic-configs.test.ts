@@ -21,9 +21,9 @@ describe('flush.on.ack (issue 16: --durability fsync per topic)', () => {
     expect((caught as TributaryError).message).toContain('must be one of true, false');
   });
 
-  it('is a boolean defaulting to false (replication-only durability, as Kafka)', () => {
+  it('is a boolean defaulting to true (the brokers default to --durability fsync)', () => {
     const definition = topicConfigDefinition('flush.on.ack');
     expect(definition?.type).toBe('boolean');
-    expect(definition === undefined ? null : topicConfigDefault(definition, 3)).toBe('false');
+    expect(definition === undefined ? null : topicConfigDefault(definition, 3)).toBe('true');
   });
 });
