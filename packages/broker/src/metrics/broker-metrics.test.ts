@@ -243,12 +243,14 @@ describe('a broker with metricsListen', () => {
         { deadlineMs: DEADLINE_MS },
       );
       expect(produced.results[0]?.errorCode).toBe('');
+      // A long poll: with acks=1 the produce is answered after the leader's append, but consumers see the
+      // records only once the high watermark passes them, which (--durability fsync, the default) waits for the fsync.
       await unary(
         client,
         'Fetch',
         {
-          maxWaitMs: 0,
-          minBytes: 0,
+          maxWaitMs: 5_000,
+          minBytes: 1,
           maxBytes: 1 << 20,
           topics: [
             { name: 'metered', partitions: [{ partition: 0, fetchOffset: 0, partitionMaxBytes: 1 << 20 }] },
