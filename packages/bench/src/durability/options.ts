@@ -1,5 +1,5 @@
 /** Command-line options of the durability benchmark (issue 16 item 2): pure parsing, so it is testable. */
-import { integerFlag } from '../flags.js';
+import { type ModeComparisonOptions, parseModeComparisonArgs } from '../mode-comparison-options.js';
 
 /**
  * The two durability modes measured side by side on one cluster, as topics with `flush.on.ack=false` and
@@ -8,20 +8,7 @@ import { integerFlag } from '../flags.js';
 export type DurabilityMode = 'replication' | 'fsync';
 export const DURABILITY_BENCH_MODES: readonly DurabilityMode[] = ['replication', 'fsync'];
 
-export interface DurabilityBenchOptions {
-  /** Rounds; each measures both modes, the order alternating from round to round. */
-  readonly rounds: number;
-  readonly partitions: number;
-  readonly recordSizeBytes: number;
-  /** The throughput run's target rate (perf's --throughput): far above what the cluster sustains. */
-  readonly targetRecordsPerSecond: number;
-  readonly throughputDurationMs: number;
-  /** The latency run's fixed, moderate rate. */
-  readonly latencyRecordsPerSecond: number;
-  readonly latencyDurationMs: number;
-  readonly warmUpDurationMs: number;
-  readonly json: boolean;
-}
+export type DurabilityBenchOptions = ModeComparisonOptions;
 
 export const DEFAULT_DURABILITY_BENCH_OPTIONS: DurabilityBenchOptions = {
   rounds: 3,
@@ -36,13 +23,6 @@ export const DEFAULT_DURABILITY_BENCH_OPTIONS: DurabilityBenchOptions = {
 };
 
 /** Limits keep a mistyped flag from running for an hour. */
-const LIMITS = {
-  roundsMax: 20,
-  partitionsMax: 1_000,
-  recordSizeBytesMax: 1_048_576,
-  recordsPerSecondMax: 10_000_000,
-  durationMsMax: 120_000,
-};
 
 export const DURABILITY_BENCH_USAGE = `usage: durability-bench [--rounds N] [--partitions P] [--record-size BYTES]
                         [--target-rate R] [--duration-ms D] [--latency-rate R] [--latency-duration-ms D]
@@ -56,50 +36,7 @@ throughput), then at the latency rate one record per call. Reports per mode the 
 ratio fsync/replication of records/s, p50 and p99, with the load average.`;
 
 export function parseDurabilityBenchArgs(argv: readonly string[]): DurabilityBenchOptions | 'help' {
-  let o: DurabilityBenchOptions = { ...DEFAULT_DURABILITY_BENCH_OPTIONS };
-  const rate = (flag: string, text: string | undefined): number =>
-    integerFlag(flag, text, 1, LIMITS.recordsPerSecondMax);
-  const duration = (flag: string, text: string | undefined): number =>
-    integerFlag(flag, text, 1_000, LIMITS.durationMsMax);
-  for (let index = 0; index < argv.length; index++) {
-    const flag = argv[index] ?? '';
-    const next = (): string | undefined => argv[++index];
-    switch (flag) {
-      case '--rounds':
-        o = { ...o, rounds: integerFlag(flag, next(), 1, LIMITS.roundsMax) };
-        break;
-      case '--partitions':
-        o = { ...o, partitions: integerFlag(flag, next(), 1, LIMITS.partitionsMax) };
-        break;
-      case '--record-size':
-        o = { ...o, recordSizeBytes: integerFlag(flag, next(), 1, LIMITS.recordSizeBytesMax) };
-        break;
-      case '--target-rate':
-        o = { ...o, targetRecordsPerSecond: rate(flag, next()) };
-        break;
-      case '--duration-ms':
-        o = { ...o, throughputDurationMs: duration(flag, next()) };
-        break;
-      case '--latency-rate':
-        o = { ...o, latencyRecordsPerSecond: rate(flag, next()) };
-        break;
-      case '--latency-duration-ms':
-        o = { ...o, latencyDurationMs: duration(flag, next()) };
-        break;
-      case '--warm-up-ms':
-        o = { ...o, warmUpDurationMs: duration(flag, next()) };
-        break;
-      case '--json':
-        o = { ...o, json: true };
-        break;
-      case '--help':
-      case '-h':
-        return 'help';
-      default:
-        throw new Error(`unknown flag ${flag}\n${DURABILITY_BENCH_USAGE}`);
-    }
-  }
-  return o;
+  return parseModeComparisonArgs(argv, DEFAULT_DURABILITY_BENCH_OPTIONS, DURABILITY_BENCH_USAGE);
 }
 
 /** The modes in round `index`'s order: replication first in even rounds, fsync first in odd ones. */

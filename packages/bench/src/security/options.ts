@@ -6,28 +6,17 @@
  * as docs/security.md sets a cluster up.
  */
 import { integerFlag } from '../flags.js';
+import { type ModeComparisonOptions, parseModeComparisonArgs } from '../mode-comparison-options.js';
 export type SecurityMode = 'plaintext' | 'tls' | 'secure';
 
 export const SECURITY_MODES: readonly SecurityMode[] = ['plaintext', 'tls', 'secure'];
 
-export interface SecurityBenchOptions {
-  /** Rounds; each starts a fresh cluster per mode, the modes' order rotating from round to round. */
-  readonly rounds: number;
+export interface SecurityBenchOptions extends ModeComparisonOptions {
   readonly modes: readonly SecurityMode[];
-  readonly partitions: number;
-  readonly recordSizeBytes: number;
-  /** The throughput run's target rate (perf's --throughput): far above what the cluster sustains. */
-  readonly targetRecordsPerSecond: number;
-  readonly throughputDurationMs: number;
   /** trib perf processes in the throughput run, the target split between them (2 if one would saturate). */
   readonly producers: number;
-  /** The latency run's fixed, moderate rate. */
-  readonly latencyRecordsPerSecond: number;
   /** Records per Produce call in the latency run (perf's --batch-bytes is set from it). */
   readonly latencyBatchRecords: number;
-  readonly latencyDurationMs: number;
-  readonly warmUpDurationMs: number;
-  readonly json: boolean;
 }
 
 export const DEFAULT_SECURITY_BENCH_OPTIONS: SecurityBenchOptions = {
@@ -47,11 +36,6 @@ export const DEFAULT_SECURITY_BENCH_OPTIONS: SecurityBenchOptions = {
 
 /** Limits keep a mistyped flag from running for an hour. */
 const LIMITS = {
-  roundsMax: 20,
-  partitionsMax: 1_000,
-  recordSizeBytesMax: 1_048_576,
-  recordsPerSecondMax: 10_000_000,
-  durationMsMax: 120_000,
   producersMax: 4,
   batchRecordsMax: 10_000,
 };
@@ -80,57 +64,21 @@ function parseModes(text: string | undefined): SecurityMode[] {
 }
 
 export function parseSecurityBenchArgs(argv: readonly string[]): SecurityBenchOptions | 'help' {
-  let o: SecurityBenchOptions = { ...DEFAULT_SECURITY_BENCH_OPTIONS };
-  const rate = (flag: string, text: string | undefined): number =>
-    integerFlag(flag, text, 1, LIMITS.recordsPerSecondMax);
-  const duration = (flag: string, text: string | undefined): number =>
-    integerFlag(flag, text, 1_000, LIMITS.durationMsMax);
-  for (let index = 0; index < argv.length; index++) {
-    const flag = argv[index] ?? '';
-    const next = (): string | undefined => argv[++index];
-    switch (flag) {
-      case '--rounds':
-        o = { ...o, rounds: integerFlag(flag, next(), 1, LIMITS.roundsMax) };
-        break;
-      case '--modes':
-        o = { ...o, modes: parseModes(next()) };
-        break;
-      case '--partitions':
-        o = { ...o, partitions: integerFlag(flag, next(), 1, LIMITS.partitionsMax) };
-        break;
-      case '--record-size':
-        o = { ...o, recordSizeBytes: integerFlag(flag, next(), 1, LIMITS.recordSizeBytesMax) };
-        break;
-      case '--target-rate':
-        o = { ...o, targetRecordsPerSecond: rate(flag, next()) };
-        break;
-      case '--duration-ms':
-        o = { ...o, throughputDurationMs: duration(flag, next()) };
-        break;
-      case '--producers':
-        o = { ...o, producers: integerFlag(flag, next(), 1, LIMITS.producersMax) };
-        break;
-      case '--latency-rate':
-        o = { ...o, latencyRecordsPerSecond: rate(flag, next()) };
-        break;
-      case '--latency-batch-records':
-        o = { ...o, latencyBatchRecords: integerFlag(flag, next(), 1, LIMITS.batchRecordsMax) };
-        break;
-      case '--latency-duration-ms':
-        o = { ...o, latencyDurationMs: duration(flag, next()) };
-        break;
-      case '--warm-up-ms':
-        o = { ...o, warmUpDurationMs: duration(flag, next()) };
-        break;
-      case '--json':
-        o = { ...o, json: true };
-        break;
-      case '--help':
-      case '-h':
-        return 'help';
-      default:
-        throw new Error(`unknown flag ${flag}\n${SECURITY_BENCH_USAGE}`);
-    }
-  }
-  return o;
+  return parseModeComparisonArgs(
+    argv,
+    DEFAULT_SECURITY_BENCH_OPTIONS,
+    SECURITY_BENCH_USAGE,
+    (o, flag, next) => {
+      switch (flag) {
+        case '--modes':
+          return { ...o, modes: parseModes(next()) };
+        case '--producers':
+          return { ...o, producers: integerFlag(flag, next(), 1, LIMITS.producersMax) };
+        case '--latency-batch-records':
+          return { ...o, latencyBatchRecords: integerFlag(flag, next(), 1, LIMITS.batchRecordsMax) };
+        default:
+          return undefined;
+      }
+    },
+  );
 }
