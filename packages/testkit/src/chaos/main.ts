@@ -8,7 +8,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { NEMESIS_KINDS, type NemesisKind } from './nemesis-types.js';
+import { parseNemesisKinds } from './nemesis-types.js';
 import { formatReport, reportJson } from './report.js';
 import { runChaos, totals } from './runner.js';
 import { formatTxnReport, txnReportJson } from './txn-report.js';
@@ -18,10 +18,6 @@ const USAGE =
   'usage: npm run chaos -- --duration S [--seed N] [--nemesis kill,pause,partition,slow,corrupt] [--brokers 3] [--json] [--workload idempotent|txn]';
 const WORKLOADS = ['idempotent', 'txn'] as const;
 const SEED_MAX = 2 ** 31;
-
-function isKind(value: string): value is NemesisKind {
-  return (NEMESIS_KINDS as readonly string[]).includes(value);
-}
 
 function wholeNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -47,18 +43,14 @@ function parse(argv: readonly string[]) {
   const durationS = wholeNumber('duration', values.duration, 60);
   if (durationS === 0) throw new RangeError('--duration must be > 0');
   const seed = wholeNumber('seed', values.seed, randomInt(SEED_MAX));
-  const kinds = (values.nemesis ?? 'kill').split(',').map((kind) => kind.trim());
-  const unknown = kinds.filter((kind) => !isKind(kind));
-  if (unknown.length > 0) {
-    throw new RangeError(`unknown nemesis ${unknown.join(',')}; choose from ${NEMESIS_KINDS.join(',')}`);
-  }
+  const kinds = parseNemesisKinds(values.nemesis ?? 'kill');
   const brokers = wholeNumber('brokers', values.brokers, 3);
   if (brokers < 3) throw new RangeError('--brokers must be >= 3 (the topic has replication factor 3)');
   const workload = WORKLOADS.find((w) => w === values.workload);
   if (workload === undefined) {
     throw new RangeError(`unknown workload ${values.workload}; choose from ${WORKLOADS.join(',')}`);
   }
-  return { durationS, seed, kinds: kinds.filter(isKind), brokers, json: values.json, workload };
+  return { durationS, seed, kinds, brokers, json: values.json, workload };
 }
 
 async function main(): Promise<number> {

@@ -8,6 +8,28 @@ import type { Cluster } from '../cluster.js';
 export const NEMESIS_KINDS = ['kill', 'pause', 'partition', 'slow', 'corrupt', 'clock'] as const;
 export type NemesisKind = (typeof NEMESIS_KINDS)[number];
 
+export function isNemesisKind(value: string): value is NemesisKind {
+  return (NEMESIS_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * A --nemesis list as the campaign CLIs take it ("kill,pause"; "none" for no faults where `allowNone`); a
+ * RangeError names the kinds it does not know.
+ */
+export function parseNemesisKinds(
+  raw: string,
+  options: { readonly allowNone?: boolean } = {},
+): NemesisKind[] {
+  if (options.allowNone === true && raw === 'none') return [];
+  const kinds = raw.split(',').map((kind) => kind.trim());
+  const unknown = kinds.filter((kind) => !isNemesisKind(kind));
+  if (unknown.length > 0) {
+    const choices = `${NEMESIS_KINDS.join(',')}${options.allowNone === true ? ' or none' : ''}`;
+    throw new RangeError(`unknown nemesis ${unknown.join(',')}; choose from ${choices}`);
+  }
+  return kinds.filter(isNemesisKind);
+}
+
 /** One fault as injected (and when it was healed), for the summary and for anomaly reports. */
 export interface FaultRecord {
   /** performance.now() of the injection. */

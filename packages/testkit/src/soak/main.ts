@@ -8,7 +8,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { NEMESIS_KINDS, type NemesisKind } from '../chaos/nemesis-types.js';
+import { parseNemesisKinds } from '../chaos/nemesis-types.js';
 import { formatSamples, formatSoak } from './soak-report.js';
 import { runSoak } from './soak-runner.js';
 
@@ -22,10 +22,6 @@ function positive(name: string, raw: string | undefined, fallback: number | unde
   if (!Number.isSafeInteger(value) || value <= 0)
     throw new RangeError(`--${name} must be a whole number > 0, got ${raw}`);
   return value;
-}
-
-function isKind(value: string): value is NemesisKind {
-  return (NEMESIS_KINDS as readonly string[]).includes(value);
 }
 
 function parse(argv: readonly string[]) {
@@ -46,19 +42,13 @@ function parse(argv: readonly string[]) {
   const durationS = positive('duration', values.duration, 3_600) ?? 3_600;
   const intervalS = positive('interval', values.interval, 60) ?? 60;
   if (intervalS > durationS) throw new RangeError('--interval must not exceed --duration');
-  const raw = values.nemesis ?? 'kill,pause';
-  const kinds = raw === 'none' ? [] : raw.split(',').map((kind) => kind.trim());
-  const unknown = kinds.filter((kind) => !isKind(kind));
-  if (unknown.length > 0)
-    throw new RangeError(
-      `unknown nemesis ${unknown.join(',')}; choose from ${NEMESIS_KINDS.join(',')} or none`,
-    );
+  const kinds = parseNemesisKinds(values.nemesis ?? 'kill,pause', { allowNone: true });
   return {
     durationS,
     intervalS,
     ratePerS: positive('rate', values.rate, undefined),
     seed: values.seed === undefined ? randomInt(SEED_MAX) : (positive('seed', values.seed, 1) ?? 1),
-    kinds: kinds.filter(isKind),
+    kinds,
     faultIntervalS: positive('fault-interval', values['fault-interval'], undefined),
     recordSizeBytes: positive('record-size', values['record-size'], undefined),
     json: values.json,
