@@ -9,7 +9,7 @@
  * is measured by `npm run bench:broker` (its SIGSTOP failover), never asserted here.
  */
 import { spawn } from 'node:child_process';
-import { type EachBatchPayload, TributaryClient } from '@tributary/client';
+import { type EachBatchPayload, type Producer, TributaryClient } from '@tributary/client';
 import { describe, expect, it } from 'vitest';
 import { type AckedRecord, checkAckedHistory, readBack } from './acked-history.js';
 import type { Cluster } from './cluster.js';
@@ -30,6 +30,35 @@ const TEST_TIMEOUT_MS = 180_000;
 
 /** The internal topic holding the group coordinators' state (each partition's leader coordinates its groups). */
 const OFFSETS_TOPIC = '__consumer_offsets';
+
+/**
+ * Sends one record every SEND_INTERVAL_MS (values `${prefix}-${i}`, to `partitionOf(i)`) until `stopped()` or
+ * SENDS_MAX sends, keeping what was acknowledged and what failed.
+ */
+function sendEvery(
+  producer: Producer,
+  topic: string,
+  prefix: string,
+  partitionOf: (i: number) => number,
+  stopped: () => boolean,
+): { acked: AckedRecord[]; failed: string[]; sending: Promise<void> } {
+  const acked: AckedRecord[] = [];
+  const failed: string[] = [];
+  const sending = (async () => {
+    for (let i = 0; i < SENDS_MAX && !stopped(); i++) {
+      const value = `${prefix}-${i}`;
+      const partition = partitionOf(i);
+      try {
+        const [result] = await producer.send(topic, [{ key: null, value, partition }]);
+        if (result !== undefined) acked.push({ partition, offset: result.offset, value });
+      } catch (error) {
+        failed.push(`${value}: ${String(error)}`);
+      }
+      await sleep(SEND_INTERVAL_MS);
+    }
+  })();
+  return { acked, failed, sending };
+}
 
 /** Partition 0 of `topic` as the controller knows it. */
 async function partitionZero(c: Cluster, topic: string): Promise<PartitionInfo | undefined> {
@@ -72,21 +101,14 @@ describe('producers with default settings and a paused partition leader (real pr
         const client = new TributaryClient({ bootstrap: c.bootstrap });
         onCleanup(() => client.close());
         const producer = client.producer();
-        const acked: AckedRecord[] = [];
-        const failed: string[] = [];
         let stopping = false;
-        const sending = (async () => {
-          for (let i = 0; i < SENDS_MAX && !stopping; i++) {
-            const value = `client-${i}`;
-            try {
-              const [result] = await producer.send(topic, [{ key: null, value, partition: 0 }]);
-              if (result !== undefined) acked.push({ partition: 0, offset: result.offset, value });
-            } catch (error) {
-              failed.push(`${value}: ${String(error)}`);
-            }
-            await sleep(SEND_INTERVAL_MS);
-          }
-        })();
+        const { acked, failed, sending } = sendEvery(
+          producer,
+          topic,
+          'client',
+          () => 0,
+          () => stopping,
+        );
 
         // `trib produce`, one line at a time on its stdin, to the same partition.
         const cli = spawn(
@@ -180,22 +202,14 @@ describe('a group member with default settings and a paused coordinator (real pr
         const client = new TributaryClient({ bootstrap: c.bootstrap });
         onCleanup(() => client.close());
         const producer = client.producer();
-        const acked: AckedRecord[] = [];
-        const failed: string[] = [];
         let stopping = false;
-        const sending = (async () => {
-          for (let i = 0; i < SENDS_MAX && !stopping; i++) {
-            const value = `v-${i}`;
-            const partition = i % partitions;
-            try {
-              const [result] = await producer.send(topic, [{ key: null, value, partition }]);
-              if (result !== undefined) acked.push({ partition, offset: result.offset, value });
-            } catch (error) {
-              failed.push(`${value}: ${String(error)}`);
-            }
-            await sleep(SEND_INTERVAL_MS);
-          }
-        })();
+        const { acked, failed, sending } = sendEvery(
+          producer,
+          topic,
+          'v',
+          (i) => i % partitions,
+          () => stopping,
+        );
 
         const consumed = new Map<number, { offset: number; value: string }[]>();
         const events: string[] = [];
