@@ -5,9 +5,8 @@
  * plus the integer number of ms the file holds, re-read whenever the file changes. The monotonic clock
  * (performance.now) is left alone, as a real clock step leaves CLOCK_MONOTONIC alone.
  *
- * libfaketime (Debian's faketime, LD_PRELOAD with FAKETIME_TIMESTAMP_FILE and FAKETIME_DONT_FAKE_MONOTONIC=1)
- * would do this from outside the process; it is not installed on the machines this suite runs on, so the
- * offset is injected here instead (docs/decisions.md). Without the variable nothing is installed: production
+ * An LD_PRELOAD clock-faking library could do this from outside the process, but the project installs none and
+ * the suite must run on a fresh machine, so the offset is injected here instead (docs/decisions.md). Without the variable nothing is installed: production
  * processes never read the file. The name stays outside the TRIBUTARY_ prefix, whose unknown names the
  * processes' config parsers refuse. `new Date()` without arguments reads the real clock (V8 does not call
  * Date.now for it); nothing on a broker's or controller's data path does that.

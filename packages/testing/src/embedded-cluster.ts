@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrokerHandle, startBroker } from '@tributary/broker';
+import { TributaryClient } from '@tributary/client';
 import { type ControllerHandle, startController } from '@tributary/controller';
 import { assert, TributaryError, brokerId as toBrokerId } from '@tributary/core';
 import { type Logger, pino } from 'pino';
@@ -179,7 +180,6 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
     brokerIds: slots.map((slot) => slot.id),
     dataDir,
     async createTopic(name, topic = {}) {
-      const { TributaryClient } = await import('@tributary/client');
       const client = new TributaryClient({ bootstrap: cluster.bootstrap, controllers: cluster.controllers });
       try {
         await client.admin().createTopic({
